@@ -1,0 +1,33 @@
+/*
+ * cli.h - subcommands of the folio tool. Only src/cli/ prints or exits.
+ *
+ * Each subcommand is `int cmd_NAME(int argc, char **argv)` in its own
+ * file, gets argv with argv[0] = its name, and returns the process exit
+ * status: 0 success, 1 invalid input / failed check, 2 usage or I/O
+ * trouble (as documented in folio(1)).
+ */
+#ifndef FOLIO_CLI_CLI_H
+#define FOLIO_CLI_CLI_H
+
+#include "util/error.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} cli_command;
+
+/* The table, defined in main.c; each entry's run lives in cli_NAME.c. */
+extern const cli_command cli_commands[];
+
+/* "folio: <message>" on stderr; returns the exit status for err->code. */
+int cli_report(const folio_error *err);
+/* Exit status that matches an error code. */
+int cli_exit_status(int code);
+
+int cmd_import(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

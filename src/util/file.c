@@ -1,0 +1,221 @@
+#include "util/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int folio_file_read(char **out, size_t *out_len, const char *path,
+	size_t limit, folio_error *err)
+{
+	FILE *fp;
+	struct stat st;
+	char *data = NULL;
+	size_t n;
+	int rc = 0;
+
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
+			path, strerror(errno));
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = folio_error_set(err, FOLIO_EIO,
+			"%s: expected a regular file, found %s", path,
+			S_ISDIR(st.st_mode) ? "a directory" : "something else");
+		goto done;
+	}
+	if ((unsigned long long)st.st_size > limit) {
+		rc = folio_error_set(err, FOLIO_ELIMIT,
+			"%s: file is %lld bytes, the limit is %zu bytes", path,
+			(long long)st.st_size, limit);
+		goto done;
+	}
+	data = malloc((size_t)st.st_size + 1);
+	if (data == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory",
+			path);
+		goto done;
+	}
+	n = fread(data, 1, (size_t)st.st_size, fp);
+	if (n != (size_t)st.st_size || ferror(fp)) {
+		rc = folio_error_set(err, FOLIO_EIO, "%s: read error", path);
+		goto done;
+	}
+	data[n] = '\0';
+	*out = data;
+	if (out_len)
+		*out_len = n;
+	data = NULL;
+done:
+	free(data);
+	fclose(fp);
+	return rc;
+}
+
+static int make_temp_name(folio_outfile *f, const char *path,
+	folio_error *err)
+{
+	size_t n = strlen(path);
+
+	memset(f, 0, sizeof(*f));
+	f->final_path = strdup(path);
+	f->temp_path = malloc(n + 16);
+	if (f->final_path == NULL || f->temp_path == NULL) {
+		folio_outfile_abort(f);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	/* Hidden sibling with a random suffix, filled in by mkstemp. */
+	memcpy(f->temp_path, path, n);
+	memcpy(f->temp_path + n, ".tmp.XXXXXX", 12);
+	return 0;
+}
+
+static int open_temp(folio_outfile *f, folio_error *err)
+{
+	int fd = mkstemp(f->temp_path);
+
+	if (fd < 0) {
+		int e = errno;
+		folio_outfile_abort(f);
+		return folio_error_set(err, FOLIO_EIO,
+			"cannot create a temporary file for %s: %s",
+			f->final_path ? f->final_path : "?", strerror(e));
+	}
+	/* mkstemp makes 0600; outputs are ordinary shared files. */
+	(void)fchmod(fd, 0644);
+	return fd;
+}
+
+int folio_outfile_open(folio_outfile *f, const char *path, folio_error *err)
+{
+	int fd, rc;
+
+	rc = make_temp_name(f, path, err);
+	if (rc < 0)
+		return rc;
+	fd = open_temp(f, err);
+	if (fd < 0)
+		return fd;
+	f->fp = fdopen(fd, "wb");
+	if (f->fp == NULL) {
+		close(fd);
+		folio_outfile_abort(f);
+		return folio_error_set(err, FOLIO_EIO, "%s: fdopen failed",
+			path);
+	}
+	return 0;
+}
+
+int folio_outfile_reserve(folio_outfile *f, const char *path,
+	folio_error *err)
+{
+	int fd, rc;
+
+	rc = make_temp_name(f, path, err);
+	if (rc < 0)
+		return rc;
+	fd = open_temp(f, err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int folio_outfile_commit(folio_outfile *f, folio_error *err)
+{
+	int rc = 0;
+
+	if (f->temp_path == NULL)
+		return folio_error_set(err, FOLIO_EUSAGE,
+			"output file was not opened");
+	if (f->fp != NULL) {
+		if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0)
+			rc = folio_error_set(err, FOLIO_EIO,
+				"%s: write failed: %s", f->final_path,
+				strerror(errno));
+		if (fclose(f->fp) != 0 && rc == 0)
+			rc = folio_error_set(err, FOLIO_EIO,
+				"%s: close failed: %s", f->final_path,
+				strerror(errno));
+		f->fp = NULL;
+	} else {
+		/* Written by a library through its own handle: sync it. */
+		int fd = open(f->temp_path, O_RDONLY);
+		if (fd >= 0) {
+			(void)fsync(fd);
+			close(fd);
+		}
+	}
+	if (rc == 0 && rename(f->temp_path, f->final_path) != 0)
+		rc = folio_error_set(err, FOLIO_EIO, "%s: rename failed: %s",
+			f->final_path, strerror(errno));
+	if (rc < 0) {
+		folio_outfile_abort(f);
+		return rc;
+	}
+	free(f->temp_path);
+	free(f->final_path);
+	f->temp_path = f->final_path = NULL;
+	return 0;
+}
+
+void folio_outfile_abort(folio_outfile *f)
+{
+	if (f == NULL)
+		return;
+	if (f->fp != NULL)
+		fclose(f->fp);
+	if (f->temp_path != NULL)
+		(void)unlink(f->temp_path);
+	free(f->temp_path);
+	free(f->final_path);
+	memset(f, 0, sizeof(*f));
+}
+
+int folio_file_write_atomic(const char *path, const void *data, size_t len,
+	folio_error *err)
+{
+	folio_outfile f;
+	int rc = folio_outfile_open(&f, path, err);
+
+	if (rc < 0)
+		return rc;
+	if (len && fwrite(data, 1, len, f.fp) != len) {
+		rc = folio_error_set(err, FOLIO_EIO, "%s: write failed: %s",
+			path, strerror(errno));
+		folio_outfile_abort(&f);
+		return rc;
+	}
+	return folio_outfile_commit(&f, err);
+}
+
+int folio_mkdirs(const char *path, folio_error *err)
+{
+	char *p = strdup(path), *s;
+	int rc = 0;
+
+	if (p == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+				rc = folio_error_set(err, FOLIO_EIO,
+					"%s: cannot create folder: %s", p,
+					strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}

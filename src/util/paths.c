@@ -1,0 +1,48 @@
+#include "util/paths.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef FOLIO_DATADIR
+#define FOLIO_DATADIR "/usr/local/share/folio"
+#endif
+
+static int try_dir(char *out, size_t outsz, const char *dir, const char *rel)
+{
+	int n = snprintf(out, outsz, "%s/%s", dir, rel);
+	return n > 0 && (size_t)n < outsz && access(out, R_OK) == 0;
+}
+
+int folio_data_path(char *out, size_t outsz, const char *rel,
+	folio_error *err)
+{
+	const char *env = getenv("FOLIO_DATADIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env != NULL && env[0] && try_dir(out, outsz, env, rel))
+		return 0;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		int up;
+		exe[n] = '\0';
+		/* Strip "folio", then up to two folders (build/<variant>),
+		 * looking for the source tree; unit tests live one deeper. */
+		for (up = 0; up < 4; up++) {
+			char *slash = strrchr(exe, '/');
+			if (slash == NULL)
+				break;
+			*slash = '\0';
+			if (try_dir(out, outsz, exe, rel))
+				return 0;
+		}
+	}
+	if (try_dir(out, outsz, FOLIO_DATADIR, rel))
+		return 0;
+	return folio_error_set(err, FOLIO_EIO,
+		"cannot find %s (set FOLIO_DATADIR to the folder holding "
+		"schemas/, styles/ and fonts/)", rel);
+}

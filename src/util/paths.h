@@ -1,0 +1,19 @@
+/*
+ * paths.h - where folio finds its shipped data (schemas/, styles/, fonts/).
+ *
+ * Search order: $FOLIO_DATADIR; the source tree the binary was built in
+ * (binary at <top>/build/<variant>/folio); the installed FOLIO_DATADIR
+ * (PREFIX/share/folio). The first folder holding `rel` wins.
+ */
+#ifndef FOLIO_UTIL_PATHS_H
+#define FOLIO_UTIL_PATHS_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* Full path of rel (e.g. "schemas/document.rng") into out. */
+int folio_data_path(char *out, size_t outsz, const char *rel,
+	folio_error *err);
+
+#endif
