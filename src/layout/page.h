@@ -1,0 +1,80 @@
+/*
+ * page.h - the output of layout: pages of positioned glyph runs.
+ *
+ * This is the whole contract between layout and the PDF writer: layout
+ * decides every line break, position and font; the writer only draws.
+ * Coordinates are in PostScript points (1/72 in) from the page's
+ * bottom-left corner, as PDF uses; `y` is a baseline. Every string lives
+ * in the layout's arena (the document's), freed with the document.
+ *
+ * A run is drawn with one face at one size in one colour; characters of
+ * a run are placed at x, x + advance_0 + spacing, ... : the writer must
+ * place each character at x_i = x + sum(advance_k * size + char_spacing)
+ * for k < i, i.e. HPDF_Page_SetCharSpace(char_spacing) over the run
+ * (justification spreads space over inter-character gaps this way). A run
+ * with `positions` set gives every character's x explicitly instead
+ * (used after punctuation compression), and char_spacing is ignored.
+ */
+#ifndef FOLIO_LAYOUT_PAGE_H
+#define FOLIO_LAYOUT_PAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "font/font.h"
+
+typedef struct folio_rgb {
+	double r, g, b; /* 0..1 */
+} folio_rgb;
+
+typedef enum folio_run_kind {
+	FOLIO_RUN_TITLE, FOLIO_RUN_SUBTITLE, FOLIO_RUN_HEADING,
+	FOLIO_RUN_BODY, FOLIO_RUN_PAGE_NUMBER, FOLIO_RUN_HEADER,
+	FOLIO_RUN_DOC_NUMBER, FOLIO_RUN_SIGNATURE, FOLIO_RUN_IMPRINT
+} folio_run_kind;
+
+typedef struct folio_run {
+	const folio_face *face;
+	double size;            /* points */
+	folio_rgb color;
+	double x, y;            /* start of first character, baseline */
+	double char_spacing;    /* extra points after each character */
+	const char *text;       /* UTF-8, NUL-terminated */
+	size_t n_chars;         /* code points in text */
+	const double *positions;/* NULL, or n_chars absolute x values */
+	folio_run_kind kind;
+	int line_index;         /* body line number on its page (0-based), -1 */
+} folio_run;
+
+/* A straight line (red rule under the header, 版记 rules). */
+typedef struct folio_rule {
+	double x0, y0, x1, y1;
+	double width;
+	folio_rgb color;
+} folio_rule;
+
+/* A bookmark: heading text with its generated number, on `page`. */
+typedef struct folio_outline_entry {
+	int level;        /* 1 .. 4 */
+	const char *title;
+	size_t page;      /* 0-based */
+	double y;         /* top of the heading line */
+} folio_outline_entry;
+
+typedef struct folio_page {
+	double width, height;  /* points */
+	folio_run *runs;
+	size_t n_runs;
+	folio_rule *rules;
+	size_t n_rules;
+	int number;            /* printed page number (1-based), 0 = none */
+} folio_page;
+
+typedef struct folio_layout {
+	folio_page *pages;
+	size_t n_pages;
+	folio_outline_entry *outline;
+	size_t n_outline;
+} folio_layout;
+
+#endif
