@@ -9,6 +9,9 @@
 #ifndef FOLIO_CLI_CLI_H
 #define FOLIO_CLI_CLI_H
 
+#include <stddef.h>
+
+#include "model/text_import.h"
 #include "util/error.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
@@ -26,6 +29,11 @@ extern const cli_command cli_commands[];
 int cli_report(const folio_error *err);
 /* Exit status that matches an error code. */
 int cli_exit_status(int code);
+
+/* Split "KEY=VALUE" (in place) into out[*n]; prints and returns -1 on a
+ * malformed argument or when max is reached. */
+int cli_parse_meta(folio_meta_override *out, size_t max, size_t *n,
+	const char *arg);
 
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);

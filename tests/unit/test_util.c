@@ -1,0 +1,215 @@
+/* Unit tests for src/util: arena, buffers, UTF-8, atomic files, NFC. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/unicode.h"
+#include "util/utf8.h"
+
+static void arena_limit_is_enforced(void **state)
+{
+	folio_arena *a = folio_arena_new(1024);
+	void *p;
+
+	(void)state;
+	assert_non_null(a);
+	p = folio_arena_alloc(a, 1000);
+	assert_non_null(p);
+	assert_true(((uintptr_t)p & 15) == 0);
+	assert_null(folio_arena_alloc(a, 100));
+	assert_null(folio_arena_alloc(a, SIZE_MAX));
+	folio_arena_free(a);
+	folio_arena_free(NULL);
+}
+
+static void arena_large_blocks_get_own_chunk(void **state)
+{
+	folio_arena *a = folio_arena_new(0);
+	char *big, *s;
+
+	(void)state;
+	big = folio_arena_alloc(a, 200 * 1024);
+	assert_non_null(big);
+	memset(big, 'x', 200 * 1024);
+	s = folio_arena_strdup(a, "公文");
+	assert_string_equal(s, "公文");
+	assert_true(folio_arena_used(a) >= 200 * 1024);
+	folio_arena_free(a);
+}
+
+static void buf_limit_keeps_contents(void **state)
+{
+	folio_buf b = {0};
+
+	(void)state;
+	b.limit = 8;
+	assert_int_equal(folio_buf_puts(&b, "abcd"), 0);
+	assert_int_equal(folio_buf_puts(&b, "efghij"), FOLIO_ELIMIT);
+	assert_string_equal(b.data, "abcd");
+	assert_int_equal(folio_buf_printf(&b, "%d", 1234), 0);
+	assert_string_equal(b.data, "abcd1234");
+	folio_buf_free(&b);
+}
+
+static void buf_json_escapes(void **state)
+{
+	folio_buf b = {0};
+
+	(void)state;
+	assert_int_equal(folio_buf_put_json(&b, "a\"b\\c\n\x01中"), 0);
+	assert_string_equal(b.data, "a\\\"b\\\\c\\n\\u0001中");
+	folio_buf_free(&b);
+}
+
+static void utf8_rejects_bad_sequences(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(folio_utf8_decode("\xe4\xb8\xad", 3, &cp), 3);
+	assert_int_equal(cp, 0x4E2D);
+	assert_int_equal(folio_utf8_decode("\xc0\xaf", 2, &cp), 0); /* overlong */
+	assert_int_equal(folio_utf8_decode("\xed\xa0\x80", 3, &cp), 0); /* surrogate */
+	assert_int_equal(folio_utf8_decode("\xf4\x90\x80\x80", 4, &cp), 0);
+	assert_int_equal(folio_utf8_decode("\xe4\xb8", 2, &cp), 0); /* cut */
+	assert_int_equal(folio_utf8_check("ab\xff" "cd", 5), 2);
+	assert_int_equal(folio_utf8_check("中文", 6), 6);
+}
+
+static void utf8_position_counts_code_points(void **state)
+{
+	unsigned line, col;
+	const char *s = "第一行\n第二行X";
+
+	(void)state;
+	folio_utf8_position(s, strlen("第一行\n第二行"), &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 4);
+}
+
+static void classes(void **state)
+{
+	(void)state;
+	assert_true(folio_is_han(0x4E2D));
+	assert_true(folio_is_han(0x3007));
+	assert_false(folio_is_han(0x3001)); /* 、 */
+	assert_true(folio_is_space(0x3000));
+	assert_false(folio_is_space('a'));
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void atomic_write_leaves_no_temp(void **state)
+{
+	char dir[] = "/tmp/folio-test-XXXXXX", path[256];
+	folio_error err = {0};
+	folio_outfile f;
+	char *data;
+	size_t len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.txt", dir);
+	assert_int_equal(folio_file_write_atomic(path, "hello", 5, &err), 0);
+	assert_int_equal(folio_file_read(&data, &len, path, 100, &err), 0);
+	assert_int_equal(len, 5);
+	assert_string_equal(data, "hello");
+	free(data);
+	assert_int_equal(count_entries(dir), 1);
+
+	/* An aborted output leaves the old file and no temporary. */
+	assert_int_equal(folio_outfile_open(&f, path, &err), 0);
+	fputs("half", f.fp);
+	folio_outfile_abort(&f);
+	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(folio_file_read(&data, &len, path, 100, &err), 0);
+	assert_string_equal(data, "hello");
+	free(data);
+
+	/* The size limit is checked before reading. */
+	assert_int_equal(folio_file_read(&data, &len, path, 4, &err),
+		FOLIO_ELIMIT);
+	assert_non_null(strstr(err.msg, "limit"));
+	unlink(path);
+	rmdir(dir);
+}
+
+static void read_refuses_directory(void **state)
+{
+	folio_error err = {0};
+	char *data;
+
+	(void)state;
+	assert_int_equal(folio_file_read(&data, NULL, "/tmp", 100, &err),
+		FOLIO_EIO);
+	assert_non_null(strstr(err.msg, "directory"));
+}
+
+static void nfc_composes(void **state)
+{
+	folio_error err = {0};
+	folio_buf b = {0};
+	/* "e" + COMBINING ACUTE -> U+00E9; CJK compatibility U+F900 -> U+8C48 */
+	const char *in = "e\xcc\x81 \xef\xa4\x80";
+
+	(void)state;
+	assert_int_equal(folio_nfc_append(&b, in, strlen(in), &err), 0);
+	assert_string_equal(b.data, "\xc3\xa9 \xe8\xb1\x88");
+	folio_buf_free(&b);
+}
+
+static void first_error_message_wins(void **state)
+{
+	folio_error err = {0};
+
+	(void)state;
+	assert_int_equal(folio_error_set(&err, FOLIO_EINPUT, "a:1:2: %s",
+		"inner"), FOLIO_EINPUT);
+	folio_error_set(&err, FOLIO_EIO, "outer");
+	assert_string_equal(err.msg, "a:1:2: inner");
+	folio_error_clear(&err);
+	assert_int_equal(err.code, 0);
+	assert_string_equal(folio_error_name(FOLIO_ELIMIT), "limit");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(arena_limit_is_enforced),
+		cmocka_unit_test(arena_large_blocks_get_own_chunk),
+		cmocka_unit_test(buf_limit_keeps_contents),
+		cmocka_unit_test(buf_json_escapes),
+		cmocka_unit_test(utf8_rejects_bad_sequences),
+		cmocka_unit_test(utf8_position_counts_code_points),
+		cmocka_unit_test(classes),
+		cmocka_unit_test(atomic_write_leaves_no_temp),
+		cmocka_unit_test(read_refuses_directory),
+		cmocka_unit_test(nfc_composes),
+		cmocka_unit_test(first_error_message_wins),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
