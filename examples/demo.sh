@@ -9,7 +9,9 @@ mkdir -p "$out/demo"
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1704067200}
 
 echo "== checking the example sources"
-"$folio" check "$top"/examples/*.xml
+sources=$(ls "$top"/examples/*.xml | grep -v '/batch\.xml$')
+# shellcheck disable=SC2086 # one word per file name, no spaces in them
+"$folio" check $sources
 
 if [ -r "$top/../shared/corpus/seed-policy-interpretation.txt" ]; then
 	echo "== importing the seed page (text copied from a web page)"
