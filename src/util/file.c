@@ -31,8 +31,9 @@ int folio_file_read(char **out, size_t *out_len, const char *path,
 	}
 	if ((unsigned long long)st.st_size > limit) {
 		rc = folio_error_set(err, FOLIO_ELIMIT,
-			"%s: file is %lld bytes, the limit is %zu bytes", path,
-			(long long)st.st_size, limit);
+			"%s:1:1: size limit exceeded: expected at most %zu "
+			"bytes, found a file of %lld bytes", path, limit,
+			(long long)st.st_size);
 		goto done;
 	}
 	data = malloc((size_t)st.st_size + 1);
