@@ -8,13 +8,26 @@
  * system font folders; absolute paths are taken as they are; files that do
  * not exist are skipped (a site font is optional), but a family with no
  * usable file is an error when a style asks for it. ".ttc" entries take an
- * index ("wqy-zenhei.ttc#0").
+ * index ("wqy-zenhei.ttc#0"). The system font folders are searched
+ * recursively (/usr/share/fonts, /usr/local/share/fonts,
+ * ~/.local/share/fonts, ~/.fonts); a relative path with a slash is taken
+ * relative to the folder of fonts.xml. The root may name a fallback
+ * family (<fonts fallback="后备">): folio_fontset_chain appends its faces
+ * to every chain, so rare characters still find a glyph.
  *
- * Each file is loaded once per process (folio_fontset_load) and then only
- * read: a fontset is shared read-only by all batch workers. Faces whose
+ * Limits: fonts.xml <= 1 MiB, <= 64 families, <= 16 files per family,
+ * <= FOLIO_FONT_MAX_FACES distinct faces, font files <= 256 MiB
+ * (FOLIO_ELIMIT past them).
+ *
+ * Each file is mapped once per fontset (folio_fontset_load; a file named
+ * by several families is one face) and then only read: a fontset is shared read-only by all batch workers. Faces whose
  * OS/2 fsType forbids embedding (restricted 0x0002, bitmap-only 0x0200)
- * are refused at load with a message naming the file. CFF-outline fonts
- * are refused too (libharu cannot embed them).
+ * are refused at load with a message naming the file, and so are faces
+ * that forbid subsetting (0x0100): libharu refuses all three. CFF-outline
+ * fonts are refused too (libharu cannot embed them). Errors at load:
+ * FOLIO_EINPUT (fonts.xml malformed or not schema-valid, message
+ * file:line:col), FOLIO_EFONT (a named file is not a usable font),
+ * FOLIO_EIO, FOLIO_ELIMIT, FOLIO_ENOMEM.
  *
  * Metrics are in em (advance / unitsPerEm), so callers multiply by the
  * point size.
@@ -28,6 +41,10 @@
 #include "util/buf.h"
 #include "util/error.h"
 
+/* Distinct faces one fontset can hold: a chain array of this capacity
+ * never fails with FOLIO_ELIMIT. */
+#define FOLIO_FONT_MAX_FACES 64
+
 typedef struct folio_fontset folio_fontset;
 typedef struct folio_face folio_face;
 
@@ -38,8 +55,12 @@ int folio_fontset_load(folio_fontset **out, const char *fonts_xml,
 void folio_fontset_free(folio_fontset *fs);
 
 /* Resolve a chain of family names (a style role's font chain, first
- * preferred) into the ordered faces of those families. *out points into
- * fs (valid while fs lives) via a caller array of capacity max. */
+ * preferred) into the ordered faces of those families, then the fallback
+ * family's faces; a face already in the chain is not repeated. out is a
+ * caller array of capacity max whose pointers stay valid while fs lives.
+ * Errors: FOLIO_EFONT for a family not in the map or with no usable file
+ * (the message names the family and the files looked for; a fallback
+ * family with no file is skipped), FOLIO_ELIMIT when max is too small. */
 int folio_fontset_chain(const folio_face **out, size_t max, size_t *out_n,
 	const folio_fontset *fs, const char *const *families, size_t n_families,
 	folio_error *err);
@@ -64,10 +85,21 @@ const char *folio_face_path(const folio_face *face);
 unsigned folio_face_index(const folio_face *face);
 
 /* A true subset of face holding exactly the glyphs of cps[0..n) (plus
- * .notdef), with only the tables a PDF or EPUB embedding needs (cmap,
- * glyf, loca, head, hhea, hmtx, maxp, post, name, OS/2; cvt/fpgm/prep are
- * dropped along with hinting), as a TrueType file appended to out. */
+ * .notdef and any composite-glyph components), with only the tables a PDF
+ * or EPUB embedding needs (cmap, glyf, loca, head, hhea, hmtx, maxp, post,
+ * name, OS/2; cvt/fpgm/prep go with the hinting), as a TrueType file
+ * appended to out. Glyph ids are renumbered; the cmap maps each code
+ * point of cps that the face has (others are left out: check coverage
+ * first). The PostScript name is kept, so it equals folio_face_name.
+ * Thread-safe on a shared face. Errors: FOLIO_ELIB (HarfBuzz failed),
+ * FOLIO_ELIMIT (out's limit), FOLIO_ENOMEM. */
 int folio_face_subset(folio_buf *out, const folio_face *face,
 	const uint32_t *cps, size_t n, folio_error *err);
+
+/* Append one line per loaded face ("path#index size mtime_ns name") to
+ * out, in load order: a cheap fingerprint of the fonts in use, for the
+ * batch cache (a changed or replaced font file changes it). */
+int folio_fontset_describe(folio_buf *out, const folio_fontset *fs,
+	folio_error *err);
 
 #endif

@@ -1,0 +1,274 @@
+/* folio check - validate sources and print their structure. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "font/font.h"
+#include "model/doc.h"
+#include "model/source.h"
+#include "util/buf.h"
+#include "util/utf8.h"
+
+#define MAX_META 32
+#define MAX_UNCOVERED 4096
+
+typedef struct check_stats {
+	size_t paragraphs;
+	size_t chars;
+	uint32_t uncovered[MAX_UNCOVERED];
+	size_t n_uncovered;
+	int uncovered_truncated;
+} check_stats;
+
+static void check_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: folio check [--json] [--fonts FONTS.xml] [--meta KEY=VALUE]... "
+		"SOURCE...\n"
+		"\n"
+		"Validates XML sources and pasted-text pages and prints each one's\n"
+		"structure: title, date, heading tree, paragraph and character\n"
+		"counts, and characters no configured font covers. --json prints one\n"
+		"JSON object per source, one per line. Exit status 0 only if every\n"
+		"source is valid.\n");
+}
+
+static void note_text(check_stats *st, const folio_fontset *fs, const char *s,
+	int counted)
+{
+	size_t n = strlen(s), off = 0, len, i;
+	uint32_t cp;
+
+	while (off < n) {
+		len = folio_utf8_decode(s + off, n - off, &cp);
+		off += len ? len : 1;
+		if (folio_is_space(cp))
+			continue;
+		if (counted)
+			st->chars++;
+		if (fs == NULL || folio_fontset_covers(fs, cp))
+			continue;
+		for (i = 0; i < st->n_uncovered && st->uncovered[i] != cp; i++)
+			;
+		if (i < st->n_uncovered)
+			continue;
+		if (st->n_uncovered == MAX_UNCOVERED) {
+			st->uncovered_truncated = 1;
+			continue;
+		}
+		st->uncovered[st->n_uncovered++] = cp;
+	}
+}
+
+/* Walk blocks: count, collect uncovered characters, list headings. */
+static void walk(check_stats *st, const folio_fontset *fs,
+	const folio_doc *doc, const folio_block *b, folio_buf *human,
+	folio_buf *json, int *first_heading)
+{
+	char number[64];
+	int index = 0;
+
+	for (; b != NULL; b = b->next) {
+		switch (b->kind) {
+		case FOLIO_BLOCK_PARA:
+			st->paragraphs++;
+			note_text(st, fs, b->text, 1);
+			break;
+		case FOLIO_BLOCK_LIST:
+		case FOLIO_BLOCK_ARTICLE:
+			walk(st, fs, doc, b->children, human, json,
+				first_heading);
+			break;
+		case FOLIO_BLOCK_SECTION:
+			index++;
+			folio_doc_heading_number(number, sizeof(number),
+				doc->numbering, b->kind, b->level, index);
+			note_text(st, fs, b->text, 1);
+			note_text(st, fs, number, 0);
+			folio_buf_printf(human, "    %*s%s%s\n",
+				2 * (b->level - 1), "", number, b->text);
+			folio_buf_printf(json, "%s{\"level\":%d,\"number\":\"",
+				*first_heading ? "" : ",", b->level);
+			folio_buf_put_json(json, number);
+			folio_buf_puts(json, "\",\"text\":\"");
+			folio_buf_put_json(json, b->text);
+			folio_buf_puts(json, "\"}");
+			*first_heading = 0;
+			walk(st, fs, doc, b->children, human, json,
+				first_heading);
+			break;
+		}
+	}
+}
+
+static void note_meta(check_stats *st, const folio_fontset *fs,
+	const folio_doc *doc)
+{
+	const folio_meta *m = &doc->meta;
+	const char *fields[] = {m->title, m->subtitle, m->issuer,
+		m->doc_number, m->printed_by};
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i])
+			note_text(st, fs, fields[i], 0);
+	for (i = 0; i < m->recipients.count; i++)
+		note_text(st, fs, m->recipients.items[i], 0);
+	for (i = 0; i < m->cc.count; i++)
+		note_text(st, fs, m->cc.items[i], 0);
+	if (doc->has_closing && doc->closing.issuer)
+		note_text(st, fs, doc->closing.issuer, 0);
+}
+
+static void json_field(folio_buf *j, const char *key, const char *value)
+{
+	folio_buf_printf(j, ",\"%s\":", key);
+	if (value == NULL) {
+		folio_buf_puts(j, "null");
+		return;
+	}
+	folio_buf_putc(j, '"');
+	folio_buf_put_json(j, value);
+	folio_buf_putc(j, '"');
+}
+
+static int check_one(const char *path, const folio_source_options *opts,
+	const folio_fontset *fs, int as_json)
+{
+	folio_buf human = {0}, json = {0};
+	folio_error err = {0};
+	folio_doc *doc = NULL;
+	const folio_attachment *att;
+	check_stats *st;
+	int first = 1, rc;
+	size_t i;
+
+	rc = folio_source_read(&doc, path, opts, &err);
+	if (rc < 0) {
+		if (as_json) {
+			folio_buf_puts(&json, "{\"file\":\"");
+			folio_buf_put_json(&json, path);
+			folio_buf_puts(&json, "\",\"valid\":false,\"error\":\"");
+			folio_buf_put_json(&json, err.msg);
+			folio_buf_puts(&json, "\"}");
+			puts(json.data);
+			folio_buf_free(&json);
+		}
+		return cli_report(&err);
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		folio_doc_free(doc);
+		fprintf(stderr, "folio: out of memory\n");
+		return EXIT_USAGE;
+	}
+	note_meta(st, fs, doc);
+	folio_buf_puts(&json, "\"headings\":[");
+	walk(st, fs, doc, doc->body, &human, &json, &first);
+	for (att = doc->attachments; att != NULL; att = att->next) {
+		note_text(st, fs, att->title, 1);
+		walk(st, fs, doc, att->body, &human, &json, &first);
+	}
+	folio_buf_putc(&json, ']');
+
+	if (as_json) {
+		folio_buf j = {0};
+		folio_buf_puts(&j, "{\"file\":\"");
+		folio_buf_put_json(&j, path);
+		folio_buf_puts(&j, "\",\"valid\":true");
+		json_field(&j, "title", doc->meta.title);
+		json_field(&j, "date", doc->meta.date);
+		json_field(&j, "doc_number", doc->meta.doc_number);
+		json_field(&j, "issuer", doc->meta.issuer);
+		folio_buf_printf(&j, ",%s,\"paragraphs\":%zu,\"chars\":%zu,"
+			"\"uncovered\":[", json.data, st->paragraphs, st->chars);
+		for (i = 0; i < st->n_uncovered; i++)
+			folio_buf_printf(&j, "%s%u", i ? "," : "",
+				st->uncovered[i]);
+		folio_buf_puts(&j, "]}");
+		puts(j.data);
+		folio_buf_free(&j);
+	} else {
+		const folio_meta *m = &doc->meta;
+		printf("%s: ok\n  title       %s\n  date        %s\n", path,
+			m->title, m->date);
+		printf("  issuer      %s\n", m->issuer);
+		if (m->doc_number)
+			printf("  doc number  %s\n", m->doc_number);
+		printf("  headings\n%s", human.data ? human.data :
+			"    (none)\n");
+		printf("  paragraphs  %zu\n  characters  %zu\n",
+			st->paragraphs, st->chars);
+		printf("  uncovered   ");
+		if (st->n_uncovered == 0)
+			printf("none\n");
+		for (i = 0; i < st->n_uncovered; i++) {
+			char u8[5] = {0};
+			folio_utf8_encode(u8, st->uncovered[i]);
+			printf("U+%04X '%s'%s", st->uncovered[i], u8,
+				i + 1 < st->n_uncovered ? ", " : "\n");
+		}
+	}
+	folio_buf_free(&human);
+	folio_buf_free(&json);
+	free(st);
+	folio_doc_free(doc);
+	return EXIT_OK;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	folio_meta_override meta[MAX_META];
+	folio_import_options import = {0};
+	folio_source_options opts = {0};
+	const char *fonts = NULL;
+	folio_fontset *fs = NULL;
+	folio_error err = {0};
+	size_t n_meta = 0;
+	int i, as_json = 0, status = EXIT_OK, n_files = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			check_usage(stdout);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			as_json = 1;
+		} else if (strcmp(argv[i], "--fonts") == 0 && i + 1 < argc) {
+			fonts = argv[++i];
+		} else if (strcmp(argv[i], "--meta") == 0 && i + 1 < argc) {
+			if (cli_parse_meta(meta, MAX_META, &n_meta, argv[++i]) < 0)
+				return EXIT_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "folio check: unknown option '%s'\n",
+				argv[i]);
+			check_usage(stderr);
+			return EXIT_USAGE;
+		} else {
+			n_files++;
+		}
+	}
+	if (n_files == 0) {
+		check_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (folio_fontset_load(&fs, fonts, &err) < 0)
+		return cli_report(&err);
+	import.meta = meta;
+	import.n_meta = n_meta;
+	opts.import = &import;
+	for (i = 1; i < argc; i++) {
+		int s;
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (strcmp(argv[i], "--json") != 0)
+				i++;
+			continue;
+		}
+		s = check_one(argv[i], &opts, fs, as_json);
+		/* Worst status wins: usage/IO trouble over invalid input. */
+		if (s > status)
+			status = s;
+	}
+	folio_fontset_free(fs);
+	return status;
+}

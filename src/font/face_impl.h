@@ -1,0 +1,28 @@
+/*
+ * face_impl.h - what a folio_face is inside src/font/ (private).
+ *
+ * Shared by fontset.c (loading, metrics) and subset.c (hb-subset). Only
+ * files under src/font/ include this header, so HarfBuzz types stay out
+ * of every other module. A face is immutable once loaded: the hb_face_t
+ * and hb_font_t are made immutable, so any number of threads may read
+ * them at once.
+ */
+#ifndef FOLIO_FONT_FACE_IMPL_H
+#define FOLIO_FONT_FACE_IMPL_H
+
+#include <hb.h>
+
+struct folio_face {
+	hb_face_t *hb;       /* owns a reference to the mapped file */
+	hb_font_t *font;     /* scale = units per em: positions are units */
+	char *path;          /* resolved file path */
+	unsigned index;      /* face index in a .ttc, else 0 */
+	char *ps_name;       /* PostScript name, or a name made from path */
+	unsigned upem;
+	double ascender;     /* em */
+	double descender;    /* em, negative */
+	long long file_size; /* for folio_fontset_describe */
+	long long file_mtime_ns;
+};
+
+#endif

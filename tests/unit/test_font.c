@@ -1,0 +1,634 @@
+/* Unit tests for src/font/: the shipped role map, chains, coverage,
+ * metrics, subsets (re-read by HarfBuzz and by libharu), fsType refusal
+ * and bad font maps. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hb.h>
+#include <hb-ot.h>
+#include <hpdf.h>
+
+#include "font/font.h"
+#include "util/paths.h"
+#include "util/xml.h"
+
+#define SONG_FILE "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
+#define HEI_FILE "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+#define CHAIN_MAX 16
+
+static folio_fontset *shipped;
+
+/* "关于推进" + the ten digits. */
+static const uint32_t seed_cps[] = {
+	0x5173, 0x4E8E, 0x63A8, 0x8FDB,
+	'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'
+};
+#define N_SEED (sizeof(seed_cps) / sizeof(*seed_cps))
+
+static int load_shipped(void **state)
+{
+	folio_error err = {0};
+
+	(void)state;
+	folio_xml_init();
+	if (folio_fontset_load(&shipped, NULL, &err) != 0) {
+		fprintf(stderr, "loading fonts/fonts.xml: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int free_shipped(void **state)
+{
+	(void)state;
+	folio_fontset_free(shipped);
+	shipped = NULL;
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int site_fangsong_present(void)
+{
+	static const char *const names[] = {
+		"FangSong_GB2312.ttf", "FangSong.ttf", "simfang.ttf"
+	};
+	char path[512];
+	folio_error err = {0};
+	size_t i;
+
+	if (folio_data_path(path, sizeof(path), "fonts/fonts.xml", &err) != 0)
+		return 0;
+	*strrchr(path, '/') = '\0';
+	for (i = 0; i < 3; i++) {
+		char p[600];
+		snprintf(p, sizeof(p), "%s/%s", path, names[i]);
+		if (access(p, R_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void body_chain(const folio_face **chain, size_t *n)
+{
+	const char *fams[] = { "仿宋" };
+	folio_error err = {0};
+
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, n, shipped,
+		fams, 1, &err), 0);
+}
+
+static void chains_resolve_with_fallback(void **state)
+{
+	const folio_face *chain[CHAIN_MAX];
+	const char *hei_song[] = { "黑体", "仿宋", "后备" };
+	const char *unknown[] = { "仿宋", "行楷" };
+	folio_error err = {0};
+	size_t n, i, j;
+
+	(void)state;
+	body_chain(chain, &n);
+	assert_true(n >= 2);
+	if (!site_fangsong_present()) {
+		/* No licensed FangSong here: body text falls back to Song. */
+		assert_true(ends_with(folio_face_path(chain[0]),
+			"gbsn00lp.ttf"));
+		assert_string_equal(folio_face_name(chain[0]),
+			"BousungEG-Light-GB");
+	}
+	/* The fallback family ends the chain without being asked for. */
+	assert_true(ends_with(folio_face_path(chain[1]), "uming.ttc"));
+
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, &n, shipped,
+		hei_song, 3, &err), 0);
+	assert_true(ends_with(folio_face_path(chain[0]), "wqy-zenhei.ttc"));
+	assert_int_equal(folio_face_index(chain[0]), 0);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			assert_ptr_not_equal(chain[i], chain[j]);
+
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, &n, shipped,
+		unknown, 2, &err), FOLIO_EFONT);
+	assert_non_null(strstr(err.msg, "行楷"));
+	assert_int_equal(n, 0);
+
+	folio_error_clear(&err);
+	assert_int_equal(folio_fontset_chain(chain, 1, &n, shipped,
+		hei_song, 3, &err), FOLIO_ELIMIT);
+}
+
+static void coverage_and_pick(void **state)
+{
+	const folio_face *chain[CHAIN_MAX];
+	const folio_face *f;
+	size_t n;
+
+	(void)state;
+	assert_true(folio_fontset_covers(shipped, 0x4E00));
+	assert_true(folio_fontset_covers(shipped, 0x2014));
+	assert_false(folio_fontset_covers(shipped, 0x1F600));
+	assert_false(folio_fontset_covers(shipped, 0xF0000));
+
+	body_chain(chain, &n);
+	/* Seed text, digits and the page-number dash all in the body chain. */
+	for (size_t i = 0; i < N_SEED; i++)
+		assert_non_null(folio_font_pick(chain, n, seed_cps[i]));
+	assert_non_null(folio_font_pick(chain, n, 0x2014));
+	assert_non_null(folio_font_pick(chain, n, 0x3001));
+	/* U+3400 (Ext. A) is outside GB2312: only the fallback has it. */
+	f = folio_font_pick(chain, n, 0x3400);
+	assert_non_null(f);
+	assert_true(ends_with(folio_face_path(f), "wqy-zenhei.ttc"));
+	assert_false(folio_face_has_glyph(chain[0], 0x3400));
+	assert_null(folio_font_pick(chain, n, 0x1F600));
+}
+
+static void metrics_in_em(void **state)
+{
+	const folio_face *chain[CHAIN_MAX];
+	size_t n;
+	double adv;
+
+	(void)state;
+	body_chain(chain, &n);
+	adv = folio_face_advance(folio_font_pick(chain, n, 0x5173), 0x5173);
+	assert_true(adv > 0.99 && adv < 1.01);
+	adv = folio_face_advance(folio_font_pick(chain, n, 0x3400), 0x3400);
+	assert_true(adv > 0.99 && adv < 1.01);
+	assert_true(folio_face_advance(chain[0], 0x1F600) == 0.0);
+	if (!site_fangsong_present()) {
+		adv = folio_face_advance(chain[0], '1');
+		assert_true(adv > 0.49 && adv < 0.51);
+	}
+	assert_true(folio_face_ascender(chain[0]) > 0.5);
+	assert_true(folio_face_ascender(chain[0]) < 1.5);
+	assert_true(folio_face_descender(chain[0]) < 0.0);
+	assert_true(folio_face_descender(chain[0]) > -0.5);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static long file_size(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	long n;
+
+	if (fp == NULL)
+		return -1;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fclose(fp);
+	return n;
+}
+
+static int table_allowed(hb_tag_t t)
+{
+	return t == HB_TAG('c', 'm', 'a', 'p')
+		|| t == HB_TAG('g', 'l', 'y', 'f')
+		|| t == HB_TAG('l', 'o', 'c', 'a')
+		|| t == HB_TAG('h', 'e', 'a', 'd')
+		|| t == HB_TAG('h', 'h', 'e', 'a')
+		|| t == HB_TAG('h', 'm', 't', 'x')
+		|| t == HB_TAG('m', 'a', 'x', 'p')
+		|| t == HB_TAG('p', 'o', 's', 't')
+		|| t == HB_TAG('n', 'a', 'm', 'e')
+		|| t == HB_TAG('O', 'S', '/', '2');
+}
+
+/* Write buf to a fresh temporary file; the caller unlinks it. */
+static void write_temp(char *path, size_t pathsz, const folio_buf *b)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, pathsz, "/tmp/folio-subset-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(b->data, 1, b->len, fp), b->len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void libharu_loads(const char *path)
+{
+	HPDF_Doc pdf = HPDF_New(NULL, NULL);
+	HPDF_Page page;
+	HPDF_Font font;
+	const char *name;
+
+	assert_non_null(pdf);
+	assert_int_equal(HPDF_UseUTFEncodings(pdf), HPDF_OK);
+	name = HPDF_LoadTTFontFromFile(pdf, path, HPDF_TRUE);
+	assert_non_null(name);
+	font = HPDF_GetFont(pdf, name, "UTF-8");
+	assert_non_null(font);
+	page = HPDF_AddPage(pdf);
+	assert_non_null(page);
+	HPDF_Page_BeginText(page);
+	HPDF_Page_SetFontAndSize(page, font, 16);
+	HPDF_Page_TextOut(page, 72, 720, "关于推进2024");
+	HPDF_Page_EndText(page);
+	assert_int_equal(HPDF_SaveToStream(pdf), HPDF_OK);
+	assert_true(HPDF_GetStreamSize(pdf) > 1000);
+	assert_int_equal(HPDF_GetError(pdf), HPDF_OK);
+	HPDF_Free(pdf);
+}
+
+/* Subset face to the seed, then check it the way a PDF viewer would. */
+static void check_subset(const folio_face *face, const char *label)
+{
+	folio_buf out = {0}, again = {0};
+	folio_error err = {0};
+	hb_blob_t *blob;
+	hb_face_t *sub;
+	hb_set_t *uni;
+	hb_tag_t tags[64];
+	unsigned ntags = 64, i;
+	char name[128], tmp[64];
+	unsigned name_len = sizeof(name);
+	long src_size = file_size(folio_face_path(face));
+	double t0, t1;
+
+	t0 = now_ms();
+	assert_int_equal(folio_face_subset(&out, face, seed_cps, N_SEED,
+		&err), 0);
+	t1 = now_ms();
+	printf("# subset %s (%s): source %ld bytes, subset %zu bytes "
+		"(%zu chars), %.1f ms\n", label, folio_face_name(face),
+		src_size, out.len, N_SEED, t1 - t0);
+	assert_true(out.len > 0);
+	assert_true((long)out.len * 20 < src_size);
+
+	/* Same input, same bytes: EPUBs and archives must be reproducible. */
+	assert_int_equal(folio_face_subset(&again, face, seed_cps, N_SEED,
+		&err), 0);
+	assert_int_equal(again.len, out.len);
+	assert_memory_equal(again.data, out.data, out.len);
+	folio_buf_free(&again);
+
+	blob = hb_blob_create(out.data, (unsigned)out.len,
+		HB_MEMORY_MODE_READONLY, NULL, NULL);
+	assert_int_equal(hb_face_count(blob), 1);
+	sub = hb_face_create(blob, 0);
+	assert_int_equal(hb_face_get_glyph_count(sub), N_SEED + 1);
+	uni = hb_set_create();
+	hb_face_collect_unicodes(sub, uni);
+	assert_int_equal(hb_set_get_population(uni), N_SEED);
+	for (i = 0; i < N_SEED; i++)
+		assert_true(hb_set_has(uni, seed_cps[i]));
+	hb_set_destroy(uni);
+
+	hb_face_get_table_tags(sub, 0, &ntags, tags);
+	assert_true(ntags >= 10);
+	for (i = 0; i < ntags; i++) {
+		char t[5];
+		hb_tag_to_string(tags[i], t);
+		t[4] = '\0';
+		if (!table_allowed(tags[i]))
+			fail_msg("subset of %s kept table '%s'", label, t);
+	}
+	/* Dropped tables really are gone, not just unlisted. */
+	{
+		hb_blob_t *g = hb_face_reference_table(sub,
+			HB_TAG('G', 'S', 'U', 'B'));
+		assert_int_equal(hb_blob_get_length(g), 0);
+		hb_blob_destroy(g);
+		g = hb_face_reference_table(sub, HB_TAG('v', 'm', 't', 'x'));
+		assert_int_equal(hb_blob_get_length(g), 0);
+		hb_blob_destroy(g);
+		g = hb_face_reference_table(sub, HB_TAG('p', 'o', 's', 't'));
+		assert_true(hb_blob_get_length(g) >= 32);
+		hb_blob_destroy(g);
+	}
+	assert_true(hb_ot_name_get_utf8(sub, HB_OT_NAME_ID_POSTSCRIPT_NAME,
+		HB_LANGUAGE_INVALID, &name_len, name) > 0);
+	assert_string_equal(name, folio_face_name(face));
+	hb_face_destroy(sub);
+	hb_blob_destroy(blob);
+
+	write_temp(tmp, sizeof(tmp), &out);
+	libharu_loads(tmp);
+	unlink(tmp);
+	folio_buf_free(&out);
+}
+
+static void subsets_are_small_and_valid(void **state)
+{
+	const folio_face *chain[CHAIN_MAX];
+	const char *hei[] = { "黑体" };
+	const char *kai[] = { "楷体" };
+	folio_error err = {0};
+	size_t n;
+
+	(void)state;
+	body_chain(chain, &n);
+	check_subset(chain[0], "仿宋");
+	/* Zen Hei is a .ttc with GSUB/GPOS/GDEF and vertical metrics. */
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, &n, shipped,
+		hei, 1, &err), 0);
+	check_subset(chain[0], "黑体");
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, &n, shipped,
+		kai, 1, &err), 0);
+	check_subset(chain[0], "楷体");
+}
+
+struct subset_job {
+	const folio_face *face;
+	folio_buf out;
+	int rc;
+};
+
+static void *subset_worker(void *arg)
+{
+	struct subset_job *job = arg;
+	folio_error err = {0};
+	job->rc = folio_face_subset(&job->out, job->face, seed_cps, N_SEED,
+		&err);
+	return NULL;
+}
+
+/* Batch workers share one fontset: concurrent subsets of one face must
+ * all succeed and agree. */
+static void subsets_from_threads_agree(void **state)
+{
+	const folio_face *chain[CHAIN_MAX];
+	struct subset_job jobs[4];
+	pthread_t tid[4];
+	size_t n, i;
+
+	(void)state;
+	body_chain(chain, &n);
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < 4; i++) {
+		jobs[i].face = chain[0];
+		assert_int_equal(pthread_create(&tid[i], NULL, subset_worker,
+			&jobs[i]), 0);
+	}
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(jobs[i].rc, 0);
+		assert_int_equal(jobs[i].out.len, jobs[0].out.len);
+		assert_memory_equal(jobs[i].out.data, jobs[0].out.data,
+			jobs[0].out.len);
+	}
+	for (i = 0; i < 4; i++)
+		folio_buf_free(&jobs[i].out);
+}
+
+static void describe_lists_faces(void **state)
+{
+	folio_buf b = {0};
+	folio_error err = {0};
+
+	(void)state;
+	assert_int_equal(folio_fontset_describe(&b, shipped, &err), 0);
+	assert_non_null(b.data);
+	assert_non_null(strstr(b.data, "gbsn00lp.ttf#0 "));
+	assert_non_null(strstr(b.data, "wqy-zenhei.ttc#0 "));
+	folio_buf_free(&b);
+}
+
+/* A temporary folder holding a fonts.xml (and fonts) of a test's own. */
+struct tmpmap {
+	char dir[64];
+	char xml[128];
+	char font[128];
+};
+
+static void tmpmap_write(struct tmpmap *t, const char *xml_text)
+{
+	FILE *fp;
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/folio-fonts-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->xml, sizeof(t->xml), "%s/fonts.xml", t->dir);
+	t->font[0] = '\0';
+	fp = fopen(t->xml, "wb");
+	assert_non_null(fp);
+	fputs(xml_text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void tmpmap_remove(struct tmpmap *t)
+{
+	unlink(t->xml);
+	if (t->font[0])
+		unlink(t->font);
+	rmdir(t->dir);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16
+		| (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Copy the Song font beside the map with OS/2 fsType set to fs_type:
+ * find 'OS/2' in the table directory, patch bytes 8-9, nothing else
+ * (HarfBuzz does not verify checksums). */
+static void write_patched_font(struct tmpmap *t, unsigned fs_type)
+{
+	char *data;
+	size_t len, i, ntables;
+	long size = file_size(SONG_FILE);
+	FILE *fp = fopen(SONG_FILE, "rb");
+	int patched = 0;
+
+	assert_non_null(fp);
+	if (size <= 12 || size > 64L * 1024 * 1024) {
+		fclose(fp);
+		fail_msg("%s: unexpected size %ld", SONG_FILE, size);
+		return;
+	}
+	len = (size_t)size;
+	data = malloc(len);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, len, fp), len);
+	fclose(fp);
+	ntables = (size_t)((unsigned char)data[4] << 8
+		| (unsigned char)data[5]);
+	for (i = 0; i < ntables && 12 + 16 * (i + 1) <= len; i++) {
+		const unsigned char *rec = (unsigned char *)data + 12 + 16 * i;
+		if (memcmp(rec, "OS/2", 4) == 0) {
+			size_t off = rd32(rec + 8);
+			assert_true(off + 10 <= len);
+			data[off + 8] = (char)(fs_type >> 8);
+			data[off + 9] = (char)(fs_type & 0xFF);
+			patched = 1;
+		}
+	}
+	assert_true(patched);
+	snprintf(t->font, sizeof(t->font), "%s/restricted-song.ttf", t->dir);
+	fp = fopen(t->font, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	free(data);
+}
+
+static void fstype_forbidding_embedding_is_refused(void **state)
+{
+	static const unsigned bad[] = { 0x0002, 0x0200, 0x0100 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		struct tmpmap t;
+		folio_fontset *fs = NULL;
+		folio_error err = {0};
+		char hex[16];
+
+		tmpmap_write(&t, "<fonts xmlns=\"urn:folio:fonts:1\">\n"
+			"<family name=\"仿宋\"><file>restricted-song.ttf</file>"
+			"</family>\n</fonts>\n");
+		write_patched_font(&t, bad[i]);
+		assert_int_equal(folio_fontset_load(&fs, t.xml, &err),
+			FOLIO_EFONT);
+		assert_null(fs);
+		assert_non_null(strstr(err.msg, "restricted-song.ttf"));
+		snprintf(hex, sizeof(hex), "0x%04x", bad[i]);
+		assert_non_null(strstr(err.msg, hex));
+		tmpmap_remove(&t);
+	}
+	/* Control: the same copy with fsType 0x0004 (print & preview, as
+	 * shipped) loads, so the refusal above is about fsType alone. */
+	{
+		struct tmpmap t;
+		folio_fontset *fs = NULL;
+		folio_error err = {0};
+
+		tmpmap_write(&t, "<fonts xmlns=\"urn:folio:fonts:1\">\n"
+			"<family name=\"仿宋\"><file>restricted-song.ttf</file>"
+			"</family>\n</fonts>\n");
+		write_patched_font(&t, 0x0004);
+		assert_int_equal(folio_fontset_load(&fs, t.xml, &err), 0);
+		folio_fontset_free(fs);
+		tmpmap_remove(&t);
+	}
+}
+
+static void family_without_files_fails_when_asked(void **state)
+{
+	struct tmpmap t;
+	folio_fontset *fs = NULL;
+	folio_error err = {0};
+	const folio_face *chain[CHAIN_MAX];
+	const char *song[] = { "宋体" };
+	const char *fang[] = { "仿宋" };
+	size_t n;
+
+	(void)state;
+	tmpmap_write(&t, "<fonts xmlns=\"urn:folio:fonts:1\">\n"
+		"<family name=\"仿宋\">\n"
+		"  <file>no-such-font-1.ttf</file>\n"
+		"  <file>no-such-font-2.ttc#1</file>\n"
+		"</family>\n"
+		"<family name=\"宋体\"><file>" SONG_FILE "</file></family>\n"
+		"</fonts>\n");
+	assert_int_equal(folio_fontset_load(&fs, t.xml, &err), 0);
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, &n, fs, song,
+		1, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, &n, fs, fang,
+		1, &err), FOLIO_EFONT);
+	assert_non_null(strstr(err.msg, "仿宋"));
+	assert_non_null(strstr(err.msg, "no-such-font-1.ttf"));
+	assert_non_null(strstr(err.msg, "no-such-font-2.ttc#1"));
+	assert_non_null(strstr(err.msg, t.xml));
+	folio_fontset_free(fs);
+	tmpmap_remove(&t);
+}
+
+/* "path:LINE:COL: ..." with both numbers present. */
+static void assert_located(const char *msg, const char *path, int line)
+{
+	char prefix[256];
+
+	snprintf(prefix, sizeof(prefix), "%s:%d:", path, line);
+	if (strncmp(msg, prefix, strlen(prefix)) != 0)
+		fail_msg("expected \"%s<col>:\" in \"%s\"", prefix, msg);
+	msg += strlen(prefix);
+	if (*msg < '0' || *msg > '9')
+		fail_msg("expected a column after \"%s\"", prefix);
+}
+
+static void bad_maps_are_located(void **state)
+{
+	static const struct {
+		const char *xml;
+		int line;
+		int code;
+	} cases[] = {
+		/* not well-formed: </family> missing */
+		{ "<fonts xmlns=\"urn:folio:fonts:1\">\n<family name=\"a\">\n"
+		  "<file>x.ttf</file>\n</fonts>\n", 4, FOLIO_EINPUT },
+		/* schema: bad face index */
+		{ "<fonts xmlns=\"urn:folio:fonts:1\">\n<family name=\"a\">\n"
+		  "<file>x.ttc#one</file></family>\n</fonts>\n", 3,
+		  FOLIO_EINPUT },
+		/* schema: unknown element */
+		{ "<fonts xmlns=\"urn:folio:fonts:1\">\n\n<font name=\"a\"/>\n"
+		  "</fonts>\n", 3, FOLIO_EINPUT },
+		/* fallback names no family */
+		{ "<fonts xmlns=\"urn:folio:fonts:1\" fallback=\"b\">\n"
+		  "<family name=\"a\"><file>x.ttf</file></family>\n"
+		  "</fonts>\n", 1, FOLIO_EINPUT },
+		/* the same family twice */
+		{ "<fonts xmlns=\"urn:folio:fonts:1\">\n"
+		  "<family name=\"a\"><file>x.ttf</file></family>\n"
+		  "<family name=\"a\"><file>y.ttf</file></family>\n"
+		  "</fonts>\n", 3, FOLIO_EINPUT },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct tmpmap t;
+		folio_fontset *fs = NULL;
+		folio_error err = {0};
+
+		tmpmap_write(&t, cases[i].xml);
+		assert_int_equal(folio_fontset_load(&fs, t.xml, &err),
+			cases[i].code);
+		assert_null(fs);
+		assert_located(err.msg, t.xml, cases[i].line);
+		tmpmap_remove(&t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(chains_resolve_with_fallback),
+		cmocka_unit_test(coverage_and_pick),
+		cmocka_unit_test(metrics_in_em),
+		cmocka_unit_test(subsets_are_small_and_valid),
+		cmocka_unit_test(subsets_from_threads_agree),
+		cmocka_unit_test(describe_lists_faces),
+		cmocka_unit_test(fstype_forbidding_embedding_is_refused),
+		cmocka_unit_test(family_without_files_fails_when_asked),
+		cmocka_unit_test(bad_maps_are_located),
+	};
+	return cmocka_run_group_tests(tests, load_shipped, free_shipped);
+}
