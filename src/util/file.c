@@ -23,16 +23,22 @@ int folio_file_read(char **out, size_t *out_len, const char *path,
 	if (fp == NULL)
 		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
 			path, strerror(errno));
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fileno(fp), &st) != 0) {
+		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot stat: %s",
+			path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		rc = folio_error_set(err, FOLIO_EIO,
 			"%s: expected a regular file, found %s", path,
-			S_ISDIR(st.st_mode) ? "a directory" : "something else");
+			S_ISDIR(st.st_mode) ? "a directory" :
+			"another kind of file");
 		goto done;
 	}
 	if ((unsigned long long)st.st_size > limit) {
 		rc = folio_error_set(err, FOLIO_ELIMIT,
 			"%s:1:1: size limit exceeded: expected at most %zu "
-			"bytes, found a file of %lld bytes", path, limit,
+			"bytes, found %lld bytes", path, limit,
 			(long long)st.st_size);
 		goto done;
 	}

@@ -1,5 +1,7 @@
 #include "util/xml.h"
 
+#include "util/file.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -573,55 +575,17 @@ done:
 int folio_xml_parse_file(void **out, const char *path,
 	const folio_xml_limits *limits, folio_error *err)
 {
-	FILE *fp;
-	struct stat st;
 	char *data = NULL;
 	size_t max_bytes, n;
 	int max_depth, rc;
 
 	*out = NULL;
 	resolve_limits(limits, &max_bytes, &max_depth);
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
-			path, strerror(errno));
-	if (fstat(fileno(fp), &st) != 0) {
-		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot stat: %s",
-			path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = folio_error_set(err, FOLIO_EIO,
-			"%s: expected a regular file, found %s", path,
-			S_ISDIR(st.st_mode) ? "a directory" :
-			"another kind of file");
-		goto done;
-	}
-	/* Checked before reading: a 100 MB file fails at once. */
-	if ((unsigned long long)st.st_size > max_bytes) {
-		rc = folio_error_set(err, FOLIO_ELIMIT,
-			"%s:1:1: size limit exceeded: expected at most %zu "
-			"bytes, found %lld bytes", path, max_bytes,
-			(long long)st.st_size);
-		goto done;
-	}
-	data = malloc((size_t)st.st_size + 1);
-	if (data == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory",
-			path);
-		goto done;
-	}
-	n = fread(data, 1, (size_t)st.st_size, fp);
-	if (ferror(fp)) {
-		rc = folio_error_set(err, FOLIO_EIO, "%s: read error: %s",
-			path, strerror(errno));
-		goto done;
-	}
-	data[n] = '\0';
-	rc = folio_xml_parse_memory(out, data, n, path, limits, err);
-done:
+	/* The size is checked before reading: a 100 MB file fails at once. */
+	rc = folio_file_read(&data, &n, path, max_bytes, err);
+	if (rc == 0)
+		rc = folio_xml_parse_memory(out, data, n, path, limits, err);
 	free(data);
-	fclose(fp);
 	return rc;
 }
 
