@@ -15,7 +15,7 @@ DESTDIR ?=
 DEB_PACKAGES := build-essential pkg-config \
 	libhpdf-dev libzip-dev libxml2-dev zlib1g-dev libicu-dev \
 	libharfbuzz-dev libxmlsec1-dev xmlsec1 libssl-dev libcmocka-dev \
-	epubcheck default-jre-headless qpdf poppler-utils libxml2-utils \
+	epubcheck default-jdk-headless qpdf poppler-utils libxml2-utils \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
 	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai
 
@@ -124,3 +124,8 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
+
+# Renders the first content document of each example EPUB with headless
+# Chromium at 360x740 into out/proof/ (needs the chromium package).
+proof: $(BUILD)/folio
+	sh tests/proof.sh $(BUILD)/folio out/proof

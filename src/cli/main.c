@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 const cli_command cli_commands[] = {
 	{"import", cmd_import, "turn a pasted web page (text) into an XML source"},
 	{"check", cmd_check, "validate sources and print their structure"},
+	{"epub", cmd_epub, "build an EPUB 3 book from a source"},
 	{NULL, NULL, NULL}
 };
 
@@ -45,6 +47,12 @@ int main(int argc, char **argv)
 	const cli_command *c;
 	int status;
 
+	/* Process policy: libzip gives every deflated entry a fresh ~300 KB
+	 * zlib state; with glibc's defaults that memory is unmapped and
+	 * faulted in again each time (measured 29 ms against 0.7 ms for the
+	 * seed's EPUB). Keep freed blocks of that size in the heap. */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

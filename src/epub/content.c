@@ -1,0 +1,412 @@
+/* XHTML content documents: title page, main text split at level-1
+ * sections, closing 落款 and 版记, attachments.
+ *
+ * Text the style generates (heading numbers, labels such as 附件1 and
+ * 抄送：, separators, dates written out in Chinese) is wrapped in
+ * class="gen", so a reader of the spine can tell source text from
+ * generated text; the completeness test relies on it. */
+#include "epub/epub_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct content {
+	folio_epub_book *b;
+	const folio_doc *doc;
+	folio_error *err;
+	epub_xml *x;            /* document being written, or NULL */
+	int part;               /* its index in b->parts */
+	char href[32];          /* its name relative to EPUB/ */
+	int articles;           /* 第N条 count through the body */
+	int n_sections;         /* level-1 documents so far */
+} content;
+
+void epub_date_cn(char *out, size_t outsz, const char *date)
+{
+	if (date == NULL || !folio_date_valid(date)) {
+		snprintf(out, outsz, "%s", date ? date : "");
+		return;
+	}
+	snprintf(out, outsz, "%d年%d月%d日", atoi(date), atoi(date + 5),
+		atoi(date + 8));
+}
+
+static int open_doc(content *c, const char *file, const char *id,
+	const char *title, const char *epub_type)
+{
+	char name[64];
+	epub_part *p;
+	epub_xml *x;
+	int rc;
+
+	snprintf(name, sizeof(name), EPUB_DIR "%s", file);
+	rc = epub_part_add(&p, c->b, name, id, "application/xhtml+xml",
+		c->err);
+	if (rc < 0)
+		return rc;
+	p->spine = 1;
+	c->part = (int)(p - c->b->parts);
+	snprintf(c->href, sizeof(c->href), "%s", file);
+	rc = xw_new(&x, name, 0, c->b->used, c->err);
+	if (rc < 0)
+		return rc;
+	c->x = x;
+	xw_doctype_html(x);
+	xw_start(x, "html");
+	xw_attr(x, "xmlns", "http://www.w3.org/1999/xhtml");
+	xw_attr(x, "xmlns:epub", "http://www.idpf.org/2007/ops");
+	xw_attr(x, "lang", "zh-CN");
+	xw_attr(x, "xml:lang", "zh-CN");
+	xw_start(x, "head");
+	xw_start(x, "meta");
+	xw_attr(x, "charset", "UTF-8");
+	xw_end(x);
+	xw_leaf(x, "title", NULL, title);
+	xw_start(x, "link");
+	xw_attr(x, "rel", "stylesheet");
+	xw_attr(x, "type", "text/css");
+	xw_attr(x, "href", EPUB_CSS);
+	xw_end(x);
+	if (c->b->used != NULL) {
+		xw_start(x, "link");
+		xw_attr(x, "rel", "stylesheet");
+		xw_attr(x, "type", "text/css");
+		xw_attr(x, "href", EPUB_FONT_CSS);
+		xw_end(x);
+	}
+	xw_end(x);
+	xw_start(x, "body");
+	xw_start(x, "section");
+	xw_attr(x, "epub:type", epub_type);
+	return 0;
+}
+
+static int close_doc(content *c)
+{
+	int rc;
+
+	if (c->x == NULL)
+		return 0;
+	xw_end(c->x);  /* section */
+	xw_end(c->x);  /* body */
+	xw_end(c->x);  /* html */
+	rc = xw_finish(c->x, &c->b->parts[c->part].data);
+	c->x = NULL;
+	return rc;
+}
+
+static void at(content *c, unsigned line, unsigned col)
+{
+	xw_position(c->x, c->doc->source_path, line, col);
+}
+
+static void gen(content *c, const char *text)
+{
+	xw_leaf(c->x, "span", "gen", text);
+}
+
+static int write_blocks(content *c, const folio_block *first, int hbase,
+	int tbase);
+
+static int write_section(content *c, const folio_block *s, int index,
+	int hbase, int tbase)
+{
+	char num[64], id[16], h[16], *label, href[64];
+	size_t n;
+	int level = s->level < 1 ? 1 : s->level, rc;
+	const char *text = s->text ? s->text : "";
+
+	folio_doc_heading_number(num, sizeof(num), c->doc->numbering,
+		FOLIO_BLOCK_SECTION, level, index);
+	/* 第一章　总则: chapter and section numbers are words and take an
+	 * ideographic space before the heading, as in print; 一、 does not. */
+	n = strlen(num);
+	if (n >= 3 && (strcmp(num + n - 3, "章") == 0 ||
+	    strcmp(num + n - 3, "节") == 0))
+		strncat(num, "\xe3\x80\x80", sizeof(num) - n - 1);
+	snprintf(id, sizeof(id), "h%d", ++c->b->heading_seq);
+	snprintf(h, sizeof(h), "h%d", level + hbase > 6 ? 6 : level + hbase);
+	if (hbase > 1 || level > 1)
+		xw_start(c->x, "section");
+	at(c, s->line, s->col);
+	xw_start(c->x, h);
+	xw_attr(c->x, "id", id);
+	xw_leaf(c->x, "span", "num gen", num);
+	xw_text(c->x, text);
+	xw_end(c->x);
+	n = strlen(num) + strlen(text) + 1;
+	label = malloc(n);
+	if (label == NULL)
+		return folio_error_set(c->err, FOLIO_ENOMEM, "out of memory");
+	snprintf(label, n, "%s%s", num, text);
+	snprintf(href, sizeof(href), "%s#%s", c->href, id);
+	rc = epub_toc_add(c->b, level + tbase, label, href, c->err);
+	free(label);
+	if (rc < 0)
+		return rc;
+	rc = write_blocks(c, s->children, hbase, tbase);
+	if (hbase > 1 || level > 1)
+		xw_end(c->x);
+	return rc;
+}
+
+static int write_block(content *c, const folio_block *bl, int index,
+	int hbase, int tbase)
+{
+	const folio_block *ch;
+	char num[64];
+	int rc = 0;
+
+	switch (bl->kind) {
+	case FOLIO_BLOCK_PARA:
+		at(c, bl->line, bl->col);
+		xw_leaf(c->x, "p", NULL, bl->text ? bl->text : "");
+		break;
+	case FOLIO_BLOCK_SECTION:
+		rc = write_section(c, bl, index, hbase, tbase);
+		break;
+	case FOLIO_BLOCK_LIST:
+		xw_start(c->x, bl->ordered ? "ol" : "ul");
+		for (ch = bl->children; ch != NULL && rc == 0; ch = ch->next) {
+			xw_start(c->x, "li");
+			if (ch->kind == FOLIO_BLOCK_PARA) {
+				at(c, ch->line, ch->col);
+				xw_text(c->x, ch->text ? ch->text : "");
+			} else {
+				rc = write_block(c, ch, 1, hbase, tbase);
+			}
+			xw_end(c->x);
+		}
+		xw_end(c->x);
+		break;
+	case FOLIO_BLOCK_ARTICLE:
+		folio_doc_heading_number(num, sizeof(num), c->doc->numbering,
+			FOLIO_BLOCK_ARTICLE, 0, ++c->articles);
+		/* The ideographic space after 第N条 is the print layout's. */
+		strncat(num, "\xe3\x80\x80", sizeof(num) - strlen(num) - 1);
+		at(c, bl->line, bl->col);
+		xw_start(c->x, "p");
+		xw_attr(c->x, "class", "article");
+		xw_leaf(c->x, "span", "num gen", num);
+		ch = bl->children;
+		if (ch != NULL && ch->kind == FOLIO_BLOCK_PARA) {
+			at(c, ch->line, ch->col);
+			xw_text(c->x, ch->text ? ch->text : "");
+			ch = ch->next;
+		}
+		xw_end(c->x);
+		for (; ch != NULL && rc == 0; ch = ch->next)
+			rc = write_block(c, ch, 1, hbase, tbase);
+		break;
+	}
+	return rc;
+}
+
+static int write_blocks(content *c, const folio_block *first, int hbase,
+	int tbase)
+{
+	const folio_block *bl;
+	int sections = 0, rc = 0;
+
+	for (bl = first; bl != NULL && rc == 0; bl = bl->next)
+		rc = write_block(c, bl, bl->kind == FOLIO_BLOCK_SECTION ?
+			++sections : 0, hbase, tbase);
+	return rc;
+}
+
+/* "A，B，C" + end, with the separators marked as generated. */
+static void write_list_line(content *c, const folio_strlist *l,
+	const char *end)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++) {
+		if (i > 0)
+			gen(c, "，");
+		xw_text(c->x, l->items[i]);
+	}
+	gen(c, end);
+}
+
+static int write_title_page(content *c)
+{
+	const folio_meta *m = &c->doc->meta;
+	char date[64];
+	int rc;
+
+	rc = open_doc(c, EPUB_TITLE, "titlepage", m->title, "titlepage");
+	if (rc < 0)
+		return rc;
+	xw_attr(c->x, "class", "titlepage");
+	xw_position(c->x, c->doc->source_path, 1, 1);
+	xw_leaf(c->x, "h1", "title", m->title);
+	if (m->subtitle)
+		xw_leaf(c->x, "p", "subtitle", m->subtitle);
+	if (m->doc_number)
+		xw_leaf(c->x, "p", "docnum", m->doc_number);
+	xw_leaf(c->x, "p", "issuer", m->issuer ? m->issuer : "");
+	epub_date_cn(date, sizeof(date), m->date);
+	xw_leaf(c->x, "p", "date gen", date);
+	rc = epub_toc_add(c->b, 1, m->title, EPUB_TITLE, c->err);
+	if (rc < 0)
+		return rc;
+	return close_doc(c);
+}
+
+static int open_front(content *c)
+{
+	int rc = open_doc(c, "front.xhtml", "front", c->doc->meta.title,
+		"bodymatter");
+
+	if (rc < 0)
+		return rc;
+	xw_attr(c->x, "class", "front");
+	return epub_toc_add(c->b, 1, "正文", "front.xhtml", c->err);
+}
+
+static void write_closing(content *c)
+{
+	const folio_doc *d = c->doc;
+	const folio_meta *m = &d->meta;
+	char date[64];
+
+	xw_position(c->x, d->source_path, 1, 1);
+	if (d->has_closing) {
+		xw_start(c->x, "div");
+		xw_attr(c->x, "class", "closing");
+		xw_leaf(c->x, "p", "signer", d->closing.issuer ?
+			d->closing.issuer : m->issuer);
+		epub_date_cn(date, sizeof(date), d->closing.date ?
+			d->closing.date : m->date);
+		xw_leaf(c->x, "p", "date gen", date);
+		xw_end(c->x);
+	}
+	if (m->cc.count == 0 && m->printed_by == NULL &&
+	    m->printed_date == NULL)
+		return;
+	xw_start(c->x, "div");
+	xw_attr(c->x, "class", "imprint");
+	if (m->cc.count) {
+		xw_start(c->x, "p");
+		xw_attr(c->x, "class", "cc");
+		gen(c, "抄送：");
+		write_list_line(c, &m->cc, "。");
+		xw_end(c->x);
+	}
+	if (m->printed_by || m->printed_date) {
+		xw_start(c->x, "p");
+		xw_attr(c->x, "class", "printed");
+		if (m->printed_by)
+			xw_text(c->x, m->printed_by);
+		if (m->printed_date) {
+			epub_date_cn(date, sizeof(date), m->printed_date);
+			strncat(date, "印发", sizeof(date) - strlen(date) - 1);
+			gen(c, date);
+		}
+		xw_end(c->x);
+	}
+	xw_end(c->x);
+}
+
+static int write_main_text(content *c)
+{
+	const folio_doc *d = c->doc;
+	const folio_block *bl;
+	char file[32], id[16];
+	int sections = 0, rc = 0;
+
+	if (d->meta.recipients.count) {
+		if ((rc = open_front(c)) < 0)
+			return rc;
+		xw_position(c->x, d->source_path, 1, 1);
+		xw_start(c->x, "p");
+		xw_attr(c->x, "class", "recipients");
+		write_list_line(c, &d->meta.recipients, "：");
+		xw_end(c->x);
+	}
+	for (bl = d->body; bl != NULL && rc == 0; bl = bl->next) {
+		if (bl->kind == FOLIO_BLOCK_SECTION) {
+			if ((rc = close_doc(c)) < 0)
+				return rc;
+			snprintf(id, sizeof(id), "s%d", ++c->n_sections);
+			snprintf(file, sizeof(file), "%s.xhtml", id);
+			rc = open_doc(c, file, id, bl->text && bl->text[0] ?
+				bl->text : d->meta.title, "chapter");
+			if (rc < 0)
+				return rc;
+			rc = write_block(c, bl, ++sections, 1, 0);
+			continue;
+		}
+		if (c->x == NULL && (rc = open_front(c)) < 0)
+			return rc;
+		rc = write_block(c, bl, 0, 1, 0);
+	}
+	if (rc < 0)
+		return rc;
+	if (c->x == NULL && (rc = open_front(c)) < 0)
+		return rc;
+	write_closing(c);
+	return close_doc(c);
+}
+
+static int write_attachments(content *c)
+{
+	const folio_attachment *a;
+	char file[32], id[16], label[64], *toc;
+	int n = 0, count = 0, rc;
+	size_t len;
+
+	for (a = c->doc->attachments; a != NULL; a = a->next)
+		count++;
+	for (a = c->doc->attachments; a != NULL; a = a->next) {
+		const char *title = a->title ? a->title : "";
+		n++;
+		snprintf(id, sizeof(id), "a%d", n);
+		snprintf(file, sizeof(file), "%s.xhtml", id);
+		if (count > 1)
+			snprintf(label, sizeof(label), "附件%d", n);
+		else
+			snprintf(label, sizeof(label), "附件");
+		rc = open_doc(c, file, id, title[0] ? title : label,
+			"appendix");
+		if (rc < 0)
+			return rc;
+		xw_attr(c->x, "class", "attachment");
+		xw_leaf(c->x, "p", "att-label gen", label);
+		at(c, a->line, a->col);
+		xw_leaf(c->x, "h2", "att-title", title);
+		len = strlen(label) + strlen(title) + 4;
+		if ((toc = malloc(len)) == NULL)
+			return folio_error_set(c->err, FOLIO_ENOMEM,
+				"out of memory");
+		snprintf(toc, len, "%s\xe3\x80\x80%s", label, title);
+		rc = epub_toc_add(c->b, 1, toc, file, c->err);
+		free(toc);
+		if (rc < 0)
+			return rc;
+		/* Numbering of clauses restarts in each attachment. */
+		c->articles = 0;
+		if ((rc = write_blocks(c, a->body, 2, 1)) < 0)
+			return rc;
+		if ((rc = close_doc(c)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int epub_write_content(folio_epub_book *b, folio_error *err)
+{
+	content c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.b = b;
+	c.doc = b->doc;
+	c.err = err;
+	if ((rc = write_title_page(&c)) < 0 ||
+	    (rc = write_main_text(&c)) < 0 ||
+	    (rc = write_attachments(&c)) < 0)
+		xw_free(c.x);
+	return rc;
+}

@@ -1,0 +1,105 @@
+/*
+ * epub_impl.h - what the files of src/epub/ share (private).
+ *
+ * A book is a list of parts (one per container entry, in container
+ * order) and the table of contents collected while the content documents
+ * are written; the package, nav and NCX are written from both.
+ *
+ * XML is written through epub_xml (xmlw.c, the only file here that calls
+ * libxml2): a sticky-error writer. After the first failure every call is
+ * a no-op and xw_finish returns the code; the message is set once, where
+ * the failure happened, naming the part (or the source position for bad
+ * text).
+ */
+#ifndef FOLIO_EPUB_EPUB_IMPL_H
+#define FOLIO_EPUB_EPUB_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "epub/epub.h"
+#include "util/buf.h"
+
+#define EPUB_DIR "EPUB/"
+#define EPUB_CSS "style.css"
+#define EPUB_FONT_CSS "font.css"
+#define EPUB_FONT "body.ttf"
+#define EPUB_NAV "nav.xhtml"
+#define EPUB_NCX "toc.ncx"
+#define EPUB_OPF "package.opf"
+#define EPUB_TITLE "title.xhtml"
+
+/* Largest single part we generate (an XHTML document or the package). */
+#define EPUB_MAX_PART ((size_t)64 * 1024 * 1024)
+
+typedef struct epub_part {
+	char name[64];           /* entry name in the container */
+	char id[32];             /* manifest id; "" if not in the manifest */
+	const char *media_type;  /* NULL if not in the manifest */
+	const char *properties;  /* manifest properties or NULL */
+	int spine;               /* 1: in the reading order */
+	folio_buf data;
+} epub_part;
+
+typedef struct epub_toc {
+	int depth;               /* 1 = top level */
+	char *label;             /* malloc'd, e.g. "一、总体要求" */
+	char href[96];           /* relative to EPUB/ */
+} epub_toc;
+
+struct folio_epub_book {
+	epub_part *parts;
+	size_t n_parts, cap_parts;
+	epub_toc *toc;
+	size_t n_toc, cap_toc;
+	char uuid[64];           /* urn:uuid:... */
+	char modified[32];       /* CCYY-MM-DDThh:mm:ssZ */
+	int64_t mtime;
+	uint8_t *used;           /* code point bitmap when embedding */
+	int has_font;
+	int heading_seq;         /* ids h1, h2 ... across the book */
+	const folio_doc *doc;    /* only during folio_epub_build */
+};
+
+/* New empty part appended to the book (FOLIO_ELIMIT past MAX_PARTS). */
+int epub_part_add(epub_part **out, folio_epub_book *b, const char *name,
+	const char *id, const char *media_type, folio_error *err);
+int epub_toc_add(folio_epub_book *b, int depth, const char *label,
+	const char *href, folio_error *err);
+
+/* Content documents: title page, main text, attachments (content.c). */
+int epub_write_content(folio_epub_book *b, folio_error *err);
+/* container.xml, package document, nav, NCX (package.c). */
+int epub_write_container(folio_epub_book *b, folio_error *err);
+int epub_write_nav(folio_epub_book *b, folio_error *err);
+int epub_write_ncx(folio_epub_book *b, folio_error *err);
+int epub_write_package(folio_epub_book *b, folio_error *err);
+
+/* "2024年3月18日" from "2024-03-18" (out >= 32 bytes). */
+void epub_date_cn(char *out, size_t outsz, const char *date);
+
+/* The sticky-error XML writer (xmlw.c). */
+typedef struct epub_xml epub_xml;
+
+/* Start a document for the part called name; indent only for documents
+ * without mixed content (package, NCX). used: code point bitmap to mark
+ * every character of text written, or NULL. */
+int xw_new(epub_xml **out, const char *name, int indent, uint8_t *used,
+	folio_error *err);
+/* Source position reported when text is refused. */
+void xw_position(epub_xml *x, const char *path, unsigned line,
+	unsigned col);
+void xw_doctype_html(epub_xml *x);
+void xw_start(epub_xml *x, const char *element);
+void xw_attr(epub_xml *x, const char *name, const char *value);
+void xw_text(epub_xml *x, const char *text);
+void xw_end(epub_xml *x);
+/* <element class="cls">text</element>; cls may be NULL. */
+void xw_leaf(epub_xml *x, const char *element, const char *cls,
+	const char *text);
+/* End the document, move its bytes to dest, free x; returns the first
+ * failure of any call on x, or 0. */
+int xw_finish(epub_xml *x, folio_buf *dest);
+void xw_free(epub_xml *x);
+
+#endif

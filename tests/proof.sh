@@ -1,0 +1,90 @@
+#!/bin/sh
+# Visual proof of the EPUB stage in a real browser engine.
+#
+#   sh tests/proof.sh FOLIO [OUTDIR]      (make proof: OUTDIR = out/proof)
+#
+# Builds books from examples/notice.xml, the stress source, the seed page
+# (when the corpus is present) and an embedded-font book, unzips each to a
+# temporary folder and renders, with headless Chromium at 360x740 (a small
+# phone), the title page (NAME-title.png) and the first content document
+# after it (NAME.png). Prints "ok - ..." / "not ok - ..." per picture and
+# exits non-zero if one is missing; look at the PNGs yourself.
+set -u
+FOLIO=${1:?usage: sh tests/proof.sh FOLIO [OUTDIR]}
+OUT=${2:-out/proof}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CORPUS="$TOP/../shared/corpus"
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1587945600}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+failed=0
+
+browser=""
+for b in chromium chromium-browser google-chrome; do
+	if command -v "$b" >/dev/null 2>&1; then browser=$b; break; fi
+done
+if [ -z "$browser" ]; then
+	echo "proof: no Chromium found (Debian: apt-get install chromium)" >&2
+	exit 2
+fi
+mkdir -p "$OUT" || exit 2
+
+# shot URL PNG: one screenshot in a throwaway profile, no network chatter.
+shot() {
+	prof=$(mktemp -d)
+	"$browser" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync \
+		--hide-scrollbars --user-data-dir="$prof" \
+		--window-size=360,740 --screenshot="$2" "$1" \
+		>"$T/chromium.log" 2>&1
+	rm -rf "$prof"
+	[ -s "$2" ]
+}
+
+# First two spine documents (title page, first content) of an unpacked
+# book, as paths relative to the book's root.
+spine() {
+	python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = sys.argv[1]
+c = ET.parse(root + "/META-INF/container.xml").getroot()
+opf = c.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}"
+             "rootfile").get("full-path")
+base = opf.rsplit("/", 1)[0] + "/" if "/" in opf else ""
+p = ET.parse(root + "/" + opf).getroot()
+ns = "{http://www.idpf.org/2007/opf}"
+items = {i.get("id"): i.get("href") for i in p.iter(ns + "item")}
+for r in list(p.iter(ns + "itemref"))[:2]:
+    print(base + items[r.get("idref")])
+PY
+}
+
+proof() {
+	name=$1 src=$2; shift 2
+	if ! "$FOLIO" epub "$src" -o "$T/$name.epub" "$@" 2>"$T/err"; then
+		echo "not ok - proof $name: $(head -c 300 "$T/err")"
+		failed=1
+		return
+	fi
+	mkdir -p "$T/$name"
+	(cd "$T/$name" && unzip -q "../$name.epub")
+	set -- $(spine "$T/$name")
+	if shot "file://$T/$name/$1" "$OUT/$name-title.png" &&
+	    shot "file://$T/$name/$2" "$OUT/$name.png"; then
+		echo "ok - proof $name: $OUT/$name-title.png $OUT/$name.png"
+	else
+		echo "not ok - proof $name: $(tail -3 "$T/chromium.log")"
+		failed=1
+	fi
+}
+
+proof notice "$TOP/examples/notice.xml"
+proof stress "$TOP/tests/cases/stress/stress.xml"
+proof stress-font "$TOP/tests/cases/stress/stress.xml" --embed-font
+if [ -f "$CORPUS/seed-policy-interpretation.txt" ] &&
+    "$FOLIO" import "$CORPUS/seed-policy-interpretation.txt" \
+	--meta issuer=营口市商务局 -o "$T/seed.xml" 2>/dev/null; then
+	proof seed "$T/seed.xml"
+fi
+exit $failed
