@@ -127,5 +127,9 @@ clean:
 
 # Renders the first content document of each example EPUB with headless
 # Chromium at 360x740 into out/proof/ (needs the chromium package).
-proof: $(BUILD)/folio
+# Chromium is big and only this target needs it, so deps leaves it out.
+proof: deps $(BUILD)/folio
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends chromium >/dev/null; }
 	sh tests/proof.sh $(BUILD)/folio out/proof
