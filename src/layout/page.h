@@ -44,6 +44,9 @@ typedef struct folio_run {
 	const double *positions;/* NULL, or n_chars absolute x values */
 	folio_run_kind kind;
 	int line_index;         /* body line number on its page (0-based), -1 */
+	double width;           /* layout extent from x to the end of the
+	                           last character's box (points; added by
+	                           layout, informative for the writer) */
 } folio_run;
 
 /* A straight line (red rule under the header, 版记 rules). */
@@ -70,11 +73,29 @@ typedef struct folio_page {
 	int number;            /* printed page number (1-based), 0 = none */
 } folio_page;
 
+/* Code points drawn with one face (sorted, distinct): subset these. */
+typedef struct folio_face_usage {
+	const folio_face *face;
+	const uint32_t *cps;
+	size_t n_cps;
+} folio_face_usage;
+
+/* A character no face of its chain has, drawn as .notdef (box mode). */
+typedef struct folio_substitution {
+	uint32_t cp;
+	unsigned line, col;     /* of the source block */
+	const char *family;     /* first family of the role's chain */
+} folio_substitution;
+
 typedef struct folio_layout {
 	folio_page *pages;
 	size_t n_pages;
 	folio_outline_entry *outline;
 	size_t n_outline;
+	folio_face_usage *faces;       /* every face drawn with */
+	size_t n_faces;
+	folio_substitution *substitutions;
+	size_t n_substitutions;
 } folio_layout;
 
 #endif

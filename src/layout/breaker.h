@@ -1,0 +1,90 @@
+/*
+ * breaker.h - the CJK line breaker, over plain arrays (no fonts, no ICU).
+ *
+ * Input: one paragraph as items, each a code point with its natural
+ * advance in points, its em (points, the size full-width marks are
+ * compressed against), its class and whether ICU allows a break after it.
+ * Output: lines (item ranges) and every item's x relative to its line's
+ * start, so the caller only adds the line's left edge.
+ *
+ * Rules (W3C clreq, "basic" level):
+ *   - no line starts with 、，。：；！？ or a closing mark ”’）〕】》〉」』,
+ *     none ends with an opening mark “‘（〔【《〈「『;
+ *   - —— and …… are never split; Latin/digit runs are not broken unless a
+ *     run is longer than the line (then at ICU opportunities, and as a
+ *     last resort anywhere);
+ *   - two adjacent full-width marks take 1.5 em (the blank half of the
+ *     first, or of an opening second, is dropped); a mark at line end may
+ *     shrink to half width (its blank half hangs into the margin): both
+ *     are tried before a character is pushed down to the next line. In
+ *     the run of marks that ends a line only the last one shrinks, so no
+ *     glyph boxes overlap at a line end (item.no_pair turns pair
+ *     compression off altogether);
+ *   - a quarter-em gap between Han and Latin/digits;
+ *   - justification spreads the remaining space over the gaps between
+ *     characters (not inside Latin words, not inside ——/……) so the line
+ *     fills the measure exactly; the last line keeps natural spacing.
+ *
+ * Limits: the caller sizes `lines` for n entries (one per item at most).
+ */
+#ifndef FOLIO_LAYOUT_BREAKER_H
+#define FOLIO_LAYOUT_BREAKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum folio_lb_class {
+	FOLIO_LB_HAN,    /* ideographs, kana, full-width forms, U+3000 */
+	FOLIO_LB_LATIN,  /* letters, digits, ASCII symbols: unbreakable runs */
+	FOLIO_LB_SPACE,  /* breakable spaces */
+	FOLIO_LB_OPEN,   /* “‘（〔【《〈「『〖［｛ */
+	FOLIO_LB_CLOSE,  /* ”’）〕】》〉」』〗］｝ */
+	FOLIO_LB_STOP,   /* 、，。：；！？． */
+	FOLIO_LB_INSEP,  /* — … (never split when doubled) */
+	FOLIO_LB_OTHER   /* anything else: middle dot, symbols */
+} folio_lb_class;
+
+typedef struct folio_lb_item {
+	uint32_t cp;
+	double width;        /* natural advance, points */
+	double em;           /* full-width size, points */
+	uint8_t cls;         /* folio_lb_class */
+	uint8_t icu_break;   /* break allowed after this item */
+	uint8_t no_pair;     /* 1: never compressed against a neighbour
+	                        mark (the line-end shrink still applies) */
+} folio_lb_item;
+
+typedef struct folio_lb_line {
+	size_t start, end;   /* items [start, end); leading spaces skipped */
+	double width;        /* extent after placement (== measure if
+	                        justified) */
+	double natural;      /* extent before justification */
+	int justified;
+} folio_lb_line;
+
+typedef enum folio_lb_mode {
+	FOLIO_LB_JUSTIFY,    /* every line but the last fills the measure */
+	FOLIO_LB_NATURAL     /* natural spacing (titles, centred lines) */
+} folio_lb_mode;
+
+/* Class of a code point. */
+folio_lb_class folio_lb_classify(uint32_t cp);
+
+/* Forbidden at line start / line end (clreq basic). */
+int folio_lb_no_start(uint32_t cp);
+int folio_lb_no_end(uint32_t cp);
+
+/* Break items[0..n) into lines: the first line is first_width wide, the
+ * others width (points). x[i] receives item i's drawing position
+ * relative to its line's start (compressed opening marks draw left of
+ * their box). *n_lines >= 1 when n > 0. */
+void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
+	const folio_lb_item *items, size_t n, double first_width,
+	double width, folio_lb_mode mode);
+
+/* Balanced lines (titles): the fewest lines the text needs at `width`,
+ * made as even as the break rules allow; natural spacing. */
+void folio_lb_break_balanced(folio_lb_line *lines, size_t *n_lines,
+	double *x, const folio_lb_item *items, size_t n, double width);
+
+#endif

@@ -1,0 +1,552 @@
+/* Geometry tests on the layout output with the shipped fonts and the
+ * gbt9704 style: measure, grid, first baseline, page numbers, clreq
+ * line starts and ends, headings and widows/orphans across pages,
+ * balanced titles, missing glyphs, code point sets for subsetting.
+ * Expected values are derived here from GB/T 9704 numbers (mm), not
+ * from the layout's own helpers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/breaker.h"
+#include "layout/layout.h"
+#include "model/source.h"
+#include "model/style_read.h"
+#include "util/paths.h"
+#include "util/utf8.h"
+#include "util/xml.h"
+
+#define MM (72.0 / 25.4)
+#define LEFT (28 * MM)
+#define RIGHT ((28 + 156) * MM)
+#define PAGE_H (297 * MM)
+#define PITCH_X (156.0 / 28 * MM)
+#define PITCH_Y (225.0 / 22 * MM)
+/* 16 pt line centred in its band, baseline 0.12 em over the box bottom. */
+#define FIRST_BASELINE_MM (37 + (225.0 / 22 + 16 / MM) / 2 - 0.12 * 16 / MM)
+
+static folio_fontset *fs;
+static folio_style *gbt;
+
+static int setup(void **state)
+{
+	folio_error err = {0};
+	char path[4096];
+
+	(void)state;
+	folio_xml_init();
+	if (folio_fontset_load(&fs, NULL, &err) < 0 ||
+	    folio_data_path(path, sizeof(path), "styles/gbt9704.xml",
+		&err) < 0 ||
+	    folio_style_read(&gbt, path, &err) < 0) {
+		print_error("setup: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	folio_style_free(gbt);
+	folio_fontset_free(fs);
+	return 0;
+}
+
+/* ---- a view of the output by line ---------------------------------- */
+
+typedef struct vline {
+	size_t page;
+	int band;
+	folio_run_kind kind;
+	double x0, x1;          /* layout box */
+	double glyph_end;       /* last glyph's advance end */
+	double y, size;
+	uint32_t first, last;
+	char text[1024];
+} vline;
+
+typedef struct view {
+	vline *l;
+	size_t n;
+} view;
+
+static double last_char_x(const folio_run *r, uint32_t *last)
+{
+	size_t len = strlen(r->text), off = 0, i = 0;
+	double x = r->x;
+
+	while (off < len) {
+		uint32_t cp;
+		size_t l = folio_utf8_decode(r->text + off, len - off, &cp);
+		off += l;
+		if (r->positions)
+			x = r->positions[i];
+		*last = cp;
+		if (off < len && !r->positions)
+			x += folio_face_advance(r->face, cp) * r->size +
+				r->char_spacing;
+		i++;
+	}
+	return x;
+}
+
+static void build_view(view *v, const folio_layout *lay)
+{
+	size_t p, i;
+
+	v->l = calloc(4096, sizeof(*v->l));
+	v->n = 0;
+	for (p = 0; p < lay->n_pages; p++)
+		for (i = 0; i < lay->pages[p].n_runs; i++) {
+			const folio_run *r = &lay->pages[p].runs[i];
+			vline *l = v->n ? &v->l[v->n - 1] : NULL;
+			uint32_t first = 0, last = 0;
+			double lx;
+
+			if (r->line_index < 0)
+				continue;
+			if (l == NULL || l->page != p ||
+			    l->band != r->line_index) {
+				assert_true(v->n < 4096);
+				l = &v->l[v->n++];
+				l->page = p;
+				l->band = r->line_index;
+				l->kind = r->kind;
+				l->x0 = r->x;
+				l->y = r->y;
+				l->size = r->size;
+				folio_utf8_decode(r->text, strlen(r->text),
+					&first);
+				l->first = first;
+			}
+			lx = last_char_x(r, &last);
+			l->last = last;
+			l->x1 = r->x + r->width;
+			l->glyph_end = lx +
+				folio_face_advance(r->face, last) * r->size;
+			strncat(l->text, r->text,
+				sizeof(l->text) - strlen(l->text) - 1);
+		}
+}
+
+static int is_continuation(const vline *l)
+{
+	return l->kind == FOLIO_RUN_BODY && fabs(l->x0 - LEFT) < 0.1;
+}
+
+static int is_para_start(const vline *l)
+{
+	return l->kind == FOLIO_RUN_BODY &&
+		fabs(l->x0 - (LEFT + 2 * PITCH_X)) < 0.1;
+}
+
+/* The checks every document must pass under gbt9704. */
+static void check_layout(const folio_layout *lay, const char *name)
+{
+	view v;
+	size_t i, p;
+
+	build_view(&v, lay);
+	assert_true(v.n > 0);
+	if (getenv("LAYOUT_DUMP"))
+		for (i = 0; i < v.n; i++)
+			printf("%s p%zu b%02d k%d %7.2f-%7.2f %s\n", name,
+				v.l[i].page + 1, v.l[i].band, v.l[i].kind,
+				v.l[i].x0, v.l[i].x1, v.l[i].text);
+	for (i = 0; i < v.n; i++) {
+		const vline *l = &v.l[i];
+		const vline *next = i + 1 < v.n ? &v.l[i + 1] : NULL;
+		int cont = next && is_continuation(next);
+
+		/* Grid: baselines of 16 pt lines on the 22-line grid. */
+		if (fabs(l->size - 16) < 1e-9) {
+			double want = PAGE_H - (FIRST_BASELINE_MM * MM +
+				l->band * PITCH_Y);
+			if (fabs(l->y - want) > 0.5 * MM)
+				fail_msg("%s p%zu band %d: baseline %.2f, want "
+					"%.2f", name, l->page + 1, l->band,
+					l->y, want);
+		}
+		assert_true(l->band >= 0 && l->band < 22);
+		/* clreq at every line break inside a paragraph. */
+		if (cont && folio_lb_no_start(next->first))
+			fail_msg("%s p%zu: line starts with a forbidden mark: "
+				"%s", name, next->page + 1, next->text);
+		if (cont && folio_lb_no_end(l->last))
+			fail_msg("%s p%zu: line ends with an opening mark: %s",
+				name, l->page + 1, l->text);
+		if (cont && (l->last == 0x2014 || l->last == 0x2026) &&
+		    next->first == l->last)
+			fail_msg("%s p%zu: ——/…… split: %s", name,
+				l->page + 1, l->text);
+		/* Full body lines span the measure. */
+		if (l->kind == FOLIO_RUN_BODY && cont) {
+			int mark = folio_lb_no_start(l->last);
+			if (fabs(l->x1 - RIGHT) > 0.1)
+				fail_msg("%s p%zu band %d: line ends at %.3f, "
+					"measure ends at %.3f: %s", name,
+					l->page + 1, l->band, l->x1, RIGHT,
+					l->text);
+			if (l->glyph_end > RIGHT + (mark ? 8.5 : 0.3) ||
+			    l->glyph_end < RIGHT - (mark ? 8.5 : 0.3))
+				fail_msg("%s p%zu band %d: last glyph ends at "
+					"%.2f: %s", name, l->page + 1, l->band,
+					l->glyph_end, l->text);
+		}
+	}
+	/* Pages: no heading last, no orphan, no widow. */
+	for (i = 0; i + 1 < v.n; i++) {
+		const vline *l = &v.l[i], *n = &v.l[i + 1];
+		if (n->page == l->page)
+			continue;
+		if (l->kind == FOLIO_RUN_HEADING && l->band > 0)
+			fail_msg("%s p%zu: ends with a heading: %s", name,
+				l->page + 1, l->text);
+		if (is_para_start(l) && is_continuation(n))
+			fail_msg("%s p%zu: orphan line at the bottom: %s",
+				name, l->page + 1, l->text);
+		if (is_continuation(n) && (i + 2 >= v.n ||
+		    v.l[i + 2].page != n->page ||
+		    !is_continuation(&v.l[i + 2])) &&
+		    l->kind == FOLIO_RUN_BODY && !is_para_start(n))
+			fail_msg("%s p%zu: widow line at the top: %s", name,
+				n->page + 1, n->text);
+	}
+	/* Page numbers: — N —, 7 mm under the block, odd right, even left,
+	 * one 14 pt character in. */
+	for (p = 0; p < lay->n_pages; p++) {
+		const folio_page *pg = &lay->pages[p];
+		int found = 0;
+		for (i = 0; i < pg->n_runs; i++) {
+			const folio_run *r = &pg->runs[i];
+			char want[32];
+			double y = (297 - 37 - 225 - 7) * MM - 0.88 * 14;
+			if (r->kind != FOLIO_RUN_PAGE_NUMBER)
+				continue;
+			found++;
+			snprintf(want, sizeof(want), "— %zu —", p + 1);
+			assert_string_equal(r->text, want);
+			assert_true(fabs(r->y - y) < 0.5 * MM);
+			if ((p + 1) % 2 == 1)
+				assert_true(fabs(r->x + r->width -
+					(RIGHT - 14)) < 0.5 * MM);
+			else
+				assert_true(fabs(r->x - (LEFT + 14)) <
+					0.5 * MM);
+		}
+		assert_int_equal(found, 1);
+		assert_int_equal(pg->number, (int)p + 1);
+	}
+	free(v.l);
+}
+
+/* ---- documents ------------------------------------------------------- */
+
+static folio_block *para(folio_doc *d, const char *text)
+{
+	folio_error err = {0};
+	folio_block *b = folio_doc_block(d, FOLIO_BLOCK_PARA);
+
+	assert_non_null(b);
+	assert_int_equal(folio_doc_text(&b->text, d, text, strlen(text),
+		&err), 0);
+	b->line = 7;
+	b->col = 5;
+	return b;
+}
+
+static folio_doc *new_doc(const char *title)
+{
+	folio_error err = {0};
+	folio_doc *d;
+
+	assert_int_equal(folio_doc_new(&d, "stress.xml", &err), 0);
+	assert_int_equal(folio_doc_text(&d->meta.title, d, title,
+		strlen(title), &err), 0);
+	d->meta.issuer = "江临市人民政府办公室";
+	d->meta.date = "2024-03-05";
+	return d;
+}
+
+static void append(char *buf, size_t sz, const char *s, int times)
+{
+	while (times-- > 0)
+		strncat(buf, s, sz - strlen(buf) - 1);
+}
+
+/* Paragraphs that put every kind of trouble at every column, under
+ * headings of all levels so that some land near page ends. */
+static folio_doc *stress_doc(void)
+{
+	static const char *const trouble[] = {
+		"。”", "，“", "）。", "》、", "：“", "——", "……", "』」，",
+		"（见附件1）", "2024年3月5日", "30%。",
+		"https://www.example.gov.cn/zwgk/2024/jlzbf-2024-12.html",
+		"Supercalifragilisticexpialidocious", "（〔【《〈「『",
+		"』」〉》】〕）", "ISO 9001:2015", "！？", "；："
+	};
+	folio_doc *d = new_doc("压力测试：标点、数字、网址与长词的排版");
+	folio_block **tail = &d->body, *sec = NULL, **stail = NULL;
+	size_t t;
+	int col, k = 0;
+
+	for (t = 0; t < sizeof(trouble) / sizeof(trouble[0]); t++) {
+		for (col = 0; col < 28; col += 1) {
+			char buf[4096] = "";
+			folio_block *b;
+			append(buf, sizeof(buf), "汉", col);
+			append(buf, sizeof(buf), trouble[t], 1);
+			append(buf, sizeof(buf), "字", (col * 7) % 30 + 3);
+			append(buf, sizeof(buf), trouble[t], 1);
+			append(buf, sizeof(buf), "文", col % 5);
+			if (k % 9 == 0) {
+				folio_error err = {0};
+				sec = folio_doc_block(d, FOLIO_BLOCK_SECTION);
+				sec->level = 1 + (k / 9) % 4;
+				assert_int_equal(folio_doc_text(&sec->text, d,
+					"检查范围和内容", 21, &err), 0);
+				*tail = sec;
+				tail = &sec->next;
+				stail = &sec->children;
+			}
+			b = para(d, buf);
+			*stail = b;
+			stail = &b->next;
+			k++;
+		}
+	}
+	return d;
+}
+
+static void stress_document(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = stress_doc();
+	folio_style st = *gbt;
+
+	(void)state;
+	if (folio_layout_document(&lay, d, gbt, fs, o, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_true(lay.n_pages > 20);
+	check_layout(&lay, "stress");
+	assert_true(lay.n_outline > 50);
+	/* The same rules hold without pair compression. */
+	st.pair_compression = 0;
+	if (folio_layout_document(&lay, d, &st, fs, o, &err) < 0)
+		fail_msg("%s", err.msg);
+	check_layout(&lay, "stress without pair compression");
+	folio_doc_free(d);
+}
+
+/* Without a red header, a long paragraph fills every page but the
+ * first and last with exactly 22 lines. */
+static void full_pages_have_22_lines(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_style st = *gbt;
+	folio_doc *d = new_doc("标题");
+	char *buf = calloc(1, 60000);
+	size_t p, i;
+
+	(void)state;
+	st.red_header = 0;
+	for (i = 0; i < 400; i++)
+		strcat(buf, i % 7 == 3 ? "，2024年，" : "档案安全检查工作，");
+	d->body = para(d, buf);
+	assert_int_equal(folio_layout_document(&lay, d, &st, fs, o, &err),
+		0);
+	assert_true(lay.n_pages >= 4);
+	check_layout(&lay, "long");
+	for (p = 1; p + 1 < lay.n_pages; p++) {
+		int seen[22] = {0}, n = 0, k;
+		for (i = 0; i < lay.pages[p].n_runs; i++) {
+			int b = lay.pages[p].runs[i].line_index;
+			if (b >= 0 && b < 22)
+				seen[b] = 1;
+		}
+		for (k = 0; k < 22; k++)
+			n += seen[k];
+		assert_int_equal(n, 22);
+	}
+	/* Page 1 without header: the title on the first band. */
+	assert_int_equal(lay.pages[0].runs[0].kind, FOLIO_RUN_TITLE);
+	assert_int_equal(lay.pages[0].runs[0].line_index, 0);
+	free(buf);
+	folio_doc_free(d);
+}
+
+static void title_is_balanced(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = new_doc("关于进一步加强和改进全市档案安全工作"
+		"推进高质量发展的通知");
+	size_t i, n[4] = {0}, lines = 0;
+	int band = -1;
+
+	(void)state;
+	d->body = para(d, "正文。");
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err),
+		0);
+	for (i = 0; i < lay.pages[0].n_runs; i++) {
+		const folio_run *r = &lay.pages[0].runs[i];
+		if (r->kind != FOLIO_RUN_TITLE)
+			continue;
+		if (r->line_index != band) {
+			band = r->line_index;
+			lines++;
+		}
+		assert_true(lines <= 4);
+		n[lines - 1] += r->n_chars;
+	}
+	/* 28 characters at 22 pt need two lines: 14 + 14, not 20 + 8. */
+	assert_int_equal(lines, 2);
+	assert_int_equal(n[0], 14);
+	assert_int_equal(n[1], 14);
+	folio_doc_free(d);
+}
+
+static void examples_and_seed(void **state)
+{
+	static const char *const files[] = {
+		"examples/notice.xml", "examples/opinion.xml",
+		"examples/interpretation.xml", "examples/long-plan.xml",
+		"examples/mixed.xml",
+		"../shared/corpus/seed-policy-interpretation.txt"
+	};
+	size_t i, done = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		static const folio_meta_override issuer[] = {
+			{"issuer", "营口市商务局"}
+		};
+		folio_import_options io = {issuer, 1};
+		folio_source_options so = {&io};
+		folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+		folio_error err = {0};
+		folio_layout lay;
+		folio_doc *d;
+		char path[4096];
+
+		if (folio_data_path(path, sizeof(path), files[i], &err) < 0)
+			continue;  /* the corpus sits outside some trees */
+		if (folio_source_read(&d, path, &so, &err) < 0)
+			fail_msg("%s", err.msg);
+		if (folio_layout_document(&lay, d, gbt, fs, o, &err) < 0)
+			fail_msg("%s", err.msg);
+		check_layout(&lay, files[i]);
+		folio_doc_free(d);
+		done++;
+	}
+	assert_true(done >= 3);
+}
+
+static void missing_glyph(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = new_doc("标题");
+
+	(void)state;
+	d->body = para(d, "字\xf4\x8f\xbf\xbd字");  /* U+10FFFD */
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err),
+		FOLIO_EFONT);
+	assert_non_null(strstr(err.msg, "stress.xml:7:5: no font in the "
+		"仿宋 chain has U+10FFFD"));
+	assert_int_equal(lay.n_pages, 0);
+	o.missing_glyph = FOLIO_MISSING_GLYPH_BOX;
+	folio_error_clear(&err);
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err), 0);
+	assert_int_equal(lay.n_substitutions, 1);
+	assert_int_equal(lay.substitutions[0].cp, 0x10FFFD);
+	assert_int_equal(lay.substitutions[0].line, 7);
+	assert_string_equal(lay.substitutions[0].family, "仿宋");
+	folio_doc_free(d);
+}
+
+static int has_cp(const folio_layout *lay, const folio_face *f, uint32_t cp)
+{
+	const uint32_t *cps;
+	size_t n, i;
+
+	folio_layout_used_codepoints(&cps, &n, lay, f);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			assert_true(cps[i - 1] < cps[i]); /* sorted, distinct */
+		if (cps[i] == cp)
+			return 1;
+	}
+	return 0;
+}
+
+/* Generated text (heading numbers, page numbers, 落款 date) is in the
+ * code point sets the PDF writer subsets. */
+static void used_codepoints(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = new_doc("标题");
+	folio_block *s = folio_doc_block(d, FOLIO_BLOCK_SECTION);
+	const folio_run *pn = NULL, *h = NULL;
+	char sig[256] = "";
+	size_t i;
+
+	(void)state;
+	s->level = 1;
+	s->text = "总体要求";
+	s->children = para(d, "正文。");
+	d->body = s;
+	d->has_closing = 1;
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err),
+		0);
+	for (i = 0; i < lay.pages[0].n_runs; i++) {
+		if (lay.pages[0].runs[i].kind == FOLIO_RUN_PAGE_NUMBER)
+			pn = &lay.pages[0].runs[i];
+		if (lay.pages[0].runs[i].kind == FOLIO_RUN_HEADING && !h)
+			h = &lay.pages[0].runs[i];
+	}
+	assert_non_null(pn);
+	assert_non_null(h);
+	assert_string_equal(h->text, "一、总体要求");
+	assert_true(has_cp(&lay, pn->face, 0x2014));
+	assert_true(has_cp(&lay, pn->face, '1'));
+	assert_true(has_cp(&lay, h->face, 0x4E00));  /* 一 */
+	assert_true(has_cp(&lay, h->face, 0x3001));  /* 、 */
+	assert_int_equal(lay.n_outline, 1);
+	assert_string_equal(lay.outline[0].title, "一、总体要求");
+	/* 落款 date in 2024年3月5日 form. */
+	for (i = 0; i < lay.pages[0].n_runs; i++)
+		if (lay.pages[0].runs[i].kind == FOLIO_RUN_SIGNATURE)
+			strcat(sig, lay.pages[0].runs[i].text);
+	assert_string_equal(sig, "江临市人民政府办公室2024年3月5日");
+	folio_doc_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stress_document),
+		cmocka_unit_test(full_pages_have_22_lines),
+		cmocka_unit_test(title_is_balanced),
+		cmocka_unit_test(examples_and_seed),
+		cmocka_unit_test(missing_glyph),
+		cmocka_unit_test(used_codepoints),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

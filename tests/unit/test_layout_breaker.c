@@ -1,0 +1,334 @@
+/* Unit tests for src/layout/breaker.c on synthetic advances (no fonts):
+ * Han 1 em, Latin 0.5 em, em = 10 pt, measure 28 em unless said. ICU
+ * opportunities come from src/layout/linebreak.c, or are all set to
+ * "allowed" to check that the clreq rules hold by themselves. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/breaker.h"
+#include "layout/linebreak.h"
+#include "util/utf8.h"
+
+#define EM 10.0
+#define MAX 4096
+
+typedef struct para {
+	folio_lb_item it[MAX];
+	double x[MAX];
+	folio_lb_line ln[MAX];
+	size_t n, n_lines;
+} para;
+
+/* Items for UTF-8 text; icu: 1 = ask ICU, 0 = every break allowed. */
+static void items(para *p, const char *s, int icu)
+{
+	size_t len = strlen(s), off = 0;
+	uint32_t cps[MAX];
+	uint8_t brk[MAX];
+
+	p->n = 0;
+	while (off < len && p->n < MAX) {
+		uint32_t cp;
+		size_t l = folio_utf8_decode(s + off, len - off, &cp);
+		folio_lb_item *it = &p->it[p->n];
+		assert_true(l > 0);
+		off += l;
+		it->cp = cp;
+		it->em = EM;
+		it->cls = (uint8_t)folio_lb_classify(cp);
+		it->width = (it->cls == FOLIO_LB_LATIN ||
+			it->cls == FOLIO_LB_SPACE) ? EM / 2 : EM;
+		it->icu_break = 1;
+		cps[p->n++] = cp;
+	}
+	if (icu) {
+		folio_linebreaker *lb;
+		folio_error err = {0};
+		size_t i;
+		assert_int_equal(folio_linebreaker_new(&lb, &err), 0);
+		assert_int_equal(folio_linebreak_opportunities(brk, lb, cps,
+			p->n, &err), 0);
+		for (i = 0; i < p->n; i++)
+			p->it[i].icu_break = brk[i];
+		folio_linebreaker_free(lb);
+	}
+}
+
+static void brk(para *p, double first, double width)
+{
+	folio_lb_break(p->ln, &p->n_lines, p->x, p->it, p->n, first, width,
+		FOLIO_LB_JUSTIFY);
+}
+
+/* s repeated n times, in one of four rotating static buffers. */
+static char *repeat(const char *s, int n)
+{
+	static char bufs[4][1024];
+	static int next;
+	char *r = bufs[next++ % 4];
+	size_t l = strlen(s);
+	int i;
+
+	assert_true((size_t)n * l < sizeof(bufs[0]));
+	for (i = 0; i < n; i++)
+		memcpy(r + (size_t)i * l, s, l);
+	r[(size_t)n * l] = '\0';
+	return r;
+}
+
+/* Every line but the last fills the measure; nothing overflows. */
+static void assert_full_lines(const para *p, double first, double width)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_lines; i++) {
+		double w = i == 0 ? first : width;
+		if (i + 1 < p->n_lines && fabs(p->ln[i].width - w) > 1e-6)
+			fail_msg("line %zu of %zu: width %g, measure %g", i,
+				p->n_lines, p->ln[i].width, w);
+		else
+			assert_true(p->ln[i].width <= w + 1e-6);
+	}
+}
+
+static void assert_clreq(const para *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_lines; i++) {
+		const folio_lb_line *l = &p->ln[i];
+		assert_true(l->end > l->start);
+		if (i > 0 && folio_lb_no_start(p->it[l->start].cp)) {
+			print_error("line %zu starts with U+%04X\n", i,
+				(unsigned)p->it[l->start].cp);
+			fail();
+		}
+		if (l->end < p->n && folio_lb_no_end(p->it[l->end - 1].cp))
+			fail_msg("line %zu ends with an opening mark", i);
+		if (l->end < p->n && p->it[l->end - 1].cls == FOLIO_LB_INSEP
+		    && p->it[l->end].cp == p->it[l->end - 1].cp)
+			fail_msg("line %zu splits a doubled — or …", i);
+		if (i + 1 < p->n_lines)
+			assert_int_equal(p->ln[i + 1].start, l->end);
+	}
+}
+
+static void grid_line_is_exact(void **state)
+{
+	para *p = calloc(1, sizeof(*p));
+	char *t28 = repeat("字", 28), *t29 = repeat("字", 29);
+	size_t i;
+
+	(void)state;
+	items(p, t28, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->n_lines, 1);
+	for (i = 0; i < 28; i++)  /* on the grid */
+		assert_true(fabs(p->x[i] - (double)i * EM) < 1e-9);
+	items(p, t29, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->n_lines, 2);
+	assert_int_equal(p->ln[0].end, 28);
+	free(p);
+}
+
+/* Mid-line, 。” takes 1.5 em (。 loses its blank half). At a line end
+ * the pair stays uncompressed (no overlapping glyph boxes there) and
+ * the last mark shrinks instead: 26 Han + 。” = 26 + 1 + 0.5 = 27.5 em
+ * fits a 27.5 em line; 27 Han + 。” (28.5 em) does not fit 28 em, so a
+ * Han character goes down with the pair. */
+static void compression_before_pushing(void **state)
+{
+	para *p = calloc(1, sizeof(*p));
+	char buf[512];
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "%s。”后文", repeat("字", 26));
+	items(p, buf, 1);
+	brk(p, 27.5 * EM, 28 * EM);
+	assert_int_equal(p->n_lines, 2);
+	assert_int_equal(p->ln[0].end, 28);
+	assert_true(fabs(p->ln[0].width - 27.5 * EM) < 1e-6);
+	assert_true(fabs(p->x[27] - p->x[26] - EM) < 1e-6);
+	snprintf(buf, sizeof(buf), "%s。”后文", repeat("字", 27));
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->ln[0].end, 26);
+	assert_full_lines(p, 28 * EM, 28 * EM);
+	/* Mid-line the same pair is compressed. */
+	snprintf(buf, sizeof(buf), "%s。”后文", repeat("字", 10));
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_true(fabs(p->x[11] - p->x[10] - EM / 2) < 1e-6);
+	/* A lone mark at a line end shrinks: 27 Han + ， = 27.5 em. */
+	snprintf(buf, sizeof(buf), "%s，后文", repeat("字", 27));
+	items(p, buf, 1);
+	brk(p, 27.5 * EM, 28 * EM);
+	assert_int_equal(p->ln[0].end, 28);
+	assert_true(fabs(p->ln[0].width - 27.5 * EM) < 1e-6);
+	assert_true(fabs(p->x[27] - 27 * EM) < 1e-6);
+	/* Without a pair to compress, a 29th mark cannot fit: the 28th
+	 * character goes down with it (推出). */
+	snprintf(buf, sizeof(buf), "%s，后文", repeat("字", 28));
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->ln[0].end, 27);
+	assert_int_equal(p->it[p->ln[1].start].cp, 0x5B57);
+	assert_full_lines(p, 28 * EM, 28 * EM);
+	/* Mid-line pairs take 1.5 em: ，“ */
+	items(p, "字，“字”。", 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_true(fabs(p->x[2] - p->x[1] - EM / 2) < 1e-6);
+	free(p);
+}
+
+/* A closing mark at every column, with ICU breaks forced everywhere:
+ * the breaker alone must keep 、，。 etc. off line starts and opening
+ * marks off line ends, and lines must stay full. */
+static void clreq_at_every_column(void **state)
+{
+	static const char *const marks[] = {
+		"、", "，", "。", "：", "；", "！", "？", "”", "’", "）", "〕",
+		"】", "》", "〉", "」", "』", "。”", "）。", "』」，", "“", "‘",
+		"（", "〔", "【", "《", "〈", "「", "『", "——", "……", "（“"
+	};
+	para *p = calloc(1, sizeof(*p));
+	size_t m;
+	int col, icu;
+
+	(void)state;
+	for (icu = 0; icu <= 1; icu++)
+		for (m = 0; m < sizeof(marks) / sizeof(marks[0]); m++)
+			for (col = 0; col < 30; col++) {
+				char buf[1024];
+				char *pre = repeat("汉", col);
+				snprintf(buf, sizeof(buf), "%s%s%s%s后文字",
+					pre, marks[m], pre, marks[m]);
+				items(p, buf, icu);
+				brk(p, 26 * EM, 28 * EM);
+				assert_clreq(p);
+				assert_full_lines(p, 26 * EM, 28 * EM);
+			}
+	free(p);
+}
+
+/* Latin runs are not split unless longer than a line; Han-Latin gets
+ * a quarter em. */
+static void latin_runs(void **state)
+{
+	para *p = calloc(1, sizeof(*p));
+	char buf[1024];
+	size_t i;
+
+	(void)state;
+	items(p, "中a", 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_true(fabs(p->x[1] - 1.25 * EM) < 1e-6);
+	/* "abcdefghij" (5 em) would cross the end at column 25. */
+	snprintf(buf, sizeof(buf), "%sabcdefghij后文", repeat("字", 25));
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->n_lines, 2);
+	assert_int_equal(p->ln[0].end, 25);
+	assert_int_equal(p->it[p->ln[1].start].cp, 'a');
+	assert_full_lines(p, 28 * EM, 28 * EM);
+	/* Inside a justified line the word's letters keep their spacing. */
+	for (i = 26; i < 34; i++)
+		assert_true(fabs(p->x[i + 1] - p->x[i] - EM / 2) < 1e-6);
+	/* A URL longer than the line breaks at ICU opportunities (after
+	 * "/"), and lines stay full. */
+	items(p, "见https://www.example.gov.cn/zwgk/2024/a-very-long-"
+		"document-name-that-keeps-going-on-and-on.html。", 1);
+	brk(p, 26 * EM, 28 * EM);
+	assert_true(p->n_lines >= 2);
+	assert_clreq(p);
+	assert_full_lines(p, 26 * EM, 28 * EM);
+	/* No opportunity at all inside: cut anyway, lines full. */
+	memset(buf, 'x', 200);
+	buf[200] = '\0';
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->n_lines, 4);
+	assert_int_equal(p->ln[0].end, 56);
+	free(p);
+}
+
+static void justification_spreads_evenly(void **state)
+{
+	para *p = calloc(1, sizeof(*p));
+	char buf[512];
+	double gap;
+	size_t i;
+
+	(void)state;
+	/* 27 Han + ， + 字: the last Han is pushed, 27 fill 28 em. */
+	snprintf(buf, sizeof(buf), "%s字，字", repeat("字", 27));
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->ln[0].end, 27);
+	gap = p->x[1] - p->x[0];
+	for (i = 1; i < 27; i++)
+		assert_true(fabs(p->x[i] - p->x[i - 1] - gap) < 1e-9);
+	assert_true(fabs(gap - (EM + EM / 26)) < 1e-9);
+	/* The last line keeps natural spacing. */
+	assert_true(fabs(p->x[29] - p->x[28] - EM) < 1e-9);
+	free(p);
+}
+
+static void balanced_title(void **state)
+{
+	para *p = calloc(1, sizeof(*p));
+	char *t = repeat("题", 30);
+
+	(void)state;
+	items(p, t, 1);
+	folio_lb_break_balanced(p->ln, &p->n_lines, p->x, p->it, p->n,
+		28 * EM);
+	assert_int_equal(p->n_lines, 2);
+	assert_int_equal(p->ln[0].end, 15);
+	/* 57 characters: 3 lines of 19, not 28 + 28 + 1. */
+	t = repeat("题", 57);
+	items(p, t, 1);
+	folio_lb_break_balanced(p->ln, &p->n_lines, p->x, p->it, p->n,
+		28 * EM);
+	assert_int_equal(p->n_lines, 3);
+	assert_int_equal(p->ln[0].end, 19);
+	assert_int_equal(p->ln[1].end, 38);
+	free(p);
+}
+
+static void icu_zh_quotes(void **state)
+{
+	para *p = calloc(1, sizeof(*p));
+
+	(void)state;
+	/* zh tailoring: “ opens, ” closes, so breaks sit outside them. */
+	items(p, "字“字”字", 1);
+	assert_int_equal(p->it[0].icu_break, 1);  /* before “ */
+	assert_int_equal(p->it[1].icu_break, 0);  /* after “ */
+	assert_int_equal(p->it[2].icu_break, 0);  /* before ” */
+	assert_int_equal(p->it[3].icu_break, 1);  /* after ” */
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(grid_line_is_exact),
+		cmocka_unit_test(compression_before_pushing),
+		cmocka_unit_test(clreq_at_every_column),
+		cmocka_unit_test(latin_runs),
+		cmocka_unit_test(justification_spreads_evenly),
+		cmocka_unit_test(balanced_title),
+		cmocka_unit_test(icu_zh_quotes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
