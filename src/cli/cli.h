@@ -37,6 +37,7 @@ int cli_parse_meta(folio_meta_override *out, size_t max, size_t *n,
 
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_pdf(int argc, char **argv);
 int cmd_epub(int argc, char **argv);
 
 #endif

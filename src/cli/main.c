@@ -8,6 +8,7 @@
 const cli_command cli_commands[] = {
 	{"import", cmd_import, "turn a pasted web page (text) into an XML source"},
 	{"check", cmd_check, "validate sources and print their structure"},
+	{"pdf", cmd_pdf, "lay out a source and write a print-ready PDF"},
 	{"epub", cmd_epub, "build an EPUB 3 book from a source"},
 	{NULL, NULL, NULL}
 };

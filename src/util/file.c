@@ -87,11 +87,11 @@ static int open_temp(folio_outfile *f, folio_error *err)
 	int fd = mkstemp(f->temp_path);
 
 	if (fd < 0) {
-		int e = errno;
-		folio_outfile_abort(f);
-		return folio_error_set(err, FOLIO_EIO,
+		int rc = folio_error_set(err, FOLIO_EIO,
 			"cannot create a temporary file for %s: %s",
-			f->final_path ? f->final_path : "?", strerror(e));
+			f->final_path, strerror(errno));
+		folio_outfile_abort(f);
+		return rc;
 	}
 	/* mkstemp makes 0600; outputs are ordinary shared files. */
 	(void)fchmod(fd, 0644);

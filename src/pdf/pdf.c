@@ -1,0 +1,765 @@
+/*
+ * pdf.c - the libharu adapter: layout pages in, PDF file out.
+ *
+ * libharu reports errors through a callback and then refuses every later
+ * call on the same document (it is "poisoned" until HPDF_ResetError).
+ * The callback below only records the first error; the writer checks
+ * the record after each step and stops there, so the message names the
+ * step that failed rather than a later consequence.
+ */
+#include "pdf/pdf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+
+#include "font/font.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/utf8.h"
+
+/* libharu's UTF-8 encoding maps code points to 16-bit CIDs. */
+#define BMP_SIZE 0x10000u
+/* 9999-12-31T23:59:59Z, the last date a PDF date string can hold. */
+#define MAX_EPOCH 253402300799LL
+
+typedef struct face_use {
+	const folio_face *face;
+	unsigned char *used;   /* BMP bitmap of code points drawn */
+	size_t n_used;
+	int fd;                /* memfd holding the subset, -1 if none */
+	HPDF_Font font;
+	const char *name;      /* libharu's font name (its memory) */
+} face_use;
+
+typedef struct haru_state {
+	HPDF_STATUS error_no;
+	HPDF_STATUS detail_no;
+} haru_state;
+
+typedef struct writer {
+	const folio_layout *layout;
+	const folio_doc *doc;
+	folio_pdf_options opts;
+	folio_error *err;
+	face_use faces[FOLIO_PDF_MAX_FACES];
+	size_t n_faces;
+	HPDF_Doc pdf;
+	HPDF_Page *pages;
+	haru_state haru;
+	size_t font_bytes;
+	long long subset_ns;   /* HarfBuzz time inside embed_face */
+} writer;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int folio_pdf_options_init(folio_pdf_options *out, folio_error *err)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	long long v = 0;
+	const char *p;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (p = s; *p; p++) {
+		/* Bounded so the date stays inside year 9999 (and the
+		 * arithmetic cannot overflow). */
+		if (*p < '0' || *p > '9' || v > MAX_EPOCH / 10 ||
+			v * 10 + (*p - '0') > MAX_EPOCH)
+			return folio_error_set(err, FOLIO_EUSAGE,
+				"SOURCE_DATE_EPOCH: expected seconds since "
+				"1970 (0 to %lld), found '%.40s'", MAX_EPOCH,
+				s);
+		v = v * 10 + (*p - '0');
+	}
+	out->has_epoch = 1;
+	out->epoch = v;
+	return 0;
+}
+
+static void haru_error_handler(HPDF_STATUS error_no, HPDF_STATUS detail_no,
+	void *user_data)
+{
+	haru_state *st = user_data;
+
+	/* Later errors are consequences of the first (poisoned document). */
+	if (st->error_no == HPDF_OK) {
+		st->error_no = error_no;
+		st->detail_no = detail_no;
+	}
+}
+
+static const char *haru_error_name(HPDF_STATUS e)
+{
+	switch (e) {
+	case HPDF_FAILD_TO_ALLOC_MEM: return "out of memory";
+	case HPDF_FILE_IO_ERROR: return "file I/O error";
+	case HPDF_FILE_OPEN_ERROR: return "cannot open file";
+	case HPDF_FONT_EXISTS: return "font already loaded";
+	case HPDF_INVALID_DATE_TIME: return "invalid date";
+	case HPDF_INVALID_DOCUMENT: return "invalid document";
+	case HPDF_INVALID_FONT_NAME: return "invalid font name";
+	case HPDF_INVALID_PARAMETER: return "invalid parameter";
+	case HPDF_PAGE_INVALID_SIZE: return "invalid page size";
+	case HPDF_PAGE_INVALID_FONT_SIZE: return "invalid font size";
+	case HPDF_PAGE_OUT_OF_RANGE: return "value out of range";
+	case HPDF_REAL_OUT_OF_RANGE: return "number out of range";
+	case HPDF_STRING_OUT_OF_RANGE: return "string too long";
+	case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+		return "font licence (OS/2 fsType) forbids embedding";
+	case HPDF_TTF_INVALID_CMAP: return "unsupported cmap table";
+	case HPDF_TTF_INVALID_FOMAT: return "not a TrueType font";
+	case HPDF_TTF_MISSING_TABLE: return "font lacks a required table";
+	case HPDF_UNSUPPORTED_FONT_TYPE: return "unsupported font type";
+	case HPDF_ZLIB_ERROR: return "zlib error";
+	default: return "error";
+	}
+}
+
+/* 0 if libharu has recorded no error (and `ok` holds), else FOLIO_ELIB
+ * with libharu's code, detail and the step that failed. */
+static int haru_check(writer *w, int ok, const char *step)
+{
+	if (w->haru.error_no == HPDF_OK && ok)
+		return 0;
+	if (w->haru.error_no == HPDF_OK)
+		return folio_error_set(w->err, FOLIO_ELIB,
+			"libharu failed while %s (no error code reported)",
+			step);
+	return folio_error_set(w->err, FOLIO_ELIB,
+		"libharu error 0x%04X (%s, detail %u) while %s",
+		(unsigned)w->haru.error_no, haru_error_name(w->haru.error_no),
+		(unsigned)w->haru.detail_no, step);
+}
+
+static face_use *face_slot(writer *w, const folio_face *face)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_faces; i++)
+		if (w->faces[i].face == face)
+			return &w->faces[i];
+	if (w->n_faces == FOLIO_PDF_MAX_FACES)
+		return NULL;
+	w->faces[w->n_faces].face = face;
+	w->faces[w->n_faces].fd = -1;
+	return &w->faces[w->n_faces++];
+}
+
+/* Whether layout drew cp as a visible box on purpose (missing-glyph
+ * mode "box") and reported it. */
+static int substituted(const folio_layout *l, uint32_t cp)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_substitutions; i++)
+		if (l->substitutions[i].cp == cp)
+			return 1;
+	return 0;
+}
+
+/* Walks every run once: checks its text and records, per face, the code
+ * points drawn, so the subsets hold exactly those glyphs. */
+static int collect_code_points(writer *w)
+{
+	const folio_layout *l = w->layout;
+	size_t total = 0, pi, ri;
+
+	for (pi = 0; pi < l->n_pages; pi++) {
+		const folio_page *pg = &l->pages[pi];
+		for (ri = 0; ri < pg->n_runs; ri++) {
+			const folio_run *run = &pg->runs[ri];
+			face_use *fu;
+			size_t len, off = 0, n = 0;
+
+			if (run->text == NULL || run->face == NULL)
+				return folio_error_set(w->err, FOLIO_EUSAGE,
+					"page %zu, run %zu: no text or no "
+					"font", pi + 1, ri + 1);
+			len = strlen(run->text);
+			if (len == 0)
+				continue;
+			fu = face_slot(w, run->face);
+			if (fu == NULL)
+				return folio_error_set(w->err, FOLIO_ELIMIT,
+					"layout uses more than %d fonts",
+					FOLIO_PDF_MAX_FACES);
+			if (fu->used == NULL) {
+				fu->used = calloc(BMP_SIZE / 8, 1);
+				if (fu->used == NULL)
+					return folio_error_set(w->err,
+						FOLIO_ENOMEM, "out of memory");
+			}
+			while (off < len) {
+				uint32_t cp;
+				size_t k = folio_utf8_decode(run->text + off,
+					len - off, &cp);
+
+				if (k == 0)
+					return folio_error_set(w->err,
+						FOLIO_EUSAGE, "page %zu: run "
+						"text is not valid UTF-8 at "
+						"byte %zu", pi + 1, off);
+				if (cp >= BMP_SIZE)
+					return folio_error_set(w->err,
+						FOLIO_EFONT, "page %zu: U+%04X "
+						"is outside the Basic "
+						"Multilingual Plane; the PDF "
+						"writer (libharu) cannot draw "
+						"it", pi + 1, (unsigned)cp);
+				if (!folio_face_has_glyph(run->face, cp) &&
+					!substituted(l, cp))
+					return folio_error_set(w->err,
+						FOLIO_EFONT, "page %zu: U+%04X "
+						"(%.*s) has no glyph in font "
+						"%s; it would print blank",
+						pi + 1, (unsigned)cp, (int)k,
+						run->text + off,
+						folio_face_name(run->face));
+				if (!(fu->used[cp >> 3] & (1u << (cp & 7)))) {
+					fu->used[cp >> 3] = (unsigned char)
+						(fu->used[cp >> 3] |
+						(1u << (cp & 7)));
+					fu->n_used++;
+				}
+				off += k;
+				n++;
+			}
+			if (n > FOLIO_PDF_MAX_RUN_CHARS)
+				return folio_error_set(w->err, FOLIO_ELIMIT,
+					"page %zu: a run of %zu characters "
+					"(limit %d)", pi + 1, n,
+					FOLIO_PDF_MAX_RUN_CHARS);
+			if (run->positions != NULL && n != run->n_chars)
+				return folio_error_set(w->err, FOLIO_EUSAGE,
+					"page %zu: run has %zu characters "
+					"but %zu positions", pi + 1, n,
+					run->n_chars);
+			total += n;
+			if (total > FOLIO_PDF_MAX_CHARS)
+				return folio_error_set(w->err, FOLIO_ELIMIT,
+					"layout holds more than %zu "
+					"characters", FOLIO_PDF_MAX_CHARS);
+		}
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* libharu 2.3.0 gives UTF-8 fonts a ToUnicode stream written as a CID
+ * CMap ("begincidrange"), which is not valid in a ToUnicode map: poppler
+ * warns on every file and other readers may not map text at all. With
+ * the UTF-8 encoder a character code is its code point (the CIDToGIDMap
+ * is indexed by code point), so the right map is the identity over the
+ * code points drawn. The stream was filled when the font was created;
+ * its contents are replaced here, before anything is written. */
+static int replace_to_unicode(writer *w, face_use *fu)
+{
+	HPDF_Dict tu = HPDF_Dict_GetItem(fu->font, "ToUnicode",
+		HPDF_OCLASS_DICT);
+	folio_buf b = {0};
+	uint32_t cp = 0, lo, hi;
+	size_t n_ranges = 0, in_block = 0, i;
+	int rc = 0;
+
+	if (tu == NULL || tu->stream == NULL) {
+		/* Not the libharu this was written against: leave its map
+		 * (and forget a lookup failure, which is not fatal). */
+		HPDF_ResetError(w->pdf);
+		w->haru.error_no = HPDF_OK;
+		return 0;
+	}
+	/* Ranges of consecutive code points sharing the high byte (a
+	 * bfrange may only vary the last byte). */
+	for (i = 0; i < 2; i++) {
+		if (i == 1) {
+			rc |= folio_buf_puts(&b,
+				"/CIDInit /ProcSet findresource begin\n"
+				"12 dict begin\nbegincmap\n"
+				"/CIDSystemInfo << /Registry (Adobe) "
+				"/Ordering (UCS) /Supplement 0 >> def\n"
+				"/CMapName /Adobe-Identity-UCS def\n"
+				"/CMapType 2 def\n"
+				"1 begincodespacerange\n<0000> <FFFF>\n"
+				"endcodespacerange\n");
+		}
+		in_block = 0;
+		for (cp = 0; cp < BMP_SIZE; cp++) {
+			if (!(fu->used[cp >> 3] & (1u << (cp & 7))))
+				continue;
+			lo = hi = cp;
+			while (hi + 1 < BMP_SIZE && ((hi + 1) & 0xFF) != 0 &&
+				(fu->used[(hi + 1) >> 3] &
+				(1u << ((hi + 1) & 7))))
+				hi++;
+			cp = hi;
+			if (i == 0) {
+				n_ranges++;
+				continue;
+			}
+			if (in_block == 0) {
+				size_t left = n_ranges < 100 ? n_ranges : 100;
+				rc |= folio_buf_printf(&b, "%zu beginbfrange\n",
+					left);
+			}
+			rc |= folio_buf_printf(&b, "<%04X> <%04X> <%04X>\n",
+				(unsigned)lo, (unsigned)hi, (unsigned)lo);
+			n_ranges--;
+			if (++in_block == 100 || n_ranges == 0) {
+				rc |= folio_buf_puts(&b, "endbfrange\n");
+				in_block = 0;
+			}
+		}
+	}
+	rc |= folio_buf_puts(&b, "endcmap\nCMapName currentdict /CMap "
+		"defineresource pop\nend\nend\n");
+	if (rc != 0) {
+		rc = folio_error_set(w->err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	HPDF_MemStream_FreeData(tu->stream);
+	HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)b.data,
+		(HPDF_UINT)b.len);
+	rc = haru_check(w, 1, "writing a font's Unicode map");
+done:
+	folio_buf_free(&b);
+	return rc;
+}
+
+/* Subset one face to its drawn code points and load it into libharu
+ * from a memfd: libharu only loads fonts from files, and keeps reading
+ * the file until the document is saved, so the memfd stays open. */
+static int embed_face(writer *w, face_use *fu)
+{
+	folio_buf sub = {0};
+	uint32_t *cps = NULL;
+	char path[64];
+	size_t i, n = 0;
+	uint32_t cp;
+	long long t0;
+	int rc = 0;
+
+	cps = malloc((fu->n_used + 1) * sizeof(*cps));
+	if (cps == NULL) {
+		rc = folio_error_set(w->err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* A box-mode substitution has no glyph to keep: it draws as the
+	 * .notdef glyph every subset holds. */
+	for (cp = 0; cp < BMP_SIZE; cp++)
+		if ((fu->used[cp >> 3] & (1u << (cp & 7))) &&
+			folio_face_has_glyph(fu->face, cp))
+			cps[n++] = cp;
+	/* Only boxes drawn with this face: libharu refuses a font with an
+	 * empty cmap (0x105F), so keep one harmless glyph besides .notdef. */
+	for (cp = 0x20; n == 0 && cp < 0x7F; cp++)
+		if (folio_face_has_glyph(fu->face, cp))
+			cps[n++] = cp;
+	t0 = now_ns();
+	rc = folio_face_subset(&sub, fu->face, cps, n, w->err);
+	w->subset_ns += now_ns() - t0;
+	if (rc < 0)
+		goto done;
+	fu->fd = memfd_create("folio-font-subset", MFD_CLOEXEC);
+	if (fu->fd < 0 || write_all(fu->fd, sub.data, sub.len) != 0) {
+		rc = folio_error_set(w->err, FOLIO_EIO,
+			"cannot hold the font subset of %s in memory: %s",
+			folio_face_name(fu->face), strerror(errno));
+		goto done;
+	}
+	w->font_bytes += sub.len;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fu->fd);
+	fu->name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
+	if (fu->name == NULL || w->haru.error_no != HPDF_OK) {
+		char step[256];
+		snprintf(step, sizeof(step), "loading the subset of font %s "
+			"(%s)", folio_face_name(fu->face),
+			folio_face_path(fu->face));
+		rc = haru_check(w, 0, step);
+		goto done;
+	}
+	/* libharu silently hands back the first font of a given name. */
+	for (i = 0; w->faces + i < fu; i++) {
+		if (w->faces[i].name && strcmp(w->faces[i].name,
+			fu->name) == 0) {
+			rc = folio_error_set(w->err, FOLIO_EFONT,
+				"fonts %s and %s share the PostScript name "
+				"%s; one PDF cannot embed both",
+				folio_face_path(w->faces[i].face),
+				folio_face_path(fu->face), fu->name);
+			goto done;
+		}
+	}
+	fu->font = HPDF_GetFont(w->pdf, fu->name, "UTF-8");
+	rc = haru_check(w, fu->font != NULL, "selecting a loaded font");
+	if (rc == 0)
+		rc = replace_to_unicode(w, fu);
+done:
+	free(cps);
+	folio_buf_free(&sub);
+	return rc;
+}
+
+static HPDF_Font font_of(writer *w, const folio_face *face)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_faces; i++)
+		if (w->faces[i].face == face)
+			return w->faces[i].font;
+	return NULL;
+}
+
+static int same_rgb(folio_rgb a, folio_rgb b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+static void draw_rules(HPDF_Page page, const folio_page *pg)
+{
+	size_t i;
+
+	for (i = 0; i < pg->n_rules; i++) {
+		const folio_rule *r = &pg->rules[i];
+		HPDF_Page_SetRGBStroke(page, (HPDF_REAL)r->color.r,
+			(HPDF_REAL)r->color.g, (HPDF_REAL)r->color.b);
+		HPDF_Page_SetLineWidth(page, (HPDF_REAL)r->width);
+		HPDF_Page_MoveTo(page, (HPDF_REAL)r->x0, (HPDF_REAL)r->y0);
+		HPDF_Page_LineTo(page, (HPDF_REAL)r->x1, (HPDF_REAL)r->y1);
+		HPDF_Page_Stroke(page);
+	}
+}
+
+/* Draws runs in one text object; font, colour and spacing operators are
+ * only emitted when they change, which keeps content streams small. */
+static void draw_runs(writer *w, HPDF_Page page, const folio_page *pg)
+{
+	HPDF_Font cur_font = NULL;
+	double cur_size = 0, cur_space = 0;
+	folio_rgb cur_color = {0, 0, 0};
+	size_t i;
+
+	HPDF_Page_BeginText(page);
+	for (i = 0; i < pg->n_runs; i++) {
+		const folio_run *run = &pg->runs[i];
+		HPDF_Font font;
+		double space;
+
+		if (run->text[0] == '\0')
+			continue;
+		font = font_of(w, run->face);
+		if (font != cur_font || run->size != cur_size) {
+			HPDF_Page_SetFontAndSize(page, font,
+				(HPDF_REAL)run->size);
+			cur_font = font;
+			cur_size = run->size;
+		}
+		if (!same_rgb(run->color, cur_color)) {
+			HPDF_Page_SetRGBFill(page, (HPDF_REAL)run->color.r,
+				(HPDF_REAL)run->color.g,
+				(HPDF_REAL)run->color.b);
+			cur_color = run->color;
+		}
+		space = run->positions ? 0.0 : run->char_spacing;
+		if (space != cur_space) {
+			HPDF_Page_SetCharSpace(page, (HPDF_REAL)space);
+			cur_space = space;
+		}
+		if (run->positions == NULL) {
+			HPDF_Page_TextOut(page, (HPDF_REAL)run->x,
+				(HPDF_REAL)run->y, run->text);
+		} else {
+			/* One character per show: positions come from
+			 * punctuation compression and are not uniform. */
+			const char *s = run->text;
+			size_t len = strlen(s), off = 0, k = 0;
+			while (off < len && k < run->n_chars) {
+				char ch[5];
+				uint32_t cp;
+				size_t n = folio_utf8_decode(s + off,
+					len - off, &cp);
+				memcpy(ch, s + off, n);
+				ch[n] = '\0';
+				HPDF_Page_TextOut(page,
+					(HPDF_REAL)run->positions[k],
+					(HPDF_REAL)run->y, ch);
+				off += n;
+				k++;
+			}
+		}
+		if (w->haru.error_no != HPDF_OK)
+			break;
+	}
+	HPDF_Page_EndText(page);
+}
+
+static int draw_pages(writer *w)
+{
+	const folio_layout *l = w->layout;
+	size_t pi;
+
+	w->pages = calloc(l->n_pages, sizeof(*w->pages));
+	if (w->pages == NULL)
+		return folio_error_set(w->err, FOLIO_ENOMEM, "out of memory");
+	for (pi = 0; pi < l->n_pages; pi++) {
+		const folio_page *pg = &l->pages[pi];
+		HPDF_Page page = HPDF_AddPage(w->pdf);
+		char step[64];
+		int rc;
+
+		if (page != NULL) {
+			HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width);
+			HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height);
+			if (pg->n_rules)
+				draw_rules(page, pg);
+			if (pg->n_runs)
+				draw_runs(w, page, pg);
+		}
+		snprintf(step, sizeof(step), "drawing page %zu", pi + 1);
+		rc = haru_check(w, page != NULL, step);
+		if (rc < 0)
+			return rc;
+		w->pages[pi] = page;
+	}
+	return 0;
+}
+
+static int write_outline(writer *w)
+{
+	const folio_layout *l = w->layout;
+	HPDF_Outline parent[FOLIO_MAX_HEADING_LEVEL + 1] = {0};
+	HPDF_Encoder enc;
+	size_t i;
+
+	if (l->n_outline == 0)
+		return 0;
+	/* Open with the bookmarks shown: they are the table of contents. */
+	HPDF_SetPageMode(w->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	enc = HPDF_GetEncoder(w->pdf, "UTF-8");
+	if (haru_check(w, enc != NULL, "getting the UTF-8 encoder") < 0)
+		return FOLIO_ELIB;
+	for (i = 0; i < l->n_outline; i++) {
+		const folio_outline_entry *e = &l->outline[i];
+		HPDF_Outline up = NULL, o;
+		HPDF_Destination dst;
+		int level = e->level, k;
+
+		if (e->title == NULL || e->page >= l->n_pages)
+			return folio_error_set(w->err, FOLIO_EUSAGE,
+				"outline entry %zu: no title or page %zu of "
+				"%zu", i + 1, e->page + 1, l->n_pages);
+		if (level < 1)
+			level = 1;
+		if (level > FOLIO_MAX_HEADING_LEVEL)
+			level = FOLIO_MAX_HEADING_LEVEL;
+		/* A skipped level hangs under the nearest shallower one. */
+		for (k = level - 1; k >= 1 && up == NULL; k--)
+			up = parent[k];
+		o = HPDF_CreateOutline(w->pdf, up, e->title, enc);
+		dst = o ? HPDF_Page_CreateDestination(w->pages[e->page])
+			: NULL;
+		if (dst != NULL) {
+			/* libharu refuses XYZ's "keep the zoom" (0);
+			 * fitting the width at the heading suits reading. */
+			HPDF_Destination_SetFitH(dst, (HPDF_REAL)e->y);
+			HPDF_Outline_SetDestination(o, dst);
+			HPDF_Outline_SetOpened(o, HPDF_TRUE);
+		}
+		if (haru_check(w, dst != NULL, "adding a bookmark") < 0)
+			return FOLIO_ELIB;
+		parent[level] = o;
+		for (k = level + 1; k <= FOLIO_MAX_HEADING_LEVEL; k++)
+			parent[k] = NULL;
+	}
+	return 0;
+}
+
+/* The date as libharu wants it, from the epoch or from YYYY-MM-DD. */
+static int info_date(HPDF_Date *out, const writer *w)
+{
+	memset(out, 0, sizeof(*out));
+	out->ind = 'Z';
+	if (w->opts.has_epoch) {
+		struct tm tm;
+		time_t t = (time_t)w->opts.epoch;
+		if (gmtime_r(&t, &tm) == NULL)
+			return 0;
+		out->year = tm.tm_year + 1900;
+		out->month = tm.tm_mon + 1;
+		out->day = tm.tm_mday;
+		out->hour = tm.tm_hour;
+		out->minutes = tm.tm_min;
+		out->seconds = tm.tm_sec;
+		return 1;
+	}
+	if (w->doc && w->doc->meta.date && sscanf(w->doc->meta.date,
+		"%4d-%2d-%2d", &out->year, &out->month, &out->day) == 3)
+		return 1;
+	return 0;
+}
+
+static int write_info(writer *w)
+{
+	const folio_meta *m = w->doc ? &w->doc->meta : NULL;
+	folio_buf kw = {0};
+	HPDF_Date date;
+	int rc = 0;
+
+	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
+	HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, "folio");
+	if (m != NULL) {
+		const char *subject = m->category ? m->category : m->subtitle;
+		size_t i;
+
+		if (m->title)
+			HPDF_SetInfoAttr(w->pdf, HPDF_INFO_TITLE, m->title);
+		if (m->issuer)
+			HPDF_SetInfoAttr(w->pdf, HPDF_INFO_AUTHOR, m->issuer);
+		if (subject)
+			HPDF_SetInfoAttr(w->pdf, HPDF_INFO_SUBJECT, subject);
+		for (i = 0; i < m->keywords.count; i++) {
+			if ((i && folio_buf_puts(&kw, "; ") < 0) ||
+				folio_buf_puts(&kw, m->keywords.items[i]) < 0) {
+				rc = folio_error_set(w->err, FOLIO_ELIMIT,
+					"keywords too long");
+				goto done;
+			}
+		}
+		if (kw.len)
+			HPDF_SetInfoAttr(w->pdf, HPDF_INFO_KEYWORDS, kw.data);
+	}
+	if (info_date(&date, w)) {
+		HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, date);
+		HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, date);
+	}
+	rc = haru_check(w, 1, "writing the document information");
+done:
+	folio_buf_free(&kw);
+	return rc;
+}
+
+static int save(writer *w, const char *path, size_t *out_bytes)
+{
+	folio_outfile of;
+	struct stat st;
+	int rc;
+
+	rc = folio_outfile_reserve(&of, path, w->err);
+	if (rc < 0)
+		return rc;
+	HPDF_SaveToFile(w->pdf, of.temp_path);
+	rc = haru_check(w, 1, "saving the PDF");
+	if (rc == 0 && stat(of.temp_path, &st) == 0)
+		*out_bytes = (size_t)st.st_size;
+	if (rc == 0)
+		rc = folio_outfile_commit(&of, w->err);
+	else
+		folio_outfile_abort(&of);
+	return rc;
+}
+
+int folio_pdf_write(const char *path, const folio_layout *layout,
+	const folio_doc *doc, const folio_pdf_options *opts,
+	folio_error *err)
+{
+	writer w;
+	long long t0, t2;
+	size_t i, bytes = 0;
+	int rc = 0;
+
+	memset(&w, 0, sizeof(w));
+	if (path == NULL || layout == NULL)
+		return folio_error_set(err, FOLIO_EUSAGE,
+			"folio_pdf_write: no path or no layout");
+	if (layout->n_pages == 0)
+		return folio_error_set(err, FOLIO_EUSAGE,
+			"%s: the layout has no pages", path);
+	if (layout->n_pages > FOLIO_PDF_MAX_PAGES)
+		return folio_error_set(err, FOLIO_ELIMIT,
+			"%s: %zu pages (limit %d)", path, layout->n_pages,
+			FOLIO_PDF_MAX_PAGES);
+	w.layout = layout;
+	w.doc = doc;
+	w.err = err;
+	if (opts)
+		w.opts = *opts;
+
+	t0 = now_ns();
+	rc = collect_code_points(&w);
+	if (rc < 0)
+		goto done;
+	w.pdf = HPDF_New(haru_error_handler, &w.haru);
+	if (w.pdf == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM,
+			"libharu could not start a document (out of memory)");
+		goto done;
+	}
+	HPDF_SetCompressionMode(w.pdf, w.opts.uncompressed ?
+		HPDF_COMP_NONE : HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(w.pdf);
+	rc = haru_check(&w, 1, "setting up the document");
+	if (rc < 0)
+		goto done;
+	for (i = 0; i < w.n_faces; i++) {
+		rc = embed_face(&w, &w.faces[i]);
+		if (rc < 0)
+			goto done;
+	}
+	rc = draw_pages(&w);
+	if (rc == 0)
+		rc = write_outline(&w);
+	if (rc == 0)
+		rc = write_info(&w);
+	if (rc < 0)
+		goto done;
+	t2 = now_ns();
+	rc = save(&w, path, &bytes);
+	if (rc == 0 && w.opts.stats) {
+		folio_pdf_stats *s = w.opts.stats;
+		/* Subsetting is timed inside; the rest of the font step
+		 * (libharu parsing the subset) counts as building. */
+		s->subset_ns = w.subset_ns;
+		s->build_ns = t2 - t0 - w.subset_ns;
+		s->save_ns = now_ns() - t2;
+		s->bytes = bytes;
+		s->font_bytes = w.font_bytes;
+		s->n_fonts = w.n_faces;
+	}
+done:
+	if (w.pdf)
+		HPDF_Free(w.pdf);
+	for (i = 0; i < w.n_faces; i++) {
+		if (w.faces[i].fd >= 0)
+			close(w.faces[i].fd);
+		free(w.faces[i].used);
+	}
+	free(w.pages);
+	return rc;
+}
