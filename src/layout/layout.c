@@ -969,6 +969,33 @@ static double gap_after(const para *p, const fline *ln, size_t k,
 		folio_face_advance(p->faces[k], p->items[k].cp) * size;
 }
 
+/* A substituted character (--missing-glyph=box) draws its face's
+ * .notdef, which in several CJK fonts is an empty glyph: outline the em
+ * box with thin rules as well, so the gap is never a silent blank. */
+static int box_outline(ctx *c, size_t page, double x, double baseline,
+	double size)
+{
+	double lo = baseline - (1.0 - EM_BOX_ASCENT) * size + 0.1 * size;
+	double hi = baseline + EM_BOX_ASCENT * size - 0.1 * size;
+	double l = x + 0.1 * size, r = x + 0.9 * size;
+	const double edge[4][4] = {{l, lo, r, lo}, {r, lo, r, hi},
+		{r, hi, l, hi}, {l, hi, l, lo}};
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		rule_rec *rr = vec_push(c, &c->rules, sizeof(*rr));
+		if (rr == NULL)
+			return FOLIO_ENOMEM;
+		rr->page = page;
+		rr->rule.x0 = edge[i][0];
+		rr->rule.y0 = edge[i][1];
+		rr->rule.x1 = edge[i][2];
+		rr->rule.y1 = edge[i][3];
+		rr->rule.width = 0.5;
+	}
+	return 0;
+}
+
 /* One laid-out line: runs of one face and role with uniform spacing
  * use char_spacing; anything irregular gets explicit positions. */
 static int emit_line(ctx *c, const fline *ln)
@@ -1040,8 +1067,17 @@ static int emit_line(ctx *c, const fline *ln)
 				free(cps);
 				return nomem(c);
 			}
-			for (k = i; k < j; k++)
+			for (k = i; k < j; k++) {
 				pos[k - i] = x0 + p->x[k];
+				if (folio_face_has_glyph(f, p->items[k].cp))
+					continue;
+				rc = box_outline(c, ln->page, pos[k - i],
+					rr->run.y, r->size);
+				if (rc < 0) {
+					free(cps);
+					return rc;
+				}
+			}
 			rr->run.positions = pos;
 		}
 		if ((rc = note_use(c, f, rr->run.text)) < 0) {
@@ -1344,10 +1380,14 @@ static int lay_out(ctx *c)
 	const folio_doc *d = c->doc;
 	const folio_meta *m = &d->meta;
 	const folio_attachment *at;
-	int n_att = 0, i = 0, art = 0, rc, k;
+	int n_att = 0, i = 0, art = 0, rc, k, red;
 	size_t j;
 
-	if (c->st->red_header && (rc = add_red_header(c)) < 0)
+	/* GB/T 9704's 版头 is the issuing organ's mark over its 发文字号: a
+	 * document without a 文号 (a 政策解读, a web notice) is not a 红头
+	 * 文件, so it gets no red header even when the style enables one. */
+	red = c->st->red_header && m->doc_number != NULL;
+	if (red && (rc = add_red_header(c)) < 0)
 		return rc;
 	if (m->title && (rc = add_centred(c, m->title, FOLIO_ROLE_TITLE,
 		FOLIO_RUN_TITLE, c->st->title_balanced, 0, 0)) < 0)
@@ -1356,7 +1396,7 @@ static int lay_out(ctx *c)
 		FOLIO_ROLE_SUBTITLE, FOLIO_RUN_SUBTITLE, c->st->title_balanced, 0,
 		0)) < 0)
 		return rc;
-	if (!c->st->red_header && m->doc_number && (rc = add_centred(c,
+	if (!red && m->doc_number && (rc = add_centred(c,
 		m->doc_number, FOLIO_ROLE_DOC_NUMBER, FOLIO_RUN_DOC_NUMBER, 0,
 		0, 0)) < 0)
 		return rc;

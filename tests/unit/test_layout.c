@@ -476,6 +476,41 @@ static void missing_glyph(void **state)
 	assert_int_equal(lay.substitutions[0].cp, 0x10FFFD);
 	assert_int_equal(lay.substitutions[0].line, 7);
 	assert_string_equal(lay.substitutions[0].family, "仿宋");
+	/* The box is drawn (four thin rules), not left as a blank: this
+	 * document has no 文号, hence no red rule, and no 版记. */
+	assert_int_equal(lay.pages[0].n_rules, 4);
+	folio_doc_free(d);
+}
+
+static size_t count_runs(const folio_layout *lay, folio_run_kind kind)
+{
+	size_t p, r, n = 0;
+
+	for (p = 0; p < lay->n_pages; p++)
+		for (r = 0; r < lay->pages[p].n_runs; r++)
+			n += lay->pages[p].runs[r].kind == kind;
+	return n;
+}
+
+/* The red header (版头) is the organ's mark over its 发文字号: only a
+ * document with a 文号 gets one. */
+static void red_header_needs_doc_number(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = new_doc("关于开展检查工作的通知");
+
+	(void)state;
+	d->body = para(d, "现将有关事项通知如下。");
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err), 0);
+	assert_int_equal(count_runs(&lay, FOLIO_RUN_HEADER), 0);
+	assert_int_equal(lay.pages[0].n_rules, 0);
+	d->meta.doc_number = "江政办发〔2024〕12号";
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err), 0);
+	assert_true(count_runs(&lay, FOLIO_RUN_HEADER) >= 1);
+	assert_int_equal(count_runs(&lay, FOLIO_RUN_DOC_NUMBER), 1);
+	assert_int_equal(lay.pages[0].n_rules, 1);
 	folio_doc_free(d);
 }
 
@@ -546,6 +581,7 @@ int main(void)
 		cmocka_unit_test(title_is_balanced),
 		cmocka_unit_test(examples_and_seed),
 		cmocka_unit_test(missing_glyph),
+		cmocka_unit_test(red_header_needs_doc_number),
 		cmocka_unit_test(used_codepoints),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
