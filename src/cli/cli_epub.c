@@ -8,6 +8,7 @@
 #include "epub/epub.h"
 #include "font/font.h"
 #include "model/source.h"
+#include "util/epoch.h"
 
 /* Also declared in cli/cli.h once the command table lists it; repeated
  * here so this file compiles warning-free on its own. */
@@ -28,27 +29,6 @@ static void epub_usage(FILE *fp)
 		"SOURCE_DATE_EPOCH, when set, gives dcterms:modified and the "
 		"ZIP times;\n"
 		"otherwise the document's date at 00:00:00 UTC is used.\n");
-}
-
-/* SOURCE_DATE_EPOCH: decimal seconds, 0 .. end of year 9999. */
-static int source_date_epoch(int64_t *out, folio_error *err)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
-
-	*out = -1;
-	if (s == NULL || s[0] == '\0')
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || s[0] < '0' || s[0] > '9' ||
-	    v > 253402300799LL)
-		return folio_error_set(err, FOLIO_EUSAGE,
-			"SOURCE_DATE_EPOCH: expected seconds since 1970 "
-			"(0 to 253402300799), found '%s'", s);
-	*out = (int64_t)v;
-	return 0;
 }
 
 int cmd_epub(int argc, char **argv)
@@ -87,7 +67,7 @@ int cmd_epub(int argc, char **argv)
 		epub_usage(stderr);
 		return EXIT_USAGE;
 	}
-	rc = source_date_epoch(&opts.modified, &err);
+	rc = folio_source_date_epoch(&opts.modified, &err);
 	if (rc == 0 && embed && (rc = folio_fontset_load(&fonts, NULL,
 		&err)) == 0)
 		opts.embed_fonts = fonts;

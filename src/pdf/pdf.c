@@ -8,6 +8,7 @@
  * step that failed rather than a later consequence.
  */
 #include "pdf/pdf.h"
+#include "util/epoch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +29,6 @@
 /* libharu's UTF-8 encoding maps code points to 16-bit CIDs. */
 #define BMP_SIZE 0x10000u
 /* 9999-12-31T23:59:59Z, the last date a PDF date string can hold. */
-#define MAX_EPOCH 253402300799LL
 
 typedef struct face_use {
 	const folio_face *face;
@@ -68,27 +68,16 @@ static long long now_ns(void)
 
 int folio_pdf_options_init(folio_pdf_options *out, folio_error *err)
 {
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	long long v = 0;
-	const char *p;
+	int64_t epoch;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (s == NULL || *s == '\0')
-		return 0;
-	for (p = s; *p; p++) {
-		/* Bounded so the date stays inside year 9999 (and the
-		 * arithmetic cannot overflow). */
-		if (*p < '0' || *p > '9' || v > MAX_EPOCH / 10 ||
-			v * 10 + (*p - '0') > MAX_EPOCH)
-			return folio_error_set(err, FOLIO_EUSAGE,
-				"SOURCE_DATE_EPOCH: expected seconds since "
-				"1970 (0 to %lld), found '%.40s'", MAX_EPOCH,
-				s);
-		v = v * 10 + (*p - '0');
+	rc = folio_source_date_epoch(&epoch, err);
+	if (rc == 0 && epoch >= 0) {
+		out->has_epoch = 1;
+		out->epoch = epoch;
 	}
-	out->has_epoch = 1;
-	out->epoch = v;
-	return 0;
+	return rc;
 }
 
 static void haru_error_handler(HPDF_STATUS error_no, HPDF_STATUS detail_no,

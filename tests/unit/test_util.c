@@ -14,6 +14,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/epoch.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/unicode.h"
@@ -196,6 +197,27 @@ static void first_error_message_wins(void **state)
 	assert_string_equal(folio_error_name(FOLIO_ELIMIT), "limit");
 }
 
+static void source_date_epoch(void **state)
+{
+	folio_error err = {0};
+	int64_t t;
+
+	(void)state;
+	unsetenv("SOURCE_DATE_EPOCH");
+	assert_int_equal(folio_source_date_epoch(&t, &err), 0);
+	assert_int_equal(t, -1);
+	setenv("SOURCE_DATE_EPOCH", "1587945600", 1);
+	assert_int_equal(folio_source_date_epoch(&t, &err), 0);
+	assert_int_equal(t, 1587945600);
+	setenv("SOURCE_DATE_EPOCH", "253402300800", 1);  /* year 10000 */
+	assert_int_equal(folio_source_date_epoch(&t, &err), FOLIO_EUSAGE);
+	folio_error_clear(&err);
+	setenv("SOURCE_DATE_EPOCH", "+5", 1);
+	assert_int_equal(folio_source_date_epoch(&t, &err), FOLIO_EUSAGE);
+	assert_non_null(strstr(err.msg, "found '+5'"));
+	unsetenv("SOURCE_DATE_EPOCH");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +232,7 @@ int main(void)
 		cmocka_unit_test(read_refuses_directory),
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(first_error_message_wins),
+		cmocka_unit_test(source_date_epoch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
