@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 # Debian 12 packages the build, the tests and the fonts need.
-DEB_PACKAGES := build-essential pkg-config \
+DEB_PACKAGES := build-essential pkg-config python3 \
 	libhpdf-dev libzip-dev libxml2-dev zlib1g-dev libicu-dev \
 	libharfbuzz-dev libxmlsec1-dev xmlsec1 libssl-dev libcmocka-dev \
 	epubcheck default-jdk-headless qpdf poppler-utils libxml2-utils \
@@ -106,7 +106,7 @@ demo: deps
 
 bench: deps
 	$(MAKE) VARIANT=release all
-	@sh tests/bench.sh build/release/folio
+	@python3 tests/bench.py build/release/folio
 
 install: $(BUILD)/folio
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/styles \
