@@ -167,6 +167,11 @@ for src in "$TOP"/tests/cases/stress/stress.xml \
 	check_pdf "stress-$(basename "$src" .xml)" "$src"
 done
 
+# Regression cases: documents that once failed (see each file's comment).
+for src in "$TOP"/tests/cases/pdf/*.xml; do
+	check_pdf "regression-$(basename "$src" .xml)" "$src"
+done
+
 # Same input and epoch, a second later: the same bytes.
 reproducible() {
 	"$FOLIO" pdf "$T/seed.xml" -o "$T/r1.pdf" || return 1
