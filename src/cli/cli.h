@@ -39,5 +39,8 @@ int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_pdf(int argc, char **argv);
 int cmd_epub(int argc, char **argv);
+int cmd_archive(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

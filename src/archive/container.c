@@ -1,0 +1,802 @@
+/* container.c - build, sign and write the archival ZIP (see archive.h). */
+#include "archive/archive.h"
+#include "util/epoch.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "archive/crypto.h"
+#include "archive/record.h"
+#include "archive/xmlsig.h"
+#include "model/doc.h"
+#include "model/source.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/paths.h"
+#include "util/xml.h"
+#include "util/zip.h"
+
+#define X(s) ((const xmlChar *)(s))
+#define NS_ASIC "http://uri.etsi.org/02918/v1.2.1#"
+#define NS_DS "http://www.w3.org/2000/09/xmldsig#"
+#define NS_XADES "http://uri.etsi.org/01903/v1.3.2#"
+#define ALG_EXC_C14N "http://www.w3.org/2001/10/xml-exc-c14n#"
+#define ALG_SHA256 "http://www.w3.org/2001/04/xmlenc#sha256"
+#define ALG_RSA_SHA256 "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+#define ALG_ECDSA_SHA256 \
+	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+#define TYPE_SIGNED_PROPS "http://uri.etsi.org/01903#SignedProperties"
+#define SIG_ID "S0"
+#define SIGNATURE_ENTRY "META-INF/signatures0.xml"
+#define MANIFEST_ENTRY "META-INF/manifest.xml"
+
+/* One file of the archive other than mimetype and META-INF/. Its bytes
+ * are either in memory or in a file streamed at zip close. */
+typedef struct entry {
+	char *name;
+	const char *media_type;
+	char *path;             /* streamed from here, or NULL */
+	char *data;             /* in memory, or NULL */
+	size_t len;
+	uint64_t size;
+	unsigned char sha256[FOLIO_SHA256_LEN];
+} entry;
+
+typedef struct package {
+	entry *entries;
+	size_t n, cap;
+	folio_error *err;
+} package;
+
+int folio_archive_now(int64_t *out, folio_error *err)
+{
+	int rc = folio_source_date_epoch(out, err);
+
+	if (rc == 0 && *out < 0)
+		*out = (int64_t)time(NULL);
+	return rc;
+}
+
+const char *folio_retention_code(const char *retention)
+{
+	if (retention == NULL)
+		return NULL;
+	if (strcmp(retention, "永久") == 0)
+		return "Y";
+	if (strcmp(retention, "定期30年") == 0)
+		return "D30";
+	if (strcmp(retention, "定期10年") == 0)
+		return "D10";
+	return NULL;
+}
+
+int folio_archive_code(char *out, const char *fonds_code, const char *year,
+	const char *retention, unsigned number, folio_error *err)
+{
+	const char *code = folio_retention_code(retention);
+	int n;
+
+	if (code == NULL)
+		return folio_error_set(err, FOLIO_EINPUT,
+			"保管期限: expected 永久, 定期30年 or 定期10年, "
+			"found %s", retention ? retention : "nothing");
+	if (number == 0 || number > 999999)
+		return folio_error_set(err, FOLIO_ELIMIT,
+			"件号: expected 1 to 999999, found %u", number);
+	n = snprintf(out, FOLIO_ARCHIVE_CODE_MAX, "%s-%s-%s-%04u",
+		fonds_code, year, code, number);
+	if (n < 0 || n >= FOLIO_ARCHIVE_CODE_MAX)
+		return folio_error_set(err, FOLIO_ELIMIT,
+			"档号 longer than %d bytes", FOLIO_ARCHIVE_CODE_MAX - 1);
+	return 0;
+}
+
+static entry *add_entry(package *p, const char *name)
+{
+	entry *e;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 256;
+		e = realloc(p->entries, cap * sizeof(*e));
+		if (e == NULL)
+			return NULL;
+		p->entries = e;
+		p->cap = cap;
+	}
+	e = &p->entries[p->n];
+	memset(e, 0, sizeof(*e));
+	e->name = strdup(name);
+	if (e->name == NULL)
+		return NULL;
+	e->media_type = folio_media_type(name);
+	p->n++;
+	return e;
+}
+
+/* Take ownership of buf's bytes as a new in-memory entry. */
+static int add_mem(package *p, const char *name, folio_buf *buf,
+	entry **out)
+{
+	entry *e = add_entry(p, name);
+	int rc;
+
+	if (e == NULL)
+		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	e->data = buf->data ? buf->data : strdup("");
+	e->len = buf->len;
+	e->size = buf->len;
+	buf->data = NULL;
+	buf->len = buf->cap = 0;
+	if (e->data == NULL)
+		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_sha256(e->sha256, e->data, e->len, p->err)) < 0)
+		return rc;
+	if (out)
+		*out = e;
+	return 0;
+}
+
+static int add_file(package *p, const char *name, const char *path,
+	entry **out)
+{
+	entry *e = add_entry(p, name);
+	int rc;
+
+	if (e == NULL || (e->path = strdup(path)) == NULL)
+		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_sha256_file(e->sha256, &e->size, path, p->err)) < 0)
+		return rc;
+	if (out)
+		*out = e;
+	return 0;
+}
+
+static void package_free(package *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->entries[i].name);
+		free(p->entries[i].path);
+		free(p->entries[i].data);
+	}
+	free(p->entries);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Record metadata from the document; strings are copied. */
+static int fill_record(folio_record *r, const folio_doc *doc,
+	const folio_batch_manifest *m, unsigned number, folio_error *err)
+{
+	const folio_meta *mt = &doc->meta;
+	const char *retention = mt->retention ? mt->retention : m->retention;
+	const char *security = mt->security ? mt->security : m->security;
+	folio_buf kw = {0};
+	size_t i;
+	int rc;
+
+	r->number = number;
+	if (folio_retention_code(retention) == NULL)
+		return folio_error_set(err, FOLIO_EINPUT, "%s: 保管期限: "
+			"expected 永久, 定期30年 or 定期10年, found %s",
+			doc->source_path, retention);
+	if ((rc = folio_archive_code(r->code, m->fonds_code, m->year,
+		retention, number, err)) < 0)
+		return rc;
+	for (i = 0; i < mt->keywords.count; i++)
+		if ((i && folio_buf_putc(&kw, ' ') < 0) ||
+		    folio_buf_puts(&kw, mt->keywords.items[i]) < 0) {
+			folio_buf_free(&kw);
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		}
+	r->title = dup_or_null(mt->title);
+	r->issuer = dup_or_null(mt->issuer);
+	r->doc_number = dup_or_null(mt->doc_number);
+	r->security = dup_or_null(security);
+	r->retention = dup_or_null(retention);
+	r->category = dup_or_null(mt->category);
+	r->keywords = kw.len ? kw.data : NULL;
+	if (!kw.len)
+		folio_buf_free(&kw);
+	r->date8 = mt->date ? malloc(9) : NULL;
+	if (r->date8 && strlen(mt->date) == 10)
+		snprintf(r->date8, 9, "%.4s%.2s%.2s", mt->date, mt->date + 5,
+			mt->date + 8);
+	if (r->title == NULL || r->issuer == NULL || r->date8 == NULL ||
+	    r->security == NULL || r->retention == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Add one file of the record folder, noting it in the record. */
+static int record_file(package *p, folio_record *r, const char *file_name,
+	const char *path)
+{
+	char name[FOLIO_ZIP_MAX_NAME];
+	folio_record_file *f;
+	entry *e = NULL;
+	int rc;
+
+	if (r->n_files >= FOLIO_RECORD_MAX_FILES)
+		return folio_error_set(p->err, FOLIO_ELIMIT,
+			"%s: too many files", r->code);
+	snprintf(name, sizeof(name), "data/records/%s/%s", r->code,
+		file_name);
+	if ((rc = add_file(p, name, path, &e)) < 0)
+		return rc;
+	f = &r->files[r->n_files++];
+	snprintf(f->name, sizeof(f->name), "%s", file_name);
+	f->media_type = e->media_type;
+	f->size = e->size;
+	memcpy(f->sha256, e->sha256, FOLIO_SHA256_LEN);
+	return 0;
+}
+
+static int add_record(package *p, folio_record *r,
+	const folio_batch_manifest *m, const folio_batch_source *src,
+	unsigned number, const folio_archive_options *opts,
+	folio_archive_stats *st)
+{
+	folio_doc *doc = NULL;
+	folio_buf xml = {0};
+	char file_name[FOLIO_RECORD_FILE_NAME_MAX], path[4096];
+	char name[FOLIO_ZIP_MAX_NAME];
+	const char *dot = strrchr(src->rel, '.');
+	int rc;
+
+	if ((rc = folio_source_read(&doc, src->path, NULL, p->err)) < 0)
+		return rc;
+	rc = fill_record(r, doc, m, number, p->err);
+	folio_doc_free(doc);
+	if (rc < 0)
+		return rc;
+	/* The source keeps only its kind in the name: titles stay in the
+	 * metadata, paths stay ASCII. */
+	snprintf(file_name, sizeof(file_name), "%s.%s", r->code,
+		dot && strcmp(dot, ".xml") == 0 ? "xml" : "txt");
+	if ((rc = record_file(p, r, file_name, src->path)) < 0)
+		return rc;
+	if (opts->outputs_dir != NULL) {
+		snprintf(path, sizeof(path), "%s/pdf/%s.pdf",
+			opts->outputs_dir, r->code);
+		snprintf(file_name, sizeof(file_name), "%s.pdf", r->code);
+		if (is_file(path)) {
+			if ((rc = record_file(p, r, file_name, path)) < 0)
+				return rc;
+			st->pdfs++;
+		}
+		snprintf(path, sizeof(path), "%s/epub/%s.epub",
+			opts->outputs_dir, r->code);
+		snprintf(file_name, sizeof(file_name), "%s.epub", r->code);
+		if (is_file(path)) {
+			if ((rc = record_file(p, r, file_name, path)) < 0)
+				return rc;
+			st->epubs++;
+		}
+	}
+	snprintf(name, sizeof(name), "data/records/%s/record.xml", r->code);
+	if ((rc = folio_record_xml(&xml, r, m->fonds_code, m->year, name,
+		p->err)) < 0 ||
+	    (rc = add_mem(p, name, &xml, NULL)) < 0) {
+		folio_buf_free(&xml);
+		return rc;
+	}
+	return 0;
+}
+
+static int add_schema(package *p, const char *schema)
+{
+	char rel[64], path[4096], name[128];
+	folio_buf b = {0};
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	snprintf(rel, sizeof(rel), "schemas/%s.rng", schema);
+	snprintf(name, sizeof(name), "data/schemas/%s.rng", schema);
+	if ((rc = folio_data_path(path, sizeof(path), rel, p->err)) < 0 ||
+	    (rc = folio_file_read(&data, &len, path, 1024 * 1024, p->err))
+		< 0)
+		return rc;
+	b.data = data;
+	b.len = b.cap = len;
+	rc = add_mem(p, name, &b, NULL);
+	free(b.data);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
+}
+
+static int add_text(package *p, const char *name, folio_buf *b)
+{
+	int rc = add_mem(p, name, b, NULL);
+	folio_buf_free(b);
+	return rc;
+}
+
+/* BagIt tag files over the payload (data/) entries present so far. */
+static int add_bag(package *p, const folio_batch_manifest *m, int64_t t,
+	folio_archive_stats *st)
+{
+	folio_buf b = {0};
+	char hex[2 * FOLIO_SHA256_LEN + 1], date[16];
+	uint64_t bytes = 0, count = 0;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	size_t i;
+	int rc;
+
+	qsort(p->entries, p->n, sizeof(*p->entries), by_name);
+	for (i = 0; i < p->n; i++) {
+		folio_sha256_hex(hex, p->entries[i].sha256);
+		if (folio_buf_printf(&b, "%s  %s\n", hex, p->entries[i].name)
+			< 0)
+			goto nomem;
+		bytes += p->entries[i].size;
+		count++;
+	}
+	st->payload_bytes = bytes;
+	if ((rc = add_text(p, "manifest-sha256.txt", &b)) < 0)
+		return rc;
+	if (folio_buf_puts(&b, "BagIt-Version: 1.0\n"
+		"Tag-File-Character-Encoding: UTF-8\n") < 0)
+		goto nomem;
+	if ((rc = add_text(p, "bagit.txt", &b)) < 0)
+		return rc;
+	gmtime_r(&tt, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	if (folio_buf_printf(&b, "Source-Organization: %s\n"
+		"Bagging-Date: %s\n"
+		"External-Identifier: %s\n"
+		"Internal-Sender-Identifier: %s-%s\n",
+		m->fonds_name, date, m->batch_id, m->fonds_code, m->year) < 0 ||
+	    (m->description && folio_buf_printf(&b,
+		"External-Description: %s\n", m->description) < 0) ||
+	    folio_buf_printf(&b, "Bag-Count: 1 of 1\n"
+		"Payload-Oxum: %llu.%llu\n"
+		"Bag-Software-Agent: folio %s\n",
+		(unsigned long long)bytes, (unsigned long long)count,
+		FOLIO_VERSION) < 0)
+		goto nomem;
+	if ((rc = add_text(p, "bag-info.txt", &b)) < 0)
+		return rc;
+	qsort(p->entries, p->n, sizeof(*p->entries), by_name);
+	for (i = 0; i < p->n; i++) {
+		if (strncmp(p->entries[i].name, "data/", 5) == 0)
+			continue;
+		folio_sha256_hex(hex, p->entries[i].sha256);
+		if (folio_buf_printf(&b, "%s  %s\n", hex, p->entries[i].name)
+			< 0)
+			goto nomem;
+	}
+	if ((rc = add_text(p, "tagmanifest-sha256.txt", &b)) < 0)
+		return rc;
+	qsort(p->entries, p->n, sizeof(*p->entries), by_name);
+	return 0;
+nomem:
+	folio_buf_free(&b);
+	return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+}
+
+/* The signature template: every entry by reference, then the signed
+ * properties; xmlsec fills the digests, the value and the certificate. */
+static int signature_template(folio_buf *out, const package *p,
+	folio_key_kind kind, const folio_cert *cert, int64_t t,
+	folio_error *err)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	unsigned char cert_digest[FOLIO_SHA256_LEN];
+	char uri[3 * FOLIO_ZIP_MAX_NAME + 1], when[32];
+	folio_buf b64 = {0};
+	const unsigned char *der;
+	size_t der_len, i;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int bad = 0, rc = 0;
+
+	if (w == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	der = folio_cert_der(cert, &der_len);
+	if ((rc = folio_sha256(cert_digest, der, der_len, err)) < 0)
+		goto done;
+	if (folio_base64_append(&b64, cert_digest, sizeof(cert_digest)) < 0) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	gmtime_r(&tt, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+#define S(prefix, name) bad |= xmlTextWriterStartElementNS(w, X(prefix), \
+	X(name), NULL) < 0
+#define A(name, value) bad |= xmlTextWriterWriteAttribute(w, X(name), \
+	X(value)) < 0
+#define E() bad |= xmlTextWriterEndElement(w) < 0
+#define T(prefix, name, text) bad |= xmlTextWriterWriteElementNS(w, \
+	X(prefix), X(name), NULL, X(text)) < 0
+	/* Indented for the person who opens it in 2040; the white space is
+	 * covered by the signature like everything else. */
+	bad |= xmlTextWriterSetIndent(w, 1) < 0;
+	bad |= xmlTextWriterSetIndentString(w, X(" ")) < 0;
+	bad |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+	bad |= xmlTextWriterStartElementNS(w, X("asic"),
+		X("XAdESSignatures"), X(NS_ASIC)) < 0;
+	bad |= xmlTextWriterWriteAttributeNS(w, X("xmlns"), X("ds"), NULL,
+		X(NS_DS)) < 0;
+	bad |= xmlTextWriterWriteAttributeNS(w, X("xmlns"), X("xades"), NULL,
+		X(NS_XADES)) < 0;
+	S("ds", "Signature");
+	A("Id", SIG_ID);
+	S("ds", "SignedInfo");
+	S("ds", "CanonicalizationMethod");
+	A("Algorithm", ALG_EXC_C14N);
+	E();
+	S("ds", "SignatureMethod");
+	A("Algorithm", kind == FOLIO_KEY_EC ? ALG_ECDSA_SHA256 :
+		ALG_RSA_SHA256);
+	E();
+	for (i = 0; i < p->n && !bad; i++) {
+		if (folio_uri_encode(uri, sizeof(uri), p->entries[i].name)
+			< 0) {
+			rc = folio_error_set(err, FOLIO_ELIMIT,
+				"%s: name too long for a URI",
+				p->entries[i].name);
+			goto done;
+		}
+		S("ds", "Reference");
+		A("URI", uri);
+		S("ds", "DigestMethod");
+		A("Algorithm", ALG_SHA256);
+		E();
+		T("ds", "DigestValue", "");
+		E();
+	}
+	S("ds", "Reference");
+	A("Type", TYPE_SIGNED_PROPS);
+	A("URI", "#" SIG_ID "-SignedProperties");
+	S("ds", "Transforms");
+	S("ds", "Transform");
+	A("Algorithm", ALG_EXC_C14N);
+	E();
+	E();
+	S("ds", "DigestMethod");
+	A("Algorithm", ALG_SHA256);
+	E();
+	T("ds", "DigestValue", "");
+	E();
+	E(); /* SignedInfo */
+	S("ds", "SignatureValue");
+	A("Id", SIG_ID "-SignatureValue");
+	E();
+	S("ds", "KeyInfo");
+	S("ds", "X509Data");
+	T("ds", "X509Certificate", "");
+	E();
+	E();
+	S("ds", "Object");
+	S("xades", "QualifyingProperties");
+	A("Target", "#" SIG_ID);
+	S("xades", "SignedProperties");
+	A("Id", SIG_ID "-SignedProperties");
+	S("xades", "SignedSignatureProperties");
+	T("xades", "SigningTime", when);
+	S("xades", "SigningCertificateV2");
+	S("xades", "Cert");
+	S("xades", "CertDigest");
+	S("ds", "DigestMethod");
+	A("Algorithm", ALG_SHA256);
+	E();
+	T("ds", "DigestValue", b64.data);
+	E();
+	E();
+	E();
+	E(); /* SignedSignatureProperties */
+	E(); /* SignedProperties */
+	E(); /* QualifyingProperties */
+	E(); /* Object */
+	E(); /* Signature */
+	E(); /* XAdESSignatures */
+	bad |= xmlTextWriterEndDocument(w) < 0;
+#undef S
+#undef A
+#undef E
+#undef T
+	xmlFreeTextWriter(w);
+	w = NULL;
+	if (bad) {
+		rc = folio_error_set(err, FOLIO_ELIB,
+			"libxml2 could not write the signature template");
+		goto done;
+	}
+	if (folio_buf_append(out, xmlBufferContent(buf),
+		(size_t)xmlBufferLength(buf)) < 0)
+		rc = folio_error_set(err, FOLIO_ELIMIT,
+			"signature template exceeds the buffer limit");
+done:
+	if (w != NULL)
+		xmlFreeTextWriter(w);
+	if (buf != NULL)
+		xmlBufferFree(buf);
+	folio_buf_free(&b64);
+	return rc;
+}
+
+/* Reading side of the IO that xmlsec gets while signing. */
+typedef struct sign_handle {
+	const entry *e;
+	FILE *fp;
+	size_t pos;
+} sign_handle;
+
+static void *sign_open(void *ctx, const char *name)
+{
+	const package *p = ctx;
+	entry key;
+	const entry *e;
+	sign_handle *h;
+
+	key.name = (char *)(uintptr_t)name;
+	e = bsearch(&key, p->entries, p->n, sizeof(*p->entries), by_name);
+	if (e == NULL || (h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->e = e;
+	if (e->path != NULL && (h->fp = fopen(e->path, "rb")) == NULL) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static int sign_read(void *vh, char *buf, int len)
+{
+	sign_handle *h = vh;
+	size_t n;
+
+	if (len <= 0)
+		return 0;
+	if (h->fp != NULL) {
+		n = fread(buf, 1, (size_t)len, h->fp);
+		return ferror(h->fp) ? -1 : (int)n;
+	}
+	n = h->e->len - h->pos;
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, h->e->data + h->pos, n);
+	h->pos += n;
+	return (int)n;
+}
+
+static void sign_close(void *vh)
+{
+	sign_handle *h = vh;
+
+	if (h->fp != NULL)
+		fclose(h->fp);
+	free(h);
+}
+
+/* The digests xmlsec computed must be the ones we computed: otherwise a
+ * file changed between hashing and signing. */
+static int compare_digests(xmlDocPtr doc, const package *p,
+	folio_error *err)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n, si = NULL, c;
+	folio_buf b64 = {0};
+	size_t i = 0;
+	int rc = 0;
+
+	for (n = root ? root->children : NULL; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			for (si = n->children; si && !(si->type ==
+				XML_ELEMENT_NODE && xmlStrEqual(si->name,
+				X("SignedInfo"))); si = si->next)
+				;
+	for (n = si ? si->children : NULL; n && i < p->n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE ||
+		    !xmlStrEqual(n->name, X("Reference")))
+			continue;
+		for (c = n->children; c && !(c->type == XML_ELEMENT_NODE &&
+			xmlStrEqual(c->name, X("DigestValue"))); c = c->next)
+			;
+		folio_buf_reset(&b64);
+		if (folio_base64_append(&b64, p->entries[i].sha256,
+			FOLIO_SHA256_LEN) < 0) {
+			rc = folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+			break;
+		}
+		{
+			xmlChar *v = c ? xmlNodeGetContent(c) : NULL;
+			int same = v && strcmp((const char *)v, b64.data) == 0;
+			xmlFree(v);
+			if (!same) {
+				rc = folio_error_set(err, FOLIO_EIO,
+					"%s: changed while being archived "
+					"(its digest differs between two "
+					"reads)", p->entries[i].path ?
+					p->entries[i].path :
+					p->entries[i].name);
+				break;
+			}
+		}
+		i++;
+	}
+	if (rc == 0 && i != p->n)
+		rc = folio_error_set(err, FOLIO_ELIB,
+			"signature has %zu references, expected %zu", i, p->n);
+	folio_buf_free(&b64);
+	return rc;
+}
+
+static int sign(folio_buf *out, package *p, const char *key_path,
+	const char *cert_path, folio_key_kind kind, const folio_cert *cert,
+	int64_t t, folio_error *err)
+{
+	folio_xml_limits limits = {(size_t)1024 * 1024 * 1024, 0};
+	folio_sig_io io = {p, sign_open, sign_read, sign_close};
+	folio_buf tpl = {0};
+	xmlChar *mem = NULL;
+	void *doc = NULL;
+	int size = 0, rc;
+
+	tpl.limit = (size_t)1024 * 1024 * 1024;
+	if ((rc = signature_template(&tpl, p, kind, cert, t, err)) < 0 ||
+	    (rc = folio_xml_parse_memory(&doc, tpl.data, tpl.len,
+		SIGNATURE_ENTRY, &limits, err)) < 0 ||
+	    (rc = folio_xmlsig_sign(doc, key_path, cert_path, &io, err)) < 0 ||
+	    (rc = compare_digests(doc, p, err)) < 0)
+		goto done;
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	if (mem == NULL || size <= 0) {
+		rc = folio_error_set(err, FOLIO_ELIB,
+			"libxml2 could not write the signature");
+		goto done;
+	}
+	out->limit = tpl.limit;
+	if (folio_buf_append(out, mem, (size_t)size) < 0)
+		rc = folio_error_set(err, FOLIO_ELIMIT,
+			"signature exceeds the buffer limit");
+done:
+	xmlFree(mem);
+	folio_xml_free(doc);
+	folio_buf_free(&tpl);
+	return rc;
+}
+
+/* Our in-memory copies are dropped as soon as libzip holds its own
+ * (folio_zip_add_mem copies), so the peak holds one copy, not two. */
+static int write_zip(package *p, const char *zip_path, folio_buf *odf,
+	folio_buf *sig, int64_t t, folio_error *err)
+{
+	folio_zip *z = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = folio_zip_create(&z, zip_path, t, err)) < 0)
+		return rc;
+	if ((rc = folio_zip_add_mem(z, "mimetype", FOLIO_ASIC_MIMETYPE,
+		strlen(FOLIO_ASIC_MIMETYPE), FOLIO_ZIP_STORE, err)) < 0 ||
+	    (rc = folio_zip_add_mem(z, MANIFEST_ENTRY, odf->data, odf->len,
+		FOLIO_ZIP_DEFLATE, err)) < 0 ||
+	    (rc = folio_zip_add_mem(z, SIGNATURE_ENTRY, sig->data, sig->len,
+		FOLIO_ZIP_DEFLATE, err)) < 0)
+		goto fail;
+	folio_buf_free(odf);
+	folio_buf_free(sig);
+	for (i = 0; i < p->n; i++) {
+		entry *e = &p->entries[i];
+		/* PDFs and EPUBs are compressed already. */
+		folio_zip_method method =
+			strcmp(e->media_type, "application/pdf") == 0 ||
+			strcmp(e->media_type, "application/epub+zip") == 0 ?
+			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE;
+		rc = e->path ? folio_zip_add_file(z, e->name, e->path, method,
+			err) : folio_zip_add_mem(z, e->name, e->data, e->len,
+			method, err);
+		if (rc < 0)
+			goto fail;
+		free(e->data);
+		e->data = NULL;
+	}
+	return folio_zip_close(z, err);
+fail:
+	folio_zip_free(z);
+	return rc;
+}
+
+int folio_archive_write(folio_archive_stats *out,
+	const folio_batch_manifest *m, const char *zip_path,
+	const folio_archive_options *opts, folio_error *err)
+{
+	const char *key_path = opts->key_path ? opts->key_path :
+		m->signer_key;
+	const char *cert_path = opts->cert_path ? opts->cert_path :
+		m->signer_cert;
+	folio_record *records = NULL;
+	folio_cert *cert = NULL;
+	folio_key_kind kind;
+	folio_buf cat = {0}, odf = {0}, sig = {0};
+	const char **names = NULL, **types = NULL;
+	package p;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.err = err;
+	/* Check the signer before hours of work. */
+	if ((rc = folio_cert_load(&cert, cert_path, err)) < 0 ||
+	    (rc = folio_key_check(&kind, key_path, cert, err)) < 0)
+		goto done;
+	records = calloc(m->n_sources ? m->n_sources : 1, sizeof(*records));
+	if (records == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < m->n_sources; i++)
+		if ((rc = add_record(&p, &records[i], m, &m->sources[i],
+			(unsigned)(i + 1), opts, out)) < 0)
+			goto done;
+	out->records = m->n_sources;
+	cat.limit = (size_t)1024 * 1024 * 1024;
+	if ((rc = folio_catalogue_xml(&cat, m, records, m->n_sources, err))
+		< 0 ||
+	    (rc = add_mem(&p, "data/catalogue.xml", &cat, NULL)) < 0 ||
+	    (rc = add_schema(&p, "record")) < 0 ||
+	    (rc = add_schema(&p, "catalogue")) < 0 ||
+	    (rc = add_bag(&p, m, opts->time, out)) < 0)
+		goto done;
+	names = calloc(p.n, sizeof(*names));
+	types = calloc(p.n, sizeof(*types));
+	if (names == NULL || types == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < p.n; i++) {
+		names[i] = p.entries[i].name;
+		types[i] = p.entries[i].media_type;
+	}
+	odf.limit = (size_t)1024 * 1024 * 1024;
+	if ((rc = folio_odf_manifest_xml(&odf, names, types, p.n, err)) < 0 ||
+	    (rc = sign(&sig, &p, key_path, cert_path, kind, cert, opts->time,
+		err)) < 0 ||
+	    (rc = write_zip(&p, zip_path, &odf, &sig, opts->time, err)) < 0)
+		goto done;
+	out->entries = p.n + 3;
+done:
+	if (records != NULL)
+		for (i = 0; i < m->n_sources; i++)
+			folio_record_clear(&records[i]);
+	free(records);
+	free(names);
+	free(types);
+	folio_buf_free(&cat);
+	folio_buf_free(&odf);
+	folio_buf_free(&sig);
+	folio_cert_free(cert);
+	package_free(&p);
+	return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * record.h - DA/T 46 record metadata (record.xml), the batch catalogue
+ * 文件目录 (catalogue.xml) and the ODF manifest of the archive, written
+ * with libxml2's xmlTextWriter and validated against the shipped schemas
+ * (schemas/record.rng, schemas/catalogue.rng) before they are used.
+ *
+ * A folio_record owns copies of its strings (folio_record_clear frees
+ * them), so the catalogue can be written after the documents are freed.
+ */
+#ifndef FOLIO_ARCHIVE_RECORD_H
+#define FOLIO_ARCHIVE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "archive/archive.h"
+#include "archive/crypto.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#define FOLIO_RECORD_NS "urn:folio:record:1"
+#define FOLIO_CATALOGUE_NS "urn:folio:catalogue:1"
+#define FOLIO_RECORD_MAX_FILES 4
+#define FOLIO_RECORD_FILE_NAME_MAX 128
+
+typedef struct folio_record_file {
+	char name[FOLIO_RECORD_FILE_NAME_MAX];  /* inside the record folder */
+	const char *media_type;                 /* static string */
+	uint64_t size;
+	unsigned char sha256[FOLIO_SHA256_LEN];
+} folio_record_file;
+
+typedef struct folio_record {
+	char code[FOLIO_ARCHIVE_CODE_MAX];  /* 档号 */
+	unsigned number;                    /* 件号 */
+	char *title, *issuer, *doc_number, *date8, *security, *retention;
+	char *category, *keywords;          /* keywords joined by spaces */
+	unsigned pages;                     /* 0: unknown, omitted */
+	folio_record_file files[FOLIO_RECORD_MAX_FILES];
+	size_t n_files;
+} folio_record;
+
+void folio_record_clear(folio_record *r);
+
+/* record.xml of r (fonds and year from the manifest) into out; validated
+ * against schemas/record.rng (`name` is used in messages). */
+int folio_record_xml(folio_buf *out, const folio_record *r,
+	const char *fonds_code, const char *year, const char *name,
+	folio_error *err);
+
+/* data/catalogue.xml for the records, validated. */
+int folio_catalogue_xml(folio_buf *out, const folio_batch_manifest *m,
+	const folio_record *records, size_t n, folio_error *err);
+
+/* META-INF/manifest.xml listing names[0..n) with their media types. */
+int folio_odf_manifest_xml(folio_buf *out, const char *const *names,
+	const char *const *media_types, size_t n, folio_error *err);
+
+/* Media type folio records for an entry name (by extension). */
+const char *folio_media_type(const char *name);
+
+#endif

@@ -1,0 +1,431 @@
+#include "batch/manifest.h"
+
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/tree.h>
+
+#include "util/buf.h"
+#include "util/xml.h"
+
+#define BATCH_NS "urn:folio:batch:1"
+#define MAX_EXCLUDES 1024
+
+typedef struct reader {
+	folio_batch_manifest *m;
+	folio_error *err;
+	size_t cap;
+	/* Open-addressing set of indices into m->sources, by rel: a glob
+	 * over 70,000 files must not compare every pair. */
+	size_t *seen;
+	size_t seen_cap;
+} reader;
+
+static uint64_t hash_of(const char *s)
+{
+	uint64_t h = 1469598103934665603u;  /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Slot for rel: the index + 1 of an equal source, or 0 where it goes. */
+static size_t *seen_slot(reader *r, const char *rel)
+{
+	size_t mask = r->seen_cap - 1, i = (size_t)hash_of(rel) & mask;
+
+	while (r->seen[i] != 0 &&
+	    strcmp(r->m->sources[r->seen[i] - 1].rel, rel) != 0)
+		i = (i + 1) & mask;
+	return &r->seen[i];
+}
+
+/* Keep the set at most half full. */
+static int seen_grow(reader *r)
+{
+	size_t *old = r->seen, old_cap = r->seen_cap, i;
+
+	if (r->seen != NULL && 2 * (r->m->n_sources + 1) <= r->seen_cap)
+		return 0;
+	r->seen_cap = old_cap ? 2 * old_cap : 256;
+	r->seen = calloc(r->seen_cap, sizeof(*r->seen));
+	if (r->seen == NULL) {
+		r->seen = old;
+		r->seen_cap = old_cap;
+		return -1;
+	}
+	for (i = 0; i < old_cap; i++)
+		if (old[i] != 0)
+			*seen_slot(r, r->m->sources[old[i] - 1].rel) = old[i];
+	free(old);
+	return 0;
+}
+
+static int at(reader *r, const xmlNode *n, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int at(reader *r, const xmlNode *n, int code, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return folio_error_set(r->err, code, "%s:%ld:%u: %s", r->m->path,
+		folio_xml_node_line(n), folio_xml_node_col(n), what);
+}
+
+static int is_el(const xmlNode *n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+		strcmp((const char *)n->ns->href, BATCH_NS) == 0 &&
+		strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *child(const xmlNode *n, const char *name)
+{
+	const xmlNode *c;
+
+	for (c = n ? n->children : NULL; c != NULL; c = c->next)
+		if (is_el(c, name))
+			return c;
+	return NULL;
+}
+
+/* Trimmed text content of an element, malloc'd. */
+static char *text_of(const xmlNode *n)
+{
+	xmlChar *t;
+	char *s, *start, *end;
+
+	if (n == NULL)
+		return NULL;
+	t = xmlNodeGetContent(n);
+	if (t == NULL)
+		return NULL;
+	start = (char *)t;
+	while (*start == ' ' || *start == '\t' || *start == '\n' ||
+		*start == '\r')
+		start++;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
+		end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	s = strndup(start, (size_t)(end - start));
+	xmlFree(t);
+	return s;
+}
+
+static char *join(const char *dir, const char *rel)
+{
+	size_t n;
+	char *s;
+
+	if (rel[0] == '/' || strcmp(dir, ".") == 0)
+		return strdup(rel);
+	n = strlen(dir) + strlen(rel) + 2;
+	s = malloc(n);
+	if (s != NULL)
+		snprintf(s, n, "%s/%s", dir, rel);
+	return s;
+}
+
+/* Required element text into *out; the schema already checked presence,
+ * this only guards against a missing schema file. */
+static int take(reader *r, char **out, const xmlNode *parent,
+	const char *name)
+{
+	const xmlNode *n = child(parent, name);
+
+	if (n == NULL)
+		return at(r, parent, FOLIO_EINPUT,
+			"expected <%s>, found none", name);
+	*out = text_of(n);
+	if (*out == NULL)
+		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	if ((*out)[0] == '\0')
+		return at(r, n, FOLIO_EINPUT, "expected text in <%s>, found "
+			"nothing", name);
+	return 0;
+}
+
+static int take_path(reader *r, char **out, const xmlNode *parent,
+	const char *name)
+{
+	char *rel = NULL;
+	int rc;
+
+	if ((rc = take(r, &rel, parent, name)) < 0)
+		return rc;
+	*out = join(r->m->dir, rel);
+	free(rel);
+	if (*out == NULL)
+		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A source path must stay inside the manifest's folder. */
+static int path_inside(const char *rel)
+{
+	const char *p = rel;
+
+	if (rel[0] == '\0' || rel[0] == '/' || strchr(rel, '\\') != NULL)
+		return 0;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0 || p[0] == '.')
+			return 0;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+static int is_pattern(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static int push_source(reader *r, const xmlNode *n, const char *rel)
+{
+	folio_batch_manifest *m = r->m;
+	folio_batch_source *s;
+	struct stat st;
+	size_t *slot;
+
+	if (seen_grow(r) < 0)
+		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	slot = seen_slot(r, rel);
+	if (*slot != 0)
+		return 0;  /* first match wins */
+	if (m->n_sources >= FOLIO_BATCH_MAX_SOURCES)
+		return at(r, n, FOLIO_ELIMIT, "expected at most %u sources, "
+			"found more", FOLIO_BATCH_MAX_SOURCES);
+	if (m->n_sources == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		s = realloc(m->sources, cap * sizeof(*s));
+		if (s == NULL)
+			return folio_error_set(r->err, FOLIO_ENOMEM,
+				"out of memory");
+		m->sources = s;
+		r->cap = cap;
+	}
+	s = &m->sources[m->n_sources];
+	s->rel = strdup(rel);
+	s->path = join(m->dir, rel);
+	if (s->rel == NULL || s->path == NULL) {
+		free(s->rel);
+		free(s->path);
+		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	}
+	m->n_sources++;
+	*slot = m->n_sources;
+	if (stat(s->path, &st) != 0)
+		return at(r, n, FOLIO_EINPUT, "expected an existing file, "
+			"found no %s", rel);
+	if (!S_ISREG(st.st_mode))
+		return at(r, n, FOLIO_EINPUT, "expected a regular file, found "
+			"%s, which is not one", rel);
+	return 0;
+}
+
+/* glob(3) runs relative to the manifest folder: prefix the folder, then
+ * strip it again from each match. */
+static int expand(reader *r, const xmlNode *n, const char *pattern)
+{
+	folio_batch_manifest *m = r->m;
+	char *full = join(m->dir, pattern);
+	size_t skip = strcmp(m->dir, ".") == 0 ? 0 : strlen(m->dir) + 1;
+	glob_t g;
+	size_t i;
+	int rc = 0, grc;
+
+	if (full == NULL)
+		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	memset(&g, 0, sizeof(g));
+	/* glob sorts its matches (no GLOB_NOSORT), in the C locale order
+	 * that we fix with LC_COLLATE unset: bytewise. */
+	grc = glob(full, GLOB_ERR, NULL, &g);
+	if (grc == GLOB_NOMATCH) {
+		rc = at(r, n, FOLIO_EINPUT, "expected files matching %s, "
+			"found none", pattern);
+		goto done;
+	}
+	if (grc != 0) {
+		rc = at(r, n, FOLIO_EIO, "cannot expand %s%s", pattern,
+			grc == GLOB_NOSPACE ? ": out of memory" : "");
+		goto done;
+	}
+	for (i = 0; i < g.gl_pathc && rc == 0; i++)
+		rc = push_source(r, n, g.gl_pathv[i] + skip);
+done:
+	globfree(&g);
+	free(full);
+	return rc;
+}
+
+static int read_sources(reader *r, const xmlNode *sources)
+{
+	const char *excludes[MAX_EXCLUDES];
+	char *texts[MAX_EXCLUDES];
+	size_t n_ex = 0, i, j, kept;
+	const xmlNode *c;
+	int rc = 0;
+
+	for (c = sources ? sources->children : NULL; c && rc == 0;
+		c = c->next) {
+		char *t;
+		if (!is_el(c, "source") && !is_el(c, "exclude"))
+			continue;
+		t = text_of(c);
+		if (t == NULL)
+			return folio_error_set(r->err, FOLIO_ENOMEM,
+				"out of memory");
+		if (!path_inside(t)) {
+			rc = at(r, c, FOLIO_EINPUT, "expected a path inside "
+				"the manifest's folder, found %s", t);
+		} else if (is_el(c, "exclude")) {
+			if (n_ex == MAX_EXCLUDES) {
+				rc = at(r, c, FOLIO_ELIMIT, "expected at most "
+					"%d excludes, found more",
+					MAX_EXCLUDES);
+			} else {
+				texts[n_ex] = t;
+				excludes[n_ex++] = t;
+				t = NULL;
+			}
+		} else if (is_pattern(t)) {
+			rc = expand(r, c, t);
+		} else {
+			rc = push_source(r, c, t);
+		}
+		free(t);
+	}
+	/* Excludes apply to the whole list, wherever they appear. */
+	for (i = kept = 0; rc == 0 && i < r->m->n_sources; i++) {
+		folio_batch_source s = r->m->sources[i];
+		for (j = 0; j < n_ex; j++)
+			if (fnmatch(excludes[j], s.rel,
+				FNM_PATHNAME | FNM_PERIOD) == 0)
+				break;
+		if (j < n_ex) {
+			free(s.path);
+			free(s.rel);
+		} else {
+			r->m->sources[kept++] = s;
+		}
+	}
+	if (rc == 0)
+		r->m->n_sources = kept;
+	if (rc == 0 && kept == 0)
+		rc = at(r, sources, FOLIO_EINPUT, "expected at least one "
+			"source file, found none after excludes");
+	for (i = 0; i < n_ex; i++)
+		free(texts[i]);
+	return rc;
+}
+
+int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
+	folio_error *err)
+{
+	folio_batch_manifest *m;
+	xmlDoc *doc = NULL;
+	void *vdoc = NULL;
+	const xmlNode *root, *n;
+	const char *slash;
+	reader r;
+	int rc;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	m->path = strdup(path);
+	slash = strrchr(path, '/');
+	m->dir = slash == NULL ? strdup(".") : slash == path ? strdup("/") :
+		strndup(path, (size_t)(slash - path));
+	if (m->path == NULL || m->dir == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	r.m = m;
+	r.err = err;
+	if ((rc = folio_xml_parse_file(&vdoc, path, NULL, err)) < 0)
+		goto done;
+	doc = vdoc;
+	if ((rc = folio_xml_validate(doc, "batch", path, err)) < 0)
+		goto done;
+	root = xmlDocGetRootElement(doc);
+	if (!is_el(root, "batch")) {
+		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected "
+			"<batch> in %s, found another root", path, BATCH_NS);
+		goto done;
+	}
+	n = child(root, "fonds");
+	if ((rc = take(&r, &m->fonds_code, n ? n : root, "code")) < 0 ||
+	    (rc = take(&r, &m->fonds_name, n ? n : root, "name")) < 0 ||
+	    (rc = take(&r, &m->year, root, "year")) < 0 ||
+	    (rc = take(&r, &m->batch_id, root, "batch-id")) < 0)
+		goto done;
+	m->description = text_of(child(root, "description"));
+	n = child(root, "defaults");
+	if ((rc = take(&r, &m->retention, n ? n : root, "retention")) < 0 ||
+	    (rc = take(&r, &m->security, n ? n : root, "security")) < 0)
+		goto done;
+	n = child(root, "style");
+	if ((rc = take_path(&r, &m->style_pdf, n ? n : root, "pdf")) < 0 ||
+	    (rc = take_path(&r, &m->style_css, n ? n : root, "epub-css")) < 0)
+		goto done;
+	n = child(root, "signer");
+	if ((rc = take_path(&r, &m->signer_key, n ? n : root, "key")) < 0 ||
+	    (rc = take_path(&r, &m->signer_cert, n ? n : root,
+		"certificate")) < 0)
+		goto done;
+	if ((rc = read_sources(&r, child(root, "sources"))) < 0)
+		goto done;
+	*out = m;
+	m = NULL;
+done:
+	free(r.seen);
+	folio_xml_free(doc);
+	folio_batch_manifest_free(m);
+	return rc;
+}
+
+void folio_batch_manifest_free(folio_batch_manifest *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n_sources; i++) {
+		free(m->sources[i].path);
+		free(m->sources[i].rel);
+	}
+	free(m->sources);
+	free(m->path);
+	free(m->dir);
+	free(m->fonds_code);
+	free(m->fonds_name);
+	free(m->year);
+	free(m->batch_id);
+	free(m->description);
+	free(m->retention);
+	free(m->security);
+	free(m->style_pdf);
+	free(m->style_css);
+	free(m->signer_key);
+	free(m->signer_cert);
+	free(m);
+}

@@ -1,0 +1,58 @@
+/*
+ * manifest.h - the batch manifest (schemas/batch.rng): fonds, year, batch
+ * id, defaults, styles, signer, and the expanded list of source files.
+ *
+ * folio_batch_manifest_read parses the manifest through util/xml.h (no
+ * network, no DTD, size and depth caps), validates it against the shipped
+ * schema, then expands <source> entries in document order: a plain name
+ * is one file, a pattern (* ? [...]) is expanded with glob(3) relative to
+ * the manifest's folder, its matches sorted bytewise; a file matched
+ * again is kept at its first position; <exclude> patterns (fnmatch with
+ * FNM_PATHNAME | FNM_PERIOD) remove files. A source that matches nothing,
+ * a match that is not a regular file, and a path leaving the folder are
+ * errors "manifest:line:col: expected ..., found ...".
+ *
+ * Paths in the result are ready to open: sources and the shared files
+ * (styles, signer) are joined to the manifest's folder unless absolute.
+ *
+ * Ownership: *out is owned by the caller, freed with
+ * folio_batch_manifest_free (NULL is a no-op). Limits:
+ * FOLIO_BATCH_MAX_SOURCES files after expansion.
+ */
+#ifndef FOLIO_BATCH_MANIFEST_H
+#define FOLIO_BATCH_MANIFEST_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+#define FOLIO_BATCH_MAX_SOURCES 200000u
+
+typedef struct folio_batch_source {
+	char *path;      /* joined to the manifest folder */
+	char *rel;       /* as it is relative to the manifest folder */
+} folio_batch_source;
+
+typedef struct folio_batch_manifest {
+	char *path;          /* the manifest file, as given */
+	char *dir;           /* its folder */
+	char *fonds_code;    /* 全宗号, ASCII */
+	char *fonds_name;    /* 全宗名称 */
+	char *year;          /* 年度, 4 digits */
+	char *batch_id;      /* 批次号, ASCII */
+	char *description;   /* may be NULL */
+	char *retention;     /* default 保管期限 */
+	char *security;      /* default 密级 */
+	char *style_pdf;     /* joined paths */
+	char *style_css;
+	char *signer_key;
+	char *signer_cert;
+	folio_batch_source *sources;
+	size_t n_sources;
+} folio_batch_manifest;
+
+int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
+	folio_error *err);
+void folio_batch_manifest_free(folio_batch_manifest *m);
+
+#endif

@@ -1,0 +1,426 @@
+/* Unit tests: archive codes, base64/URI helpers, digests, keygen, the
+ * xmlsec adapter's confinement, the batch manifest, write + verify. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive/archive.h"
+#include "archive/crypto.h"
+#include "archive/xmlsig.h"
+#include "batch/manifest.h"
+#include "util/buf.h"
+#include "util/xml.h"
+
+static char tmp[256];
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void test_archive_code(void **state)
+{
+	char code[FOLIO_ARCHIVE_CODE_MAX];
+	folio_error err = {0};
+
+	(void)state;
+	assert_int_equal(folio_archive_code(code, "J012", "2024", "定期30年",
+		1, &err), 0);
+	assert_string_equal(code, "J012-2024-D30-0001");
+	assert_int_equal(folio_archive_code(code, "J012", "2024", "永久",
+		27, &err), 0);
+	assert_string_equal(code, "J012-2024-Y-0027");
+	assert_int_equal(folio_archive_code(code, "A1", "1999", "定期10年",
+		12345, &err), 0);
+	assert_string_equal(code, "A1-1999-D10-12345");
+	assert_int_equal(folio_archive_code(code, "J012", "2024", "长期", 1,
+		&err), FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "长期"));
+	folio_error_clear(&err);
+	assert_int_equal(folio_archive_code(code, "J012", "2024", "永久", 0,
+		&err), FOLIO_ELIMIT);
+	assert_null(folio_retention_code("短期"));
+}
+
+static void test_uri(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(folio_uri_encode(out, sizeof(out), "data/a b%.txt"),
+		0);
+	assert_string_equal(out, "data/a%20b%25.txt");
+	assert_int_equal(folio_uri_decode(out, sizeof(out), out), 0);
+	assert_string_equal(out, "data/a b%.txt");
+	assert_int_equal(folio_uri_encode(out, sizeof(out), "档"), 0);
+	assert_string_equal(out, "%E6%A1%A3");
+	assert_int_equal(folio_uri_decode(out, sizeof(out), "a%zz"), -1);
+	assert_int_equal(folio_uri_decode(out, sizeof(out), "a%00b"), -1);
+	assert_int_equal(folio_uri_encode(out, 4, "abcdef"), -1);
+}
+
+static void test_base64_and_digest(void **state)
+{
+	folio_buf b = {0};
+	unsigned char d[FOLIO_SHA256_LEN];
+	char hex[2 * FOLIO_SHA256_LEN + 1];
+	folio_error err = {0};
+
+	(void)state;
+	assert_int_equal(folio_base64_decode(&b, " aGVs\nbG8= ", 11), 0);
+	assert_int_equal(b.len, 5);
+	assert_memory_equal(b.data, "hello", 5);
+	folio_buf_reset(&b);
+	assert_int_equal(folio_base64_decode(&b, "aG=Vs", 5), FOLIO_EINPUT);
+	folio_buf_reset(&b);
+	assert_int_equal(folio_base64_decode(&b, "a*bc", 4), FOLIO_EINPUT);
+	folio_buf_reset(&b);
+	assert_int_equal(folio_base64_append(&b, "hello", 5), 0);
+	assert_string_equal(b.data, "aGVsbG8=");
+	folio_buf_free(&b);
+	/* FIPS 180-2 example. */
+	assert_int_equal(folio_sha256(d, "abc", 3, &err), 0);
+	folio_sha256_hex(hex, d);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+		"b00361a396177a9cb410ff61f20015ad");
+}
+
+static void test_keygen(void **state)
+{
+	char dir[512], key[600], crt[600], dir2[512], key2[600];
+	folio_cert *cert = NULL;
+	folio_key_kind kind;
+	folio_error err = {0};
+	int64_t nb, na;
+	struct stat st;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/rsa", tmp);
+	snprintf(key, sizeof(key), "%s/signer.key", dir);
+	snprintf(crt, sizeof(crt), "%s/signer.crt", dir);
+	assert_int_equal(folio_keygen(dir, FOLIO_KEY_RSA, "测试单位",
+		1587945600, 30, &err), 0);
+	assert_int_equal(stat(key, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(folio_cert_load(&cert, crt, &err), 0);
+	assert_int_equal(folio_cert_validity(&nb, &na, cert, &err), 0);
+	assert_true(nb == 1587945600);
+	assert_true(na > nb + (int64_t)29 * 365 * 86400);
+	assert_int_equal(folio_key_check(&kind, key, cert, &err), 0);
+	assert_int_equal(kind, FOLIO_KEY_RSA);
+	assert_int_equal(folio_cert_verify_chain(cert, crt, nb + 10, &err), 0);
+	/* Before notBefore the chain is not valid. */
+	assert_int_equal(folio_cert_verify_chain(cert, crt, nb - 86400, &err),
+		FOLIO_EVERIFY);
+	folio_error_clear(&err);
+
+	snprintf(dir2, sizeof(dir2), "%s/ec", tmp);
+	snprintf(key2, sizeof(key2), "%s/signer.key", dir2);
+	assert_int_equal(folio_keygen(dir2, FOLIO_KEY_EC, "测试单位",
+		1587945600, 30, &err), 0);
+	assert_int_equal(folio_key_check(&kind, key2, NULL, &err), 0);
+	assert_int_equal(kind, FOLIO_KEY_EC);
+	/* The EC key does not belong to the RSA certificate. */
+	assert_int_equal(folio_key_check(&kind, key2, cert, &err),
+		FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "does not belong"));
+	folio_cert_free(cert);
+	/* A certificate file that is not one. */
+	folio_error_clear(&err);
+	write_text(tmp, "junk.crt", "not a certificate\n");
+	snprintf(crt, sizeof(crt), "%s/junk.crt", tmp);
+	assert_int_equal(folio_cert_load(&cert, crt, &err), FOLIO_EINPUT);
+	assert_null(cert);
+}
+
+/* An IO that serves one in-memory entry and records every name asked. */
+typedef struct mem_io {
+	const char *name;
+	const char *data;
+	char asked[8][128];
+	int n_asked;
+} mem_io;
+
+typedef struct mem_handle {
+	const char *data;
+	size_t pos, len;
+} mem_handle;
+
+static void *mem_open(void *ctx, const char *name)
+{
+	mem_io *io = ctx;
+	mem_handle *h;
+
+	if (io->n_asked < 8)
+		snprintf(io->asked[io->n_asked++], 128, "%s", name);
+	if (strcmp(name, io->name) != 0)
+		return NULL;
+	h = calloc(1, sizeof(*h));
+	h->data = io->data;
+	h->len = strlen(io->data);
+	return h;
+}
+
+static int mem_read(void *vh, char *buf, int len)
+{
+	mem_handle *h = vh;
+	size_t n = h->len - h->pos;
+
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, h->data + h->pos, n);
+	h->pos += n;
+	return (int)n;
+}
+
+static void mem_close(void *vh)
+{
+	free(vh);
+}
+
+static const char *sig_template(const char *uri, char *out, size_t n)
+{
+	snprintf(out, n,
+		"<?xml version=\"1.0\"?>\n"
+		"<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"
+		"<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="
+		"\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
+		"<ds:SignatureMethod Algorithm="
+		"\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>"
+		"<ds:Reference URI=\"%s\"><ds:DigestMethod Algorithm="
+		"\"http://www.w3.org/2001/04/xmlenc#sha256\"/>"
+		"<ds:DigestValue/></ds:Reference></ds:SignedInfo>"
+		"<ds:SignatureValue/><ds:KeyInfo><ds:X509Data>"
+		"<ds:X509Certificate/></ds:X509Data></ds:KeyInfo>"
+		"</ds:Signature>\n", uri);
+	return out;
+}
+
+static void test_xmlsig_confined(void **state)
+{
+	char key[600], crt[600], tpl[2048];
+	mem_io io = {"a.txt", "archived bytes", {{0}}, 0};
+	mem_io other = {"a.txt", "altered bytes", {{0}}, 0};
+	folio_sig_io sio = {&io, mem_open, mem_read, mem_close};
+	folio_sig_io sother = {&other, mem_open, mem_read, mem_close};
+	folio_error err = {0};
+	void *doc = NULL;
+	int i;
+
+	(void)state;
+	snprintf(key, sizeof(key), "%s/rsa/signer.key", tmp);
+	snprintf(crt, sizeof(crt), "%s/rsa/signer.crt", tmp);
+	sig_template("a.txt", tpl, sizeof(tpl));
+	assert_int_equal(folio_xml_parse_memory(&doc, tpl, strlen(tpl), "t",
+		NULL, &err), 0);
+	assert_int_equal(folio_xmlsig_sign(doc, key, crt, &sio, &err), 0);
+	assert_int_equal(folio_xmlsig_verify(doc, &sio, "t", &err), 0);
+	/* Same signature, other bytes behind the name: caught. */
+	assert_int_equal(folio_xmlsig_verify(doc, &sother, "t", &err),
+		FOLIO_EVERIFY);
+	assert_non_null(strstr(err.msg, "a.txt"));
+	folio_xml_free(doc);
+
+	/* Names outside the archive never reach the disk or the network:
+	 * an absolute URL is refused before our IO is even asked, a
+	 * relative escape is asked of our IO, which has no such entry. */
+	const char *escapes[] = {"file:///etc/hostname", "/etc/hostname",
+		"http://127.0.0.1:9/x", "../../../../etc/hostname"};
+	for (i = 0; i < 4; i++) {
+		folio_error e2 = {0};
+		io.n_asked = 0;
+		sig_template(escapes[i], tpl, sizeof(tpl));
+		assert_int_equal(folio_xml_parse_memory(&doc, tpl, strlen(tpl),
+			"t", NULL, &e2), 0);
+		assert_int_not_equal(folio_xmlsig_sign(doc, key, crt, &sio,
+			&e2), 0);
+		if (i < 3)
+			assert_int_equal(io.n_asked, 0);
+		else
+			assert_string_equal(io.asked[0], escapes[i]);
+		folio_xml_free(doc);
+	}
+}
+
+static void test_manifest(void **state)
+{
+	char dir[512], path[600];
+	folio_batch_manifest *m = NULL;
+	folio_error err = {0};
+	const char *head =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<batch xmlns=\"urn:folio:batch:1\">\n"
+		"  <fonds><code>J012</code><name>江临市</name></fonds>\n"
+		"  <year>2024</year><batch-id>B1</batch-id>\n"
+		"  <defaults><retention>永久</retention>"
+		"<security>公开</security></defaults>\n"
+		"  <style><pdf>s.xml</pdf><epub-css>e.css</epub-css></style>\n"
+		"  <signer><key>k/signer.key</key>"
+		"<certificate>/abs/signer.crt</certificate></signer>\n";
+	char text[2048];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/m", tmp);
+	mkdir(dir, 0755);
+	write_text(dir, "b.xml", "x");
+	write_text(dir, "a.xml", "x");
+	write_text(dir, "c.txt", "x");
+	write_text(dir, "skip.xml", "x");
+	snprintf(text, sizeof(text), "%s  <sources>\n"
+		"    <source>c.txt</source>\n"
+		"    <source>*.xml</source>\n"
+		"    <source>a.xml</source>\n"
+		"    <exclude>batch.xml</exclude>\n"
+		"    <exclude>skip.*</exclude>\n"
+		"  </sources>\n</batch>\n", head);
+	write_text(dir, "batch.xml", text);
+	snprintf(path, sizeof(path), "%s/batch.xml", dir);
+	assert_int_equal(folio_batch_manifest_read(&m, path, &err), 0);
+	assert_string_equal(m->fonds_code, "J012");
+	assert_string_equal(m->fonds_name, "江临市");
+	assert_string_equal(m->retention, "永久");
+	/* Order: as listed, glob matches sorted, first match wins,
+	 * excludes removed. */
+	assert_int_equal(m->n_sources, 3);
+	assert_string_equal(m->sources[0].rel, "c.txt");
+	assert_string_equal(m->sources[1].rel, "a.xml");
+	assert_string_equal(m->sources[2].rel, "b.xml");
+	assert_non_null(strstr(m->signer_key, "/m/k/signer.key"));
+	assert_string_equal(m->signer_cert, "/abs/signer.crt");
+	folio_batch_manifest_free(m);
+
+	/* A glob that matches nothing: file:line:col. */
+	snprintf(text, sizeof(text), "%s  <sources>\n"
+		"    <source>none-*.xml</source>\n"
+		"  </sources>\n</batch>\n", head);
+	write_text(dir, "batch.xml", text);
+	assert_int_equal(folio_batch_manifest_read(&m, path, &err),
+		FOLIO_EINPUT);
+	assert_null(m);
+	assert_non_null(strstr(err.msg, "batch.xml:9:5: expected files "
+		"matching none-*.xml, found none"));
+	folio_error_clear(&err);
+
+	/* Leaving the folder is refused (by the schema or by us). */
+	snprintf(text, sizeof(text), "%s  <sources>\n"
+		"    <source>../etc/passwd</source>\n"
+		"  </sources>\n</batch>\n", head);
+	write_text(dir, "batch.xml", text);
+	assert_int_equal(folio_batch_manifest_read(&m, path, &err),
+		FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "batch.xml:9:"));
+}
+
+static void test_write_and_verify(void **state)
+{
+	char dir[512], path[600], zip[600], text[4096];
+	folio_batch_manifest *m = NULL;
+	folio_archive_options opts;
+	folio_archive_stats st;
+	folio_verify_report rep;
+	folio_error err = {0};
+	FILE *fp;
+	long size;
+	char *bytes;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/w", tmp);
+	mkdir(dir, 0755);
+	write_text(dir, "one.xml",
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<document xmlns=\"urn:folio:document:1\"><meta>"
+		"<title>关于测试的通知</title><issuer>测试办公室</issuer>"
+		"<date>2024-05-06</date><retention>定期10年</retention>"
+		"</meta><body><p>正文。</p></body></document>\n");
+	snprintf(text, sizeof(text),
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<batch xmlns=\"urn:folio:batch:1\">\n"
+		"<fonds><code>T1</code><name>测试全宗</name></fonds>\n"
+		"<year>2024</year><batch-id>T1-2024-B1</batch-id>\n"
+		"<defaults><retention>永久</retention><security>公开</security>"
+		"</defaults>\n"
+		"<style><pdf>s.xml</pdf><epub-css>e.css</epub-css></style>\n"
+		"<signer><key>../rsa/signer.key</key>"
+		"<certificate>../rsa/signer.crt</certificate></signer>\n"
+		"<sources><source>one.xml</source></sources>\n</batch>\n");
+	write_text(dir, "batch.xml", text);
+	snprintf(path, sizeof(path), "%s/batch.xml", dir);
+	snprintf(zip, sizeof(zip), "%s/out.zip", tmp);
+	assert_int_equal(folio_batch_manifest_read(&m, path, &err), 0);
+	memset(&opts, 0, sizeof(opts));
+	opts.time = 1700000000;
+	if (folio_archive_write(&st, m, zip, &opts, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(st.records, 1);
+	folio_batch_manifest_free(m);
+	if (folio_archive_verify(&rep, zip, NULL, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(rep.records, 1);
+	assert_string_equal(rep.signing_time, "2023-11-14T22:13:20Z");
+
+	/* Flip a byte of the stored mimetype's content: its data starts
+	 * after the 30-byte local header and the 8-byte name. */
+	fp = fopen(zip, "r+b");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	bytes = malloc((size_t)size);
+	fseek(fp, 0, SEEK_SET);
+	assert_int_equal(fread(bytes, 1, (size_t)size, fp), (size_t)size);
+	bytes[30 + 8] ^= 0x01;
+	fseek(fp, 0, SEEK_SET);
+	fwrite(bytes, 1, (size_t)size, fp);
+	fclose(fp);
+	free(bytes);
+	folio_error_clear(&err);
+	assert_int_equal(folio_archive_verify(&rep, zip, NULL, &err),
+		FOLIO_EVERIFY);
+	assert_string_equal(rep.entry, "mimetype");
+
+	/* Not a ZIP at all: unreadable, not "invalid". */
+	write_text(tmp, "junk.zip", "junk");
+	snprintf(zip, sizeof(zip), "%s/junk.zip", tmp);
+	folio_error_clear(&err);
+	assert_int_not_equal(folio_archive_verify(&rep, zip, NULL, &err), 0);
+	assert_int_not_equal(err.code, FOLIO_EVERIFY);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_archive_code),
+		cmocka_unit_test(test_uri),
+		cmocka_unit_test(test_base64_and_digest),
+		cmocka_unit_test(test_keygen),
+		cmocka_unit_test(test_xmlsig_confined),
+		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_write_and_verify),
+	};
+	char cmd[300];
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "/tmp/folio-test-archive-XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		return 1;
+	folio_xml_init();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	folio_xml_cleanup();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		rc = rc ? rc : 1;
+	return rc;
+}
