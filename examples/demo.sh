@@ -1,6 +1,10 @@
 #!/bin/sh
 # `make demo`: run the bundled examples through folio into out/.
-# Each stage that exists is run; the summary says where outputs went.
+# Checks the sources, imports the seed page, then builds the example batch
+# (PDFs, EPUBs, signed archive) with `folio build` and verifies the
+# archive. The demo signing key is generated into out/keys/ when the
+# manifest's own key (examples/keys/signer.key) is absent: keys are
+# never committed.
 set -eu
 folio=$1
 out=$2
@@ -20,17 +24,35 @@ if [ -r "$top/../shared/corpus/seed-policy-interpretation.txt" ]; then
 	"$folio" check "$out/demo/seed.xml"
 fi
 
-has() { "$folio" --help | grep -q "^  $1 "; }
-for src in "$top"/examples/*.xml "$out/demo/seed.xml"; do
-	[ -f "$src" ] || continue
-	case "$src" in */batch.xml) continue ;; esac
-	name=$(basename "$src" .xml)
-	if has pdf; then
-		"$folio" pdf "$src" -o "$out/demo/$name.pdf"
+if [ -f "$out/demo/seed.xml" ]; then
+	echo "== the seed page as PDF and EPUB"
+	"$folio" pdf "$out/demo/seed.xml" -o "$out/demo/seed.pdf"
+	"$folio" epub "$out/demo/seed.xml" -o "$out/demo/seed.epub"
+fi
+
+manifest="$top/examples/batch.xml"
+set --
+if [ ! -f "$top/examples/keys/signer.key" ]; then
+	if [ ! -f "$out/keys/signer.key" ]; then
+		echo "== generating a demo signing key in $out/keys"
+		"$folio" keygen -o "$out/keys" --org 江临市人民政府办公室 \
+			>/dev/null
 	fi
-	if has epub; then
-		"$folio" epub "$src" -o "$out/demo/$name.epub"
-	fi
-done
-echo "== outputs in $out/demo:"
-ls -l "$out/demo"
+	set -- --key "$out/keys/signer.key" --cert "$out/keys/signer.crt"
+fi
+
+echo "== building the example batch"
+"$folio" build "$manifest" -o "$out" "$@"
+batch=$(sed -n 's:.*<batch-id>\(.*\)</batch-id>.*:\1:p' "$manifest")
+
+echo "== verifying the signed archive"
+"$folio" verify "$out/$batch/$batch.zip"
+
+echo "== outputs"
+echo "  PDFs (print):      $out/$batch/pdf/"
+echo "  EPUBs (phones):    $out/$batch/epub/"
+echo "  signed archive:    $out/$batch/$batch.zip"
+echo "  report:            $out/$batch/report.json"
+if [ -f "$out/demo/seed.pdf" ]; then
+	echo "  seed page:         $out/demo/seed.xml, seed.pdf, seed.epub"
+fi

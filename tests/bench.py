@@ -10,9 +10,11 @@ for; the batch engine's report gives in-process per-stage times.
 Results are printed and written to BENCHMARKS.md between the markers
 <!-- bench:begin --> and <!-- bench:end -->, so the prose around them stays.
 """
+import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,6 +62,116 @@ def has(cmd):
     return re.search(r"^  %s " % cmd, p.stdout.decode(), re.M) is not None
 
 
+# --- the batch engine (folio build) -----------------------------------
+GEN = os.path.join(TOP, "tests", "gen", "gen_batch.py")
+BATCH_ID = "J099-2025-T001"
+
+
+def build_once(argv):
+    """Run one build; wall seconds, peak RSS (KiB) of that child alone,
+    and its report."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, env=ENV, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    dt = time.perf_counter() - t0
+    # 1: some documents failed; they are counted in the table.
+    if p.returncode not in (0, 1):
+        raise SystemExit("bench: %s failed: %s" % (" ".join(argv),
+                                                    err.decode()))
+    out = argv[argv.index("-o") + 1]
+    with open(os.path.join(out, BATCH_ID, "report.json")) as f:
+        rep = json.load(f)
+    return dt, ru.ru_maxrss, rep
+
+
+def batch_rows(t):
+    """Throughput at -j1 and -j cores, peak RSS against batch size, and
+    the no-op rebuild of 1,000 small documents. BENCH_BATCH_DOCS sets the
+    throughput batch (default 200); BENCH_BATCH_BIG (e.g. 10000) adds a
+    memory run on that many documents."""
+    n = int(os.environ.get("BENCH_BATCH_DOCS", "200"))
+    big = int(os.environ.get("BENCH_BATCH_BIG", "0"))
+    cores = os.cpu_count() or 1
+    rows = []
+    notes = []
+
+    def gen(d, count, *extra):
+        subprocess.run([sys.executable, GEN, d, str(count), "--seed", "3"]
+                       + list(extra), check=True)
+        subprocess.run([FOLIO, "keygen", "-o", os.path.join(d, "keys")],
+                       env=ENV, check=True, stdout=subprocess.DEVNULL)
+
+    def row(name, count, workers, dt, rss, rep):
+        tot = rep["totals"]
+        ms = tot["ms"]
+        rows.append("| %s | %d | %d | %d | %.2f | %.1f | %.1f | %.0f / "
+                    "%.0f / %.0f / %.0f | %.0f |"
+                    % (name, count, tot["failed"], workers, dt, count / dt,
+                       rss / 1024.0, ms["read"], ms["layout"], ms["pdf"],
+                       ms["epub"], rep["archive"]["ms"]))
+
+    d = os.path.join(t, "batch")
+    gen(d, n)
+    m = os.path.join(d, "batch.xml")
+    for j in (1, cores):
+        out = os.path.join(t, "out-j%d" % j)
+        dt, rss, rep = build_once([FOLIO, "build", m, "-o", out,
+                                   "-j", str(j), "--quiet",
+                                   "--allow-partial"])
+        row("build %d generated docs (PDF+EPUB+signed ZIP)" % n, n, j,
+            dt, rss, rep)
+        if j == 1:
+            built = max(rep["totals"]["built"], 1)
+            per_doc = rep["totals"]["ms"]
+    notes.append("In-process time per document at -j1 (from report.json), "
+                 "ms: read %.2f, layout %.2f, PDF %.2f, EPUB %.2f."
+                 % tuple(per_doc[k] / built for k in
+                         ("read", "layout", "pdf", "epub")))
+    for k in (25, 100):
+        dk = os.path.join(t, "rss%d" % k)
+        gen(dk, k)
+        dt, rss, rep = build_once([FOLIO, "build",
+                                   os.path.join(dk, "batch.xml"), "-o",
+                                   os.path.join(dk, "out"), "--quiet",
+                                   "--allow-partial"])
+        row("peak RSS, %d docs" % k, k, cores, dt, rss, rep)
+    if big:
+        db = os.path.join(t, "big")
+        gen(db, big)
+        dt, rss, rep = build_once([FOLIO, "build",
+                                   os.path.join(db, "batch.xml"), "-o",
+                                   os.path.join(db, "out"), "--quiet",
+                                   "--allow-partial"])
+        row("peak RSS, %d docs" % big, big, cores, dt, rss, rep)
+        shutil.rmtree(db)
+    ds = os.path.join(t, "small")
+    gen(ds, 1000, "--small")
+    ms = os.path.join(ds, "batch.xml")
+    out = os.path.join(ds, "out")
+    dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out, "--quiet",
+                               "--allow-partial"])
+    row("build 1,000 one-page docs", 1000, cores, dt, rss, rep)
+    noop = []
+    for _ in range(5):
+        dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out,
+                                   "--quiet", "--allow-partial"])
+        if rep["totals"]["built"] != 0:
+            raise SystemExit("bench: no-op rebuild built documents")
+        noop.append(dt)
+    rows.append("| no-op rebuild of 1,000 docs (median of 5) | 1000 | 0 "
+                "| %d | %.3f | %.0f | %.1f | | |"
+                % (cores, statistics.median(noop),
+                   1000 / statistics.median(noop), rss / 1024.0))
+    head = ["| batch case | docs | failed | workers | wall s | docs/s | "
+            "peak RSS MiB | ms read / layout / pdf / epub (sum over "
+            "workers) | archive ms |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    return head + rows + [""] + notes
+
+
 def main():
     rows = []
     with tempfile.TemporaryDirectory() as t:
@@ -89,6 +201,8 @@ def main():
             rows.append(bench("pdf long-plan (8+ pages)",
                               [FOLIO, "pdf", lp, "-o", p], p))
 
+        batch = batch_rows(t) if has("build") else []
+
     cpu = "unknown"
     try:
         with open("/proc/cpuinfo") as f:
@@ -112,6 +226,8 @@ def main():
                      % (name, med, best, rss / 1024.0,
                         "{:,}".format(size) if size is not None else ""))
     text = head + "\n" + "\n".join(table) + "\n"
+    if batch:
+        text += "\n" + "\n".join(batch) + "\n"
     print(text)
 
     path = os.path.join(TOP, "BENCHMARKS.md")

@@ -39,6 +39,7 @@ int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_pdf(int argc, char **argv);
 int cmd_epub(int argc, char **argv);
+int cmd_build(int argc, char **argv);
 int cmd_archive(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);

@@ -10,6 +10,7 @@ const cli_command cli_commands[] = {
 	{"check", cmd_check, "validate sources and print their structure"},
 	{"pdf", cmd_pdf, "lay out a source and write a print-ready PDF"},
 	{"epub", cmd_epub, "build an EPUB 3 book from a source"},
+	{"build", cmd_build, "build a whole batch: PDFs, EPUBs, signed archive"},
 	{"archive", cmd_archive, "build the signed archival ZIP of a batch"},
 	{"verify", cmd_verify, "check a signed archive, name what fails"},
 	{"keygen", cmd_keygen, "make a signing key and certificate"},

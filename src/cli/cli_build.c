@@ -1,0 +1,299 @@
+/* folio build - a whole batch: PDFs, EPUBs, signed archive, report. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch/build.h"
+#include "batch/pool.h"
+#include "batch/progress.h"
+#include "cli/cli.h"
+#include "util/file.h"
+
+/* Also declared in cli/cli.h once the command table lists it; repeated
+ * here so this file compiles warning-free on its own. */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void build_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: folio build BATCH.xml [-o OUT] [-j N] [--no-archive] "
+		"[--force]\n"
+		"                   [--allow-partial] [--json REPORT.json] "
+		"[--quiet]\n"
+		"                   [--key KEY --cert CERT]\n"
+		"\n"
+		"Builds every source of the batch manifest into "
+		"OUT/<batch>/pdf/<档号>.pdf\n"
+		"and OUT/<batch>/epub/<档号>.epub, then the signed archive "
+		"OUT/<batch>/<batch>.zip,\n"
+		"and writes OUT/<batch>/report.json. Documents whose "
+		"source, style, fonts\n"
+		"and folio version are unchanged since the last run are "
+		"skipped.\n"
+		"  -o OUT           output folder (default: out)\n"
+		"  -j N             worker threads (default: number of "
+		"cores)\n"
+		"  --no-archive     PDFs and EPUBs only\n"
+		"  --force          rebuild everything, ignoring the cache\n"
+		"  --allow-partial  write the archive even when documents "
+		"failed (without them)\n"
+		"  --json FILE      also write the report to FILE\n"
+		"  --quiet          no progress bar and no summary\n"
+		"  --key, --cert    signer key and certificate instead of the "
+		"manifest's\n"
+		"Exit status: 0 every document built (or was up to date), 1 "
+		"some failed,\n"
+		"2 usage, input/output or archive trouble, 128+N when "
+		"stopped by signal N.\n");
+}
+
+typedef struct bar {
+	int on;           /* stderr is a terminal and not --quiet */
+	int color;
+	int columns;
+	long long last_ns;
+	int drawn;
+} bar;
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Called serialised by the pool; redraws at most ten times a second. */
+static void show_progress(void *ctx, const folio_progress *p,
+	const folio_doc_result *doc)
+{
+	bar *b = ctx;
+	folio_progress q = *p;
+	char line[512];
+	long long t = mono_ns();
+
+	(void)doc;
+	if (!b->on || (t - b->last_ns < 100000000LL && p->done < p->total))
+		return;
+	b->last_ns = t;
+	q.color = b->color;
+	folio_progress_format(line, sizeof(line), &q, b->columns);
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+	b->drawn = 1;
+}
+
+static int terminal_columns(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		return ws.ws_col;
+	return 80;
+}
+
+static void human_size(char *out, size_t n, unsigned long long v)
+{
+	if (v >= 1024ULL * 1024)
+		snprintf(out, n, "%.1f MiB", (double)v / (1024.0 * 1024));
+	else if (v >= 1024)
+		snprintf(out, n, "%.1f KiB", (double)v / 1024.0);
+	else
+		snprintf(out, n, "%llu bytes", v);
+}
+
+static void summary(const folio_batch_report *r)
+{
+	double s = r->wall_ms / 1000.0;
+	char size[32];
+
+	printf("%s: %zu documents: %zu built, %zu up to date, %zu failed",
+		r->batch_id, r->n, r->built, r->skipped, r->failed);
+	if (r->not_run)
+		printf(", %zu not run", r->not_run);
+	printf(" in %.2f s (%.1f docs/s, %zu workers)\n", s,
+		s > 0 ? (double)(r->built + r->skipped + r->failed) / s : 0,
+		(size_t)r->workers);
+	if (r->built)
+		printf("  time in stages: read %.0f ms, layout %.0f ms, "
+			"pdf %.0f ms, epub %.0f ms\n", r->read_ms,
+			r->layout_ms, r->pdf_ms, r->epub_ms);
+	printf("  outputs: %s/pdf/ and %s/epub/\n", r->out_dir, r->out_dir);
+	human_size(size, sizeof(size), r->archive_bytes);
+	switch (r->archive) {
+	case FOLIO_ARCHIVE_BUILT:
+	case FOLIO_ARCHIVE_SKIPPED:
+		printf("  archive: %s (%s, %s%s)\n", r->archive_path,
+			r->archive == FOLIO_ARCHIVE_BUILT ? "signed" :
+			"up to date", size,
+			r->archive_partial ? ", partial" : "");
+		break;
+	case FOLIO_ARCHIVE_FAILED:
+		printf("  archive: failed\n");
+		break;
+	default:
+		printf("  archive: not written%s%s\n",
+			r->archive_error ? ": " : "",
+			r->archive_error ? r->archive_error : "");
+	}
+	printf("  report: %s/report.json\n", r->out_dir);
+}
+
+static int write_json_copy(const char *path, const folio_batch_report *r)
+{
+	folio_error err = {0};
+	folio_buf b = {0};
+	int rc;
+
+	b.limit = (size_t)1024 * 1024 * 1024;
+	if ((rc = folio_report_json(&b, r, &err)) == 0)
+		rc = folio_file_write_atomic(path, b.data, b.len, &err);
+	folio_buf_free(&b);
+	if (rc < 0)
+		fprintf(stderr, "folio build: --json: %s\n", err.msg);
+	return rc;
+}
+
+static int parse_jobs(int *out, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < 0 || v > 1024)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	folio_build_options opts;
+	folio_batch_report rep;
+	folio_error err = {0};
+	struct sigaction sa, old_int, old_term;
+	const char *manifest = NULL, *json = NULL;
+	int quiet = 0, i, rc, status;
+	bar b;
+
+	memset(&opts, 0, sizeof(opts));
+	memset(&b, 0, sizeof(b));
+	opts.out_root = "out";
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			build_usage(stdout);
+			return EXIT_OK;
+		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
+			opts.out_root = argv[++i];
+		} else if ((strcmp(a, "-j") == 0 && i + 1 < argc) ||
+			(strncmp(a, "-j", 2) == 0 && a[2] != '\0')) {
+			const char *v = a[2] ? a + 2 : argv[++i];
+			if (parse_jobs(&opts.workers, v) < 0) {
+				fprintf(stderr, "folio build: -j: expected a "
+					"number from 0 to 1024, found '%s'\n",
+					v);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(a, "--no-archive") == 0) {
+			opts.no_archive = 1;
+		} else if (strcmp(a, "--force") == 0) {
+			opts.force = 1;
+		} else if (strcmp(a, "--allow-partial") == 0) {
+			opts.allow_partial = 1;
+		} else if (strcmp(a, "--json") == 0 && i + 1 < argc) {
+			json = argv[++i];
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			quiet = 1;
+		} else if (strcmp(a, "--key") == 0 && i + 1 < argc) {
+			opts.key_path = argv[++i];
+		} else if (strcmp(a, "--cert") == 0 && i + 1 < argc) {
+			opts.cert_path = argv[++i];
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "folio build: unknown option or "
+				"missing value '%s'\n", a);
+			build_usage(stderr);
+			return EXIT_USAGE;
+		} else if (manifest == NULL) {
+			manifest = a;
+		} else {
+			fprintf(stderr, "folio build: one batch manifest "
+				"only\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (manifest == NULL) {
+		build_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((opts.key_path == NULL) != (opts.cert_path == NULL)) {
+		fprintf(stderr, "folio build: --key and --cert go "
+			"together\n");
+		return EXIT_USAGE;
+	}
+	b.on = !quiet && isatty(STDERR_FILENO);
+	b.color = getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == 0;
+	b.columns = b.on ? terminal_columns() : 80;
+	opts.progress = show_progress;
+	opts.progress_ctx = &b;
+	opts.stop = &stop_signal;
+
+	/* Finish the documents in progress, save the cache, then stop. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	/* Workers' reads and writes go on; only the pool looks at it. */
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = folio_build_run(&rep, manifest, &opts, &err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (b.drawn)
+		fprintf(stderr, "\n");
+
+	for (i = 0; (size_t)i < rep.n; i++)
+		if (rep.docs[i].status == FOLIO_DOC_FAILED)
+			fprintf(stderr, "folio build: %s: %s\n",
+				rep.docs[i].source, rep.docs[i].error ?
+				rep.docs[i].error : "failed");
+	if (rep.out_dir != NULL && !quiet)
+		summary(&rep);
+	if (json != NULL && rep.batch_id != NULL &&
+	    write_json_copy(json, &rep) < 0 && rc == 0)
+		rc = FOLIO_EIO;
+	if (rep.archive == FOLIO_ARCHIVE_FAILED && rep.archive_error)
+		fprintf(stderr, "folio build: archive: %s\n",
+			rep.archive_error);
+	else if (rc < 0 && err.msg[0])
+		fprintf(stderr, "folio build: %s\n", err.msg);
+
+	if (rep.stopped) {
+		fprintf(stderr, "folio build: stopped by signal %d after %zu "
+			"of %zu documents; run again to finish\n",
+			(int)stop_signal, rep.built + rep.skipped + rep.failed,
+			rep.n);
+		status = 128 + (int)stop_signal;
+	} else if (rc < 0) {
+		status = EXIT_USAGE;
+	} else if (rep.failed > 0) {
+		status = EXIT_INVALID;
+	} else {
+		status = EXIT_OK;
+	}
+	folio_report_free(&rep);
+	return status;
+}
