@@ -57,12 +57,22 @@ const char *folio_retention_code(const char *retention);
 int folio_archive_code(char *out, const char *fonds_code, const char *year,
 	const char *retention, unsigned number, folio_error *err);
 
+struct folio_doc;
+
+/* 档号 of the document that is source `number` (1-based) of batch m: its
+ * own 保管期限 if it has one, else the manifest's default. */
+int folio_archive_record_code(char *out, const struct folio_doc *doc,
+	const folio_batch_manifest *m, unsigned number, folio_error *err);
+
 typedef struct folio_archive_options {
 	const char *key_path;     /* NULL: the manifest's signer key */
 	const char *cert_path;    /* NULL: the manifest's certificate */
 	const char *outputs_dir;  /* DIR/pdf/<档号>.pdf, DIR/epub/<档号>.epub;
 	                             NULL: sources only */
 	int64_t time;             /* signing, bagging and entry time */
+	/* 页数 of each source (indexed as the manifest's sources), as the
+	 * print layout gave it; NULL or 0 leaves 页数 out of record.xml. */
+	const unsigned *pages;
 } folio_archive_options;
 
 typedef struct folio_archive_stats {

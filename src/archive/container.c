@@ -98,6 +98,16 @@ int folio_archive_code(char *out, const char *fonds_code, const char *year,
 	return 0;
 }
 
+int folio_archive_record_code(char *out, const folio_doc *doc,
+	const folio_batch_manifest *m, unsigned number, folio_error *err)
+{
+	const char *retention = doc->meta.retention ? doc->meta.retention :
+		m->retention;
+
+	return folio_archive_code(out, m->fonds_code, m->year, retention,
+		number, err);
+}
+
 static entry *add_entry(package *p, const char *name)
 {
 	entry *e;
@@ -193,12 +203,7 @@ static int fill_record(folio_record *r, const folio_doc *doc,
 	int rc;
 
 	r->number = number;
-	if (folio_retention_code(retention) == NULL)
-		return folio_error_set(err, FOLIO_EINPUT, "%s: 保管期限: "
-			"expected 永久, 定期30年 or 定期10年, found %s",
-			doc->source_path, retention);
-	if ((rc = folio_archive_code(r->code, m->fonds_code, m->year,
-		retention, number, err)) < 0)
+	if ((rc = folio_archive_record_code(r->code, doc, m, number, err)) < 0)
 		return rc;
 	for (i = 0; i < mt->keywords.count; i++)
 		if ((i && folio_buf_putc(&kw, ' ') < 0) ||
@@ -268,6 +273,8 @@ static int add_record(package *p, folio_record *r,
 	folio_doc_free(doc);
 	if (rc < 0)
 		return rc;
+	if (opts->pages != NULL)
+		r->pages = opts->pages[number - 1];
 	/* The source keeps only its kind in the name: titles stay in the
 	 * metadata, paths stay ASCII. */
 	snprintf(file_name, sizeof(file_name), "%s.%s", r->code,

@@ -197,7 +197,6 @@ static int build_doc(run *r, size_t i, folio_doc_result *d,
 	folio_pdf_stats pstats;
 	folio_layout lay;
 	folio_doc *doc = NULL;
-	const char *retention;
 	long long t;
 	int rc;
 
@@ -210,9 +209,8 @@ static int build_doc(run *r, size_t i, folio_doc_result *d,
 	if (rc < 0)
 		goto done;
 	d->id = dup_or_null(doc->meta.id);
-	retention = doc->meta.retention ? doc->meta.retention : m->retention;
-	if ((rc = folio_archive_code(d->code, m->fonds_code, m->year,
-		retention, (unsigned)(i + 1), err)) < 0) {
+	if ((rc = folio_archive_record_code(d->code, doc, m,
+		(unsigned)(i + 1), err)) < 0) {
 		/* The reader checked the value; say which file all the same. */
 		d->code[0] = '\0';
 		goto done;
@@ -560,6 +558,8 @@ static int make_archive(run *r, folio_error *err)
 	folio_batch_manifest sub;
 	folio_error aerr = {0};
 	int partial = rep->failed > 0;
+	unsigned *pages = NULL;
+	size_t i, k;
 	uint64_t size;
 	int64_t mtime;
 	long long t = now_ns();
@@ -601,9 +601,20 @@ static int make_archive(run *r, folio_error *err)
 			&aerr);
 		aopts.outputs_dir = staging;
 	}
+	/* 页数 from layout, in the order of the manifest archived (the
+	 * partial one keeps the built documents in their order). */
+	pages = calloc(rep->n ? rep->n : 1, sizeof(*pages));
+	if (rc == 0 && pages == NULL)
+		rc = folio_error_set(&aerr, FOLIO_ENOMEM, "out of memory");
+	for (i = 0, k = 0; rc == 0 && i < rep->n; i++)
+		if (!partial || rep->docs[i].status == FOLIO_DOC_BUILT ||
+		    rep->docs[i].status == FOLIO_DOC_SKIPPED)
+			pages[k++] = (unsigned)rep->docs[i].pages;
+	aopts.pages = pages;
 	if (rc == 0)
 		rc = folio_archive_write(&stats, partial ? &sub : r->m, zip,
 			&aopts, &aerr);
+	free(pages);
 	if (staging[0])
 		remove_staging(staging);
 	free(sub.sources);

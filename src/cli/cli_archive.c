@@ -1,11 +1,17 @@
 /* folio archive - the signed archival ZIP of a batch. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 
 #include "archive/archive.h"
 #include "batch/manifest.h"
 #include "cli/cli.h"
+#include "font/font.h"
+#include "layout/layout.h"
+#include "model/source.h"
+#include "model/style_read.h"
 
 static void archive_usage(FILE *fp)
 {
@@ -33,12 +39,58 @@ static double seconds_since(const struct timespec *t0)
 		(double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* 页数 for record.xml. `folio build` passes what its layout gave; here
+ * each source that has a PDF in the outputs folder is laid out again with
+ * the batch's print style, which is how that PDF was made. */
+static int count_pages(unsigned **out, const folio_batch_manifest *m,
+	const char *outputs, folio_error *err)
+{
+	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_BOX};
+	folio_fontset *fonts = NULL;
+	folio_style *style = NULL;
+	unsigned *pages;
+	size_t i;
+	int rc = 0;
+
+	*out = pages = calloc(m->n_sources ? m->n_sources : 1,
+		sizeof(*pages));
+	if (pages == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (i = 0; rc == 0 && i < m->n_sources; i++) {
+		char code[FOLIO_ARCHIVE_CODE_MAX], pdf[4096];
+		folio_doc *doc = NULL;
+		folio_layout lay;
+		struct stat st;
+
+		rc = folio_source_read(&doc, m->sources[i].path, NULL, err);
+		if (rc == 0)
+			rc = folio_archive_record_code(code, doc, m,
+				(unsigned)(i + 1), err);
+		snprintf(pdf, sizeof(pdf), "%s/pdf/%s.pdf", outputs, code);
+		if (rc == 0 && stat(pdf, &st) == 0) {
+			if (fonts == NULL &&
+			    (rc = folio_fontset_load(&fonts, NULL, err)) == 0)
+				rc = folio_style_read(&style, m->style_pdf, err);
+			if (rc == 0)
+				rc = folio_layout_document(&lay, doc, style,
+					fonts, lopts, err);
+			if (rc == 0)
+				pages[i] = (unsigned)lay.n_pages;
+		}
+		folio_doc_free(doc);
+	}
+	folio_style_free(style);
+	folio_fontset_free(fonts);
+	return rc;
+}
+
 int cmd_archive(int argc, char **argv)
 {
 	const char *batch = NULL, *zip_path = NULL, *outputs = NULL;
 	folio_archive_options opts;
 	folio_archive_stats st;
 	folio_batch_manifest *m = NULL;
+	unsigned *pages = NULL;
 	folio_error err = {0};
 	char default_outputs[1024];
 	struct timespec t0;
@@ -81,6 +133,9 @@ int cmd_archive(int argc, char **argv)
 		outputs = default_outputs;
 	}
 	opts.outputs_dir = outputs;
+	if ((rc = count_pages(&pages, m, outputs, &err)) < 0)
+		goto fail;
+	opts.pages = pages;
 	if ((rc = folio_archive_write(&st, m, zip_path, &opts, &err)) < 0)
 		goto fail;
 	printf("%s: %zu records (%zu PDF, %zu EPUB), %zu entries, "
@@ -88,9 +143,11 @@ int cmd_archive(int argc, char **argv)
 		st.pdfs, st.epubs, st.entries,
 		(unsigned long long)st.payload_bytes, seconds_since(&t0));
 	folio_batch_manifest_free(m);
+	free(pages);
 	return EXIT_OK;
 fail:
 	folio_batch_manifest_free(m);
+	free(pages);
 	fprintf(stderr, "folio archive: %s\n", err.msg[0] ? err.msg :
 		folio_error_name(rc));
 	return cli_exit_status(rc);

@@ -28,7 +28,7 @@ if openssl pkey -in "$T/kec/signer.key" -noout -text 2>/dev/null |
 # this test independent of the PDF and EPUB stages.
 mkdir -p "$T/batch" "$T/out/pdf" "$T/out/epub"
 cp "$TOP"/examples/*.xml "$T/batch/"
-sed "s|keys/signer|../k/signer|" "$TOP/examples/batch.xml" \
+sed -e "s|keys/signer|../k/signer|" -e "s|\.\./styles/|$TOP/styles/|" "$TOP/examples/batch.xml" \
 	>"$T/batch/batch.xml"
 code1=J012-2024-D30-0001
 head -c 20000 /dev/urandom >"$T/out/pdf/$code1.pdf"

@@ -133,6 +133,25 @@ else not_ok "every EPUB unzips" "$bad"; fi
 
 Z="$T/o/$ID/$ID.zip"
 check "folio verify accepts the archive" "$FOLIO" verify "$Z"
+# 页数 in every record.xml is the page count of the PDF beside it.
+pages_match() {
+	rm -rf "$T/pz" && mkdir -p "$T/pz" && (cd "$T/pz" && unzip -q "$Z") ||
+		return 1
+	n=0
+	for rec in "$T"/pz/data/records/*/record.xml; do
+		dir=$(dirname "$rec")
+		code=$(basename "$dir")
+		want=$(pdfinfo "$dir/$code.pdf" | sed -n 's/^Pages: *//p')
+		got=$(sed -n 's:.*<页数>\([0-9]*\)</页数>.*:\1:p' "$rec")
+		if [ -z "$want" ] || [ "$want" != "$got" ]; then
+			echo "$code: 页数 '$got', PDF has '$want' pages"
+			return 1
+		fi
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
+check "record.xml 页数 equals the PDF's page count" pages_match
 recs=$("$FOLIO" verify "$Z" 2>&1 | sed -n 's/.* \([0-9]*\) records.*/\1/p')
 if [ "$recs" = "$N" ]; then ok "archive holds $N records"; else
 	not_ok "archive holds $N records" "verify says '$recs'"; fi
