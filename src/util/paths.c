@@ -29,6 +29,20 @@ int folio_data_path(char *out, size_t outsz, const char *rel,
 	if (n > 0) {
 		int up;
 		exe[n] = '\0';
+		/* An installed tree moved elsewhere (or staged with DESTDIR):
+		 * <prefix>/bin/folio next to <prefix>/share/folio. */
+		{
+			char *slash = strrchr(exe, '/');
+			char share[PATH_MAX];
+			if (slash != NULL) {
+				int k = snprintf(share, sizeof(share),
+					"%.*s/../share/folio", (int)(slash - exe),
+					exe);
+				if (k > 0 && (size_t)k < sizeof(share) &&
+				    try_dir(out, outsz, share, rel))
+					return 0;
+			}
+		}
 		/* Strip "folio", then up to two folders (build/<variant>),
 		 * looking for the source tree; unit tests live one deeper. */
 		for (up = 0; up < 4; up++) {

@@ -1,8 +1,9 @@
 /*
  * paths.h - where folio finds its shipped data (schemas/, styles/, fonts/).
  *
- * Search order: $FOLIO_DATADIR; the source tree the binary was built in
- * (binary at <top>/build/<variant>/folio); the installed FOLIO_DATADIR
+ * Search order: $FOLIO_DATADIR; <bindir>/../share/folio (an installed
+ * tree, wherever it was moved); the source tree the binary was built in
+ * (binary at <top>/build/<variant>/folio); the compiled-in FOLIO_DATADIR
  * (PREFIX/share/folio). The first folder holding `rel` wins.
  */
 #ifndef FOLIO_UTIL_PATHS_H
