@@ -96,9 +96,10 @@ unsigned folio_face_index(const folio_face *face);
 int folio_face_subset(folio_buf *out, const folio_face *face,
 	const uint32_t *cps, size_t n, folio_error *err);
 
-/* Append one line per loaded face ("path#index size mtime_ns name") to
- * out, in load order: a cheap fingerprint of the fonts in use, for the
- * batch cache (a changed or replaced font file changes it). */
+/* Append one line per loaded face ("path#index size mtime_ns name"), in
+ * load order, then one per family with its faces and the fallback family:
+ * a cheap fingerprint of the fonts in use, for the batch cache (a changed
+ * font file, or a changed fonts.xml mapping, changes it). */
 int folio_fontset_describe(folio_buf *out, const folio_fontset *fs,
 	folio_error *err);
 

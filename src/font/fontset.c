@@ -822,13 +822,29 @@ int folio_fontset_describe(folio_buf *out, const folio_fontset *fs,
 {
 	size_t i;
 
-	for (i = 0; i < fs->n_faces; i++) {
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < fs->n_faces; i++) {
 		const folio_face *f = fs->faces[i];
-		int rc = folio_buf_printf(out, "%s#%u %lld %lld %s\n", f->path,
+		rc = folio_buf_printf(out, "%s#%u %lld %lld %s\n", f->path,
 			f->index, f->file_size, f->file_mtime_ns, f->ps_name);
-		if (rc < 0)
-			return folio_error_set(err, rc,
-				"font description too large");
 	}
+	/* Which family draws with which faces decides the output as much as
+	 * the files do: moving a file between families changes the PDFs. */
+	for (i = 0; rc == 0 && i < fs->n_families; i++) {
+		const family *fam = &fs->families[i];
+		size_t k;
+		rc = folio_buf_printf(out, "family %s:", fam->name);
+		for (k = 0; rc == 0 && k < fam->n_faces; k++)
+			rc = folio_buf_printf(out, " %s#%u",
+				fam->faces[k]->path, fam->faces[k]->index);
+		if (rc == 0)
+			rc = folio_buf_putc(out, '\n');
+	}
+	if (rc == 0)
+		rc = folio_buf_printf(out, "fallback %s\n",
+			fs->fallback ? fs->fallback : "-");
+	if (rc < 0)
+		return folio_error_set(err, rc, "font description too large");
 	return 0;
 }

@@ -421,6 +421,9 @@ static void describe_lists_faces(void **state)
 	assert_non_null(b.data);
 	assert_non_null(strstr(b.data, "gbsn00lp.ttf#0 "));
 	assert_non_null(strstr(b.data, "wqy-zenhei.ttc#0 "));
+	/* The family mapping is part of it: fonts.xml edits invalidate. */
+	assert_non_null(strstr(b.data, "family 黑体: "));
+	assert_non_null(strstr(b.data, "\nfallback 后备\n"));
 	folio_buf_free(&b);
 }
 
