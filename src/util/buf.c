@@ -84,6 +84,19 @@ int folio_buf_put_json(folio_buf *b, const char *s)
 
 	for (; *s && rc == 0; s++) {
 		unsigned char c = (unsigned char)*s;
+		if (c >= 0x80) {
+			/* Copy valid sequences; a stray byte would make the
+			 * whole document unreadable as JSON. */
+			uint32_t cp;
+			size_t len = folio_utf8_decode(s, 4, &cp); /* NUL stops it */
+			if (len == 0) {
+				rc = folio_buf_puts(b, "\\ufffd");
+			} else {
+				rc = folio_buf_append(b, s, len);
+				s += len - 1;
+			}
+			continue;
+		}
 		switch (c) {
 		case '"': rc = folio_buf_puts(b, "\\\""); break;
 		case '\\': rc = folio_buf_puts(b, "\\\\"); break;

@@ -1,4 +1,5 @@
 #include "util/error.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 int folio_error_set(folio_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (err == NULL)
 		return code;
@@ -16,8 +18,14 @@ int folio_error_set(folio_error *err, int code, const char *fmt, ...)
 		return code;
 	err->code = code;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	/* A long message is cut at a byte count; drop a character cut in
+	 * half so the message stays valid UTF-8 (it ends up in JSON). */
+	if (n >= (int)sizeof(err->msg)) {
+		size_t len = strlen(err->msg);
+		err->msg[len - folio_utf8_incomplete_tail(err->msg, len)] = '\0';
+	}
 	return code;
 }
 

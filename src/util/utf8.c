@@ -71,6 +71,25 @@ size_t folio_utf8_check(const char *s, size_t n)
 	return n;
 }
 
+size_t folio_utf8_incomplete_tail(const char *s, size_t n)
+{
+	size_t back, need;
+	unsigned char c;
+
+	/* Walk back over at most 3 continuation bytes to a lead byte. */
+	for (back = 1; back <= 4 && back <= n; back++) {
+		c = (unsigned char)s[n - back];
+		if ((c & 0xC0) != 0x80)
+			break;
+	}
+	if (back > 4 || back > n)
+		return 0;
+	c = (unsigned char)s[n - back];
+	need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 :
+		(c & 0xF8) == 0xF0 ? 4 : 1;
+	return need > back ? back : 0;
+}
+
 size_t folio_utf8_count(const char *s)
 {
 	size_t n = 0;

@@ -17,6 +17,10 @@ size_t folio_utf8_encode(char out[4], uint32_t cp);
 /* Byte offset of the first invalid sequence, or n if all of s is valid. */
 size_t folio_utf8_check(const char *s, size_t n);
 
+/* Bytes at the end of s[0..n) that start a UTF-8 sequence but do not
+ * complete it (0 to 3): what to drop after cutting a string short. */
+size_t folio_utf8_incomplete_tail(const char *s, size_t n);
+
 /* Number of code points in a valid NUL-terminated string. */
 size_t folio_utf8_count(const char *s);
 

@@ -197,6 +197,30 @@ static void first_error_message_wins(void **state)
 	assert_string_equal(folio_error_name(FOLIO_ELIMIT), "limit");
 }
 
+/* Long messages are cut between characters, and JSON output never
+ * carries a stray byte: report.json must stay parseable. */
+static void messages_stay_valid_utf8(void **state)
+{
+	folio_error err = {0};
+	folio_buf b = {0};
+	char big[4000] = "";
+	size_t i, len;
+
+	(void)state;
+	strcat(big, "x");  /* shift so the cut falls inside a character */
+	for (i = 0; i < 1000; i++)
+		strcat(big, "文");
+	folio_error_set(&err, FOLIO_EINPUT, "%s", big);
+	len = strlen(err.msg);
+	assert_true(len < FOLIO_ERROR_MSG_MAX);
+	assert_int_equal(folio_utf8_check(err.msg, len), len);
+	assert_int_equal(folio_utf8_incomplete_tail("a\xe6\x96", 3), 2);
+	assert_int_equal(folio_utf8_incomplete_tail("a\xe6\x96\x87", 4), 0);
+	assert_int_equal(folio_buf_put_json(&b, "ok\xff\xe6\x96\x87"), 0);
+	assert_string_equal(b.data, "ok\\ufffd\xe6\x96\x87");
+	folio_buf_free(&b);
+}
+
 static void source_date_epoch(void **state)
 {
 	folio_error err = {0};
@@ -233,6 +257,7 @@ int main(void)
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(first_error_message_wins),
 		cmocka_unit_test(source_date_epoch),
+		cmocka_unit_test(messages_stay_valid_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
