@@ -66,7 +66,9 @@ static int count_pages(unsigned **out, const folio_batch_manifest *m,
 		if (rc == 0)
 			rc = folio_archive_record_code(code, doc, m,
 				(unsigned)(i + 1), err);
-		snprintf(pdf, sizeof(pdf), "%s/pdf/%s.pdf", outputs, code);
+		if (rc == 0)
+			snprintf(pdf, sizeof(pdf), "%s/pdf/%s.pdf", outputs,
+				code);
 		if (rc == 0 && stat(pdf, &st) == 0) {
 			if (fonts == NULL &&
 			    (rc = folio_fontset_load(&fonts, NULL, err)) == 0)

@@ -1,11 +1,10 @@
 #include "model/source.h"
 
-#include <errno.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "model/xml_read.h"
+#include "util/file.h"
 
 #define HEAD_BYTES 4096
 
@@ -64,45 +63,31 @@ static int check_wide(const char *path, const unsigned char *s, size_t n,
 int folio_source_read(folio_doc **out, const char *path,
 	const folio_source_options *opts, folio_error *err)
 {
-	unsigned char head[HEAD_BYTES];
-	struct stat st;
-	FILE *fp;
-	size_t n;
+	char *data = NULL;
+	size_t n = 0;
 	int rc;
 
 	*out = NULL;
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
-			path, strerror(errno));
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = folio_error_set(err, FOLIO_EIO, "%s: expected a regular "
-			"file, found %s", path, S_ISDIR(st.st_mode) ?
-			"a directory" : "another kind of file");
-		fclose(fp);
+	/* Read once (size checked from stat first: a 100 MB paste fails
+	 * without reading), sniff, and parse those same bytes. */
+	rc = folio_file_read(&data, &n, path, FOLIO_MAX_SOURCE_BYTES, err);
+	if (rc < 0)
 		return rc;
-	}
-	/* Size first, from stat: a 100 MB paste fails without reading. */
-	if ((unsigned long long)st.st_size > FOLIO_MAX_SOURCE_BYTES) {
-		fclose(fp);
-		return folio_error_set(err, FOLIO_ELIMIT, "%s:1:1: size "
-			"limit exceeded: expected at most %zu bytes, found "
-			"%lld bytes", path, FOLIO_MAX_SOURCE_BYTES,
-			(long long)st.st_size);
-	}
-	n = fread(head, 1, sizeof(head), fp);
-	rc = ferror(fp);
-	fclose(fp);
-	if (rc)
-		return folio_error_set(err, FOLIO_EIO, "%s: read error", path);
 	if (n == 0)
-		return folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
+		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
 			"folio source (XML or text), found an empty file",
 			path);
-	if ((rc = check_wide(path, head, n, err)) < 0)
-		return rc;
-	if (folio_source_kind_of(path, (const char *)head, n) ==
-	    FOLIO_SOURCE_XML)
-		return folio_xml_read(out, path, err);
-	return folio_text_import(out, path, opts ? opts->import : NULL, err);
+	else
+		rc = check_wide(path, (const unsigned char *)data,
+			n < HEAD_BYTES ? n : HEAD_BYTES, err);
+	if (rc == 0) {
+		if (folio_source_kind_of(path, data, n < HEAD_BYTES ? n :
+		    HEAD_BYTES) == FOLIO_SOURCE_XML)
+			rc = folio_xml_read_memory(out, data, n, path, err);
+		else
+			rc = folio_text_import_memory(out, path, data, n,
+				opts ? opts->import : NULL, err);
+	}
+	free(data);
+	return rc;
 }

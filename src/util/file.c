@@ -203,9 +203,13 @@ int folio_file_write_atomic(const char *path, const void *data, size_t len,
 
 int folio_mkdirs(const char *path, folio_error *err)
 {
-	char *p = strdup(path), *s;
+	char *p, *s;
 	int rc = 0;
 
+	if (path[0] == '\0')
+		return folio_error_set(err, FOLIO_EUSAGE,
+			"expected a folder name, found an empty one");
+	p = strdup(path);
 	if (p == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	for (s = p + 1; ; s++) {
