@@ -146,14 +146,12 @@ static int join(char *out, size_t n, folio_error *err, const char *fmt,
  * a cached code stays valid while the document keeps its place. */
 static int code_fits(const run *r, const char *code, unsigned number)
 {
-	static const char *const retentions[] = {"永久", "定期30年",
-		"定期10年"};
 	char c[FOLIO_ARCHIVE_CODE_MAX];
 	size_t k;
 
-	for (k = 0; k < 3; k++)
+	for (k = 0; folio_retentions[k] != NULL; k++)
 		if (folio_archive_code(c, r->m->fonds_code, r->m->year,
-			retentions[k], number, NULL) == 0 &&
+			folio_retentions[k], number, NULL) == 0 &&
 		    strcmp(c, code) == 0)
 			return 1;
 	return 0;

@@ -116,6 +116,19 @@ int folio_strlist_push(folio_strlist *list, folio_doc *doc, const char *s,
 	return 0;
 }
 
+const char *const folio_retentions[] = {"永久", "定期30年", "定期10年",
+	NULL};
+
+int folio_retention_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && folio_retentions[i] != NULL; i++)
+		if (strcmp(s, folio_retentions[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int folio_date_valid(const char *s)
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
@@ -225,9 +238,7 @@ int folio_doc_validate(const folio_doc *doc, folio_error *err)
 		return folio_error_set(err, FOLIO_EINPUT,
 			"%s:1:1: expected a printed-date YYYY-MM-DD, found '%s'",
 			doc->source_path, m->printed_date);
-	if (m->retention && strcmp(m->retention, "永久") != 0 &&
-	    strcmp(m->retention, "定期30年") != 0 &&
-	    strcmp(m->retention, "定期10年") != 0)
+	if (m->retention && !folio_retention_valid(m->retention))
 		return folio_error_set(err, FOLIO_EINPUT,
 			"%s:1:1: expected retention 永久, 定期30年 or 定期10年, "
 			"found '%s'", doc->source_path, m->retention);

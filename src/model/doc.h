@@ -21,11 +21,9 @@
 
 #include "util/arena.h"
 #include "util/error.h"
+#include "util/limits.h"
 
-/* Limits applied by every reader. */
-#define FOLIO_MAX_SOURCE_BYTES ((size_t)16 * 1024 * 1024)
-#define FOLIO_MAX_TEXT_BYTES ((size_t)1024 * 1024)   /* one text node */
-#define FOLIO_MAX_DEPTH 64                           /* XML nesting */
+/* Limits applied by every reader (sizes in util/limits.h). */
 #define FOLIO_MAX_HEADING_LEVEL 4                    /* 一、 to （1） */
 
 typedef enum folio_block_kind {
@@ -112,6 +110,11 @@ int folio_doc_text(const char **out, folio_doc *doc, const char *s,
 folio_block *folio_doc_block(folio_doc *doc, folio_block_kind kind);
 int folio_strlist_push(folio_strlist *list, folio_doc *doc, const char *s,
 	folio_error *err);
+
+/* 保管期限 values a document may carry (DA/T 22): 永久, 定期30年, 定期10年,
+ * NULL-terminated; folio_retention_valid says whether s is one. */
+extern const char *const folio_retentions[];
+int folio_retention_valid(const char *s);
 
 /* Calendar check for YYYY-MM-DD (years 1000..9999, Gregorian leap years). */
 int folio_date_valid(const char *s);

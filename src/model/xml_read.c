@@ -323,8 +323,6 @@ static int check_choice(reader *r, const xmlNode *n, const char *what,
  * the schema's generic ones. */
 static int check_values(reader *r, const xmlNode *root)
 {
-	static const char *const retention[] = {"永久", "定期30年",
-		"定期10年", NULL};
 	static const char *const security[] = {"公开", "内部", "秘密", "机密",
 		"绝密", NULL};
 	const xmlNode *meta = child(root, "meta"), *n;
@@ -342,7 +340,7 @@ static int check_values(reader *r, const xmlNode *root)
 			rc = check_date(r, n);
 		else if (is(n, "retention"))
 			rc = check_choice(r, n, "retention (保管期限)",
-				retention);
+				folio_retentions);
 		else if (is(n, "security"))
 			rc = check_choice(r, n, "security (密级)", security);
 	}

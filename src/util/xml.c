@@ -18,7 +18,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#include "model/doc.h"
+#include "util/limits.h"
 #include "util/paths.h"
 #include "util/utf8.h"
 
