@@ -59,21 +59,25 @@ static int parse_missing_glyph(folio_missing_glyph *out, const char *v)
 	return 0;
 }
 
-/* The clerk must see every box that will be printed. */
+/* The clerk must see every box that will be printed: one line per
+ * missing character and family, with how often and where it is first. */
 static void report_substitutions(const folio_layout *lay, const char *src)
 {
 	size_t i;
 
 	for (i = 0; i < lay->n_substitutions; i++) {
 		const folio_substitution *s = &lay->substitutions[i];
+		size_t n = lay->substitution_counts ?
+			lay->substitution_counts[i] : 1;
 		char ch[5] = {0};
 
 		if (s->cp < 0x110000 && (s->cp < 0xD800 || s->cp > 0xDFFF))
 			folio_utf8_encode(ch, s->cp);
 		fprintf(stderr, "folio: warning: %s:%u:%u: no font in the "
-			"%s chain has U+%04X '%s'; printed as a box\n", src,
-			s->line, s->col, s->family ? s->family : "?",
-			(unsigned)s->cp, ch);
+			"%s chain has U+%04X '%s'; printed as a box (%zu "
+			"time%s, first at %s:%u:%u)\n", src, s->line, s->col,
+			s->family ? s->family : "?", (unsigned)s->cp, ch, n,
+			n == 1 ? "" : "s", src, s->line, s->col);
 	}
 }
 

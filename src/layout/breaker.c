@@ -5,11 +5,23 @@
  * Greedy first-fit is what print shops expect of 公文 (and what Word
  * does): the grid stays visible, every line but the last is full. Widths
  * are recomputed per line because compression depends on neighbours
- * inside the same line only.
+ * inside the same line only; within a line they are carried from one
+ * candidate end to the next (folio_lb_fit_end), so breaking is linear
+ * in the paragraph however hostile it is.
  */
 #include "layout/breaker.h"
 
 #define EPS 1e-6
+
+/* Items visited by the width computations on this thread: a count of
+ * work, not of time, so a test can tell linear from quadratic
+ * behaviour on any machine. */
+static _Thread_local size_t work;
+
+size_t folio_lb_work(void)
+{
+	return work;
+}
 
 folio_lb_class folio_lb_classify(uint32_t cp)
 {
@@ -112,8 +124,10 @@ static int end_shrinkable(const folio_lb_item *it)
  * the margin when needed, so the run takes 1.5 em for two marks. */
 static size_t tail_run(const folio_lb_item *it, size_t s, size_t e)
 {
-	while (e > s && full_width_mark(&it[e - 1]))
+	while (e > s && full_width_mark(&it[e - 1])) {
 		e--;
+		work++;
+	}
 	return e;
 }
 
@@ -124,10 +138,13 @@ static double natural_width(const folio_lb_item *it, size_t s, size_t e)
 	double w = 0;
 	size_t i, t;
 
-	while (e > s && it[e - 1].cls == FOLIO_LB_SPACE)
+	while (e > s && it[e - 1].cls == FOLIO_LB_SPACE) {
 		e--;
+		work++;
+	}
 	t = tail_run(it, s, e);
 	for (i = s; i < e; i++) {
+		work++;
 		w += it[i].width;
 		if (i + 1 < e) {
 			int c = i < t ? pair_compression(&it[i],
@@ -159,6 +176,73 @@ static double fit_width(const folio_lb_item *it, size_t s, size_t e,
 	return w;
 }
 
+double folio_lb_fit_width(const folio_lb_item *items, size_t s, size_t e)
+{
+	int shrunk;
+
+	return fit_width(items, s, e, &shrunk);
+}
+
+/* The same sums as fit_width(s, e) for e = s+1, s+2, ..., carried from
+ * one e to the next instead of restarted, so a line costs what it holds
+ * rather than its square (trailing spaces and zero-width characters
+ * never overflow, so without this a paragraph of them was quadratic).
+ * The additions are made in fit_width's order, so every value is
+ * bit-identical to it and so is every break decision:
+ *   - natural_width ignores trailing spaces: a space leaves the value
+ *     as it was at the last non-space end;
+ *   - it compresses pairs only before the run of marks ending the line
+ *     (tail_run): items before that run never join a later one, so
+ *     their sum (`fin`, over [s, f)) is final and grows monotonically;
+ *   - the items from f to the end are summed without compression in
+ *     `tv` (over [f, k)), extended while f stays, restarted when it
+ *     moves (f only grows, so each item enters each sum once). */
+size_t folio_lb_fit_end(const folio_lb_item *it, size_t n, size_t s,
+	double width)
+{
+	size_t best = s, e, run = s, f = s, k = s, g;
+	double fin = 0, tv = 0, w = 0;
+
+	for (e = s + 1; e <= n; e++) {
+		const folio_lb_item *c = &it[e - 1];
+
+		work++;
+		if (!full_width_mark(c))
+			run = e;  /* tail_run(it, s, e) */
+		if (c->cls != FOLIO_LB_SPACE) {
+			g = run < e - 1 ? run : e - 1;
+			if (g > f) {
+				for (; f < g; f++) {
+					int p = pair_compression(&it[f],
+						&it[f + 1]);
+
+					work++;
+					fin += it[f].width;
+					if (p == 1)
+						fin -= 0.5 * it[f].em;
+					else if (p == 2)
+						fin -= 0.5 * it[f + 1].em;
+					fin += script_gap(&it[f], &it[f + 1]);
+				}
+				k = f;
+				tv = fin;
+			}
+			for (; k < e - 1; k++) {
+				work++;
+				tv += it[k].width;
+				tv += script_gap(&it[k], &it[k + 1]);
+			}
+			w = tv + c->width;
+			if (end_shrinkable(c))
+				w = w - 0.5 * c->em;
+		}
+		if (w > width + EPS)
+			break;
+		best = e;
+	}
+	return best;
+}
+
 static int clreq_ok(const folio_lb_item *it, size_t e)
 {
 	if (folio_lb_no_end(it[e - 1].cp) || folio_lb_no_start(it[e].cp))
@@ -183,16 +267,11 @@ static int break_ok(const folio_lb_item *it, size_t e, int tier)
 
 /* End of the line starting at s. */
 static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
-	double width)
+	double width, int nonneg)
 {
-	size_t best = s, e;
-	int tier, shrunk;
+	size_t best = folio_lb_fit_end(it, n, s, width), e;
+	int tier, longer;
 
-	for (e = s + 1; e <= n; e++) {
-		if (fit_width(it, s, e, &shrunk) > width + EPS)
-			break;
-		best = e;
-	}
 	if (best == n)
 		return n;
 	if (best == s)
@@ -201,11 +280,24 @@ static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
 	 * whole: break it here, at an ICU opportunity or anywhere. */
 	if (latinish(&it[best - 1]) && latinish(&it[best])) {
 		size_t rs = best - 1, re = best;
-		while (rs > 0 && latinish(&it[rs - 1]))
+		while (rs > s && latinish(&it[rs - 1]))
 			rs--;
-		while (re < n && latinish(&it[re]))
-			re++;
-		if (natural_width(it, rs, re) > width + EPS)
+		/* A run filling the line from its start is longer than
+		 * the line: items s..best alone overflowed it (that is
+		 * why best stopped), and with no negative widths the
+		 * run's sum from wherever it began is at least theirs,
+		 * rounding included. Measuring the run again from its
+		 * first item at every line made a long one quadratic. */
+		if (rs == s && nonneg) {
+			longer = 1;
+		} else {
+			while (rs > 0 && latinish(&it[rs - 1]))
+				rs--;
+			while (re < n && latinish(&it[re]))
+				re++;
+			longer = natural_width(it, rs, re) > width + EPS;
+		}
+		if (longer)
 			for (tier = 2; tier <= 3; tier++)
 				for (e = best; e > s && e > rs; e--)
 					if (break_ok(it, e, tier))
@@ -312,8 +404,12 @@ void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
 	const folio_lb_item *items, size_t n, double first_width,
 	double width, folio_lb_mode mode)
 {
-	size_t s = 0, count = 0;
+	size_t s = 0, count = 0, i;
+	int nonneg = 1;
 
+	for (i = 0; i < n; i++)
+		if (!(items[i].width >= 0))
+			nonneg = 0;
 	*n_lines = 0;
 	while (s < n) {
 		double w = count == 0 ? first_width : width;
@@ -324,7 +420,7 @@ void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
 				s++;
 		if (s == n)
 			break;
-		e = line_end(items, n, s, w);
+		e = line_end(items, n, s, w, nonneg);
 		lines[count].start = s;
 		lines[count].end = e;
 		place(&lines[count], x, items, s, e, w,

@@ -26,6 +26,9 @@
  *     fills the measure exactly; the last line keeps natural spacing.
  *
  * Limits: the caller sizes `lines` for n entries (one per item at most).
+ * Work is linear in n (a paragraph of spaces or zero-width characters,
+ * which never overflows, once made it quadratic); folio_lb_work counts
+ * it for tests.
  */
 #ifndef FOLIO_LAYOUT_BREAKER_H
 #define FOLIO_LAYOUT_BREAKER_H
@@ -86,5 +89,20 @@ void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
  * made as even as the break rules allow; natural spacing. */
 void folio_lb_break_balanced(folio_lb_line *lines, size_t *n_lines,
 	double *x, const folio_lb_item *items, size_t n, double width);
+
+/* The longest line start..e that fits `width` (points) when it ends at
+ * e, the last mark shrunk if it must (s when not even one item fits);
+ * the greedy breaker then steps back from there to a legal break.
+ * Linear in the items it passes. */
+size_t folio_lb_fit_end(const folio_lb_item *items, size_t n, size_t s,
+	double width);
+
+/* Width of items[s..e) as a line end, computed from scratch: the
+ * reference folio_lb_fit_end must agree with bit for bit (tests). */
+double folio_lb_fit_width(const folio_lb_item *items, size_t s, size_t e);
+
+/* Items visited by this thread's width computations so far: lets a test
+ * check the breaker stays linear without timing it. */
+size_t folio_lb_work(void);
 
 #endif

@@ -95,7 +95,10 @@ typedef struct ctx {
 	vec rules;      /* rule_rec */
 	uint64_t *bmp[MAX_FACES]; /* BMP code points drawn, per face */
 	vec uses;       /* cp_use beyond the BMP (rare) */
-	vec subs;       /* folio_substitution */
+	vec subs;       /* folio_substitution, one per (cp, family) */
+	vec sub_counts; /* size_t, parallel to subs */
+	size_t *sub_slots; /* hash of subs: index + 1, 0 = free */
+	size_t sub_cap;    /* slots, a power of two > 2 * subs.n */
 	vec outline;    /* folio_outline_entry */
 	const folio_face *faces[MAX_FACES];
 	size_t n_faces;
@@ -189,11 +192,69 @@ static int scratch(ctx *c, size_t n)
 	return 0;
 }
 
+static size_t sub_hash(uint32_t cp, const char *family)
+{
+	size_t h = (size_t)cp * 2654435761u;
+
+	while (family != NULL && *family)
+		h = (h ^ (unsigned char)*family++) * 16777619u;
+	return h;
+}
+
+static int sub_same(const folio_substitution *s, uint32_t cp,
+	const char *family)
+{
+	if (s->cp != cp)
+		return 0;
+	if (s->family == NULL || family == NULL)
+		return s->family == family;
+	return strcmp(s->family, family) == 0;
+}
+
+/* The slot of (cp, family) in the hash: its entry's, or the free one
+ * where it goes. */
+static size_t *sub_slot(ctx *c, uint32_t cp, const char *family)
+{
+	const folio_substitution *subs = c->subs.data;
+	size_t mask = c->sub_cap - 1, i = sub_hash(cp, family) & mask;
+
+	while (c->sub_slots[i] != 0 &&
+	    !sub_same(&subs[c->sub_slots[i] - 1], cp, family))
+		i = (i + 1) & mask;
+	return &c->sub_slots[i];
+}
+
+/* Keeps the hash under half full, so probes stay short. */
+static int sub_grow(ctx *c)
+{
+	const folio_substitution *subs = c->subs.data;
+	size_t cap = c->sub_cap ? c->sub_cap * 2 : 64, i;
+	size_t *old = c->sub_slots;
+
+	if (2 * (c->subs.n + 1) < c->sub_cap)
+		return 0;
+	c->sub_slots = calloc(cap, sizeof(*c->sub_slots));
+	if (c->sub_slots == NULL) {
+		c->sub_slots = old;
+		return nomem(c);
+	}
+	c->sub_cap = cap;
+	for (i = 0; i < c->subs.n; i++)
+		*sub_slot(c, subs[i].cp, subs[i].family) = i + 1;
+	free(old);
+	return 0;
+}
+
+/* Box mode records each missing character once, with its first place
+ * and a count: a document of 100k of them made the writer's lookups and
+ * the warnings quadratic when every occurrence was an entry. */
 static int missing_glyph(ctx *c, const role_ctx *r, uint32_t cp,
 	const para_opts *o, const folio_face **face)
 {
 	char utf8[5] = {0};
 	folio_substitution *s;
+	size_t *slot, *count;
+	int rc;
 
 	if (c->opts.missing_glyph == FOLIO_MISSING_GLYPH_ERROR || r->n == 0) {
 		folio_utf8_encode(utf8, cp);
@@ -203,12 +264,22 @@ static int missing_glyph(ctx *c, const role_ctx *r, uint32_t cp,
 			o->col ? o->col : 1, r->family, (unsigned)cp, utf8);
 	}
 	*face = r->chain[r->n - 1];
-	if ((s = vec_push(c, &c->subs, sizeof(*s))) == NULL)
+	if ((rc = sub_grow(c)) < 0)
+		return rc;
+	slot = sub_slot(c, cp, r->family);
+	if (*slot != 0) {
+		((size_t *)c->sub_counts.data)[*slot - 1]++;
+		return 0;
+	}
+	if ((s = vec_push(c, &c->subs, sizeof(*s))) == NULL ||
+	    (count = vec_push(c, &c->sub_counts, sizeof(*count))) == NULL)
 		return FOLIO_ENOMEM;
 	s->cp = cp;
 	s->line = o->line;
 	s->col = o->col;
 	s->family = r->family;
+	*count = 1;
+	*slot = c->subs.n;
 	return 0;
 }
 
@@ -1285,8 +1356,10 @@ static int finish(ctx *c, folio_layout *out)
 	out->substitutions = arena_copy(c, c->subs.data, c->subs.n,
 		sizeof(folio_substitution));
 	out->n_substitutions = c->subs.n;
+	out->substitution_counts = arena_copy(c, c->sub_counts.data,
+		c->sub_counts.n, sizeof(size_t));
 	if ((c->outline.n && !out->outline) || (c->subs.n &&
-	    !out->substitutions))
+	    (!out->substitutions || !out->substitution_counts)))
 		return nomem(c);
 	/* Code points per face, sorted and distinct. */
 	if (c->uses.n > 0)
@@ -1472,6 +1545,8 @@ done:
 	for (size_t f = 0; f < MAX_FACES; f++)
 		free(c.bmp[f]);
 	free(c.subs.data);
+	free(c.sub_counts.data);
+	free(c.sub_slots);
 	free(c.outline.data);
 	free(c.cps);
 	free(c.brk);

@@ -80,10 +80,12 @@ typedef struct folio_face_usage {
 	size_t n_cps;
 } folio_face_usage;
 
-/* A character no face of its chain has, drawn as .notdef (box mode). */
+/* A character no face of its chain has, drawn as .notdef (box mode):
+ * one entry per distinct (code point, family), at its first occurrence,
+ * so a document full of one missing character stays one entry. */
 typedef struct folio_substitution {
 	uint32_t cp;
-	unsigned line, col;     /* of the source block */
+	unsigned line, col;     /* of the first source block holding it */
 	const char *family;     /* first family of the role's chain */
 } folio_substitution;
 
@@ -96,6 +98,8 @@ typedef struct folio_layout {
 	size_t n_faces;
 	folio_substitution *substitutions;
 	size_t n_substitutions;
+	size_t *substitution_counts;   /* NULL, or per substitution: how
+	                                  many characters it drew */
 } folio_layout;
 
 #endif

@@ -683,12 +683,20 @@ static void mark_protected(const uint32_t *v, size_t n, unsigned char *prot)
  * Other marks follow the character before them (a comma belongs to the
  * text it ends), or the one after when nothing Latin precedes. Numbers
  * (3,000 10:30), Latin words and URLs are left alone. */
+/* An open bracket waiting for its pair: where it is, how many Chinese
+ * characters the text held up to it, and whether a pair inside it has
+ * already been made full width (a full-width bracket is Chinese too). */
+typedef struct open_bracket {
+	size_t at, cjk;
+	int inner;
+} open_bracket;
+
 static int fix_punctuation(importer *im)
 {
 	uint32_t *v = im->cp.v;
-	size_t n = im->cp.n, i, k, top = 0;
+	size_t n = im->cp.n, i, top = 0, seen = 0;
 	unsigned char *prot = calloc(n + 1, 1);
-	size_t *open = malloc((n + 1) * sizeof(*open));
+	open_bracket *open = malloc((n + 1) * sizeof(*open));
 	unsigned char *paired = calloc(n + 1, 1);
 	int rc = 0;
 
@@ -698,24 +706,37 @@ static int fix_punctuation(importer *im)
 		goto done;
 	}
 	mark_protected(v, n, prot);
+	/* Whether a pair's content has Chinese comes from running counts,
+	 * not from rescanning the content at each ')': nested brackets
+	 * made that quadratic (160k of them took 18 s). */
 	for (i = 0; i < n; i++) {
+		size_t before = seen;
+
+		/* v[i] as read: this loop changes brackets only at or
+		 * before the ')' being looked at */
+		seen += (size_t)is_cjk(v[i]);
 		if (prot[i])
 			continue;
 		if (v[i] == '(') {
-			open[top++] = i;
+			open[top].at = i;
+			open[top].cjk = seen;
+			open[top].inner = 0;
+			top++;
 		} else if (v[i] == ')' && top > 0) {
-			size_t a = open[--top];
-			int chinese = 0;
+			open_bracket b = open[--top];
+			size_t a = b.at;
+			int chinese = before > b.cjk || b.inner, made = 0;
 			int left = a == 0 || is_cjk(v[a - 1]);
 			int right = i + 1 == n || is_cjk(v[i + 1]);
 
-			for (k = a + 1; k < i && !chinese; k++)
-				chinese = is_cjk(v[k]);
 			paired[a] = paired[i] = 1;
 			if (chinese || (left && right && i > a + 1)) {
 				v[a] = full_width('(');
 				v[i] = full_width(')');
+				made = 1;
 			}
+			if (top > 0 && (made || b.inner))
+				open[top - 1].inner = 1;
 		}
 	}
 	for (i = 0; i < n; i++) {

@@ -56,6 +56,7 @@ typedef struct writer {
 	haru_state haru;
 	size_t font_bytes;
 	long long subset_ns;   /* HarfBuzz time inside embed_face */
+	unsigned char *boxed;  /* BMP bitmap of the layout's substitutions */
 } writer;
 
 static long long now_ns(void)
@@ -150,15 +151,29 @@ static face_use *face_slot(writer *w, const folio_face *face)
 }
 
 /* Whether layout drew cp as a visible box on purpose (missing-glyph
- * mode "box") and reported it. */
-static int substituted(const folio_layout *l, uint32_t cp)
+ * mode "box") and reported it. A bitmap built on first use: a scan of
+ * the list per character was quadratic on a document of boxes. Only
+ * BMP code points are asked about (the writer refuses the others). */
+static int substituted(writer *w, uint32_t cp)
 {
+	const folio_layout *l = w->layout;
 	size_t i;
 
-	for (i = 0; i < l->n_substitutions; i++)
-		if (l->substitutions[i].cp == cp)
-			return 1;
-	return 0;
+	if (l->n_substitutions == 0 || cp >= BMP_SIZE)
+		return 0;
+	if (w->boxed == NULL) {
+		w->boxed = calloc(BMP_SIZE / 8, 1);
+		if (w->boxed == NULL)
+			return -1;
+		for (i = 0; i < l->n_substitutions; i++) {
+			uint32_t c = l->substitutions[i].cp;
+
+			if (c < BMP_SIZE)
+				w->boxed[c >> 3] = (unsigned char)
+					(w->boxed[c >> 3] | (1u << (c & 7)));
+		}
+	}
+	return (w->boxed[cp >> 3] >> (cp & 7)) & 1;
 }
 
 /* Walks every run once: checks its text and records, per face, the code
@@ -197,6 +212,7 @@ static int collect_code_points(writer *w)
 				uint32_t cp;
 				size_t k = folio_utf8_decode(run->text + off,
 					len - off, &cp);
+				int drawn;
 
 				if (k == 0)
 					return folio_error_set(w->err,
@@ -210,8 +226,11 @@ static int collect_code_points(writer *w)
 						"Multilingual Plane; the PDF "
 						"writer (libharu) cannot draw "
 						"it", pi + 1, (unsigned)cp);
-				if (!folio_face_has_glyph(run->face, cp) &&
-					!substituted(l, cp))
+				drawn = folio_face_has_glyph(run->face, cp);
+				if (!drawn && (drawn = substituted(w, cp)) < 0)
+					return folio_error_set(w->err,
+						FOLIO_ENOMEM, "out of memory");
+				if (!drawn)
 					return folio_error_set(w->err,
 						FOLIO_EFONT, "page %zu: U+%04X "
 						"(%.*s) has no glyph in font "
@@ -749,6 +768,7 @@ done:
 			close(w.faces[i].fd);
 		free(w.faces[i].used);
 	}
+	free(w.boxed);
 	free(w.pages);
 	return rc;
 }

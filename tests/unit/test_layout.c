@@ -476,9 +476,43 @@ static void missing_glyph(void **state)
 	assert_int_equal(lay.substitutions[0].cp, 0x10FFFD);
 	assert_int_equal(lay.substitutions[0].line, 7);
 	assert_string_equal(lay.substitutions[0].family, "仿宋");
+	assert_non_null(lay.substitution_counts);
+	assert_int_equal(lay.substitution_counts[0], 1);
 	/* The box is drawn (four thin rules), not left as a blank: this
 	 * document has no 文号, hence no red rule, and no 版记. */
 	assert_int_equal(lay.pages[0].n_rules, 4);
+	folio_doc_free(d);
+}
+
+/* Box mode records a missing character once per family, with its
+ * count: every occurrence is still drawn, but the list (which the PDF
+ * writer searches and the CLI prints) grows with the distinct
+ * characters only, not with the document. */
+static void missing_glyph_counted(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_BOX};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = new_doc("标题");
+	static char text[60000];
+	size_t i, rules = 0;
+
+	(void)state;
+	text[0] = '\0';
+	append(text, sizeof(text), "字\xf4\x8f\xbf\xbd", 3000);
+	append(text, sizeof(text), "\xf4\x8f\xbf\xbe字", 2000);
+	d->body = para(d, text);
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err), 0);
+	assert_int_equal(lay.n_substitutions, 2);
+	assert_int_equal(lay.substitutions[0].cp, 0x10FFFD);
+	assert_int_equal(lay.substitutions[1].cp, 0x10FFFE);
+	assert_int_equal(lay.substitution_counts[0], 3000);
+	assert_int_equal(lay.substitution_counts[1], 2000);
+	assert_int_equal(lay.substitutions[1].line, 7);
+	assert_int_equal(lay.substitutions[1].col, 5);
+	for (i = 0; i < lay.n_pages; i++)
+		rules += lay.pages[i].n_rules;
+	assert_true(rules >= 4 * 5000);  /* each one still drawn */
 	folio_doc_free(d);
 }
 
@@ -581,6 +615,7 @@ int main(void)
 		cmocka_unit_test(title_is_balanced),
 		cmocka_unit_test(examples_and_seed),
 		cmocka_unit_test(missing_glyph),
+		cmocka_unit_test(missing_glyph_counted),
 		cmocka_unit_test(red_header_needs_doc_number),
 		cmocka_unit_test(used_codepoints),
 	};

@@ -319,6 +319,135 @@ static void icu_zh_quotes(void **state)
 	free(p);
 }
 
+/* Hostile paragraphs (a document of 200k spaces, or of zero-width
+ * characters, never overflows until its end) must cost work linear in
+ * their length: the breaker once restarted the line's width sum at
+ * every item, ~n*n/2 visits (2e10 here: minutes). Counted, not timed. */
+static void linear_work(void **state)
+{
+	const size_t n = 200000;
+	const uint32_t fill[] = {0x20, 0x200B, 0xFF0C};
+	folio_lb_item *it = calloc(n, sizeof(*it));
+	folio_lb_line *ln = calloc(n, sizeof(*ln));
+	double *x = calloc(n, sizeof(*x));
+	size_t k, i, n_lines, before;
+
+	(void)state;
+	assert_non_null(it);
+	assert_non_null(ln);
+	assert_non_null(x);
+	for (k = 0; k < sizeof(fill) / sizeof(fill[0]); k++) {
+		for (i = 0; i < n; i++) {
+			it[i].cp = i == 0 ? 0x5B57 : fill[k];
+			it[i].em = EM;
+			it[i].cls = (uint8_t)folio_lb_classify(it[i].cp);
+			/* zero-width marks too: the run of marks ending a
+			 * line never grows wide enough to overflow */
+			it[i].width = i == 0 ? EM : 0;
+			it[i].icu_break = 1;
+		}
+		if (fill[k] == 0xFF0C)
+			for (i = 1; i < n; i++)
+				it[i].em = 0;  /* width 0 >= 0.9 em: a mark */
+		before = folio_lb_work();
+		folio_lb_break(ln, &n_lines, x, it, n, 28 * EM, 28 * EM,
+			FOLIO_LB_JUSTIFY);
+		assert_int_equal(n_lines, 1);
+		assert_int_equal(ln[0].end, n);
+		assert_true(folio_lb_work() - before < 10 * n);
+	}
+	free(it);
+	free(ln);
+	free(x);
+}
+
+/* A Latin run (a pasted hash, a URL) many lines long is broken inside
+ * at every line; deciding that must not measure the whole run again at
+ * each line (that was ~n*n/112 visits here). */
+static void long_latin_run_linear(void **state)
+{
+	const size_t n = 100000;
+	folio_lb_item *it = calloc(n, sizeof(*it));
+	folio_lb_line *ln = calloc(n, sizeof(*ln));
+	double *x = calloc(n, sizeof(*x));
+	size_t i, n_lines, before;
+
+	(void)state;
+	assert_non_null(it);
+	assert_non_null(ln);
+	assert_non_null(x);
+	for (i = 0; i < n; i++) {
+		it[i].cp = 'a' + (uint32_t)(i % 26);
+		it[i].em = EM;
+		it[i].cls = FOLIO_LB_LATIN;
+		it[i].width = EM / 2;
+		it[i].icu_break = 1;
+	}
+	before = folio_lb_work();
+	folio_lb_break(ln, &n_lines, x, it, n, 28 * EM, 28 * EM,
+		FOLIO_LB_JUSTIFY);
+	assert_true(folio_lb_work() - before < 10 * n);
+	assert_int_equal(n_lines, (n + 55) / 56);
+	for (i = 0; i + 1 < n_lines; i++)
+		assert_int_equal(ln[i].end - ln[i].start, 56);
+	assert_int_equal(ln[n_lines - 1].end, n);
+	free(it);
+	free(ln);
+	free(x);
+}
+
+/* folio_lb_fit_end carries the line width from one end to the next;
+ * it must take exactly the decisions of the from-scratch sum, on mixes
+ * of every class, spaces, zero widths, tracking and narrow marks. */
+static void fit_end_matches_reference(void **state)
+{
+	static const uint32_t pool[] = {
+		0x5B57, 0x5B57, 'a', 'b', '1', ' ', ' ', 0x3001, 0xFF0C,
+		0x3002, 0x201C, 0x201D, 0xFF08, 0xFF09, 0x300A, 0x300B,
+		0x2014, 0x2026, 0x00B7, 0x200B, 0x3000
+	};
+	enum { N = 300 };
+	folio_lb_item *it = calloc(N, sizeof(*it));
+	unsigned seed = 12345;
+	size_t round, i, s, checked = 0;
+
+	(void)state;
+	assert_non_null(it);
+	for (round = 0; round < 200; round++) {
+		double width = (double)(1 + round % 40) * EM * 0.73;
+
+		for (i = 0; i < N; i++) {
+			unsigned r;
+
+			seed = seed * 1103515245u + 12345u;
+			r = (seed >> 8) % 1000;
+			it[i].cp = pool[r % (sizeof(pool) / sizeof(pool[0]))];
+			it[i].cls = (uint8_t)folio_lb_classify(it[i].cp);
+			it[i].em = EM + (double)(r % 7) * 0.1;
+			it[i].width = it[i].cls == FOLIO_LB_LATIN ?
+				EM * 0.55 : it[i].cp == 0x200B ? 0 :
+				it[i].cls == FOLIO_LB_SPACE ? EM / 3 :
+				r % 5 == 0 ? 0.5 * it[i].em : it[i].em;
+			it[i].no_pair = r % 11 == 0;
+			it[i].icu_break = 1;
+		}
+		for (s = 0; s < N; s += 1 + round % 3) {
+			size_t e, best = s;
+
+			for (e = s + 1; e <= N; e++) {
+				if (folio_lb_fit_width(it, s, e) > width + 1e-6)
+					break;
+				best = e;
+			}
+			assert_int_equal(folio_lb_fit_end(it, N, s, width),
+				best);
+			checked++;
+		}
+	}
+	assert_true(checked > 10000);
+	free(it);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +458,9 @@ int main(void)
 		cmocka_unit_test(justification_spreads_evenly),
 		cmocka_unit_test(balanced_title),
 		cmocka_unit_test(icu_zh_quotes),
+		cmocka_unit_test(linear_work),
+		cmocka_unit_test(long_latin_run_linear),
+		cmocka_unit_test(fit_end_matches_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

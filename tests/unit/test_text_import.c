@@ -470,6 +470,15 @@ static void punctuation_rules(void **state)
 		{"邮箱:office@example.cn,电话", "邮箱：office@example.cn,电话"},
 		{"(见www.example.cn/p(1))", "（见www.example.cn/p(1)）"},
 		{"五个“新”(新成效、新优势)。", "五个“新”（新成效、新优势）。"},
+		/* nested: a full-width pair inside makes its parent Chinese;
+		 * a sibling's does not */
+		{"a(b(中)c)d", "a（b（中）c）d"},
+		{"x((a))y", "x((a))y"},
+		{"字((a))字", "字（(a)）字"},
+		{"x(((中)))x", "x（（（中）））x"},
+		{"x((a)(中))x", "x（(a)（中））x"},
+		{"x(中)(a)x", "x（中）(a)x"},
+		{"(a)(中)x", "(a)（中）x"},
 	};
 	char text[512];
 	size_t i;
@@ -487,6 +496,52 @@ static void punctuation_rules(void **state)
 				doc->body->text, cases[i].want);
 		folio_doc_free(doc);
 	}
+}
+
+/* 20000 nested pairs: all Latin stays ASCII, one Han character at the
+ * centre makes every level full width (the importer once rescanned each
+ * pair's content, quadratic in the depth). */
+static void deep_brackets(void **state)
+{
+	enum { DEPTH = 20000 };
+	static const char *const centre[] = {"a", "中"};
+	const char *head = "关于测试标点的通知\n发布时间：2020-01-01\nx";
+	size_t hl = strlen(head), k, i;
+	char *text = malloc(hl + 2 * DEPTH + 8);
+
+	(void)state;
+	assert_non_null(text);
+	for (k = 0; k < 2; k++) {
+		folio_doc *doc;
+		const char *t, *cp;
+		size_t opens = 0, closes = 0, full = 0;
+
+		memcpy(text, head, hl);
+		memset(text + hl, '(', DEPTH);
+		strcpy(text + hl + DEPTH, centre[k]);
+		i = strlen(text);
+		memset(text + i, ')', DEPTH);
+		strcpy(text + i + DEPTH, "x\n");
+		doc = import_ok(text, &with_issuer);
+		t = doc->body->text;
+		for (cp = t; *cp; cp++) {
+			opens += *cp == '(';
+			closes += *cp == ')';
+		}
+		for (cp = t; (cp = strstr(cp, "（")) != NULL; cp += 3)
+			full++;
+		for (cp = t; (cp = strstr(cp, "）")) != NULL; cp += 3)
+			full++;
+		if (k == 0) {
+			assert_int_equal(opens, DEPTH);
+			assert_int_equal(closes, DEPTH);
+		} else {
+			assert_int_equal(opens + closes, 0);
+			assert_int_equal(full, 2 * DEPTH);
+		}
+		folio_doc_free(doc);
+	}
+	free(text);
 }
 
 /* Every Han character of the body region survives, in order (heading
@@ -821,6 +876,7 @@ int main(void)
 		cmocka_unit_test(odd_heading_orders_nest),
 		cmocka_unit_test(chapters_and_articles),
 		cmocka_unit_test(punctuation_rules),
+		cmocka_unit_test(deep_brackets),
 		cmocka_unit_test(han_characters_preserved),
 		cmocka_unit_test(meta_overrides),
 		cmocka_unit_test(meta_errors),
