@@ -479,6 +479,7 @@ static void draw_runs(writer *w, HPDF_Page page, const folio_page *pg)
 		const folio_run *run = &pg->runs[i];
 		HPDF_Font font;
 		double space;
+		int each;
 
 		if (run->text[0] == '\0')
 			continue;
@@ -495,19 +496,26 @@ static void draw_runs(writer *w, HPDF_Page page, const folio_page *pg)
 				(HPDF_REAL)run->color.b);
 			cur_color = run->color;
 		}
-		space = run->positions ? 0.0 : run->char_spacing;
+		/* libharu refuses character spacing outside -30..300 pt
+		 * (a short line justified across a wide measure can need
+		 * more): such a run is placed character by character. */
+		each = run->positions != NULL ||
+			run->char_spacing < HPDF_MIN_CHARSPACE ||
+			run->char_spacing > HPDF_MAX_CHARSPACE;
+		space = each ? 0.0 : run->char_spacing;
 		if (space != cur_space) {
 			HPDF_Page_SetCharSpace(page, (HPDF_REAL)space);
 			cur_space = space;
 		}
-		if (run->positions == NULL) {
+		if (!each) {
 			HPDF_Page_TextOut(page, (HPDF_REAL)run->x,
 				(HPDF_REAL)run->y, run->text);
 		} else {
-			/* One character per show: positions come from
-			 * punctuation compression and are not uniform. */
+			/* One character per show, at the position layout
+			 * gave or at the uniform spacing it asked for. */
 			const char *s = run->text;
 			size_t len = strlen(s), off = 0, k = 0;
+			double x = run->x;
 			while (off < len && k < run->n_chars) {
 				char ch[5];
 				uint32_t cp;
@@ -515,9 +523,12 @@ static void draw_runs(writer *w, HPDF_Page page, const folio_page *pg)
 					len - off, &cp);
 				memcpy(ch, s + off, n);
 				ch[n] = '\0';
-				HPDF_Page_TextOut(page,
-					(HPDF_REAL)run->positions[k],
+				if (run->positions != NULL)
+					x = run->positions[k];
+				HPDF_Page_TextOut(page, (HPDF_REAL)x,
 					(HPDF_REAL)run->y, ch);
+				x += folio_face_advance(run->face, cp) *
+					run->size + run->char_spacing;
 				off += n;
 				k++;
 			}
