@@ -320,6 +320,18 @@ static int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 			if (l == 0)
 				l = 1;  /* the model holds valid UTF-8 */
 			off += l;
+			/* libharu encodes text in 16 bits: refuse here, where
+			 * the source position is known, not in the writer. */
+			if (cp > 0xFFFF) {
+				char u8[5] = {0};
+				folio_utf8_encode(u8, cp);
+				return folio_error_set(c->err, FOLIO_EFONT,
+					"%s:%u:%u: expected a character in "
+					"U+0000..U+FFFF (the PDF writer encodes "
+					"16 bits), found U+%05X '%s'",
+					c->doc->source_path, o->line ? o->line : 1,
+					o->col ? o->col : 1, (unsigned)cp, u8);
+			}
 			f = folio_font_pick(r->chain, r->n, cp);
 			if (f == NULL) {
 				if ((rc = missing_glyph(c, r, cp, o, &f)) < 0)

@@ -516,6 +516,25 @@ static void missing_glyph_counted(void **state)
 	folio_doc_free(d);
 }
 
+/* U+20BB7 (𠮷) is in some fonts, but libharu encodes 16 bits: layout
+ * refuses it with the source position instead of the writer failing. */
+static void beyond_bmp_is_located(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_BOX};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = new_doc("标题");
+
+	(void)state;
+	d->body = para(d, "吉\xf0\xa0\xae\xb7祥");
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err),
+		FOLIO_EFONT);
+	assert_non_null(strstr(err.msg, "stress.xml:7:5: expected a character "
+		"in U+0000..U+FFFF"));
+	assert_non_null(strstr(err.msg, "found U+20BB7"));
+	folio_doc_free(d);
+}
+
 static size_t count_runs(const folio_layout *lay, folio_run_kind kind)
 {
 	size_t p, r, n = 0;
@@ -617,6 +636,7 @@ int main(void)
 		cmocka_unit_test(missing_glyph),
 		cmocka_unit_test(missing_glyph_counted),
 		cmocka_unit_test(red_header_needs_doc_number),
+		cmocka_unit_test(beyond_bmp_is_located),
 		cmocka_unit_test(used_codepoints),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
