@@ -29,8 +29,14 @@
  * fixed time and an RSA key the archive is byte-identical run to run.
  *
  * Library code: never prints. Limits: FOLIO_BATCH_MAX_SOURCES records,
- * FOLIO_ZIP_MAX_ENTRIES entries, FOLIO_ARCHIVE_MAX_ENTRY bytes per entry
- * when verifying (entries are read whole).
+ * FOLIO_ZIP_MAX_ENTRIES entries. When verifying, signed files are
+ * streamed (memory does not depend on their size) up to
+ * FOLIO_ARCHIVE_MAX_ENTRY bytes each; metadata that must be parsed is
+ * read whole, up to FOLIO_ARCHIVE_MAX_METADATA bytes for a record.xml,
+ * bagit.txt or bag-info.txt and FOLIO_ARCHIVE_MAX_INDEX bytes for the
+ * files that grow with the number of entries (signatures0.xml,
+ * manifest.xml, catalogue.xml, the BagIt manifests); FOLIO_ELIMIT (an
+ * invalid archive naming the entry) beyond.
  */
 #ifndef FOLIO_ARCHIVE_ARCHIVE_H
 #define FOLIO_ARCHIVE_ARCHIVE_H
@@ -42,7 +48,11 @@
 #include "util/error.h"
 
 #define FOLIO_ASIC_MIMETYPE "application/vnd.etsi.asic-e+zip"
-#define FOLIO_ARCHIVE_MAX_ENTRY ((size_t)1024 * 1024 * 1024)
+#define FOLIO_ARCHIVE_MAX_ENTRY ((uint64_t)64 * 1024 * 1024 * 1024)
+#define FOLIO_ARCHIVE_MAX_METADATA ((size_t)64 * 1024 * 1024)
+/* signatures0.xml takes about 250 bytes per entry: twice that at
+ * FOLIO_ZIP_MAX_ENTRIES entries. */
+#define FOLIO_ARCHIVE_MAX_INDEX ((size_t)512 * 1024 * 1024)
 #define FOLIO_ARCHIVE_CODE_MAX 64
 
 /* SOURCE_DATE_EPOCH when set (must be a non-negative integer), else the

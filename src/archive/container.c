@@ -38,20 +38,30 @@
 #define MANIFEST_ENTRY "META-INF/manifest.xml"
 
 /* One file of the archive other than mimetype and META-INF/. Its bytes
- * are either in memory or in a file streamed at zip close. */
+ * are in a file streamed at zip close: the source's own (path), or, for
+ * what we generate, a stretch of the spool file (spooled); in memory
+ * (data) only when they are empty or no spool could be made. */
 typedef struct entry {
 	char *name;
 	const char *media_type;
 	char *path;             /* streamed from here, or NULL */
 	char *data;             /* in memory, or NULL */
 	size_t len;
+	uint64_t spool_off;
+	int spooled;
 	uint64_t size;
 	unsigned char sha256[FOLIO_SHA256_LEN];
 } entry;
 
+/* Generated entries (record.xml, catalogue, BagIt files) go to one
+ * temporary spool file beside the archive as soon as they are hashed:
+ * at 70,000 records, holding them in memory until the zip is written
+ * costs over 100 MB. */
 typedef struct package {
 	entry *entries;
 	size_t n, cap;
+	folio_outfile spool;
+	uint64_t spool_len;
 	folio_error *err;
 } package;
 
@@ -148,8 +158,27 @@ static int add_mem(package *p, const char *name, folio_buf *buf,
 		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
 	if ((rc = folio_sha256(e->sha256, e->data, e->len, p->err)) < 0)
 		return rc;
+	if (p->spool.fp != NULL && e->len > 0) {
+		if (fwrite(e->data, 1, e->len, p->spool.fp) != e->len)
+			return folio_error_set(p->err, FOLIO_EIO,
+				"%s: cannot write: %m", p->spool.temp_path);
+		e->spool_off = p->spool_len;
+		e->spooled = 1;
+		p->spool_len += e->len;
+		free(e->data);
+		e->data = NULL;
+	}
 	if (out)
 		*out = e;
+	return 0;
+}
+
+/* Everything spooled so far readable by others (xmlsec, libzip). */
+static int spool_flush(package *p)
+{
+	if (p->spool.fp != NULL && fflush(p->spool.fp) != 0)
+		return folio_error_set(p->err, FOLIO_EIO, "%s: cannot write: "
+			"%m", p->spool.temp_path);
 	return 0;
 }
 
@@ -178,6 +207,7 @@ static void package_free(package *p)
 		free(p->entries[i].data);
 	}
 	free(p->entries);
+	folio_outfile_abort(&p->spool);
 }
 
 static char *dup_or_null(const char *s)
@@ -555,6 +585,7 @@ done:
 typedef struct sign_handle {
 	const entry *e;
 	FILE *fp;
+	uint64_t left;          /* bytes of the entry left in fp */
 	size_t pos;
 } sign_handle;
 
@@ -570,9 +601,21 @@ static void *sign_open(void *ctx, const char *name)
 	if (e == NULL || (h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->e = e;
+	h->left = UINT64_MAX;
 	if (e->path != NULL && (h->fp = fopen(e->path, "rb")) == NULL) {
 		free(h);
 		return NULL;
+	}
+	if (e->spooled) {
+		h->fp = fopen(p->spool.temp_path, "rb");
+		h->left = e->len;
+		if (h->fp == NULL || fseeko(h->fp, (off_t)e->spool_off,
+			SEEK_SET) != 0) {
+			if (h->fp != NULL)
+				fclose(h->fp);
+			free(h);
+			return NULL;
+		}
 	}
 	return h;
 }
@@ -585,7 +628,11 @@ static int sign_read(void *vh, char *buf, int len)
 	if (len <= 0)
 		return 0;
 	if (h->fp != NULL) {
-		n = fread(buf, 1, (size_t)len, h->fp);
+		n = (size_t)len;
+		if (n > h->left)
+			n = (size_t)h->left;
+		n = fread(buf, 1, n, h->fp);
+		h->left -= n;
 		return ferror(h->fp) ? -1 : (int)n;
 	}
 	n = h->e->len - h->pos;
@@ -672,11 +719,17 @@ static int sign(folio_buf *out, package *p, const char *key_path,
 	tpl.limit = (size_t)1024 * 1024 * 1024;
 	if ((rc = signature_template(&tpl, p, kind, cert, t, err)) < 0 ||
 	    (rc = folio_xml_parse_memory(&doc, tpl.data, tpl.len,
-		SIGNATURE_ENTRY, &limits, err)) < 0 ||
-	    (rc = folio_xmlsig_sign(doc, key_path, cert_path, &io, err)) < 0 ||
+		SIGNATURE_ENTRY, &limits, err)) < 0)
+		goto done;
+	/* At scale the tree and xmlsec's state are the peak: hold nothing
+	 * else of the signature while they live. */
+	folio_buf_free(&tpl);
+	if ((rc = folio_xmlsig_sign(doc, key_path, cert_path, &io, err)) < 0 ||
 	    (rc = compare_digests(doc, p, err)) < 0)
 		goto done;
 	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	folio_xml_free(doc);
+	doc = NULL;
 	if (mem == NULL || size <= 0) {
 		rc = folio_error_set(err, FOLIO_ELIB,
 			"libxml2 could not write the signature");
@@ -720,9 +773,16 @@ static int write_zip(package *p, const char *zip_path, folio_buf *odf,
 			strcmp(e->media_type, "application/pdf") == 0 ||
 			strcmp(e->media_type, "application/epub+zip") == 0 ?
 			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE;
-		rc = e->path ? folio_zip_add_file(z, e->name, e->path, method,
-			err) : folio_zip_add_mem(z, e->name, e->data, e->len,
-			method, err);
+		if (e->path)
+			rc = folio_zip_add_file(z, e->name, e->path, method,
+				err);
+		else if (e->spooled)
+			rc = folio_zip_add_file_part(z, e->name,
+				p->spool.temp_path, e->spool_off, e->len,
+				method, err);
+		else
+			rc = folio_zip_add_mem(z, e->name, e->data, e->len,
+				method, err);
 		if (rc < 0)
 			goto fail;
 		free(e->data);
@@ -756,7 +816,8 @@ int folio_archive_write(folio_archive_stats *out,
 	p.err = err;
 	/* Check the signer before hours of work. */
 	if ((rc = folio_cert_load(&cert, cert_path, err)) < 0 ||
-	    (rc = folio_key_check(&kind, key_path, cert, err)) < 0)
+	    (rc = folio_key_check(&kind, key_path, cert, err)) < 0 ||
+	    (rc = folio_outfile_open(&p.spool, zip_path, err)) < 0)
 		goto done;
 	records = calloc(m->n_sources ? m->n_sources : 1, sizeof(*records));
 	if (records == NULL) {
@@ -770,8 +831,14 @@ int folio_archive_write(folio_archive_stats *out,
 	out->records = m->n_sources;
 	cat.limit = (size_t)1024 * 1024 * 1024;
 	if ((rc = folio_catalogue_xml(&cat, m, records, m->n_sources, err))
-		< 0 ||
-	    (rc = add_mem(&p, "data/catalogue.xml", &cat, NULL)) < 0 ||
+		< 0)
+		goto done;
+	/* The records were kept for the catalogue only. */
+	for (i = 0; i < m->n_sources; i++)
+		folio_record_clear(&records[i]);
+	free(records);
+	records = NULL;
+	if ((rc = add_mem(&p, "data/catalogue.xml", &cat, NULL)) < 0 ||
 	    (rc = add_schema(&p, "record")) < 0 ||
 	    (rc = add_schema(&p, "catalogue")) < 0 ||
 	    (rc = add_bag(&p, m, opts->time, out)) < 0)
@@ -787,9 +854,12 @@ int folio_archive_write(folio_archive_stats *out,
 		types[i] = p.entries[i].media_type;
 	}
 	odf.limit = (size_t)1024 * 1024 * 1024;
-	if ((rc = folio_odf_manifest_xml(&odf, names, types, p.n, err)) < 0 ||
+	/* manifest.xml is made after signing, so that it is not held
+	 * during the peak (it is not signed: ASiC-E). */
+	if ((rc = spool_flush(&p)) < 0 ||
 	    (rc = sign(&sig, &p, key_path, cert_path, kind, cert, opts->time,
 		err)) < 0 ||
+	    (rc = folio_odf_manifest_xml(&odf, names, types, p.n, err)) < 0 ||
 	    (rc = write_zip(&p, zip_path, &odf, &sig, opts->time, err)) < 0)
 		goto done;
 	out->entries = p.n + 3;

@@ -94,6 +94,55 @@ done:
 	return rc;
 }
 
+/* The OpenSSL context is the folio one: only this file knows. */
+struct folio_sha256_ctx {
+	EVP_MD_CTX *md;
+};
+
+int folio_sha256_begin(folio_sha256_ctx **out, folio_error *err)
+{
+	folio_sha256_ctx *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (c == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	c->md = EVP_MD_CTX_new();
+	if (c->md == NULL || !EVP_DigestInit_ex(c->md, EVP_sha256(), NULL)) {
+		folio_sha256_free(c);
+		return ssl_error(err, FOLIO_ELIB, "SHA-256 failed", "sha256");
+	}
+	*out = c;
+	return 0;
+}
+
+int folio_sha256_update(folio_sha256_ctx *c, const void *data, size_t len,
+	folio_error *err)
+{
+	if (!EVP_DigestUpdate(c->md, data, len))
+		return ssl_error(err, FOLIO_ELIB, "SHA-256 failed", "sha256");
+	return 0;
+}
+
+int folio_sha256_end(unsigned char out[FOLIO_SHA256_LEN],
+	folio_sha256_ctx *c, folio_error *err)
+{
+	unsigned int n = 0;
+	int rc = 0;
+
+	if (!EVP_DigestFinal_ex(c->md, out, &n) || n != FOLIO_SHA256_LEN)
+		rc = ssl_error(err, FOLIO_ELIB, "SHA-256 failed", "sha256");
+	folio_sha256_free(c);
+	return rc;
+}
+
+void folio_sha256_free(folio_sha256_ctx *c)
+{
+	if (c == NULL)
+		return;
+	EVP_MD_CTX_free(c->md);
+	free(c);
+}
+
 void folio_sha256_hex(char out[2 * FOLIO_SHA256_LEN + 1],
 	const unsigned char digest[FOLIO_SHA256_LEN])
 {

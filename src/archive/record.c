@@ -122,6 +122,9 @@ static int writer_close(writer *wr, folio_buf *out, const char *schema,
 			"%s: metadata exceeds the buffer limit", name);
 		goto done;
 	}
+	/* One copy is enough while the text is parsed back. */
+	xmlBufferFree(wr->buf);
+	wr->buf = NULL;
 	if (schema == NULL)
 		goto done;
 	/* Validate what was written, as a reader would see it. */
@@ -131,7 +134,8 @@ static int writer_close(writer *wr, folio_buf *out, const char *schema,
 	rc = folio_xml_validate(doc, schema, name, err);
 done:
 	folio_xml_free(doc);
-	xmlBufferFree(wr->buf);
+	if (wr->buf != NULL)
+		xmlBufferFree(wr->buf);
 	return rc;
 }
 

@@ -21,7 +21,9 @@
 #define FOLIO_RECORD_NS "urn:folio:record:1"
 #define FOLIO_CATALOGUE_NS "urn:folio:catalogue:1"
 #define FOLIO_RECORD_MAX_FILES 4
-#define FOLIO_RECORD_FILE_NAME_MAX 128
+/* <档号>.epub, the longest name, with room to spare: kept small because
+ * every record of a batch is held until the catalogue is written. */
+#define FOLIO_RECORD_FILE_NAME_MAX (FOLIO_ARCHIVE_CODE_MAX + 8)
 
 typedef struct folio_record_file {
 	char name[FOLIO_RECORD_FILE_NAME_MAX];  /* inside the record folder */

@@ -32,7 +32,6 @@
 #define TYPE_SIGNED_PROPS "http://uri.etsi.org/01903#SignedProperties"
 #define SIGNATURE_ENTRY "META-INF/signatures0.xml"
 #define MANIFEST_ENTRY "META-INF/manifest.xml"
-#define MAX_METADATA ((size_t)512 * 1024 * 1024)
 
 typedef struct ventry {
 	const char *name;       /* owned by the zip reader */
@@ -133,6 +132,8 @@ static size_t lower_bound(const verifier *v, const char *key)
 	return lo;
 }
 
+/* Whole reads are for metadata that must be parsed; signed files are
+ * streamed (hash_entry). */
 static int read_entry(verifier *v, folio_buf *out, size_t i, size_t limit)
 {
 	int rc;
@@ -241,6 +242,36 @@ static int check_paths(verifier *v)
 	int rc;
 
 	for (i = 0; i < v->n; i++) {
+		folio_zip_entry ze;
+		if ((rc = folio_zip_stat(&ze, v->zr, i, v->err)) < 0) {
+			folio_buf_free(&b);
+			return rc;
+		}
+		/* libzip shows a NUL in a name as a space, other readers
+		 * stop at it: one entry, two names. */
+		if (ze.name_clen != ze.name_len) {
+			folio_buf_free(&b);
+			return fail(v, v->e[i].name, "path", "unsafe path: a "
+				"NUL byte after %zu of its %zu bytes",
+				ze.name_clen, ze.name_len);
+		}
+		/* We write no extra fields (a ZIP64 one excepted, when
+		 * libzip needs it): one there was added after signing, and
+		 * some (e.g. Info-ZIP's Unicode path) change what an
+		 * extracting tool does with the entry. */
+		if (ze.extra_local || ze.extra_central) {
+			folio_buf_free(&b);
+			/* Named as stored: libzip may have taken the name
+			 * from the extra field itself. */
+			return fail(v, ze.stored_name, "extra", "expected no "
+				"extra field, found %u bytes of one in the "
+				"%s%s%s", ze.extra_local ? ze.extra_local :
+				ze.extra_central, ze.extra_local ?
+				"local header" : "central directory",
+				strcmp(ze.name, ze.stored_name) ? ", making it "
+				"read as " : "", strcmp(ze.name,
+				ze.stored_name) ? ze.name : "");
+		}
 		if ((why = unsafe_reason(v->e[i].name)) != NULL) {
 			folio_buf_free(&b);
 			return fail(v, v->e[i].name, "path",
@@ -318,9 +349,10 @@ static char *content(const xmlNode *n)
 	return n ? (char *)xmlNodeGetContent(n) : NULL;
 }
 
-static int parse_entry(verifier *v, void **out, const char *name)
+static int parse_entry(verifier *v, void **out, const char *name,
+	size_t limit)
 {
-	folio_xml_limits limits = {MAX_METADATA, 0};
+	folio_xml_limits limits = {limit, 0};
 	folio_buf b = {0};
 	long i = lookup(v, name);
 	int rc;
@@ -328,7 +360,7 @@ static int parse_entry(verifier *v, void **out, const char *name)
 	*out = NULL;
 	if (i < 0)
 		return fail(v, name, "complete", "missing from the archive");
-	if ((rc = read_entry(v, &b, (size_t)i, MAX_METADATA)) < 0)
+	if ((rc = read_entry(v, &b, (size_t)i, limit)) < 0)
 		return rc;
 	rc = folio_xml_parse_memory(out, b.data, b.len, name, &limits,
 		v->err);
@@ -347,7 +379,8 @@ static int read_manifest(verifier *v)
 	int rc, root_seen = 0;
 	size_t cap = 0;
 
-	if ((rc = parse_entry(v, &vdoc, MANIFEST_ENTRY)) < 0)
+	if ((rc = parse_entry(v, &vdoc, MANIFEST_ENTRY,
+		FOLIO_ARCHIVE_MAX_INDEX)) < 0)
 		return rc;
 	root = xmlDocGetRootElement(vdoc);
 	if (!is_el(root, NS_ODF, "manifest")) {
@@ -589,7 +622,8 @@ static int read_signature(verifier *v)
 	size_t cap = 0;
 	int rc, n_sig = 0, n_props = 0;
 
-	if ((rc = parse_entry(v, &v->sigdoc, SIGNATURE_ENTRY)) < 0)
+	if ((rc = parse_entry(v, &v->sigdoc, SIGNATURE_ENTRY,
+		FOLIO_ARCHIVE_MAX_INDEX)) < 0)
 		return rc;
 	root = xmlDocGetRootElement(v->sigdoc);
 	if (!is_el(root, NS_ASIC, "XAdESSignatures"))
@@ -745,40 +779,73 @@ static int check_coverage(verifier *v)
 }
 
 /* 6. Each signed entry's digest, computed once and kept for the BagIt
- * and record checks. */
+ * and record checks. Streamed: memory does not depend on entry sizes. */
+typedef struct hasher {
+	folio_sha256_ctx *sha;
+	uint64_t size;
+	folio_error *err;
+} hasher;
+
+static int hash_piece(void *ctx, const void *p, size_t n)
+{
+	hasher *h = ctx;
+
+	h->size += n;
+	return folio_sha256_update(h->sha, p, n, h->err);
+}
+
+static int hash_entry(verifier *v, ventry *e)
+{
+	size_t idx = (size_t)(e - v->e);
+	hasher h = {NULL, 0, v->err};
+	int rc;
+
+	if ((rc = folio_sha256_begin(&h.sha, v->err)) < 0)
+		return rc;
+	rc = folio_zip_read_cb(v->zr, idx, FOLIO_ARCHIVE_MAX_ENTRY,
+		hash_piece, &h, v->err);
+	if (rc < 0) {
+		folio_sha256_free(h.sha);
+		if (rc == FOLIO_ELIMIT)
+			return fail(v, e->name, "limit", "larger than the "
+				"%llu bytes folio reads", (unsigned long long)
+				FOLIO_ARCHIVE_MAX_ENTRY);
+		if (rc == FOLIO_ENOMEM)
+			return rc;
+		return fail(v, e->name, "readable", "cannot be read (%s)",
+			v->err->msg);
+	}
+	if ((rc = folio_sha256_end(e->sha256, h.sha, v->err)) < 0)
+		return rc;
+	e->size = h.size;
+	e->hashed = 1;
+	return 0;
+}
+
 static int check_digests(verifier *v)
 {
-	folio_buf b = {0};
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < v->n_refs && rc == 0; i++) {
 		ventry *e = &v->e[lookup(v, v->refs[i].name)];
-		size_t idx = (size_t)(e - v->e);
-		folio_buf_reset(&b);
-		if ((rc = read_entry(v, &b, idx, FOLIO_ARCHIVE_MAX_ENTRY)) < 0)
+		if ((rc = hash_entry(v, e)) < 0)
 			break;
-		if ((rc = folio_sha256(e->sha256, b.data ? b.data : "", b.len,
-			v->err)) < 0)
-			break;
-		e->size = b.len;
-		e->hashed = 1;
 		if (memcmp(e->sha256, v->refs[i].digest, FOLIO_SHA256_LEN) != 0)
 			rc = fail(v, e->name, "digest", "content does not "
 				"match its signed SHA-256 digest");
 	}
-	folio_buf_free(&b);
 	return rc;
 }
 
-/* IO for xmlsec: whole entries from the archive being verified, read on
- * the first read (xmlsec opens once just to ask whether a URI exists). */
+/* IO for xmlsec: entries of the archive being verified, streamed from
+ * the zip (opened on the first read: xmlsec opens once just to ask
+ * whether a URI exists). */
 typedef struct vhandle {
 	verifier *v;
 	size_t index;
-	int loaded;
-	folio_buf b;
-	size_t pos;
+	folio_zip_stream *s;
+	int failed;
 } vhandle;
 
 static void *v_open(void *ctx, const char *name)
@@ -798,32 +865,33 @@ static void *v_open(void *ctx, const char *name)
 static int v_read(void *vh, char *buf, int len)
 {
 	vhandle *h = vh;
-	size_t n;
+	folio_error ignored = {0};
+	size_t got;
 
 	if (len <= 0)
 		return 0;
-	if (!h->loaded) {
-		folio_error ignored = {0};
-		h->b.limit = FOLIO_ARCHIVE_MAX_ENTRY;
-		if (folio_zip_read(&h->b, h->v->zr, h->index,
-			FOLIO_ARCHIVE_MAX_ENTRY, &ignored) < 0)
-			return -1;
-		h->loaded = 1;
+	if (h->failed)
+		return -1;
+	/* A failure here makes xmlsec fail the reference; the digests
+	 * were already checked by check_digests, so nothing is hidden. */
+	if (h->s == NULL && folio_zip_stream_open(&h->s, h->v->zr, h->index,
+		FOLIO_ARCHIVE_MAX_ENTRY, &ignored) < 0) {
+		h->failed = 1;
+		return -1;
 	}
-	n = h->b.len - h->pos;
-	if (n > (size_t)len)
-		n = (size_t)len;
-	if (n)
-		memcpy(buf, h->b.data + h->pos, n);
-	h->pos += n;
-	return (int)n;
+	if (folio_zip_stream_read(&got, h->s, buf, (size_t)len, &ignored)
+		< 0) {
+		h->failed = 1;
+		return -1;
+	}
+	return (int)got;
 }
 
 static void v_close(void *vh)
 {
 	vhandle *h = vh;
 
-	folio_buf_free(&h->b);
+	folio_zip_stream_close(h->s);
 	free(h);
 }
 
@@ -882,7 +950,10 @@ static int text_of(verifier *v, folio_buf *out, const char *name)
 
 	if (i < 0)
 		return fail(v, name, "bagit", "missing from the archive");
-	return read_entry(v, out, (size_t)i, MAX_METADATA);
+	/* The BagIt manifests grow with the archive; bagit.txt and
+	 * bag-info.txt do not. */
+	return read_entry(v, out, (size_t)i, strstr(name, "manifest") ?
+		FOLIO_ARCHIVE_MAX_INDEX : FOLIO_ARCHIVE_MAX_METADATA);
 }
 
 /* Lines "<hex>  <path>" of a BagIt manifest; each path must be a
@@ -996,11 +1067,40 @@ static char *field(const xmlNode *n, const char *ns, const char *name)
 
 typedef struct record_info {
 	char code[FOLIO_ARCHIVE_CODE_MAX];
-	char *fields[5];  /* 责任者 题名 日期 密级 保管期限 */
+	/* 责任者 题名 日期 密级 保管期限 (NULL if absent), all in one
+	 * block: libxml2 hands each text over in a buffer of 64 bytes or
+	 * more, and every record's are held until the catalogue is read. */
+	char *fields[5];
+	char *block;
 } record_info;
 
 static const char *const summary_fields[5] = {"责任者", "题名", "日期",
 	"密级", "保管期限"};
+
+static int keep_fields(verifier *v, record_info *info, const xmlNode *root)
+{
+	char *text[5];
+	size_t len[5], total = 0, i, at = 0;
+
+	for (i = 0; i < 5; i++) {
+		text[i] = field(root, FOLIO_RECORD_NS, summary_fields[i]);
+		len[i] = text[i] ? strlen(text[i]) + 1 : 0;
+		total += len[i];
+	}
+	info->block = malloc(total ? total : 1);
+	for (i = 0; i < 5; i++) {
+		info->fields[i] = NULL;
+		if (text[i] != NULL && info->block != NULL) {
+			info->fields[i] = info->block + at;
+			memcpy(info->fields[i], text[i], len[i]);
+			at += len[i];
+		}
+		xmlFree(text[i]);
+	}
+	if (info->block == NULL)
+		return folio_error_set(v->err, FOLIO_ENOMEM, "out of memory");
+	return 0;
+}
 
 /* One record folder: record.xml valid, 档号 = folder, files match. */
 static int check_record(verifier *v, const char *rec_name,
@@ -1015,7 +1115,8 @@ static int check_record(verifier *v, const char *rec_name,
 
 	flen = strlen(rec_name) - strlen("record.xml");
 	snprintf(folder, sizeof(folder), "%.*s", (int)flen, rec_name);
-	if ((rc = parse_entry(v, &vdoc, rec_name)) < 0)
+	if ((rc = parse_entry(v, &vdoc, rec_name,
+		FOLIO_ARCHIVE_MAX_METADATA)) < 0)
 		return rc;
 	/* Only a schema violation is the archive's fault; a schema we
 	 * cannot load is ours (exit 2, not "invalid"). */
@@ -1036,9 +1137,8 @@ static int check_record(verifier *v, const char *rec_name,
 		goto done;
 	}
 	memcpy(info->code, code, strlen(code) + 1);
-	for (i = 0; i < 5; i++)
-		info->fields[i] = field(root, FOLIO_RECORD_NS,
-			summary_fields[i]);
+	if ((rc = keep_fields(v, info, root)) < 0)
+		goto done;
 	for (c = root->children; c; c = c->next) {
 		char *name, *size, *sha;
 		const ventry *e;
@@ -1105,7 +1205,7 @@ static int check_catalogue(verifier *v, record_info *infos, size_t n)
 	size_t seq = 0, i;
 	int rc;
 
-	if ((rc = parse_entry(v, &vdoc, cat)) < 0)
+	if ((rc = parse_entry(v, &vdoc, cat, FOLIO_ARCHIVE_MAX_INDEX)) < 0)
 		return rc;
 	if ((rc = folio_xml_validate(vdoc, "catalogue", cat, v->err)) < 0) {
 		if (rc == FOLIO_EINPUT)
@@ -1165,7 +1265,7 @@ done:
 static int check_records(verifier *v)
 {
 	record_info *infos = NULL;
-	size_t n = 0, cap = 0, i, j;
+	size_t n = 0, cap = 0, i;
 	int rc = 0;
 
 	for (i = 1; i < v->n && rc == 0; i++) {
@@ -1208,10 +1308,25 @@ static int check_records(verifier *v)
 	}
 	v->rep->records = n;
 	for (i = 0; i < n; i++)
-		for (j = 0; j < 5; j++)
-			xmlFree(infos[i].fields[j]);
+		free(infos[i].block);
 	free(infos);
 	return rc;
+}
+
+static void free_listed_and_refs(verifier *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n_listed; i++)
+		xmlFree(v->listed[i]);
+	free(v->listed);
+	v->listed = NULL;
+	v->n_listed = 0;
+	for (i = 0; i < v->n_refs; i++)
+		free(v->refs[i].name);
+	free(v->refs);
+	v->refs = NULL;
+	v->n_refs = 0;
 }
 
 static void verifier_free(verifier *v)
@@ -1222,12 +1337,7 @@ static void verifier_free(verifier *v)
 		free(v->e[i].nfc);
 	free(v->e);
 	free(v->by_name);
-	for (i = 0; i < v->n_listed; i++)
-		xmlFree(v->listed[i]);
-	free(v->listed);
-	for (i = 0; i < v->n_refs; i++)
-		free(v->refs[i].name);
-	free(v->refs);
+	free_listed_and_refs(v);
 	folio_xml_free(v->sigdoc);
 	folio_cert_free(v->cert);
 	folio_zip_reader_free(v->zr);
@@ -1270,8 +1380,12 @@ int folio_archive_verify(folio_verify_report *out, const char *zip_path,
 	    (rc = read_manifest(&v)) < 0 ||
 	    (rc = read_signature(&v)) < 0 ||
 	    (rc = check_coverage(&v)) < 0 ||
-	    (rc = check_digests(&v)) < 0 ||
-	    (rc = check_signature(&v, opts)) < 0)
+	    (rc = check_digests(&v)) < 0)
+		goto done;
+	/* The listed names and the references' digests are all checked:
+	 * nothing after needs them. */
+	free_listed_and_refs(&v);
+	if ((rc = check_signature(&v, opts)) < 0)
 		goto done;
 	/* The signature's tree is the largest thing held: let it go before
 	 * the catalogue is parsed. */

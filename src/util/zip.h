@@ -17,8 +17,15 @@
  * place until then. ZIP64 is written by libzip when needed.
  *
  * Reader. folio_zip_open_read lists entries in central-directory order and
- * reads one entry into a buffer, failing with FOLIO_ELIMIT past a caller's
- * limit (a hostile archive cannot make us inflate a bomb).
+ * reads one entry into a buffer, or streams it in pieces to a callback or
+ * through a folio_zip_stream, failing with FOLIO_ELIMIT past a caller's
+ * limit (a hostile archive cannot make us inflate a bomb); the CRC and
+ * the stated size are checked when an entry ends. Besides libzip's view,
+ * the reader walks the central directory and every local header itself
+ * (bounded: fixed records, APPNOTE 4.3.7, 4.3.12, 4.3.14-16) to report
+ * what libzip hides: the raw length of each name and where a NUL in it
+ * falls (libzip turns it into a space) and the extra fields of each
+ * header.
  *
  * Errors: libzip's zip_error_t becomes a folio_error naming the archive
  * and, where known, the entry. Not thread-safe per handle; separate
@@ -57,6 +64,11 @@ int folio_zip_add_mem(folio_zip *z, const char *name, const void *data,
 /* Add an entry streamed from the file at path (read when closing). */
 int folio_zip_add_file(folio_zip *z, const char *name, const char *path,
 	folio_zip_method method, folio_error *err);
+/* Add an entry streamed from bytes [offset, offset + len) of the file
+ * at path (read when closing); len may be 0. */
+int folio_zip_add_file_part(folio_zip *z, const char *name,
+	const char *path, uint64_t offset, uint64_t len,
+	folio_zip_method method, folio_error *err);
 /* Write the archive and rename it into place. z is freed either way. */
 int folio_zip_close(folio_zip *z, folio_error *err);
 /* Discard an unclosed archive (removes the temporary file); NULL is ok. */
@@ -74,6 +86,17 @@ typedef struct folio_zip_entry {
 	uint64_t comp_size;
 	int stored;            /* 1: method 0 (stored), 0: other */
 	uint16_t method;       /* raw compression method */
+	/* The name as stored in the central directory (name_len bytes and
+	 * a NUL; valid until the reader is freed) and how many of its bytes
+	 * come before its first NUL (name_len if none). `name` is libzip's
+	 * view: a NUL shown as a space, an Info-ZIP Unicode path extra
+	 * field (0x7075) used instead of the stored name. */
+	const char *stored_name;
+	size_t name_len, name_clen;
+	/* Bytes of extra fields other than a ZIP64 one (0x0001) in the
+	 * local header and in the central directory; a malformed extra
+	 * block counts whole. */
+	uint32_t extra_local, extra_central;
 } folio_zip_entry;
 
 int folio_zip_open_read(folio_zip_reader **out, const char *path,
@@ -86,6 +109,26 @@ int folio_zip_stat(folio_zip_entry *out, folio_zip_reader *r, size_t i,
  * limit fail with FOLIO_ELIMIT before anything is inflated past it. */
 int folio_zip_read(folio_buf *out, folio_zip_reader *r, size_t i,
 	size_t limit, folio_error *err);
+
+/* Stream entry i in pieces: sink gets every piece in order and returns 0
+ * to go on, or a negative FOLIO_E* code that stops the read and is
+ * returned unchanged (the sink sets its own message). Memory does not
+ * depend on the entry's size. Entries over limit fail with FOLIO_ELIMIT
+ * before anything is inflated past it. */
+typedef int (*folio_zip_sink)(void *ctx, const void *p, size_t n);
+int folio_zip_read_cb(folio_zip_reader *r, size_t i, uint64_t limit,
+	folio_zip_sink sink, void *ctx, folio_error *err);
+
+/* Pull-style streaming of entry i (for readers that ask for bytes, like
+ * xmlsec's IO callbacks). _read stores in *out how many bytes it put in
+ * buf (0 at the end, after the CRC and size were checked). Several
+ * streams of one reader may be open at once; close each (NULL is ok). */
+typedef struct folio_zip_stream folio_zip_stream;
+int folio_zip_stream_open(folio_zip_stream **out, folio_zip_reader *r,
+	size_t i, uint64_t limit, folio_error *err);
+int folio_zip_stream_read(size_t *out, folio_zip_stream *s, void *buf,
+	size_t len, folio_error *err);
+void folio_zip_stream_close(folio_zip_stream *s);
 void folio_zip_reader_free(folio_zip_reader *r);
 
 #endif

@@ -81,7 +81,7 @@ check "record files inside" sh -c "unzip -Z1 '$T/a.zip' | grep -qx \
 
 # --- the tamper matrix ------------------------------------------------
 cat >"$T/tamper.py" <<'EOF'
-import re, sys, zipfile
+import re, struct, sys, zipfile, zlib
 src, dst, op = sys.argv[1], sys.argv[2], sys.argv[3]
 args = sys.argv[4:]
 zin = zipfile.ZipFile(src)
@@ -155,11 +155,32 @@ elif op == "extra-mimetype":
 elif op == "dup":
     k = find(args[0]); i, d = items[k]
     items.append((info(args[0], i), d))
+elif op == "nul":
+    # zipfile cuts names at a NUL: add the entry with '@' in its place
+    # and patch the name bytes (local and central) after writing.
+    items.append((info(args[0]), b"hidden"))
+elif op == "extra":
+    # an extra field (args[1]: "UT" time stamp or "up" Info-ZIP Unicode
+    # path, which makes unzip extract under another name) on an entry
+    k = find(args[0]); i, d = items[k]
+    if args[1] == "up":
+        alias = b"data/alias.txt"
+        body = b"\x01" + struct.pack("<I", zlib.crc32(i.filename.encode()))
+        field = b"up" + struct.pack("<H", len(body) + len(alias)) + body + alias
+    else:
+        field = b"UT\x05\x00\x01\x00\x00\x00\x00"
+    i.extra = field
 else:
     sys.exit("unknown op " + op)
 with zipfile.ZipFile(dst, "w") as z:
     for i, d in items:
         z.writestr(i, d, compress_type=i.compress_type)
+if op == "nul":
+    raw = open(dst, "rb").read()
+    name = args[0].encode()
+    if raw.count(name) != 2:
+        sys.exit("name not found twice")
+    open(dst, "wb").write(raw.replace(name, name.replace(b"@", b"\0")))
 EOF
 
 # tamper NAME EXPECTED_ENTRY OP ARGS...: verify must exit 1 and name
@@ -228,6 +249,12 @@ tamper "path ../x" ../x add ../x "escape"
 tamper "absolute path" /etc/x add /etc/x "escape"
 tamper "backslash path" 'data\\x' add 'data\x' "escape"
 tamper "duplicate names" bagit.txt dup bagit.txt
+# libzip shows a NUL in a name as a space; other readers stop at it.
+tamper "NUL inside a name" "data/nul name.txt" nul "data/nul@name.txt"
+tamper "extra field (time stamp) on a PDF" "$rec1/$code1.pdf" \
+	extra "$rec1/$code1.pdf" UT
+tamper "extra field (Info-ZIP Unicode path) on a source" \
+	"$rec1/$code1.xml" extra "$rec1/$code1.xml" up
 # NFC duplicates: both spellings added; the decomposed one sorts second.
 rm -f "$T/t2.zip"
 python3 "$T/tamper.py" "$T/a.zip" "$T/t2.zip" add \
