@@ -77,8 +77,10 @@ int folio_archive_record_code(char *out, const struct folio_doc *doc,
 typedef struct folio_archive_options {
 	const char *key_path;     /* NULL: the manifest's signer key */
 	const char *cert_path;    /* NULL: the manifest's certificate */
-	const char *outputs_dir;  /* DIR/pdf/<档号>.pdf, DIR/epub/<档号>.epub;
-	                             NULL: sources only */
+	const char *outputs_dir;  /* DIR/pdf/<档号>.pdf, DIR/epub/<档号>.epub,
+	                             both required for every record (a
+	                             missing one is FOLIO_EINPUT); NULL:
+	                             sources only */
 	int64_t time;             /* signing, bagging and entry time */
 	/* 页数 of each source (indexed as the manifest's sources), as the
 	 * print layout gave it; NULL or 0 leaves 页数 out of record.xml. */

@@ -312,21 +312,28 @@ static int add_record(package *p, folio_record *r,
 	if ((rc = record_file(p, r, file_name, src->path)) < 0)
 		return rc;
 	if (opts->outputs_dir != NULL) {
-		snprintf(path, sizeof(path), "%s/pdf/%s.pdf",
-			opts->outputs_dir, r->code);
-		snprintf(file_name, sizeof(file_name), "%s.pdf", r->code);
-		if (is_file(path)) {
+		/* With outputs, a record is its source, PDF and EPUB: an
+		 * archive silently missing one would pass verify (nothing
+		 * says it should be there), so a missing output stops it. */
+		static const char *const kinds[] = {"pdf", "epub"};
+		size_t k;
+		for (k = 0; k < 2; k++) {
+			snprintf(path, sizeof(path), "%s/%s/%s.%s",
+				opts->outputs_dir, kinds[k], r->code, kinds[k]);
+			snprintf(file_name, sizeof(file_name), "%s.%s",
+				r->code, kinds[k]);
+			if (!is_file(path))
+				return folio_error_set(p->err, FOLIO_EINPUT,
+					"%s: record %s: expected its %s at %s, "
+					"found none (build the batch first, or "
+					"archive the sources alone)",
+					src->path, r->code, kinds[k], path);
 			if ((rc = record_file(p, r, file_name, path)) < 0)
 				return rc;
-			st->pdfs++;
-		}
-		snprintf(path, sizeof(path), "%s/epub/%s.epub",
-			opts->outputs_dir, r->code);
-		snprintf(file_name, sizeof(file_name), "%s.epub", r->code);
-		if (is_file(path)) {
-			if ((rc = record_file(p, r, file_name, path)) < 0)
-				return rc;
-			st->epubs++;
+			if (k == 0)
+				st->pdfs++;
+			else
+				st->epubs++;
 		}
 	}
 	snprintf(name, sizeof(name), "data/records/%s/record.xml", r->code);
@@ -794,6 +801,28 @@ fail:
 	return rc;
 }
 
+/* verify rejects a SigningTime outside the certificate's validity, so
+ * signing with one would write an archive that can never verify: say so
+ * now (usually SOURCE_DATE_EPOCH older than a key made without it). */
+static int signing_time_in_validity(const folio_cert *cert,
+	const char *cert_path, int64_t t, folio_error *err)
+{
+	int64_t not_before, not_after;
+	int rc = folio_cert_validity(&not_before, &not_after, cert, err);
+
+	if (rc < 0)
+		return rc;
+	if (t < not_before || t > not_after)
+		return folio_error_set(err, FOLIO_EUSAGE,
+			"%s: expected a signing time (%lld, from "
+			"SOURCE_DATE_EPOCH or the clock) inside the "
+			"certificate's validity %lld..%lld, found it outside; "
+			"make the key with the same SOURCE_DATE_EPOCH",
+			cert_path, (long long)t, (long long)not_before,
+			(long long)not_after);
+	return 0;
+}
+
 int folio_archive_write(folio_archive_stats *out,
 	const folio_batch_manifest *m, const char *zip_path,
 	const folio_archive_options *opts, folio_error *err)
@@ -817,6 +846,8 @@ int folio_archive_write(folio_archive_stats *out,
 	/* Check the signer before hours of work. */
 	if ((rc = folio_cert_load(&cert, cert_path, err)) < 0 ||
 	    (rc = folio_key_check(&kind, key_path, cert, err)) < 0 ||
+	    (rc = signing_time_in_validity(cert, cert_path, opts->time,
+		err)) < 0 ||
 	    (rc = folio_outfile_open(&p.spool, zip_path, err)) < 0)
 		goto done;
 	records = calloc(m->n_sources ? m->n_sources : 1, sizeof(*records));

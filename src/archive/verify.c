@@ -85,18 +85,20 @@ static int fail(verifier *v, const char *entry, const char *check,
 		entry, what);
 }
 
-static const ventry *sorted_ctx;
-
-static int cmp_index(const void *a, const void *b)
+/* qsort_r comparators over indexes into the entry table (no static
+ * context: two verifications may run at once). */
+static int cmp_index(const void *a, const void *b, void *ctx)
 {
-	return strcmp(sorted_ctx[*(const size_t *)a].name,
-		sorted_ctx[*(const size_t *)b].name);
+	const ventry *e = ctx;
+
+	return strcmp(e[*(const size_t *)a].name, e[*(const size_t *)b].name);
 }
 
-static int cmp_nfc(const void *a, const void *b)
+static int cmp_nfc(const void *a, const void *b, void *ctx)
 {
-	return strcmp(sorted_ctx[*(const size_t *)a].nfc,
-		sorted_ctx[*(const size_t *)b].nfc);
+	const ventry *e = ctx;
+
+	return strcmp(e[*(const size_t *)a].nfc, e[*(const size_t *)b].nfc);
 }
 
 /* Index of the entry called name, or -1. */
@@ -292,8 +294,7 @@ static int check_paths(verifier *v)
 		}
 	}
 	folio_buf_free(&b);
-	sorted_ctx = v->e;
-	qsort(v->by_name, v->n, sizeof(size_t), cmp_nfc);
+	qsort_r(v->by_name, v->n, sizeof(size_t), cmp_nfc, v->e);
 	for (i = 1; i < v->n; i++) {
 		const ventry *a = &v->e[v->by_name[i - 1]];
 		const ventry *c = &v->e[v->by_name[i]];
@@ -309,7 +310,7 @@ static int check_paths(verifier *v)
 				"duplicate of %s after NFC normalisation",
 				a->name);
 	}
-	qsort(v->by_name, v->n, sizeof(size_t), cmp_index);
+	qsort_r(v->by_name, v->n, sizeof(size_t), cmp_index, v->e);
 	return 0;
 }
 
@@ -1373,8 +1374,7 @@ int folio_archive_verify(folio_verify_report *out, const char *zip_path,
 		v.e[i].name = ze.name;
 		v.by_name[i] = i;
 	}
-	sorted_ctx = v.e;
-	qsort(v.by_name, v.n, sizeof(size_t), cmp_index);
+	qsort_r(v.by_name, v.n, sizeof(size_t), cmp_index, v.e);
 	if ((rc = check_mimetype(&v)) < 0 ||
 	    (rc = check_paths(&v)) < 0 ||
 	    (rc = read_manifest(&v)) < 0 ||

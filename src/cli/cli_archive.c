@@ -18,14 +18,15 @@ static void archive_usage(FILE *fp)
 	fprintf(fp,
 		"usage: folio archive BATCH.xml -o ARCHIVE.zip "
 		"[--key KEY] [--cert CERT]\n"
-		"                     [--outputs DIR]\n"
+		"                     [--outputs DIR | --sources-only]\n"
 		"\n"
 		"Reads the batch manifest and every source it lists and\n"
 		"writes one signed ZIP (ASiC-E container, BagIt bag, DA/T 46\n"
 		"records). --key/--cert override the manifest's signer. The\n"
 		"PDF and EPUB of each record are taken from\n"
-		"DIR/pdf/<档号>.pdf and DIR/epub/<档号>.epub when present\n"
-		"(default DIR: out/<batch id> in the working directory).\n"
+		"DIR/pdf/<档号>.pdf and DIR/epub/<档号>.epub and must exist\n"
+		"for every record (default DIR: out/<batch id> in the working\n"
+		"directory); --sources-only archives the sources alone.\n"
 		"SOURCE_DATE_EPOCH fixes every time stamp. Exit 0 written,\n"
 		"1 bad input, 2 usage or I/O trouble.\n");
 }
@@ -93,6 +94,7 @@ int cmd_archive(int argc, char **argv)
 	folio_archive_stats st;
 	folio_batch_manifest *m = NULL;
 	unsigned *pages = NULL;
+	int sources_only = 0;
 	folio_error err = {0};
 	char default_outputs[1024];
 	struct timespec t0;
@@ -112,6 +114,8 @@ int cmd_archive(int argc, char **argv)
 			opts.cert_path = argv[++i];
 		} else if (strcmp(argv[i], "--outputs") == 0 && i + 1 < argc) {
 			outputs = argv[++i];
+		} else if (strcmp(argv[i], "--sources-only") == 0) {
+			sources_only = 1;
 		} else if (argv[i][0] != '-' && batch == NULL) {
 			batch = argv[i];
 		} else {
@@ -121,7 +125,8 @@ int cmd_archive(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (batch == NULL || zip_path == NULL) {
+	if (batch == NULL || zip_path == NULL ||
+	    (sources_only && outputs != NULL)) {
 		archive_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -129,15 +134,17 @@ int cmd_archive(int argc, char **argv)
 	if ((rc = folio_archive_now(&opts.time, &err)) < 0 ||
 	    (rc = folio_batch_manifest_read(&m, batch, &err)) < 0)
 		goto fail;
-	if (outputs == NULL) {
+	if (outputs == NULL && !sources_only) {
 		snprintf(default_outputs, sizeof(default_outputs), "out/%s",
 			m->batch_id);
 		outputs = default_outputs;
 	}
-	opts.outputs_dir = outputs;
-	if ((rc = count_pages(&pages, m, outputs, &err)) < 0)
-		goto fail;
-	opts.pages = pages;
+	opts.outputs_dir = sources_only ? NULL : outputs;
+	if (!sources_only) {
+		if ((rc = count_pages(&pages, m, outputs, &err)) < 0)
+			goto fail;
+		opts.pages = pages;
+	}
 	if ((rc = folio_archive_write(&st, m, zip_path, &opts, &err)) < 0)
 		goto fail;
 	printf("%s: %zu records (%zu PDF, %zu EPUB), %zu entries, "

@@ -31,12 +31,40 @@ cp "$TOP"/examples/*.xml "$T/batch/"
 sed -e "s|keys/signer|../k/signer|" -e "s|\.\./styles/|$TOP/styles/|" "$TOP/examples/batch.xml" \
 	>"$T/batch/batch.xml"
 code1=J012-2024-D30-0001
-head -c 20000 /dev/urandom >"$T/out/pdf/$code1.pdf"
-head -c 30000 /dev/urandom >"$T/out/epub/$code1.epub"
+# A sources-only archive names every record; each gets a stand-in PDF
+# and EPUB (an archive with outputs needs both for every record).
+check "archive --sources-only" "$FOLIO" archive "$T/batch/batch.xml" \
+	--sources-only -o "$T/src.zip"
+for code in $(unzip -Z1 "$T/src.zip" |
+	sed -n 's|^data/records/\([^/]*\)/record.xml$|\1|p'); do
+	head -c 20000 /dev/urandom >"$T/out/pdf/$code.pdf"
+	head -c 30000 /dev/urandom >"$T/out/epub/$code.epub"
+done
 
 arch() { "$FOLIO" archive "$T/batch/batch.xml" --outputs "$T/out" "$@"; }
 check "archive rsa" arch -o "$T/a.zip"
 check "archive is valid" "$FOLIO" verify "$T/a.zip"
+# A record without its EPUB stops the archive, naming it; nothing is
+# written.
+missing() {
+	mv "$T/out/epub/$code1.epub" "$T/hidden.epub"
+	"$FOLIO" archive "$T/batch/batch.xml" --outputs "$T/out" \
+		-o "$T/miss.zip" 2>"$T/miss.err"
+	rc=$?
+	mv "$T/hidden.epub" "$T/out/epub/$code1.epub"
+	[ $rc -eq 1 ] && [ ! -e "$T/miss.zip" ] &&
+		grep -q "record $code1: expected its epub" "$T/miss.err"
+}
+check "a record missing its EPUB stops the archive" missing
+# A signing time before the certificate's validity would give an archive
+# that can never verify: refused before anything is written.
+early() {
+	SOURCE_DATE_EPOCH=1000000000 "$FOLIO" archive "$T/batch/batch.xml" \
+		--outputs "$T/out" -o "$T/early.zip" 2>"$T/early.err"
+	[ $? -eq 2 ] && [ ! -e "$T/early.zip" ] &&
+		grep -q "inside the certificate's validity" "$T/early.err"
+}
+check "signing time outside the certificate's validity is refused" early
 check "archive is valid with --trust" "$FOLIO" verify --trust \
 	"$T/k/signer.crt" "$T/a.zip"
 "$FOLIO" verify --trust "$T/k2/signer.crt" "$T/a.zip" >/dev/null 2>&1
@@ -377,8 +405,9 @@ resigned() {
 }
 first_rec=$(unzip -Z1 "$T/a.zip" | grep '/record.xml$' | sort | head -1)
 first_dir=${first_rec%record.xml}
+# record.xml lists the source first: the forged size is the source's.
 first_src=$(unzip -Z1 "$T/a.zip" | grep "^$first_dir" | grep -v record.xml |
-	sort | head -1)
+	grep -E '\.(xml|txt)$' | head -1)
 resigned "record.xml size differs from the file" "$first_src" record-size
 resigned "Payload-Oxum wrong" bag-info.txt oxum
 resigned "file missing from manifest-sha256.txt" \
