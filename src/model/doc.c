@@ -119,14 +119,27 @@ int folio_strlist_push(folio_strlist *list, folio_doc *doc, const char *s,
 const char *const folio_retentions[] = {"永久", "定期30年", "定期10年",
 	NULL};
 
-int folio_retention_valid(const char *s)
+const char *const folio_securities[] = {"公开", "内部", "秘密", "机密",
+	"绝密", NULL};
+
+static int one_of(const char *s, const char *const *values)
 {
 	size_t i;
 
-	for (i = 0; s != NULL && folio_retentions[i] != NULL; i++)
-		if (strcmp(s, folio_retentions[i]) == 0)
+	for (i = 0; s != NULL && values[i] != NULL; i++)
+		if (strcmp(s, values[i]) == 0)
 			return 1;
 	return 0;
+}
+
+int folio_retention_valid(const char *s)
+{
+	return one_of(s, folio_retentions);
+}
+
+int folio_security_valid(const char *s)
+{
+	return one_of(s, folio_securities);
 }
 
 int folio_date_valid(const char *s)

@@ -116,6 +116,10 @@ int folio_strlist_push(folio_strlist *list, folio_doc *doc, const char *s,
 extern const char *const folio_retentions[];
 int folio_retention_valid(const char *s);
 
+/* 密级 values: 公开 内部 秘密 机密 绝密, NULL-terminated. */
+extern const char *const folio_securities[];
+int folio_security_valid(const char *s);
+
 /* Calendar check for YYYY-MM-DD (years 1000..9999, Gregorian leap years). */
 int folio_date_valid(const char *s);
 

@@ -1203,16 +1203,14 @@ static int apply_override(importer *im, const folio_meta_override *o)
 		return set_text(field, im, date, strlen(date));
 	}
 	if (strcmp(o->key, "security") == 0) {
-		if (strcmp(v, "公开") && strcmp(v, "内部") && strcmp(v, "秘密") &&
-		    strcmp(v, "机密") && strcmp(v, "绝密"))
+		if (!folio_security_valid(v))
 			return folio_error_set(im->err, FOLIO_EUSAGE,
 				"--meta security: expected 公开, 内部, 秘密, 机密 "
 				"or 绝密, found '%s'", v);
 		return set_text(&m->security, im, v, strlen(v));
 	}
 	if (strcmp(o->key, "retention") == 0) {
-		if (strcmp(v, "永久") && strcmp(v, "定期30年") &&
-		    strcmp(v, "定期10年"))
+		if (!folio_retention_valid(v))
 			return folio_error_set(im->err, FOLIO_EUSAGE,
 				"--meta retention: expected 永久, 定期30年 or "
 				"定期10年, found '%s'", v);

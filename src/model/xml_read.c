@@ -323,8 +323,6 @@ static int check_choice(reader *r, const xmlNode *n, const char *what,
  * the schema's generic ones. */
 static int check_values(reader *r, const xmlNode *root)
 {
-	static const char *const security[] = {"公开", "内部", "秘密", "机密",
-		"绝密", NULL};
 	const xmlNode *meta = child(root, "meta"), *n;
 	const xmlNode *closing = child(root, "closing");
 	int rc = 0;
@@ -342,7 +340,8 @@ static int check_values(reader *r, const xmlNode *root)
 			rc = check_choice(r, n, "retention (保管期限)",
 				folio_retentions);
 		else if (is(n, "security"))
-			rc = check_choice(r, n, "security (密级)", security);
+			rc = check_choice(r, n, "security (密级)",
+				folio_securities);
 	}
 	for (n = closing ? closing->children : NULL; n != NULL && rc == 0;
 	    n = n->next)
