@@ -317,35 +317,5 @@ if [ "${FOLIO_VARIANT:-release}" = sanitize ]; then
 	echo "# epubcheck skipped for the sanitizer build"
 	exit 0
 fi
-JAR=/usr/share/java/epubcheck.jar
-set -- $(ls "$T/j1/$ID"/epub/*.epub | awk 'NR % 20 == 1' | head -3)
-cat >"$T/Multi.java" <<'JAVA'
-import com.adobe.epubcheck.tool.EpubChecker;
-public class Multi {
-	public static void main(String[] args) {
-		for (String f : args) {
-			System.out.println("== " + f);
-			int rc = new EpubChecker().run(new String[] {f});
-			System.out.println("== rc " + rc);
-		}
-	}
-}
-JAVA
-if javac -cp "$JAR" -d "$T" "$T/Multi.java" >/dev/null 2>&1; then
-	java -cp "$JAR:$T" Multi "$@" >"$T/epubcheck.out" 2>&1
-else
-	for f in "$@"; do
-		echo "== $f"; java -jar "$JAR" "$f"; echo "== rc $?"
-	done >"$T/epubcheck.out" 2>&1
-fi
-for f in "$@"; do
-	res=$(awk -v f="$f" '
-		$0 == "== " f { on = 1; next }
-		on && /^Messages:/ { msg = $0 }
-		on && /^== rc / { print $3 "|" msg; exit }' "$T/epubcheck.out")
-	case "$res" in
-	"0|Messages: 0 fatals / 0 errors / 0 warnings"*)
-		ok "epubcheck $(basename "$f"): 0 errors, 0 warnings" ;;
-	*) not_ok "epubcheck $(basename "$f")" "$res" ;;
-	esac
-done
+# shellcheck disable=SC2046 # file names have no spaces
+epubcheck_all $(ls "$T/j1/$ID"/epub/*.epub | awk 'NR % 20 == 1' | head -3)

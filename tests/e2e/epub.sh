@@ -216,43 +216,6 @@ if [ "${FOLIO_VARIANT:-release}" = sanitize ]; then
 	echo "# epubcheck skipped for the sanitizer build"
 	exit 0
 fi
-JAR=/usr/share/java/epubcheck.jar
 set --
 for b in $books; do set -- "$@" "$T/$b.epub"; done
-cat >"$T/Multi.java" <<'JAVA'
-import com.adobe.epubcheck.tool.EpubChecker;
-public class Multi {
-	public static void main(String[] args) {
-		for (String f : args) {
-			System.out.println("== " + f);
-			int rc = new EpubChecker().run(new String[] {f});
-			System.out.println("== rc " + rc);
-		}
-	}
-}
-JAVA
-# One JVM for every book when a compiler is at hand (each start costs
-# seconds); otherwise one run per book.
-if javac -cp "$JAR" -d "$T" "$T/Multi.java" >/dev/null 2>&1; then
-	java -cp "$JAR:$T" Multi "$@" >"$T/epubcheck.out" 2>&1
-else
-	for f in "$@"; do
-		echo "== $f"
-		java -jar "$JAR" "$f"
-		echo "== rc $?"
-	done >"$T/epubcheck.out" 2>&1
-fi
-for b in $books; do
-	res=$(awk -v f="$T/$b.epub" '
-		$0 == "== " f { on = 1; next }
-		on && /^Messages:/ { msg = $0 }
-		on && /^== rc / { print $3 "|" msg; exit }' "$T/epubcheck.out")
-	case "$res" in
-	"0|Messages: 0 fatals / 0 errors / 0 warnings"*)
-		ok "epubcheck $b: 0 fatals / 0 errors / 0 warnings" ;;
-	*)
-		not_ok "epubcheck $b" "$res $(grep -E \
-			"(ERROR|WARNING|FATAL).*$b.epub" "$T/epubcheck.out" |
-			head -5)" ;;
-	esac
-done
+epubcheck_all "$@"
