@@ -85,6 +85,10 @@ typedef struct folio_archive_options {
 	/* 页数 of each source (indexed as the manifest's sources), as the
 	 * print layout gave it; NULL or 0 leaves 页数 out of record.xml. */
 	const unsigned *pages;
+	/* Extra bag-info.txt lines ("Label: value\n" each, one line per
+	 * label), appended after folio's own; NULL for none. The batch
+	 * engine records the documents a partial archive leaves out. */
+	const char *bag_info_extra;
 } folio_archive_options;
 
 typedef struct folio_archive_stats {

@@ -381,6 +381,7 @@ static int add_text(package *p, const char *name, folio_buf *b)
 
 /* BagIt tag files over the payload (data/) entries present so far. */
 static int add_bag(package *p, const folio_batch_manifest *m, int64_t t,
+	const char *extra,
 	folio_archive_stats *st)
 {
 	folio_buf b = {0};
@@ -421,7 +422,8 @@ static int add_bag(package *p, const folio_batch_manifest *m, int64_t t,
 		"Payload-Oxum: %llu.%llu\n"
 		"Bag-Software-Agent: folio %s\n",
 		(unsigned long long)bytes, (unsigned long long)count,
-		FOLIO_VERSION) < 0)
+		FOLIO_VERSION) < 0 ||
+	    (extra != NULL && folio_buf_puts(&b, extra) < 0))
 		goto nomem;
 	if ((rc = add_text(p, "bag-info.txt", &b)) < 0)
 		return rc;
@@ -872,7 +874,7 @@ int folio_archive_write(folio_archive_stats *out,
 	if ((rc = add_mem(&p, "data/catalogue.xml", &cat, NULL)) < 0 ||
 	    (rc = add_schema(&p, "record")) < 0 ||
 	    (rc = add_schema(&p, "catalogue")) < 0 ||
-	    (rc = add_bag(&p, m, opts->time, out)) < 0)
+	    (rc = add_bag(&p, m, opts->time, opts->bag_info_extra, out)) < 0)
 		goto done;
 	names = calloc(p.n, sizeof(*names));
 	types = calloc(p.n, sizeof(*types));

@@ -469,6 +469,33 @@ static void clear_dir(const char *dir)
 	closedir(dp);
 }
 
+/* bag-info.txt lines for a partial archive: how many documents it leaves
+ * out and, for each, its source and error, so the bag itself says it is
+ * incomplete (the report says it too). One line per label: line breaks
+ * in a message become spaces. */
+static int partial_bag_info(folio_buf *out, const folio_batch_report *rep)
+{
+	size_t i;
+	char *p;
+
+	if (folio_buf_printf(out, "Folio-Partial: %zu of %zu documents failed "
+		"and are not in this bag\n", rep->failed, rep->n) < 0)
+		return FOLIO_ENOMEM;
+	for (i = 0; i < rep->n; i++) {
+		const folio_doc_result *d = &rep->docs[i];
+		size_t at = out->len;
+		if (d->status != FOLIO_DOC_FAILED)
+			continue;
+		if (folio_buf_printf(out, "Folio-Failed: %s: %s\n", d->source,
+			d->error ? d->error : "failed") < 0)
+			return FOLIO_ENOMEM;
+		for (p = out->data + at; p < out->data + out->len - 1; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+	}
+	return 0;
+}
+
 /* A partial archive holds the documents that built, renumbered 1..k
  * with the same 全宗号-年度-期限; the report gives each its 档号 in the
  * archive where it differs from its output name. Done before the archive
@@ -583,6 +610,7 @@ static int make_archive(run *r, folio_error *err)
 	folio_error aerr = {0};
 	int partial = rep->failed > 0;
 	unsigned *pages = NULL;
+	folio_buf bag_extra = {0};
 	size_t i, k;
 	uint64_t size;
 	int64_t mtime;
@@ -637,10 +665,17 @@ static int make_archive(run *r, folio_error *err)
 		    rep->docs[i].status == FOLIO_DOC_SKIPPED)
 			pages[k++] = (unsigned)rep->docs[i].pages;
 	aopts.pages = pages;
+	if (rc == 0 && partial) {
+		if (partial_bag_info(&bag_extra, rep) < 0)
+			rc = folio_error_set(&aerr, FOLIO_ENOMEM,
+				"out of memory");
+		aopts.bag_info_extra = bag_extra.data;
+	}
 	if (rc == 0)
 		rc = folio_archive_write(&stats, partial ? &sub : r->m, zip,
 			&aopts, &aerr);
 	free(pages);
+	folio_buf_free(&bag_extra);
 	if (staging[0])
 		remove_staging(staging);
 	free(sub.sources);

@@ -259,6 +259,14 @@ else
 	not_ok "--allow-partial archive" "exit $rc $(cat "$T/v.out" \
 		"$T/c2.out" | head -5)"
 fi
+# The bag itself says it is incomplete, naming the failed source.
+bag_says() {
+	unzip -p "$T/oc/$ID/$ID.zip" bag-info.txt >"$T/bag-info.txt" &&
+	grep -q '^Folio-Partial: 1 of 8 documents failed' "$T/bag-info.txt" &&
+	grep -q '^Folio-Failed: doc-0003.xml: .*doc-0003.xml:[0-9]*:[0-9]*' \
+		"$T/bag-info.txt"
+}
+check "--allow-partial: bag-info.txt records the failed document" bag_says
 # Run again: the partial archive is up to date, and the report still maps
 # each document to its 档号 inside the archive.
 codes() {
