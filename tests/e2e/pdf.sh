@@ -61,40 +61,6 @@ for i, c in enumerate(want):
 print("%d source characters found in order" % len(want))
 EOF
 
-# Visual lines from pdftotext -bbox-layout: words grouped by page and
-# baseline, ordered by x. Prints offending lines; exit 1 if any.
-cat >"$T/lines.py" <<'EOF'
-import sys, re
-import xml.etree.ElementTree as ET
-NO_START = set("、，。：；！？”’）〕】》〉」』")
-NO_END = set("“‘（〔【《〈「『")
-data = open(sys.argv[1], encoding="utf-8").read()
-data = re.sub(r"<!DOCTYPE[^>]*>", "", data)
-root = ET.fromstring(data)
-bad = 0
-n = 0
-for pno, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), 1):
-    words = []
-    for w in page.iter("{http://www.w3.org/1999/xhtml}word"):
-        words.append((float(w.get("yMax")), float(w.get("xMin")), w.text or ""))
-    words.sort()
-    lines = []
-    for y, x, t in words:
-        if lines and abs(lines[-1][0] - y) < 2.0:
-            lines[-1][1].append((x, t))
-        else:
-            lines.append([y, [(x, t)]])
-    for y, ws in lines:
-        text = "".join(t for x, t in sorted(ws))
-        if not text:
-            continue
-        n += 1
-        if text[0] in NO_START or text[-1] in NO_END:
-            bad += 1
-            print("page %d y=%.1f: %s" % (pno, y, text))
-print("%d visual lines, %d breaking the clreq rules" % (n, bad))
-sys.exit(1 if bad else 0)
-EOF
 
 # pdffonts: at least one font; every one embedded, subset, Unicode map;
 # and no warnings from poppler about the fonts' maps.
@@ -125,7 +91,7 @@ text_in_order() {
 
 lines_ok() {
 	pdftotext -bbox-layout "$1" "$T/bbox.html" 2>/dev/null || return 1
-	python3 "$T/lines.py" "$T/bbox.html"
+	python3 "$TOP/tests/e2e/clreq_lines.py" "$T/bbox.html"
 }
 
 # One source: build, then every check on its PDF.
