@@ -52,31 +52,7 @@ static int open_doc(content *c, const char *file, const char *id,
 	if (rc < 0)
 		return rc;
 	c->x = x;
-	xw_doctype_html(x);
-	xw_start(x, "html");
-	xw_attr(x, "xmlns", "http://www.w3.org/1999/xhtml");
-	xw_attr(x, "xmlns:epub", "http://www.idpf.org/2007/ops");
-	xw_attr(x, "lang", "zh-CN");
-	xw_attr(x, "xml:lang", "zh-CN");
-	xw_start(x, "head");
-	xw_start(x, "meta");
-	xw_attr(x, "charset", "UTF-8");
-	xw_end(x);
-	xw_leaf(x, "title", NULL, title);
-	xw_start(x, "link");
-	xw_attr(x, "rel", "stylesheet");
-	xw_attr(x, "type", "text/css");
-	xw_attr(x, "href", EPUB_CSS);
-	xw_end(x);
-	if (c->b->used != NULL) {
-		xw_start(x, "link");
-		xw_attr(x, "rel", "stylesheet");
-		xw_attr(x, "type", "text/css");
-		xw_attr(x, "href", EPUB_FONT_CSS);
-		xw_end(x);
-	}
-	xw_end(x);
-	xw_start(x, "body");
+	xw_xhtml_open(x, title, c->b->used != NULL);
 	xw_start(x, "section");
 	xw_attr(x, "epub:type", epub_type);
 	return 0;

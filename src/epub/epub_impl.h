@@ -90,6 +90,10 @@ int xw_new(epub_xml **out, const char *name, int indent, uint8_t *used,
 void xw_position(epub_xml *x, const char *path, unsigned line,
 	unsigned col);
 void xw_doctype_html(epub_xml *x);
+/* Doctype, <html> with the zh-CN language, and a <head> with the title
+ * and the book's stylesheet (plus the embedded-font one when with_font);
+ * leaves <body> open for the caller. */
+void xw_xhtml_open(epub_xml *x, const char *title, int with_font);
 void xw_start(epub_xml *x, const char *element);
 void xw_attr(epub_xml *x, const char *name, const char *value);
 void xw_text(epub_xml *x, const char *text);

@@ -188,3 +188,30 @@ void xw_free(epub_xml *x)
 		xmlBufferFree(x->buf);
 	free(x);
 }
+
+void xw_xhtml_open(epub_xml *x, const char *title, int with_font)
+{
+	static const char *const sheets[] = {EPUB_CSS, EPUB_FONT_CSS};
+	int i;
+
+	xw_doctype_html(x);
+	xw_start(x, "html");
+	xw_attr(x, "xmlns", "http://www.w3.org/1999/xhtml");
+	xw_attr(x, "xmlns:epub", "http://www.idpf.org/2007/ops");
+	xw_attr(x, "lang", "zh-CN");
+	xw_attr(x, "xml:lang", "zh-CN");
+	xw_start(x, "head");
+	xw_start(x, "meta");
+	xw_attr(x, "charset", "UTF-8");
+	xw_end(x);
+	xw_leaf(x, "title", NULL, title);
+	for (i = 0; i < (with_font ? 2 : 1); i++) {
+		xw_start(x, "link");
+		xw_attr(x, "rel", "stylesheet");
+		xw_attr(x, "type", "text/css");
+		xw_attr(x, "href", sheets[i]);
+		xw_end(x);
+	}
+	xw_end(x);
+	xw_start(x, "body");
+}
