@@ -21,29 +21,10 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/digest.h"
 #include "util/error.h"
 
-#define FOLIO_SHA256_LEN 32
 #define FOLIO_CRYPTO_MAX_PEM ((size_t)256 * 1024)
-
-/* SHA-256 of a buffer. */
-int folio_sha256(unsigned char out[FOLIO_SHA256_LEN], const void *data,
-	size_t len, folio_error *err);
-/* SHA-256 and size of a file, read in chunks (any size). */
-int folio_sha256_file(unsigned char out[FOLIO_SHA256_LEN],
-	uint64_t *out_size, const char *path, folio_error *err);
-/* SHA-256 fed in pieces: _begin, any number of _update, then _end (which
- * frees the context whatever happens) or _free to give up. */
-typedef struct folio_sha256_ctx folio_sha256_ctx;
-int folio_sha256_begin(folio_sha256_ctx **out, folio_error *err);
-int folio_sha256_update(folio_sha256_ctx *c, const void *data, size_t len,
-	folio_error *err);
-int folio_sha256_end(unsigned char out[FOLIO_SHA256_LEN],
-	folio_sha256_ctx *c, folio_error *err);
-void folio_sha256_free(folio_sha256_ctx *c);
-/* Lower-case hex of a digest into out (65 bytes with the NUL). */
-void folio_sha256_hex(char out[2 * FOLIO_SHA256_LEN + 1],
-	const unsigned char digest[FOLIO_SHA256_LEN]);
 
 /* Append standard base64 (no line breaks) of data to out. */
 int folio_base64_append(folio_buf *out, const void *data, size_t len);

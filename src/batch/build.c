@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "archive/archive.h"
-#include "archive/crypto.h"
+#include "archive/crypto.h"  /* FOLIO_CRYPTO_MAX_PEM for the signer files */
 #include "batch/cache.h"
 #include "batch/manifest.h"
 #include "batch/pool.h"
@@ -26,6 +26,7 @@
 #include "pdf/pdf.h"
 #include "util/buf.h"
 #include "util/epoch.h"
+#include "util/digest.h"
 #include "util/file.h"
 
 #define PATH_MAX_LEN 4096

@@ -1,13 +1,12 @@
-/* Name-based UUIDs (RFC 4122 version 5) for dc:identifier. The OpenSSL
- * EVP digest is the only OpenSSL call in src/epub/. */
+/* Name-based UUIDs (RFC 4122 version 5) for dc:identifier; SHA-1 comes
+ * from the digest adapter in util/. */
 #include "epub/epub.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "util/buf.h"
+#include "util/digest.h"
 
 /* RFC 4122 name space for URLs; the name is a folio URN, so the same
  * document id always gives the same book identifier. */
@@ -19,8 +18,7 @@ static const unsigned char ns_url[16] = {
 int folio_epub_uuid(char *out, size_t outsz, const folio_meta *meta,
 	folio_error *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[FOLIO_SHA1_LEN];
 	folio_buf name = {0};
 	int rc = 0;
 
@@ -43,12 +41,8 @@ int folio_epub_uuid(char *out, size_t outsz, const folio_meta *meta,
 			meta->doc_number ? meta->doc_number : "") < 0)
 			goto nomem;
 	}
-	if (EVP_Digest(name.data, name.len, md, &mdlen, EVP_sha1(), NULL) != 1
-	    || mdlen < 16) {
-		rc = folio_error_set(err, FOLIO_ELIB,
-			"OpenSSL: SHA-1 digest failed");
+	if ((rc = folio_sha1(md, name.data, name.len, err)) < 0)
 		goto done;
-	}
 	md[6] = (unsigned char)((md[6] & 0x0F) | 0x50);
 	md[8] = (unsigned char)((md[8] & 0x3F) | 0x80);
 	snprintf(out, outsz, "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-"
