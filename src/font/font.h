@@ -87,7 +87,8 @@ unsigned folio_face_index(const folio_face *face);
 /* A true subset of face holding exactly the glyphs of cps[0..n) (plus
  * .notdef and any composite-glyph components), with only the tables a PDF
  * or EPUB embedding needs (cmap, glyf, loca, head, hhea, hmtx, maxp, post,
- * name, OS/2; cvt/fpgm/prep go with the hinting), as a TrueType file
+ * name, OS/2, no hinting; cvt/fpgm/prep are one-entry stand-ins so
+ * libharu never meets an empty table, see subset.c), as a TrueType file
  * appended to out. Glyph ids are renumbered; the cmap maps each code
  * point of cps that the face has (others are left out: check coverage
  * first). The PostScript name is kept, so it equals folio_face_name.
