@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "archive/archive.h"
 #include "archive/crypto.h"  /* FOLIO_CRYPTO_MAX_PEM for the signer files */
 #include "batch/cache.h"
@@ -52,17 +53,9 @@ typedef struct run {
 	folio_progress progress;
 } run;
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static double ms_since(long long t)
 {
-	return (double)(now_ns() - t) / 1e6;
+	return (double)(folio_now_ns() - t) / 1e6;
 }
 
 static char *dup_or_null(const char *s)
@@ -202,7 +195,7 @@ static int build_doc(run *r, size_t i, folio_doc_result *d,
 	memset(&lay, 0, sizeof(lay));
 	memset(&pstats, 0, sizeof(pstats));
 	popts.stats = &pstats;
-	t = now_ns();
+	t = folio_now_ns();
 	rc = folio_source_read(&doc, m->sources[i].path, NULL, err);
 	d->read_ms += ms_since(t);
 	if (rc < 0)
@@ -219,18 +212,18 @@ static int build_doc(run *r, size_t i, folio_doc_result *d,
 	    (rc = join(epub_path, sizeof(epub_path), err,
 		"%s/epub/%s.epub", r->dir, d->code)) < 0)
 		goto done;
-	t = now_ns();
+	t = folio_now_ns();
 	rc = folio_layout_document(&lay, doc, r->style, r->fonts, lopts, err);
 	d->layout_ms = ms_since(t);
 	if (rc < 0)
 		goto done;
 	d->pages = lay.n_pages;
-	t = now_ns();
+	t = folio_now_ns();
 	rc = folio_pdf_write(pdf_path, &lay, doc, &popts, err);
 	d->pdf_ms = ms_since(t);
 	if (rc < 0)
 		goto done;
-	t = now_ns();
+	t = folio_now_ns();
 	rc = folio_epub_write(epub_path, doc, &r->epub, err);
 	d->epub_ms = ms_since(t);
 	if (rc < 0)
@@ -261,7 +254,7 @@ static int job_run(void *ctx, size_t i, int worker)
 	folio_error err = {0};     /* one per job, so one per worker */
 	char *bytes = NULL;
 	size_t len = 0;
-	long long t = now_ns();
+	long long t = folio_now_ns();
 	int rc;
 
 	(void)worker;
@@ -304,7 +297,7 @@ static void job_done(void *ctx, size_t i, int rc)
 	folio_doc_result *d = &r->rep->docs[i];
 	folio_cache_entry *f = &r->fresh[i];
 	folio_error ignored = {0};
-	long long t = now_ns();
+	long long t = folio_now_ns();
 
 	(void)rc;
 	if (d->status == FOLIO_DOC_BUILT || d->status == FOLIO_DOC_SKIPPED) {
@@ -329,15 +322,16 @@ static void job_done(void *ctx, size_t i, int rc)
 	if (t - r->last_save >= CACHE_SAVE_NS &&
 	    t - r->last_save >= 20 * r->last_save_cost) {
 		(void)folio_cache_write(r->next, r->cache_path, &ignored);
-		r->last_save = now_ns();
+		r->last_save = folio_now_ns();
 		r->last_save_cost = r->last_save - t;
 	}
 	if (r->opts->progress != NULL)
 		r->opts->progress(r->opts->progress_ctx, &r->progress, d);
 }
 
-/* Remove what a killed run left: temporary siblings of outputs. */
-static void remove_temps(const char *dir)
+/* Unlink the files of dir: only the temporary siblings a killed run left
+ * (".tmp." in the name, see util/file.h) when temps_only, else all. */
+static void sweep_dir(const char *dir, int temps_only)
 {
 	char path[PATH_MAX_LEN];
 	struct dirent *de;
@@ -346,7 +340,9 @@ static void remove_temps(const char *dir)
 	if (dp == NULL)
 		return;
 	while ((de = readdir(dp)) != NULL)
-		if (strstr(de->d_name, ".tmp.") != NULL &&
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0 &&
+		    (!temps_only || strstr(de->d_name, ".tmp.") != NULL) &&
 		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
 			(int)sizeof(path))
 			(void)unlink(path);
@@ -453,23 +449,6 @@ done:
 	return rc;
 }
 
-static void clear_dir(const char *dir)
-{
-	char path[PATH_MAX_LEN];
-	struct dirent *de;
-	DIR *dp = opendir(dir);
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0 &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
-			(int)sizeof(path))
-			(void)unlink(path);
-	closedir(dp);
-}
-
 /* bag-info.txt lines for a partial archive: how many documents it leaves
  * out and, for each, its source and error, so the bag itself says it is
  * incomplete (the report says it too). One line per label: line breaks
@@ -545,7 +524,7 @@ static int partial_manifest(folio_batch_manifest *sub, const run *r,
 			staging, kinds[j])) < 0 ||
 		    (rc = folio_mkdirs(sub_dir, err)) < 0)
 			return rc;
-		clear_dir(sub_dir);
+		sweep_dir(sub_dir, 0);
 	}
 	for (i = 0; i < r->rep->n; i++) {
 		folio_doc_result *d = &r->rep->docs[i];
@@ -583,7 +562,7 @@ static void remove_staging(const char *staging)
 	for (k = 0; k < 2; k++)
 		if (join(d, sizeof(d), NULL, "%s/%s", staging, kinds[k]) ==
 			0) {
-			clear_dir(d);
+			sweep_dir(d, 0);
 			(void)rmdir(d);
 		}
 	(void)rmdir(staging);
@@ -615,7 +594,7 @@ static int make_archive(run *r, folio_error *err)
 	size_t i, k;
 	uint64_t size;
 	int64_t mtime;
-	long long t = now_ns();
+	long long t = folio_now_ns();
 	int rc;
 
 	memset(&sub, 0, sizeof(sub));
@@ -753,15 +732,15 @@ static int prepare_dir(run *r, int *lock_fd, folio_error *err)
 	    (rc = folio_mkdirs(r->dir, err)) < 0 ||
 	    (rc = take_lock(lock_fd, r->dir, err)) < 0)
 		return rc;
-	remove_temps(r->dir);
+	sweep_dir(r->dir, 1);
 	if ((rc = join(sub, sizeof(sub), err, "%s/pdf", r->dir)) < 0 ||
 	    (rc = folio_mkdirs(sub, err)) < 0)
 		return rc;
-	remove_temps(sub);
+	sweep_dir(sub, 1);
 	if ((rc = join(sub, sizeof(sub), err, "%s/epub", r->dir)) < 0 ||
 	    (rc = folio_mkdirs(sub, err)) < 0)
 		return rc;
-	remove_temps(sub);
+	sweep_dir(sub, 1);
 	return 0;
 }
 
@@ -782,7 +761,7 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	memset(out, 0, sizeof(*out));
 	r.opts = opts;
 	r.rep = out;
-	r.t0 = r.last_save = now_ns();
+	r.t0 = r.last_save = folio_now_ns();
 	if ((rc = folio_batch_manifest_read(&m, manifest_path, err)) < 0)
 		goto done;
 	r.m = m;
