@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "batch/build.h"
+#include "util/clock.h"
 #include "batch/pool.h"
 #include "batch/progress.h"
 #include "cli/cli.h"
@@ -66,14 +67,6 @@ typedef struct bar {
 	int drawn;
 } bar;
 
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* Called serialised by the pool; redraws at most ten times a second. */
 static void show_progress(void *ctx, const folio_progress *p,
 	const folio_doc_result *doc)
@@ -81,7 +74,7 @@ static void show_progress(void *ctx, const folio_progress *p,
 	bar *b = ctx;
 	folio_progress q = *p;
 	char line[512];
-	long long t = mono_ns();
+	long long t = folio_now_ns();
 
 	(void)doc;
 	if (!b->on || (t - b->last_ns < 100000000LL && p->done < p->total))

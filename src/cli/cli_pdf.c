@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "util/clock.h"
 #include "font/font.h"
 #include "layout/layout.h"
 #include "model/source.h"
@@ -38,14 +39,6 @@ static void pdf_usage(FILE *fp)
 		"SOURCE_DATE_EPOCH, when set, gives the PDF's dates (and "
 		"makes the output\n"
 		"byte-identical); otherwise the document's date is used.\n");
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int parse_missing_glyph(folio_missing_glyph *out, const char *v)
@@ -148,10 +141,10 @@ int cmd_pdf(int argc, char **argv)
 	if (rc == 0)
 		rc = folio_source_read(&doc, in, NULL, &err);
 	if (rc == 0) {
-		t0 = now_ns();
+		t0 = folio_now_ns();
 		rc = folio_layout_document(&lay, doc, style, fonts, lopts,
 			&err);
-		t1 = now_ns();
+		t1 = folio_now_ns();
 	}
 	if (rc == 0) {
 		report_substitutions(&lay, in);

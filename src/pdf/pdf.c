@@ -8,6 +8,7 @@
  * step that failed rather than a later consequence.
  */
 #include "pdf/pdf.h"
+#include "util/clock.h"
 #include "util/epoch.h"
 
 #include <errno.h>
@@ -58,14 +59,6 @@ typedef struct writer {
 	long long subset_ns;   /* HarfBuzz time inside embed_face */
 	unsigned char *boxed;  /* BMP bitmap of the layout's substitutions */
 } writer;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 int folio_pdf_options_init(folio_pdf_options *out, folio_error *err)
 {
@@ -390,9 +383,9 @@ static int embed_face(writer *w, face_use *fu)
 	for (cp = 0x20; n == 0 && cp < 0x7F; cp++)
 		if (folio_face_has_glyph(fu->face, cp))
 			cps[n++] = cp;
-	t0 = now_ns();
+	t0 = folio_now_ns();
 	rc = folio_face_subset(&sub, fu->face, cps, n, w->err);
-	w->subset_ns += now_ns() - t0;
+	w->subset_ns += folio_now_ns() - t0;
 	if (rc < 0)
 		goto done;
 	fu->fd = memfd_create("folio-font-subset", MFD_CLOEXEC);
@@ -730,7 +723,7 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 	if (opts)
 		w.opts = *opts;
 
-	t0 = now_ns();
+	t0 = folio_now_ns();
 	rc = collect_code_points(&w);
 	if (rc < 0)
 		goto done;
@@ -758,7 +751,7 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 		rc = write_info(&w);
 	if (rc < 0)
 		goto done;
-	t2 = now_ns();
+	t2 = folio_now_ns();
 	rc = save(&w, path, &bytes);
 	if (rc == 0 && w.opts.stats) {
 		folio_pdf_stats *s = w.opts.stats;
@@ -766,7 +759,7 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 		 * (libharu parsing the subset) counts as building. */
 		s->subset_ns = w.subset_ns;
 		s->build_ns = t2 - t0 - w.subset_ns;
-		s->save_ns = now_ns() - t2;
+		s->save_ns = folio_now_ns() - t2;
 		s->bytes = bytes;
 		s->font_bytes = w.font_bytes;
 		s->n_fonts = w.n_faces;
