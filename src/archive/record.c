@@ -8,8 +8,9 @@
 
 #include "util/xml.h"
 
+#include "archive/asic.h"
+
 #define X(s) ((const xmlChar *)(s))
-#define ODF_NS "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 /* The catalogue of 70,000 records is tens of MB: above the source cap. */
 #define MAX_METADATA_BYTES ((size_t)512 * 1024 * 1024)
 
@@ -231,7 +232,7 @@ int folio_odf_manifest_xml(folio_buf *out, const char *const *names,
 	if (writer_open(&wr) < 0)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	if (xmlTextWriterStartElementNS(wr.w, X("manifest"),
-		X("manifest"), X(ODF_NS)) < 0 ||
+		X("manifest"), X(NS_ODF)) < 0 ||
 	    xmlTextWriterWriteAttributeNS(wr.w, X("manifest"),
 		X("version"), NULL, X("1.2")) < 0)
 		wr.failed = 1;
