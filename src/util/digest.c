@@ -1,4 +1,5 @@
 #include "util/digest.h"
+#include "util/file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,8 @@ int folio_sha256_file(unsigned char out[FOLIO_SHA256_LEN],
 	size_t got;
 	int rc = 0;
 
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %m",
-			path);
+	if ((rc = folio_file_fopen_regular(&fp, path, err)) < 0)
+		return rc;
 	md = EVP_MD_CTX_new();
 	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
 		rc = digest_error(err, path);

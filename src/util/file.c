@@ -7,6 +7,70 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "another kind of file";
+}
+
+int folio_file_open_regular(int *out_fd, const char *path, folio_error *err)
+{
+	struct stat st;
+	int fd, flags;
+
+	*out_fd = -1;
+	/* O_NONBLOCK: opening a FIFO for reading otherwise waits for a
+	 * writer, forever if none comes. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
+			path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		int rc = folio_error_set(err, FOLIO_EIO, "%s: cannot stat: "
+			"%s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return folio_error_set(err, FOLIO_EIO,
+			"%s: expected a regular file, found %s", path,
+			file_kind(st.st_mode));
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		int rc = folio_error_set(err, FOLIO_EIO, "%s: cannot read: %s",
+			path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	*out_fd = fd;
+	return 0;
+}
+
+int folio_file_fopen_regular(FILE **out, const char *path, folio_error *err)
+{
+	int fd, rc;
+
+	*out = NULL;
+	if ((rc = folio_file_open_regular(&fd, path, err)) < 0)
+		return rc;
+	*out = fdopen(fd, "rb");
+	if (*out == NULL) {
+		close(fd);
+		return folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory",
+			path);
+	}
+	return 0;
+}
+
 int folio_file_read(char **out, size_t *out_len, const char *path,
 	size_t limit, folio_error *err)
 {
@@ -19,20 +83,11 @@ int folio_file_read(char **out, size_t *out_len, const char *path,
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
-			path, strerror(errno));
+	if ((rc = folio_file_fopen_regular(&fp, path, err)) < 0)
+		return rc;
 	if (fstat(fileno(fp), &st) != 0) {
 		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot stat: %s",
 			path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = folio_error_set(err, FOLIO_EIO,
-			"%s: expected a regular file, found %s", path,
-			S_ISDIR(st.st_mode) ? "a directory" :
-			"another kind of file");
 		goto done;
 	}
 	if ((unsigned long long)st.st_size > limit) {

@@ -15,6 +15,14 @@
 
 #include "util/error.h"
 
+/* Open path for reading only if it is a regular file: FIFOs, devices,
+ * sockets and folders fail with FOLIO_EIO ("expected a regular file,
+ * found a FIFO") without blocking (the open is non-blocking, so a FIFO
+ * with no writer cannot hang the caller). Every reader of user files
+ * goes through one of these. *out_fd / *out is blocking once returned. */
+int folio_file_open_regular(int *out_fd, const char *path, folio_error *err);
+int folio_file_fopen_regular(FILE **out, const char *path, folio_error *err);
+
 /* Read all of path into a malloc'd, NUL-terminated buffer. Files larger
  * than limit fail with FOLIO_ELIMIT (naming the file and the limit). */
 int folio_file_read(char **out, size_t *out_len, const char *path,

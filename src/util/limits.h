@@ -12,5 +12,8 @@
 #define FOLIO_MAX_SOURCE_BYTES ((size_t)16 * 1024 * 1024) /* one file */
 #define FOLIO_MAX_TEXT_BYTES ((size_t)1024 * 1024)   /* one text node */
 #define FOLIO_MAX_DEPTH 64                           /* XML nesting */
+/* Attributes (namespace declarations included) on one XML start tag:
+ * folio's formats use at most 4; libxml2's cost grows with the square. */
+#define FOLIO_MAX_ATTRIBUTES 64
 
 #endif

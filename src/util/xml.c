@@ -1,6 +1,7 @@
 #include "util/xml.h"
 
 #include "util/file.h"
+#include "util/xml_impl.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -82,7 +83,7 @@ void folio_xml_cleanup(void)
 /* Route this thread's global libxml2 error channels (used by code paths
  * that have no context, such as I/O and encoding errors) to `handler`
  * for the duration of one call; restored to silence afterwards. */
-static void errors_to(void *data, xmlStructuredErrorFunc handler)
+void xml_errors_to(void *data, xmlStructuredErrorFunc handler)
 {
 	xmlSetGenericErrorFunc(NULL, silent_generic);
 	xmlSetStructuredErrorFunc(data, handler ? handler : silent_structured);
@@ -267,7 +268,7 @@ static const char *str_or(const char *s, const char *dflt)
 }
 
 /* libxml2 messages end in '\n'; copy without it. */
-static void message_text(char *out, size_t outsz, const char *msg)
+void xml_message_text(char *out, size_t outsz, const char *msg)
 {
 	size_t n;
 
@@ -294,7 +295,7 @@ static void on_parse_error(void *data, xmlErrorPtr e)
 	col = e->int2 > 0 ? (unsigned)e->int2 : 1;
 	s1 = str_or(e->str1, "?");
 	s2 = str_or(e->str2, "?");
-	message_text(msg, sizeof(msg), e->message);
+	xml_message_text(msg, sizeof(msg), e->message);
 	switch (e->code) {
 	case XML_ERR_TAG_NAME_MISMATCH:
 		fail(st, FOLIO_EINPUT, line, col,
@@ -497,6 +498,20 @@ static int check_prolog(parse_state *st, size_t body)
 		"");
 }
 
+/* What the encoding and prolog checks leave to the guard: the number of
+ * attributes on each start tag, and declarations past the prolog. */
+static int check_markup(parse_state *st)
+{
+	xml_guard g;
+
+	xml_guard_init(&g, FOLIO_MAX_ATTRIBUTES);
+	if (xml_guard_feed(&g, st->data, st->len) < 0 ||
+	    xml_guard_end(&g) < 0)
+		return fail(st, g.failed, g.fail_line, g.fail_col, "%s",
+			g.what);
+	return 0;
+}
+
 static int resolve_limits(const folio_xml_limits *limits, size_t *max_bytes,
 	int *max_depth)
 {
@@ -532,7 +547,8 @@ int folio_xml_parse_memory(void **out, const char *data, size_t len,
 	if (len > (size_t)INT_MAX)
 		return fail(&st, FOLIO_ELIMIT, 1, 1, "size limit exceeded");
 	if ((rc = check_encoding(&st, &body)) < 0 ||
-	    (rc = check_prolog(&st, body)) < 0)
+	    (rc = check_prolog(&st, body)) < 0 ||
+	    (rc = check_markup(&st)) < 0)
 		return rc;
 
 	folio_xml_init();
@@ -546,13 +562,13 @@ int folio_xml_parse_memory(void **out, const char *data, size_t len,
 	ctxt->sax->externalSubset = on_internal_subset;
 	st.sax_start = ctxt->sax->startElementNs;
 	ctxt->sax->startElementNs = on_start_element;
-	errors_to(ctxt, on_parse_error);
+	xml_errors_to(ctxt, on_parse_error);
 	/* No NOENT, DTDLOAD, DTDATTR or HUGE: nothing is fetched or
 	 * expanded, and libxml2's own size limits stay on. */
 	options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |
 		XML_PARSE_NOWARNING;
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, st.name, NULL, options);
-	errors_to(NULL, NULL);
+	xml_errors_to(NULL, NULL);
 	if (st.failed) {
 		rc = st.failed;
 		goto done;
@@ -620,14 +636,13 @@ static void describe_found(char *out, size_t outsz, xmlNodePtr node)
 	snprintf(out, outsz, "an empty <%s>", (const char *)node->name);
 }
 
-static void rng_message(valid_state *vs, xmlErrorPtr e)
+void xml_rng_message(char *m, size_t sz, const xmlError *e)
 {
 	const char *s1 = str_or(e->str1, "?"), *s2 = str_or(e->str2, "?");
-	char *m = vs->msg, raw[400], found[96];
-	size_t sz = sizeof(vs->msg);
+	char raw[400], found[96];
 	xmlNodePtr node = e->node;
 
-	message_text(raw, sizeof(raw), e->message);
+	xml_message_text(raw, sizeof(raw), e->message);
 	switch (e->code) {
 	case XML_RELAXNG_ERR_NOELEM:
 		if (e->str1 && e->str1[0])
@@ -699,7 +714,7 @@ static void on_valid_error(void *data, xmlErrorPtr e)
 	if (vs == NULL || e == NULL || e->level < XML_ERR_ERROR)
 		return;
 	if (!vs->have_msg) {
-		rng_message(vs, e);
+		xml_rng_message(vs->msg, sizeof(vs->msg), e);
 		vs->have_msg = 1;
 	}
 	if (vs->node == NULL && e->node != NULL) {
@@ -720,7 +735,7 @@ static void on_schema_error(void *data, xmlErrorPtr e)
 	if (vs == NULL || e == NULL || e->level < XML_ERR_ERROR ||
 	    vs->have_msg)
 		return;
-	message_text(raw, sizeof(raw), e->message);
+	xml_message_text(raw, sizeof(raw), e->message);
 	snprintf(vs->msg, sizeof(vs->msg), "%s", raw);
 	vs->line = e->line;
 	vs->have_msg = 1;
@@ -728,7 +743,7 @@ static void on_schema_error(void *data, xmlErrorPtr e)
 
 /* Compile once per process; the mutex also serialises first use by
  * parallel batch workers. Validation contexts are per call. */
-static int cached_schema(xmlRelaxNGPtr *out, const char *schema_name,
+int xml_cached_schema(xmlRelaxNGPtr *out, const char *schema_name,
 	folio_error *err)
 {
 	char rel[128], path[4096];
@@ -760,7 +775,7 @@ static int cached_schema(xmlRelaxNGPtr *out, const char *schema_name,
 	if ((rc = folio_data_path(path, sizeof(path), rel, err)) < 0)
 		goto done;
 	memset(&vs, 0, sizeof(vs));
-	errors_to(&vs, on_schema_error);
+	xml_errors_to(&vs, on_schema_error);
 	pctxt = xmlRelaxNGNewParserCtxt(path);
 	if (pctxt != NULL) {
 		xmlRelaxNGSetParserStructuredErrors(pctxt, on_schema_error,
@@ -768,7 +783,7 @@ static int cached_schema(xmlRelaxNGPtr *out, const char *schema_name,
 		schema = xmlRelaxNGParse(pctxt);
 		xmlRelaxNGFreeParserCtxt(pctxt);
 	}
-	errors_to(NULL, NULL);
+	xml_errors_to(NULL, NULL);
 	if (schema == NULL) {
 		rc = folio_error_set(err, FOLIO_ELIB,
 			"%s:%d: cannot compile the schema: %s", path, vs.line,
@@ -794,7 +809,7 @@ int folio_xml_validate(void *doc, const char *schema_name, const char *name,
 	int rc, r;
 
 	folio_xml_init();
-	if ((rc = cached_schema(&schema, schema_name, err)) < 0)
+	if ((rc = xml_cached_schema(&schema, schema_name, err)) < 0)
 		return rc;
 	vctxt = xmlRelaxNGNewValidCtxt(schema);
 	if (vctxt == NULL)
@@ -802,9 +817,9 @@ int folio_xml_validate(void *doc, const char *schema_name, const char *name,
 			name);
 	memset(&vs, 0, sizeof(vs));
 	xmlRelaxNGSetValidStructuredErrors(vctxt, on_valid_error, &vs);
-	errors_to(&vs, on_valid_error);
+	xml_errors_to(&vs, on_valid_error);
 	r = xmlRelaxNGValidateDoc(vctxt, doc);
-	errors_to(NULL, NULL);
+	xml_errors_to(NULL, NULL);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	if (r == 0)
 		return 0;

@@ -7,7 +7,9 @@
  *   - no network access (XML_PARSE_NONET), ever;
  *   - no external entities expanded, no DTD loaded: a document with a
  *     DOCTYPE is refused outright (that also stops billion-laughs);
- *   - size capped before parsing, nesting depth capped (max_depth);
+ *   - size capped before parsing, nesting depth capped (max_depth),
+ *     attributes per start tag capped (FOLIO_MAX_ATTRIBUTES, counted on
+ *     the raw bytes: libxml2's own check is quadratic in them);
  *   - the bytes are checked before libxml2 sees them: UTF-16/UTF-32
  *     ("expected UTF-8, found UTF-16"), invalid UTF-8 ("invalid UTF-8 at
  *     byte N", N counted from 0), NUL bytes, an encoding declaration
@@ -35,6 +37,9 @@
 #include <stddef.h>
 
 #include "util/error.h"
+#include "util/limits.h"
+
+#define FOLIO_XML_MAX_ITEM_ATTRS FOLIO_MAX_ATTRIBUTES
 
 void folio_xml_init(void);
 void folio_xml_cleanup(void);
@@ -67,5 +72,78 @@ int folio_xml_validate(void *doc, const char *schema_name, const char *name,
  * the node's _private field, which callers must leave alone. */
 long folio_xml_node_line(const void *node);
 unsigned folio_xml_node_col(const void *node);
+
+/*
+ * Streaming reader, for documents too large to hold as a tree (archive
+ * metadata: a signature with one Reference per file, the catalogue).
+ * Bytes are pulled from `pull` in pieces; each piece passes the same
+ * byte checks as a whole document (UTF-8, NUL, no DTD or declaration,
+ * attributes per tag) before libxml2 sees it, and the total is capped by
+ * limits->max_bytes. With a schema name, the document is validated
+ * against schemas/NAME.rng while it streams (libxml2 expands only the
+ * small elements that need it). Memory does not grow with the document:
+ * only the current item is held.
+ *
+ * folio_xml_reader_next fills *out with the next item and returns 1, 0
+ * at the end of a well-formed (and, with a schema, valid) document, or a
+ * negative code with a located message "name:line:col: ...". The item's
+ * strings stay valid until the next call. Comments and processing
+ * instructions are items too (callers decide whether to allow them);
+ * CDATA sections arrive as text.
+ */
+typedef struct folio_xml_reader folio_xml_reader;
+
+/* Fill buf with up to len bytes; *out_n = 0 at the end. 0 or a negative
+ * code (with its message set). */
+typedef int (*folio_xml_pull)(void *ctx, char *buf, size_t len,
+	size_t *out_n, folio_error *err);
+
+typedef enum folio_xml_kind {
+	FOLIO_XML_START = 1,    /* start tag (empty: no END follows) */
+	FOLIO_XML_END,
+	FOLIO_XML_TEXT,         /* character data, white space included */
+	FOLIO_XML_COMMENT,
+	FOLIO_XML_PI
+} folio_xml_kind;
+
+typedef struct folio_xml_attr {
+	const char *prefix;     /* NULL if none */
+	const char *name;       /* local name */
+	const char *ns;         /* namespace URI, NULL if none */
+	const char *value;
+	/* A namespace declaration xmlns:prefix="value" (name is the
+	 * declared prefix) or xmlns="value" (name is ""). */
+	int is_ns_decl;
+} folio_xml_attr;
+
+typedef struct folio_xml_item {
+	folio_xml_kind kind;
+	int depth;              /* the root element is at depth 1 */
+	const char *prefix;     /* START/END: NULL if none */
+	const char *name;       /* START/END: local name; PI: target */
+	const char *ns;         /* START/END: namespace URI or NULL */
+	int empty;              /* START: written <x/> */
+	const char *text;       /* TEXT, COMMENT, PI: the characters */
+	size_t text_len;
+	folio_xml_attr attrs[FOLIO_XML_MAX_ITEM_ATTRS];
+	size_t n_attrs;         /* START: attributes and declarations */
+	unsigned line, col;     /* where libxml2 was when it gave the item */
+} folio_xml_item;
+
+/* Why a reader stopped (after next returned < 0). */
+typedef enum folio_xml_failure {
+	FOLIO_XML_SYNTAX = 1,   /* not well-formed, or refused bytes */
+	FOLIO_XML_SCHEMA,       /* well-formed but not valid */
+	FOLIO_XML_LIMIT,        /* a cap was reached */
+	FOLIO_XML_SOURCE        /* pull failed (its own message) */
+} folio_xml_failure;
+
+int folio_xml_reader_open(folio_xml_reader **out, folio_xml_pull pull,
+	void *ctx, const char *name, const char *schema_name,
+	const folio_xml_limits *limits, folio_error *err);
+int folio_xml_reader_next(folio_xml_item *out, folio_xml_reader *r,
+	folio_error *err);
+folio_xml_failure folio_xml_reader_failure(const folio_xml_reader *r);
+void folio_xml_reader_free(folio_xml_reader *r);
 
 #endif

@@ -228,3 +228,29 @@ bad "a directory given as source" check folder.xml 2 folder.xml \
 rmdir "$W/folder.xml"
 bad "a missing file" check missing.xml 2 missing.xml \
 	"cannot open: No such file or directory"
+# A FIFO would block a plain open until someone writes to it: refused as
+# not a regular file, at once (timeout only guards the harness).
+mkfifo "$W/pipe.xml"
+(cd "$W" && timeout 20 "$FOLIO" check pipe.xml </dev/null \
+	>"$T/stdout" 2>"$T/stderr")
+status=$?
+if [ $status -eq 2 ] && grep -qF "pipe.xml: expected a regular file, found a FIFO" \
+	"$T/stderr"; then ok "a FIFO given as source"
+else not_ok "a FIFO given as source" "exit $status: $(head -c 300 "$T/stderr")"
+fi
+rm -f "$W/pipe.xml"
+
+# --- attributes: libxml2's cost is quadratic in them -------------------
+# 100,000 attributes on one element (1.1 MB) are refused by the byte
+# guard in linear time, before libxml2 parses the tag.
+awk 'BEGIN {
+	print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	print "<document xmlns=\"urn:folio:document:1\">"
+	printf "  <meta"
+	for (i = 0; i < 100000; i++) printf " a%d=\"x\"", i
+	print "/>"
+	print "</document>"
+}' >"$W/attrs.xml"
+bad "100,000 attributes on one element" check attrs.xml 1 attrs.xml:3:3 \
+	"<meta>: attribute limit exceeded: expected at most 64 attributes"
+rm -f "$W/attrs.xml"
