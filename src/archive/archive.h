@@ -110,7 +110,8 @@ typedef struct folio_verify_options {
 } folio_verify_options;
 
 typedef struct folio_verify_report {
-	char entry[1024];     /* first entry that failed ("" if none) */
+	char entry[4097];     /* first entry that failed ("" if none),
+	                         printable (see folio_zip_printable) */
 	const char *check;    /* name of the failed check, or "ok" */
 	size_t entries;
 	size_t records;

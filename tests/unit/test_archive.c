@@ -1,6 +1,6 @@
 /* Unit tests: archive codes, base64/URI helpers, digests, keygen, the
- * xmlsec adapter's confinement, the batch manifest, write + verify, and
- * the zip reader's streaming and raw header view. */
+ * xmlsec adapter's confinement, the batch manifest, write + verify (the
+ * zip reader has its own tests in test_zip.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,8 +19,6 @@
 #include "util/buf.h"
 #include "util/xml.h"
 #include "util/zip.h"
-
-#include <zlib.h>
 
 static char tmp[256];
 
@@ -350,244 +348,6 @@ static void test_sha256_stream(void **state)
 	assert_memory_equal(one, parts, FOLIO_SHA256_LEN);
 }
 
-typedef struct counter {
-	size_t calls, bytes;
-	folio_sha256_ctx *sha;
-	int stop_after;
-} counter;
-
-static int count_piece(void *ctx, const void *p, size_t n)
-{
-	counter *c = ctx;
-	folio_error err = {0};
-
-	c->calls++;
-	c->bytes += n;
-	if (c->stop_after && (int)c->calls >= c->stop_after)
-		return FOLIO_EUSAGE;
-	return folio_sha256_update(c->sha, p, n, &err);
-}
-
-static void test_zip_stream(void **state)
-{
-	char zip[600];
-	unsigned char want[FOLIO_SHA256_LEN], got[FOLIO_SHA256_LEN];
-	folio_zip_reader *r = NULL;
-	folio_zip_stream *s = NULL;
-	folio_zip_entry e;
-	folio_zip *z = NULL;
-	folio_error err = {0};
-	counter c;
-	char *big, piece[1000];
-	size_t n = 300000, i, total = 0, got_n;
-
-	(void)state;
-	big = malloc(n);
-	assert_non_null(big);
-	for (i = 0; i < n; i++)
-		big[i] = (char)((i * 2654435761u) >> 13);
-	assert_int_equal(folio_sha256(want, big, n, &err), 0);
-	snprintf(zip, sizeof(zip), "%s/stream.zip", tmp);
-	assert_int_equal(folio_zip_create(&z, zip, 1700000000, &err), 0);
-	assert_int_equal(folio_zip_add_mem(z, "mimetype", "x", 1,
-		FOLIO_ZIP_AUTO, &err), 0);
-	assert_int_equal(folio_zip_add_mem(z, "data/big.bin", big, n,
-		FOLIO_ZIP_AUTO, &err), 0);
-	assert_int_equal(folio_zip_close(z, &err), 0);
-
-	assert_int_equal(folio_zip_open_read(&r, zip, &err), 0);
-	assert_int_equal(folio_zip_stat(&e, r, 1, &err), 0);
-	assert_string_equal(e.name, "data/big.bin");
-	assert_int_equal(e.name_len, strlen(e.name));
-	assert_int_equal(e.name_clen, e.name_len);
-	assert_int_equal(e.extra_local, 0);
-	assert_int_equal(e.extra_central, 0);
-	assert_int_equal(e.size, n);
-	/* Pushed in pieces, never the whole entry at once. */
-	memset(&c, 0, sizeof(c));
-	assert_int_equal(folio_sha256_begin(&c.sha, &err), 0);
-	assert_int_equal(folio_zip_read_cb(r, 1, n, count_piece, &c, &err), 0);
-	assert_int_equal(folio_sha256_end(got, c.sha, &err), 0);
-	assert_int_equal(c.bytes, n);
-	assert_true(c.calls > 1);
-	assert_memory_equal(want, got, FOLIO_SHA256_LEN);
-	/* The sink's code stops the read and comes back unchanged. */
-	memset(&c, 0, sizeof(c));
-	c.stop_after = 2;
-	assert_int_equal(folio_sha256_begin(&c.sha, &err), 0);
-	assert_int_equal(folio_zip_read_cb(r, 1, n, count_piece, &c, &err),
-		FOLIO_EUSAGE);
-	assert_int_equal(c.calls, 2);
-	folio_sha256_free(c.sha);
-	/* Past the limit: refused before inflating. */
-	memset(&c, 0, sizeof(c));
-	assert_int_equal(folio_zip_read_cb(r, 1, n - 1, count_piece, &c,
-		&err), FOLIO_ELIMIT);
-	assert_int_equal(c.calls, 0);
-	/* Pulled in pieces of the caller's size, two streams at once. */
-	assert_int_equal(folio_zip_stream_open(&s, r, 1, n, &err), 0);
-	{
-		folio_zip_stream *s2 = NULL;
-		assert_int_equal(folio_zip_stream_open(&s2, r, 0, 10, &err),
-			0);
-		assert_int_equal(folio_zip_stream_read(&got_n, s2, piece,
-			sizeof(piece), &err), 0);
-		assert_int_equal(got_n, 1);
-		folio_zip_stream_close(s2);
-	}
-	do {
-		assert_int_equal(folio_zip_stream_read(&got_n, s, piece,
-			sizeof(piece), &err), 0);
-		assert_true(got_n <= sizeof(piece));
-		if (got_n)
-			assert_memory_equal(piece, big + total, got_n);
-		total += got_n;
-	} while (got_n > 0);
-	assert_int_equal(total, n);
-	folio_zip_stream_close(s);
-	folio_zip_reader_free(r);
-	free(big);
-}
-
-static void put16(unsigned char *p, unsigned v)
-{
-	p[0] = (unsigned char)(v & 0xff);
-	p[1] = (unsigned char)(v >> 8);
-}
-
-static void put32(unsigned char *p, unsigned long v)
-{
-	put16(p, (unsigned)(v & 0xffff));
-	put16(p + 2, (unsigned)(v >> 16));
-}
-
-/* A one-entry stored ZIP written byte by byte (APPNOTE 4.3.7, 4.3.12,
- * 4.3.16): name of nlen bytes (may hold a NUL), the given extra blocks
- * in the local header and the central directory. */
-static void raw_zip(const char *path, const char *name, size_t nlen,
-	const unsigned char *lx, size_t lxn, const unsigned char *cx,
-	size_t cxn, int bad_crc)
-{
-	unsigned char b[1024], *p = b;
-	unsigned long crc = crc32(0L, (const unsigned char *)"hello", 5);
-	size_t cd;
-	FILE *fp;
-
-	if (bad_crc)
-		crc ^= 1;
-	memset(b, 0, sizeof(b));
-	put32(p, 0x04034b50);
-	put16(p + 4, 20);
-	put32(p + 14, crc);
-	put32(p + 18, 5);
-	put32(p + 22, 5);
-	put16(p + 26, (unsigned)nlen);
-	put16(p + 28, (unsigned)lxn);
-	memcpy(p + 30, name, nlen);
-	if (lxn)
-		memcpy(p + 30 + nlen, lx, lxn);
-	memcpy(p + 30 + nlen + lxn, "hello", 5);
-	p += 30 + nlen + lxn + 5;
-	cd = (size_t)(p - b);
-	put32(p, 0x02014b50);
-	put16(p + 4, 20);
-	put16(p + 6, 20);
-	put32(p + 16, crc);
-	put32(p + 20, 5);
-	put32(p + 24, 5);
-	put16(p + 28, (unsigned)nlen);
-	put16(p + 30, (unsigned)cxn);
-	put32(p + 42, 0);
-	memcpy(p + 46, name, nlen);
-	if (cxn)
-		memcpy(p + 46 + nlen, cx, cxn);
-	p += 46 + nlen + cxn;
-	put32(p, 0x06054b50);
-	put16(p + 8, 1);
-	put16(p + 10, 1);
-	put32(p + 12, (unsigned long)(p - b - (long)cd));
-	put32(p + 16, (unsigned long)cd);
-	p += 22;
-	fp = fopen(path, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(b, 1, (size_t)(p - b), fp),
-		(size_t)(p - b));
-	fclose(fp);
-}
-
-static void test_zip_raw_view(void **state)
-{
-	static const unsigned char ut[] = {'U', 'T', 5, 0, 1, 0, 0, 0, 0};
-	/* A ZIP64 field (id 1) is not foreign; a truncated block is. */
-	static const unsigned char z64[] = {1, 0, 0, 0};
-	static const unsigned char torn[] = {'U', 'T', 9};
-	folio_zip_reader *r = NULL;
-	folio_zip_entry e;
-	folio_error err = {0};
-	folio_buf b = {0};
-	char zip[600];
-
-	(void)state;
-	snprintf(zip, sizeof(zip), "%s/raw.zip", tmp);
-	raw_zip(zip, "a.txt", 5, NULL, 0, NULL, 0, 0);
-	assert_int_equal(folio_zip_open_read(&r, zip, &err), 0);
-	assert_int_equal(folio_zip_stat(&e, r, 0, &err), 0);
-	assert_string_equal(e.name, "a.txt");
-	assert_int_equal(e.name_len, 5);
-	assert_int_equal(e.name_clen, 5);
-	assert_int_equal(e.extra_local + e.extra_central, 0);
-	assert_int_equal(folio_zip_read(&b, r, 0, 100, &err), 0);
-	assert_int_equal(b.len, 5);
-	folio_buf_free(&b);
-	folio_zip_reader_free(r);
-
-	/* "a\0b.txt": libzip shows the NUL as a space; the raw view
-	 * says where it is. */
-	raw_zip(zip, "a\0b.txt", 7, NULL, 0, NULL, 0, 0);
-	assert_int_equal(folio_zip_open_read(&r, zip, &err), 0);
-	assert_int_equal(folio_zip_stat(&e, r, 0, &err), 0);
-	assert_int_equal(e.name_clen, 1);
-	assert_int_equal(e.name_len, 7);
-	folio_zip_reader_free(r);
-
-	raw_zip(zip, "a.txt", 5, ut, sizeof(ut), z64, sizeof(z64), 0);
-	assert_int_equal(folio_zip_open_read(&r, zip, &err), 0);
-	assert_int_equal(folio_zip_stat(&e, r, 0, &err), 0);
-	assert_int_equal(e.extra_local, sizeof(ut));
-	assert_int_equal(e.extra_central, 0);
-	folio_zip_reader_free(r);
-
-	/* libzip reads the local header's extra block only when the
-	 * entry is opened: a torn one is counted whole. */
-	raw_zip(zip, "a.txt", 5, torn, sizeof(torn), NULL, 0, 0);
-	assert_int_equal(folio_zip_open_read(&r, zip, &err), 0);
-	assert_int_equal(folio_zip_stat(&e, r, 0, &err), 0);
-	assert_int_equal(e.extra_local, sizeof(torn));
-	assert_int_equal(e.extra_central, 0);
-	folio_zip_reader_free(r);
-	/* In the central directory libzip refuses it itself. */
-	raw_zip(zip, "a.txt", 5, NULL, 0, torn, sizeof(torn), 0);
-	folio_error_clear(&err);
-	assert_true(folio_zip_open_read(&r, zip, &err) < 0);
-	assert_null(r);
-
-	/* A wrong CRC fails the read at the end of the entry. */
-	raw_zip(zip, "a.txt", 5, NULL, 0, NULL, 0, 1);
-	assert_int_equal(folio_zip_open_read(&r, zip, &err), 0);
-	folio_error_clear(&err);
-	assert_true(folio_zip_read(&b, r, 0, 100, &err) < 0);
-	assert_non_null(strstr(err.msg, "a.txt"));
-	folio_buf_free(&b);
-	folio_zip_reader_free(r);
-
-	/* Truncated before the end record: not a ZIP to either reader. */
-	write_text(tmp, "short.zip", "PK\003\004");
-	snprintf(zip, sizeof(zip), "%s/short.zip", tmp);
-	folio_error_clear(&err);
-	assert_true(folio_zip_open_read(&r, zip, &err) < 0);
-	assert_null(r);
-}
-
 static void test_write_and_verify(void **state)
 {
 	char dir[512], path[600], zip[600], text[4096];
@@ -673,8 +433,6 @@ int main(void)
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_write_and_verify),
 		cmocka_unit_test(test_sha256_stream),
-		cmocka_unit_test(test_zip_stream),
-		cmocka_unit_test(test_zip_raw_view),
 	};
 	char cmd[300];
 	int rc;
