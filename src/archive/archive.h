@@ -10,6 +10,7 @@
  *                                 file except mimetype and META-INF/
  *   META-INF/signatures0.xml      one XAdES baseline-B signature with a
  *                                 Reference to every file listed above
+ *                                 and to META-INF/manifest.xml
  *   bagit.txt bag-info.txt manifest-sha256.txt tagmanifest-sha256.txt
  *   data/catalogue.xml            文件目录 (schemas/catalogue.rng)
  *   data/schemas/NAME.rng         the schemas of our metadata
@@ -29,14 +30,19 @@
  * fixed time and an RSA key the archive is byte-identical run to run.
  *
  * Library code: never prints. Limits: FOLIO_BATCH_MAX_SOURCES records,
- * FOLIO_ZIP_MAX_ENTRIES entries. When verifying, signed files are
- * streamed (memory does not depend on their size) up to
- * FOLIO_ARCHIVE_MAX_ENTRY bytes each; metadata that must be parsed is
- * read whole, up to FOLIO_ARCHIVE_MAX_METADATA bytes for a record.xml,
- * bagit.txt or bag-info.txt and FOLIO_ARCHIVE_MAX_INDEX bytes for the
- * files that grow with the number of entries (signatures0.xml,
- * manifest.xml, catalogue.xml, the BagIt manifests); FOLIO_ELIMIT (an
- * invalid archive naming the entry) beyond.
+ * FOLIO_ZIP_MAX_ENTRIES entries.
+ *
+ * Verifying (verify*.c, passes listed in verify_impl.h) reads the
+ * container strictly (util/zip.h: one reading, the one every extractor
+ * gets) and streams everything: signed files through SHA-256 up to
+ * FOLIO_ARCHIVE_MAX_ENTRY bytes each, and the XML parts through the
+ * streaming reader (never a tree): signatures0.xml, the one unsigned
+ * part, is refused before parsing when larger than its entries can
+ * need; record.xml up to FOLIO_ARCHIVE_MAX_METADATA bytes; manifest.xml,
+ * catalogue.xml and the BagIt manifests up to FOLIO_ARCHIVE_MAX_INDEX.
+ * Past a cap: FOLIO_EVERIFY naming the entry. Memory: a fixed part, a
+ * small record per entry (names included) and per record, and the
+ * largest text of one metadata element.
  */
 #ifndef FOLIO_ARCHIVE_ARCHIVE_H
 #define FOLIO_ARCHIVE_ARCHIVE_H
@@ -107,6 +113,10 @@ int folio_archive_write(folio_archive_stats *out,
 
 typedef struct folio_verify_options {
 	const char *trust_path;   /* PEM bundle of trust anchors, or NULL */
+	/* When the archive is valid: called once per entry, in the order
+	 * of the archive, with the name (as stored) and size verified. */
+	void (*list)(void *ctx, const char *name, uint64_t size);
+	void *list_ctx;
 } folio_verify_options;
 
 typedef struct folio_verify_report {

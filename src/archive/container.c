@@ -745,31 +745,37 @@ done:
 	return rc;
 }
 
-/* Our in-memory copies are dropped as soon as libzip holds its own
- * (folio_zip_add_mem copies), so the peak holds one copy, not two. */
-static int write_zip(package *p, const char *zip_path, folio_buf *odf,
-	folio_buf *sig, int64_t t, folio_error *err)
+/* Entries in name order after mimetype, the signature in its place
+ * (after META-INF/manifest.xml). Our in-memory copies are dropped as
+ * soon as libzip holds its own (folio_zip_add_mem copies), so the peak
+ * holds one copy, not two. */
+static int write_zip(package *p, const char *zip_path, folio_buf *sig,
+	int64_t t, folio_error *err)
 {
 	folio_zip *z = NULL;
 	size_t i;
-	int rc;
+	int rc, sig_done = 0;
 
 	if ((rc = folio_zip_create(&z, zip_path, t, err)) < 0)
 		return rc;
 	if ((rc = folio_zip_add_mem(z, "mimetype", FOLIO_ASIC_MIMETYPE,
-		strlen(FOLIO_ASIC_MIMETYPE), FOLIO_ZIP_STORE, err)) < 0 ||
-	    (rc = folio_zip_add_mem(z, MANIFEST_ENTRY, odf->data, odf->len,
-		FOLIO_ZIP_DEFLATE, err)) < 0 ||
-	    (rc = folio_zip_add_mem(z, SIGNATURE_ENTRY, sig->data, sig->len,
-		FOLIO_ZIP_DEFLATE, err)) < 0)
+		strlen(FOLIO_ASIC_MIMETYPE), FOLIO_ZIP_STORE, err)) < 0)
 		goto fail;
-	folio_buf_free(odf);
-	folio_buf_free(sig);
-	for (i = 0; i < p->n; i++) {
-		entry *e = &p->entries[i];
+	for (i = 0; i <= p->n; i++) {
+		entry *e = i < p->n ? &p->entries[i] : NULL;
+		folio_zip_method method;
+		if (!sig_done && (e == NULL ||
+		    strcmp(e->name, SIGNATURE_ENTRY) > 0)) {
+			if ((rc = folio_zip_add_mem(z, SIGNATURE_ENTRY,
+				sig->data, sig->len, FOLIO_ZIP_DEFLATE, err)) < 0)
+				goto fail;
+			folio_buf_free(sig);
+			sig_done = 1;
+		}
+		if (e == NULL)
+			break;
 		/* PDFs and EPUBs are compressed already. */
-		folio_zip_method method =
-			strcmp(e->media_type, "application/pdf") == 0 ||
+		method = strcmp(e->media_type, "application/pdf") == 0 ||
 			strcmp(e->media_type, "application/epub+zip") == 0 ?
 			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE;
 		if (e->path)
@@ -877,15 +883,22 @@ int folio_archive_write(folio_archive_stats *out,
 		types[i] = p.entries[i].media_type;
 	}
 	odf.limit = (size_t)1024 * 1024 * 1024;
-	/* manifest.xml is made after signing, so that it is not held
-	 * during the peak (it is not signed: ASiC-E). */
+	/* manifest.xml is signed like every other file (ASiC-E leaves it
+	 * unsigned, so an edit of it went unnoticed): it joins the
+	 * package, spooled, after the BagIt files (it is not one of the
+	 * bag's tag files) and before the signature is made. Signing it,
+	 * rather than having verify regenerate it and compare bytes,
+	 * keeps old archives verifiable whatever a later libxml2 writes. */
+	if ((rc = folio_odf_manifest_xml(&odf, names, types, p.n, err)) < 0 ||
+	    (rc = add_text(&p, MANIFEST_ENTRY, &odf)) < 0)
+		goto done;
+	qsort(p.entries, p.n, sizeof(*p.entries), by_name);
 	if ((rc = spool_flush(&p)) < 0 ||
 	    (rc = sign(&sig, &p, key_path, cert_path, kind, cert, opts->time,
 		err)) < 0 ||
-	    (rc = folio_odf_manifest_xml(&odf, names, types, p.n, err)) < 0 ||
-	    (rc = write_zip(&p, zip_path, &odf, &sig, opts->time, err)) < 0)
+	    (rc = write_zip(&p, zip_path, &sig, opts->time, err)) < 0)
 		goto done;
-	out->entries = p.n + 3;
+	out->entries = p.n + 2;
 done:
 	if (records != NULL)
 		for (i = 0; i < m->n_sources; i++)

@@ -3,14 +3,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -296,6 +301,87 @@ static int load_key(EVP_PKEY **out, const char *path, folio_error *err)
 	return rc;
 }
 
+/* XML-DSig writes an ECDSA signature as r || s, each as long as the
+ * curve's order (32 bytes on P-256); OpenSSL wants DER. */
+static int ecdsa_der(unsigned char **out, int *out_len,
+	const unsigned char *rs, size_t len)
+{
+	ECDSA_SIG *sig = ECDSA_SIG_new();
+	BIGNUM *r = BN_bin2bn(rs, (int)(len / 2), NULL);
+	BIGNUM *s = BN_bin2bn(rs + len / 2, (int)(len / 2), NULL);
+	int n;
+
+	*out = NULL;
+	if (sig == NULL || r == NULL || s == NULL ||
+	    !ECDSA_SIG_set0(sig, r, s)) {
+		ECDSA_SIG_free(sig);
+		BN_free(r);
+		BN_free(s);
+		return -1;
+	}
+	n = i2d_ECDSA_SIG(sig, out);
+	ECDSA_SIG_free(sig);
+	if (n <= 0)
+		return -1;
+	*out_len = n;
+	return 0;
+}
+
+int folio_cert_verify_digest(const folio_cert *c, folio_key_kind alg,
+	const unsigned char digest[FOLIO_SHA256_LEN], const void *sig,
+	size_t len, folio_error *err)
+{
+	EVP_PKEY *key = X509_get0_pubkey(c->x509);
+	EVP_PKEY_CTX *ctx = NULL;
+	unsigned char *der = NULL;
+	const unsigned char *value = sig;
+	char group[64] = "";
+	int der_len = 0, rc = 0;
+
+	if (key == NULL) {
+		rc = ssl_error(err, FOLIO_EVERIFY, "the certificate's public "
+			"key cannot be read", "certificate");
+		goto done;
+	}
+	if (alg == FOLIO_KEY_RSA ? !EVP_PKEY_is_a(key, "RSA") ||
+	    EVP_PKEY_get_bits(key) < 2048 : !EVP_PKEY_is_a(key, "EC") ||
+	    !EVP_PKEY_get_utf8_string_param(key, "group", group,
+		sizeof(group), NULL) || strcmp(group, "prime256v1") != 0) {
+		rc = folio_error_set(err, FOLIO_EVERIFY, "expected %s key in "
+			"the certificate for the signature method, found %s",
+			alg == FOLIO_KEY_RSA ? "an RSA (2048 bits or more)" :
+			"a P-256", EVP_PKEY_get0_type_name(key));
+		goto done;
+	}
+	if (alg == FOLIO_KEY_EC) {
+		if (len != 64 || ecdsa_der(&der, &der_len, sig, len) < 0) {
+			rc = folio_error_set(err, FOLIO_EVERIFY, "expected an "
+				"ECDSA P-256 value of 64 bytes, found %zu",
+				len);
+			goto done;
+		}
+		value = der;
+		len = (size_t)der_len;
+	}
+	ctx = EVP_PKEY_CTX_new(key, NULL);
+	if (ctx == NULL || EVP_PKEY_verify_init(ctx) <= 0 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0 ||
+	    (alg == FOLIO_KEY_RSA &&
+	     EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0)) {
+		rc = ssl_error(err, FOLIO_ELIB, "cannot set up signature "
+			"verification", "OpenSSL");
+		goto done;
+	}
+	if (EVP_PKEY_verify(ctx, value, len, digest, FOLIO_SHA256_LEN) != 1)
+		rc = folio_error_set(err, FOLIO_EVERIFY, "signature value "
+			"does not verify with the certificate's key");
+done:
+	ERR_clear_error();
+	EVP_PKEY_CTX_free(ctx);
+	OPENSSL_free(der);
+	return rc;
+}
+
 int folio_key_check(folio_key_kind *out, const char *key_path,
 	const folio_cert *cert, folio_error *err)
 {
@@ -420,38 +506,71 @@ done:
 	return ok;
 }
 
-static int write_pem(const char *path, BIO *bio, mode_t mode,
-	folio_error *err)
+/* Write the PEM to a temporary sibling of path; committed later. */
+static int stage_pem(folio_outfile *f, const char *path, BIO *bio,
+	mode_t mode, folio_error *err)
 {
-	folio_outfile f;
 	char *data = NULL;
 	long len = BIO_get_mem_data(bio, &data);
 	int rc;
 
-	if ((rc = folio_outfile_open(&f, path, err)) < 0)
+	if ((rc = folio_outfile_open(f, path, err)) < 0)
 		return rc;
-	if (fchmod(fileno(f.fp), mode) != 0 ||
-	    fwrite(data, 1, (size_t)len, f.fp) != (size_t)len) {
-		folio_outfile_abort(&f);
+	if (fchmod(fileno(f->fp), mode) != 0 ||
+	    fwrite(data, 1, (size_t)len, f->fp) != (size_t)len) {
+		folio_outfile_abort(f);
 		return folio_error_set(err, FOLIO_EIO, "%s: cannot write: %m",
 			path);
 	}
-	return folio_outfile_commit(&f, err);
+	return 0;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* path -> path.old, if path exists. */
+static int keep_old(const char *path, folio_error *err)
+{
+	char old[4200];
+
+	if (!exists(path))
+		return 0;
+	snprintf(old, sizeof(old), "%s.old", path);
+	if (rename(path, old) != 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot keep it as "
+			"%s: %s", path, old, strerror(errno));
+	return 0;
 }
 
 int folio_keygen(const char *dir, folio_key_kind kind, const char *org,
-	int64_t not_before, int years, folio_error *err)
+	int64_t not_before, int years, int replace, folio_error *err)
 {
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
 	BIO *kb = NULL, *cb = NULL;
-	char path[4096];
+	folio_outfile kf = {0}, cf = {0};
+	char key_path[4096], crt_path[4096];
 	int rc = 0;
 
 	if (org == NULL || org[0] == '\0' || strlen(org) > 64)
 		return folio_error_set(err, FOLIO_EUSAGE,
 			"organisation name: expected 1 to 64 bytes, found %zu",
 			org ? strlen(org) : 0);
+	snprintf(key_path, sizeof(key_path), "%s/signer.key", dir);
+	snprintf(crt_path, sizeof(crt_path), "%s/signer.crt", dir);
+	/* A key pair signs years of archives: never overwrite one by
+	 * accident. */
+	if (!replace && (exists(key_path) || exists(crt_path)))
+		return folio_error_set(err, FOLIO_EUSAGE, "%s: expected no "
+			"signing key to overwrite, found %s; use --force to "
+			"replace it (the old pair is kept as *.old)",
+			exists(key_path) ? key_path : crt_path, exists(key_path)
+			&& exists(crt_path) ? "a key and a certificate" :
+			exists(key_path) ? "a key" : "a certificate");
 	if ((rc = folio_mkdirs(dir, err)) < 0)
 		return rc;
 	key = kind == FOLIO_KEY_EC ?
@@ -474,12 +593,18 @@ int folio_keygen(const char *dir, folio_key_kind kind, const char *org,
 		rc = ssl_error(err, FOLIO_ELIB, "cannot encode PEM", dir);
 		goto done;
 	}
-	snprintf(path, sizeof(path), "%s/signer.key", dir);
-	if ((rc = write_pem(path, kb, 0600, err)) < 0)
+	if ((rc = stage_pem(&kf, key_path, kb, 0600, err)) < 0 ||
+	    (rc = stage_pem(&cf, crt_path, cb, 0644, err)) < 0)
 		goto done;
-	snprintf(path, sizeof(path), "%s/signer.crt", dir);
-	rc = write_pem(path, cb, 0644, err);
+	if (replace && ((rc = keep_old(key_path, err)) < 0 ||
+	    (rc = keep_old(crt_path, err)) < 0))
+		goto done;
+	if ((rc = folio_outfile_commit(&kf, err)) < 0)
+		goto done;
+	rc = folio_outfile_commit(&cf, err);
 done:
+	folio_outfile_abort(&kf);
+	folio_outfile_abort(&cf);
 	ERR_clear_error();
 	BIO_free(kb);
 	BIO_free(cb);

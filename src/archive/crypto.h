@@ -58,6 +58,15 @@ void folio_cert_subject(char *out, size_t outsz, const folio_cert *c);
 int folio_cert_verify_chain(const folio_cert *c, const char *trust_path,
 	int64_t at, folio_error *err);
 
+/* Verify an XML-DSig SignatureValue sig[0..len) over a SHA-256 digest
+ * with the certificate's public key: RSA PKCS#1 v1.5 (rsa-sha256) or
+ * ECDSA on P-256 (ecdsa-sha256, the value being r || s, RFC 4050). The
+ * key must be of the kind the algorithm names. 0, or FOLIO_EVERIFY when
+ * the value does not verify (message without a file name). */
+int folio_cert_verify_digest(const folio_cert *c, folio_key_kind alg,
+	const unsigned char digest[FOLIO_SHA256_LEN], const void *sig,
+	size_t len, folio_error *err);
+
 /* Check that the private key in key_path is usable for signing (RSA of at
  * least 2048 bits or EC P-256), that it belongs to cert, and tell which
  * kind it is. */
@@ -68,8 +77,12 @@ int folio_key_check(folio_key_kind *out, const char *key_path,
  * `org` (CN and O), valid from not_before for `years` years, and write
  * dir/signer.key (PKCS#8 PEM, mode 0600) and dir/signer.crt (PEM, 0644)
  * atomically. The serial number is derived from the public key so the
- * certificate depends only on the key, the name and the time. */
+ * certificate depends only on the key, the name and the time.
+ * An existing signer.key or signer.crt (anything at those names) is
+ * FOLIO_EUSAGE and nothing is written, unless `replace`: then the old
+ * files become signer.key.old and signer.crt.old (replacing older
+ * .old files) just before the new ones take their names. */
 int folio_keygen(const char *dir, folio_key_kind kind, const char *org,
-	int64_t not_before, int years, folio_error *err);
+	int64_t not_before, int years, int replace, folio_error *err);
 
 #endif

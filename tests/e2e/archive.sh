@@ -22,6 +22,23 @@ else not_ok "certificate starts at SOURCE_DATE_EPOCH" "$nb vs $want"; fi
 if openssl pkey -in "$T/kec/signer.key" -noout -text 2>/dev/null |
 	grep -q 'P-256'; then ok "keygen --ec makes P-256"; else
 	not_ok "keygen --ec makes P-256" "no P-256 key"; fi
+# An existing key is never overwritten by accident (exit 2, nothing
+# changed); --force replaces it and keeps the old pair as *.old.
+keep() {
+	cp "$T/k2/signer.key" "$T/k2.before"
+	"$FOLIO" keygen -o "$T/k2" --org 另一单位 >"$T/.kg" 2>&1
+	[ $? -eq 2 ] && grep -q -- "--force" "$T/.kg" &&
+		cmp -s "$T/k2.before" "$T/k2/signer.key"
+}
+check "keygen refuses to overwrite a key" keep
+replace() {
+	"$FOLIO" keygen -o "$T/k2" --org 另一单位 --force >/dev/null 2>&1 &&
+		cmp -s "$T/k2.before" "$T/k2/signer.key.old" &&
+		[ -f "$T/k2/signer.crt.old" ] &&
+		! cmp -s "$T/k2.before" "$T/k2/signer.key" &&
+		[ "$(stat -c %a "$T/k2/signer.key.old")" = 600 ]
+}
+check "keygen --force keeps the old pair as *.old" replace
 
 # --- a batch: the examples, plus stand-in PDF/EPUB outputs -------------
 # The archive does not interpret the PDF and EPUB bytes; stand-ins keep
@@ -76,6 +93,7 @@ check "archive ec" arch -o "$T/ec.zip" --key "$T/kec/signer.key" \
 check "ec archive is valid" "$FOLIO" verify "$T/ec.zip"
 
 # --- independent judges -----------------------------------------------
+for k in src a ec; do same_listing "$k.zip" "$T/$k.zip"; done
 check "unzip -t" unzip -tq "$T/a.zip"
 mkdir "$T/x"
 (cd "$T/x" && unzip -q "$T/a.zip") || not_ok "extract" "unzip failed"
@@ -252,7 +270,10 @@ tamper "entry added in META-INF" META-INF/extra.xml add META-INF/extra.xml \
 tamper "entry removed" "$rec1/record.xml" remove "$rec1/record.xml"
 tamper "entry renamed" "$rec1/renamed.xml" rename "$rec1/$code1.xml" \
 	"$rec1/renamed.xml"
-tamper "manifest.xml drops an entry" "$rec1/$code1.pdf" sub \
+# manifest.xml is signed: an edit is caught by its digest (before, when
+# it was not signed, by the listing check naming the dropped entry; the
+# re-signed case below still reaches that check).
+tamper "manifest.xml drops an entry" META-INF/manifest.xml sub \
 	META-INF/manifest.xml \
 	"<manifest:file-entry manifest:full-path=\"$rec1/$code1.pdf\"[^>]*/>" ''
 tamper "manifest.xml media type changed" META-INF/manifest.xml sub \
@@ -345,6 +366,11 @@ elif op == "catalogue-title":
     sub("data/catalogue.xml", r"(<题名>)", r"\g<1>伪")
 elif op == "bag-missing":
     sub("manifest-sha256.txt", r"^[^\n]*\n", "")
+elif op == "manifest-drop":
+    pdf = sorted(n for n in data if n.endswith(".pdf"))[0]
+    sub("META-INF/manifest.xml",
+        r'<manifest:file-entry manifest:full-path="' + re.escape(pdf) +
+        r'"[^>]*/>', "")
 else:
     sys.exit("unknown op")
 def rebag(name):
@@ -420,6 +446,8 @@ resigned "SigningTime before the certificate" META-INF/signatures0.xml \
 	signing-time
 resigned "wrong SigningCertificateV2 (xmlsec1 accepts it)" \
 	META-INF/signatures0.xml scv2
+resigned "manifest.xml drops an entry, re-signed" \
+	"$(unzip -Z1 "$T/a.zip" | grep '\.pdf$' | sort | head -1)" manifest-drop
 
 # Entries with no data: not an archive at all -> 2 (unreadable).
 printf 'not a zip' >"$T/junk.zip"

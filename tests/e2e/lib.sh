@@ -57,3 +57,34 @@ JAVA
 		esac
 	done
 }
+
+# same_listing NAME ZIP: the names and sizes `folio verify --list`
+# reports are exactly those unzip, Python's zipfile (both from the
+# central directory) and bsdtar reading the archive as a stream (local
+# headers from byte 0, as a pipe) list.
+same_listing() {
+	sl_name=$1 sl_zip=$2
+	"$FOLIO" verify --list "$sl_zip" 2>/dev/null | grep -v ': valid: ' |
+		sort >"$T/.sl.folio"
+	unzip -l "$sl_zip" | awk '/^-----/ { n++; next }
+		n == 1 { len = $1; $1 = $2 = $3 = ""; sub(/^ +/, "");
+			print len " " $0 }' | sort >"$T/.sl.unzip"
+	python3 -c 'import sys, zipfile
+for i in zipfile.ZipFile(sys.argv[1]).infolist():
+    print(i.file_size, i.filename)' "$sl_zip" | sort >"$T/.sl.python"
+	cat "$sl_zip" | bsdtar -tvf - | awk '{ len = $5;
+		for (i = 1; i <= 8; i++) $i = ""; sub(/^ +/, "");
+		print len " " $0 }' | sort >"$T/.sl.bsdtar"
+	if [ ! -s "$T/.sl.folio" ]; then
+		not_ok "same listing: $sl_name" "folio verify --list failed"
+	elif cmp -s "$T/.sl.folio" "$T/.sl.unzip" &&
+	    cmp -s "$T/.sl.folio" "$T/.sl.python" &&
+	    cmp -s "$T/.sl.folio" "$T/.sl.bsdtar"; then
+		ok "same listing: $sl_name ($(wc -l <"$T/.sl.folio") entries: folio verify = unzip = zipfile = bsdtar stream)"
+	else
+		not_ok "same listing: $sl_name" "$(diff "$T/.sl.folio" \
+			"$T/.sl.unzip" | head -3) $(diff "$T/.sl.folio" \
+			"$T/.sl.python" | head -3) $(diff "$T/.sl.folio" \
+			"$T/.sl.bsdtar" | head -3)"
+	fi
+}

@@ -56,6 +56,8 @@ typedef struct out {
 static void put(out *o, const void *p, size_t n)
 {
 	assert_true(o->n + n <= o->cap);
+	if (n == 0)
+		return;
 	memcpy(o->b + o->n, p, n);
 	o->n += n;
 }
