@@ -25,6 +25,7 @@ typedef struct reader {
 	 * over 70,000 files must not compare every pair. */
 	size_t *seen;
 	size_t seen_cap;
+	char *real_dir;         /* the manifest's folder, symlinks resolved */
 } reader;
 
 static uint64_t hash_of(const char *s)
@@ -196,6 +197,36 @@ static int is_pattern(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* The path rules keep the names inside the folder; a symbolic link
+ * (the file or a folder on its way) could still lead anywhere, and the
+ * archive would carry that file under the source's name. */
+static int inside_folder(reader *r, const xmlNode *n,
+	const folio_batch_source *s)
+{
+	char *real;
+	size_t len;
+	int inside;
+
+	if (r->real_dir == NULL &&
+	    (r->real_dir = realpath(r->m->dir, NULL)) == NULL)
+		return at(r, n, FOLIO_EIO, "cannot resolve the manifest's "
+			"folder %s", r->m->dir);
+	if ((real = realpath(s->path, NULL)) == NULL)
+		return at(r, n, FOLIO_EIO, "cannot resolve %s", s->rel);
+	len = strlen(r->real_dir);
+	inside = strncmp(real, r->real_dir, len) == 0 &&
+		(real[len] == '/' || (len == 1 && r->real_dir[0] == '/'));
+	if (!inside) {
+		int rc = at(r, n, FOLIO_EINPUT, "expected a source inside the "
+			"manifest's folder, found %s, a symbolic link to %s",
+			s->rel, real);
+		free(real);
+		return rc;
+	}
+	free(real);
+	return 0;
+}
+
 static int push_source(reader *r, const xmlNode *n, const char *rel)
 {
 	folio_batch_manifest *m = r->m;
@@ -236,7 +267,7 @@ static int push_source(reader *r, const xmlNode *n, const char *rel)
 	if (!S_ISREG(st.st_mode))
 		return at(r, n, FOLIO_EINPUT, "expected a regular file, found "
 			"%s, which is not one", rel);
-	return 0;
+	return inside_folder(r, n, s);
 }
 
 /* glob(3) runs relative to the manifest folder: prefix the folder, then
@@ -398,6 +429,7 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	m = NULL;
 done:
 	free(r.seen);
+	free(r.real_dir);
 	folio_xml_free(doc);
 	folio_batch_manifest_free(m);
 	return rc;

@@ -9,8 +9,10 @@
  * the manifest's folder, its matches sorted bytewise; a file matched
  * again is kept at its first position; <exclude> patterns (fnmatch with
  * FNM_PATHNAME | FNM_PERIOD) remove files. A source that matches nothing,
- * a match that is not a regular file, and a path leaving the folder are
- * errors "manifest:line:col: expected ..., found ...".
+ * a match that is not a regular file, and a path leaving the folder
+ * (by its name, or through a symbolic link: the file or a folder on its
+ * way resolved outside the manifest's folder) are errors
+ * "manifest:line:col: expected ..., found ...".
  *
  * Paths in the result are ready to open: sources and the shared files
  * (styles, signer) are joined to the manifest's folder unless absolute.

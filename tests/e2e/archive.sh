@@ -496,3 +496,39 @@ if [ $rc -eq 1 ] && grep -q 'notice.xml:[0-9]*:[0-9]*:' "$T/.o" &&
 	[ ! -e "$T/broken.zip" ]; then ok "broken source named, no archive"
 else not_ok "broken source named, no archive" "exit $rc: $(cat "$T/.o")"
 fi
+
+# A source that is a symbolic link leading out of the manifest's folder
+# (the file itself, or a folder on its way) is refused with the
+# manifest's file:line:col; a link that stays inside is a source like
+# any other.
+mkdir -p "$T/batch5/sub" "$T/outside"
+cp "$TOP"/examples/*.xml "$T/batch5/"
+cp "$TOP/examples/notice.xml" "$T/outside/secret.xml"
+ln -s ../outside/secret.xml "$T/batch5/leak.xml"
+sed -e "s|keys/signer|../k/signer|" -e "s|\.\./styles/|$TOP/styles/|" \
+	-e 's|<source>notice.xml</source>|<source>leak.xml</source>|' \
+	"$TOP/examples/batch.xml" >"$T/batch5/batch.xml"
+"$FOLIO" archive "$T/batch5/batch.xml" --sources-only -o "$T/leak.zip" \
+	>"$T/.o" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'batch.xml:[0-9]*:[0-9]*: expected a source inside the manifest.s folder, found leak.xml, a symbolic link to .*/outside/secret.xml' "$T/.o" &&
+	[ ! -e "$T/leak.zip" ]; then ok "source symlink out of the folder refused"
+else not_ok "source symlink out of the folder refused" "exit $rc: $(cat "$T/.o")"
+fi
+rm "$T/batch5/leak.xml"
+ln -s ../../outside "$T/batch5/sub/far"
+sed -i 's|<source>leak.xml</source>|<source>sub/far/*.xml</source>|' \
+	"$T/batch5/batch.xml"
+"$FOLIO" archive "$T/batch5/batch.xml" --sources-only -o "$T/leak.zip" \
+	>"$T/.o" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'found sub/far/secret.xml, a symbolic link' "$T/.o"
+then ok "source under a folder symlink out of the folder refused"
+else not_ok "source under a folder symlink out of the folder refused" \
+	"exit $rc: $(cat "$T/.o")"
+fi
+ln -s notice.xml "$T/batch5/alias.xml"
+sed -i 's|<source>sub/far/\*.xml</source>|<source>alias.xml</source>|' \
+	"$T/batch5/batch.xml"
+check "a symlink inside the folder is a source" "$FOLIO" archive \
+	"$T/batch5/batch.xml" --sources-only -o "$T/alias.zip"
