@@ -49,19 +49,35 @@ long verify_lookup(const verifier *v, const char *name)
 	return -1;
 }
 
+/* The zip adapter's message without its "archive: entry: " prefix,
+ * which verify_fail writes itself. */
+static const char *own_words(const verifier *v, const char *name)
+{
+	const char *m = v->err->msg;
+	size_t p = strlen(v->path), n = strlen(name);
+
+	if (strncmp(m, v->path, p) == 0 && strncmp(m + p, ": ", 2) == 0)
+		m += p + 2;
+	if (strncmp(m, name, n) == 0 && strncmp(m + n, ": ", 2) == 0)
+		m += n + 2;
+	return m;
+}
+
 /* A failure reading an entry's bytes: the container's data rules
  * (CRC, size, deflate end) make it invalid; anything else unreadable. */
-static int entry_failed(verifier *v, const char *name, int rc, size_t limit)
+int verify_entry_failed(verifier *v, const char *name, int rc,
+	uint64_t limit)
 {
 	if (rc == FOLIO_ENOMEM)
 		return rc;
 	if (rc == FOLIO_ELIMIT)
-		return verify_fail(v, name, "limit", "larger than the %zu "
-			"bytes folio reads", limit);
+		return verify_fail(v, name, "limit", "larger than the %llu "
+			"bytes folio reads", (unsigned long long)limit);
 	if (rc == FOLIO_EINPUT)
-		return verify_fail(v, name, "container", "%s", v->err->msg);
+		return verify_fail(v, name, "container", "%s",
+			own_words(v, name));
 	return verify_fail(v, name, "readable", "cannot be read (%s)",
-		v->err->msg);
+		own_words(v, name));
 }
 
 int verify_read_entry(verifier *v, folio_buf *out, size_t i, size_t limit)
@@ -72,7 +88,7 @@ int verify_read_entry(verifier *v, folio_buf *out, size_t i, size_t limit)
 	rc = folio_zip_read(out, v->zr, i, limit, v->err);
 	if (rc < 0) {
 		folio_buf_free(out);  /* partial bytes are no use */
-		return entry_failed(v, v->e[i].name, rc, limit);
+		return verify_entry_failed(v, v->e[i].name, rc, limit);
 	}
 	return 0;
 }
@@ -100,7 +116,7 @@ int verify_xml_open(verifier *v, vxml *x, size_t i, const char *schema,
 			(unsigned long long)v->e[i].size, max_bytes);
 	if ((rc = folio_zip_stream_open(&x->s, v->zr, i, max_bytes,
 		v->err)) < 0)
-		return entry_failed(v, x->entry, rc, max_bytes);
+		return verify_entry_failed(v, x->entry, rc, max_bytes);
 	if ((rc = folio_xml_reader_open(&x->r, pull_entry, x->s, x->entry,
 		schema, &limits, v->err)) < 0) {
 		verify_xml_close(x);
@@ -112,21 +128,26 @@ int verify_xml_open(verifier *v, vxml *x, size_t i, const char *schema,
 int verify_xml_next(verifier *v, vxml *x, folio_xml_item *it)
 {
 	int rc = folio_xml_reader_next(it, x->r, v->err);
+	const char *m = v->err->msg;
+	size_t n = strlen(x->entry);
 
 	if (rc >= 0)
 		return rc;
+	/* "entry:line:col: ..." -> "line:col: ...": the entry is named
+	 * once, by verify_fail. */
+	if (strncmp(m, x->entry, n) == 0 && m[n] == ':')
+		m += n + 1;
 	switch (folio_xml_reader_failure(x->r)) {
 	case FOLIO_XML_SCHEMA:
 		return verify_fail(v, x->entry, "metadata", "not valid "
-			"against %s.rng (%s)", x->schema ? x->schema : "?",
-			v->err->msg);
+			"against %s.rng (%s)", x->schema ? x->schema : "?", m);
 	case FOLIO_XML_LIMIT:
-		return verify_fail(v, x->entry, "limit", "%s", v->err->msg);
+		return verify_fail(v, x->entry, "limit", "%s", m);
 	case FOLIO_XML_SOURCE:
-		return entry_failed(v, x->entry, rc, 0);
+		return verify_entry_failed(v, x->entry, rc, 0);
 	default:
 		return rc == FOLIO_ENOMEM ? rc : verify_fail(v, x->entry, "xml",
-			"not well-formed XML (%s)", v->err->msg);
+			"not well-formed XML (%s)", m);
 	}
 }
 

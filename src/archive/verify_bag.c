@@ -108,11 +108,8 @@ static int check_manifest(verifier *v, const char *manifest, int payload)
 	rc = folio_zip_read_cb(v->zr, (size_t)i, FOLIO_ARCHIVE_MAX_INDEX,
 		bag_piece, l, v->err);
 	if (rc < 0 && l->rc == 0)
-		rc = rc == FOLIO_ELIMIT ? verify_fail(v, manifest, "limit",
-			"larger than the %zu bytes folio reads",
-			FOLIO_ARCHIVE_MAX_INDEX) : rc == FOLIO_ENOMEM ? rc :
-			verify_fail(v, manifest, "readable", "cannot be read "
-			"(%s)", v->err->msg);
+		rc = verify_entry_failed(v, manifest, rc,
+			FOLIO_ARCHIVE_MAX_INDEX);
 	else if (rc == 0 && l->len > 0)
 		rc = verify_fail(v, manifest, "bagit", "line %zu: expected it "
 			"to end with a newline", l->count + 1);

@@ -66,6 +66,11 @@ int verify_fail(verifier *v, const char *entry, const char *check,
 long verify_lookup(const verifier *v, const char *name);
 /* First position in by_name whose name is >= key. */
 size_t verify_lower_bound(const verifier *v, const char *key);
+/* A failure reading an entry's bytes as a verify_fail: the data rules
+ * of the container (CRC, size, deflate end) are "container", a size
+ * over limit "limit", anything else "readable". */
+int verify_entry_failed(verifier *v, const char *name, int rc,
+	uint64_t limit);
 /* Whole entry i into out (metadata only; signed files are streamed). */
 int verify_read_entry(verifier *v, folio_buf *out, size_t i, size_t limit);
 /* A streaming XML reader over entry i, validated against schema (or

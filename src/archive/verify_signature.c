@@ -731,17 +731,9 @@ int verify_digests(verifier *v)
 			rc = folio_sha256_end(got, h.sha, v->err);
 		else
 			folio_sha256_free(h.sha);
-		if (rc == FOLIO_ELIMIT)
-			return verify_fail(v, e->name, "limit", "larger than "
-				"the %llu bytes folio reads", (unsigned long long)
-				FOLIO_ARCHIVE_MAX_ENTRY);
-		if (rc == FOLIO_EINPUT)
-			return verify_fail(v, e->name, "container", "%s",
-				v->err->msg);
 		if (rc < 0)
-			return rc == FOLIO_ENOMEM ? rc : verify_fail(v,
-				e->name, "readable", "cannot be read (%s)",
-				v->err->msg);
+			return verify_entry_failed(v, e->name, rc,
+				FOLIO_ARCHIVE_MAX_ENTRY);
 		if (memcmp(got, e->sha256, FOLIO_SHA256_LEN) != 0)
 			return verify_fail(v, e->name, "digest", "content does "
 				"not match its signed SHA-256 digest");

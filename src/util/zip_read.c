@@ -436,10 +436,9 @@ static int check_attributes(reading *rd, const char *name, size_t nlen,
 				"%06o)", file_type(umode), umode);
 		if (umode & 07000u)
 			return refuse(rd, name, nlen, off, "attributes",
-				"expected plain permissions, found %s%s%s "
-				"(mode %06o)", umode & 04000u ? "setuid " : "",
-				umode & 02000u ? "setgid " : "", umode &
-				01000u ? "sticky" : "", umode);
+				"expected plain permissions, found the %s bit "
+				"(mode %06o)", umode & 04000u ? "setuid" :
+				umode & 02000u ? "setgid" : "sticky", umode);
 		*mode = (uint16_t)(umode & 0777u);
 	}
 	return 0;
