@@ -11,13 +11,18 @@ BUILD := build/$(VARIANT)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-# Debian 12 packages the build, the tests and the fonts need.
+# Debian 12 packages the build, the tests and the fonts need. Besides
+# the build: every program a test runs that a minimal Debian root
+# (mmdebstrap --variant=minbase) lacks: unzip, bsdtar (libarchive-tools),
+# the openssl command, python3, xmlsec1, xmllint, qpdf, poppler's tools,
+# java/javac (epubcheck), man; tzdata for the time-zone checks.
 DEB_PACKAGES := build-essential pkg-config python3 \
 	libhpdf-dev libzip-dev libxml2-dev zlib1g-dev libicu-dev \
 	libharfbuzz-dev libxmlsec1-dev xmlsec1 libssl-dev libcmocka-dev \
 	epubcheck default-jdk-headless qpdf poppler-utils libxml2-utils \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
-	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db
+	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db \
+	unzip libarchive-tools openssl tzdata
 
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
 	xmlsec1-openssl openssl zlib
@@ -34,6 +39,10 @@ CFLAGS_debug := -O0 -g3
 CFLAGS_sanitize := -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS_sanitize := -fsanitize=address,undefined
+# `make fuzz` only: clang, libFuzzer's coverage, ASan + UBSan.
+CFLAGS_fuzz := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_fuzz := -fsanitize=address,undefined
 
 FOLIO_VERSION := 0.1.0
 CPPFLAGS += -Isrc -D_GNU_SOURCE -DFOLIO_VERSION='"$(FOLIO_VERSION)"' \
@@ -49,12 +58,19 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Fuzz targets (tests/fuzz/fuzz_NAME.c): every variant builds a replay
+# driver per target (plain main, no clang needed) that `make test` runs
+# over the corpora; `make fuzz` builds them with libFuzzer.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_MEMFILE := $(BUILD)/obj/tests/fuzz/memfile.o
 
 .PHONY: all folio deps demo test check-build sanitize debug bench install \
-	clean proof
+	clean proof fuzz fuzz-merge fuzz-tools
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/folio $(UNIT_BIN)
+all: $(BUILD)/folio $(UNIT_BIN) $(FUZZ_REPLAY)
 folio: $(BUILD)/folio
 
 $(BUILD)/obj/%.o: %.c
@@ -72,6 +88,16 @@ $(BUILD)/folio: $(CLI_OBJ) $(BUILD)/libfolio.a
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libfolio.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libfolio.a $(LIBS) -lcmocka
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o \
+		$(BUILD)/obj/tests/fuzz/replay.o $(FUZZ_MEMFILE) $(BUILD)/libfolio.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_MEMFILE) \
+		$(BUILD)/libfolio.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 sanitize:
 	$(MAKE) VARIANT=sanitize all
@@ -123,7 +149,8 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
-	$(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
+	$(UNIT_SRC:%.c=$(BUILD)/obj/%.d) \
+	$(wildcard $(BUILD)/obj/tests/fuzz/*.d)
 
 # Renders the first content document of each example EPUB with headless
 # Chromium at 360x740 into out/proof/ (needs the chromium package).
@@ -133,3 +160,36 @@ proof: deps $(BUILD)/folio
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends chromium >/dev/null; }
 	sh tests/proof.sh $(BUILD)/folio out/proof
+
+# Runs every fuzz target with libFuzzer for FUZZ_S seconds each (one at a
+# time, niced), seeded from tests/fuzz/corpus and the tree's own inputs;
+# new inputs collect in build/fuzz/corpus, crashes in build/fuzz/crashes
+# (a crash fails the target: copy it into tests/fuzz/crashes/NAME/ once
+# fixed, so make test replays it for ever). clang and its runtime are
+# installed on first use; make test needs neither.
+FUZZ_S ?= 60
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+fuzz-tools:
+	@missing=""; for p in $(FUZZ_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "fuzz: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing \
+			>/dev/null || exit 1; \
+	fi
+
+fuzz: deps fuzz-tools
+	$(MAKE) VARIANT=fuzz CC=clang-14 \
+		$(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%)
+	@FOLIO_DATADIR=$(CURDIR) sh tests/fuzz/run.sh run $(FUZZ_S) \
+		$(FUZZ_TARGETS)
+
+# Minimises what `make fuzz` found into tests/fuzz/corpus/NAME/ (only
+# inputs that add coverage beyond the seeds and the corpus kept there).
+fuzz-merge: fuzz-tools
+	$(MAKE) VARIANT=fuzz CC=clang-14 \
+		$(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%)
+	@FOLIO_DATADIR=$(CURDIR) sh tests/fuzz/run.sh merge 0 $(FUZZ_TARGETS)
