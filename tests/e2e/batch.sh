@@ -318,7 +318,11 @@ if [ "$rc" -eq 2 ] && grep -q none "$T/d.err" &&
 else not_ok "missing signer key" "exit $rc $(cat "$T/d.err")"; fi
 
 # --- a progress bar on a terminal (util-linux script) ---------------
-if command -v script >/dev/null 2>&1; then
+if ! command -v script >/dev/null 2>&1 ||
+   ! script -qec true /dev/null >/dev/null 2>&1; then
+	skip "progress bar on a terminal" "no pseudo-terminal here (script \
+cannot open one)"
+else
 	script -qec "'$FOLIO' build '$T/c/batch.xml' -o '$T/tty' -j 2" \
 		/dev/null >"$T/tty.out" 2>&1
 	script -qec "'$FOLIO' build '$T/c/batch.xml' -o '$T/tty2' --quiet" \

@@ -9,6 +9,11 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1587945600}
 
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1: $2"; }
+# skip NAME WHAT: a test that cannot run here (the shared corpus beside
+# the tree, a terminal) says so; the runner counts and lists it.
+skip() { echo "skip - $1: $2"; }
+# have_seed: is the real seed page (../shared/corpus) beside the tree?
+have_seed() { [ -r "$CORPUS/seed-policy-interpretation.txt" ]; }
 # check NAME COMMAND...: the command's success is the test.
 check() {
 	name=$1; shift
