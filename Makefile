@@ -67,7 +67,7 @@ FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_MEMFILE := $(BUILD)/obj/tests/fuzz/memfile.o
 
 .PHONY: all folio deps demo test check-build sanitize debug bench install \
-	clean proof fuzz fuzz-merge fuzz-tools
+	clean proof fuzz fuzz-merge fuzz-tools fresh-check
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/folio $(UNIT_BIN) $(FUZZ_REPLAY)
@@ -120,11 +120,20 @@ deps:
 			>/dev/null || exit 1; \
 	else echo "deps: all Debian packages present"; fi
 
-# Every test, on the release build and again under ASan + UBSan.
+# Every test, on the release build and again under ASan + UBSan
+# (TEST_VARIANTS=release runs the first pass only).
+TEST_VARIANTS ?= release sanitize
 test: deps
-	$(MAKE) VARIANT=release all
-	$(MAKE) VARIANT=sanitize all
-	@sh tests/run.sh build/release build/sanitize
+	@for v in $(TEST_VARIANTS); do $(MAKE) VARIANT=$$v all || exit 1; done
+	@sh tests/run.sh $(TEST_VARIANTS:%=build/%)
+
+# The README's two commands on a really fresh machine: a minimal Debian
+# 12 root made with mmdebstrap, the committed tree copied in (no
+# ../shared beside it), `make demo` and `make test` run there as root.
+# Needs root and the network; installs mmdebstrap on first use. See
+# tests/fresh-check.sh for what it runs and why.
+fresh-check:
+	@sh tests/fresh-check.sh
 
 demo: deps
 	$(MAKE) VARIANT=release all
