@@ -83,7 +83,7 @@ chroot "$root" /bin/sh -c "cd /root/folio && $FRESH_TEST" >>"$log" 2>&1 ||
 result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
 skipped=$(grep -E '^[0-9]+ skipped' "$log" | tail -1)
 step "$FRESH_TEST: ${result:-no result}${skipped:+; $skipped}" "$t"
-grep -E '^(not ok|skip) - ' "$log" | head -40
+grep -E '^(not ok|skip) - ' "$log" | sort -u | head -40
 step "total" "$t0"
 case $result in
 *" 0 failed") exit 0 ;;
