@@ -172,6 +172,90 @@ def batch_rows(t):
     return head + rows + [""] + notes
 
 
+# --- folio verify: size against time and memory ------------------------
+CRAFT = os.path.join(TOP, "tests", "gen", "zipcraft.py")
+
+
+def run_any(argv, want=(0,)):
+    """Wall time and peak RSS (KiB) of one run whose exit status is in
+    want (verify exits 1 on the hostile archives, as it should)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, env=ENV, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    rc = os.waitstatus_to_exitcode(status)
+    if rc not in want:
+        raise SystemExit("bench: %s exited %d: %s" % (" ".join(argv), rc,
+                                                      err.decode()))
+    return dt, usage.ru_maxrss
+
+
+def verify_rows(t):
+    """Sources-only archives of N generated records (BENCH_VERIFY, comma
+    separated, default 100,2000,10000; BENCH_VERIFY_BIG adds one more,
+    e.g. 70000) verified: archive bytes, entries, seconds (median of 3
+    below 10,000 records, else one run), peak RSS. Then the hostile
+    archives of the issue, from the 100-record one."""
+    sizes = [int(x) for x in
+             os.environ.get("BENCH_VERIFY", "100,2000,10000").split(",")]
+    big = int(os.environ.get("BENCH_VERIFY_BIG", "0"))
+    if big:
+        sizes.append(big)
+    rows = ["| verify case | archive bytes | entries | seconds | "
+            "peak RSS MiB | exit |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    first = None
+    for n in sizes:
+        d = os.path.join(t, "verify%d" % n)
+        subprocess.run([sys.executable, GEN, d, str(n), "--seed", "3",
+                        "--small"], check=True)
+        subprocess.run([FOLIO, "keygen", "-o", os.path.join(d, "keys")],
+                       env=ENV, check=True, stdout=subprocess.DEVNULL)
+        z = os.path.join(d, "a.zip")
+        subprocess.run([FOLIO, "archive", os.path.join(d, "batch.xml"),
+                        "--sources-only", "-o", z], env=ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+        runs = [run_any([FOLIO, "verify", z])
+                for _ in range(3 if n < 10000 else 1)]
+        dt = statistics.median(r[0] for r in runs)
+        rss = max(r[1] for r in runs)
+        rows.append("| %d records (sources only) | %s | %d | %.2f | %.1f "
+                    "| 0 |" % (n, "{:,}".format(os.path.getsize(z)),
+                               2 * n + 10, dt, rss / 1024.0))
+        if first is None:
+            first = z
+        if n >= 10000:
+            shutil.rmtree(d)
+    hostile = [
+        ("500 MiB of blanks in signatures0.xml", ["pad",
+         "META-INF/signatures0.xml", "500"]),
+        ("40,000 attributes on one element of signatures0.xml",
+         ["attributes", "META-INF/signatures0.xml", "40000"]),
+        ("a second end record hidden in the comment",
+         ["second-end-record", "record.xml"]),
+    ]
+    for name, op in hostile:
+        z = os.path.join(t, "hostile.zip")
+        subprocess.run([sys.executable, CRAFT, first, z] + op, check=True)
+        dt, rss = run_any([FOLIO, "verify", z], want=(1,))
+        rows.append("| %s (from the %d-record archive) | %s | | %.2f | %.1f "
+                    "| 1 |" % (name, sizes[0],
+                               "{:,}".format(os.path.getsize(z)), dt,
+                               rss / 1024.0))
+    src = os.path.join(t, "attrs.xml")
+    with open(src, "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<document '
+                'xmlns="urn:folio:document:1"><meta%s/></document>\n'
+                % "".join(' a%d="x"' % i for i in range(100000)))
+    dt, rss = run_any([FOLIO, "check", src], want=(1,))
+    rows.append("| folio check, 100,000 attributes on one element | %s | "
+                "| %.2f | %.1f | 1 |" % ("{:,}".format(os.path.getsize(src)),
+                                         dt, rss / 1024.0))
+    return rows
+
+
 def main():
     rows = []
     with tempfile.TemporaryDirectory() as t:
@@ -202,6 +286,7 @@ def main():
                               [FOLIO, "pdf", lp, "-o", p], p))
 
         batch = batch_rows(t) if has("build") else []
+        verify = verify_rows(t) if has("verify") else []
 
     cpu = "unknown"
     try:
@@ -228,6 +313,8 @@ def main():
     text = head + "\n" + "\n".join(table) + "\n"
     if batch:
         text += "\n" + "\n".join(batch) + "\n"
+    if verify:
+        text += "\n" + "\n".join(verify) + "\n"
     print(text)
 
     path = os.path.join(TOP, "BENCHMARKS.md")

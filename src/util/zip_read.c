@@ -37,6 +37,7 @@
  * name): a cap on what the central directory can make us hold. */
 #define MAX_NAME_BYTES ((uint64_t)256 * 1024 * 1024)
 #define CURSOR_BYTES ((size_t)1024 * 1024)
+#define LOCAL_GUESS ((size_t)512)
 
 static uint16_t le16(const unsigned char *p)
 {
@@ -723,7 +724,7 @@ static int local_header(reading *rd, size_t i, unsigned char *buf,
 {
 	zip_rec *rec = &rd->r->rec[i];
 	const char *name = rd->r->names + rec->name_off;
-	size_t nlen = rec->name_len, lnlen, lxlen, z64_len;
+	size_t nlen = rec->name_len, lnlen, lxlen, z64_len, have;
 	uint64_t off = rec->offset, csize, usize, end, dlen = 0;
 	const unsigned char *z64;
 	int desc = (rd->flags[i] & FLAG_DESCRIPTOR) != 0, rc;
@@ -733,7 +734,11 @@ static int local_header(reading *rd, size_t i, unsigned char *buf,
 		return refuse(rd, name, nlen, off, "local-header", "expected "
 			"a local header at offset %llu, found the central "
 			"directory", (unsigned long long)off);
-	if (zip_pread_all(rd->r->fd, buf, LOCAL_LEN, off) < 0)
+	/* One read holds the header, name and extra field of almost any
+	 * entry; a second only for long ones. */
+	have = rd->cd_off - off < LOCAL_GUESS ? (size_t)(rd->cd_off - off) :
+		LOCAL_GUESS;
+	if (zip_pread_all(rd->r->fd, buf, have, off) < 0)
 		return read_error(rd, off);
 	if (le32(buf) != SIG_LOCAL)
 		return refuse(rd, name, nlen, off, "local-header", "expected "
@@ -744,8 +749,9 @@ static int local_header(reading *rd, size_t i, unsigned char *buf,
 	if (rd->cd_off - off - LOCAL_LEN < lnlen + lxlen)
 		return refuse(rd, name, nlen, off, "local-header", "its local "
 			"header runs into the central directory");
-	if (zip_pread_all(rd->r->fd, buf + LOCAL_LEN, lnlen + lxlen,
-		off + LOCAL_LEN) < 0)
+	if (LOCAL_LEN + lnlen + lxlen > have &&
+	    zip_pread_all(rd->r->fd, buf + have, LOCAL_LEN + lnlen + lxlen -
+		have, off + have) < 0)
 		return read_error(rd, off);
 	if (lnlen != nlen || memcmp(buf + LOCAL_LEN, name, nlen) != 0) {
 		folio_zip_printable(shown, sizeof(shown),
