@@ -8,7 +8,11 @@ start-up (loading fonts, compiling schemas), which is what a clerk waits
 for; the batch engine's report gives in-process per-stage times.
 
 Results are printed and written to BENCHMARKS.md between the markers
-<!-- bench:begin --> and <!-- bench:end -->, so the prose around them stays.
+<!-- bench:begin --> and <!-- bench:end --> (stages and batches) and
+<!-- bench-verify:begin --> and <!-- bench-verify:end --> (folio verify
+against archive size, and on hostile archives), so the prose around them
+stays. BENCH_ONLY=stages or BENCH_ONLY=verify runs one part;
+BENCH_VERIFY_BIG=70000 adds a 70,000-record archive (minutes).
 """
 import json
 import os
@@ -256,38 +260,7 @@ def verify_rows(t):
     return rows
 
 
-def main():
-    rows = []
-    with tempfile.TemporaryDirectory() as t:
-        seed = os.path.join(t, "seed.xml")
-        rows.append(bench("import seed page (text -> XML)",
-                          [FOLIO, "import", CORPUS, "--meta",
-                           "issuer=营口市商务局", "-o", seed], seed))
-        rows.append(bench("check seed (XML, schema, font coverage)",
-                          [FOLIO, "check", seed]))
-        examples = sorted(os.path.join(TOP, "examples", f)
-                          for f in os.listdir(os.path.join(TOP, "examples"))
-                          if f.endswith(".xml") and f != "batch.xml")
-        rows.append(bench("check all %d examples, one process"
-                          % len(examples), [FOLIO, "check"] + examples))
-        if has("epub"):
-            e = os.path.join(t, "seed.epub")
-            rows.append(bench("epub seed", [FOLIO, "epub", seed, "-o", e],
-                              e))
-            rows.append(bench("epub seed --embed-font",
-                              [FOLIO, "epub", seed, "-o", e,
-                               "--embed-font"], e))
-        if has("pdf"):
-            p = os.path.join(t, "seed.pdf")
-            rows.append(bench("pdf seed (gbt9704)",
-                              [FOLIO, "pdf", seed, "-o", p], p))
-            lp = os.path.join(TOP, "examples", "long-plan.xml")
-            rows.append(bench("pdf long-plan (8+ pages)",
-                              [FOLIO, "pdf", lp, "-o", p], p))
-
-        batch = batch_rows(t) if has("build") else []
-        verify = verify_rows(t) if has("verify") else []
-
+def machine(runs):
     cpu = "unknown"
     try:
         with open("/proc/cpuinfo") as f:
@@ -300,36 +273,91 @@ def main():
     commit = subprocess.run(["git", "-C", TOP, "rev-parse", "--short",
                              "HEAD"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL).stdout.decode().strip()
-    head = ("Measured %s on %s, %d cores, %s; commit %s; %d runs per case "
-            "after one warm-up; whole process, wall clock.\n"
-            % (time.strftime("%Y-%m-%d"), cpu, os.cpu_count(),
-               platform.platform(), commit or "?", RUNS))
-    table = ["| case | median ms | fastest ms | peak RSS MiB | output bytes |",
-             "| --- | ---: | ---: | ---: | ---: |"]
-    for name, med, best, rss, size in rows:
-        table.append("| %s | %.1f | %.1f | %.1f | %s |"
-                     % (name, med, best, rss / 1024.0,
-                        "{:,}".format(size) if size is not None else ""))
-    text = head + "\n" + "\n".join(table) + "\n"
-    if batch:
-        text += "\n" + "\n".join(batch) + "\n"
-    if verify:
-        text += "\n" + "\n".join(verify) + "\n"
-    print(text)
+    load = os.getloadavg()[0]
+    return ("Measured %s on %s, %d cores (load average %.1f at the end), "
+            "%s; commit %s; %s; whole process, wall clock.\n"
+            % (time.strftime("%Y-%m-%d"), cpu, os.cpu_count(), load,
+               platform.platform(), commit or "?", runs))
 
+
+def record(marker, text):
+    """Rewrite the part of BENCHMARKS.md between <!-- MARKER:begin -->
+    and <!-- MARKER:end --> (appended when absent)."""
     path = os.path.join(TOP, "BENCHMARKS.md")
-    block = "<!-- bench:begin -->\n" + text + "<!-- bench:end -->"
-    if os.path.exists(path):
-        with open(path) as f:
-            old = f.read()
+    begin, end = "<!-- %s:begin -->" % marker, "<!-- %s:end -->" % marker
+    block = begin + "\n" + text + end
+    with open(path) as f:
+        old = f.read()
+    if begin in old:
+        new = re.sub(re.escape(begin) + ".*?" + re.escape(end),
+                     lambda m: block, old, flags=re.S)
     else:
-        old = "# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n"
-    new = re.sub(r"<!-- bench:begin -->.*?<!-- bench:end -->", block, old,
-                 flags=re.S)
+        new = old.rstrip("\n") + "\n\n" + block + "\n"
     with open(path + ".tmp", "w") as f:
         f.write(new)
     os.replace(path + ".tmp", path)
+
+
+def main():
+    """BENCH_ONLY=verify (or stages) runs one part; each part has its own
+    block in BENCHMARKS.md."""
+    only = os.environ.get("BENCH_ONLY", "stages,verify").split(",")
+    rows, batch, verify = [], [], []
+    with tempfile.TemporaryDirectory() as t:
+        if "stages" in only:
+            rows, batch = stage_rows(t)
+        if "verify" in only and has("verify"):
+            verify = verify_rows(t)
+    if "stages" in only:
+        table = ["| case | median ms | fastest ms | peak RSS MiB | "
+                 "output bytes |", "| --- | ---: | ---: | ---: | ---: |"]
+        for name, med, best, rss, size in rows:
+            table.append("| %s | %.1f | %.1f | %.1f | %s |"
+                         % (name, med, best, rss / 1024.0,
+                            "{:,}".format(size) if size is not None
+                            else ""))
+        text = machine("%d runs per case after one warm-up" % RUNS) + \
+            "\n" + "\n".join(table) + "\n"
+        if batch:
+            text += "\n" + "\n".join(batch) + "\n"
+        print(text)
+        record("bench", text)
+    if verify:
+        text = machine("median of 3 runs below 10,000 records, else one") + \
+            "\n" + "\n".join(verify) + "\n"
+        print(text)
+        record("bench-verify", text)
     print("recorded in BENCHMARKS.md")
+
+
+def stage_rows(t):
+    rows = []
+    seed = os.path.join(t, "seed.xml")
+    rows.append(bench("import seed page (text -> XML)",
+                      [FOLIO, "import", CORPUS, "--meta",
+                       "issuer=营口市商务局", "-o", seed], seed))
+    rows.append(bench("check seed (XML, schema, font coverage)",
+                      [FOLIO, "check", seed]))
+    examples = sorted(os.path.join(TOP, "examples", f)
+                      for f in os.listdir(os.path.join(TOP, "examples"))
+                      if f.endswith(".xml") and f != "batch.xml")
+    rows.append(bench("check all %d examples, one process"
+                      % len(examples), [FOLIO, "check"] + examples))
+    if has("epub"):
+        e = os.path.join(t, "seed.epub")
+        rows.append(bench("epub seed", [FOLIO, "epub", seed, "-o", e], e))
+        rows.append(bench("epub seed --embed-font",
+                          [FOLIO, "epub", seed, "-o", e, "--embed-font"],
+                          e))
+    if has("pdf"):
+        p = os.path.join(t, "seed.pdf")
+        rows.append(bench("pdf seed (gbt9704)",
+                          [FOLIO, "pdf", seed, "-o", p], p))
+        lp = os.path.join(TOP, "examples", "long-plan.xml")
+        rows.append(bench("pdf long-plan (8+ pages)",
+                          [FOLIO, "pdf", lp, "-o", p], p))
+    batch = batch_rows(t) if has("build") else []
+    return rows, batch
 
 
 if __name__ == "__main__":

@@ -238,7 +238,7 @@ static int attributes(sigread *s, int el, const folio_xml_item *it,
 	return 0;
 }
 
-static int algorithm(sigread *s, int el, int parent, const char *alg,
+static int algorithm(sigread *s, int el, const char *alg,
 	const folio_xml_item *it)
 {
 	verifier *v = s->v;
@@ -266,7 +266,6 @@ static int algorithm(sigread *s, int el, int parent, const char *alg,
 	default:
 		return 0;
 	}
-	(void)parent;
 	return bad(s, it->line, "%s: expected %s, found algorithm %s",
 		it->name, el == E_SM ? "rsa-sha256 or ecdsa-sha256" :
 		el == E_DM ? "SHA-256" : "exclusive c14n", alg);
@@ -324,7 +323,7 @@ static int start(sigread *s, const folio_xml_item *it)
 	case E_SM:
 	case E_TR:
 	case E_DM:
-		return algorithm(s, el, p->el, a1, it);
+		return algorithm(s, el, a1, it);
 	default:
 		break;
 	}

@@ -1,6 +1,7 @@
 /*
  * zip.h - ZIP: a deterministic writer (libzip, zip.c) and a strict,
- * bounded reader of its own (zip_read.c, zip_stream.c; zlib).
+ * bounded reader of its own (zip_read.c, zip_layout.c, zip_stream.c;
+ * zlib).
  *
  * Writer. folio_zip_create reserves a temporary sibling of the final path
  * (util/file.h); entries are written in the order they are added;
@@ -17,9 +18,9 @@
  * files added by path are streamed at close time, so they must stay in
  * place until then. ZIP64 is written by libzip when needed.
  *
- * Reader (zip_read.c, zip_stream.c). libzip is not used to read: it
- * picks one of several end records, hides local headers, and cannot say
- * whether a deflate stream ends where the entry says. folio_zip_open_read
+ * Reader (zip_read.c, zip_layout.c, zip_stream.c). libzip is not used
+ * to read: it picks one of several end records, hides local headers,
+ * and cannot say whether a deflate stream ends where the entry says. folio_zip_open_read
  * reads the raw bytes itself and accepts only a container with exactly
  * one reading, the one every extractor gets, whether it starts from the
  * central directory (unzip, Python, Java's ZipFile) or streams the local

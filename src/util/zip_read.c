@@ -1,4 +1,4 @@
-/* zip_read.c - the strict reading of a ZIP container (see zip.h): the
+/* zip_read.c - the strict zip_reading of a ZIP container (see zip.h): the
  * end records, the central directory, then every local header and the
  * layout of the file. Three passes, each over fixed-size records
  * (APPNOTE 4.3.7, 4.3.9, 4.3.12, 4.3.14-16), linear in the file's
@@ -15,45 +15,6 @@
 
 #include "util/file.h"
 #include "util/utf8.h"
-
-#define SIG_LOCAL 0x04034b50u
-#define SIG_CENTRAL 0x02014b50u
-#define SIG_END 0x06054b50u
-#define SIG_Z64_END 0x06064b50u
-#define SIG_Z64_LOCATOR 0x07064b50u
-#define SIG_DESCRIPTOR 0x08074b50u
-#define END_LEN 22u
-#define LOCATOR_LEN 20u
-#define Z64_END_LEN 56u
-#define CENTRAL_LEN 46u
-#define LOCAL_LEN 30u
-#define MAX_COMMENT 65535u
-#define FLAG_DEFLATE_OPTIONS 0x0006u
-#define FLAG_DESCRIPTOR 0x0008u
-#define FLAG_UTF8 0x0800u
-#define MAX_VERSION_NEEDED 45u      /* 4.5: ZIP64 */
-#define ID_ZIP64 0x0001u
-/* The names of all entries together (folio writes about 50 bytes a
- * name): a cap on what the central directory can make us hold. */
-#define MAX_NAME_BYTES ((uint64_t)256 * 1024 * 1024)
-#define CURSOR_BYTES ((size_t)1024 * 1024)
-#define LOCAL_GUESS ((size_t)512)
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-		(uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 int zip_pread_all(int fd, void *buf, size_t n, uint64_t off)
 {
@@ -105,22 +66,7 @@ void folio_zip_printable(char *out, size_t outsz, const char *name,
 	out[o] = '\0';
 }
 
-typedef struct reading {
-	folio_zip_reader *r;
-	folio_zip_fault *fault;
-	folio_error *err;
-	uint64_t eocd_off;      /* the end record */
-	uint64_t cd_off, cd_size, cd_end, count;
-	uint64_t names_cap, names_len;
-	/* Central values the local header must repeat. */
-	uint16_t *flags, *dostime, *dosdate;
-} reading;
-
-static int refuse(reading *rd, const char *name, size_t name_len,
-	uint64_t off, const char *rule, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
-static int refuse(reading *rd, const char *name, size_t name_len,
+int zip_refuse(zip_reading *rd, const char *name, size_t name_len,
 	uint64_t off, const char *rule, const char *fmt, ...)
 {
 	folio_zip_fault *f = rd->fault;
@@ -143,7 +89,7 @@ static int refuse(reading *rd, const char *name, size_t name_len,
 		(unsigned long long)off);
 }
 
-static int read_error(reading *rd, uint64_t off)
+int zip_read_error(zip_reading *rd, uint64_t off)
 {
 	return folio_error_set(rd->err, FOLIO_EIO, "%s: cannot read at "
 		"offset %llu: %s", rd->r->path, (unsigned long long)off,
@@ -154,7 +100,7 @@ static int read_error(reading *rd, uint64_t off)
 
 /* The end record must be the file's last 22 bytes (no comment). Say
  * precisely what is there instead. */
-static int find_end(reading *rd, const unsigned char *tail, size_t n,
+static int find_end(zip_reading *rd, const unsigned char *tail, size_t n,
 	uint64_t t0)
 {
 	size_t end = n - END_LEN, k;
@@ -168,7 +114,7 @@ static int find_end(reading *rd, const unsigned char *tail, size_t n,
 		for (k = end; k-- > 0;)
 			if (le32(tail + k) == SIG_END &&
 			    k + END_LEN + le16(tail + k + 20) == n)
-				return refuse(rd, NULL, 0, t0 + k,
+				return zip_refuse(rd, NULL, 0, t0 + k,
 					"end-record", "two end of central "
 					"directory records: one at offset %llu "
 					"whose comment holds the other, at "
@@ -186,69 +132,69 @@ static int find_end(reading *rd, const unsigned char *tail, size_t n,
 		}
 	if (last < 0) {
 		rd->fault->not_zip = 1;
-		return refuse(rd, NULL, 0, t0 + n, "end-record", "expected "
+		return zip_refuse(rd, NULL, 0, t0 + n, "end-record", "expected "
 			"a ZIP end of central directory record, found none "
 			"(not a ZIP archive)");
 	}
 	k = (size_t)last;
 	if (k + END_LEN + le16(tail + k + 20) == n)
-		return refuse(rd, NULL, 0, t0 + k, "end-record", "expected no "
+		return zip_refuse(rd, NULL, 0, t0 + k, "end-record", "expected no "
 			"archive comment, found %u bytes of one (a comment can "
 			"hide a second central directory)",
 			le16(tail + k + 20));
 	if (k + END_LEN + le16(tail + k + 20) < n)
-		return refuse(rd, NULL, 0, t0 + k + END_LEN, "end-record",
+		return zip_refuse(rd, NULL, 0, t0 + k + END_LEN, "end-record",
 			"expected the end of central directory record to end "
 			"the file, found %llu bytes after it",
 			(unsigned long long)(n - k - END_LEN -
 			le16(tail + k + 20)));
-	return refuse(rd, NULL, 0, t0 + k, "end-record", "the end record's "
+	return zip_refuse(rd, NULL, 0, t0 + k, "end-record", "the end record's "
 		"comment (%u bytes) runs past the end of the file",
 		le16(tail + k + 20));
 }
 
-static int read_zip64_end(reading *rd, uint16_t n16, uint32_t size32,
+static int read_zip64_end(zip_reading *rd, uint16_t n16, uint32_t size32,
 	uint32_t off32)
 {
 	unsigned char loc[LOCATOR_LEN], z[Z64_END_LEN];
 	uint64_t at = rd->eocd_off - LOCATOR_LEN, z64, here;
 
 	if (zip_pread_all(rd->r->fd, loc, sizeof(loc), at) < 0)
-		return read_error(rd, at);
+		return zip_read_error(rd, at);
 	z64 = le64(loc + 8);
 	if (le32(loc + 4) != 0 || le32(loc + 16) != 1)
-		return refuse(rd, NULL, 0, at, "zip64", "expected a ZIP64 "
+		return zip_refuse(rd, NULL, 0, at, "zip64", "expected a ZIP64 "
 			"locator for one disk, found disk %u of %u",
 			le32(loc + 4), le32(loc + 16));
 	if (at < Z64_END_LEN || z64 != at - Z64_END_LEN)
-		return refuse(rd, NULL, 0, at, "zip64", "expected the ZIP64 "
+		return zip_refuse(rd, NULL, 0, at, "zip64", "expected the ZIP64 "
 			"end record right before its locator, at offset %llu, "
 			"found the locator pointing at %llu",
 			(unsigned long long)(at >= Z64_END_LEN ?
 			at - Z64_END_LEN : 0), (unsigned long long)z64);
 	if (zip_pread_all(rd->r->fd, z, sizeof(z), z64) < 0)
-		return read_error(rd, z64);
+		return zip_read_error(rd, z64);
 	if (le32(z) != SIG_Z64_END || le64(z + 4) != Z64_END_LEN - 12)
-		return refuse(rd, NULL, 0, z64, "zip64", "expected a ZIP64 end "
+		return zip_refuse(rd, NULL, 0, z64, "zip64", "expected a ZIP64 end "
 			"of central directory record of 56 bytes, found %s",
 			le32(z) != SIG_Z64_END ? "another signature" :
 			"another length");
 	if ((le16(z + 14) & 0xff) > MAX_VERSION_NEEDED)
-		return refuse(rd, NULL, 0, z64, "zip64", "version needed %u "
+		return zip_refuse(rd, NULL, 0, z64, "zip64", "version needed %u "
 			"(expected at most 45)", le16(z + 14) & 0xff);
 	here = le64(z + 24);
 	rd->count = le64(z + 32);
 	rd->cd_size = le64(z + 40);
 	rd->cd_off = le64(z + 48);
 	if (le32(z + 16) != 0 || le32(z + 20) != 0 || here != rd->count)
-		return refuse(rd, NULL, 0, z64, "zip64", "expected one disk "
+		return zip_refuse(rd, NULL, 0, z64, "zip64", "expected one disk "
 			"holding all %llu entries, found another layout",
 			(unsigned long long)rd->count);
 	/* The classic record repeats each value, or marks it all ones. */
 	if ((n16 != 0xffffu && n16 != rd->count) ||
 	    (size32 != 0xffffffffu && size32 != rd->cd_size) ||
 	    (off32 != 0xffffffffu && off32 != rd->cd_off))
-		return refuse(rd, NULL, 0, rd->eocd_off, "zip64", "the end "
+		return zip_refuse(rd, NULL, 0, rd->eocd_off, "zip64", "the end "
 			"record (%u entries, %u bytes at %u) contradicts the "
 			"ZIP64 end record (%llu entries, %llu bytes at %llu)",
 			n16, size32, off32, (unsigned long long)rd->count,
@@ -258,7 +204,7 @@ static int read_zip64_end(reading *rd, uint16_t n16, uint32_t size32,
 	return 0;
 }
 
-static int read_end(reading *rd)
+static int read_end(zip_reading *rd)
 {
 	unsigned char *tail, *e;
 	uint64_t size = rd->r->file_size, t0;
@@ -269,7 +215,7 @@ static int read_end(reading *rd)
 
 	if (size < END_LEN) {
 		rd->fault->not_zip = 1;
-		return refuse(rd, NULL, 0, 0, "end-record", "expected a ZIP "
+		return zip_refuse(rd, NULL, 0, 0, "end-record", "expected a ZIP "
 			"archive, found %llu bytes", (unsigned long long)size);
 	}
 	n = size < END_LEN + MAX_COMMENT ? (size_t)size : END_LEN + MAX_COMMENT;
@@ -278,7 +224,7 @@ static int read_end(reading *rd)
 		return folio_error_set(rd->err, FOLIO_ENOMEM, "out of memory");
 	if (zip_pread_all(rd->r->fd, tail, n, t0) < 0) {
 		free(tail);
-		return read_error(rd, t0);
+		return zip_read_error(rd, t0);
 	}
 	if ((rc = find_end(rd, tail, n, t0)) < 0) {
 		free(tail);
@@ -290,7 +236,7 @@ static int read_end(reading *rd)
 	size32 = le32(e + 12);
 	off32 = le32(e + 16);
 	if (le16(e + 4) != 0 || le16(e + 6) != 0 || n_here != n16)
-		rc = refuse(rd, NULL, 0, rd->eocd_off, "end-record", "expected "
+		rc = zip_refuse(rd, NULL, 0, rd->eocd_off, "end-record", "expected "
 			"one disk holding all entries, found disk %u, "
 			"directory on disk %u, %u of %u entries", le16(e + 4),
 			le16(e + 6), n_here, n16);
@@ -301,12 +247,12 @@ static int read_end(reading *rd)
 		unsigned char sig[4];
 		if (zip_pread_all(rd->r->fd, sig, 4, rd->eocd_off -
 			LOCATOR_LEN) < 0)
-			return read_error(rd, rd->eocd_off - LOCATOR_LEN);
+			return zip_read_error(rd, rd->eocd_off - LOCATOR_LEN);
 		if (le32(sig) == SIG_Z64_LOCATOR)
 			return read_zip64_end(rd, n16, size32, off32);
 	}
 	if (n16 == 0xffffu || size32 == 0xffffffffu || off32 == 0xffffffffu)
-		return refuse(rd, NULL, 0, rd->eocd_off, "zip64", "the end "
+		return zip_refuse(rd, NULL, 0, rd->eocd_off, "zip64", "the end "
 			"record marks ZIP64 values, found no ZIP64 locator");
 	rd->count = n16;
 	rd->cd_size = size32;
@@ -366,7 +312,7 @@ static const char *extra_kind(unsigned id)
 
 /* Extra block x[0..n): nothing but one ZIP64 field; *z64 and *z64_len
  * say where it is (NULL if absent). */
-static int only_zip64(reading *rd, const char *name, size_t nlen,
+int zip_only_zip64(zip_reading *rd, const char *name, size_t nlen,
 	uint64_t off, const unsigned char *x, size_t n,
 	const unsigned char **z64, size_t *z64_len)
 {
@@ -377,18 +323,18 @@ static int only_zip64(reading *rd, const char *name, size_t nlen,
 	while (at < n) {
 		unsigned id, len;
 		if (n - at < 4 || (size_t)le16(x + at + 2) > n - at - 4)
-			return refuse(rd, name, nlen, off, "extra-field",
+			return zip_refuse(rd, name, nlen, off, "extra-field",
 				"expected no extra field, found a torn one of "
 				"%zu bytes", n);
 		id = le16(x + at);
 		len = le16(x + at + 2);
 		if (id != ID_ZIP64)
-			return refuse(rd, name, nlen, off, "extra-field",
+			return zip_refuse(rd, name, nlen, off, "extra-field",
 				"expected no extra field but ZIP64, found "
 				"field 0x%04X of %u bytes, %s", id, len,
 				extra_kind(id));
 		if (*z64 != NULL)
-			return refuse(rd, name, nlen, off, "extra-field",
+			return zip_refuse(rd, name, nlen, off, "extra-field",
 				"expected at most one ZIP64 field, found two");
 		*z64 = x + at + 4;
 		*z64_len = len;
@@ -411,7 +357,7 @@ static const char *file_type(uint32_t mode)
 }
 
 /* External attributes of a plain file, from MS-DOS or Unix. */
-static int check_attributes(reading *rd, const char *name, size_t nlen,
+static int check_attributes(zip_reading *rd, const char *name, size_t nlen,
 	uint64_t off, uint16_t made_by, uint16_t internal, uint32_t external,
 	uint16_t *mode)
 {
@@ -420,23 +366,23 @@ static int check_attributes(reading *rd, const char *name, size_t nlen,
 
 	*mode = 0;
 	if (internal & ~1u)
-		return refuse(rd, name, nlen, off, "attributes", "expected "
+		return zip_refuse(rd, name, nlen, off, "attributes", "expected "
 			"internal attributes 0 or 1, found 0x%04X", internal);
 	if (host != 0 && host != 3)
-		return refuse(rd, name, nlen, off, "attributes", "expected "
+		return zip_refuse(rd, name, nlen, off, "attributes", "expected "
 			"attributes from MS-DOS (0) or Unix (3), found host "
 			"system %u", host);
 	if (external & 0x18u)
-		return refuse(rd, name, nlen, off, "attributes", "expected a "
+		return zip_refuse(rd, name, nlen, off, "attributes", "expected a "
 			"regular file, found the MS-DOS %s attribute",
 			external & 0x10u ? "directory" : "volume label");
 	if (host == 3) {
 		if ((umode & 0170000u) != 0100000u)
-			return refuse(rd, name, nlen, off, "attributes",
+			return zip_refuse(rd, name, nlen, off, "attributes",
 				"expected a regular file, found %s (mode "
 				"%06o)", file_type(umode), umode);
 		if (umode & 07000u)
-			return refuse(rd, name, nlen, off, "attributes",
+			return zip_refuse(rd, name, nlen, off, "attributes",
 				"expected plain permissions, found the %s bit "
 				"(mode %06o)", umode & 04000u ? "setuid" :
 				umode & 02000u ? "setgid" : "sticky", umode);
@@ -445,66 +391,66 @@ static int check_attributes(reading *rd, const char *name, size_t nlen,
 	return 0;
 }
 
-static int check_name(reading *rd, const char *name, size_t nlen,
+static int check_name(zip_reading *rd, const char *name, size_t nlen,
 	uint64_t off, uint16_t flags)
 {
 	const char *nul = memchr(name, '\0', nlen);
 	size_t i;
 
 	if (nlen == 0)
-		return refuse(rd, name, nlen, off, "name", "expected a name, "
+		return zip_refuse(rd, name, nlen, off, "name", "expected a name, "
 			"found an empty one");
 	if (nlen > FOLIO_ZIP_MAX_NAME)
-		return refuse(rd, name, nlen, off, "name", "expected a name of "
+		return zip_refuse(rd, name, nlen, off, "name", "expected a name of "
 			"at most %u bytes, found %zu", FOLIO_ZIP_MAX_NAME,
 			nlen);
 	if (nul != NULL)
-		return refuse(rd, name, nlen, off, "name", "a NUL byte after %zu "
+		return zip_refuse(rd, name, nlen, off, "name", "a NUL byte after %zu "
 			"of its %zu bytes (readers disagree on where the name "
 			"ends)", (size_t)(nul - name), nlen);
 	if (name[nlen - 1] == '/')
-		return refuse(rd, name, nlen, off, "name", "expected a file, "
+		return zip_refuse(rd, name, nlen, off, "name", "expected a file, "
 			"found a folder entry");
 	for (i = 0; i < nlen && (unsigned char)name[i] < 0x80; i++)
 		;
 	if (i < nlen && !(flags & FLAG_UTF8))
-		return refuse(rd, name, nlen, off, "name", "a non-ASCII name "
+		return zip_refuse(rd, name, nlen, off, "name", "a non-ASCII name "
 			"without the UTF-8 flag (bit 11): extractors would "
 			"read it as CP437");
 	if ((flags & FLAG_UTF8) && folio_utf8_check(name, nlen) != nlen)
-		return refuse(rd, name, nlen, off, "name", "flagged UTF-8, but "
+		return zip_refuse(rd, name, nlen, off, "name", "flagged UTF-8, but "
 			"not valid UTF-8");
 	return 0;
 }
 
-static int check_flags(reading *rd, const char *name, size_t nlen,
+static int check_flags(zip_reading *rd, const char *name, size_t nlen,
 	uint64_t off, uint16_t flags, uint16_t method, uint16_t needed)
 {
 	uint16_t other = (uint16_t)(flags & ~(FLAG_DEFLATE_OPTIONS |
 		FLAG_DESCRIPTOR | FLAG_UTF8));
 
 	if (other)
-		return refuse(rd, name, nlen, off, "flags", "expected no flags "
+		return zip_refuse(rd, name, nlen, off, "flags", "expected no flags "
 			"but compression options, data descriptor and UTF-8, "
 			"found 0x%04X%s", other, other & 0x0041u ?
 			" (encrypted)" : other & 0x2000u ?
 			" (masked local headers)" : "");
 	if (method != 0 && method != 8)
-		return refuse(rd, name, nlen, off, "method", "expected stored "
+		return zip_refuse(rd, name, nlen, off, "method", "expected stored "
 			"(0) or deflated (8), found method %u", method);
 	if ((flags & (FLAG_DEFLATE_OPTIONS | FLAG_DESCRIPTOR)) && method != 8)
-		return refuse(rd, name, nlen, off, "flags", "expected no "
+		return zip_refuse(rd, name, nlen, off, "flags", "expected no "
 			"compression options or data descriptor on a stored "
 			"entry (streaming readers could not find its end), "
 			"found flags 0x%04X", flags);
 	if ((needed & 0xff) > MAX_VERSION_NEEDED)
-		return refuse(rd, name, nlen, off, "flags", "expected version "
+		return zip_refuse(rd, name, nlen, off, "flags", "expected version "
 			"needed at most 4.5, found %u.%u", (needed & 0xff) / 10,
 			(needed & 0xff) % 10);
 	return 0;
 }
 
-static int keep_name(reading *rd, zip_rec *rec, const char *name,
+static int keep_name(zip_reading *rd, zip_rec *rec, const char *name,
 	size_t nlen)
 {
 	folio_zip_reader *r = rd->r;
@@ -535,7 +481,7 @@ static int keep_name(reading *rd, zip_rec *rec, const char *name,
 }
 
 /* One central record at h (total bytes long, all available). */
-static int central_record(reading *rd, size_t i, const unsigned char *h,
+static int central_record(zip_reading *rd, size_t i, const unsigned char *h,
 	uint64_t off)
 {
 	zip_rec *rec = &rd->r->rec[i];
@@ -552,22 +498,22 @@ static int central_record(reading *rd, size_t i, const unsigned char *h,
 		le16(h + 6))) < 0 ||
 	    (rc = check_attributes(rd, name, nlen, off, le16(h + 4),
 		le16(h + 36), le32(h + 38), &rec->mode)) < 0 ||
-	    (rc = only_zip64(rd, name, nlen, off, h + CENTRAL_LEN + nlen,
+	    (rc = zip_only_zip64(rd, name, nlen, off, h + CENTRAL_LEN + nlen,
 		xlen, &z64, &z64_len)) < 0)
 		return rc;
 	if (le16(h + 32) != 0)
-		return refuse(rd, name, nlen, off, "central-directory",
+		return zip_refuse(rd, name, nlen, off, "central-directory",
 			"expected no file comment, found %u bytes of one",
 			le16(h + 32));
 	if (le16(h + 34) != 0)
-		return refuse(rd, name, nlen, off, "central-directory",
+		return zip_refuse(rd, name, nlen, off, "central-directory",
 			"expected disk 0, found disk %u", le16(h + 34));
 	/* The ZIP64 field holds, in order, exactly the values marked all
 	 * ones (APPNOTE 4.5.3): no more, no fewer. */
 	want = (usize32 == 0xffffffffu) * 8u + (csize32 == 0xffffffffu) * 8u +
 		(loff32 == 0xffffffffu) * 8u;
 	if ((z64 != NULL || want > 0) && (z64 == NULL || z64_len != want))
-		return refuse(rd, name, nlen, off, "extra-field", "expected a "
+		return zip_refuse(rd, name, nlen, off, "extra-field", "expected a "
 			"ZIP64 field of %zu bytes (for the values marked "
 			"0xFFFFFFFF), found %s of %zu bytes", want,
 			z64 ? "one" : "none", z64 ? z64_len : 0);
@@ -581,7 +527,7 @@ static int central_record(reading *rd, size_t i, const unsigned char *h,
 	if (loff32 == 0xffffffffu)
 		rec->offset = le64(z64);
 	if (method == 0 && rec->comp_size != rec->size)
-		return refuse(rd, name, nlen, off, "method", "stored, but %llu "
+		return zip_refuse(rd, name, nlen, off, "method", "stored, but %llu "
 			"bytes of data for %llu bytes of content",
 			(unsigned long long)rec->comp_size,
 			(unsigned long long)rec->size);
@@ -593,7 +539,7 @@ static int central_record(reading *rd, size_t i, const unsigned char *h,
 	return keep_name(rd, rec, name, nlen);
 }
 
-static int read_central(reading *rd)
+static int read_central(zip_reading *rd)
 {
 	folio_zip_reader *r = rd->r;
 	cursor c;
@@ -601,7 +547,7 @@ static int read_central(reading *rd)
 	int rc = 0;
 
 	if (rd->cd_off > rd->cd_end || rd->cd_end - rd->cd_off != rd->cd_size)
-		return refuse(rd, NULL, 0, rd->cd_off, "central-directory",
+		return zip_refuse(rd, NULL, 0, rd->cd_off, "central-directory",
 			"expected the central directory (%llu bytes at offset "
 			"%llu) to end where the end records start, at %llu",
 			(unsigned long long)rd->cd_size,
@@ -612,7 +558,7 @@ static int read_central(reading *rd)
 			"(the limit is %u)", r->path,
 			(unsigned long long)rd->count, FOLIO_ZIP_MAX_ENTRIES);
 	if (rd->count > rd->cd_size / CENTRAL_LEN)
-		return refuse(rd, NULL, 0, rd->eocd_off, "central-directory",
+		return zip_refuse(rd, NULL, 0, rd->eocd_off, "central-directory",
 			"the end record says %llu entries, more than %llu "
 			"bytes of central directory can hold",
 			(unsigned long long)rd->count,
@@ -637,11 +583,11 @@ static int read_central(reading *rd)
 		size_t total;
 		int got = cursor_need(&c, CENTRAL_LEN);
 		if (got == -2) {
-			rc = read_error(rd, off);
+			rc = zip_read_error(rd, off);
 			goto done;
 		}
 		if (got < 0 || le32(c.buf + c.at) != SIG_CENTRAL) {
-			rc = refuse(rd, NULL, 0, off, "central-directory",
+			rc = zip_refuse(rd, NULL, 0, off, "central-directory",
 				"expected central directory record %zu of "
 				"%zu, found %s", i + 1, r->count, got < 0 ?
 				"the end of the directory" :
@@ -652,11 +598,11 @@ static int read_central(reading *rd)
 			le16(c.buf + c.at + 30) + le16(c.buf + c.at + 32);
 		got = cursor_need(&c, total);
 		if (got == -2) {
-			rc = read_error(rd, off);
+			rc = zip_read_error(rd, off);
 			goto done;
 		}
 		if (got < 0) {
-			rc = refuse(rd, NULL, 0, off, "central-directory",
+			rc = zip_refuse(rd, NULL, 0, off, "central-directory",
 				"central directory record %zu runs past the "
 				"end of the directory", i + 1);
 			goto done;
@@ -666,184 +612,12 @@ static int read_central(reading *rd)
 		c.at += total;
 	}
 	if (c.pos + c.at != rd->cd_end)
-		rc = refuse(rd, NULL, 0, c.pos + c.at, "central-directory",
+		rc = zip_refuse(rd, NULL, 0, c.pos + c.at, "central-directory",
 			"the end record says %zu entries, but %llu more bytes "
 			"of central directory follow the last one", r->count,
 			(unsigned long long)(rd->cd_end - c.pos - c.at));
 done:
 	free(c.buf);
-	return rc;
-}
-
-/* ---- local headers and layout -------------------------------------- */
-
-/* A local size field must say what the central directory says (or 0
- * before a data descriptor, or all ones with a ZIP64 field). */
-static int local_size_ok(uint64_t got, uint64_t want, int descriptor,
-	int z64)
-{
-	return got == want || (descriptor && got == 0) ||
-		(z64 && got == 0xffffffffu);
-}
-
-static int read_descriptor(reading *rd, size_t i, uint64_t at, int wide,
-	uint64_t *out_len)
-{
-	const zip_rec *rec = &rd->r->rec[i];
-	const char *name = rd->r->names + rec->name_off;
-	unsigned char d[24];
-	uint64_t avail = rd->cd_off - at, len, csize, usize;
-	size_t n = avail < sizeof(d) ? (size_t)avail : sizeof(d), k = 0;
-
-	if (n > 0 && zip_pread_all(rd->r->fd, d, n, at) < 0)
-		return read_error(rd, at);
-	if (n >= 4 && le32(d) == SIG_DESCRIPTOR)
-		k = 4;
-	len = k + 4 + (wide ? 16u : 8u);
-	if (len > n)
-		return refuse(rd, name, rec->name_len, at, "descriptor",
-			"expected a data descriptor after the data, found the "
-			"central directory");
-	csize = wide ? le64(d + k + 4) : le32(d + k + 4);
-	usize = wide ? le64(d + k + 12) : le32(d + k + 8);
-	if (le32(d + k) != rec->crc || csize != rec->comp_size ||
-	    usize != rec->size)
-		return refuse(rd, name, rec->name_len, at, "descriptor",
-			"its data descriptor (CRC %08X, %llu bytes for %llu) "
-			"differs from the central directory (CRC %08X, %llu "
-			"for %llu)", le32(d + k), (unsigned long long)csize,
-			(unsigned long long)usize, rec->crc,
-			(unsigned long long)rec->comp_size,
-			(unsigned long long)rec->size);
-	*out_len = len;
-	return 0;
-}
-
-static int local_header(reading *rd, size_t i, unsigned char *buf,
-	uint64_t *out_end)
-{
-	zip_rec *rec = &rd->r->rec[i];
-	const char *name = rd->r->names + rec->name_off;
-	size_t nlen = rec->name_len, lnlen, lxlen, z64_len, have;
-	uint64_t off = rec->offset, csize, usize, end, dlen = 0;
-	const unsigned char *z64;
-	int desc = (rd->flags[i] & FLAG_DESCRIPTOR) != 0, rc;
-	char shown[4 * FOLIO_ZIP_MAX_NAME + 1];
-
-	if (off > rd->cd_off || rd->cd_off - off < LOCAL_LEN)
-		return refuse(rd, name, nlen, off, "local-header", "expected "
-			"a local header at offset %llu, found the central "
-			"directory", (unsigned long long)off);
-	/* One read holds the header, name and extra field of almost any
-	 * entry; a second only for long ones. */
-	have = rd->cd_off - off < LOCAL_GUESS ? (size_t)(rd->cd_off - off) :
-		LOCAL_GUESS;
-	if (zip_pread_all(rd->r->fd, buf, have, off) < 0)
-		return read_error(rd, off);
-	if (le32(buf) != SIG_LOCAL)
-		return refuse(rd, name, nlen, off, "local-header", "expected "
-			"a local header at offset %llu, found another "
-			"signature", (unsigned long long)off);
-	lnlen = le16(buf + 26);
-	lxlen = le16(buf + 28);
-	if (rd->cd_off - off - LOCAL_LEN < lnlen + lxlen)
-		return refuse(rd, name, nlen, off, "local-header", "its local "
-			"header runs into the central directory");
-	if (LOCAL_LEN + lnlen + lxlen > have &&
-	    zip_pread_all(rd->r->fd, buf + have, LOCAL_LEN + lnlen + lxlen -
-		have, off + have) < 0)
-		return read_error(rd, off);
-	if (lnlen != nlen || memcmp(buf + LOCAL_LEN, name, nlen) != 0) {
-		folio_zip_printable(shown, sizeof(shown),
-			(const char *)buf + LOCAL_LEN, lnlen);
-		return refuse(rd, name, nlen, off, "local-header", "its local "
-			"header names it '%s' (extractors that stream local "
-			"headers would write that file)", shown);
-	}
-	if (le16(buf + 6) != rd->flags[i] || le16(buf + 8) != rec->method ||
-	    le16(buf + 10) != rd->dostime[i] ||
-	    le16(buf + 12) != rd->dosdate[i])
-		return refuse(rd, name, nlen, off, "local-header", "its local "
-			"header says flags 0x%04X, method %u, time %04X %04X; "
-			"the central directory says 0x%04X, %u, %04X %04X",
-			le16(buf + 6), le16(buf + 8), le16(buf + 10),
-			le16(buf + 12), rd->flags[i], rec->method,
-			rd->dostime[i], rd->dosdate[i]);
-	if ((le16(buf + 4) & 0xff) > MAX_VERSION_NEEDED)
-		return refuse(rd, name, nlen, off, "local-header", "expected "
-			"version needed at most 4.5 in its local header, found "
-			"%u", le16(buf + 4) & 0xff);
-	if ((rc = only_zip64(rd, name, nlen, off, buf + LOCAL_LEN + lnlen,
-		lxlen, &z64, &z64_len)) < 0)
-		return rc;
-	if (z64 != NULL && z64_len != 16)
-		return refuse(rd, name, nlen, off, "extra-field", "expected "
-			"its local ZIP64 field to hold both sizes (16 bytes), "
-			"found %zu bytes", z64_len);
-	usize = le32(buf + 22);
-	csize = le32(buf + 18);
-	if (!(le32(buf + 14) == rec->crc || (desc && le32(buf + 14) == 0)) ||
-	    !local_size_ok(usize, rec->size, desc, z64 != NULL) ||
-	    !local_size_ok(csize, rec->comp_size, desc, z64 != NULL) ||
-	    (z64 != NULL && (!local_size_ok(le64(z64), rec->size, desc, 0) ||
-	     !local_size_ok(le64(z64 + 8), rec->comp_size, desc, 0))) ||
-	    (z64 == NULL && !desc && rec->size >= 0xffffffffu))
-		return refuse(rd, name, nlen, off, "local-header", "its local "
-			"header says CRC %08X, %llu bytes for %llu; the central "
-			"directory says CRC %08X, %llu for %llu", le32(buf + 14),
-			(unsigned long long)(z64 ? le64(z64 + 8) : csize),
-			(unsigned long long)(z64 ? le64(z64) : usize), rec->crc,
-			(unsigned long long)rec->comp_size,
-			(unsigned long long)rec->size);
-	rec->data_off = off + LOCAL_LEN + lnlen + lxlen;
-	if (rd->cd_off - rec->data_off < rec->comp_size)
-		return refuse(rd, name, nlen, rec->data_off, "layout", "its "
-			"%llu bytes of data run into the central directory",
-			(unsigned long long)rec->comp_size);
-	end = rec->data_off + rec->comp_size;
-	if (desc && (rc = read_descriptor(rd, i, end, z64 != NULL, &dlen)) < 0)
-		return rc;
-	*out_end = end + dlen;
-	return 0;
-}
-
-/* Every local header where its central record says, and together with
- * the data they fill the file from byte 0 to the central directory. */
-static int check_layout(reading *rd)
-{
-	folio_zip_reader *r = rd->r;
-	unsigned char *buf = malloc(LOCAL_LEN + 2 * 65535);
-	uint64_t next = 0;
-	size_t i;
-	int rc = 0;
-
-	if (buf == NULL)
-		return folio_error_set(rd->err, FOLIO_ENOMEM, "out of memory");
-	for (i = 0; i < r->count && rc == 0; i++) {
-		const zip_rec *rec = &r->rec[i];
-		const char *name = r->names + rec->name_off;
-		if (rec->offset > next)
-			rc = refuse(rd, name, rec->name_len, next, "layout",
-				i == 0 ? "%llu bytes before its local header "
-				"belong to no entry (prepended data)" : "%llu "
-				"bytes between the previous entry and this one "
-				"belong to no entry",
-				(unsigned long long)(rec->offset - next));
-		else if (rec->offset < next)
-			rc = refuse(rd, name, rec->name_len, rec->offset,
-				"layout", "its local header at offset %llu lies "
-				"inside the previous entry, which ends at %llu "
-				"(overlapping entries)",
-				(unsigned long long)rec->offset,
-				(unsigned long long)next);
-		else
-			rc = local_header(rd, i, buf, &next);
-	}
-	if (rc == 0 && next != rd->cd_off)
-		rc = refuse(rd, NULL, 0, next, "layout", "%llu bytes between "
-			"the last entry and the central directory belong to no "
-			"entry", (unsigned long long)(rd->cd_off - next));
-	free(buf);
 	return rc;
 }
 
@@ -853,7 +627,7 @@ int folio_zip_open_read(folio_zip_reader **out, const char *path,
 	folio_zip_fault ignored;
 	folio_zip_reader *r;
 	struct stat st;
-	reading rd;
+	zip_reading rd;
 	int rc;
 
 	*out = NULL;
@@ -880,7 +654,7 @@ int folio_zip_open_read(folio_zip_reader **out, const char *path,
 	r->file_size = (uint64_t)st.st_size;
 	if ((rc = read_end(&rd)) < 0 ||
 	    (rc = read_central(&rd)) < 0 ||
-	    (rc = check_layout(&rd)) < 0)
+	    (rc = zip_check_layout(&rd)) < 0)
 		goto done;
 	*out = r;
 	r = NULL;
