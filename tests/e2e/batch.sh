@@ -143,6 +143,7 @@ else not_ok "every EPUB unzips" "$bad"; fi
 
 Z="$T/o/$ID/$ID.zip"
 check "folio verify accepts the archive" "$FOLIO" verify "$Z"
+same_listing "the batch's archive" "$Z"
 # 页数 in every record.xml is the page count of the PDF beside it.
 pages_match() {
 	rm -rf "$T/pz" && mkdir -p "$T/pz" && (cd "$T/pz" && unzip -q "$Z") ||

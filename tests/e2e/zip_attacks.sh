@@ -17,6 +17,7 @@ sed -e "s|keys/signer|../k/signer|" -e "s|\.\./styles/|$TOP/styles/|" \
 check "genuine archive" "$FOLIO" archive "$T/b/batch.xml" --sources-only \
 	-o "$T/g.zip"
 check "genuine archive verifies" "$FOLIO" verify "$T/g.zip"
+same_listing "the genuine archive" "$T/g.zip"
 # The generator reads and writes faithfully: unchanged, the same bytes.
 check "zipcraft identity gives the same bytes" sh -c \
 	"$CRAFT '$T/g.zip' '$T/id.zip' identity && cmp '$T/g.zip' '$T/id.zip'"
