@@ -89,7 +89,8 @@ unsigned folio_xml_node_col(const void *node);
  * negative code with a located message "name:line:col: ...". The item's
  * strings stay valid until the next call. Comments and processing
  * instructions are items too (callers decide whether to allow them);
- * CDATA sections arrive as text.
+ * CDATA sections arrive as text, line ends normalised as in a whole
+ * document.
  */
 typedef struct folio_xml_reader folio_xml_reader;
 

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 			if (d)
 				closedir(d);
 			/* Same order every run. */
-			qsort(names, n, sizeof(*names), by_name);
+			if (n > 1)
+				qsort(names, n, sizeof(*names), by_name);
 			for (k = 0; k < n; k++) {
 				failed |= run_file(names[k]) < 0;
 				runs++;
