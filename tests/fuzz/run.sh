@@ -8,8 +8,9 @@
 # timeout (25 s) or out-of-memory (2 GiB) is written to
 # build/fuzz/crashes/TARGET/ and fails the run. One line per target:
 # runs, speed, coverage, corpus size, findings.
-# merge: minimises build/fuzz/corpus/TARGET into tests/fuzz/corpus/TARGET,
-# adding only inputs that cover what the seeds and the corpus do not.
+# merge: rebuilds tests/fuzz/corpus/TARGET from what it held and what
+# runs found: the smallest inputs that reach edges the seeds do not,
+# within a budget per target (tests/fuzz/trim.py).
 set -u
 mode=$1 secs=$2
 shift 2
@@ -18,6 +19,16 @@ cd "$top" || exit 2
 . tests/fuzz/seeds.sh
 bin=build/fuzz/fuzz
 status=0
+
+# KB of committed corpus per target (make fuzz-merge): a few hundred KB
+# in all; ZIP images are larger than the other inputs.
+budget() {
+	case $1 in
+	verify) echo 120 ;;
+	source) echo 80 ;;
+	*) echo 40 ;;
+	esac
+}
 
 seed_dir() {
 	d=build/fuzz/seeds/$1
@@ -34,16 +45,23 @@ for t in "$@"; do
 	mkdir -p "$work" "$crashes" "tests/fuzz/corpus/$t"
 	seeds=$(seed_dir "$t")
 	if [ "$mode" = merge ]; then
+		# Seeds first (they are replayed anyway), then the corpus kept
+		# so far and what runs found: trim.py keeps, smallest first,
+		# what reaches new edges, within the budget.
 		out=build/fuzz/merge/$t
-		rm -rf "$out"
-		mkdir -p "$out"
-		cp "$seeds"/* "tests/fuzz/corpus/$t"/* "$out"/ 2>/dev/null
-		ls "$out" | sort >build/fuzz/merge/$t.before
-		"$bin/fuzz_$t" -merge=1 "$out" "$work" \
+		rm -rf "$out" "$out.keep"
+		mkdir -p "$out" "$out.keep"
+		cp "$seeds"/* "$out"/ 2>/dev/null
+		"$bin/fuzz_$t" -merge=1 -use_counters=0 \
+			-merge_control_file="$out.control" "$out" \
+			"tests/fuzz/corpus/$t" "$work" \
 			>"build/fuzz/$t.merge.log" 2>&1 || status=1
-		ls "$out" | sort | comm -13 build/fuzz/merge/$t.before - |
-			while read -r f; do cp "$out/$f" "tests/fuzz/corpus/$t/"; done
-		echo "fuzz_$t: tests/fuzz/corpus/$t holds $(ls "tests/fuzz/corpus/$t" | wc -l) inputs ($(du -sk "tests/fuzz/corpus/$t" | cut -f1) KB)"
+		python3 tests/fuzz/trim.py "$out.control" \
+			"$(($(budget "$t") * 1024))" |
+			while read -r f; do cp "$f" "$out.keep/"; done
+		rm -f "tests/fuzz/corpus/$t"/*
+		cp "$out.keep"/* "tests/fuzz/corpus/$t"/ 2>/dev/null
+		echo "fuzz_$t: tests/fuzz/corpus/$t keeps $(ls "tests/fuzz/corpus/$t" | wc -l) inputs, $(cat "tests/fuzz/corpus/$t"/* 2>/dev/null | wc -c) bytes"
 		continue
 	fi
 	log=build/fuzz/$t.log
