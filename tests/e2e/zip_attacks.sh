@@ -151,3 +151,12 @@ attack "500 MiB of padding in the signature" META-INF/signatures0.xml \
 	"refused before parsing" pad META-INF/signatures0.xml 500
 attack "40,000 attributes in the signature" META-INF/signatures0.xml \
 	"attribute limit exceeded" attributes META-INF/signatures0.xml 40000
+
+# --- not a regular file: refused at once, never waited on -------------
+mkfifo "$T/pipe.zip"
+timeout 20 "$FOLIO" verify "$T/pipe.zip" >"$T/.v" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "expected a regular file, found a FIFO" "$T/.v"
+then ok "a FIFO given as archive: exit 2, at once"
+else not_ok "a FIFO given as archive: exit 2, at once" "exit $rc: $(cat "$T/.v")"
+fi
