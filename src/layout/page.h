@@ -22,10 +22,7 @@
 #include <stdint.h>
 
 #include "font/font.h"
-
-typedef struct folio_rgb {
-	double r, g, b; /* 0..1 */
-} folio_rgb;
+#include "style/style.h"
 
 typedef enum folio_run_kind {
 	FOLIO_RUN_TITLE, FOLIO_RUN_SUBTITLE, FOLIO_RUN_HEADING,

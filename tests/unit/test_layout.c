@@ -18,7 +18,7 @@
 #include "layout/breaker.h"
 #include "layout/layout.h"
 #include "model/source.h"
-#include "model/style_read.h"
+#include "style/style_read.h"
 #include "util/paths.h"
 #include "util/utf8.h"
 #include "util/xml.h"

@@ -5,7 +5,7 @@
  * (signs, fit, grid), since only here can the message say which value
  * is wrong and why.
  */
-#include "model/style_read.h"
+#include "style/style_read.h"
 
 #include <stdarg.h>
 #include <stdio.h>

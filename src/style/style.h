@@ -1,5 +1,5 @@
 /*
- * style.h - a print style, as pure data (read by src/model/style_read.c
+ * style.h - a print style, as pure data (read by src/style/style_read.c
  * from styles/NAME.xml, schema schemas/style.rng).
  *
  * All lengths are PostScript points (1/72 in), converted from the mm/pt
@@ -21,17 +21,19 @@
  * A style owns no memory of its own: strings point into the arena it was
  * read into (or into static storage for built-in values).
  */
-#ifndef FOLIO_LAYOUT_STYLE_H
-#define FOLIO_LAYOUT_STYLE_H
+#ifndef FOLIO_STYLE_STYLE_H
+#define FOLIO_STYLE_STYLE_H
 
 #include <stddef.h>
-
-#include "layout/page.h"
 
 #define FOLIO_STYLE_MAX_CHAIN 8     /* families in one role's chain */
 #define FOLIO_STYLE_MAX_LINES 200   /* grid lines per page */
 #define FOLIO_STYLE_MAX_CHARS 200   /* grid characters per line */
 #define FOLIO_MM_TO_PT (72.0 / 25.4)
+
+typedef struct folio_rgb {
+	double r, g, b; /* 0..1 */
+} folio_rgb;
 
 /* Font roles a style defines. */
 typedef enum folio_role_id {
