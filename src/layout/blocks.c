@@ -104,6 +104,8 @@ para_opts body_opts(ctx *c, const folio_block *b)
 	o.first_indent = c->st->indent_chars * c->cpitch;
 	o.line = b ? b->line : 0;
 	o.col = b ? b->col : 0;
+	o.part = b ? FOLIO_SOURCE_BLOCK : FOLIO_SOURCE_NONE;
+	o.block = b;
 	return o;
 }
 
@@ -116,7 +118,7 @@ static int add_heading(ctx *c, const folio_block *b, int index)
 	folio_role_id role;
 	para_opts o = body_opts(c, b);
 	int level = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
-	seg s[1];
+	seg s[2] = {{0}};
 
 	if (c->doc->numbering == FOLIO_NUMBERING_CHAPTERS) {
 		folio_doc_heading_number(num, sizeof(num), c->doc->numbering,
@@ -136,18 +138,21 @@ static int add_heading(ctx *c, const folio_block *b, int index)
 	if (number == NULL)
 		return nomem(c);
 	text = concat(c, number, sep);
-	text = text ? concat(c, text, b->text ? b->text : "") : NULL;
-	if (text == NULL)
-		return nomem(c);
 	s[0].text = text;
 	s[0].role = role;
+	s[1].text = b->text ? b->text : "";
+	s[1].role = role;
+	s[1].source = 1;
+	text = text ? concat(c, text, s[1].text) : NULL;
+	if (text == NULL)
+		return nomem(c);
 	o.kind = FOLIO_RUN_HEADING;
 	o.first_indent = o.align == FOLIO_ALIGN_CENTER ? 0 :
 		c->st->heading_indent_chars * c->cpitch;
 	o.keep_next = 1;
 	o.outline_level = level;
 	o.outline_title = text;
-	return add_para(c, s, 1, &o);
+	return add_para(c, s, 2, &o);
 }
 
 static int add_list(ctx *c, const folio_block *list)
@@ -157,7 +162,7 @@ static int add_list(ctx *c, const folio_block *list)
 
 	for (it = list->children; it != NULL; it = it->next) {
 		para_opts o = body_opts(c, it);
-		seg s[2];
+		seg s[2] = {{0}};
 		size_t n = 0;
 
 		i++;
@@ -174,6 +179,7 @@ static int add_list(ctx *c, const folio_block *list)
 			continue;
 		}
 		s[n].text = it->text;
+		s[n].source = 1;
 		s[n++].role = FOLIO_ROLE_BODY;
 		if ((rc = add_para(c, s, n, &o)) < 0)
 			return rc;
@@ -191,7 +197,7 @@ static int add_article(ctx *c, const folio_block *b, int number)
 		FOLIO_BLOCK_ARTICLE, 0, number);
 	for (ch = b->children; ch != NULL; ch = ch->next) {
 		para_opts o = body_opts(c, ch);
-		seg s[2];
+		seg s[2] = {{0}};
 		size_t n = 0;
 
 		if (first) {
@@ -203,6 +209,7 @@ static int add_article(ctx *c, const folio_block *b, int number)
 			o.col = b->col;
 		}
 		s[n].text = ch->text;
+		s[n].source = 1;
 		s[n++].role = FOLIO_ROLE_BODY;
 		if ((rc = add_para(c, s, n, &o)) < 0)
 			return rc;
@@ -210,7 +217,7 @@ static int add_article(ctx *c, const folio_block *b, int number)
 	}
 	if (first) {  /* an article with no paragraph: its number alone */
 		para_opts o = body_opts(c, b);
-		seg s[1];
+		seg s[1] = {{0}};
 		s[0].text = folio_arena_strdup(c->a, num);
 		s[0].role = FOLIO_ROLE_H1;
 		return add_para(c, s, 1, &o);
@@ -227,9 +234,10 @@ int add_blocks(ctx *c, const folio_block *b, int *article)
 		switch (b->kind) {
 		case FOLIO_BLOCK_PARA: {
 			para_opts o = body_opts(c, b);
-			seg s[1];
+			seg s[1] = {{0}};
 			s[0].text = b->text;
 			s[0].role = FOLIO_ROLE_BODY;
+			s[0].source = 1;
 			rc = add_para(c, s, 1, &o);
 			break;
 		}
@@ -250,10 +258,11 @@ int add_blocks(ctx *c, const folio_block *b, int *article)
 }
 
 int add_centred(ctx *c, const char *text, folio_role_id role,
-	folio_run_kind kind, int balanced, unsigned line, unsigned col)
+	folio_run_kind kind, int balanced, unsigned line, unsigned col,
+	folio_source_part part)
 {
 	para_opts o;
-	seg s[1];
+	seg s[1] = {{0}};
 
 	memset(&o, 0, sizeof(o));
 	o.kind = kind;
@@ -262,13 +271,22 @@ int add_centred(ctx *c, const char *text, folio_role_id role,
 	o.keep_next = 1;
 	o.line = line;
 	o.col = col;
+	o.part = part;
 	s[0].text = text;
 	s[0].role = role;
+	s[0].source = part != FOLIO_SOURCE_NONE;
 	return add_para(c, s, 1, &o);
 }
 
-/* 落款 (GB/T 9704 7.3.5.3): the longer of issuer and date ends `inset`
- * characters in from the right, the shorter is centred on it. */
+/* 落款 after GB/T 9704 7.3.5, one blank line below the text (or the
+ * 附件说明), measured in characters of the grid:
+ *   unsealed (7.3.5.2): the issuer ends `inset` (2) characters in from
+ *     the right; the date, on the next line, starts two characters right
+ *     of the issuer's first character, and when that would carry it past
+ *     the issuer's right edge it ends there instead and the issuer moves
+ *     left to keep the two characters;
+ *   sealed (7.3.5.1): the date ends `inset` (4) characters in, the issuer
+ *     is centred over it. */
 int add_closing(ctx *c)
 {
 	const folio_meta *m = &c->doc->meta;
@@ -277,40 +295,124 @@ int add_closing(ctx *c)
 	const char *date = cn_date(c, c->doc->closing.date ?
 		c->doc->closing.date : m->date);
 	para_opts o = body_opts(c, NULL);
-	size_t first = c->lines.n, i;
-	double right, longest = 0;
+	size_t first, li = 0, ld = 0;
+	double ch = c->cpitch, right, wi = 0, wd = 0, xi, xd;
 	fline *l;
-	seg s[1];
+	seg s[1] = {{0}};
 	int rc;
 
 	if ((rc = blank_line(c, 0)) < 0)
 		return rc;
+	first = c->lines.n;
 	o.kind = FOLIO_RUN_SIGNATURE;
 	o.align = FOLIO_ALIGN_LEFT;
 	o.first_indent = 0;
 	o.keep_next = 1;
 	s[0].role = FOLIO_ROLE_BODY;
 	if (issuer) {
+		o.part = FOLIO_SOURCE_CLOSING;
 		s[0].text = issuer;
+		s[0].source = 1;
 		if ((rc = add_para(c, s, 1, &o)) < 0)
 			return rc;
+		li = c->lines.n;
 	}
 	if (date) {
 		o.keep_next = 0;
+		o.part = FOLIO_SOURCE_NONE;
 		s[0].text = date;
+		s[0].source = 0;
 		if ((rc = add_para(c, s, 1, &o)) < 0)
 			return rc;
+		ld = c->lines.n;
 	}
 	l = c->lines.data;
-	for (i = first + 1; i < c->lines.n; i++)
-		if (l[i].width > longest)
-			longest = l[i].width;
-	right = c->measure - c->st->closing_inset_chars * c->cpitch;
-	if (right < longest)
-		right = c->measure;
-	for (i = first + 1; i < c->lines.n; i++) {
-		l[i].left = right - longest / 2 - l[i].width / 2;
-		l[i].keep_next = i + 1 < c->lines.n;
+	/* A name longer than a line wraps: place its last line. */
+	if (li > first)
+		wi = l[li - 1].width;
+	if (ld > li)
+		wd = l[ld - 1].width;
+	right = c->measure - c->st->closing_inset_chars * ch;
+	if (c->st->closing_sealed) {
+		xd = right - wd;
+		xi = xd + wd / 2 - wi / 2;
+	} else {
+		xi = right - wi;
+		xd = xi + 2 * ch;
+		if (xd + wd > right) {
+			xd = right - wd;
+			xi = xd - 2 * ch;
+		}
+	}
+	if (xi < 0)
+		xi = 0;
+	if (xd < 0)
+		xd = 0;
+	if (li > first)
+		l[li - 1].left = xi;
+	if (ld > li)
+		l[ld - 1].left = xd;
+	for (; first < c->lines.n; first++)
+		l[first].keep_next = first + 1 < c->lines.n;
+	return 0;
+}
+
+/* Whether the body already ends with a typed 附件说明 ("附件：..."). */
+static int has_typed_note(const folio_block *b)
+{
+	const folio_block *last = NULL;
+
+	for (; b != NULL; b = b->next)
+		last = b;
+	return last != NULL && last->kind == FOLIO_BLOCK_PARA && last->text &&
+		(strncmp(last->text, "附件：", strlen("附件：")) == 0 ||
+		strncmp(last->text, "附件:", strlen("附件:")) == 0);
+}
+
+/* 附件说明 (GB/T 9704 7.3.4): one blank line below the text, two
+ * characters in, "附件：" and the attachments' names, numbered "1．"
+ * when there are several, no punctuation after a name; a name that
+ * wraps aligns with its own first character. */
+int add_attachment_note(ctx *c)
+{
+	const folio_attachment *at;
+	double ch = c->cpitch, indent = c->st->indent_chars * ch;
+	int n = 0, i = 0, rc;
+
+	for (at = c->doc->attachments; at != NULL; at = at->next)
+		n++;
+	if (n == 0 || has_typed_note(c->doc->body))
+		return 0;
+	if ((rc = blank_line(c, 1)) < 0)
+		return rc;
+	for (at = c->doc->attachments; at != NULL; at = at->next) {
+		para_opts o = body_opts(c, NULL);
+		seg s[2] = {{0}};
+		char num[32];
+		double hang;
+
+		i++;
+		if (n > 1)
+			snprintf(num, sizeof(num), "%s%d．", i == 1 ? "附件：" :
+				"", i);
+		else
+			snprintf(num, sizeof(num), "附件：");
+		s[0].text = folio_arena_strdup(c->a, num);
+		s[0].role = FOLIO_ROLE_BODY;
+		s[1].text = at->title ? at->title : "";
+		s[1].role = FOLIO_ROLE_BODY;
+		if (s[0].text == NULL)
+			return nomem(c);
+		/* "附件：" is three characters; "1．" two more. */
+		hang = indent + 3 * ch;
+		o.align = FOLIO_ALIGN_LEFT;
+		o.first_indent = i == 1 ? indent : hang;
+		o.indent = hang + (n > 1 ? 2 * ch : 0);
+		o.keep_next = 1;
+		o.line = at->line;
+		o.col = at->col;
+		if ((rc = add_para(c, s, 2, &o)) < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -321,7 +423,7 @@ int add_attachment(ctx *c, const folio_attachment *at, int index,
 	para_opts o;
 	char label[32];
 	const char *t;
-	seg s[1];
+	seg s[1] = {{0}};
 	int art = 0, rc;
 
 	if (count > 1)
@@ -348,7 +450,7 @@ int add_attachment(ctx *c, const folio_attachment *at, int index,
 	if (at->title) {
 		if ((rc = add_centred(c, at->title, FOLIO_ROLE_TITLE,
 			FOLIO_RUN_TITLE, c->st->title_balanced, at->line,
-			at->col)) < 0 ||
+			at->col, FOLIO_SOURCE_ATTACHMENT)) < 0 ||
 		    (rc = blank_line(c, 1)) < 0)
 			return rc;
 	}

@@ -103,9 +103,9 @@ static int latinish(const folio_lb_item *it)
 /* Quarter-em gap between Han and Latin/digits. */
 static double script_gap(const folio_lb_item *a, const folio_lb_item *b)
 {
-	if (a->cls == FOLIO_LB_HAN && b->cls == FOLIO_LB_LATIN)
+	if (a->cls == FOLIO_LB_HAN && b->cls == FOLIO_LB_LATIN && !b->no_gap)
 		return 0.25 * a->em;
-	if (a->cls == FOLIO_LB_LATIN && b->cls == FOLIO_LB_HAN)
+	if (a->cls == FOLIO_LB_LATIN && b->cls == FOLIO_LB_HAN && !a->no_gap)
 		return 0.25 * b->em;
 	return 0;
 }
@@ -245,6 +245,8 @@ size_t folio_lb_fit_end(const folio_lb_item *it, size_t n, size_t s,
 
 static int clreq_ok(const folio_lb_item *it, size_t e)
 {
+	if (it[e - 1].keep_next)
+		return 0;
 	if (folio_lb_no_end(it[e - 1].cp) || folio_lb_no_start(it[e].cp))
 		return 0;
 	if (it[e - 1].cls == FOLIO_LB_INSEP && it[e].cp == it[e - 1].cp)
@@ -265,9 +267,43 @@ static int break_ok(const folio_lb_item *it, size_t e, int tier)
 	}
 }
 
+/* Justification space goes between characters, not inside a Latin
+ * word or a doubled dash/ellipsis, not beside a typed ideographic
+ * space (a form's blank keeps its width). */
+static int gap_stretches(const folio_lb_item *a, const folio_lb_item *b)
+{
+	if (latinish(a) && latinish(b))
+		return 0;
+	if (a->cls == FOLIO_LB_INSEP && b->cp == a->cp)
+		return 0;
+	if (a->fixed || b->fixed)
+		return 0;
+	return 1;
+}
+
+/* Would justifying [s, e) to `width` widen some gap past half an em?
+ * (A line of one stretchable gap or none is judged by the space left.) */
+static int gaps_too_wide(const folio_lb_item *it, size_t s, size_t e,
+	double width)
+{
+	size_t i, n_gaps = 0, last = e;
+	double nat, em = it[s].em;
+	int shrunk;
+
+	while (last > s && it[last - 1].cls == FOLIO_LB_SPACE)
+		last--;
+	nat = fit_width(it, s, e, &shrunk);
+	for (i = s; i + 1 < last; i++) {
+		work++;
+		if (gap_stretches(&it[i], &it[i + 1]))
+			n_gaps++;
+	}
+	return width - nat > 0.5 * em * (double)(n_gaps ? n_gaps : 1) + EPS;
+}
+
 /* End of the line starting at s. */
 static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
-	double width, int nonneg)
+	double width, int nonneg, int justify)
 {
 	size_t best = folio_lb_fit_end(it, n, s, width), e;
 	int tier, longer;
@@ -306,16 +342,19 @@ static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
 	for (e = best; e > s; e--)
 		if (break_ok(it, e, 1))
 			break;
-	/* Pushing a whole Latin run (a URL) down would leave this line
-	 * more than half empty: break inside the run at an ICU
-	 * opportunity instead, or anywhere if the line would otherwise
-	 * hold a single character that cannot be justified. */
-	if (e > s && latinish(&it[e]) &&
-	    natural_width(it, s, e) < 0.5 * width) {
+	/* Pushing a whole Latin run (a URL, an e-mail address, a long
+	 * word) down would spread this line's gaps past half an em (or
+	 * leave it more than half empty): break inside the run at its own
+	 * break points instead, or anywhere as a last resort. */
+	if (e > s && e < n && latinish(&it[e]) &&
+	    (justify ? gaps_too_wide(it, s, e, width) :
+	    natural_width(it, s, e) < 0.5 * width)) {
 		size_t e2;
-		for (tier = 2; tier <= (e - s < 2 ? 3 : 2); tier++)
+		for (tier = 2; tier <= 3; tier++)
 			for (e2 = best; e2 > e; e2--)
-				if (break_ok(it, e2, tier))
+				if (break_ok(it, e2, tier) &&
+				    (tier == 2 || !justify ||
+				    !gaps_too_wide(it, s, e2, width)))
 					return e2;
 	}
 	if (e > s)
@@ -328,16 +367,6 @@ static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
 	return best;
 }
 
-/* Justification space goes between characters, not inside a Latin
- * word or a doubled dash/ellipsis. */
-static int gap_stretches(const folio_lb_item *a, const folio_lb_item *b)
-{
-	if (latinish(a) && latinish(b))
-		return 0;
-	if (a->cls == FOLIO_LB_INSEP && b->cp == a->cp)
-		return 0;
-	return 1;
-}
 
 static void place(folio_lb_line *ln, double *x, const folio_lb_item *it,
 	size_t s, size_t e, double width, int justify)
@@ -420,7 +449,7 @@ void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
 				s++;
 		if (s == n)
 			break;
-		e = line_end(items, n, s, w, nonneg);
+		e = line_end(items, n, s, w, nonneg, mode == FOLIO_LB_JUSTIFY);
 		lines[count].start = s;
 		lines[count].end = e;
 		place(&lines[count], x, items, s, e, w,

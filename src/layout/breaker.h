@@ -20,10 +20,17 @@
  *     the run of marks that ends a line only the last one shrinks, so no
  *     glyph boxes overlap at a line end (item.no_pair turns pair
  *     compression off altogether);
- *   - a quarter-em gap between Han and Latin/digits;
+ *   - a quarter-em gap between Han and Latin (and digits, unless
+ *     item.no_gap); no break after an item marked keep_next;
  *   - justification spreads the remaining space over the gaps between
- *     characters (not inside Latin words, not inside ——/……) so the line
- *     fills the measure exactly; the last line keeps natural spacing.
+ *     characters (not inside Latin words, not inside ——/……, not beside
+ *     a `fixed` item) so the line fills the measure exactly; the last
+ *     line keeps natural spacing. No gap may grow past half an em: a
+ *     line that would need more breaks inside the Latin run (URL, e-mail
+ *     address, long word or number) that follows it, at the run's own
+ *     break points (ICU's, and after / . - _ ? & = @ : the caller marks
+ *     them as icu_break) and as a last resort anywhere the clreq rules
+ *     allow.
  *
  * Limits: the caller sizes `lines` for n entries (one per item at most).
  * Work is linear in n (a paragraph of spaces or zero-width characters,
@@ -55,6 +62,13 @@ typedef struct folio_lb_item {
 	uint8_t icu_break;   /* break allowed after this item */
 	uint8_t no_pair;     /* 1: never compressed against a neighbour
 	                        mark (the line-end shrink still applies) */
+	uint8_t keep_next;   /* 1: never break after this item (a number
+	                        before its counter: 2 | 号) */
+	uint8_t fixed;       /* 1: keeps its width, justification never
+	                        widens the gaps beside it (U+3000 typed as a
+	                        form's blank) */
+	uint8_t no_gap;      /* 1: no quarter-em gap to Han (a digit when
+	                        the style says so) */
 } folio_lb_item;
 
 typedef struct folio_lb_line {

@@ -154,7 +154,7 @@ int add_imprint(ctx *c)
 	memset(&cc, 0, sizeof(cc));
 	if (m->cc.count > 0) {
 		para_opts o;
-		seg s[1];
+		seg s[1] = {{0}};
 		memset(&o, 0, sizeof(o));
 		cc_text = join(c, &m->cc, "，", "。");
 		s[0].text = cc_text ? concat(c, "抄送：", cc_text) : NULL;

@@ -113,6 +113,15 @@ static int finish(ctx *c, folio_layout *out)
 		folio_page *p = &out->pages[runs[i].page];
 		p->runs[p->n_runs++] = runs[i].run;
 	}
+	/* Each page begins where its first line with source text does. */
+	for (i = 0; i < c->lines.n; i++) {
+		const fline *l = &((const fline *)c->lines.data)[i];
+		if (l->blank || l->page >= c->n_pages ||
+		    l->src.part == FOLIO_SOURCE_NONE ||
+		    out->pages[l->page].start.part != FOLIO_SOURCE_NONE)
+			continue;
+		out->pages[l->page].start = l->src;
+	}
 	for (i = 0; i < c->rules.n; i++) {
 		folio_page *p = &out->pages[rules[i].page];
 		p->rules[p->n_rules++] = rules[i].rule;
@@ -230,22 +239,23 @@ static int lay_out(ctx *c)
 	if (red && (rc = add_red_header(c)) < 0)
 		return rc;
 	if (m->title && (rc = add_centred(c, m->title, FOLIO_ROLE_TITLE,
-		FOLIO_RUN_TITLE, c->st->title_balanced, 0, 0)) < 0)
+		FOLIO_RUN_TITLE, c->st->title_balanced, 0, 0,
+		FOLIO_SOURCE_TITLE)) < 0)
 		return rc;
 	if (m->subtitle && (rc = add_centred(c, m->subtitle,
 		FOLIO_ROLE_SUBTITLE, FOLIO_RUN_SUBTITLE, c->st->title_balanced, 0,
-		0)) < 0)
+		0, FOLIO_SOURCE_NONE)) < 0)
 		return rc;
 	if (!red && m->doc_number && (rc = add_centred(c,
 		m->doc_number, FOLIO_ROLE_DOC_NUMBER, FOLIO_RUN_DOC_NUMBER, 0,
-		0, 0)) < 0)
+		0, 0, FOLIO_SOURCE_NONE)) < 0)
 		return rc;
 	for (k = 0; k < c->st->title_space_after; k++)
 		if ((rc = blank_line(c, 0)) < 0)
 			return rc;
 	if (m->recipients.count > 0) {
 		para_opts o = body_opts(c, NULL);
-		seg s[1];
+		seg s[1] = {{0}};
 		o.first_indent = 0;
 		s[0].text = join(c, &m->recipients, "、", "：");
 		s[0].role = FOLIO_ROLE_BODY;
@@ -256,13 +266,18 @@ static int lay_out(ctx *c)
 	}
 	if ((rc = add_blocks(c, d->body, &art)) < 0)
 		return rc;
+	if ((rc = add_attachment_note(c)) < 0)
+		return rc;
 	if (d->has_closing && (rc = add_closing(c)) < 0)
 		return rc;
 	for (at = d->attachments; at != NULL; at = at->next)
 		n_att++;
-	for (at = d->attachments; at != NULL; at = at->next)
+	for (at = d->attachments; at != NULL; at = at->next) {
+		c->attachment = at;
 		if ((rc = add_attachment(c, at, ++i, n_att)) < 0)
 			return rc;
+	}
+	c->attachment = NULL;
 	if ((rc = paginate(c)) < 0)
 		return rc;
 	for (j = 0; j < c->lines.n; j++) {

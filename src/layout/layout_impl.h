@@ -39,6 +39,8 @@ typedef struct para {
 	const folio_face **faces;
 	uint8_t *roles;
 	double *x;
+	size_t *src;            /* character offset in the source block's
+	                           text, FOLIO_NO_SOURCE for generated text */
 	size_t n;
 } para;
 
@@ -56,6 +58,7 @@ typedef struct fline {
 	const char *outline_title;
 	size_t page;
 	int band;
+	folio_page_start src;   /* part NONE: no source character */
 } fline;
 
 typedef struct run_rec {
@@ -73,6 +76,7 @@ typedef struct cp_use {
 	uint16_t face;
 } cp_use;
 
+#define FOLIO_NO_SOURCE ((size_t)-1)
 #define BMP_WORDS (0x10000 / 64)
 
 typedef struct vec {
@@ -102,6 +106,7 @@ typedef struct ctx {
 	const folio_face *faces[MAX_FACES];
 	size_t n_faces;
 	int para_id;
+	const folio_attachment *attachment; /* being laid out, or NULL */
 	int first_band;   /* first band of page 1 (after the red header) */
 	size_t n_pages;
 	uint32_t *cps;    /* scratch for ICU */
@@ -112,6 +117,7 @@ typedef struct ctx {
 typedef struct seg {
 	const char *text;
 	folio_role_id role;
+	int source;             /* text is the source part's own text */
 } seg;
 
 typedef struct para_opts {
@@ -121,6 +127,9 @@ typedef struct para_opts {
 	int balanced, keep_next, break_before, outline_level;
 	const char *outline_title;
 	unsigned line, col;
+	folio_source_part part;         /* what segs marked source are */
+	const folio_block *block;
+	const folio_attachment *attachment;
 } para_opts;
 
 /* layout.c: shared helpers */
@@ -148,8 +157,10 @@ const char *join(ctx *c, const folio_strlist *l, const char *sep,
 para_opts body_opts(ctx *c, const folio_block *b);
 int add_blocks(ctx *c, const folio_block *b, int *article);
 int add_centred(ctx *c, const char *text, folio_role_id role,
-	folio_run_kind kind, int balanced, unsigned line, unsigned col);
+	folio_run_kind kind, int balanced, unsigned line, unsigned col,
+	folio_source_part part);
 int add_closing(ctx *c);
+int add_attachment_note(ctx *c);
 int add_attachment(ctx *c, const folio_attachment *at, int index,
 	int count);
 

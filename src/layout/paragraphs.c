@@ -121,6 +121,27 @@ int missing_glyph(ctx *c, const role_ctx *r, uint32_t cp,
 	return 0;
 }
 
+static int is_digit(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+/* Whether cp is in the style's table of counters (号 年 月 日 ... %). */
+static int is_counter(const ctx *c, uint32_t cp)
+{
+	const char *t = c->st->counters;
+	size_t len = t ? strlen(t) : 0, off = 0;
+
+	while (off < len) {
+		uint32_t x;
+		size_t l = folio_utf8_decode(t + off, len - off, &x);
+		if (x == cp)
+			return 1;
+		off += l ? l : 1;
+	}
+	return 0;
+}
+
 /* The thin font layer: every character gets the first face of its
  * role's chain that has it, and that face's advance. */
 int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
@@ -139,7 +160,8 @@ int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 	p->faces = folio_arena_alloc(c->a, total * sizeof(*p->faces));
 	p->roles = folio_arena_alloc(c->a, total);
 	p->x = folio_arena_alloc(c->a, total * sizeof(*p->x));
-	if (!p->items || !p->faces || !p->roles || !p->x)
+	p->src = folio_arena_alloc(c->a, total * sizeof(*p->src));
+	if (!p->items || !p->faces || !p->roles || !p->x || !p->src)
 		return nomem(c);
 	if ((rc = scratch(c, total)) < 0)
 		return rc;
@@ -147,6 +169,8 @@ int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 		const role_ctx *r = &c->roles[segs[i].role];
 		const char *s = segs[i].text;
 		size_t len = s ? strlen(s) : 0, off = 0;
+
+		size_t ci = 0;  /* characters of this segment read */
 
 		while (off < len) {
 			uint32_t cp;
@@ -158,6 +182,14 @@ int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 			if (l == 0)
 				l = 1;  /* the model holds valid UTF-8 */
 			off += l;
+			ci++;
+			/* Runs of ASCII blanks (pasted text) are one blank;
+			 * typed ideographic spaces keep their width. */
+			if ((cp == ' ' || cp == '\t') && k > 0 &&
+			    p->items[k - 1].cp == ' ')
+				continue;
+			if (cp == '\t')
+				cp = ' ';
 			/* libharu encodes text in 16 bits: refuse here, where
 			 * the source position is known, not in the writer. */
 			if (cp > 0xFFFF) {
@@ -184,6 +216,9 @@ int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 				(adv >= 0.9 ? r->tracking : 0);
 			it->cls = (uint8_t)folio_lb_classify(cp);
 			it->no_pair = !c->st->pair_compression;
+			it->fixed = cp == 0x3000;
+			it->no_gap = !c->st->digit_gap && is_digit(cp);
+			p->src[k] = segs[i].source ? ci - 1 : FOLIO_NO_SOURCE;
 			p->faces[k] = f;
 			p->roles[k] = (uint8_t)segs[i].role;
 			c->cps[k] = cp;
@@ -194,8 +229,23 @@ int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 	if ((rc = folio_linebreak_opportunities(c->brk, c->lb, c->cps, k,
 		c->err)) < 0)
 		return rc;
-	for (i = 0; i < k; i++)
-		p->items[i].icu_break = c->brk[i];
+	for (i = 0; i < k; i++) {
+		folio_lb_item *it = &p->items[i];
+
+		it->icu_break = c->brk[i];
+		if (i + 1 == k)
+			continue;
+		/* A URL, an e-mail address or a path breaks after its own
+		 * separators when it must break at all (UAX #14 keeps
+		 * "www.example" whole); the breaker uses these only inside
+		 * a Latin run that cannot stay whole. */
+		if (it->cls == FOLIO_LB_LATIN && strchr("/.-_?&=@", (int)it->cp)
+		    && it->cp != 0 && p->items[i + 1].cls == FOLIO_LB_LATIN)
+			it->icu_break = 1;
+		/* A number stays with its counter: 2 | 号, 2024 | 年. */
+		if (is_digit(it->cp) && is_counter(c, p->items[i + 1].cp))
+			it->keep_next = 1;
+	}
 	return 0;
 }
 
@@ -223,7 +273,7 @@ int add_para(ctx *c, const seg *segs, size_t n_segs,
 {
 	para *p;
 	folio_lb_line *ls;
-	size_t i, n_lines = 0;
+	size_t i, k, n_lines = 0;
 	double measure = o->measure > 0 ? o->measure : c->measure;
 	int rc, id = ++c->para_id;
 
@@ -278,6 +328,16 @@ int add_para(ctx *c, const seg *segs, size_t n_segs,
 			l->outline_level = o->outline_level;
 			l->outline_title = o->outline_title;
 		}
+		for (k = ls[i].start; o->part != FOLIO_SOURCE_NONE &&
+		     k < ls[i].end; k++)
+			if (p->src[k] != FOLIO_NO_SOURCE) {
+				l->src.part = o->part;
+				l->src.block = o->block;
+				l->src.attachment = o->attachment ? o->attachment :
+					c->attachment;
+				l->src.offset = p->src[k];
+				break;
+			}
 	}
 	free(ls);
 	return 0;

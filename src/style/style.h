@@ -82,6 +82,13 @@ typedef struct folio_style {
 	 * extraction splits into separate lines); line-end marks still
 	 * shrink into the margin. */
 	int pair_compression;
+	/* A quarter-em gap between Han and digits (Latin letters always
+	 * get one). GB/T 9704 sets dates and numbers without it. */
+	int digit_gap;
+	/* Characters that stay on the line of the number before them
+	 * (号 年 月 日 条 款 项 ... %), UTF-8: "〔2018〕2号" never breaks
+	 * between 2 and 号. */
+	const char *counters;
 	int title_balanced;           /* split the title into even lines */
 	int title_space_after;        /* blank grid lines after the title */
 
@@ -108,9 +115,15 @@ typedef struct folio_style {
 	double rule_width;
 	folio_rgb rule_color;
 
-	/* 落款: the longer of issuer/date sits this many characters in from
-	 * the right edge, the shorter is centred on it. */
+	/* 落款 (GB/T 9704 7.3.5). Unsealed (7.3.5.2): the issuer ends
+	 * `closing_inset_chars` (2) characters in from the right edge, the
+	 * date starts two characters right of the issuer's first character,
+	 * or, when that would push it past the issuer's right edge, ends
+	 * there and the issuer moves left to keep the two characters.
+	 * Sealed (7.3.5.1): the date ends `closing_inset_chars` (4) in, the
+	 * issuer is centred over it. */
 	double closing_inset_chars;
+	int closing_sealed;
 
 	/* 版记 at the foot of the last page. */
 	int imprint;

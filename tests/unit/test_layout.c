@@ -387,6 +387,91 @@ static void full_pages_have_22_lines(void **state)
 	folio_doc_free(d);
 }
 
+/* The code point at character offset `off` of a UTF-8 text. */
+static uint32_t cp_at(const char *t, size_t off)
+{
+	size_t len = strlen(t), o = 0, i = 0;
+	uint32_t cp = 0;
+
+	while (o < len) {
+		size_t k = folio_utf8_decode(t + o, len - o, &cp);
+		if (i++ == off)
+			return cp;
+		o += k ? k : 1;
+	}
+	return 0;
+}
+
+/* Every page says where it begins in the source: page 1 with the
+ * title, the others with a paragraph (or the attachment's title) at
+ * the offset of the first character the page prints from it. */
+static void page_starts_in_the_source(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_style st = *gbt;
+	folio_doc *d = new_doc("页面起点");
+	folio_attachment at;
+	folio_block **tail = &d->body;
+	char *buf = calloc(1, 4000);
+	size_t p, i, k;
+	int n_att = 0;
+
+	(void)state;
+	st.red_header = 0;
+	for (k = 0; k < 12; k++) {
+		buf[0] = '\0';
+		for (i = 0; i < 90; i++)
+			strcat(buf, (i + k) % 3 ? "档案安全检查工作" : "甲乙丙丁");
+		*tail = para(d, buf);
+		tail = &(*tail)->next;
+	}
+	memset(&at, 0, sizeof(at));
+	at.title = "附件标题";
+	at.body = para(d, "附件正文。");
+	d->attachments = &at;
+	assert_int_equal(folio_layout_document(&lay, d, &st, fs, o, &err),
+		0);
+	assert_true(lay.n_pages >= 4);
+	assert_int_equal(lay.pages[0].start.part, FOLIO_SOURCE_TITLE);
+	assert_int_equal(lay.pages[0].start.offset, 0);
+	for (p = 1; p < lay.n_pages; p++) {
+		const folio_page_start *s0 = &lay.pages[p].start;
+		const folio_run *first = NULL;
+
+		for (i = 0; i < lay.pages[p].n_runs; i++) {
+			const folio_run *r = &lay.pages[p].runs[i];
+			if (r->kind == FOLIO_RUN_PAGE_NUMBER ||
+			    r->kind == FOLIO_RUN_HEADING)
+				continue;
+			if (first == NULL || r->y > first->y + 0.1 ||
+			    (fabs(r->y - first->y) < 0.1 && r->x < first->x))
+				first = r;
+		}
+		assert_non_null(first);
+		if (s0->part == FOLIO_SOURCE_ATTACHMENT) {
+			n_att++;
+			assert_ptr_equal(s0->attachment, &at);
+			assert_int_equal(s0->offset, 0);
+			continue;
+		}
+		assert_int_equal(s0->part, FOLIO_SOURCE_BLOCK);
+		assert_non_null(s0->block);
+		assert_true(s0->attachment == NULL ||
+			s0->attachment == &at);
+		/* The page's first printed character is that one. */
+		assert_int_equal(cp_at(first->text, 0),
+			cp_at(s0->block->text, s0->offset));
+		/* and a page that starts mid-paragraph starts past 0 */
+		if (first->x < st.margin_left + 1)
+			assert_true(s0->offset > 0);
+	}
+	assert_int_equal(n_att, 1);
+	free(buf);
+	folio_doc_free(d);
+}
+
 static void title_is_balanced(void **state)
 {
 	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
@@ -632,6 +717,7 @@ int main(void)
 		cmocka_unit_test(stress_document),
 		cmocka_unit_test(full_pages_have_22_lines),
 		cmocka_unit_test(title_is_balanced),
+		cmocka_unit_test(page_starts_in_the_source),
 		cmocka_unit_test(examples_and_seed),
 		cmocka_unit_test(missing_glyph),
 		cmocka_unit_test(missing_glyph_counted),
