@@ -81,6 +81,11 @@ int folio_fontset_covers(const folio_fontset *fs, uint32_t cp);
 int folio_face_has_glyph(const folio_face *face, uint32_t cp);
 /* Horizontal advance of cp in em (0 if no glyph). */
 double folio_face_advance(const folio_face *face, uint32_t cp);
+/* Vertical extent of cp's ink (its glyph's bounding box) in em above
+ * the baseline: *top and *bottom; 0 (and both 0) when the face has no
+ * such glyph or it draws nothing. */
+int folio_face_ink(const folio_face *face, uint32_t cp, double *top,
+	double *bottom);
 /* Typographic ascender and descender in em (descender is negative). */
 double folio_face_ascender(const folio_face *face);
 double folio_face_descender(const folio_face *face);

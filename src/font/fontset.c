@@ -796,6 +796,21 @@ double folio_face_advance(const folio_face *face, uint32_t cp)
 	return (double)hb_font_get_glyph_h_advance(face->font, g) / face->upem;
 }
 
+int folio_face_ink(const folio_face *face, uint32_t cp, double *top,
+	double *bottom)
+{
+	hb_codepoint_t g;
+	hb_glyph_extents_t e;
+
+	*top = *bottom = 0;
+	if (!hb_font_get_nominal_glyph(face->font, cp, &g) ||
+	    !hb_font_get_glyph_extents(face->font, g, &e) || e.height == 0)
+		return 0;
+	*top = (double)e.y_bearing / face->upem;
+	*bottom = (double)(e.y_bearing + e.height) / face->upem;
+	return 1;
+}
+
 double folio_face_ascender(const folio_face *face)
 {
 	return face->ascender;

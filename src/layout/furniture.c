@@ -88,27 +88,37 @@ int add_red_header(ctx *c)
 	return 0;
 }
 
+/* Page numbers (GB/T 9704 7.5): the 一字线 (the dashes' ink) 7 mm below
+ * the text block, odd pages right and even pages left, one character
+ * in. The baseline follows from the dash glyph's own ink, so any face
+ * puts its dashes at the same height. */
 int emit_page_numbers(ctx *c)
 {
 	const folio_style *st = c->st;
 	const role_ctx *r = &c->roles[FOLIO_ROLE_PAGE_NUMBER];
+	const folio_face *dash = folio_font_pick(r->chain, r->n, 0x2014);
+	double top = 0, bottom = 0, mid, y;
 	size_t pg;
 	int rc;
 
 	if (!st->page_number)
 		return 0;
+	if (dash != NULL && folio_face_ink(dash, 0x2014, &top, &bottom))
+		mid = (top + bottom) / 2;
+	else
+		mid = EM_BOX_ASCENT / 2 - 0.12;  /* the em box's middle */
+	y = st->page_height - st->margin_top - st->block_height -
+		st->page_number_below - mid * r->size;
 	for (pg = 0; pg < c->n_pages; pg++) {
 		const char *text = expand(c, st->page_number_format,
 			(int)pg + 1, NULL);
-		double w, x, y, inset = st->page_number_inset_em * r->size;
+		double w, x, inset = st->page_number_inset_em * r->size;
 		if (text == NULL)
 			return nomem(c);
 		w = text_width(r, text, r->size);
 		/* Odd pages (1, 3 ...) on the right, even on the left. */
 		x = pg % 2 == 0 ? st->margin_left + c->measure - inset - w :
 			st->margin_left + inset;
-		y = st->page_height - st->margin_top - st->block_height -
-			st->page_number_below - EM_BOX_ASCENT * r->size;
 		if ((rc = emit_text(c, pg, text, FOLIO_ROLE_PAGE_NUMBER,
 			r->size, x, y, FOLIO_RUN_PAGE_NUMBER, 0, 0)) < 0)
 			return rc;

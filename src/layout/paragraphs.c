@@ -142,6 +142,31 @@ static int is_counter(const ctx *c, uint32_t cp)
 	return 0;
 }
 
+static int title_breaks(ctx *c, para *p)
+{
+	size_t i;
+	int depth = 0, rc;
+
+	if ((rc = folio_wordbreak_opportunities(c->brk, c->lb, c->cps, p->n,
+		c->err)) < 0)
+		return rc;
+	for (i = 0; i < p->n; i++) {
+		folio_lb_item *it = &p->items[i];
+
+		if (it->cls == FOLIO_LB_OPEN)
+			depth++;
+		else if (it->cls == FOLIO_LB_CLOSE && depth > 0)
+			depth--;
+		if (!c->brk[i] || depth > 0)
+			it->icu_break = 0;
+		if (i + 1 < p->n && is_digit(it->cp) &&
+		    (is_digit(p->items[i + 1].cp) ||
+		    is_counter(c, p->items[i + 1].cp)))
+			it->keep_next = 1;
+	}
+	return 0;
+}
+
 /* The thin font layer: every character gets the first face of its
  * role's chain that has it, and that face's advance. */
 int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
@@ -229,10 +254,15 @@ int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 	if ((rc = folio_linebreak_opportunities(c->brk, c->lb, c->cps, k,
 		c->err)) < 0)
 		return rc;
+	for (i = 0; i < k; i++)
+		p->items[i].icu_break = c->brk[i];
+	/* A title breaks only between words (GB/T 9704 7.3.1: 词意完整),
+	 * never inside a bracketed group or a number. */
+	if (o->balanced && (rc = title_breaks(c, p)) < 0)
+		return rc;
 	for (i = 0; i < k; i++) {
 		folio_lb_item *it = &p->items[i];
 
-		it->icu_break = c->brk[i];
 		if (i + 1 == k)
 			continue;
 		/* A URL, an e-mail address or a path breaks after its own
