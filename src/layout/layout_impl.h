@@ -5,6 +5,7 @@
  * into paragraphs, paragraphs.c gives every character its face and
  * advance and breaks paragraphs into lines (breaker.c), paginate.c puts
  * lines into the grid's bands, runs.c turns lines into positioned runs,
+ * title_words.c says where a title may break,
  * furniture.c adds the red header, page numbers and 版记, and layout.c
  * drives them and assembles the result (page.h). Helpers are named
  * without a prefix: nothing here leaves src/layout/.
@@ -144,9 +145,14 @@ int missing_glyph(ctx *c, const role_ctx *r, uint32_t cp,
 	const para_opts *o, const folio_face **face);
 int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 	const para_opts *o);
+int is_digit(uint32_t cp);
+int is_counter(const ctx *c, uint32_t cp);
 fline *push_line(ctx *c);
 int blank_line(ctx *c, int keep_next);
 int add_para(ctx *c, const seg *segs, size_t n_segs, const para_opts *o);
+
+/* title_words.c: where a title may break, and at what cost */
+int title_breaks(ctx *c, para *p);
 
 /* blocks.c: the model's blocks as paragraphs */
 const char *expand(ctx *c, const char *fmt, int n, const char *issuer);

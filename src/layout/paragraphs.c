@@ -121,13 +121,13 @@ int missing_glyph(ctx *c, const role_ctx *r, uint32_t cp,
 	return 0;
 }
 
-static int is_digit(uint32_t cp)
+int is_digit(uint32_t cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
 }
 
 /* Whether cp is in the style's table of counters (号 年 月 日 ... %). */
-static int is_counter(const ctx *c, uint32_t cp)
+int is_counter(const ctx *c, uint32_t cp)
 {
 	const char *t = c->st->counters;
 	size_t len = t ? strlen(t) : 0, off = 0;
@@ -138,31 +138,6 @@ static int is_counter(const ctx *c, uint32_t cp)
 		if (x == cp)
 			return 1;
 		off += l ? l : 1;
-	}
-	return 0;
-}
-
-static int title_breaks(ctx *c, para *p)
-{
-	size_t i;
-	int depth = 0, rc;
-
-	if ((rc = folio_wordbreak_opportunities(c->brk, c->lb, c->cps, p->n,
-		c->err)) < 0)
-		return rc;
-	for (i = 0; i < p->n; i++) {
-		folio_lb_item *it = &p->items[i];
-
-		if (it->cls == FOLIO_LB_OPEN)
-			depth++;
-		else if (it->cls == FOLIO_LB_CLOSE && depth > 0)
-			depth--;
-		if (!c->brk[i] || depth > 0)
-			it->icu_break = 0;
-		if (i + 1 < p->n && is_digit(it->cp) &&
-		    (is_digit(p->items[i + 1].cp) ||
-		    is_counter(c, p->items[i + 1].cp)))
-			it->keep_next = 1;
 	}
 	return 0;
 }
@@ -256,8 +231,7 @@ int build_para(ctx *c, para *p, const seg *segs, size_t n_segs,
 		return rc;
 	for (i = 0; i < k; i++)
 		p->items[i].icu_break = c->brk[i];
-	/* A title breaks only between words (GB/T 9704 7.3.1: 词意完整),
-	 * never inside a bracketed group or a number. */
+	/* A title breaks only between words (title_words.c). */
 	if (o->balanced && (rc = title_breaks(c, p)) < 0)
 		return rc;
 	for (i = 0; i < k; i++) {
@@ -318,7 +292,7 @@ int add_para(ctx *c, const seg *segs, size_t n_segs,
 	if (ls == NULL)
 		return nomem(c);
 	if (o->balanced)
-		folio_lb_break_balanced(ls, &n_lines, p->x, p->items, p->n,
+		folio_lb_break_title(ls, &n_lines, p->x, p->items, p->n,
 			measure);
 	else
 		folio_lb_break(ls, &n_lines, p->x, p->items, p->n,

@@ -3,7 +3,7 @@
 
     print_judge.py FILE.pdf [--title-words W1,W2,...]
 
-Glyph boxes come from MuPDF's structured text (`mutool draw -F stext`),
+Glyph boxes come from MuPDF's structured text (`mutool convert -F stext`),
 which reads the file as any viewer does; the page-number dashes are found
 in pixels rendered by poppler (`pdftoppm -gray`). Nothing comes from the
 layout's own numbers. Checks, on every page:
@@ -16,6 +16,9 @@ layout's own numbers. Checks, on every page:
     next line;
   - no title line break inside one of the listed words, a bracketed
     group or a number;
+  - every title of several lines a 梯形 (no line longer than the one
+    below) or a 菱形 (longer down to a middle line, then shorter), not a
+    rectangle, from its glyph boxes (+-0.5 em);
   - the page number's dash ink 7 mm +-0.5 below the text block.
 Prints what it measured and exits 1 with the first failures listed.
 """
@@ -43,8 +46,13 @@ def is_latin_letter(c):
 
 
 def lines_of(pdf):
-    out = subprocess.run(["mutool", "draw", "-q", "-F", "stext", "-o", "-",
-                          pdf], capture_output=True, check=True).stdout
+    # inhibit-spaces: MuPDF otherwise fills wide gaps with spaces whose
+    # boxes hide the very gaps measured here
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["mutool", "convert", "-F", "stext", "-O",
+                        "inhibit-spaces", "-o", d + "/t.stext", pdf],
+                       capture_output=True, check=True)
+        out = open(d + "/t.stext", "rb").read()
     root = ET.fromstring(out)
     pages = []
     for page in root.iter("page"):
@@ -115,6 +123,38 @@ def dash_offsets(pdf, n_pages):
     return res
 
 
+def title_blocks(titles):
+    """Runs of 22 pt lines one line pitch apart: one title each."""
+    blocks = []
+    for l in titles:
+        if blocks and abs(l["y"] - blocks[-1][-1]["y"] - 225 / 22 * MM) < 1:
+            blocks[-1].append(l)
+        else:
+            blocks.append([l])
+    return blocks
+
+
+def shape_fault(w, tol=0.5):
+    """Why line widths w (em, top first) are neither a 梯形 (no line
+    longer than the one below) nor a 菱形 (longer down to a middle
+    line, then shorter), or a rectangle; None when they are a shape."""
+    if len(w) < 2:
+        return None
+    if all(abs(x - w[0]) < tol for x in w):
+        return "a rectangle"
+    falling = False
+    for k, (a, b) in enumerate(zip(w, w[1:])):
+        if b < a - tol:
+            if not falling and k == 0:
+                return "the first line is longer than the second"
+            falling = True
+        elif b > a + tol and falling:
+            return "lines shrink, then grow again"
+    if falling and not any(b > a + tol for a, b in zip(w, w[1:])):
+        return "no line is longer than the first"
+    return None
+
+
 def main():
     pdf = sys.argv[1]
     words = []
@@ -124,6 +164,7 @@ def main():
     bad = []
     worst_gap = 0.0
     full = 0
+    shapes = []
     for pi, lines in enumerate(pages):
         body = [l for l in lines if abs(l["size"] - 16) < 0.6]
         for l in lines:
@@ -178,6 +219,14 @@ def main():
                            (pi + 1, l["text"][-8:], n["text"][:4]))
         # titles: consecutive 22 pt lines
         titles = [l for l in lines if abs(l["size"] - 22) < 0.6]
+        for block in title_blocks(titles):
+            widths = [(l["chars"][-1][2] - l["chars"][0][1]) / 22
+                      for l in block]
+            shapes.append("/".join("%.1f" % w for w in widths))
+            why = shape_fault(widths)
+            if why:
+                bad.append("p%d: title lines %s em wide: %s" %
+                           (pi + 1, shapes[-1], why))
         for a, b in zip(titles, titles[1:]):
             joint = a["text"] + b["text"]
             cut = len(a["text"])
@@ -200,8 +249,9 @@ def main():
                        "7 mm" % (pi + 1, "not found" if o is None else
                                  "%.2f mm" % o))
     print("%d pages, %d full lines, largest extra gap %.2f em, dashes at "
-          "%s mm" % (len(pages), full, worst_gap,
-                     ", ".join("%.2f" % o for o in offs if o is not None)))
+          "%s mm, titles %s em" % (len(pages), full, worst_gap,
+                     ", ".join("%.2f" % o for o in offs if o is not None),
+                     ", ".join(shapes) or "none"))
     for b in bad[:15]:
         print("  " + b)
     sys.exit(1 if bad else 0)
