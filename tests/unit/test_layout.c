@@ -727,6 +727,148 @@ static void numbers_keep_their_counters(void **state)
 		}
 }
 
+/* The lines of runs of `kind` on the last page of a layout, top first:
+ * each line's extent (x0, x1) and baseline. */
+static size_t lines_of_kind(double (*out)[3], size_t max,
+	const folio_layout *lay, folio_run_kind kind)
+{
+	const folio_page *pg = &lay->pages[lay->n_pages - 1];
+	size_t i, k, n = 0;
+
+	for (i = 0; i < pg->n_runs; i++) {
+		const folio_run *r = &pg->runs[i];
+		if (r->kind != kind)
+			continue;
+		for (k = 0; k < n && fabs(out[k][2] - r->y) > 0.01; k++)
+			;
+		if (k == n) {
+			if (n == max)
+				continue;
+			out[n][0] = r->x;
+			out[n][1] = r->x + r->width;
+			out[n++][2] = r->y;
+		}
+		if (r->x < out[k][0])
+			out[k][0] = r->x;
+		if (r->x + r->width > out[k][1])
+			out[k][1] = r->x + r->width;
+	}
+	return n;
+}
+
+/* 落款 (GB/T 9704 7.3.5), measured in characters of the grid:
+ * unsealed, the issuer ends two characters in and the date starts two
+ * right of the issuer's start (or, when longer, ends two in and pushes
+ * the issuer left); sealed, the date ends four in and the issuer is
+ * centred over it. */
+static void closing_block(void **state)
+{
+	static const struct {
+		const char *issuer, *date;
+		int sealed;
+	} cases[] = {
+		{"江临市人民政府办公室", "2024-03-18", 0},
+		{"江临市档案馆", "2024-12-18", 0},
+		{"江临市人民政府办公室", "2024-03-18", 1},
+	};
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		folio_style st = *gbt;
+		folio_layout lay;
+		folio_doc *d = new_doc("标题");
+		double l[4][3], ri, rd, li, ld;
+
+		d->meta.issuer = cases[k].issuer;
+		d->meta.date = cases[k].date;
+		d->has_closing = 1;
+		d->closing.issuer = cases[k].issuer;
+		d->closing.date = cases[k].date;
+		d->body = para(d, "正文。");
+		st.closing_sealed = cases[k].sealed;
+		st.closing_inset_chars = cases[k].sealed ? 4 : 2;
+		assert_int_equal(folio_layout_document(&lay, d, &st, fs, o,
+			&err), 0);
+		assert_int_equal(lines_of_kind(l, 4, &lay,
+			FOLIO_RUN_SIGNATURE), 2);
+		li = l[0][0];
+		ri = l[0][1];
+		ld = l[1][0];
+		rd = l[1][1];
+		assert_true(l[1][2] < l[0][2]);  /* date below */
+		if (cases[k].sealed) {
+			assert_true(fabs(RIGHT - rd - 4 * PITCH_X) < 0.01);
+			assert_true(fabs((li + ri) / 2 - (ld + rd) / 2) < 0.01);
+		} else if (rd - ld <= ri - li - 2 * PITCH_X) {
+			assert_true(fabs(RIGHT - ri - 2 * PITCH_X) < 0.01);
+			assert_true(fabs(ld - li - 2 * PITCH_X) < 0.01);
+		} else {
+			/* the date is the longer: it ends two characters in */
+			assert_true(fabs(RIGHT - rd - 2 * PITCH_X) < 0.01);
+			assert_true(fabs(ld - li - 2 * PITCH_X) < 0.01);
+			assert_true(ri < RIGHT - 2 * PITCH_X);
+		}
+		folio_doc_free(d);
+	}
+}
+
+/* 附件说明 (GB/T 9704 7.3.4): generated from the attachments, one blank
+ * line below the text, "附件：" two characters in, numbers "1．" "2．"
+ * aligned, a wrapped name aligned with its own first character. */
+static void attachment_note(void **state)
+{
+	folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
+	folio_error err = {0};
+	folio_layout lay;
+	folio_doc *d = new_doc("标题");
+	folio_attachment at[2];
+	view v;
+	size_t i, first = 0;
+
+	(void)state;
+	memset(at, 0, sizeof(at));
+	at[0].title = "档案安全检查内容清单";
+	at[0].body = para(d, "清单。");
+	at[0].next = &at[1];
+	at[1].title = "江临市各区、各部门和各直属单位档案安全自查情况统计表及"
+		"填报说明";
+	at[1].body = para(d, "统计表。");
+	d->attachments = at;
+	d->body = para(d, "正文。");
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err), 0);
+	build_view(&v, &lay);
+	for (i = 0; i < v.n; i++)
+		if (strncmp(v.l[i].text, "附件：", strlen("附件：")) == 0) {
+			first = i;
+			break;
+		}
+	assert_true(i < v.n);
+	assert_string_equal(v.l[first].text, "附件：1．档案安全检查内容清单");
+	assert_int_equal(v.l[first].band, v.l[first - 1].band + 2);
+	assert_true(fabs(v.l[first].x0 - (LEFT + 2 * PITCH_X)) < 0.01);
+	/* "2．" under "1．", five characters in; the wrapped rest of the
+	 * second name under its first character, seven in */
+	assert_true(strncmp(v.l[first + 1].text, "2．", strlen("2．")) == 0);
+	assert_true(fabs(v.l[first + 1].x0 - (LEFT + 5 * PITCH_X)) < 0.01);
+	assert_int_equal(v.l[first + 2].band, v.l[first + 1].band + 1);
+	assert_true(fabs(v.l[first + 2].x0 - (LEFT + 7 * PITCH_X)) < 0.01);
+	free(v.l);
+	/* One attachment: "附件：" and its name, no number. */
+	at[0].next = NULL;
+	assert_int_equal(folio_layout_document(&lay, d, gbt, fs, o, &err), 0);
+	build_view(&v, &lay);
+	for (i = 0; i < v.n; i++)
+		if (strncmp(v.l[i].text, "附件：", strlen("附件：")) == 0)
+			break;
+	assert_true(i < v.n);
+	assert_string_equal(v.l[i].text, "附件：档案安全检查内容清单");
+	free(v.l);
+	folio_doc_free(d);
+}
+
 static void examples_and_seed(void **state)
 {
 	static const char *const files[] = {
@@ -943,6 +1085,8 @@ int main(void)
 		cmocka_unit_test(page_starts_in_the_source),
 		cmocka_unit_test(blanks_and_digits),
 		cmocka_unit_test(numbers_keep_their_counters),
+		cmocka_unit_test(closing_block),
+		cmocka_unit_test(attachment_note),
 		cmocka_unit_test(examples_and_seed),
 		cmocka_unit_test(missing_glyph),
 		cmocka_unit_test(missing_glyph_counted),
