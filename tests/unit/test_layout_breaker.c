@@ -300,6 +300,63 @@ static void latin_runs(void **state)
 	free(p);
 }
 
+/* Largest gap between two items of justified lines, in em, beyond the
+ * quarter em allowed between Han and Latin. */
+static double widest_gap(const para *p)
+{
+	double worst = 0;
+	size_t l, i;
+
+	for (l = 0; l < p->n_lines; l++) {
+		if (!p->ln[l].justified)
+			continue;
+		for (i = p->ln[l].start; i + 1 < p->ln[l].end; i++) {
+			const folio_lb_item *a = &p->it[i], *b = &p->it[i + 1];
+			double gap = p->x[i + 1] - p->x[i] - a->width;
+			if ((a->cls == FOLIO_LB_HAN) != (b->cls == FOLIO_LB_HAN)
+			    && (a->cls == FOLIO_LB_LATIN ||
+			    b->cls == FOLIO_LB_LATIN))
+				gap -= 0.25 * EM;
+			if (gap / EM > worst)
+				worst = gap / EM;
+		}
+	}
+	return worst;
+}
+
+/* A URL, an e-mail address, a long word or number at every column: no
+ * gap of a justified line past half an em (GB/T 9704 has no
+ * letter-spaced lines), and the run broken only where it must be. */
+static void half_em_at_every_column(void **state)
+{
+	static const char *const runs[] = {
+		"https://www.example.gov.cn/zwgk/2024/jlzbf-2024-12.html",
+		"dang.an-ke@jiangling.gov.cn",
+		"Supercalifragilisticexpialidocious",
+		"62830017629501846633",
+		"ISO 9001:2015",
+	};
+	para *p = calloc(1, sizeof(*p));
+	size_t r;
+	int col;
+
+	(void)state;
+	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++)
+		for (col = 0; col < 28; col++) {
+			char buf[1024];
+			snprintf(buf, sizeof(buf), "%s%s%s", repeat("汉", col),
+				runs[r], repeat("后文", 14));
+			items(p, buf, 1);
+			brk(p, 26 * EM, 28 * EM);
+			assert_clreq(p);
+			assert_full_lines(p, 26 * EM, 28 * EM);
+			if (widest_gap(p) > 0.5 + 1e-9)
+				fail_msg("%s at column %d: a gap of %.2f em",
+					runs[r], col, widest_gap(p));
+		}
+	free(p);
+}
+
 static void justification_spreads_evenly(void **state)
 {
 	para *p = calloc(1, sizeof(*p));
@@ -615,6 +672,7 @@ int main(void)
 		cmocka_unit_test(last_line_compression),
 		cmocka_unit_test(clreq_at_every_column),
 		cmocka_unit_test(latin_runs),
+		cmocka_unit_test(half_em_at_every_column),
 		cmocka_unit_test(justification_spreads_evenly),
 		cmocka_unit_test(title_shapes),
 		cmocka_unit_test(icu_zh_quotes),
