@@ -22,7 +22,16 @@ DEB_PACKAGES := build-essential pkg-config python3 \
 	epubcheck default-jdk-headless qpdf poppler-utils libxml2-utils \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
 	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db \
-	unzip libarchive-tools openssl tzdata
+	unzip libarchive-tools openssl tzdata fonts-noto-cjk mupdf-tools
+
+# The Fandol faces (仿宋, 宋体, 黑体, 楷体; OpenType CFF, GPL with a font
+# exception) ship inside texlive-lang-chinese: deps takes only their .otf
+# files (and the licence) from the package into FONT_DIR, without
+# installing TeX. FandolBraille is name-keyed CFF: the tests embed it.
+FONT_DIR := /usr/local/share/fonts/folio
+FANDOL_FILES := FandolFang-Regular.otf FandolSong-Regular.otf \
+	FandolSong-Bold.otf FandolHei-Regular.otf FandolHei-Bold.otf \
+	FandolKai-Regular.otf FandolBraille-Regular.otf
 
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
 	xmlsec1-openssl openssl zlib
@@ -119,6 +128,29 @@ deps:
 			apt-get install -y -qq --no-install-recommends $$missing \
 			>/dev/null || exit 1; \
 	else echo "deps: all Debian packages present"; fi
+	@missing=""; for f in $(FANDOL_FILES); do \
+		[ -f $(FONT_DIR)/$$f ] || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: taking$$missing from texlive-lang-chinese"; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: run as root to install the Fandol fonts" >&2; \
+			exit 1; fi; \
+		tmp=$$(mktemp -d) && chmod 0755 $$tmp && \
+		{ ls /var/lib/apt/lists/*Packages* >/dev/null 2>&1 || \
+			apt-get update -qq; } && \
+		(cd $$tmp && apt-get download -qq texlive-lang-chinese \
+			>/dev/null 2>&1) && \
+		dpkg-deb -x $$tmp/texlive-lang-chinese_*.deb $$tmp/x && \
+		src=$$tmp/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol && \
+		install -d $(FONT_DIR) && \
+		for f in $(FANDOL_FILES); do \
+			install -m 0644 $$src/$$f $(FONT_DIR)/ || exit 1; done && \
+		install -m 0644 $$tmp/x/usr/share/doc/texlive-doc/fonts/fandol/README \
+			$(FONT_DIR)/Fandol-README && \
+		install -m 0644 $$tmp/x/usr/share/doc/texlive-doc/fonts/fandol/COPYING.gz \
+			$(FONT_DIR)/Fandol-COPYING.gz; \
+		rc=$$?; rm -rf $$tmp; exit $$rc; \
+	else echo "deps: Fandol fonts present in $(FONT_DIR)"; fi
 
 # Every test, on the release build and again under ASan + UBSan
 # (TEST_VARIANTS=release runs the first pass only).

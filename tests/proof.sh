@@ -79,6 +79,29 @@ proof() {
 	fi
 }
 
+# Print: seed p1, notice p1 and the notice's last page (附件, 版记),
+# rendered by poppler at 60 dpi into OUT/pdf-*.png.
+pdfproof() {
+	name=$1 src=$2
+	if "$FOLIO" pdf "$src" -o "$T/$name.pdf" 2>"$T/err"; then
+		last=$(pdfinfo "$T/$name.pdf" | awk '/^Pages:/ { print $2 }')
+		pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$T/$name.pdf" \
+			"$OUT/pdf-$name-p1" &&
+		pdftoppm -png -r 60 -f "$last" -l "$last" -singlefile \
+			"$T/$name.pdf" "$OUT/pdf-$name-last" &&
+		echo "ok - proof pdf $name: $OUT/pdf-$name-p1.png $OUT/pdf-$name-last.png"
+	else
+		echo "not ok - proof pdf $name: $(head -c 300 "$T/err")"
+		failed=1
+	fi
+}
+pdfproof notice "$TOP/examples/notice.xml"
+if [ -f "$CORPUS/seed-policy-interpretation.txt" ] &&
+    "$FOLIO" import "$CORPUS/seed-policy-interpretation.txt" \
+	--meta issuer=营口市商务局 -o "$T/seed-pdf.xml" 2>/dev/null; then
+	pdfproof seed "$T/seed-pdf.xml"
+fi
+
 proof notice "$TOP/examples/notice.xml"
 proof stress "$TOP/tests/cases/stress/stress.xml"
 proof stress-font "$TOP/tests/cases/stress/stress.xml" --embed-font

@@ -23,7 +23,7 @@
 #include "font/font.h"
 #include "layout/layout.h"
 #include "model/source.h"
-#include "model/style_read.h"
+#include "style/style_read.h"
 #include "pdf/pdf.h"
 #include "util/buf.h"
 #include "util/epoch.h"

@@ -11,7 +11,7 @@
 #include "font/font.h"
 #include "layout/layout.h"
 #include "model/source.h"
-#include "model/style_read.h"
+#include "style/style_read.h"
 
 static void archive_usage(FILE *fp)
 {

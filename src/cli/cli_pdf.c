@@ -8,7 +8,7 @@
 #include "font/font.h"
 #include "layout/layout.h"
 #include "model/source.h"
-#include "model/style_read.h"
+#include "style/style_read.h"
 #include "pdf/pdf.h"
 #include "util/paths.h"
 #include "util/utf8.h"

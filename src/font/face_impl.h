@@ -12,6 +12,8 @@
 
 #include <hb.h>
 
+#include "font/font.h"
+
 struct folio_face {
 	hb_face_t *hb;       /* owns a reference to the mapped file */
 	hb_font_t *font;     /* scale = units per em: positions are units */
@@ -19,6 +21,7 @@ struct folio_face {
 	unsigned index;      /* face index in a .ttc, else 0 */
 	char *ps_name;       /* PostScript name, or a name made from path */
 	unsigned upem;
+	folio_outlines outlines;
 	double ascender;     /* em */
 	double descender;    /* em, negative */
 	long long file_size; /* for folio_fontset_describe */

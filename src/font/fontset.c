@@ -239,16 +239,16 @@ static int face_has_table(hb_face_t *face, hb_tag_t tag)
 	return has;
 }
 
-/* The checks libharu would make later, made now so the message names the
- * file and not a PDF that failed half-way. */
+/* What the PDF writer needs of a face, checked at load so the message
+ * names the file and not a PDF that failed half-way: TrueType (glyf) or
+ * CFF outlines, and an embedding licence that allows subsets. */
 static int check_embeddable(hb_face_t *face, const char *label,
-	folio_error *err)
+	folio_outlines *outlines, folio_error *err)
 {
 	static const hb_tag_t required[] = {
 		HB_TAG('c', 'm', 'a', 'p'), HB_TAG('h', 'e', 'a', 'd'),
 		HB_TAG('h', 'h', 'e', 'a'), HB_TAG('h', 'm', 't', 'x'),
-		HB_TAG('m', 'a', 'x', 'p'), HB_TAG('l', 'o', 'c', 'a'),
-		HB_TAG('O', 'S', '/', '2')
+		HB_TAG('m', 'a', 'x', 'p'), HB_TAG('O', 'S', '/', '2')
 	};
 	hb_blob_t *os2;
 	unsigned len = 0;
@@ -256,13 +256,17 @@ static int check_embeddable(hb_face_t *face, const char *label,
 	uint16_t fs_type;
 	size_t i;
 
-	if (face_has_table(face, HB_TAG('C', 'F', 'F', ' '))
-		|| face_has_table(face, HB_TAG('C', 'F', 'F', '2'))
-		|| !face_has_table(face, HB_TAG('g', 'l', 'y', 'f')))
+	if (face_has_table(face, HB_TAG('C', 'F', 'F', ' ')))
+		*outlines = FOLIO_OUTLINES_CFF;
+	else if (face_has_table(face, HB_TAG('g', 'l', 'y', 'f')) &&
+	    face_has_table(face, HB_TAG('l', 'o', 'c', 'a')))
+		*outlines = FOLIO_OUTLINES_TRUETYPE;
+	else
 		return folio_error_set(err, FOLIO_EFONT,
-			"%s: expected TrueType outlines (glyf), found a "
-			"CFF or outline-less font, which the PDF writer cannot "
-			"embed", label);
+			"%s: expected TrueType (glyf) or CFF outlines, found %s",
+			label, face_has_table(face, HB_TAG('C', 'F', 'F', '2')) ?
+			"CFF2 (a variable font; use a static instance)" :
+			"neither");
 	for (i = 0; i < sizeof(required) / sizeof(*required); i++) {
 		if (!face_has_table(face, required[i])) {
 			char tag[5];
@@ -362,7 +366,7 @@ static int face_load(folio_face **out, const char *path, unsigned index,
 	f->file_size = (long long)st.st_size;
 	f->file_mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL
 		+ (long long)st.st_mtim.tv_nsec;
-	rc = check_embeddable(f->hb, label, err);
+	rc = check_embeddable(f->hb, label, &f->outlines, err);
 	if (rc < 0)
 		goto done;
 	if (f->upem == 0 || hb_face_get_glyph_count(f->hb) == 0) {
@@ -792,6 +796,21 @@ double folio_face_advance(const folio_face *face, uint32_t cp)
 	return (double)hb_font_get_glyph_h_advance(face->font, g) / face->upem;
 }
 
+int folio_face_ink(const folio_face *face, uint32_t cp, double *top,
+	double *bottom)
+{
+	hb_codepoint_t g;
+	hb_glyph_extents_t e;
+
+	*top = *bottom = 0;
+	if (!hb_font_get_nominal_glyph(face->font, cp, &g) ||
+	    !hb_font_get_glyph_extents(face->font, g, &e) || e.height == 0)
+		return 0;
+	*top = (double)e.y_bearing / face->upem;
+	*bottom = (double)(e.y_bearing + e.height) / face->upem;
+	return 1;
+}
+
 double folio_face_ascender(const folio_face *face)
 {
 	return face->ascender;
@@ -815,6 +834,11 @@ const char *folio_face_path(const folio_face *face)
 unsigned folio_face_index(const folio_face *face)
 {
 	return face->index;
+}
+
+folio_outlines folio_face_outlines(const folio_face *face)
+{
+	return face->outlines;
 }
 
 int folio_fontset_describe(folio_buf *out, const folio_fontset *fs,

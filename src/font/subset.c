@@ -1,47 +1,49 @@
 /*
  * subset.c - true font subsets with hb-subset, for PDF and EPUB embedding.
  *
- * libharu's own embedding keeps every table of a 5-17 MB CJK font and only
- * blanks unused outlines; a HarfBuzz subset with renumbered glyphs and
- * only the tables libharu reads is several times smaller and faster to
- * write. Layout tables (GSUB, GPOS, GDEF, mort, ...), vertical metrics and
+ * A CJK font is 5-17 MB; a subset with renumbered glyphs and only the
+ * tables an embedding reads is a few kilobytes per hundred characters.
+ * Layout tables (GSUB, GPOS, GDEF, mort, ...), vertical metrics and
  * embedded bitmaps are dropped: folio sets text horizontally, glyph by
- * glyph, from the cmap.
+ * glyph, from the cmap. TrueType and CFF faces go through the same
+ * subsetter; only the outline tables kept differ.
  */
 #include "font/font.h"
 #include "font/face_impl.h"
+#include "font/cff.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <hb-subset.h>
 
 #define MAX_SUBSET_CPS ((size_t)1 << 20)
 #define MAX_TABLES 256
 
-/* What libharu needs to embed a TrueType font ('post' and 'name'
- * included: it refuses a font without them). cvt/fpgm/prep are allowed
- * but HB_SUBSET_FLAGS_NO_HINTING removes them with the glyph programs;
- * give_hinting_placeholders puts tiny ones back (see there). */
-static const hb_tag_t kept_tables[] = {
-	HB_TAG('c', 'm', 'a', 'p'), HB_TAG('g', 'l', 'y', 'f'),
-	HB_TAG('l', 'o', 'c', 'a'), HB_TAG('h', 'e', 'a', 'd'),
+static const hb_tag_t common_tables[] = {
+	HB_TAG('c', 'm', 'a', 'p'), HB_TAG('h', 'e', 'a', 'd'),
 	HB_TAG('h', 'h', 'e', 'a'), HB_TAG('h', 'm', 't', 'x'),
 	HB_TAG('m', 'a', 'x', 'p'), HB_TAG('p', 'o', 's', 't'),
-	HB_TAG('n', 'a', 'm', 'e'), HB_TAG('O', 'S', '/', '2'),
-	HB_TAG('c', 'v', 't', ' '), HB_TAG('f', 'p', 'g', 'm'),
-	HB_TAG('p', 'r', 'e', 'p')
+	HB_TAG('n', 'a', 'm', 'e'), HB_TAG('O', 'S', '/', '2')
 };
 
-static int is_kept(hb_tag_t tag)
+static int is_kept(hb_tag_t tag, folio_outlines outlines)
 {
 	size_t i;
-	for (i = 0; i < sizeof(kept_tables) / sizeof(*kept_tables); i++)
-		if (kept_tables[i] == tag)
+
+	for (i = 0; i < sizeof(common_tables) / sizeof(*common_tables); i++)
+		if (common_tables[i] == tag)
 			return 1;
-	return 0;
+	if (outlines == FOLIO_OUTLINES_CFF)
+		return tag == HB_TAG('C', 'F', 'F', ' ');
+	return tag == HB_TAG('g', 'l', 'y', 'f') ||
+		tag == HB_TAG('l', 'o', 'c', 'a');
 }
 
 /* Drop by listing every table of the source that is not kept, rather
  * than trusting hb-subset's defaults, which keep GSUB/GPOS/vmtx... */
-static void drop_other_tables(hb_set_t *drop, hb_face_t *face)
+static void drop_other_tables(hb_set_t *drop, const folio_face *face)
 {
 	hb_tag_t tags[32];
 	unsigned offset = 0, count;
@@ -49,82 +51,25 @@ static void drop_other_tables(hb_set_t *drop, hb_face_t *face)
 	do {
 		unsigned i;
 		count = sizeof(tags) / sizeof(*tags);
-		hb_face_get_table_tags(face, offset, &count, tags);
+		hb_face_get_table_tags(face->hb, offset, &count, tags);
 		for (i = 0; i < count; i++)
-			if (!is_kept(tags[i]))
+			if (!is_kept(tags[i], face->outlines))
 				hb_set_add(drop, tags[i]);
 		offset += count;
 	} while (count == sizeof(tags) / sizeof(*tags) && offset < MAX_TABLES);
 }
 
-/* libharu 2.3.0 copies the 13 tables it knows into a memory stream and
- * gives each one it does not find an empty stand-in placed at the
- * stream's current end; it then seeks to every table to checksum it. When
- * that end falls exactly on a 4096-byte block boundary of its stream the
- * seek finds no block and the save fails with HPDF_INVALID_OBJECT (seen
- * on about 1 document in 500). A subset without hinting lacks cvt, fpgm
- * and prep, so it carries three such stand-ins. Rebuilding the face with
- * one-instruction programs (SVTCA[y], which touches no stack and, with no
- * glyph programs left, affects nothing) and a one-entry cvt means libharu
- * never sees an empty table. */
-static hb_face_t *give_hinting_placeholders(hb_face_t *sub)
-{
-	static const char one_instruction[] = {0x00};
-	static const char one_cvt_entry[] = {0x00, 0x00};
-	static const hb_tag_t hinting[] = {HB_TAG('c', 'v', 't', ' '),
-		HB_TAG('f', 'p', 'g', 'm'), HB_TAG('p', 'r', 'e', 'p')};
-	hb_face_t *builder = hb_face_builder_create();
-	hb_tag_t tags[32];
-	unsigned offset = 0, count, i;
-
-	if (builder == NULL)
-		return NULL;
-	do {
-		count = sizeof(tags) / sizeof(*tags);
-		hb_face_get_table_tags(sub, offset, &count, tags);
-		for (i = 0; i < count; i++) {
-			hb_blob_t *t = hb_face_reference_table(sub, tags[i]);
-			int ok = hb_face_builder_add_table(builder, tags[i], t);
-			hb_blob_destroy(t);
-			if (!ok)
-				goto fail;
-		}
-		offset += count;
-	} while (count == sizeof(tags) / sizeof(*tags) && offset < MAX_TABLES);
-	for (i = 0; i < sizeof(hinting) / sizeof(*hinting); i++) {
-		hb_blob_t *t = hb_face_reference_table(sub, hinting[i]);
-		unsigned len = hb_blob_get_length(t);
-		hb_blob_destroy(t);
-		if (len > 0)
-			continue;
-		t = i == 0 ?
-			hb_blob_create(one_cvt_entry, sizeof(one_cvt_entry),
-				HB_MEMORY_MODE_READONLY, NULL, NULL) :
-			hb_blob_create(one_instruction, sizeof(one_instruction),
-				HB_MEMORY_MODE_READONLY, NULL, NULL);
-		if (!hb_face_builder_add_table(builder, hinting[i], t)) {
-			hb_blob_destroy(t);
-			goto fail;
-		}
-		hb_blob_destroy(t);
-	}
-	return builder;
-fail:
-	hb_face_destroy(builder);
-	return NULL;
-}
-
-int folio_face_subset(folio_buf *out, const folio_face *face,
+/* The subset as a face of its own (the caller destroys it). */
+static int make_subset(hb_face_t **out, const folio_face *face,
 	const uint32_t *cps, size_t n, folio_error *err)
 {
 	hb_subset_input_t *input = NULL;
-	hb_face_t *sub = NULL, *parsed = NULL, *full = NULL;
-	hb_blob_t *blob = NULL;
-	const char *data;
-	unsigned len = 0;
+	hb_face_t *sub = NULL;
+	hb_blob_t *blob;
 	size_t i;
 	int rc = 0;
 
+	*out = NULL;
 	if (n > MAX_SUBSET_CPS) {
 		rc = folio_error_set(err, FOLIO_ELIMIT,
 			"%s: subset of %zu characters, over the %zu limit",
@@ -139,8 +84,14 @@ int folio_face_subset(folio_buf *out, const folio_face *face,
 	for (i = 0; i < n; i++)
 		hb_set_add(hb_subset_input_unicode_set(input), cps[i]);
 	drop_other_tables(hb_subset_input_set(input,
-		HB_SUBSET_SETS_DROP_TABLE_TAG), face->hb);
-	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+		HB_SUBSET_SETS_DROP_TABLE_TAG), face);
+	/* Without hints HarfBuzz flattens CFF charstrings anyway (the
+	 * output is byte for byte the same); saying so skips its closure
+	 * over the font's subroutines: FandolFang's subset for the seed
+	 * went from 35 to 17-25 ms and from ~230 to ~100 page faults. */
+	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING |
+		(face->outlines == FOLIO_OUTLINES_CFF ?
+		HB_SUBSET_FLAGS_DESUBROUTINIZE : 0));
 	if (!hb_set_allocation_successful(hb_subset_input_unicode_set(input))) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
@@ -151,33 +102,169 @@ int folio_face_subset(folio_buf *out, const folio_face *face,
 			"%s: HarfBuzz could not subset the font", face->path);
 		goto done;
 	}
-	/* Read the tables back from the serialised subset: the face
-	 * hb-subset returns is a builder, which cannot list its tables. */
+	/* Parse the serialised subset back: the face hb-subset returns is a
+	 * builder, whose tables cannot be listed or looked up by cmap. */
 	blob = hb_face_reference_blob(sub);
-	parsed = hb_face_create(blob, 0);
+	*out = hb_face_create(blob, 0);
 	hb_blob_destroy(blob);
-	blob = NULL;
-	full = give_hinting_placeholders(parsed);
-	if (full == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	blob = hb_face_reference_blob(full);
-	data = hb_blob_get_data(blob, &len);
-	if (data == NULL || len == 0) {
+	if (hb_face_get_glyph_count(*out) == 0) {
+		hb_face_destroy(*out);
+		*out = NULL;
 		rc = folio_error_set(err, FOLIO_ELIB,
 			"%s: HarfBuzz produced an empty subset", face->path);
-		goto done;
 	}
+done:
+	hb_face_destroy(sub);
+	hb_subset_input_destroy(input);
+	return rc;
+}
+
+int folio_face_subset(folio_buf *out, const folio_face *face,
+	const uint32_t *cps, size_t n, folio_error *err)
+{
+	hb_face_t *sub;
+	hb_blob_t *blob;
+	const char *data;
+	unsigned len = 0;
+	int rc;
+
+	if ((rc = make_subset(&sub, face, cps, n, err)) < 0)
+		return rc;
+	blob = hb_face_reference_blob(sub);
+	data = hb_blob_get_data(blob, &len);
 	rc = folio_buf_append(out, data, len);
 	if (rc < 0)
 		rc = folio_error_set(err, rc, "%s: font subset of %u bytes "
 			"does not fit the output buffer", face->path, len);
-done:
 	hb_blob_destroy(blob);
-	hb_face_destroy(full);
-	hb_face_destroy(parsed);
 	hb_face_destroy(sub);
-	hb_subset_input_destroy(input);
 	return rc;
+}
+
+static int s16(const unsigned char *p)
+{
+	return (int16_t)(uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+/* Font units to 1/1000 em, rounded. */
+static int thousandths(double v, unsigned upem)
+{
+	return (int)lround(v * 1000.0 / upem);
+}
+
+/* FontDescriptor values from head (bbox), hhea (ascent, descent), OS/2
+ * (cap height) and post (italic angle, fixed pitch) of the original
+ * face: the subset's tables are copies. */
+static void descriptor_metrics(folio_font_program *p, const folio_face *f)
+{
+	hb_blob_t *b;
+	const unsigned char *d;
+	unsigned len = 0;
+
+	b = hb_face_reference_table(f->hb, HB_TAG('h', 'e', 'a', 'd'));
+	d = (const unsigned char *)hb_blob_get_data(b, &len);
+	if (len >= 44) {
+		p->bbox[0] = thousandths(s16(d + 36), f->upem);
+		p->bbox[1] = thousandths(s16(d + 38), f->upem);
+		p->bbox[2] = thousandths(s16(d + 40), f->upem);
+		p->bbox[3] = thousandths(s16(d + 42), f->upem);
+	}
+	hb_blob_destroy(b);
+	p->ascent = (int)lround(f->ascender * 1000);
+	p->descent = (int)lround(f->descender * 1000);
+	p->cap_height = p->ascent;
+	b = hb_face_reference_table(f->hb, HB_TAG('O', 'S', '/', '2'));
+	d = (const unsigned char *)hb_blob_get_data(b, &len);
+	if (len >= 90 && (d[0] << 8 | d[1]) >= 2 && s16(d + 88) > 0)
+		p->cap_height = thousandths(s16(d + 88), f->upem);
+	hb_blob_destroy(b);
+	b = hb_face_reference_table(f->hb, HB_TAG('p', 'o', 's', 't'));
+	d = (const unsigned char *)hb_blob_get_data(b, &len);
+	if (len >= 16) {
+		int32_t fixed = (int32_t)((uint32_t)d[4] << 24 |
+			(uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7]);
+		p->italic_angle = fixed / 65536.0;
+		p->fixed_pitch = (d[12] | d[13] | d[14] | d[15]) != 0;
+	}
+	hb_blob_destroy(b);
+}
+
+int folio_face_pdf_program(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n, folio_error *err)
+{
+	hb_face_t *sub = NULL;
+	hb_font_t *font = NULL;
+	hb_blob_t *blob = NULL;
+	uint16_t *cid_of = NULL;
+	size_t n_glyphs = 0, i;
+	const char *data;
+	unsigned len = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->outlines = face->outlines;
+	if ((rc = make_subset(&sub, face, cps, n, err)) < 0)
+		goto done;
+	out->cids = calloc(n ? n : 1, sizeof(*out->cids));
+	out->widths = calloc(n ? n : 1, sizeof(*out->widths));
+	if (out->cids == NULL || out->widths == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	out->n = n;
+	if (face->outlines == FOLIO_OUTLINES_CFF) {
+		blob = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+		data = hb_blob_get_data(blob, &len);
+		if (data == NULL || folio_cff_read_cids(&cid_of, &n_glyphs,
+			&out->cid_keyed, (const unsigned char *)data,
+			len) < 0) {
+			rc = folio_error_set(err, FOLIO_ELIB,
+				"%s: the CFF table of its subset cannot be read "
+				"back (%u bytes)", face->path, len);
+			goto done;
+		}
+	} else {
+		blob = hb_face_reference_blob(sub);
+		data = hb_blob_get_data(blob, &len);
+	}
+	if ((rc = folio_buf_append(&out->program, data, len)) < 0) {
+		rc = folio_error_set(err, rc, "%s: font subset of %u bytes "
+			"does not fit the output buffer", face->path, len);
+		goto done;
+	}
+	font = hb_font_create(sub);
+	for (i = 0; i < n; i++) {
+		hb_codepoint_t g = 0;
+
+		if (!hb_font_get_nominal_glyph(font, cps[i], &g))
+			g = 0;
+		if (cid_of != NULL)
+			out->cids[i] = g < n_glyphs ? cid_of[g] : 0;
+		else
+			out->cids[i] = (uint16_t)g;
+		/* A character the face lacks draws .notdef one em wide,
+		 * as layout placed it (missing-glyph mode "box"). */
+		out->widths[i] = folio_face_has_glyph(face, cps[i]) ?
+			(int)lround(folio_face_advance(face, cps[i]) * 1000.0) :
+			1000;
+	}
+	descriptor_metrics(out, face);
+done:
+	free(cid_of);
+	hb_font_destroy(font);
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	if (rc < 0)
+		folio_font_program_free(out);
+	return rc;
+}
+
+void folio_font_program_free(folio_font_program *p)
+{
+	if (p == NULL)
+		return;
+	folio_buf_free(&p->program);
+	free(p->cids);
+	free(p->widths);
+	memset(p, 0, sizeof(*p));
 }

@@ -11,6 +11,10 @@
  */
 #include "layout/breaker.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #define EPS 1e-6
 
 /* Items visited by the width computations on this thread: a count of
@@ -103,9 +107,9 @@ static int latinish(const folio_lb_item *it)
 /* Quarter-em gap between Han and Latin/digits. */
 static double script_gap(const folio_lb_item *a, const folio_lb_item *b)
 {
-	if (a->cls == FOLIO_LB_HAN && b->cls == FOLIO_LB_LATIN)
+	if (a->cls == FOLIO_LB_HAN && b->cls == FOLIO_LB_LATIN && !b->no_gap)
 		return 0.25 * a->em;
-	if (a->cls == FOLIO_LB_LATIN && b->cls == FOLIO_LB_HAN)
+	if (a->cls == FOLIO_LB_LATIN && b->cls == FOLIO_LB_HAN && !a->no_gap)
 		return 0.25 * b->em;
 	return 0;
 }
@@ -116,39 +120,22 @@ static int end_shrinkable(const folio_lb_item *it)
 		(it->cls == FOLIO_LB_STOP || it->cls == FOLIO_LB_CLOSE);
 }
 
-/* Start of the run of full-width marks that ends a line at e (e when
- * the line ends otherwise). Pairs inside that run are not compressed:
- * a compressed mark's glyph box overlaps its neighbour's by half an
- * em, and text extractors (poppler) then put a short overlapping word
- * at a line end on a line of its own. The last mark still shrinks into
- * the margin when needed, so the run takes 1.5 em for two marks. */
-static size_t tail_run(const folio_lb_item *it, size_t s, size_t e)
-{
-	while (e > s && full_width_mark(&it[e - 1])) {
-		e--;
-		work++;
-	}
-	return e;
-}
-
 /* Width of [s, e) with in-line compression and gaps; trailing spaces do
  * not count. */
 static double natural_width(const folio_lb_item *it, size_t s, size_t e)
 {
 	double w = 0;
-	size_t i, t;
+	size_t i;
 
 	while (e > s && it[e - 1].cls == FOLIO_LB_SPACE) {
 		e--;
 		work++;
 	}
-	t = tail_run(it, s, e);
 	for (i = s; i < e; i++) {
 		work++;
 		w += it[i].width;
 		if (i + 1 < e) {
-			int c = i < t ? pair_compression(&it[i],
-				&it[i + 1]) : 0;
+			int c = pair_compression(&it[i], &it[i + 1]);
 			if (c == 1)
 				w -= 0.5 * it[i].em;
 			else if (c == 2)
@@ -187,52 +174,34 @@ double folio_lb_fit_width(const folio_lb_item *items, size_t s, size_t e)
  * one e to the next instead of restarted, so a line costs what it holds
  * rather than its square (trailing spaces and zero-width characters
  * never overflow, so without this a paragraph of them was quadratic).
- * The additions are made in fit_width's order, so every value is
- * bit-identical to it and so is every break decision:
- *   - natural_width ignores trailing spaces: a space leaves the value
- *     as it was at the last non-space end;
- *   - it compresses pairs only before the run of marks ending the line
- *     (tail_run): items before that run never join a later one, so
- *     their sum (`fin`, over [s, f)) is final and grows monotonically;
- *   - the items from f to the end are summed without compression in
- *     `tv` (over [f, k)), extended while f stays, restarted when it
- *     moves (f only grows, so each item enters each sum once). */
+ * The additions are made in natural_width's order, so every value is
+ * bit-identical to fit_width and so is every break decision: `fin` is
+ * the sum over [s, f) with every pair's compression and gap, f the last
+ * non-space end; a space leaves the width as it was (trailing spaces do
+ * not count). */
 size_t folio_lb_fit_end(const folio_lb_item *it, size_t n, size_t s,
 	double width)
 {
-	size_t best = s, e, run = s, f = s, k = s, g;
-	double fin = 0, tv = 0, w = 0;
+	size_t best = s, e, f = s;
+	double fin = 0, w = 0;
 
 	for (e = s + 1; e <= n; e++) {
 		const folio_lb_item *c = &it[e - 1];
 
 		work++;
-		if (!full_width_mark(c))
-			run = e;  /* tail_run(it, s, e) */
 		if (c->cls != FOLIO_LB_SPACE) {
-			g = run < e - 1 ? run : e - 1;
-			if (g > f) {
-				for (; f < g; f++) {
-					int p = pair_compression(&it[f],
-						&it[f + 1]);
+			for (; f < e - 1; f++) {
+				int p = pair_compression(&it[f], &it[f + 1]);
 
-					work++;
-					fin += it[f].width;
-					if (p == 1)
-						fin -= 0.5 * it[f].em;
-					else if (p == 2)
-						fin -= 0.5 * it[f + 1].em;
-					fin += script_gap(&it[f], &it[f + 1]);
-				}
-				k = f;
-				tv = fin;
-			}
-			for (; k < e - 1; k++) {
 				work++;
-				tv += it[k].width;
-				tv += script_gap(&it[k], &it[k + 1]);
+				fin += it[f].width;
+				if (p == 1)
+					fin -= 0.5 * it[f].em;
+				else if (p == 2)
+					fin -= 0.5 * it[f + 1].em;
+				fin += script_gap(&it[f], &it[f + 1]);
 			}
-			w = tv + c->width;
+			w = fin + c->width;
 			if (end_shrinkable(c))
 				w = w - 0.5 * c->em;
 		}
@@ -245,6 +214,8 @@ size_t folio_lb_fit_end(const folio_lb_item *it, size_t n, size_t s,
 
 static int clreq_ok(const folio_lb_item *it, size_t e)
 {
+	if (it[e - 1].keep_next)
+		return 0;
 	if (folio_lb_no_end(it[e - 1].cp) || folio_lb_no_start(it[e].cp))
 		return 0;
 	if (it[e - 1].cls == FOLIO_LB_INSEP && it[e].cp == it[e - 1].cp)
@@ -265,9 +236,62 @@ static int break_ok(const folio_lb_item *it, size_t e, int tier)
 	}
 }
 
+/* Justification space goes between characters, not inside a Latin
+ * word or a doubled dash/ellipsis, not beside a typed ideographic
+ * space (a form's blank keeps its width). */
+static int gap_stretches(const folio_lb_item *a, const folio_lb_item *b)
+{
+	if (latinish(a) && latinish(b))
+		return 0;
+	if (a->cls == FOLIO_LB_INSEP && b->cp == a->cp)
+		return 0;
+	if (a->fixed || b->fixed)
+		return 0;
+	return 1;
+}
+
+/* A gap inside a Latin word, stretched only when the line has no
+ * other way to stay under half an em a gap. */
+static int word_gap(const folio_lb_item *a, const folio_lb_item *b)
+{
+	return latinish(a) && latinish(b) && !a->fixed && !b->fixed;
+}
+
+/* Would justifying [s, e) to `width` widen some gap past half an em?
+ * (A line of one stretchable gap or none is judged by the space left.) */
+static int gaps_too_wide(const folio_lb_item *it, size_t s, size_t e,
+	double width)
+{
+	size_t i, n_gaps = 0, last = e;
+	double nat, em = it[s].em;
+	int shrunk;
+
+	while (last > s && it[last - 1].cls == FOLIO_LB_SPACE)
+		last--;
+	nat = fit_width(it, s, e, &shrunk);
+	for (i = s; i + 1 < last; i++) {
+		work++;
+		if (gap_stretches(&it[i], &it[i + 1]))
+			n_gaps++;
+	}
+	return width - nat > 0.5 * em * (double)(n_gaps ? n_gaps : 1) + EPS;
+}
+
+/* The break in (lo, best] nearest best allowed at `tier`, 0 if none. */
+static size_t nearest_break(const folio_lb_item *it, size_t lo, size_t best,
+	int tier)
+{
+	size_t e;
+
+	for (e = best; e > lo; e--)
+		if (break_ok(it, e, tier))
+			return e;
+	return 0;
+}
+
 /* End of the line starting at s. */
 static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
-	double width, int nonneg)
+	double width, int nonneg, int justify)
 {
 	size_t best = folio_lb_fit_end(it, n, s, width), e;
 	int tier, longer;
@@ -297,26 +321,43 @@ static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
 				re++;
 			longer = natural_width(it, rs, re) > width + EPS;
 		}
-		if (longer)
-			for (tier = 2; tier <= 3; tier++)
-				for (e = best; e > s && e > rs; e--)
-					if (break_ok(it, e, tier))
-						return e;
+		if (longer) {
+			size_t lo = rs > s ? rs : s;
+			size_t e2 = nearest_break(it, lo, best, 2);
+			size_t e3 = nearest_break(it, lo, best, 3);
+
+			if (e2 && (!justify || !gaps_too_wide(it, s, e2,
+			    width)))
+				return e2;
+			if (e3)
+				return e3;
+			if (e2)
+				return e2;
+		}
 	}
 	for (e = best; e > s; e--)
 		if (break_ok(it, e, 1))
 			break;
-	/* Pushing a whole Latin run (a URL) down would leave this line
-	 * more than half empty: break inside the run at an ICU
-	 * opportunity instead, or anywhere if the line would otherwise
-	 * hold a single character that cannot be justified. */
-	if (e > s && latinish(&it[e]) &&
-	    natural_width(it, s, e) < 0.5 * width) {
-		size_t e2;
-		for (tier = 2; tier <= (e - s < 2 ? 3 : 2); tier++)
-			for (e2 = best; e2 > e; e2--)
-				if (break_ok(it, e2, tier))
-					return e2;
+	/* Pushing a whole Latin run (a URL, an e-mail address, a long
+	 * word) or a run ICU keeps whole (a form's blanks 　　　；) down
+	 * would spread this line's gaps past half an em (or leave it more
+	 * than half empty): break inside the run at its own break points
+	 * instead, or anywhere the clreq rules allow as a last resort. */
+	if (e > s && e < n &&
+	    (justify ? gaps_too_wide(it, s, e, width) :
+	    latinish(&it[e]) && natural_width(it, s, e) < 0.5 * width)) {
+		/* The break nearest the line end, first among the run's
+		 * own break points, then anywhere; a shorter line only
+		 * has wider gaps, so when the nearest one leaves a gap too
+		 * wide the run goes down whole. One check per tier keeps
+		 * this linear (checking every candidate was quadratic on a
+		 * long run of zero-width marks). */
+		for (tier = 2; tier <= 3; tier++) {
+			size_t e2 = nearest_break(it, e, best, tier);
+			if (e2 && (!justify ||
+			    !gaps_too_wide(it, s, e2, width)))
+				return e2;
+		}
 	}
 	if (e > s)
 		return e;
@@ -328,28 +369,17 @@ static size_t line_end(const folio_lb_item *it, size_t n, size_t s,
 	return best;
 }
 
-/* Justification space goes between characters, not inside a Latin
- * word or a doubled dash/ellipsis. */
-static int gap_stretches(const folio_lb_item *a, const folio_lb_item *b)
-{
-	if (latinish(a) && latinish(b))
-		return 0;
-	if (a->cls == FOLIO_LB_INSEP && b->cp == a->cp)
-		return 0;
-	return 1;
-}
 
 static void place(folio_lb_line *ln, double *x, const folio_lb_item *it,
 	size_t s, size_t e, double width, int justify)
 {
-	size_t i, last = e, n_gaps = 0, n_all = 0, t;
+	size_t i, last = e, n_gaps = 0, n_all = 0, n_words = 0;
 	double pos = 0, extra = 0, per_gap = 0;
-	int shrunk = 0, use_all = 0;
+	int shrunk = 0, use_all = 0, use_words = 0;
 	double nat;
 
 	while (last > s && it[last - 1].cls == FOLIO_LB_SPACE)
 		last--;
-	t = tail_run(it, s, last);
 	nat = natural_width(it, s, e);
 	if (nat > width + EPS)
 		nat = fit_width(it, s, e, &shrunk);
@@ -360,6 +390,16 @@ static void place(folio_lb_line *ln, double *x, const folio_lb_item *it,
 			n_all++;
 			if (gap_stretches(&it[i], &it[i + 1]))
 				n_gaps++;
+			else if (word_gap(&it[i], &it[i + 1]))
+				n_words++;
+		}
+		/* A line no break could fill better (a URL and one
+		 * character after it) letter-spaces its Latin words a
+		 * little rather than open a gap past half an em. */
+		if (n_words > 0 && (n_gaps == 0 ||
+		    extra / (double)n_gaps > 0.5 * it[s].em + EPS)) {
+			use_words = 1;
+			n_gaps += n_words;
 		}
 		if (n_gaps == 0) {
 			use_all = 1;
@@ -375,13 +415,12 @@ static void place(folio_lb_line *ln, double *x, const folio_lb_item *it,
 			x[i] = pos;  /* trailing space: no width */
 			continue;
 		}
-		if (i > s && i - 1 < t &&
-		    pair_compression(&it[i - 1], &it[i]) == 2) {
+		if (i > s && pair_compression(&it[i - 1], &it[i]) == 2) {
 			w -= 0.5 * it[i].em;
 			off = -0.5 * it[i].em;
 		}
 		if (i + 1 < last) {
-			c = i < t ? pair_compression(&it[i], &it[i + 1]) : 0;
+			c = pair_compression(&it[i], &it[i + 1]);
 			if (c == 1)
 				w -= 0.5 * it[i].em;
 		} else if (shrunk) {
@@ -392,7 +431,8 @@ static void place(folio_lb_line *ln, double *x, const folio_lb_item *it,
 		if (i + 1 < last) {
 			pos += script_gap(&it[i], &it[i + 1]);
 			if (per_gap > 0 &&
-			    (use_all || gap_stretches(&it[i], &it[i + 1])))
+			    (use_all || gap_stretches(&it[i], &it[i + 1]) ||
+			    (use_words && word_gap(&it[i], &it[i + 1]))))
 				pos += per_gap;
 		}
 	}
@@ -420,7 +460,7 @@ void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
 				s++;
 		if (s == n)
 			break;
-		e = line_end(items, n, s, w, nonneg);
+		e = line_end(items, n, s, w, nonneg, mode == FOLIO_LB_JUSTIFY);
 		lines[count].start = s;
 		lines[count].end = e;
 		place(&lines[count], x, items, s, e, w,
@@ -431,23 +471,17 @@ void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
 	*n_lines = count;
 }
 
-void folio_lb_break_balanced(folio_lb_line *lines, size_t *n_lines,
-	double *x, const folio_lb_item *items, size_t n, double width)
+/* Even lines by widening the measure from the even share until the text
+ * fits in as few lines as the full measure needs: for titles the
+ * shaper cannot take (too long, or breaks only inside Latin runs). */
+static void break_even(folio_lb_line *lines, size_t *n_lines, double *x,
+	const folio_lb_item *items, size_t n, double width, size_t want)
 {
-	size_t want, got;
+	size_t got;
 	double total, target, step;
 
-	folio_lb_break(lines, &want, x, items, n, width, width,
-		FOLIO_LB_NATURAL);
-	if (want <= 1) {
-		*n_lines = want;
-		return;
-	}
 	total = natural_width(items, 0, n);
 	step = items[0].em > 0 ? 0.25 * items[0].em : 1.0;
-	/* Widen from the even share until the text fits in as few lines
-	 * as the full measure needs; the result is as even as the break
-	 * rules allow. */
 	for (target = total / (double)want; target < width; target += step) {
 		folio_lb_break(lines, &got, x, items, n, target, target,
 			FOLIO_LB_NATURAL);
@@ -458,4 +492,219 @@ void folio_lb_break_balanced(folio_lb_line *lines, size_t *n_lines,
 	}
 	folio_lb_break(lines, n_lines, x, items, n, width, width,
 		FOLIO_LB_NATURAL);
+}
+
+/* ---- title shapes (GB/T 9704 7.3.1) --------------------------------
+ * A title of several lines is set as a 梯形 (each line no longer than
+ * the one below) or a 菱形 (lines grow to a middle line, then shrink),
+ * never as a rectangle when the breaks allow otherwise, with lines as
+ * even as the shape permits (长短适宜). Breaks are only where
+ * the caller allows them at the first tier (between words, outside
+ * brackets and numbers). A dynamic programme over the allowed breaks
+ * finds the cheapest shape: line widths squared (evenness), a penalty
+ * per pair of lines equal within half an em (a rectangle), larger ones
+ * per doubtful break (item.break_cost) and per line shorter than the
+ * one above outside a 菱形's lower half, or longer than the one above
+ * inside it. Work is cubic in the breaks,
+ * so titles past TITLE_MAX_BREAKS breaks or TITLE_MAX_LINES lines (no
+ * real title) are set by break_even instead. */
+
+#define TITLE_MAX_BREAKS 64
+#define TITLE_MAX_LINES 6
+#define TITLE_MAX_ITEMS 2048
+#define COST_EQUAL 0.1     /* of the measure squared, per pair of equal
+                              lines: at 20 em, 14/14 loses to 10/18 and
+                              wins over 8/20 */
+#define COST_DIAMOND 1.0   /* em^2: a 梯形 wins a tie with a 菱形 */
+#define COST_WRONG 1e7     /* em^2: a line against the shape */
+/* em^2, per break_cost 1 and 2 used: a break beside a one-character
+ * word (often a good one: 办公室|关于) loses to any other break of the
+ * right shape, a break between two of them (印|发) to anything. */
+static const double break_costs[] = {0, 1e5, 1e8};
+
+enum { RISING_FLAT, RISING, FALLING, N_PHASES };
+
+typedef struct title_state {
+	double cost;
+	int prev;              /* point where this line started, -1: none */
+	int from_phase;
+} title_state;
+
+/* Cost of a line of width w below one of width up (em, on a measure
+ * `measure` em wide) in phase `ph`; *to receives the phase after it.
+ * Only penalties, nothing forbidden: a title always gets its lines. */
+static double shape_cost(double up, double w, int ph, double measure,
+	int *to)
+{
+	double d = w - up;
+
+	if (d > -0.5 && d < 0.5) {
+		*to = ph;
+		return COST_EQUAL * measure * measure;
+	}
+	if (d >= 0.5) {
+		*to = ph == FALLING ? FALLING : RISING;
+		return ph == FALLING ? COST_WRONG : 0;
+	}
+	if (ph == RISING) {
+		*to = FALLING;
+		return COST_DIAMOND;
+	}
+	*to = ph;
+	return ph == FALLING ? 0 : COST_WRONG;
+}
+
+/* Lines [pt[a], pt[b]) of the title; the width (em) or -1 when the
+ * line does not fit. */
+static double title_line(const folio_lb_item *it, const size_t *pt,
+	size_t a, size_t b, double width, double em)
+{
+	size_t s = pt[a];
+	int shrunk;
+	double w;
+
+	while (s < pt[b] && it[s].cls == FOLIO_LB_SPACE)
+		s++;
+	if (s == pt[b])
+		return -1;
+	w = natural_width(it, s, pt[b]);
+	if (w > width + EPS)
+		w = fit_width(it, s, pt[b], &shrunk);
+	return w > width + EPS ? -1 : w / em;
+}
+
+/* Cheapest shape in exactly `want` lines over the points pt[0..k)
+ * (pt[0] = 0, pt[k-1] = n); 0 and the line ends in ends[] when one
+ * exists, -1 otherwise. *flawed: it goes against the shape somewhere
+ * or breaks between two one-character words. */
+static int title_shape(size_t *ends, int *flawed, const folio_lb_item *it,
+	const size_t *pt, size_t k, double width, size_t want)
+{
+	/* st[line][b][a][phase]: line `line` is [pt[a], pt[b]) */
+	size_t line, a, b, c, sz = k * k * N_PHASES;
+	title_state *st = NULL;
+	double *w = NULL, em = it[0].em > 0 ? it[0].em : 1;
+	double best = HUGE_VAL;
+	int ph, to, rc = -1, ba = -1, bb, bp = 0;
+
+#define ST(l, b_, a_, p_) \
+	st[(l) * sz + ((b_) * k + (a_)) * N_PHASES + (size_t)(p_)]
+	st = malloc(want * sz * sizeof(*st));
+	w = malloc(k * k * sizeof(*w));
+	if (st == NULL || w == NULL)
+		goto done;
+	for (a = 0; a < k; a++)
+		for (b = 0; b < k; b++) {
+			work++;
+			w[a * k + b] = b > a ?
+				title_line(it, pt, a, b, width, em) : -1;
+		}
+	for (c = 0; c < want * sz; c++) {
+		st[c].cost = HUGE_VAL;
+		st[c].prev = -1;
+		st[c].from_phase = 0;
+	}
+	for (b = 1; b < k; b++)
+		if (w[b] >= 0)
+			ST(0, b, 0, RISING_FLAT).cost = w[b] * w[b];
+	for (line = 1; line < want; line++)
+		for (b = 1; b < k; b++)
+			for (a = 0; a < b; a++)
+				for (ph = 0; ph < N_PHASES; ph++) {
+					const title_state *from =
+						&ST(line - 1, b, a, ph);
+					double up = w[a * k + b];
+
+					if (from->cost == HUGE_VAL)
+						continue;
+					for (c = b + 1; c < k; c++) {
+						double wc = w[b * k + c], cost;
+						title_state *t;
+
+						work++;
+						if (wc < 0)
+							continue;
+						cost = from->cost + wc * wc +
+							shape_cost(up, wc, ph,
+							width / em, &to) +
+							break_costs[it[pt[b] - 1].
+							break_cost > 2 ? 2 :
+							it[pt[b] - 1].break_cost];
+						t = &ST(line, c, b, to);
+						if (cost < t->cost) {
+							t->cost = cost;
+							t->prev = (int)a;
+							t->from_phase = ph;
+						}
+					}
+				}
+	for (a = 0; a + 1 < k; a++)
+		for (ph = 0; ph < N_PHASES; ph++)
+			if (ST(want - 1, k - 1, a, ph).cost < best) {
+				best = ST(want - 1, k - 1, a, ph).cost;
+				ba = (int)a;
+				bp = ph;
+			}
+	if (ba < 0)
+		goto done;
+	*flawed = best >= COST_WRONG;
+	bb = (int)k - 1;
+	for (line = want; line-- > 0;) {
+		const title_state *t = &ST(line, (size_t)bb, (size_t)ba, bp);
+		ends[line] = pt[bb];
+		bb = ba;
+		ba = t->prev;
+		bp = t->from_phase;
+	}
+	rc = 0;
+done:
+#undef ST
+	free(st);
+	free(w);
+	return rc;
+}
+
+void folio_lb_break_title(folio_lb_line *lines, size_t *n_lines,
+	double *x, const folio_lb_item *items, size_t n, double width)
+{
+	size_t want, pt[TITLE_MAX_BREAKS + 2], k = 0, e, i, got = 0;
+	size_t ends[TITLE_MAX_LINES], more[TITLE_MAX_LINES];
+	int flawed = 1, flawed2 = 1;
+
+	folio_lb_break(lines, &want, x, items, n, width, width,
+		FOLIO_LB_NATURAL);
+	if (want <= 1) {
+		*n_lines = want;
+		return;
+	}
+	pt[k++] = 0;
+	for (e = 1; e < n && k <= TITLE_MAX_BREAKS; e++)
+		if (break_ok(items, e, 1))
+			pt[k++] = e;
+	pt[k++] = n;
+	if (want > TITLE_MAX_LINES || k > TITLE_MAX_BREAKS + 1 ||
+	    n > TITLE_MAX_ITEMS ||
+	    title_shape(ends, &flawed, items, pt, k, width, want) < 0) {
+		break_even(lines, n_lines, x, items, n, width, want);
+		return;
+	}
+	got = want;
+	/* No good shape in the fewest lines: one line more may have one. */
+	if (flawed && want < TITLE_MAX_LINES &&
+	    title_shape(more, &flawed2, items, pt, k, width, want + 1) == 0 &&
+	    !flawed2) {
+		memcpy(ends, more, (want + 1) * sizeof(*ends));
+		got = want + 1;
+	}
+	for (i = 0, e = 0; i < got; i++) {
+		size_t s = e;
+
+		while (s < ends[i] && items[s].cls == FOLIO_LB_SPACE)
+			s++;
+		lines[i].start = s;
+		lines[i].end = ends[i];
+		place(&lines[i], x, items, s, ends[i], width, 0);
+		e = ends[i];
+	}
+	*n_lines = got;
 }

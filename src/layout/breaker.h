@@ -16,14 +16,22 @@
  *   - two adjacent full-width marks take 1.5 em (the blank half of the
  *     first, or of an opening second, is dropped); a mark at line end may
  *     shrink to half width (its blank half hangs into the margin): both
- *     are tried before a character is pushed down to the next line. In
- *     the run of marks that ends a line only the last one shrinks, so no
- *     glyph boxes overlap at a line end (item.no_pair turns pair
- *     compression off altogether);
- *   - a quarter-em gap between Han and Latin/digits;
+ *     are tried before a character is pushed down to the next line.
+ *     Pairs are compressed on every line, the last of a paragraph and
+ *     a line's end included ("号）。" takes 2.5 em, "’”）。" 2.5 em);
+ *     item.no_pair turns pair compression off;
+ *   - a quarter-em gap between Han and Latin (and digits, unless
+ *     item.no_gap); no break after an item marked keep_next;
  *   - justification spreads the remaining space over the gaps between
- *     characters (not inside Latin words, not inside ——/……) so the line
- *     fills the measure exactly; the last line keeps natural spacing.
+ *     characters (not inside Latin words, not inside ——/……, not beside
+ *     a `fixed` item) so the line fills the measure exactly; the last
+ *     line keeps natural spacing. No gap may grow past half an em: a
+ *     line that would need more breaks inside the run that follows it
+ *     (a URL, e-mail address, long word or number, a form's blanks),
+ *     at the run's own break points (ICU's, and after / . - _ ? & = @ :
+ *     the caller marks them as icu_break) and as a last resort anywhere
+ *     the clreq rules allow; a line no break can help (a Latin run and
+ *     one character) spreads the rest inside its Latin words too.
  *
  * Limits: the caller sizes `lines` for n entries (one per item at most).
  * Work is linear in n (a paragraph of spaces or zero-width characters,
@@ -55,6 +63,17 @@ typedef struct folio_lb_item {
 	uint8_t icu_break;   /* break allowed after this item */
 	uint8_t no_pair;     /* 1: never compressed against a neighbour
 	                        mark (the line-end shrink still applies) */
+	uint8_t keep_next;   /* 1: never break after this item (a number
+	                        before its counter: 2 | 号) */
+	uint8_t fixed;       /* 1: keeps its width, justification never
+	                        widens the gaps beside it (U+3000 typed as a
+	                        form's blank) */
+	uint8_t no_gap;      /* 1: no quarter-em gap to Han (a digit when
+	                        the style says so) */
+	uint8_t break_cost;  /* titles only: 0 a clean word boundary, 1 one
+	                        beside a one-character word (开发|区, 高|质量:
+	                        maybe inside a compound ICU cuts), 2 one
+	                        between two of them (印|发, 江|临|市) */
 } folio_lb_item;
 
 typedef struct folio_lb_line {
@@ -85,9 +104,15 @@ void folio_lb_break(folio_lb_line *lines, size_t *n_lines, double *x,
 	const folio_lb_item *items, size_t n, double first_width,
 	double width, folio_lb_mode mode);
 
-/* Balanced lines (titles): the fewest lines the text needs at `width`,
- * made as even as the break rules allow; natural spacing. */
-void folio_lb_break_balanced(folio_lb_line *lines, size_t *n_lines,
+/* Title lines (GB/T 9704 7.3.1): the fewest lines the text needs at
+ * `width` (one more when only that avoids a bad shape or a break of
+ * cost 2), broken only where items allow a first-tier break (icu_break,
+ * clreq, not inside a Latin run), cheapest break_cost first, shaped as
+ * a 梯形 (no line longer than the one below) or a 菱形 (growing to a
+ * middle line, then shrinking), never two lines of equal width when a
+ * break avoids it, and otherwise as even as possible; natural spacing. Titles with more than 64 such breaks or 6 lines are
+ * set in even lines instead. */
+void folio_lb_break_title(folio_lb_line *lines, size_t *n_lines,
 	double *x, const folio_lb_item *items, size_t n, double width);
 
 /* The longest line start..e that fits `width` (points) when it ends at

@@ -38,7 +38,7 @@
 
 #include "font/font.h"
 #include "layout/page.h"
-#include "layout/style.h"
+#include "style/style.h"
 #include "model/doc.h"
 #include "util/error.h"
 

@@ -17,6 +17,7 @@
 
 struct folio_linebreaker {
 	UBreakIterator *it;
+	UBreakIterator *words;   /* opened on first use (titles only) */
 	UChar *u16;        /* scratch: the text in UTF-16 */
 	int32_t *cp_at;    /* scratch: UTF-16 index -> code point index */
 	size_t cap;        /* capacity in UTF-16 units */
@@ -47,6 +48,8 @@ void folio_linebreaker_free(folio_linebreaker *lb)
 	if (lb == NULL)
 		return;
 	ubrk_close(lb->it);
+	if (lb->words)
+		ubrk_close(lb->words);
 	free(lb->u16);
 	free(lb->cp_at);
 	free(lb);
@@ -75,16 +78,14 @@ static int reserve(folio_linebreaker *lb, size_t units, folio_error *err)
 	return 0;
 }
 
-int folio_linebreak_opportunities(uint8_t *out, folio_linebreaker *lb,
-	const uint32_t *cps, size_t n, folio_error *err)
+/* The text as UTF-16 in lb->u16 with the code point index of every
+ * unit in lb->cp_at; returns the length in units. */
+static int to_utf16(folio_linebreaker *lb, const uint32_t *cps, size_t n,
+	int32_t *len_out, folio_error *err)
 {
-	UErrorCode status = U_ZERO_ERROR;
 	size_t i, len = 0;
-	int32_t b;
 	int rc;
 
-	if (n == 0)
-		return 0;
 	if (n > MAX_CODE_POINTS)
 		return folio_error_set(err, FOLIO_ELIMIT,
 			"paragraph of %zu characters exceeds the limit of %zu",
@@ -104,13 +105,27 @@ int folio_linebreak_opportunities(uint8_t *out, folio_linebreaker *lb,
 		}
 	}
 	lb->cp_at[len] = (int32_t)n;
+	*len_out = (int32_t)len;
+	return 0;
+}
+
+static int boundaries(uint8_t *out, folio_linebreaker *lb,
+	UBreakIterator *it, const uint32_t *cps, size_t n, folio_error *err)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	int32_t b, len = 0;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if ((rc = to_utf16(lb, cps, n, &len, err)) < 0)
+		return rc;
 	memset(out, 0, n);
-	ubrk_setText(lb->it, lb->u16, (int32_t)len, &status);
+	ubrk_setText(it, lb->u16, len, &status);
 	if (U_FAILURE(status))
 		return folio_error_set(err, FOLIO_ELIB,
-			"ICU line breaking failed: %s", u_errorName(status));
-	for (b = ubrk_following(lb->it, 0); b != UBRK_DONE;
-	     b = ubrk_next(lb->it)) {
+			"ICU break iteration failed: %s", u_errorName(status));
+	for (b = ubrk_following(it, 0); b != UBRK_DONE; b = ubrk_next(it)) {
 		/* A boundary at code point k allows a break after k - 1. */
 		int32_t k = lb->cp_at[b];
 		if (k > 0)
@@ -118,4 +133,26 @@ int folio_linebreak_opportunities(uint8_t *out, folio_linebreaker *lb,
 	}
 	out[n - 1] = 1;
 	return 0;
+}
+
+int folio_linebreak_opportunities(uint8_t *out, folio_linebreaker *lb,
+	const uint32_t *cps, size_t n, folio_error *err)
+{
+	return boundaries(out, lb, lb->it, cps, n, err);
+}
+
+int folio_wordbreak_opportunities(uint8_t *out, folio_linebreaker *lb,
+	const uint32_t *cps, size_t n, folio_error *err)
+{
+	if (lb->words == NULL) {
+		UErrorCode status = U_ZERO_ERROR;
+		lb->words = ubrk_open(UBRK_WORD, "zh", NULL, 0, &status);
+		if (U_FAILURE(status) || lb->words == NULL) {
+			lb->words = NULL;
+			return folio_error_set(err, FOLIO_ELIB,
+				"ICU cannot open a word break iterator for zh: "
+				"%s", u_errorName(status));
+		}
+	}
+	return boundaries(out, lb, lb->words, cps, n, err);
 }

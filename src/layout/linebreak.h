@@ -26,4 +26,10 @@ void folio_linebreaker_free(folio_linebreaker *lb);
 int folio_linebreak_opportunities(uint8_t *out, folio_linebreaker *lb,
 	const uint32_t *cps, size_t n, folio_error *err);
 
+/* out[i] = 1 when a word ends after cps[i] (ICU's dictionary word
+ * break for zh: 办公室, 高质量 stay whole), out[n-1] = 1. For titles,
+ * which break only between words. Same limits as above. */
+int folio_wordbreak_opportunities(uint8_t *out, folio_linebreaker *lb,
+	const uint32_t *cps, size_t n, folio_error *err);
+
 #endif

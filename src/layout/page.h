@@ -22,10 +22,8 @@
 #include <stdint.h>
 
 #include "font/font.h"
-
-typedef struct folio_rgb {
-	double r, g, b; /* 0..1 */
-} folio_rgb;
+#include "model/doc.h"
+#include "style/style.h"
 
 typedef enum folio_run_kind {
 	FOLIO_RUN_TITLE, FOLIO_RUN_SUBTITLE, FOLIO_RUN_HEADING,
@@ -64,6 +62,32 @@ typedef struct folio_outline_entry {
 	double y;         /* top of the heading line */
 } folio_outline_entry;
 
+/* Where a page begins in the source, for page lists (EPUB page-list,
+ * search hits): the part of the document that holds the first source
+ * character printed on the page, and that character's offset, in code
+ * points, into the part's text (model text, NFC; a collapsed run of
+ * ASCII blanks still counts every blank). Generated text (heading
+ * numbers, 附件说明, dates, page numbers, 版记) is never a start. A page
+ * with no source character (only furniture) has part NONE.
+ *   TITLE       doc->meta.title
+ *   BLOCK       `block`'s text: a PARA (paragraph, list item, article
+ *               paragraph) or a SECTION's heading; `attachment` is the
+ *               attachment holding it, NULL in the main body
+ *   ATTACHMENT  `attachment`'s title
+ *   CLOSING     the 落款 issuer (doc->closing.issuer, else meta.issuer)
+ * Pointers are into the document model. Filled by pagination. */
+typedef enum folio_source_part {
+	FOLIO_SOURCE_NONE, FOLIO_SOURCE_TITLE, FOLIO_SOURCE_BLOCK,
+	FOLIO_SOURCE_ATTACHMENT, FOLIO_SOURCE_CLOSING
+} folio_source_part;
+
+typedef struct folio_page_start {
+	folio_source_part part;
+	const folio_block *block;
+	const folio_attachment *attachment;
+	size_t offset;          /* code points into the part's text */
+} folio_page_start;
+
 typedef struct folio_page {
 	double width, height;  /* points */
 	folio_run *runs;
@@ -71,6 +95,7 @@ typedef struct folio_page {
 	folio_rule *rules;
 	size_t n_rules;
 	int number;            /* printed page number (1-based), 0 = none */
+	folio_page_start start; /* where the page begins in the source */
 } folio_page;
 
 /* Code points drawn with one face (sorted, distinct): subset these. */

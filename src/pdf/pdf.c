@@ -11,18 +11,16 @@
 #include "util/clock.h"
 #include "util/epoch.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <hpdf.h>
 
 #include "font/font.h"
+#include "pdf/font_objects.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/utf8.h"
@@ -31,13 +29,14 @@
 #define BMP_SIZE 0x10000u
 /* 9999-12-31T23:59:59Z, the last date a PDF date string can hold. */
 
+/* One face of the layout: the code points drawn with it (the layout's
+ * list) and, for checking runs, the same as a bitmap. */
 typedef struct face_use {
 	const folio_face *face;
-	unsigned char *used;   /* BMP bitmap of code points drawn */
-	size_t n_used;
-	int fd;                /* memfd holding the subset, -1 if none */
+	const uint32_t *cps;   /* sorted, distinct (layout's memory) */
+	size_t n_cps;
+	unsigned char *drawn;  /* BMP bitmap of cps */
 	HPDF_Font font;
-	const char *name;      /* libharu's font name (its memory) */
 } face_use;
 
 typedef struct haru_state {
@@ -129,18 +128,55 @@ static int haru_check(writer *w, int ok, const char *step)
 		(unsigned)w->haru.detail_no, step);
 }
 
-static face_use *face_slot(writer *w, const folio_face *face)
+static face_use *face_use_of(writer *w, const folio_face *face)
 {
 	size_t i;
 
 	for (i = 0; i < w->n_faces; i++)
 		if (w->faces[i].face == face)
 			return &w->faces[i];
-	if (w->n_faces == FOLIO_PDF_MAX_FACES)
-		return NULL;
-	w->faces[w->n_faces].face = face;
-	w->faces[w->n_faces].fd = -1;
-	return &w->faces[w->n_faces++];
+	return NULL;
+}
+
+/* The faces and code points to subset are the layout's (it noted every
+ * character it placed, page and heading numbers included). */
+static int take_faces(writer *w)
+{
+	const folio_layout *l = w->layout;
+	size_t i, k;
+
+	if (l->n_faces > FOLIO_PDF_MAX_FACES)
+		return folio_error_set(w->err, FOLIO_ELIMIT,
+			"layout uses %zu fonts (limit %d)", l->n_faces,
+			FOLIO_PDF_MAX_FACES);
+	for (i = 0; i < l->n_faces; i++) {
+		face_use *fu = &w->faces[w->n_faces++];
+
+		fu->face = l->faces[i].face;
+		fu->cps = l->faces[i].cps;
+		fu->n_cps = l->faces[i].n_cps;
+		fu->drawn = calloc(BMP_SIZE / 8, 1);
+		if (fu->face == NULL || fu->drawn == NULL)
+			return folio_error_set(w->err, fu->face ? FOLIO_ENOMEM :
+				FOLIO_EUSAGE, fu->face ? "out of memory" :
+				"layout lists a font usage without a font");
+		for (k = 0; k < fu->n_cps; k++) {
+			uint32_t cp = fu->cps[k];
+			if (cp >= BMP_SIZE)
+				return folio_error_set(w->err, FOLIO_EFONT,
+					"U+%04X is outside the Basic "
+					"Multilingual Plane; the PDF writer "
+					"(libharu) cannot draw it", (unsigned)cp);
+			if (k > 0 && cp <= fu->cps[k - 1])
+				return folio_error_set(w->err, FOLIO_EUSAGE,
+					"layout's code points for font %s are "
+					"not sorted (U+%04X)",
+					folio_face_name(fu->face), (unsigned)cp);
+			fu->drawn[cp >> 3] = (unsigned char)(fu->drawn[cp >> 3] |
+				(1u << (cp & 7)));
+		}
+	}
+	return 0;
 }
 
 /* Whether layout drew cp as a visible box on purpose (missing-glyph
@@ -169,9 +205,10 @@ static int substituted(writer *w, uint32_t cp)
 	return (w->boxed[cp >> 3] >> (cp & 7)) & 1;
 }
 
-/* Walks every run once: checks its text and records, per face, the code
- * points drawn, so the subsets hold exactly those glyphs. */
-static int collect_code_points(writer *w)
+/* Walks every run once and checks its text: valid UTF-8, in the BMP,
+ * drawn with a glyph (or a reported box), and among the code points the
+ * layout listed for its face, which are what the subset holds. */
+static int check_runs(writer *w)
 {
 	const folio_layout *l = w->layout;
 	size_t total = 0, pi, ri;
@@ -190,17 +227,12 @@ static int collect_code_points(writer *w)
 			len = strlen(run->text);
 			if (len == 0)
 				continue;
-			fu = face_slot(w, run->face);
+			fu = face_use_of(w, run->face);
 			if (fu == NULL)
-				return folio_error_set(w->err, FOLIO_ELIMIT,
-					"layout uses more than %d fonts",
-					FOLIO_PDF_MAX_FACES);
-			if (fu->used == NULL) {
-				fu->used = calloc(BMP_SIZE / 8, 1);
-				if (fu->used == NULL)
-					return folio_error_set(w->err,
-						FOLIO_ENOMEM, "out of memory");
-			}
+				return folio_error_set(w->err, FOLIO_EUSAGE,
+					"page %zu: a run in font %s, which "
+					"the layout's font list lacks", pi + 1,
+					folio_face_name(run->face));
 			while (off < len) {
 				uint32_t cp;
 				size_t k = folio_utf8_decode(run->text + off,
@@ -231,12 +263,13 @@ static int collect_code_points(writer *w)
 						pi + 1, (unsigned)cp, (int)k,
 						run->text + off,
 						folio_face_name(run->face));
-				if (!(fu->used[cp >> 3] & (1u << (cp & 7)))) {
-					fu->used[cp >> 3] = (unsigned char)
-						(fu->used[cp >> 3] |
-						(1u << (cp & 7)));
-					fu->n_used++;
-				}
+				if (!(fu->drawn[cp >> 3] & (1u << (cp & 7))))
+					return folio_error_set(w->err,
+						FOLIO_EUSAGE, "page %zu: U+%04X "
+						"is drawn in font %s but not in "
+						"the layout's list for it", pi + 1,
+						(unsigned)cp,
+						folio_face_name(run->face));
 				off += k;
 				n++;
 			}
@@ -260,171 +293,53 @@ static int collect_code_points(writer *w)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+/* The subset prefix of a font's name: six capitals from a hash of its
+ * face and code points (PDF 32000 9.6.4), distinct within the file. */
+static void subset_tag(char tag[7], const writer *w, const face_use *fu)
 {
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
+	uint64_t h = 1469598103934665603ull;
+	const char *name = folio_face_name(fu->face);
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+	for (i = 0; i < fu->n_cps; i++)
+		h = (h ^ fu->cps[i]) * 1099511628211ull;
+	h += (uint64_t)(fu - w->faces);
+	for (i = 0; i < 6; i++, h /= 26)
+		tag[i] = (char)('A' + h % 26);
+	tag[6] = '\0';
 }
 
-/* libharu 2.3.0 gives UTF-8 fonts a ToUnicode stream written as a CID
- * CMap ("begincidrange"), which is not valid in a ToUnicode map: poppler
- * warns on every file and other readers may not map text at all. With
- * the UTF-8 encoder a character code is its code point (the CIDToGIDMap
- * is indexed by code point), so the right map is the identity over the
- * code points drawn. The stream was filled when the font was created;
- * its contents are replaced here, before anything is written. */
-static int replace_to_unicode(writer *w, face_use *fu)
-{
-	HPDF_Dict tu = HPDF_Dict_GetItem(fu->font, "ToUnicode",
-		HPDF_OCLASS_DICT);
-	folio_buf b = {0};
-	uint32_t cp = 0, lo, hi;
-	size_t n_ranges = 0, in_block = 0, i;
-	int rc = 0;
-
-	if (tu == NULL || tu->stream == NULL) {
-		/* Not the libharu this was written against: leave its map
-		 * (and forget a lookup failure, which is not fatal). */
-		HPDF_ResetError(w->pdf);
-		w->haru.error_no = HPDF_OK;
-		return 0;
-	}
-	/* Ranges of consecutive code points sharing the high byte (a
-	 * bfrange may only vary the last byte). */
-	for (i = 0; i < 2; i++) {
-		if (i == 1) {
-			rc |= folio_buf_puts(&b,
-				"/CIDInit /ProcSet findresource begin\n"
-				"12 dict begin\nbegincmap\n"
-				"/CIDSystemInfo << /Registry (Adobe) "
-				"/Ordering (UCS) /Supplement 0 >> def\n"
-				"/CMapName /Adobe-Identity-UCS def\n"
-				"/CMapType 2 def\n"
-				"1 begincodespacerange\n<0000> <FFFF>\n"
-				"endcodespacerange\n");
-		}
-		in_block = 0;
-		for (cp = 0; cp < BMP_SIZE; cp++) {
-			if (!(fu->used[cp >> 3] & (1u << (cp & 7))))
-				continue;
-			lo = hi = cp;
-			while (hi + 1 < BMP_SIZE && ((hi + 1) & 0xFF) != 0 &&
-				(fu->used[(hi + 1) >> 3] &
-				(1u << ((hi + 1) & 7))))
-				hi++;
-			cp = hi;
-			if (i == 0) {
-				n_ranges++;
-				continue;
-			}
-			if (in_block == 0) {
-				size_t left = n_ranges < 100 ? n_ranges : 100;
-				rc |= folio_buf_printf(&b, "%zu beginbfrange\n",
-					left);
-			}
-			rc |= folio_buf_printf(&b, "<%04X> <%04X> <%04X>\n",
-				(unsigned)lo, (unsigned)hi, (unsigned)lo);
-			n_ranges--;
-			if (++in_block == 100 || n_ranges == 0) {
-				rc |= folio_buf_puts(&b, "endbfrange\n");
-				in_block = 0;
-			}
-		}
-	}
-	rc |= folio_buf_puts(&b, "endcmap\nCMapName currentdict /CMap "
-		"defineresource pop\nend\nend\n");
-	if (rc != 0) {
-		rc = folio_error_set(w->err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	HPDF_MemStream_FreeData(tu->stream);
-	HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)b.data,
-		(HPDF_UINT)b.len);
-	rc = haru_check(w, 1, "writing a font's Unicode map");
-done:
-	folio_buf_free(&b);
-	return rc;
-}
-
-/* Subset one face to its drawn code points and load it into libharu
- * from a memfd: libharu only loads fonts from files, and keeps reading
- * the file until the document is saved, so the memfd stays open. */
+/* Subset one face to the code points the layout drew with it and build
+ * its PDF font objects. */
 static int embed_face(writer *w, face_use *fu)
 {
-	folio_buf sub = {0};
-	uint32_t *cps = NULL;
-	char path[64];
-	size_t i, n = 0;
-	uint32_t cp;
+	folio_font_program prog;
+	char tag[7], step[256];
 	long long t0;
-	int rc = 0;
+	size_t i;
+	int rc;
 
-	cps = malloc((fu->n_used + 1) * sizeof(*cps));
-	if (cps == NULL) {
-		rc = folio_error_set(w->err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* A box-mode substitution has no glyph to keep: it draws as the
-	 * .notdef glyph every subset holds. */
-	for (cp = 0; cp < BMP_SIZE; cp++)
-		if ((fu->used[cp >> 3] & (1u << (cp & 7))) &&
-			folio_face_has_glyph(fu->face, cp))
-			cps[n++] = cp;
-	/* Only boxes drawn with this face: libharu refuses a font with an
-	 * empty cmap (0x105F), so keep one harmless glyph besides .notdef. */
-	for (cp = 0x20; n == 0 && cp < 0x7F; cp++)
-		if (folio_face_has_glyph(fu->face, cp))
-			cps[n++] = cp;
 	t0 = folio_now_ns();
-	rc = folio_face_subset(&sub, fu->face, cps, n, w->err);
+	rc = folio_face_pdf_program(&prog, fu->face, fu->cps, fu->n_cps,
+		w->err);
 	w->subset_ns += folio_now_ns() - t0;
 	if (rc < 0)
-		goto done;
-	fu->fd = memfd_create("folio-font-subset", MFD_CLOEXEC);
-	if (fu->fd < 0 || write_all(fu->fd, sub.data, sub.len) != 0) {
-		rc = folio_error_set(w->err, FOLIO_EIO,
-			"cannot hold the font subset of %s in memory: %s",
-			folio_face_name(fu->face), strerror(errno));
-		goto done;
-	}
-	w->font_bytes += sub.len;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fu->fd);
-	fu->name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
-	if (fu->name == NULL || w->haru.error_no != HPDF_OK) {
-		char step[256];
-		snprintf(step, sizeof(step), "loading the subset of font %s "
-			"(%s)", folio_face_name(fu->face),
-			folio_face_path(fu->face));
-		rc = haru_check(w, 0, step);
-		goto done;
-	}
-	/* libharu silently hands back the first font of a given name. */
-	for (i = 0; w->faces + i < fu; i++) {
-		if (w->faces[i].name && strcmp(w->faces[i].name,
-			fu->name) == 0) {
-			rc = folio_error_set(w->err, FOLIO_EFONT,
-				"fonts %s and %s share the PostScript name "
-				"%s; one PDF cannot embed both",
-				folio_face_path(w->faces[i].face),
-				folio_face_path(fu->face), fu->name);
-			goto done;
-		}
-	}
-	fu->font = HPDF_GetFont(w->pdf, fu->name, "UTF-8");
-	rc = haru_check(w, fu->font != NULL, "selecting a loaded font");
-	if (rc == 0)
-		rc = replace_to_unicode(w, fu);
-done:
-	free(cps);
-	folio_buf_free(&sub);
+		return rc;
+	w->font_bytes += prog.program.len;
+	subset_tag(tag, w, fu);
+	/* Two faces, one name and one tag would be one font to a reader. */
+	for (i = 0; w->faces + i < fu; i++)
+		if (strcmp(folio_face_name(w->faces[i].face),
+		    folio_face_name(fu->face)) == 0)
+			tag[5] = (char)('A' + (tag[5] - 'A' + 1 + (int)i) % 26);
+	fu->font = folio_pdf_font_new(w->pdf, &prog, fu->cps,
+		folio_face_name(fu->face), tag, !w->opts.uncompressed);
+	snprintf(step, sizeof(step), "embedding the subset of font %s (%s)",
+		folio_face_name(fu->face), folio_face_path(fu->face));
+	rc = haru_check(w, fu->font != NULL, step);
+	folio_font_program_free(&prog);
 	return rc;
 }
 
@@ -724,8 +639,7 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 		w.opts = *opts;
 
 	t0 = folio_now_ns();
-	rc = collect_code_points(&w);
-	if (rc < 0)
+	if ((rc = take_faces(&w)) < 0 || (rc = check_runs(&w)) < 0)
 		goto done;
 	w.pdf = HPDF_New(haru_error_handler, &w.haru);
 	if (w.pdf == NULL) {
@@ -767,11 +681,8 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 done:
 	if (w.pdf)
 		HPDF_Free(w.pdf);
-	for (i = 0; i < w.n_faces; i++) {
-		if (w.faces[i].fd >= 0)
-			close(w.faces[i].fd);
-		free(w.faces[i].used);
-	}
+	for (i = 0; i < w.n_faces; i++)
+		free(w.faces[i].drawn);
 	free(w.boxed);
 	free(w.pages);
 	return rc;

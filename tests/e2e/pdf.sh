@@ -119,8 +119,10 @@ elif "$FOLIO" import "$CORPUS/seed-policy-interpretation.txt" \
 then
 	check_pdf seed "$T/seed.xml"
 	size=$(wc -c <"$T/seed.pdf" 2>/dev/null || echo 999999999)
-	if [ "$size" -lt 204800 ]; then ok "seed: PDF under 200 KB ($size)"
-	else not_ok "seed: PDF under 200 KB" "$size bytes"; fi
+	# Five CFF/TrueType subsets; the faces' own files are 5-16 MB each
+	# and libharu's full embedding made 755 KB of this page.
+	if [ "$size" -lt 307200 ]; then ok "seed: PDF under 300 KB ($size)"
+	else not_ok "seed: PDF under 300 KB" "$size bytes"; fi
 else
 	not_ok "seed: import" "$(head -c 600 "$T/import.out")"
 fi

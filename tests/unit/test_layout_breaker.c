@@ -140,11 +140,10 @@ static void grid_line_is_exact(void **state)
 	free(p);
 }
 
-/* Mid-line, 。” takes 1.5 em (。 loses its blank half). At a line end
- * the pair stays uncompressed (no overlapping glyph boxes there) and
- * the last mark shrinks instead: 26 Han + 。” = 26 + 1 + 0.5 = 27.5 em
- * fits a 27.5 em line; 27 Han + 。” (28.5 em) does not fit 28 em, so a
- * Han character goes down with the pair. */
+/* 。” takes 1.5 em (。 loses its blank half) anywhere, a line's end
+ * included, where the last mark may shrink too: 26 Han + 。” = 27 em
+ * fits a 27 em line, 27 Han + 。” fits 28 em, 28 Han + 。” (29 em) does
+ * not, so a Han character goes down with the pair. */
 static void compression_before_pushing(void **state)
 {
 	para *p = calloc(1, sizeof(*p));
@@ -153,15 +152,20 @@ static void compression_before_pushing(void **state)
 	(void)state;
 	snprintf(buf, sizeof(buf), "%s。”后文", repeat("字", 26));
 	items(p, buf, 1);
-	brk(p, 27.5 * EM, 28 * EM);
+	brk(p, 27 * EM, 28 * EM);
 	assert_int_equal(p->n_lines, 2);
 	assert_int_equal(p->ln[0].end, 28);
-	assert_true(fabs(p->ln[0].width - 27.5 * EM) < 1e-6);
-	assert_true(fabs(p->x[27] - p->x[26] - EM) < 1e-6);
+	assert_true(fabs(p->ln[0].width - 27 * EM) < 1e-6);
+	assert_true(fabs(p->x[27] - p->x[26] - EM / 2) < 1e-6);
 	snprintf(buf, sizeof(buf), "%s。”后文", repeat("字", 27));
 	items(p, buf, 1);
 	brk(p, 28 * EM, 28 * EM);
-	assert_int_equal(p->ln[0].end, 26);
+	assert_int_equal(p->ln[0].end, 29);
+	assert_full_lines(p, 28 * EM, 28 * EM);
+	snprintf(buf, sizeof(buf), "%s。”后文", repeat("字", 28));
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->ln[0].end, 27);
 	assert_full_lines(p, 28 * EM, 28 * EM);
 	/* Mid-line the same pair is compressed. */
 	snprintf(buf, sizeof(buf), "%s。”后文", repeat("字", 10));
@@ -187,6 +191,41 @@ static void compression_before_pushing(void **state)
 	items(p, "字，“字”。", 1);
 	brk(p, 28 * EM, 28 * EM);
 	assert_true(fabs(p->x[2] - p->x[1] - EM / 2) < 1e-6);
+	free(p);
+}
+
+/* A paragraph's last line keeps natural spacing but compresses its
+ * marks like any other line: "号）。" takes 2.5 em, "’”）。" 2.5 em
+ * (not 3 and 4), on one line and at the end of a longer paragraph. */
+static void last_line_compression(void **state)
+{
+	para *p = calloc(1, sizeof(*p));
+	char buf[512];
+	size_t n;
+
+	(void)state;
+	items(p, "号）。", 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->n_lines, 1);
+	assert_true(fabs(p->ln[0].width - 2.5 * EM) < 1e-6);
+	assert_true(fabs(p->x[2] - p->x[1] - EM / 2) < 1e-6);
+	items(p, "’”）。", 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_true(fabs(p->ln[0].width - 2.5 * EM) < 1e-6);
+	snprintf(buf, sizeof(buf), "%s“号”’”）。", repeat("字", 40));
+	items(p, buf, 1);
+	brk(p, 28 * EM, 28 * EM);
+	assert_int_equal(p->n_lines, 2);
+	n = p->n;
+	assert_false(p->ln[1].justified);
+	/* 12 Han, “ 号 then ”’”） at half an em each, 。 whole */
+	assert_true(fabs(p->x[n - 1] - p->x[n - 5] - 2 * EM) < 1e-6);
+	assert_true(fabs(p->ln[1].width - (12 + 1 + 1 + 2 + 1) * EM) < 1e-6);
+	/* The style can turn pair compression off. */
+	items(p, "号）。", 1);
+	p->it[1].no_pair = 1;
+	brk(p, 28 * EM, 28 * EM);
+	assert_true(fabs(p->ln[0].width - 3 * EM) < 1e-6);
 	free(p);
 }
 
@@ -261,6 +300,63 @@ static void latin_runs(void **state)
 	free(p);
 }
 
+/* Largest gap between two items of justified lines, in em, beyond the
+ * quarter em allowed between Han and Latin. */
+static double widest_gap(const para *p)
+{
+	double worst = 0;
+	size_t l, i;
+
+	for (l = 0; l < p->n_lines; l++) {
+		if (!p->ln[l].justified)
+			continue;
+		for (i = p->ln[l].start; i + 1 < p->ln[l].end; i++) {
+			const folio_lb_item *a = &p->it[i], *b = &p->it[i + 1];
+			double gap = p->x[i + 1] - p->x[i] - a->width;
+			if ((a->cls == FOLIO_LB_HAN) != (b->cls == FOLIO_LB_HAN)
+			    && (a->cls == FOLIO_LB_LATIN ||
+			    b->cls == FOLIO_LB_LATIN))
+				gap -= 0.25 * EM;
+			if (gap / EM > worst)
+				worst = gap / EM;
+		}
+	}
+	return worst;
+}
+
+/* A URL, an e-mail address, a long word or number at every column: no
+ * gap of a justified line past half an em (GB/T 9704 has no
+ * letter-spaced lines), and the run broken only where it must be. */
+static void half_em_at_every_column(void **state)
+{
+	static const char *const runs[] = {
+		"https://www.example.gov.cn/zwgk/2024/jlzbf-2024-12.html",
+		"dang.an-ke@jiangling.gov.cn",
+		"Supercalifragilisticexpialidocious",
+		"62830017629501846633",
+		"ISO 9001:2015",
+	};
+	para *p = calloc(1, sizeof(*p));
+	size_t r;
+	int col;
+
+	(void)state;
+	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++)
+		for (col = 0; col < 28; col++) {
+			char buf[1024];
+			snprintf(buf, sizeof(buf), "%s%s%s", repeat("汉", col),
+				runs[r], repeat("后文", 14));
+			items(p, buf, 1);
+			brk(p, 26 * EM, 28 * EM);
+			assert_clreq(p);
+			assert_full_lines(p, 26 * EM, 28 * EM);
+			if (widest_gap(p) > 0.5 + 1e-9)
+				fail_msg("%s at column %d: a gap of %.2f em",
+					runs[r], col, widest_gap(p));
+		}
+	free(p);
+}
+
 static void justification_spreads_evenly(void **state)
 {
 	para *p = calloc(1, sizeof(*p));
@@ -283,25 +379,100 @@ static void justification_spreads_evenly(void **state)
 	free(p);
 }
 
-static void balanced_title(void **state)
+/* Widths of the lines, in em, of a title just broken. */
+static void title_widths(const para *p, double *w)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_lines; i++)
+		w[i] = p->ln[i].width / EM;
+}
+
+/* Items of `s` with breaks allowed only after the characters marked
+ * '|' (removed from the text): the words of a title. */
+static void title_items(para *p, const char *marked)
+{
+	char text[1024];
+	size_t i = 0, k = 0, brk[256], n_brk = 0;
+
+	for (; marked[i] && k + 1 < sizeof(text); i++) {
+		if (marked[i] == '|') {
+			brk[n_brk++] = k;
+			continue;
+		}
+		text[k++] = marked[i];
+	}
+	text[k] = '\0';
+	items(p, text, 0);
+	for (i = 0; i < p->n; i++)
+		p->it[i].icu_break = 0;
+	/* byte offsets to item indexes */
+	for (i = 0; i < n_brk; i++) {
+		size_t b, item = 0;
+		for (b = 0; b < brk[i]; b++)
+			if (((unsigned char)text[b] & 0xC0) != 0x80)
+				item++;
+		p->it[item - 1].icu_break = 1;
+	}
+}
+
+static void title_shapes(void **state)
 {
 	para *p = calloc(1, sizeof(*p));
-	char *t = repeat("题", 30);
+	double w[16];
+	size_t i;
 
 	(void)state;
-	items(p, t, 1);
-	folio_lb_break_balanced(p->ln, &p->n_lines, p->x, p->it, p->n,
-		28 * EM);
+	/* Breaks everywhere: 30 characters are 14/16, not the rectangle
+	 * 15/15; 57 are 18/19/20, not 19/19/19. */
+	items(p, repeat("题", 30), 1);
+	folio_lb_break_title(p->ln, &p->n_lines, p->x, p->it, p->n, 28 * EM);
 	assert_int_equal(p->n_lines, 2);
-	assert_int_equal(p->ln[0].end, 15);
-	/* 57 characters: 3 lines of 19, not 28 + 28 + 1. */
-	t = repeat("题", 57);
-	items(p, t, 1);
-	folio_lb_break_balanced(p->ln, &p->n_lines, p->x, p->it, p->n,
-		28 * EM);
+	assert_int_equal(p->ln[0].end, 14);
+	items(p, repeat("题", 57), 1);
+	folio_lb_break_title(p->ln, &p->n_lines, p->x, p->it, p->n, 28 * EM);
 	assert_int_equal(p->n_lines, 3);
-	assert_int_equal(p->ln[0].end, 19);
-	assert_int_equal(p->ln[1].end, 38);
+	title_widths(p, w);
+	assert_true(fabs(w[0] - 18) < 1e-6 && fabs(w[1] - 19) < 1e-6 &&
+		fabs(w[2] - 20) < 1e-6);
+	/* Words: the even split 营口市|人民政府|办公室 / 关于… would put
+	 * the longer line on top; the 梯形 takes the shorter top line. */
+	title_items(p, "营口市|人民政府|办公室|关于|印发|营口市|2024年|"
+		"高质量|发展|实施|方案|的|通知");
+	folio_lb_break_title(p->ln, &p->n_lines, p->x, p->it, p->n, 28 * EM);
+	assert_int_equal(p->n_lines, 2);
+	title_widths(p, w);
+	assert_true(w[0] + 0.5 <= w[1]);
+	for (i = 0; i + 1 < p->n_lines; i++)  /* never inside a word */
+		assert_int_equal(p->it[p->ln[i].end - 1].icu_break, 1);
+	/* Words of 3|8|9|5|9 at 18 em: three lines, the evenest 11/9/14
+	 * is a V; the 菱形 11/14/9 beats the lopsided 3/17/14. */
+	title_items(p, "一二三|一二三四五六七八|一二三四五六七八九|一二三四五|"
+		"一二三四五六七八九");
+	folio_lb_break_title(p->ln, &p->n_lines, p->x, p->it, p->n, 18 * EM);
+	assert_int_equal(p->n_lines, 3);
+	title_widths(p, w);
+	assert_true(fabs(w[0] - 11) < 1e-6 && fabs(w[1] - 14) < 1e-6 &&
+		fabs(w[2] - 9) < 1e-6);
+	/* The even split 14/10 puts the longer line on top: 6/18. */
+	title_items(p, "一二三四五六|一二三四五六七八|一二三四五六七八九十");
+	folio_lb_break_title(p->ln, &p->n_lines, p->x, p->it, p->n, 18 * EM);
+	assert_int_equal(p->n_lines, 2);
+	assert_int_equal(p->ln[0].end, 6);
+	/* One break only: 16/8 is the only way, the upper line longer. */
+	title_items(p, "一二三四五六七八一二三四五六七八|一二三四五六七八");
+	folio_lb_break_title(p->ln, &p->n_lines, p->x, p->it, p->n, 20 * EM);
+	assert_int_equal(p->n_lines, 2);
+	assert_int_equal(p->ln[0].end, 16);
+	/* Words of 9|4|6|4|4|8 at 13 em: three lines can only be 13/10/12
+	 * (a V, neither shape); four give the 菱形 9/10/8/8. */
+	title_items(p, "一二三四五六七八九|一二三四|一二三四五六|一二三四|"
+		"一二三四|一二三四五六七八");
+	folio_lb_break_title(p->ln, &p->n_lines, p->x, p->it, p->n, 13 * EM);
+	assert_int_equal(p->n_lines, 4);
+	title_widths(p, w);
+	assert_true(fabs(w[0] - 9) < 1e-6 && fabs(w[1] - 10) < 1e-6 &&
+		fabs(w[2] - 8) < 1e-6 && fabs(w[3] - 8) < 1e-6);
 	free(p);
 }
 
@@ -319,6 +490,25 @@ static void icu_zh_quotes(void **state)
 	free(p);
 }
 
+/* Items, lines and positions for n items (hostile-size tests). */
+static void big_arrays(folio_lb_item **it, folio_lb_line **ln, double **x,
+	size_t n)
+{
+	*it = calloc(n, sizeof(**it));
+	*ln = calloc(n, sizeof(**ln));
+	*x = calloc(n, sizeof(**x));
+	assert_non_null(*it);
+	assert_non_null(*ln);
+	assert_non_null(*x);
+}
+
+static void big_free(folio_lb_item *it, folio_lb_line *ln, double *x)
+{
+	free(it);
+	free(ln);
+	free(x);
+}
+
 /* Hostile paragraphs (a document of 200k spaces, or of zero-width
  * characters, never overflows until its end) must cost work linear in
  * their length: the breaker once restarted the line's width sum at
@@ -327,15 +517,13 @@ static void linear_work(void **state)
 {
 	const size_t n = 200000;
 	const uint32_t fill[] = {0x20, 0x200B, 0xFF0C};
-	folio_lb_item *it = calloc(n, sizeof(*it));
-	folio_lb_line *ln = calloc(n, sizeof(*ln));
-	double *x = calloc(n, sizeof(*x));
+	folio_lb_item *it;
+	folio_lb_line *ln;
+	double *x;
 	size_t k, i, n_lines, before;
 
 	(void)state;
-	assert_non_null(it);
-	assert_non_null(ln);
-	assert_non_null(x);
+	big_arrays(&it, &ln, &x, n);
 	for (k = 0; k < sizeof(fill) / sizeof(fill[0]); k++) {
 		for (i = 0; i < n; i++) {
 			it[i].cp = i == 0 ? 0x5B57 : fill[k];
@@ -356,9 +544,7 @@ static void linear_work(void **state)
 		assert_int_equal(ln[0].end, n);
 		assert_true(folio_lb_work() - before < 10 * n);
 	}
-	free(it);
-	free(ln);
-	free(x);
+	big_free(it, ln, x);
 }
 
 /* A Latin run (a pasted hash, a URL) many lines long is broken inside
@@ -367,15 +553,13 @@ static void linear_work(void **state)
 static void long_latin_run_linear(void **state)
 {
 	const size_t n = 100000;
-	folio_lb_item *it = calloc(n, sizeof(*it));
-	folio_lb_line *ln = calloc(n, sizeof(*ln));
-	double *x = calloc(n, sizeof(*x));
+	folio_lb_item *it;
+	folio_lb_line *ln;
+	double *x;
 	size_t i, n_lines, before;
 
 	(void)state;
-	assert_non_null(it);
-	assert_non_null(ln);
-	assert_non_null(x);
+	big_arrays(&it, &ln, &x, n);
 	for (i = 0; i < n; i++) {
 		it[i].cp = 'a' + (uint32_t)(i % 26);
 		it[i].em = EM;
@@ -391,9 +575,41 @@ static void long_latin_run_linear(void **state)
 	for (i = 0; i + 1 < n_lines; i++)
 		assert_int_equal(ln[i].end - ln[i].start, 56);
 	assert_int_equal(ln[n_lines - 1].end, n);
-	free(it);
-	free(ln);
-	free(x);
+	big_free(it, ln, x);
+}
+
+/* A Latin run whose width sits at its end (a letter, 100k zero-width
+ * combining marks, one very wide letter) after one Han character: every
+ * break inside the run would spread the line's one gap past half an em,
+ * so the run goes down whole; deciding that once checked the gaps at
+ * every candidate (~n*n/2 visits). */
+static void zero_width_run_linear(void **state)
+{
+	const size_t n = 100003;
+	folio_lb_item *it;
+	folio_lb_line *ln;
+	double *x;
+	size_t i, n_lines, before;
+
+	(void)state;
+	big_arrays(&it, &ln, &x, n);
+	for (i = 0; i < n; i++) {
+		it[i].cp = i == 0 ? 0x5B57 : i == 1 ? 'a' : i + 1 == n ? 'W' :
+			0x0301;
+		it[i].em = EM;
+		it[i].cls = (uint8_t)folio_lb_classify(it[i].cp);
+		it[i].width = i == 0 ? EM : i == 1 ? EM / 2 : i + 1 == n ?
+			27 * EM : 0;
+		it[i].icu_break = i == 0;
+	}
+	assert_int_equal(it[2].cls, FOLIO_LB_LATIN);
+	before = folio_lb_work();
+	folio_lb_break(ln, &n_lines, x, it, n, 28 * EM, 28 * EM,
+		FOLIO_LB_JUSTIFY);
+	assert_true(folio_lb_work() - before < 10 * n);
+	assert_int_equal(n_lines, 2);
+	assert_int_equal(ln[0].end, 1);
+	big_free(it, ln, x);
 }
 
 /* folio_lb_fit_end carries the line width from one end to the next;
@@ -453,13 +669,16 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grid_line_is_exact),
 		cmocka_unit_test(compression_before_pushing),
+		cmocka_unit_test(last_line_compression),
 		cmocka_unit_test(clreq_at_every_column),
 		cmocka_unit_test(latin_runs),
+		cmocka_unit_test(half_em_at_every_column),
 		cmocka_unit_test(justification_spreads_evenly),
-		cmocka_unit_test(balanced_title),
+		cmocka_unit_test(title_shapes),
 		cmocka_unit_test(icu_zh_quotes),
 		cmocka_unit_test(linear_work),
 		cmocka_unit_test(long_latin_run_linear),
+		cmocka_unit_test(zero_width_run_linear),
 		cmocka_unit_test(fit_end_matches_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

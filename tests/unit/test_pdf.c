@@ -145,6 +145,8 @@ static void set_run(folio_run *r, const folio_face *face, double size,
 	r->line_index = -1;
 }
 
+static void usage_from_runs(folio_layout *l);
+
 static void sample_build(sample *s)
 {
 	folio_error err = {0};
@@ -171,7 +173,7 @@ static void sample_build(sample *s)
 	s->rules1[0] = (folio_rule){79.4, 560, 521.6, 560, 1.0,
 		{0.9, 0, 0}};
 	s->pages[0] = (folio_page){595.28, 841.89, s->runs1, 4,
-		s->rules1, 1, 1};
+		s->rules1, 1, 1, {FOLIO_SOURCE_NONE, NULL, NULL, 0}};
 
 	set_run(&s->runs2[0], hei, 16, 79.4, 760, "一、总体要求",
 		FOLIO_RUN_HEADING);
@@ -181,7 +183,7 @@ static void sample_build(sample *s)
 	set_run(&s->runs2[2], song, 14, 100, 60, "— 2 —",
 		FOLIO_RUN_PAGE_NUMBER);
 	s->pages[1] = (folio_page){595.28, 841.89, s->runs2, 3, NULL, 0,
-		2};
+		2, {FOLIO_SOURCE_NONE, NULL, NULL, 0}};
 
 	s->outline[0] = (folio_outline_entry){1, "一、总体要求", 1, 776};
 	s->outline[1] = (folio_outline_entry){2, "（一）指导思想", 1, 700};
@@ -192,6 +194,7 @@ static void sample_build(sample *s)
 	s->layout.n_pages = 2;
 	s->layout.outline = s->outline;
 	s->layout.n_outline = 4;
+	usage_from_runs(&s->layout);
 
 	assert_int_equal(folio_doc_new(&s->doc, "sample.xml", &err), 0);
 	s->doc->meta.title = "关于印发《开发区》的通知";
@@ -209,6 +212,49 @@ static void sample_free(sample *s)
 	folio_doc_free(s->doc);
 }
 
+/* What layout would list: per face, the sorted distinct code points its
+ * runs draw (the writer subsets exactly these). */
+static folio_face_usage usage[8];
+static uint32_t usage_cps[8][512];
+
+static void usage_from_runs(folio_layout *l)
+{
+	size_t pi, ri, u, n_usage = 0;
+
+	memset(usage, 0, sizeof(usage));
+	for (pi = 0; pi < l->n_pages; pi++)
+		for (ri = 0; ri < l->pages[pi].n_runs; ri++) {
+			const folio_run *r = &l->pages[pi].runs[ri];
+			const char *t = r->text;
+			size_t len = strlen(t), off = 0;
+
+			for (u = 0; u < n_usage && usage[u].face != r->face; u++)
+				;
+			if (u == n_usage) {
+				assert_true(n_usage < 8);
+				usage[n_usage].face = r->face;
+				usage[n_usage++].cps = usage_cps[u];
+			}
+			while (off < len) {
+				uint32_t cp, *c = usage_cps[u];
+				size_t k = folio_utf8_decode(t + off, len - off,
+					&cp), n = usage[u].n_cps, j;
+
+				off += k ? k : 1;
+				for (j = 0; j < n && c[j] < cp; j++)
+					;
+				if (j < n && c[j] == cp)
+					continue;
+				assert_true(n < 512);
+				memmove(c + j + 1, c + j, (n - j) * sizeof(*c));
+				c[j] = cp;
+				usage[u].n_cps++;
+			}
+		}
+	l->faces = usage;
+	l->n_faces = n_usage;
+}
+
 static void write_sample(sample *s, const char *name, folio_pdf_stats *st)
 {
 	folio_pdf_options opts;
@@ -220,6 +266,7 @@ static void write_sample(sample *s, const char *name, folio_pdf_stats *st)
 	opts.epoch = 1587945600; /* 2020-04-27 00:00:00 UTC */
 	opts.stats = st;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	usage_from_runs(&s->layout);
 	if (folio_pdf_write(path, &s->layout, s->doc, &opts, &err) < 0)
 		fail_msg("folio_pdf_write: %s", err.msg);
 }
@@ -233,7 +280,7 @@ static void test_fonts_are_embedded_subsets(void **state)
 	struct stat sb;
 	sample s;
 	char *line;
-	int fonts = 0;
+	int fonts = 0, cff = 0;
 
 	(void)state;
 	sample_build(&s);
@@ -247,9 +294,17 @@ static void test_fonts_are_embedded_subsets(void **state)
 		fonts++;
 		/* name: six capitals and '+' mark a subset */
 		assert_true(strlen(line) > 7 && line[6] == '+');
-		assert_non_null(strstr(line, "CID TrueType"));
+		/* TrueType faces as CIDFontType2, CFF ones as
+		 * CIDFontType0 with a CIDFontType0C program */
+		if (strstr(line, "CID Type 0C") != NULL)
+			cff++;
+		else
+			assert_non_null(strstr(line, "CID TrueType"));
 		assert_non_null(strstr(line, "yes yes yes"));
 	}
+	assert_int_equal(cff,
+		(folio_face_outlines(song) == FOLIO_OUTLINES_CFF) +
+		(folio_face_outlines(hei) == FOLIO_OUTLINES_CFF));
 	assert_int_equal(fonts, 2);
 	assert_int_equal(st.n_fonts, 2);
 	assert_int_equal(stat(folio_face_path(song), &sb), 0);
@@ -365,6 +420,7 @@ static void test_missing_glyph(void **state)
 	sample_build(&s);
 	s.runs2[1].text = "私用区\xee\x80\x80字符";   /* U+E000 */
 	s.runs2[1].n_chars = folio_utf8_count(s.runs2[1].text);
+	usage_from_runs(&s.layout);
 	snprintf(path, sizeof(path), "%s/missing.pdf", dir);
 	assert_int_equal(folio_pdf_write(path, &s.layout, s.doc, NULL, &err),
 		FOLIO_EFONT);
@@ -375,6 +431,7 @@ static void test_missing_glyph(void **state)
 	folio_error_clear(&err);
 	s.runs2[1].text = "超出\xf0\xa0\x80\x80平面";   /* U+20000 */
 	s.runs2[1].n_chars = folio_utf8_count(s.runs2[1].text);
+	usage_from_runs(&s.layout);
 	assert_int_equal(folio_pdf_write(path, &s.layout, s.doc, NULL, &err),
 		FOLIO_EFONT);
 	assert_non_null(strstr(err.msg, "U+20000"));
@@ -410,6 +467,86 @@ static void test_reported_substitution(void **state)
 	assert_string_equal(out.data, "1\n");
 	folio_buf_free(&out);
 	sample_free(&s);
+}
+
+/* Every kind of outline a face can have, in one file: CID-keyed CFF
+ * (Fandol Fang), name-keyed CFF (Fandol Braille, whose CIDs are glyph
+ * ids) and TrueType (AR PL SungtiL). Poppler and MuPDF draw them without
+ * a warning, and the text extracts exactly. */
+static void test_cff_and_truetype_faces(void **state)
+{
+	folio_fontset *mix = NULL;
+	const folio_face *chain[8];
+	const char *fam[1];
+	folio_error err = {0};
+	folio_buf out = {0};
+	char map[128];
+	size_t n;
+	sample s;
+	FILE *fp;
+	const folio_face *fang, *braille, *sung;
+
+	(void)state;
+	snprintf(map, sizeof(map), "%s/mix.xml", dir);
+	fp = fopen(map, "w");
+	assert_non_null(fp);
+	fputs("<fonts xmlns=\"urn:folio:fonts:1\">\n"
+		"<family name=\"f\"><file>FandolFang-Regular.otf</file>"
+		"</family>\n<family name=\"b\"><file>"
+		"FandolBraille-Regular.otf</file></family>\n"
+		"<family name=\"s\"><file>gbsn00lp.ttf</file></family>\n"
+		"</fonts>\n", fp);
+	fclose(fp);
+	assert_int_equal(folio_fontset_load(&mix, map, &err), 0);
+	unlink(map);
+	fam[0] = "f";
+	assert_int_equal(folio_fontset_chain(chain, 8, &n, mix, fam, 1, &err),
+		0);
+	fang = chain[0];
+	fam[0] = "b";
+	assert_int_equal(folio_fontset_chain(chain, 8, &n, mix, fam, 1, &err),
+		0);
+	braille = chain[0];
+	fam[0] = "s";
+	assert_int_equal(folio_fontset_chain(chain, 8, &n, mix, fam, 1, &err),
+		0);
+	sung = chain[0];
+	sample_build(&s);
+	s.runs1[0].face = fang;
+	s.runs1[1].face = fang;
+	s.runs1[2].face = sung;
+	set_run(&s.runs1[3], braille, 14, 480, 60, "\xe2\xa0\x81\xe2\xa0"
+		"\x83\xe2\xa0\xbf", FOLIO_RUN_PAGE_NUMBER);
+	s.runs2[0].face = sung;
+	s.runs2[1].face = fang;
+	s.runs2[2].face = fang;
+	write_sample(&s, "mix.pdf", NULL);
+	assert_int_equal(run(&out, "pdffonts '%s/mix.pdf' 2>&1 | sed -n "
+		"'3,$s/^[A-Z]\\{6\\}+\\([^ ]*\\)  *\\(CID [^ ]*[ 0-9C]*\\)  *"
+		"Custom  *\\(yes yes yes\\) .*/\\1 \\2 \\3/p' | tr -s ' ' | sort", dir),
+		0);
+	assert_string_equal(out.data,
+		"BousungEG-Light-GB CID TrueType yes yes yes\n"
+		"FandolBraille-Regular CID Type 0C yes yes yes\n"
+		"FandolFang-Regular CID Type 0C yes yes yes\n");
+	assert_int_equal(run(&out, "pdftotext -q '%s/mix.pdf' - | tr -d "
+		"' \\n\\f'", dir), 0);
+	assert_string_equal(out.data, "关于印发《开发区》的通知"
+		"为进一步推动经济开发区改革创新发展，现将有关事项通知如下："
+		"“开放”）。\xe2\xa0\x81\xe2\xa0\x83\xe2\xa0\xbf"
+		"一、总体要求坚持以人民为中心，深化“放管服”改革。—2—");
+	/* Any warning of either renderer (ICC aside: a property of this
+	 * MuPDF build, printed for every file) fails the test. */
+	assert_int_equal(run(&out, "pdftoppm -r 30 -png '%s/mix.pdf' "
+		"'%s/mixr' 2>&1; mutool draw -q -r 30 -o '%s/mixm%%d.png' "
+		"'%s/mix.pdf' 2>&1 | grep -v 'ICC support'", dir, dir, dir,
+		dir), 256);
+	assert_string_equal(out.data, "");
+	assert_int_equal(run(&out, "qpdf --check '%s/mix.pdf' >/dev/null "
+		"2>&1", dir), 0);
+	folio_buf_free(&out);
+	sample_free(&s);
+	folio_fontset_free(mix);
 }
 
 /* libharu errors become FOLIO_ELIB with libharu's code; the poisoned
@@ -480,6 +617,17 @@ static void test_bad_arguments(void **state)
 	s.runs1[2].n_chars = 4; /* positions disagree with the text */
 	assert_int_equal(folio_pdf_write(path, &s.layout, s.doc, NULL, &err),
 		FOLIO_EUSAGE);
+	s.runs1[2].n_chars = 6;
+	folio_error_clear(&err);
+
+	/* A character the layout did not list for its face: the subset
+	 * would lack it, so the writer refuses rather than draw a blank. */
+	s.runs2[1].text = "坚持以人民为中心，鑫。";
+	s.runs2[1].n_chars = folio_utf8_count(s.runs2[1].text);
+	assert_int_equal(folio_pdf_write(path, &s.layout, s.doc, NULL, &err),
+		FOLIO_EUSAGE);
+	assert_non_null(strstr(err.msg, "U+946B"));
+	assert_int_equal(access(path, F_OK), -1);
 	sample_free(&s);
 }
 
@@ -512,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_missing_glyph),
 		cmocka_unit_test(test_reported_substitution),
+		cmocka_unit_test(test_cff_and_truetype_faces),
 		cmocka_unit_test(test_libharu_errors),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_options_from_environment),

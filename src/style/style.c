@@ -1,7 +1,7 @@
 /*
  * style.c - grid geometry shared by the layout and its tests.
  */
-#include "layout/style.h"
+#include "style/style.h"
 
 /* Ideographic em box: the baseline is 0.12 em above its bottom. */
 #define EM_BOX_DESCENT 0.12

@@ -1,5 +1,5 @@
 /*
- * style.h - a print style, as pure data (read by src/model/style_read.c
+ * style.h - a print style, as pure data (read by src/style/style_read.c
  * from styles/NAME.xml, schema schemas/style.rng).
  *
  * All lengths are PostScript points (1/72 in), converted from the mm/pt
@@ -21,17 +21,19 @@
  * A style owns no memory of its own: strings point into the arena it was
  * read into (or into static storage for built-in values).
  */
-#ifndef FOLIO_LAYOUT_STYLE_H
-#define FOLIO_LAYOUT_STYLE_H
+#ifndef FOLIO_STYLE_STYLE_H
+#define FOLIO_STYLE_STYLE_H
 
 #include <stddef.h>
-
-#include "layout/page.h"
 
 #define FOLIO_STYLE_MAX_CHAIN 8     /* families in one role's chain */
 #define FOLIO_STYLE_MAX_LINES 200   /* grid lines per page */
 #define FOLIO_STYLE_MAX_CHARS 200   /* grid characters per line */
 #define FOLIO_MM_TO_PT (72.0 / 25.4)
+
+typedef struct folio_rgb {
+	double r, g, b; /* 0..1 */
+} folio_rgb;
 
 /* Font roles a style defines. */
 typedef enum folio_role_id {
@@ -80,6 +82,13 @@ typedef struct folio_style {
 	 * extraction splits into separate lines); line-end marks still
 	 * shrink into the margin. */
 	int pair_compression;
+	/* A quarter-em gap between Han and digits (Latin letters always
+	 * get one). GB/T 9704 sets dates and numbers without it. */
+	int digit_gap;
+	/* Characters that stay on the line of the number before them
+	 * (号 年 月 日 条 款 项 ... %), UTF-8: "〔2018〕2号" never breaks
+	 * between 2 and 号. */
+	const char *counters;
 	int title_balanced;           /* split the title into even lines */
 	int title_space_after;        /* blank grid lines after the title */
 
@@ -106,9 +115,15 @@ typedef struct folio_style {
 	double rule_width;
 	folio_rgb rule_color;
 
-	/* 落款: the longer of issuer/date sits this many characters in from
-	 * the right edge, the shorter is centred on it. */
+	/* 落款 (GB/T 9704 7.3.5). Unsealed (7.3.5.2): the issuer ends
+	 * `closing_inset_chars` (2) characters in from the right edge, the
+	 * date starts two characters right of the issuer's first character,
+	 * or, when that would push it past the issuer's right edge, ends
+	 * there and the issuer moves left to keep the two characters.
+	 * Sealed (7.3.5.1): the date ends `closing_inset_chars` (4) in, the
+	 * issuer is centred over it. */
 	double closing_inset_chars;
+	int closing_sealed;
 
 	/* 版记 at the foot of the last page. */
 	int imprint;

@@ -13,10 +13,10 @@
  * The style owns its strings; free it with folio_style_free (NULL is a
  * no-op). A style is read-only once read and may be shared by threads.
  */
-#ifndef FOLIO_MODEL_STYLE_READ_H
-#define FOLIO_MODEL_STYLE_READ_H
+#ifndef FOLIO_STYLE_STYLE_READ_H
+#define FOLIO_STYLE_STYLE_READ_H
 
-#include "layout/style.h"
+#include "style/style.h"
 #include "util/error.h"
 
 int folio_style_read(folio_style **out, const char *path, folio_error *err);

@@ -1,4 +1,4 @@
-/* Unit tests for src/model/style_read.c: the shipped styles read with
+/* Unit tests for src/style/style_read.c: the shipped styles read with
  * the GB/T 9704 numbers; bad styles fail with file:line:col messages. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layout/style.h"
-#include "model/style_read.h"
+#include "style/style.h"
+#include "style/style_read.h"
 #include "util/paths.h"
 #include "util/xml.h"
 

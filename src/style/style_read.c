@@ -5,7 +5,7 @@
  * (signs, fit, grid), since only here can the message say which value
  * is wrong and why.
  */
-#include "model/style_read.h"
+#include "style/style_read.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -281,6 +281,10 @@ static int read_layout(reader *r, const xmlNode *root)
 	if ((rc = number(&s->indent_chars, r, n, "indent", 20)) < 0)
 		return rc;
 	s->pair_compression = boolean(attr(r, n, "pair-compression"), 1);
+	s->digit_gap = boolean(attr(r, n, "digit-gap"), 1);
+	s->counters = attr(r, n, "counters");
+	if (s->counters == NULL || s->counters[0] == '\0')
+		s->counters = "号年月日时分秒条款项章节个名次元角万亿%‰";
 	n = child(root, "title");
 	s->title_balanced = boolean(attr(r, n, "balanced"), 1);
 	if ((rc = number(&v, r, n, "space-after", 10)) < 0)
@@ -325,9 +329,13 @@ static int read_layout(reader *r, const xmlNode *root)
 		    (rc = color(&s->rule_color, r, n, "rule-color")) < 0)
 			return rc;
 	}
-	if ((n = child(root, "closing")) != NULL &&
-	    (rc = number(&s->closing_inset_chars, r, n, "inset", 20)) < 0)
-		return rc;
+	if ((n = child(root, "closing")) != NULL) {
+		const char *rule = attr(r, n, "rule");
+		if ((rc = number(&s->closing_inset_chars, r, n, "inset",
+			20)) < 0)
+			return rc;
+		s->closing_sealed = rule != NULL && strcmp(rule, "sealed") == 0;
+	}
 	if ((n = child(root, "imprint")) != NULL) {
 		s->imprint = boolean(attr(r, n, "enabled"), 1);
 		if ((rc = length(&s->imprint_thick, r, n, "thick", 1)) < 0 ||
