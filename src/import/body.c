@@ -10,6 +10,7 @@
 #include "util/utf8.h"
 
 #define ARTICLE_LEVEL 99
+#define TYPED_MAX 24
 
 /* Numbered sections so far under each open frame, and articles. */
 typedef struct builder {
@@ -19,6 +20,9 @@ typedef struct builder {
 	int base_outline;       /* smallest markdown # depth in the body */
 	folio_block *list;      /* open list, or NULL */
 	folio_block **item_tail;   /* where its next item goes */
+	uint32_t typed[TYPED_MAX];  /* the line's start as typed, before
+	                             * its punctuation was made full width */
+	size_t n_typed;
 } builder;
 
 static folio_block *new_block(importer *im, folio_block_kind kind,
@@ -145,18 +149,21 @@ static size_t essence(uint32_t *out, size_t max, const char *s)
 	return k;
 }
 
+/* `moved`: the heading sits at another level than its typed number's
+ * (（一） with no 一、 above it is printed as 一、). */
 static int check_number(builder *bd, imp_para *p, folio_block_kind kind,
-	int level, int index, size_t rest)
+	int level, int index, size_t rest, int moved)
 {
 	char gen[64], had[64];
 	uint32_t a[32], b[32];
 	size_t na, nb;
 
 	folio_doc_number(gen, sizeof(gen), bd->im->doc, kind, level, index);
-	typed_number(had, sizeof(had), p->v, rest);
+	typed_number(had, sizeof(had), rest <= bd->n_typed ? bd->typed :
+		p->v, rest);
 	na = essence(a, 32, had);
 	nb = essence(b, 32, gen);
-	if (na == nb && memcmp(a, b, na * sizeof(*a)) == 0)
+	if (!moved && na == nb && memcmp(a, b, na * sizeof(*a)) == 0)
 		return 0;
 	return imp_report_renumbered(bd->im, p, had, gen);
 }
@@ -213,8 +220,8 @@ static int heading_text(const imp_para *q)
 		!imp_is_sentence_end(q->v[q->n - 1]);
 }
 
-/* Adds line p; `named` is the next line when it is p's heading text
- * (see bare_number). */
+/* Adds line p; `named` is the next line when it may be p's heading
+ * text (see bare_number). Returns 1 when named was taken as such. */
 static int add_line(builder *bd, imp_para *p, const imp_para *named)
 {
 	importer *im = bd->im;
@@ -233,7 +240,7 @@ static int add_line(builder *bd, imp_para *p, const imp_para *named)
 			return FOLIO_ELIMIT;
 		bd->articles++;
 		if ((rc = check_number(bd, p, FOLIO_BLOCK_ARTICLE, 0,
-		    bd->articles, rest)) < 0)
+		    bd->articles, rest, 0)) < 0)
 			return rc;
 		push(bd, b, ARTICLE_LEVEL);
 		return rest < n ? add_para(bd, v + rest, n - rest, p) : 0;
@@ -269,18 +276,19 @@ static int add_line(builder *bd, imp_para *p, const imp_para *named)
 	if ((rc = close_article(bd, p)) < 0)
 		return rc;
 	/* Close deeper or equal sections; a level that skips one simply
-	 * nests under whatever is open. */
+	 * nests under whatever is open. The section's level is its depth:
+	 * that is what the XML source keeps and what styles number. */
 	while (im->depth > 0 && im->stack[im->depth].level >= level)
 		im->depth--;
 	b = new_block(im, FOLIO_BLOCK_SECTION, p);
 	if (b == NULL)
 		return FOLIO_ELIMIT;
-	b->level = level;
+	b->level = im->depth + 1;
 	b->unnumbered = unnumbered;
 	if (!unnumbered) {
 		int index = ++bd->counts[im->depth];
-		if ((rc = check_number(bd, p, FOLIO_BLOCK_SECTION, level,
-		    index, rest)) < 0)
+		if ((rc = check_number(bd, p, FOLIO_BLOCK_SECTION, b->level,
+		    index, rest, b->level != level)) < 0)
 			return rc;
 	}
 	if (named != NULL)
@@ -290,7 +298,7 @@ static int add_line(builder *bd, imp_para *p, const imp_para *named)
 	if (rc < 0)
 		return rc;
 	push(bd, b, level);
-	return 0;
+	return named != NULL;
 }
 
 /* Regulations number chapters (第一章), plans parts (第一部分). */
@@ -375,6 +383,8 @@ int imp_build_body(importer *im)
 			start(&bd, &a->body);
 			cur++;
 		}
+		bd.n_typed = p->n < TYPED_MAX ? p->n : TYPED_MAX;
+		memcpy(bd.typed, p->v, bd.n_typed * sizeof(*bd.typed));
 		if ((rc = imp_fix_punctuation(im, p, &changed)) < 0)
 			return rc;
 		if (changed && im->report != NULL)
@@ -389,7 +399,7 @@ int imp_build_body(importer *im)
 		}
 		if ((rc = add_line(&bd, p, named)) < 0)
 			return rc;
-		if (named != NULL)
+		if (rc == 1)
 			i = j;
 	}
 	if ((rc = close_article(&bd, NULL)) < 0)
@@ -419,6 +429,8 @@ int imp_build_body(importer *im)
 		i = im->title_end != IMP_NONE ? im->title_end : 0;
 		while (i + 1 < im->n && im->p[i].role >= R_FIRST_MOVED)
 			i++;
+		if (i >= im->n)
+			i = im->n - 1;
 		return folio_error_set(im->err, FOLIO_EINPUT,
 			"%s:%u:1: expected body text after the title, found "
 			"nothing", im->name, im->p[i].line);

@@ -36,7 +36,7 @@ HAN = re.compile('[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff'
 # U+3000, U+FEFF
 SPACES = ' \t\r\n\x0b\x0c\xa0\u3000\u202f\u205f\ufeff' + \
     ''.join(chr(c) for c in range(0x2000, 0x200c))
-CODECS = {'UTF-8': 'utf-8', 'GB18030': 'gb18030', 'Big5': 'big5',
+CODECS = {'UTF-8': 'utf-8', 'GB18030': 'gb18030', 'Big5': 'cp950',
           'Big5-HKSCS': 'big5hkscs', 'UTF-16LE': 'utf-16-le',
           'UTF-16BE': 'utf-16-be', 'UTF-32LE': 'utf-32-le',
           'UTF-32BE': 'utf-32-be', 'GBK': 'gbk'}
@@ -159,9 +159,10 @@ def check_import(name, page, rep_path, xml_path, err_path):
         if e is None:
             want.append(l)
         elif e['action'] == 'renumbered':
+            # the typed number follows any markdown marker
             typed, gen = e['typed'] or '', e['generated'] or ''
-            want.append(gen + l[len(typed):] if l.startswith(typed)
-                        else l)
+            k = l.find(typed)
+            want.append(l[:k] + gen + l[k + len(typed):] if k >= 0 else l)
         else:
             dropped.append(l)
     want = ''.join(HAN.findall(''.join(want)))
