@@ -90,16 +90,36 @@ int imp_is_sentence_end(uint32_t c)
 		c == 0xFF0E || c == 0xFE52;
 }
 
+/* One code point of a literal of our own (valid UTF-8, so no checks:
+ * the recognisers compare literals at every position of every line). */
+static uint32_t lit_cp(const char *s, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t c;
+
+	if (u[0] < 0x80) {
+		*len = 1;
+		return u[0];
+	}
+	if ((u[0] & 0xF0) == 0xE0) {
+		*len = 3;
+		return (uint32_t)(u[0] & 0x0F) << 12 |
+			(uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+	}
+	*len = folio_utf8_decode(s, 4, &c);
+	if (*len == 0)
+		*len = 1;
+	return c;
+}
+
 /* Does v[at..] start with the UTF-8 literal? Returns its length in code
  * points, or 0. */
 size_t imp_match(const uint32_t *v, size_t n, size_t at, const char *lit)
 {
-	size_t k = 0, len, ln = strlen(lit), off = 0;
-	uint32_t c;
+	size_t k = 0, off = 0, len;
 
-	while (off < ln) {
-		len = folio_utf8_decode(lit + off, ln - off, &c);
-		if (len == 0 || at + k >= n || v[at + k] != c)
+	while (lit[off] != '\0') {
+		if (at + k >= n || v[at + k] != lit_cp(lit + off, &len))
 			return 0;
 		off += len;
 		k++;
@@ -112,17 +132,13 @@ size_t imp_match(const uint32_t *v, size_t n, size_t at, const char *lit)
 size_t imp_match_spaced(const uint32_t *v, size_t n, size_t at,
 	const char *lit)
 {
-	size_t k = at, len, ln = strlen(lit), off = 0;
-	uint32_t c;
+	size_t k = at, len, off = 0;
 
-	while (off < ln) {
-		len = folio_utf8_decode(lit + off, ln - off, &c);
-		if (len == 0)
-			return 0;
+	while (lit[off] != '\0') {
 		if (off > 0)
 			while (k < n && imp_is_inline_space(v[k]))
 				k++;
-		if (k >= n || v[k] != c)
+		if (k >= n || v[k] != lit_cp(lit + off, &len))
 			return 0;
 		off += len;
 		k++;

@@ -61,13 +61,15 @@ static int month_day(const uint32_t *v, size_t n, size_t *p, int cn,
 	return 1;
 }
 
-int imp_find_date(char out[16], const importer *im, const uint32_t *v,
-	size_t n, size_t from, size_t *start, size_t *end)
+/* First date in v[from..n), or only one starting at `from` when
+ * `anchored`. */
+static int find_date(char out[16], const importer *im, const uint32_t *v,
+	size_t n, size_t from, int anchored, size_t *start, size_t *end)
 {
 	size_t i, p, k;
 	int y, m, d, roc;
 
-	for (i = from; i < n; i++) {
+	for (i = from; i < n && (!anchored || i == from); i++) {
 		uint32_t c = v[i];
 		int cn = 0;
 
@@ -139,6 +141,12 @@ int imp_find_date(char out[16], const importer *im, const uint32_t *v,
 	return 0;
 }
 
+int imp_find_date(char out[16], const importer *im, const uint32_t *v,
+	size_t n, size_t from, size_t *start, size_t *end)
+{
+	return find_date(out, im, v, n, from, 0, start, end);
+}
+
 /* What may follow a date on a date line: a time (10:30, 10:30:00,
  * 10时30分) and a weekday (星期一, 周一, 禮拜一). */
 static size_t after_date(const uint32_t *v, size_t n, size_t i)
@@ -188,7 +196,7 @@ int imp_line_date(char out[16], const importer *im, const uint32_t *v,
 		b--;
 	if (a >= b || n > 64)
 		return 0;
-	return imp_find_date(out, im, v, b, a, &s, &e) && s == a &&
+	return find_date(out, im, v, b, a, 1, &s, &e) &&
 		after_date(v, b, e) == b;
 }
 

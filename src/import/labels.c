@@ -9,6 +9,7 @@
  * the title or at the foot of the page; HEADER labels (地址, 联络人,
  * 受文者 ...) only above the body, where a Taiwan letter puts them;
  * IMPRINT labels (抄送, 正本, 副本) at the foot. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -170,6 +171,19 @@ typedef struct pair {
  * allowed), 】 or ] after 【label or [label, the end of the line (the
  * value is on the next one) and, in a table (`cells`), a tab, or any
  * blank after a strong label. */
+/* The labels' first characters, decoded once for every thread: each
+ * boundary of each line is compared with all the labels. */
+static uint32_t label_first[N_LABELS];
+static pthread_once_t label_once = PTHREAD_ONCE_INIT;
+
+static void label_init(void)
+{
+	size_t j;
+
+	for (j = 0; j < N_LABELS; j++)
+		imp_decode(&label_first[j], 1, labels[j].text);
+}
+
 static const label *label_at(const uint32_t *v, size_t n, size_t i,
 	int bracketed, int cells, size_t *after)
 {
@@ -177,7 +191,10 @@ static const label *label_at(const uint32_t *v, size_t n, size_t i,
 	size_t j, k, best_k = 0, end;
 	int tab = 0;
 
+	pthread_once(&label_once, label_init);
 	for (j = 0; j < N_LABELS; j++) {
+		if (label_first[j] != v[i])
+			continue;
 		k = imp_match_spaced(v, n, i, labels[j].text);
 		if (k <= best_k)
 			continue;

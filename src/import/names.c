@@ -1,6 +1,7 @@
 /* Names the recognisers need to tell apart from prose: organisations
  * (发文机关, 主送 and 抄送 entries), signatures (职务 + 姓名 under a
  * 批示 or a decree) and the kinds of documents titles end with. */
+#include <pthread.h>
 #include <string.h>
 
 #include "import/import_impl.h"
@@ -44,6 +45,36 @@ static int ends_with_any(const uint32_t *v, size_t n,
 	return 0;
 }
 
+/* The last characters of the organisation words, decoded once for every
+ * thread: most lines are rejected by their last character alone. */
+#define MAX_SUFFIXES 160
+static uint32_t suffix_last[MAX_SUFFIXES];
+static size_t n_suffix_last;
+static pthread_once_t suffix_once = PTHREAD_ONCE_INIT;
+
+static void suffix_init(void)
+{
+	uint32_t w[16];
+	size_t j, k;
+
+	for (j = 0; org_suffix[j] && n_suffix_last < MAX_SUFFIXES; j++) {
+		k = imp_decode(w, 16, org_suffix[j]);
+		if (k > 0)
+			suffix_last[n_suffix_last++] = w[k - 1];
+	}
+}
+
+static int may_end_org(uint32_t c)
+{
+	size_t j;
+
+	pthread_once(&suffix_once, suffix_init);
+	for (j = 0; j < n_suffix_last; j++)
+		if (suffix_last[j] == c)
+			return 1;
+	return 0;
+}
+
 /* One organisation or several joined by blanks or 、: Han characters
  * (and brackets, digits, middle dots) only, no sentence marks, each part
  * ending with an organisation word. */
@@ -73,7 +104,8 @@ int imp_is_org(const uint32_t *v, size_t n)
 				    v[k] != 0x00B7)
 					return 0;
 		}
-		if (b - a < 2 || !ends_with_any(v + a, b - a, org_suffix))
+		if (b - a < 2 || !may_end_org(v[b - 1]) ||
+		    !ends_with_any(v + a, b - a, org_suffix))
 			return 0;
 		parts++;
 	}
@@ -87,6 +119,11 @@ int imp_is_signature(const uint32_t *v, size_t n)
 	size_t i = 0, j, k = 0, name;
 
 	if (n == 0 || n > 32)
+		return 0;
+	/* a blank stands between office and name */
+	for (j = 0; j < n && !imp_is_inline_space(v[j]); j++)
+		;
+	if (j == n)
 		return 0;
 	/* An organisation may stand before the office: 江临市市长 张某某. */
 	for (j = 0; role_words[j]; j++) {

@@ -1,6 +1,7 @@
 /* Facts about the whole page the recognisers depend on: does it count
  * years from the Republic (民國), is it written in traditional
  * characters. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "import/import_impl.h"
@@ -21,14 +22,16 @@ static const char simp[] =
 
 #define SET_MAX 128
 
+static int cmp_cp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int in_set(const uint32_t *set, size_t n, uint32_t c)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (set[i] == c)
-			return 1;
-	return 0;
+	return bsearch(&c, set, n, sizeof(*set), cmp_cp) != NULL;
 }
 
 /* Only the first Han characters of a page are looked at: enough to tell
@@ -42,6 +45,8 @@ int imp_page_facts(importer *im)
 	size_t ns = imp_decode(sset, SET_MAX, simp);
 	size_t i, j, seen = 0, t = 0, s = 0;
 
+	qsort(tset, nt, sizeof(*tset), cmp_cp);
+	qsort(sset, ns, sizeof(*sset), cmp_cp);
 	for (i = 0; i < im->n; i++) {
 		const imp_para *p = &im->p[i];
 		if (p->role != R_BODY)

@@ -23,14 +23,30 @@ static size_t skip_bullets(const uint32_t *v, size_t n)
 	return i;
 }
 
+/* Does v hold one of the phrases anywhere? One pass over v, comparing
+ * each character with the phrases' first characters. */
+static int contains_any(const uint32_t *v, size_t n,
+	const char *const *phrases)
+{
+	uint32_t first[16];
+	size_t j, k, count;
+
+	for (count = 0; phrases[count] && count < 16; count++)
+		imp_decode(&first[count], 1, phrases[count]);
+	for (j = 0; j < n; j++)
+		for (k = 0; k < count; k++)
+			if (v[j] == first[k] && imp_match(v, n, j, phrases[k]))
+				return 1;
+	return 0;
+}
+
 static int contains(const uint32_t *v, size_t n, const char *lit)
 {
-	size_t j;
+	const char *one[2];
 
-	for (j = 0; j < n; j++)
-		if (imp_match(v, n, j, lit))
-			return 1;
-	return 0;
+	one[0] = lit;
+	one[1] = NULL;
+	return contains_any(v, n, one);
 }
 
 /* A line made only of page links and toggles, maybe in 【】 [] or
@@ -86,9 +102,8 @@ int imp_is_chrome(const uint32_t *v, size_t n)
 
 	if (i >= n || n > CHROME_MAX_CHARS)
 		return 0;
-	for (j = 0; anywhere[j]; j++)
-		if (contains(v, n, anywhere[j]))
-			return 1;
+	if (contains_any(v, n, anywhere))
+		return 1;
 	if (v[i] == 0x3010 || v[i] == '[')
 		i++;
 	for (j = 0; nav[j]; j++) {

@@ -737,6 +737,13 @@ static void bad_inputs(void **state)
 		&err), FOLIO_EINPUT);
 	assert_non_null(strstr(err.msg, "t.txt:3:1: expected body text"));
 	memset(&err, 0, sizeof(err));
+	/* the title as the last line, no newline after it (found by
+	 * fuzzing: the message read past the lines) */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(import_err("关于某事的通知", strlen("关于某事的通知"),
+		&with_issuer, &err), FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "t.txt:1:1: expected body text"));
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(import_err("标题\n第一条\n", 17, &with_issuer, &err),
 		FOLIO_EINPUT);
 	assert_non_null(strstr(err.msg, "t.txt:2:1: expected the text of an "
