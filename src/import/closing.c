@@ -98,6 +98,24 @@ int imp_is_signer(const imp_para *p)
 	return imp_is_org(p->v, p->n) || imp_is_signature(p->v, p->n);
 }
 
+/* An issuer line over the 成文日期: a name or signature, or a short line
+ * the reader saw pushed to the right (a Word paragraph aligned right, a
+ * pasted line behind 16 or more blank columns), as 落款 are set. */
+static int issuer_line(const imp_para *p)
+{
+	size_t i;
+
+	if (imp_is_signer(p))
+		return 1;
+	if (!(p->align == IMP_ALIGN_RIGHT || p->indent >= 16) || p->n > 20 ||
+	    imp_han_count(p->v, p->n) < 2)
+		return 0;
+	for (i = 0; i < p->n; i++)
+		if (imp_is_sentence_end(p->v[i]) || imp_is_colon(p->v[i]))
+			return 0;
+	return 1;
+}
+
 /* Issuer lines joined by an ideographic space (联合行文: one organ a
  * line). */
 static int offer_issuer(importer *im, size_t *lines, size_t count,
@@ -182,7 +200,7 @@ int imp_closing(importer *im)
 		}
 		for (j = imp_prev_text(im, d, im->body_start);
 		    s == IMP_NONE && j != IMP_NONE && j > first_body &&
-		    n_iss < MAX_ISSUER_LINES && imp_is_signer(&im->p[j]);
+		    n_iss < MAX_ISSUER_LINES && issuer_line(&im->p[j]);
 		    j = imp_prev_text(im, j, im->body_start)) {
 			issuers[n_iss++] = j;
 			if (!imp_is_org(im->p[j].v, im->p[j].n))
