@@ -476,52 +476,60 @@ int imp_header(importer *im)
 
 /* ---- 主送 --------------------------------------------------------------- */
 
-static int recipient(const uint32_t *v, size_t n)
-{
-	static const char *const ends[] = {"单位", "單位", "部门", "部門",
-		"机关", "機關", "机构", "機構", "同志", "企业", "企業", "学校",
-		"學校", "医院", "醫院", "街道", "乡镇", "鄉鎮", "社区", "社區",
-		"有关方面", "有關方面", "委员", "委員", "代表", "各部", "处室",
-		"科室", "直属机构", "直屬機構", NULL};
-	size_t j;
-
-	if (n < 2 || n > 30)
-		return 0;
-	for (j = 0; j < n; j++)
-		if (v[j] == 0x3002 || v[j] == 0xFF1F || v[j] == 0xFF01)
-			return 0;
-	if (v[0] == 0x5404)  /* 各 */
-		return 1;
-	for (j = 0; ends[j]; j++)
-		if (imp_ends_with(v, n, ends[j]))
-			return 1;
-	return imp_is_org(v, n);
-}
-
 /* The first body line, when it names who the document is sent to and
- * ends with a colon: 各区人民政府，市政府各部门，各直属机构： */
+ * ends with a colon: 各区人民政府，市政府各部门，各直属机构：  A long 主送
+ * runs on over two or three lines, each but the last ending with ， or 、. */
 int imp_recipients(importer *im)
 {
-	size_t i = imp_next_text(im, im->body_start, im->n), a, k;
-	imp_para *p;
+	size_t i = imp_next_text(im, im->body_start, im->n), a, k, j;
+	size_t lines[3], n_lines = 0, total = 0;
+	uint32_t *v;
 
-	if (i == IMP_NONE)
+	while (i != IMP_NONE && n_lines < 3) {
+		imp_para *p = &im->p[i];
+		uint32_t last = p->n ? p->v[p->n - 1] : 0;
+		if (p->n < 2 || p->n > 200)
+			return 0;
+		lines[n_lines++] = i;
+		total += p->n;
+		if (imp_is_colon(last))
+			break;
+		if (last != 0xFF0C && last != 0x3001 && last != ',')
+			return 0;
+		i = imp_next_text(im, i + 1, im->n);
+	}
+	if (i == IMP_NONE || !imp_is_colon(im->p[lines[n_lines - 1]].v[
+	    im->p[lines[n_lines - 1]].n - 1]))
 		return 0;
-	p = &im->p[i];
-	if (p->n < 3 || p->n > 200 || !imp_is_colon(p->v[p->n - 1]))
-		return 0;
-	for (k = 0, a = 0; k < p->n - 1; k++) {
-		uint32_t c = p->v[k];
-		if (c == 0xFF0C || c == 0x3001 || c == ',' || c == 0xFF1B) {
-			if (!recipient(p->v + a, k - a))
+	if (n_lines == 1) {
+		v = im->p[lines[0]].v;
+	} else {
+		v = folio_arena_alloc(im->doc->arena, total * sizeof(*v));
+		if (v == NULL)
+			return folio_error_set(im->err, FOLIO_ELIMIT,
+				"%s: document exceeds the memory limit",
+				im->name);
+		for (j = 0, total = 0; j < n_lines; j++) {
+			memcpy(v + total, im->p[lines[j]].v,
+				im->p[lines[j]].n * sizeof(*v));
+			total += im->p[lines[j]].n;
+		}
+	}
+	/* groups between ， or ；; within one, 、 may share a suffix:
+	 * 各省、自治区、直辖市人民政府 */
+	for (k = 0, a = 0; k < total - 1; k++) {
+		uint32_t c = v[k];
+		if (c == 0xFF0C || c == ',' || c == 0xFF1B) {
+			if (!imp_is_recipient(v + a, k - a))
 				return 0;
 			a = k + 1;
 		}
 	}
-	if (!recipient(p->v + a, p->n - 1 - a))
+	if (!imp_is_recipient(v + a, total - 1 - a))
 		return 0;
-	p->role = R_RECIPIENTS;
-	imp_offer_value(im, F_RECIPIENTS, 1, p->v, p->n, p);
-	im->body_start = i + 1;
+	for (j = 0; j < n_lines; j++)
+		im->p[lines[j]].role = R_RECIPIENTS;
+	imp_offer_value(im, F_RECIPIENTS, 1, v, total, &im->p[lines[0]]);
+	im->body_start = lines[n_lines - 1] + 1;
 	return 0;
 }

@@ -220,6 +220,7 @@ int imp_is_org(const uint32_t *v, size_t n);
 int imp_is_signature(const uint32_t *v, size_t n);
 const char *imp_title_kind(const uint32_t *v, size_t n);
 const char *imp_security_word(const uint32_t *v, size_t n, size_t *len);
+int imp_is_recipient(const uint32_t *v, size_t n);
 
 /* ---- labels.c: the 政务公开 metadata table ---- */
 enum imp_label_ctx { LC_ANY, LC_TABLE, LC_HEADER, LC_TAIL };

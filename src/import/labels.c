@@ -426,6 +426,14 @@ int imp_meta_line(importer *im, size_t i, int ctx)
 	    imp_is_inline_space(p->v[from])))
 		from++;
 	np = find_pairs(pr, p->v, p->n, from, ctx != LC_ANY);
+	/* A table row copied without colons (索 引 号 ⇥ 2024-001 ⇥ 主题分类
+	 * ⇥ 城乡建设) is a row only with two strong labels in it. */
+	if (np == 0 && ctx == LC_ANY) {
+		np = find_pairs(pr, p->v, p->n, from, 1);
+		if (np < 2 || !(pr[0].lab->strength & LS_STRONG) ||
+		    !(pr[1].lab->strength & LS_STRONG))
+			return 0;
+	}
 	if (np == 0)
 		return 0;
 	if (!(pr[0].lab->strength & allowed(ctx)))

@@ -119,23 +119,47 @@ static int is_sep(uint32_t c, int spaces)
 		c == 0xFF1B || (spaces && imp_is_inline_space(c));
 }
 
+/* Addressee lists split at ， and ；, and at 、 only where every part
+ * names an addressee of its own: 各学校、各社区 are two, 各省、自治区、
+ * 直辖市人民政府 is one class of organs sharing its suffix. */
+static int splits_at_dun(const uint32_t *v, size_t n)
+{
+	size_t i, a = 0;
+
+	for (i = 0; i <= n; i++)
+		if (i == n || v[i] == 0x3001) {
+			if (!imp_is_recipient(v + a, i - a))
+				return 0;
+			a = i + 1;
+		}
+	return 1;
+}
+
 /* Split a list value into its items (the arena array is made once). The
- * list's own closing mark (。 or ：) is not part of the last item. */
+ * list's own closing mark (。 or ：) is not part of the last item.
+ * `addressees`: 、 splits only where splits_at_dun says so. */
 static int set_list(folio_strlist *list, importer *im, const uint32_t *v,
-	size_t n, int spaces)
+	size_t n, int spaces, int addressees)
 {
 	const char *items[MAX_LIST_ITEMS];
-	size_t i = 0, k = 0, a;
-	int rc;
+	size_t i = 0, k = 0, a, e;
+	int rc, dun = !addressees;
 
 	while (n > 0 && (v[n - 1] == 0x3002 || imp_is_colon(v[n - 1]) ||
 	    v[n - 1] == '.' || imp_is_inline_space(v[n - 1])))
 		n--;
 	while (i < n && k < MAX_LIST_ITEMS) {
 		a = i;
+		if (addressees) {
+			/* the group up to the next ， decides about its 、 */
+			for (e = i; e < n && v[e] != 0xFF0C && v[e] != ',' &&
+			    v[e] != 0xFF1B && v[e] != ';'; e++)
+				;
+			dun = splits_at_dun(v + i, e - i);
+		}
 		/* Past the cap the rest is one item: nothing is lost. */
 		while (i < n && (k + 1 == MAX_LIST_ITEMS ||
-		    !is_sep(v[i], spaces)))
+		    !(is_sep(v[i], spaces) && (dun || v[i] != 0x3001))))
 			i++;
 		if (i > a) {
 			if ((rc = imp_text(&items[k], im, v + a, i - a,
@@ -163,7 +187,7 @@ static int offered_list(folio_strlist *list, importer *im, int f,
 
 	if (o->prio == 0 || o->v == NULL)
 		return 0;
-	return set_list(list, im, o->v, o->n, spaces);
+	return set_list(list, im, o->v, o->n, spaces, f != F_KEYWORDS);
 }
 
 /* Category from the title: a 【政策解读】 mark or a title ending in 解读
@@ -256,7 +280,7 @@ static int override_list(folio_strlist *list, importer *im, const char *s)
 	if (v == NULL)
 		return folio_error_set(im->err, FOLIO_ENOMEM,
 			"%s: out of memory", im->name);
-	rc = set_list(list, im, v, n, 0);
+	rc = set_list(list, im, v, n, 0, 0);
 	free(v);
 	return rc;
 }

@@ -203,3 +203,28 @@ const char *imp_security_word(const uint32_t *v, size_t n, size_t *len)
 			return words[j][1];
 	return NULL;
 }
+
+/* One addressee of a 主送 or 抄送 list: an organisation, a class of them
+ * (各区人民政府, 各有关单位), people (同志, 代表). */
+int imp_is_recipient(const uint32_t *v, size_t n)
+{
+	static const char *const ends[] = {"单位", "單位", "部门", "部門",
+		"机关", "機關", "机构", "機構", "同志", "企业", "企業", "学校",
+		"學校", "医院", "醫院", "街道", "乡镇", "鄉鎮", "社区", "社區",
+		"有关方面", "有關方面", "委员", "委員", "代表", "各部", "处室",
+		"科室", "直属机构", "直屬機構", NULL};
+	size_t j;
+
+	if (n < 2 || n > 60)
+		return 0;
+	for (j = 0; j < n; j++)
+		if (v[j] == 0x3002 || v[j] == 0xFF1F || v[j] == 0xFF01)
+			return 0;
+	if (v[0] == 0x5404)  /* 各 */
+		return 1;
+	for (j = 0; ends[j]; j++)
+		if (imp_ends_with(v, n, ends[j]))
+			return 1;
+	return imp_is_org(v, n);
+}
+
