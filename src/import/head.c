@@ -400,8 +400,17 @@ int imp_header(importer *im)
 				t = i;
 		meta_title = 1;
 	}
-	if (t == IMP_NONE && dn != IMP_NONE)
-		t = imp_title_after(im, dn, limit, 3, 0);
+	/* After the 文号 (版头, 文号, title), or before it when the page
+	 * puts its title first and the body follows the 文号. */
+	if (t == IMP_NONE && dn != IMP_NONE) {
+		size_t after = imp_title_after(im, dn, limit, 3, 0);
+		size_t before = imp_title_before(im, dn, 2);
+		t = after;
+		if (before != IMP_NONE && im->p[before].role == R_BODY &&
+		    imp_title_score(&im->p[before]) >= 2 && (after ==
+		    IMP_NONE || imp_title_score(&im->p[after]) < 2))
+			t = before;
+	}
 	if (t == IMP_NONE && mh != IMP_NONE)
 		t = imp_title_after(im, mh, limit, 3, 0);
 	/* A decree (…令, 第N号) is its own title; what it promulgates

@@ -89,6 +89,8 @@ typedef struct folio_import_report {
 	size_t dropped, moved, renumbered;
 	size_t punctuation_lines; /* body lines with ASCII marks made full width */
 	size_t marker_lines;      /* lines whose markdown/bullet marker went */
+	size_t joined_lines;      /* lines of a hard-wrapped page joined to
+	                           * the line above into one paragraph */
 	void *pool;               /* texts of the entries (private) */
 } folio_import_report;
 
@@ -107,7 +109,8 @@ int folio_text_import_memory(folio_doc **out, const char *name,
 /* The report as JSON (one object, see README), appended to out:
  * {"source", "encoding", "encoding_from", "confidence", "lines",
  *  "dropped", "moved", "renumbered", "punctuation_lines",
- *  "marker_lines", "entries": [{"line", "col", "text", "action",
+ *  "marker_lines", "joined_lines", "entries": [{"line", "col", "text",
+ *  "action",
  *  "reason", "detail", "typed", "generated"}]}. */
 int folio_import_report_json(folio_buf *out, const folio_import_report *r,
 	const char *source);

@@ -230,6 +230,7 @@ int imp_label_line(const imp_para *p);
 
 /* ---- title.c: which lines are the title ---- */
 int imp_title_candidate(importer *im, size_t i);
+int imp_title_score(const imp_para *p);
 int imp_title_spam(importer *im, size_t i);
 size_t imp_title_after(importer *im, size_t from, size_t limit, int span,
 	int min_score);
@@ -270,6 +271,9 @@ int imp_unnumbered_heading(const uint32_t *v, size_t n);
 
 /* ---- punct.c ---- */
 int imp_fix_punctuation(importer *im, imp_para *p, int *changed);
+
+/* ---- wrap.c: lines of a page copied from a PDF ---- */
+int imp_unwrap(importer *im);
 
 /* ---- body.c ---- */
 int imp_build_body(importer *im);

@@ -12,6 +12,7 @@
  *   bodies          附件1 + title + text after the main text
  *   closing         附注, 落款 (issuer + 成文日期, or date + signature)
  *   attachment list 附件说明 (or the foot's download links)
+ *   unwrap          lines of a page copied from a PDF, joined
  *   body            blocks from what is left
  *   settle          offers -> meta, overrides, required fields
  */
@@ -29,6 +30,7 @@ int imp_recognise(importer *im)
 	    (rc = imp_attachment_bodies(im)) < 0 ||
 	    (rc = imp_closing(im)) < 0 ||
 	    (rc = imp_attachment_list(im)) < 0 ||
+	    (rc = imp_unwrap(im)) < 0 ||
 	    (rc = imp_build_body(im)) < 0 ||
 	    (rc = imp_settle(im)) < 0)
 		return rc;

@@ -180,8 +180,9 @@ int folio_import_report_json(folio_buf *out, const folio_import_report *r,
 	folio_buf_printf(out, ",\"confidence\":%d,\"lines\":%zu,"
 		"\"dropped\":%zu,\"moved\":%zu,\"renumbered\":%zu,"
 		"\"punctuation_lines\":%zu,\"marker_lines\":%zu,"
-		"\"entries\":[", r->encoding.confidence, r->lines, r->dropped,
-		r->moved, r->renumbered, r->punctuation_lines, r->marker_lines);
+		"\"joined_lines\":%zu,\"entries\":[", r->encoding.confidence,
+		r->lines, r->dropped, r->moved, r->renumbered,
+		r->punctuation_lines, r->marker_lines, r->joined_lines);
 	for (i = 0; i < r->n_entries; i++) {
 		const folio_import_entry *e = &r->entries[i];
 		folio_buf_printf(out, "%s\n {\"line\":%u,\"col\":%u",
@@ -230,12 +231,18 @@ int folio_import_report_summary(folio_buf *out,
 			"落款 or 版记", sep, r->moved, r->moved == 1 ? "" : "s");
 		sep = "; ";
 	}
-	if (r->renumbered)
+	if (r->renumbered) {
 		folio_buf_printf(out, "%s%zu typed number%s differ%s from the "
 			"generated one%s", sep, r->renumbered,
 			r->renumbered == 1 ? "" : "s",
 			r->renumbered == 1 ? "s" : "",
 			r->renumbered == 1 ? "" : "s");
+		sep = "; ";
+	}
+	if (r->joined_lines)
+		folio_buf_printf(out, "%s%zu wrapped line%s joined to the line "
+			"above", sep, r->joined_lines,
+			r->joined_lines == 1 ? "" : "s");
 	return out->data == NULL ? folio_buf_puts(out, "") : 0;
 }
 

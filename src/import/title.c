@@ -82,7 +82,7 @@ int imp_title_candidate(importer *im, size_t i)
 	return !imp_title_spam(im, i);
 }
 
-static int score(const imp_para *p)
+int imp_title_score(const imp_para *p)
 {
 	int s = 0;
 
@@ -107,11 +107,15 @@ size_t imp_title_after(importer *im, size_t from, size_t limit,
 	size_t i;
 
 	for (i = from + 1; i < limit && span > 0; i++) {
-		if (!imp_is_text(&im->p[i]))
+		const imp_para *p = &im->p[i];
+		if (!imp_is_text(p))
 			continue;
+		/* a 主送 line: the body has begun */
+		if (imp_is_colon(p->v[p->n - 1]))
+			return IMP_NONE;
 		span--;
 		if (imp_title_candidate(im, i))
-			return score(&im->p[i]) >= min_score ? i : IMP_NONE;
+			return imp_title_score(&im->p[i]) >= min_score ? i : IMP_NONE;
 	}
 	return IMP_NONE;
 }
@@ -150,7 +154,7 @@ size_t imp_title_best(importer *im, size_t limit)
 			continue;
 		}
 		seen++;
-		s = score(p);
+		s = imp_title_score(p);
 		if (s > best_s) {
 			best_s = s;
 			best = i;
