@@ -12,8 +12,19 @@
  * paragraph that is not body text.
  *
  *   reader (text.c [+ markdown.c, web.c])  ->  paragraphs
- *   recognisers: labels.c, head.c, tail.c, closing.c  ->  roles, offers
+ *   recognisers: labels.c, head.c + title.c, tail.c, closing.c, wrap.c
+ *                ->  roles, offers
  *   body.c -> blocks;  meta.c -> folio_meta;  report.c -> report
+ *
+ * A reader plugs in by filling im->p (v, n, src, line, col, vcol and the
+ * hints it knows: a Word reader sets align from the paragraph's
+ * justification, outline from its Heading N style, item from its
+ * numbering; the text reader sets indent from leading blanks and the
+ * markdown hints), setting im->web when the page is a web page (chrome
+ * and spam are looked for only then), and calling imp_recognise, then
+ * imp_report_fill. Hints steer the recognisers, never replace them: a
+ * right-aligned short line over a date is a 落款 issuer, a Heading 2 is
+ * a heading whatever its words.
  *
  * Recognisers look only at paragraphs up to a length cap each (a title,
  * a date, a label line are short), so work stays linear in the input
