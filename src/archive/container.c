@@ -17,7 +17,7 @@
 #include "archive/record.h"
 #include "archive/xmlsig.h"
 #include "model/doc.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/paths.h"

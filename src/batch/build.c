@@ -22,7 +22,7 @@
 #include "epub/epub.h"
 #include "font/font.h"
 #include "layout/layout.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "style/style_read.h"
 #include "pdf/pdf.h"
 #include "util/buf.h"

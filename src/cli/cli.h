@@ -11,7 +11,8 @@
 
 #include <stddef.h>
 
-#include "model/text_import.h"
+#include "import/import.h"
+#include "model/doc.h"
 #include "util/error.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
@@ -34,6 +35,17 @@ int cli_exit_status(int code);
  * malformed argument or when max is reached. */
 int cli_parse_meta(folio_meta_override *out, size_t max, size_t *n,
 	const char *arg);
+
+/* folio_source_read, then the importer's notice and summary on stderr
+ * for a page of text (see cli_import_notice). */
+int cli_read_source(folio_doc **out, const char *path,
+	const folio_import_options *import, folio_error *err);
+
+/* "folio: PATH: read as GB18030 (detected ...)" and "folio: PATH:
+ * dropped 3 lines: ...; see SEE" on stderr, when there is something to
+ * say. */
+void cli_import_notice(const char *path, const folio_import_report *r,
+	const char *see);
 
 int cmd_import(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "font/font.h"
 #include "layout/layout.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "style/style_read.h"
 
 static void archive_usage(FILE *fp)

@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "font/font.h"
 #include "model/doc.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 
@@ -25,7 +25,7 @@ static void check_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: folio check [--json] [--fonts FONTS.xml] [--meta KEY=VALUE]... "
-		"SOURCE...\n"
+		"[--encoding NAME] SOURCE...\n"
 		"\n"
 		"Validates XML sources and pasted-text pages and prints each one's\n"
 		"structure: title, date, heading tree, paragraph and character\n"
@@ -81,9 +81,10 @@ static void walk(check_stats *st, const folio_fontset *fs,
 				first_heading);
 			break;
 		case FOLIO_BLOCK_SECTION:
-			index++;
-			folio_doc_heading_number(number, sizeof(number),
-				doc->numbering, b->kind, b->level, index);
+			number[0] = '\0';
+			if (!b->unnumbered)
+				folio_doc_number(number, sizeof(number), doc,
+					b->kind, b->level, ++index);
 			note_text(st, fs, b->text, 1);
 			note_text(st, fs, number, 0);
 			folio_buf_printf(human, "    %*s%s%s\n",
@@ -107,7 +108,7 @@ static void note_meta(check_stats *st, const folio_fontset *fs,
 {
 	const folio_meta *m = &doc->meta;
 	const char *fields[] = {m->title, m->subtitle, m->issuer,
-		m->doc_number, m->printed_by};
+		m->doc_number, m->printed_by, doc->note};
 	size_t i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -144,7 +145,7 @@ static int check_one(const char *path, const folio_source_options *opts,
 	int first = 1, rc;
 	size_t i;
 
-	rc = folio_source_read(&doc, path, opts, &err);
+	rc = cli_read_source(&doc, path, opts->import, &err);
 	if (rc < 0) {
 		if (as_json) {
 			folio_buf_puts(&json, "{\"file\":\"");
@@ -181,6 +182,9 @@ static int check_one(const char *path, const folio_source_options *opts,
 		json_field(&j, "date", doc->meta.date);
 		json_field(&j, "doc_number", doc->meta.doc_number);
 		json_field(&j, "issuer", doc->meta.issuer);
+		json_field(&j, "subject", doc->meta.subject);
+		json_field(&j, "index_number", doc->meta.index_number);
+		json_field(&j, "note", doc->note);
 		folio_buf_printf(&j, ",%s,\"paragraphs\":%zu,\"chars\":%zu,"
 			"\"uncovered\":[", json.data, st->paragraphs, st->chars);
 		for (i = 0; i < st->n_uncovered; i++)
@@ -196,6 +200,12 @@ static int check_one(const char *path, const folio_source_options *opts,
 		printf("  issuer      %s\n", m->issuer);
 		if (m->doc_number)
 			printf("  doc number  %s\n", m->doc_number);
+		if (m->index_number)
+			printf("  index       %s\n", m->index_number);
+		if (m->subject)
+			printf("  subject     %s\n", m->subject);
+		if (doc->note)
+			printf("  note        %s\n", doc->note);
 		printf("  headings\n%s", human.data ? human.data :
 			"    (none)\n");
 		printf("  paragraphs  %zu\n  characters  %zu\n",
@@ -239,6 +249,8 @@ int cmd_check(int argc, char **argv)
 		} else if (strcmp(argv[i], "--meta") == 0 && i + 1 < argc) {
 			if (cli_parse_meta(meta, MAX_META, &n_meta, argv[++i]) < 0)
 				return EXIT_USAGE;
+		} else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
+			import.encoding = argv[++i];
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "folio check: unknown option '%s'\n",
 				argv[i]);

@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "epub/epub.h"
 #include "font/font.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "util/epoch.h"
 
 /* Also declared in cli/cli.h once the command table lists it; repeated
@@ -72,7 +72,7 @@ int cmd_epub(int argc, char **argv)
 		&err)) == 0)
 		opts.embed_fonts = fonts;
 	if (rc == 0)
-		rc = folio_source_read(&doc, in, NULL, &err);
+		rc = cli_read_source(&doc, in, NULL, &err);
 	if (rc == 0)
 		rc = folio_epub_write(out, doc, &opts, &err);
 	folio_doc_free(doc);

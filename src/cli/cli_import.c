@@ -1,24 +1,32 @@
-/* folio import - pasted web page text to a reviewable XML source. */
+/* folio import - a page of pasted text to a reviewable XML source. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "import/import.h"
 #include "model/doc.h"
-#include "model/text_import.h"
 #include "model/xml_write.h"
+#include "util/buf.h"
+#include "util/file.h"
 
 #define MAX_META 32
 
 static void import_usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: folio import PAGE.txt -o SOURCE.xml [--meta KEY=VALUE]...\n"
+		"usage: folio import PAGE.txt -o SOURCE.xml [--report REPORT.json]\n"
+		"                    [--encoding NAME] [--meta KEY=VALUE]...\n"
 		"\n"
-		"Reads text copied from a web page, finds the title, date, 文号 and\n"
-		"numbered headings, drops site chrome, and writes an XML source for\n"
-		"review. --meta fills or overrides a field: title, subtitle, issuer,\n"
-		"doc-number, date, category, security, retention, keywords, recipients,\n"
-		"cc, printed-by, printed-date, url, id (lists comma-separated).\n");
+		"Reads a page copied from a web site or a 公文 as text (UTF-8, UTF-16\n"
+		"with a byte order mark, GB18030/GBK or Big5, detected; --encoding\n"
+		"names another), recognises its title, metadata table, 文号, 主送,\n"
+		"headings, 附件说明, 落款, 附注 and 版记, drops site chrome, and writes\n"
+		"an XML source for review. Every line that is not body text is\n"
+		"listed in --report (JSON: line, text, what happened, why); stderr\n"
+		"says how many. --meta fills or overrides a field: title, subtitle,\n"
+		"issuer, doc-number, date, category, subject, index-number, security,\n"
+		"retention, keywords, recipients, cc, printed-by, printed-date, url,\n"
+		"note, id (lists comma-separated).\n");
 }
 
 int cli_parse_meta(folio_meta_override *out, size_t max, size_t *n,
@@ -47,9 +55,11 @@ int cmd_import(int argc, char **argv)
 {
 	folio_meta_override meta[MAX_META];
 	folio_import_options opts = {0};
-	const char *in = NULL, *out = NULL;
+	folio_import_report report = {0};
+	const char *in = NULL, *out = NULL, *report_path = NULL;
 	folio_error err = {0};
 	folio_doc *doc = NULL;
+	folio_buf json = {0};
 	size_t n_meta = 0;
 	int i, rc;
 
@@ -59,6 +69,10 @@ int cmd_import(int argc, char **argv)
 			return EXIT_OK;
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
 			out = argv[++i];
+		} else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
+			report_path = argv[++i];
+		} else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
+			opts.encoding = argv[++i];
 		} else if (strcmp(argv[i], "--meta") == 0 && i + 1 < argc) {
 			if (cli_parse_meta(meta, MAX_META, &n_meta, argv[++i]) < 0)
 				return EXIT_USAGE;
@@ -80,9 +94,23 @@ int cmd_import(int argc, char **argv)
 	}
 	opts.meta = meta;
 	opts.n_meta = n_meta;
-	rc = folio_text_import(&doc, in, &opts, &err);
+	rc = folio_text_import(&doc, in, &opts, &report, &err);
 	if (rc == 0)
 		rc = folio_xml_write_file(out, doc, &err);
+	if (rc == 0 && report_path != NULL) {
+		rc = folio_import_report_json(&json, &report, in);
+		if (rc < 0)
+			rc = folio_error_set(&err, rc, "%s: the report exceeds "
+				"the output limit", report_path);
+		else
+			rc = folio_file_write_atomic(report_path, json.data,
+				json.len, &err);
+	}
+	if (rc == 0)
+		cli_import_notice(in, &report, report_path ? report_path :
+			"--report");
+	folio_buf_free(&json);
+	folio_import_report_free(&report);
 	folio_doc_free(doc);
 	if (rc < 0)
 		return cli_report(&err);

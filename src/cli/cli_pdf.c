@@ -7,7 +7,7 @@
 #include "util/clock.h"
 #include "font/font.h"
 #include "layout/layout.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "style/style_read.h"
 #include "pdf/pdf.h"
 #include "util/paths.h"
@@ -139,7 +139,7 @@ int cmd_pdf(int argc, char **argv)
 	if (rc == 0)
 		rc = folio_fontset_load(&fonts, NULL, &err);
 	if (rc == 0)
-		rc = folio_source_read(&doc, in, NULL, &err);
+		rc = cli_read_source(&doc, in, NULL, &err);
 	if (rc == 0) {
 		t0 = folio_now_ns();
 		rc = folio_layout_document(&lay, doc, style, fonts, lopts,

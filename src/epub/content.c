@@ -52,7 +52,7 @@ static int open_doc(content *c, const char *file, const char *id,
 	if (rc < 0)
 		return rc;
 	c->x = x;
-	xw_xhtml_open(x, title, c->b->used != NULL);
+	xw_xhtml_open(x, title, c->b->used != NULL, epub_lang(c->doc));
 	xw_start(x, "section");
 	xw_attr(x, "epub:type", epub_type);
 	return 0;
@@ -93,13 +93,16 @@ static int write_section(content *c, const folio_block *s, int index,
 	int level = s->level < 1 ? 1 : s->level, rc;
 	const char *text = s->text ? s->text : "";
 
-	folio_doc_heading_number(num, sizeof(num), c->doc->numbering,
-		FOLIO_BLOCK_SECTION, level, index);
+	num[0] = '\0';
+	if (!s->unnumbered)
+		folio_doc_number(num, sizeof(num), c->doc,
+			FOLIO_BLOCK_SECTION, level, index);
 	/* 第一章　总则: chapter and section numbers are words and take an
 	 * ideographic space before the heading, as in print; 一、 does not. */
 	n = strlen(num);
 	if (n >= 3 && (strcmp(num + n - 3, "章") == 0 ||
-	    strcmp(num + n - 3, "节") == 0))
+	    strcmp(num + n - 3, "节") == 0 || strcmp(num + n - 3, "節") == 0 ||
+	    strcmp(num + n - 3, "分") == 0))
 		strncat(num, "\xe3\x80\x80", sizeof(num) - n - 1);
 	snprintf(id, sizeof(id), "h%d", ++c->b->heading_seq);
 	snprintf(h, sizeof(h), "h%d", level + hbase > 6 ? 6 : level + hbase);
@@ -108,7 +111,8 @@ static int write_section(content *c, const folio_block *s, int index,
 	at(c, s->line, s->col);
 	xw_start(c->x, h);
 	xw_attr(c->x, "id", id);
-	xw_leaf(c->x, "span", "num gen", num);
+	if (num[0])
+		xw_leaf(c->x, "span", "num gen", num);
 	xw_text(c->x, text);
 	xw_end(c->x);
 	n = strlen(num) + strlen(text) + 1;
@@ -157,7 +161,7 @@ static int write_block(content *c, const folio_block *bl, int index,
 		xw_end(c->x);
 		break;
 	case FOLIO_BLOCK_ARTICLE:
-		folio_doc_heading_number(num, sizeof(num), c->doc->numbering,
+		folio_doc_number(num, sizeof(num), c->doc,
 			FOLIO_BLOCK_ARTICLE, 0, ++c->articles);
 		/* The ideographic space after 第N条 is the print layout's. */
 		strncat(num, "\xe3\x80\x80", sizeof(num) - strlen(num) - 1);
@@ -186,8 +190,8 @@ static int write_blocks(content *c, const folio_block *first, int hbase,
 	int sections = 0, rc = 0;
 
 	for (bl = first; bl != NULL && rc == 0; bl = bl->next)
-		rc = write_block(c, bl, bl->kind == FOLIO_BLOCK_SECTION ?
-			++sections : 0, hbase, tbase);
+		rc = write_block(c, bl, bl->kind == FOLIO_BLOCK_SECTION &&
+			!bl->unnumbered ? ++sections : 0, hbase, tbase);
 	return rc;
 }
 
@@ -241,6 +245,33 @@ static int open_front(content *c)
 	return epub_toc_add(c->b, 1, "正文", "front.xhtml", c->err);
 }
 
+/* 附件说明 (GB/T 9704 7.3.3): 附件：1．title … under the text. */
+static void write_attachment_list(content *c)
+{
+	const folio_attachment *a;
+	char num[16];
+	int n = 0, count = 0;
+
+	for (a = c->doc->attachments; a != NULL; a = a->next)
+		count++;
+	if (count == 0)
+		return;
+	xw_start(c->x, "div");
+	xw_attr(c->x, "class", "attachment-list");
+	for (a = c->doc->attachments; a != NULL; a = a->next) {
+		xw_start(c->x, "p");
+		gen(c, ++n == 1 ? "附件：" : "\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80");
+		if (count > 1) {
+			snprintf(num, sizeof(num), "%d．", n);
+			gen(c, num);
+		}
+		/* generated: the attachment's own title is the text */
+		gen(c, a->title ? a->title : "");
+		xw_end(c->x);
+	}
+	xw_end(c->x);
+}
+
 static void write_closing(content *c)
 {
 	const folio_doc *d = c->doc;
@@ -248,6 +279,7 @@ static void write_closing(content *c)
 	char date[64];
 
 	xw_position(c->x, d->source_path, 1, 1);
+	write_attachment_list(c);
 	if (d->has_closing) {
 		xw_start(c->x, "div");
 		xw_attr(c->x, "class", "closing");
@@ -256,6 +288,14 @@ static void write_closing(content *c)
 		epub_date_cn(date, sizeof(date), d->closing.date ?
 			d->closing.date : m->date);
 		xw_leaf(c->x, "p", "date gen", date);
+		xw_end(c->x);
+	}
+	if (d->note) {
+		xw_start(c->x, "p");
+		xw_attr(c->x, "class", "note");
+		gen(c, "（");
+		xw_text(c->x, d->note);
+		gen(c, "）");
 		xw_end(c->x);
 	}
 	if (m->cc.count == 0 && m->printed_by == NULL &&
@@ -311,7 +351,8 @@ static int write_main_text(content *c)
 				bl->text : d->meta.title, "chapter");
 			if (rc < 0)
 				return rc;
-			rc = write_block(c, bl, ++sections, 1, 0);
+			rc = write_block(c, bl, bl->unnumbered ? 0 :
+				++sections, 1, 0);
 			continue;
 		}
 		if (c->x == NULL && (rc = open_front(c)) < 0)
@@ -338,6 +379,9 @@ static int write_attachments(content *c)
 	for (a = c->doc->attachments; a != NULL; a = a->next) {
 		const char *title = a->title ? a->title : "";
 		n++;
+		/* listed only: its body is not part of the source */
+		if (a->body == NULL)
+			continue;
 		snprintf(id, sizeof(id), "a%d", n);
 		snprintf(file, sizeof(file), "%s.xhtml", id);
 		if (count > 1)

@@ -93,7 +93,14 @@ void xw_doctype_html(epub_xml *x);
 /* Doctype, <html> with the zh-CN language, and a <head> with the title
  * and the book's stylesheet (plus the embedded-font one when with_font);
  * leaves <body> open for the caller. */
-void xw_xhtml_open(epub_xml *x, const char *title, int with_font);
+void xw_xhtml_open(epub_xml *x, const char *title, int with_font,
+	const char *lang);
+
+/* The book's language: the document's xml:lang, else zh-CN. */
+static inline const char *epub_lang(const folio_doc *doc)
+{
+	return doc->lang != NULL ? doc->lang : "zh-CN";
+}
 void xw_start(epub_xml *x, const char *element);
 void xw_attr(epub_xml *x, const char *name, const char *value);
 void xw_text(epub_xml *x, const char *text);

@@ -103,7 +103,7 @@ int epub_write_nav(folio_epub_book *b, folio_error *err)
 
 	if (rc < 0)
 		return rc;
-	xw_xhtml_open(x, "目录", 0);
+	xw_xhtml_open(x, "目录", 0, epub_lang(b->doc));
 	xw_start(x, "nav");
 	xw_attr(x, "epub:type", "toc");
 	xw_attr(x, "id", "toc");
@@ -150,7 +150,7 @@ int epub_write_ncx(folio_epub_book *b, folio_error *err)
 	xw_start(x, "ncx");
 	xw_attr(x, "xmlns", "http://www.daisy.org/z3986/2005/ncx/");
 	xw_attr(x, "version", "2005-1");
-	xw_attr(x, "xml:lang", "zh-CN");
+	xw_attr(x, "xml:lang", epub_lang(b->doc));
 	xw_start(x, "head");
 	xw_start(x, "meta");
 	xw_attr(x, "name", "dtb:uid");
@@ -220,7 +220,7 @@ int epub_write_package(folio_epub_book *b, folio_error *err)
 	xw_attr(x, "xmlns", "http://www.idpf.org/2007/opf");
 	xw_attr(x, "version", "3.0");
 	xw_attr(x, "unique-identifier", "uid");
-	xw_attr(x, "xml:lang", "zh-CN");
+	xw_attr(x, "xml:lang", epub_lang(b->doc));
 	xw_start(x, "metadata");
 	xw_attr(x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
 	xw_start(x, "dc:identifier");
@@ -228,7 +228,7 @@ int epub_write_package(folio_epub_book *b, folio_error *err)
 	xw_text(x, b->uuid);
 	xw_end(x);
 	xw_leaf(x, "dc:title", NULL, m->title);
-	xw_leaf(x, "dc:language", NULL, "zh-CN");
+	xw_leaf(x, "dc:language", NULL, epub_lang(b->doc));
 	xw_leaf(x, "dc:creator", NULL, m->issuer ? m->issuer : "");
 	xw_leaf(x, "dc:publisher", NULL, m->issuer ? m->issuer : "");
 	xw_leaf(x, "dc:date", NULL, m->date);

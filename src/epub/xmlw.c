@@ -189,7 +189,8 @@ void xw_free(epub_xml *x)
 	free(x);
 }
 
-void xw_xhtml_open(epub_xml *x, const char *title, int with_font)
+void xw_xhtml_open(epub_xml *x, const char *title, int with_font,
+	const char *lang)
 {
 	static const char *const sheets[] = {EPUB_CSS, EPUB_FONT_CSS};
 	int i;
@@ -198,8 +199,8 @@ void xw_xhtml_open(epub_xml *x, const char *title, int with_font)
 	xw_start(x, "html");
 	xw_attr(x, "xmlns", "http://www.w3.org/1999/xhtml");
 	xw_attr(x, "xmlns:epub", "http://www.idpf.org/2007/ops");
-	xw_attr(x, "lang", "zh-CN");
-	xw_attr(x, "xml:lang", "zh-CN");
+	xw_attr(x, "lang", lang);
+	xw_attr(x, "xml:lang", lang);
 	xw_start(x, "head");
 	xw_start(x, "meta");
 	xw_attr(x, "charset", "UTF-8");

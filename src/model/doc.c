@@ -214,14 +214,46 @@ void folio_doc_heading_number(char *out, size_t outsz,
 		snprintf(out, outsz, "第%s%s", cn, level == 1 ? "章" : "节");
 		return;
 	}
+	if (numbering == FOLIO_NUMBERING_PARTS && level == 1) {
+		snprintf(out, outsz, "第%s部分", cn);
+		return;
+	}
 	if (numbering == FOLIO_NUMBERING_CHAPTERS)
 		level -= 2;
+	else if (numbering == FOLIO_NUMBERING_PARTS)
+		level -= 1;
 	switch (level) {
 	case 1: snprintf(out, outsz, "%s、", cn); break;
 	case 2: snprintf(out, outsz, "（%s）", cn); break;
 	case 3: snprintf(out, outsz, "%d.", index); break;
 	default: snprintf(out, outsz, "（%d）", index); break;
 	}
+}
+
+int folio_doc_traditional(const folio_doc *doc)
+{
+	const char *l = doc ? doc->lang : NULL;
+
+	return l != NULL && (strcmp(l, "zh-Hant") == 0 ||
+		strncmp(l, "zh-Hant-", 8) == 0 || strcmp(l, "zh-TW") == 0 ||
+		strcmp(l, "zh-HK") == 0 || strcmp(l, "zh-MO") == 0);
+}
+
+void folio_doc_number(char *out, size_t outsz, const folio_doc *doc,
+	folio_block_kind kind, int level, int index)
+{
+	char *p;
+
+	folio_doc_heading_number(out, outsz, doc->numbering, kind, level,
+		index);
+	if (!folio_doc_traditional(doc))
+		return;
+	/* 条 -> 條, 节 -> 節: the only characters of generated numbers
+	 * that differ between the scripts. */
+	if ((p = strstr(out, "条")) != NULL)
+		memcpy(p, "條", 3);
+	if ((p = strstr(out, "节")) != NULL)
+		memcpy(p, "節", 3);
 }
 
 static int require(const folio_doc *doc, const char *value, const char *name,

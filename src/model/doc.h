@@ -8,7 +8,9 @@
  * the level and the position (folio_doc_heading_number).
  *
  * Structure (GB/T 9704 order): meta, body blocks, closing signature 落款,
- * then attachments 附件, each with its own title and blocks.
+ * the 附注 note, then attachments 附件, each with its own title and
+ * blocks. An attachment without blocks is only listed (in the 附件说明):
+ * its body is not part of the source (a spreadsheet linked from a page).
  *
  * Every node keeps the line and column where it was read, so later stages
  * can report "file:line:col" for problems they find (a glyph no font has).
@@ -40,16 +42,20 @@ struct folio_block {
 	folio_block *children;  /* SECTION, LIST, ARTICLE */
 	const char *text;       /* PARA text; SECTION heading text */
 	int level;              /* SECTION: 1..FOLIO_MAX_HEADING_LEVEL */
+	int unnumbered;         /* SECTION: no generated number (前言);
+	                         * numbered siblings count without it */
 	int ordered;            /* LIST: 1 = ordered, 0 = bullets */
 	unsigned line, col;     /* where it was read (0 if generated) */
 };
 
 /* Numbering scheme for the body. GBT9704: levels 一、 （一） 1. （1）.
  * CHAPTERS (regulations 办法/条例): level 1 第一章, level 2 第一节, and
- * ARTICLE blocks 第一条 counted through the whole body. */
+ * ARTICLE blocks 第一条 counted through the whole body. PARTS (plans):
+ * level 1 第一部分, then 一、 （一） 1. */
 typedef enum folio_numbering {
 	FOLIO_NUMBERING_GBT9704,
-	FOLIO_NUMBERING_CHAPTERS
+	FOLIO_NUMBERING_CHAPTERS,
+	FOLIO_NUMBERING_PARTS
 } folio_numbering;
 
 typedef struct folio_strlist {
@@ -65,6 +71,8 @@ typedef struct folio_meta {
 	const char *doc_number;   /* 文号, e.g. 营委办发〔2017〕63号 */
 	const char *date;         /* required, YYYY-MM-DD, a real date */
 	const char *category;     /* 文种: 通知, 实施意见, 政策解读 ... */
+	const char *subject;      /* 主题分类 of the publishing site */
+	const char *index_number; /* 索引号 of a 政务公开 page */
 	const char *security;     /* 密级: 公开 内部 秘密 机密 绝密 */
 	const char *retention;    /* 保管期限: 永久 定期30年 定期10年 */
 	folio_strlist keywords;   /* 主题词 */
@@ -96,6 +104,9 @@ typedef struct folio_doc {
 	folio_block *body;
 	int has_closing;
 	folio_closing closing;
+	const char *note;         /* 附注, e.g. 此件公开发布 (no brackets) */
+	const char *lang;         /* BCP 47; NULL means zh-CN. zh-Hant:
+	                           * numbers are generated as 第一條 第一節 */
 	folio_attachment *attachments;
 } folio_doc;
 
@@ -124,10 +135,19 @@ int folio_security_valid(const char *s);
 int folio_date_valid(const char *s);
 
 /* The generated number of a heading or article, e.g. "一、", "（三）",
- * "2.", "（10）", "第三章", "第十二条", into out (>= 32 bytes).
- * `index` is 1-based among its siblings (articles: through the body). */
+ * "2.", "（10）", "第三章", "第十二条", "第二部分", into out (>= 32
+ * bytes). `index` is 1-based among its numbered siblings (articles:
+ * through the body). */
 void folio_doc_heading_number(char *out, size_t outsz,
 	folio_numbering numbering, folio_block_kind kind, int level, int index);
+
+/* The same in the document's script: 第十二條 and 第一節 when doc->lang
+ * is a traditional-Chinese tag (zh-Hant, zh-TW, zh-HK, zh-MO). */
+void folio_doc_number(char *out, size_t outsz, const folio_doc *doc,
+	folio_block_kind kind, int level, int index);
+
+/* Whether doc->lang asks for traditional characters. */
+int folio_doc_traditional(const folio_doc *doc);
 
 /* Chinese numeral for 1..99999 (一, 十, 十一, 二十, 一百零五 ...). */
 void folio_cn_numeral(char *out, size_t outsz, int n);

@@ -176,6 +176,10 @@ static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
 			if ((b = new_block(r, FOLIO_BLOCK_SECTION, n)) == NULL)
 				return FOLIO_ELIMIT;
 			b->level = level;
+			type = xmlGetProp(n, (const xmlChar *)"numbered");
+			b->unnumbered = type != NULL &&
+				strcmp((const char *)type, "no") == 0;
+			xmlFree(type);
 			heading = child(n, "heading");
 			if (heading == NULL)
 				return at(r, n, FOLIO_EINPUT, "expected a "
@@ -236,6 +240,8 @@ static int read_meta(reader *r, const xmlNode *meta)
 		else if (is(n, "doc-number")) field = &m->doc_number;
 		else if (is(n, "date")) field = &m->date;
 		else if (is(n, "category")) field = &m->category;
+		else if (is(n, "subject")) field = &m->subject;
+		else if (is(n, "index-number")) field = &m->index_number;
 		else if (is(n, "security")) field = &m->security;
 		else if (is(n, "retention")) field = &m->retention;
 		else if (is(n, "printed-by")) field = &m->printed_by;
@@ -369,8 +375,18 @@ static int read_tree(reader *r, const xmlNode *root)
 	}
 	v = xmlGetProp(root, (const xmlChar *)"numbering");
 	doc->numbering = v && strcmp((const char *)v, "chapters") == 0 ?
-		FOLIO_NUMBERING_CHAPTERS : FOLIO_NUMBERING_GBT9704;
+		FOLIO_NUMBERING_CHAPTERS : v && strcmp((const char *)v,
+		"parts") == 0 ? FOLIO_NUMBERING_PARTS :
+		FOLIO_NUMBERING_GBT9704;
 	xmlFree(v);
+	if ((v = xmlNodeGetLang(root)) != NULL) {
+		doc->lang = folio_arena_strdup(doc->arena, (const char *)v);
+		xmlFree(v);
+		if (doc->lang == NULL)
+			return folio_error_set(r->err, FOLIO_ELIMIT,
+				"%s: document exceeds the memory limit",
+				r->name);
+	}
 
 	for (n = root->children; n != NULL; n = n->next) {
 		if (is(n, "meta")) {
@@ -386,6 +402,8 @@ static int read_tree(reader *r, const xmlNode *root)
 				rc = text_of(&doc->closing.issuer, r, issuer);
 			if (rc == 0 && date != NULL)
 				rc = text_of(&doc->closing.date, r, date);
+		} else if (is(n, "note")) {
+			rc = text_of(&doc->note, r, n);
 		} else if (is(n, "attachment")) {
 			a = folio_arena_alloc(doc->arena, sizeof(*a));
 			if (a == NULL)

@@ -115,6 +115,8 @@ static int meta(writer *wr)
 	    (rc = optional(wr, "doc-number", m->doc_number)) < 0 ||
 	    (rc = element(wr, "date", m->date, 1, 1)) < 0 ||
 	    (rc = optional(wr, "category", m->category)) < 0 ||
+	    (rc = optional(wr, "subject", m->subject)) < 0 ||
+	    (rc = optional(wr, "index-number", m->index_number)) < 0 ||
 	    (rc = optional(wr, "security", m->security)) < 0 ||
 	    (rc = optional(wr, "retention", m->retention)) < 0 ||
 	    (rc = list(wr, "keywords", "keyword", &m->keywords)) < 0 ||
@@ -138,8 +140,12 @@ static int block(writer *wr, const folio_block *b, int depth)
 	case FOLIO_BLOCK_PARA:
 		return element(wr, "p", b->text, b->line, b->col);
 	case FOLIO_BLOCK_SECTION:
-		if ((rc = start(wr, "section")) < 0 ||
-		    (rc = element(wr, "heading", b->text, b->line,
+		if ((rc = start(wr, "section")) < 0)
+			return rc;
+		if (b->unnumbered && xmlTextWriterWriteAttribute(wr->w,
+		    X("numbered"), X("no")) < 0)
+			return lib_failed(wr);
+		if ((rc = element(wr, "heading", b->text, b->line,
 		    b->col)) < 0 ||
 		    (rc = blocks(wr, b->children, depth + 1)) < 0)
 			return rc;
@@ -220,9 +226,13 @@ static int document(writer *wr)
 	if (doc->meta.id != NULL && xmlTextWriterWriteAttribute(wr->w,
 	    X("id"), X(doc->meta.id)) < 0)
 		return lib_failed(wr);
-	if (doc->numbering == FOLIO_NUMBERING_CHAPTERS &&
+	if (doc->numbering != FOLIO_NUMBERING_GBT9704 &&
 	    xmlTextWriterWriteAttribute(wr->w, X("numbering"),
-	    X("chapters")) < 0)
+	    X(doc->numbering == FOLIO_NUMBERING_PARTS ? "parts" :
+	    "chapters")) < 0)
+		return lib_failed(wr);
+	if (doc->lang != NULL && xmlTextWriterWriteAttribute(wr->w,
+	    X("xml:lang"), X(doc->lang)) < 0)
 		return lib_failed(wr);
 	if ((rc = meta(wr)) < 0 || (rc = start(wr, "body")) < 0 ||
 	    (rc = blocks(wr, doc->body, 1)) < 0 || (rc = end(wr)) < 0)
@@ -234,6 +244,8 @@ static int document(writer *wr)
 		    (rc = end(wr)) < 0)
 			return rc;
 	}
+	if ((rc = optional(wr, "note", doc->note)) < 0)
+		return rc;
 	for (a = doc->attachments; a; a = a->next) {
 		if ((rc = start(wr, "attachment")) < 0 ||
 		    (rc = element(wr, "title", a->title, a->line,

@@ -8,8 +8,8 @@
 #include "font/font.h"
 #include "layout/layout.h"
 #include "model/doc.h"
-#include "model/style_read.h"
-#include "model/text_import.h"
+#include "style/style_read.h"
+#include "import/import.h"
 #include "model/xml_read.h"
 #include "util/paths.h"
 #include "util/xml.h"
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = folio_xml_read_memory(&doc, text, size, "fuzz.xml", &err);
 	else
 		rc = folio_text_import_memory(&doc, "fuzz.txt", text, size,
-			NULL, &err);
+			NULL, NULL, &err);
 	if (rc == 0)
 		folio_layout_document(&lay, doc, style, fonts, opts, &err);
 	folio_doc_free(doc);

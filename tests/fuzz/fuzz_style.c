@@ -1,6 +1,6 @@
 /* fuzz_style.c - a print style (styles/NAME.xml), read and checked. */
 #include "fuzz.h"
-#include "model/style_read.h"
+#include "style/style_read.h"
 #include "util/xml.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -17,7 +17,7 @@
 
 #include "layout/breaker.h"
 #include "layout/layout.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "style/style_read.h"
 #include "util/paths.h"
 #include "util/utf8.h"
@@ -884,8 +884,8 @@ static void examples_and_seed(void **state)
 		static const folio_meta_override issuer[] = {
 			{"issuer", "营口市商务局"}
 		};
-		folio_import_options io = {issuer, 1};
-		folio_source_options so = {&io};
+		folio_import_options io = {.meta = issuer, .n_meta = 1};
+		folio_source_options so = {.import = &io};
 		folio_layout_options o = {FOLIO_MISSING_GLYPH_ERROR};
 		folio_error err = {0};
 		folio_layout lay;

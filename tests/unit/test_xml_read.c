@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "model/doc.h"
-#include "model/source.h"
+#include "import/source.h"
 #include "model/xml_read.h"
 #include "util/utf8.h"
 #include "util/xml.h"

@@ -1,5 +1,5 @@
 /*
- * source.h - read any folio source (XML or pasted text) into the model.
+ * source.h - read any folio source (XML or a page of text) into the model.
  *
  * folio_source_read decides the kind by content first: after an optional
  * UTF-8 byte order mark and white space, a '<' means XML; otherwise a
@@ -7,24 +7,28 @@
  * gets XML messages); anything else is plain text for the importer.
  *
  * Before dispatching it refuses, with "file:line:col: expected ...,
- * found ..." messages, what neither reader can take: a file over
+ * found ..." messages, what no reader can take: a file over
  * FOLIO_MAX_SOURCE_BYTES (checked with stat, before reading: FOLIO_ELIMIT,
- * "size limit"), UTF-16 or UTF-32 text ("expected UTF-8, found UTF-16"),
- * and an empty file. A missing file or a directory is FOLIO_EIO.
+ * "size limit"), an XML source in UTF-16 or UTF-32 ("expected UTF-8,
+ * found UTF-16") and an empty file. Text pages in other encodings go to
+ * the importer, which converts them (util/charset.h). A missing file or a
+ * directory is FOLIO_EIO.
  *
  * Ownership: on success *out is a new document owned by the caller
  * (folio_doc_free); on failure *out is NULL and err holds the message.
  * Thread-safe (batch workers call it in parallel).
  */
-#ifndef FOLIO_MODEL_SOURCE_H
-#define FOLIO_MODEL_SOURCE_H
+#ifndef FOLIO_IMPORT_SOURCE_H
+#define FOLIO_IMPORT_SOURCE_H
 
+#include "import/import.h"
 #include "model/doc.h"
-#include "model/text_import.h"
 #include "util/error.h"
 
 typedef struct folio_source_options {
 	const folio_import_options *import; /* text sources; may be NULL */
+	folio_import_report *report;        /* text sources: what the
+	                                     * importer dropped; may be NULL */
 } folio_source_options;
 
 typedef enum folio_source_kind {

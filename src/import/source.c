@@ -1,4 +1,4 @@
-#include "model/source.h"
+#include "import/source.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +32,8 @@ folio_source_kind folio_source_kind_of(const char *path, const char *head,
 		FOLIO_SOURCE_TEXT;
 }
 
-/* Neither reader accepts UTF-16 or UTF-32; saying so up front beats an
- * "invalid UTF-8" or "no title" message about a file saved wrongly. */
+/* The XML reader accepts UTF-8 only; saying so up front beats an
+ * "invalid UTF-8" message about a file saved wrongly. */
 static int check_wide(const char *path, const unsigned char *s, size_t n,
 	folio_error *err)
 {
@@ -77,17 +77,14 @@ int folio_source_read(folio_doc **out, const char *path,
 		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
 			"folio source (XML or text), found an empty file",
 			path);
-	else
-		rc = check_wide(path, (const unsigned char *)data,
-			n < HEAD_BYTES ? n : HEAD_BYTES, err);
-	if (rc == 0) {
-		if (folio_source_kind_of(path, data, n < HEAD_BYTES ? n :
-		    HEAD_BYTES) == FOLIO_SOURCE_XML)
-			rc = folio_xml_read_memory(out, data, n, path, err);
-		else
-			rc = folio_text_import_memory(out, path, data, n,
-				opts ? opts->import : NULL, err);
-	}
+	else if (folio_source_kind_of(path, data, n < HEAD_BYTES ? n :
+	    HEAD_BYTES) == FOLIO_SOURCE_TEXT)
+		rc = folio_text_import_memory(out, path, data, n,
+			opts ? opts->import : NULL, opts ? opts->report : NULL,
+			err);
+	else if ((rc = check_wide(path, (const unsigned char *)data,
+	    n < HEAD_BYTES ? n : HEAD_BYTES, err)) == 0)
+		rc = folio_xml_read_memory(out, data, n, path, err);
 	free(data);
 	return rc;
 }
