@@ -1,0 +1,449 @@
+/* documents.c - the document phase of a batch run (see build.h): each
+ * document of the run's slice to a PDF and an EPUB, or skipped when a
+ * cache entry says its outputs are current; every result streamed out
+ * (report, cache journal, archive digest) as soon as its turn comes, so
+ * the run holds only the documents in flight. */
+#include "batch/build_impl.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/pool.h"
+#include "batch/records.h"
+#include "layout/layout.h"
+#include "model/source.h"
+#include "util/clock.h"
+#include "util/file.h"
+
+/* 1 + the index in folio_retentions of the retention that makes code the
+ * 档号 of document `number`; 0 when none does. A cached code stays
+ * valid while the document keeps its place. */
+static unsigned char retention_slot(const run *r, const char *code,
+	unsigned number)
+{
+	char c[FOLIO_ARCHIVE_CODE_MAX];
+	size_t k;
+
+	for (k = 0; folio_retentions[k] != NULL; k++)
+		if (folio_archive_code(c, r->m->fonds_code, r->m->year,
+			folio_retentions[k], number, NULL) == 0 &&
+		    strcmp(c, code) == 0)
+			return (unsigned char)(k + 1);
+	return 0;
+}
+
+/* An output is current when it is where the entry says, with the size
+ * and modification time it had when a run of this folio wrote it. */
+static int output_current(const run *r, const char *kind, const char *code,
+	uint64_t size, int64_t mtime)
+{
+	char path[PATH_MAX_LEN];
+	uint64_t s;
+	int64_t t;
+
+	if (snprintf(path, sizeof(path), "%s/%s/%s.%s", r->dir, kind, code,
+		kind) >= (int)sizeof(path))
+		return 0;
+	return folio_cache_stat(&t, &s, path) == 0 && s == size &&
+		t == mtime;
+}
+
+static int up_to_date(const run *r, const folio_doc_result *e,
+	const char *sha, size_t i)
+{
+	return e->has_meta && strcmp(e->sha256, sha) == 0 &&
+		retention_slot(r, e->code, (unsigned)(i + 1)) != 0 &&
+		output_current(r, "pdf", e->code, e->pdf_bytes,
+			e->pdf_mtime_ns) &&
+		output_current(r, "epub", e->code, e->epub_bytes,
+			e->epub_mtime_ns);
+}
+
+/* The cached document e, up to date, becomes d (its strings move). */
+static void take_cached(folio_doc_result *d, folio_doc_result *e)
+{
+	snprintf(d->code, sizeof(d->code), "%s", e->code);
+	d->id = e->id;
+	e->id = NULL;
+	d->meta = e->meta;
+	memset(&e->meta, 0, sizeof(e->meta));
+	d->has_meta = 1;
+	d->pages = e->pages;
+	d->pdf_bytes = e->pdf_bytes;
+	d->epub_bytes = e->epub_bytes;
+	d->pdf_mtime_ns = e->pdf_mtime_ns;
+	d->epub_mtime_ns = e->epub_mtime_ns;
+	d->status = FOLIO_DOC_SKIPPED;
+}
+
+/* read -> layout -> PDF -> EPUB for document i. */
+static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
+{
+	const folio_batch_manifest *m = r->m;
+	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
+	char pdf_path[PATH_MAX_LEN], epub_path[PATH_MAX_LEN];
+	folio_pdf_options popts = r->pdf;
+	folio_pdf_stats pstats;
+	folio_layout lay;
+	folio_doc *doc = NULL;
+	long long t;
+	int rc;
+
+	memset(&lay, 0, sizeof(lay));
+	memset(&pstats, 0, sizeof(pstats));
+	popts.stats = &pstats;
+	t = folio_now_ns();
+	rc = folio_source_read(&doc, m->sources[i].path, NULL, err);
+	d->read_ms += folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	if (doc->meta.id != NULL && (d->id = strdup(doc->meta.id)) == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = folio_batch_code(d->code, doc, m, (unsigned)(i + 1), err))
+		< 0) {
+		/* The reader checked the value; say which file all the same. */
+		d->code[0] = '\0';
+		goto done;
+	}
+	if ((rc = folio_doc_meta_fill(&d->meta, doc, m, err)) < 0 ||
+	    (rc = folio_run_join(pdf_path, sizeof(pdf_path), err,
+		"%s/pdf/%s.pdf", r->dir, d->code)) < 0 ||
+	    (rc = folio_run_join(epub_path, sizeof(epub_path), err,
+		"%s/epub/%s.epub", r->dir, d->code)) < 0)
+		goto done;
+	t = folio_now_ns();
+	rc = folio_layout_document(&lay, doc, r->style, r->fonts, lopts, err);
+	d->layout_ms = folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	d->pages = lay.n_pages;
+	t = folio_now_ns();
+	rc = folio_pdf_write(pdf_path, &lay, doc, &popts, err);
+	d->pdf_ms = folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	t = folio_now_ns();
+	rc = folio_epub_write(epub_path, doc, &r->epub, err);
+	d->epub_ms = folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	if (folio_cache_stat(&d->pdf_mtime_ns, &d->pdf_bytes, pdf_path) < 0 ||
+	    folio_cache_stat(&d->epub_mtime_ns, &d->epub_bytes, epub_path) <
+		0) {
+		rc = folio_error_set(err, FOLIO_EIO,
+			"%s: output vanished after writing", d->code);
+		goto done;
+	}
+	d->has_meta = 1;
+done:
+	folio_doc_free(doc);
+	return rc;
+}
+
+static int job_run(void *ctx, size_t j, int worker)
+{
+	run *r = ctx;
+	size_t i = folio_shard_at(&r->shard, j);
+	const folio_batch_source *src = &r->m->sources[i];
+	folio_doc_result *d = calloc(1, sizeof(*d)), e;
+	folio_error err = {0};     /* one per job, so one per worker */
+	unsigned char sha[FOLIO_SHA256_LEN];
+	char *bytes = NULL;
+	size_t len = 0, k;
+	long long t = folio_now_ns();
+	int rc;
+
+	r->working[worker] = d;
+	if (d == NULL || (d->source = strdup(src->rel)) == NULL)
+		return FOLIO_ENOMEM;
+	d->index = i;
+	rc = folio_file_read(&bytes, &len, src->path, FOLIO_MAX_SOURCE_BYTES,
+		&err);
+	if (rc == 0 && (rc = folio_sha256(sha, bytes, len, &err)) == 0)
+		folio_sha256_hex(d->sha256, sha);
+	free(bytes);
+	d->read_ms = folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	for (k = 0; !r->opts->force &&
+		folio_cache_find(r->old, src->rel, k, &e); k++) {
+		int current = up_to_date(r, &e, d->sha256, i);
+		if (current)
+			take_cached(d, &e);
+		folio_doc_result_clear(&e);
+		if (current)
+			return 0;
+	}
+	rc = build_doc(r, i, d, &err);
+done:
+	if (rc < 0) {
+		d->status = FOLIO_DOC_FAILED;
+		d->error_code = rc;
+		d->error = strdup(err.msg[0] ? err.msg :
+			folio_error_name(rc));
+	} else {
+		d->status = FOLIO_DOC_BUILT;
+	}
+	return rc;
+}
+
+/* The report's documents array, the totals, the outputs each document
+ * owns, and the archive digest, in slice order. */
+static void stream_out(run *r, folio_doc_result *d, int first)
+{
+	folio_error *err = &r->stream_err;
+	int rc = 0;
+
+	if (folio_report_count(r->rep, d, err) < 0)
+		rc = FOLIO_ENOMEM;
+	if (d->status == FOLIO_DOC_BUILT || d->status == FOLIO_DOC_SKIPPED)
+		r->owned[d->index] = retention_slot(r, d->code,
+			(unsigned)(d->index + 1));
+	if (rc == 0 && r->digest != NULL)
+		rc = folio_run_digest_doc(r, d, err);
+	folio_buf_reset(&r->line);
+	if (rc == 0 && (rc = folio_report_doc_json(&r->line, d, err)) == 0 &&
+	    (fputs(first ? "[\n    " : ",\n    ", r->documents) < 0 ||
+	     fwrite(r->line.data, 1, r->line.len, r->documents) !=
+		r->line.len))
+		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot write the "
+			"report's documents", r->dir);
+	if (rc < 0 && r->stream_rc == 0)
+		r->stream_rc = rc;
+}
+
+static void flush_ready(run *r)
+{
+	while (r->next_out < r->n_jobs && r->parked[r->next_out] != NULL) {
+		folio_doc_result *d = r->parked[r->next_out];
+		r->parked[r->next_out] = NULL;
+		stream_out(r, d, r->next_out == 0);
+		folio_doc_result_clear(d);
+		free(d);
+		r->next_out++;
+	}
+}
+
+/* Serialised by the pool, on the thread that ran job j. */
+static void job_done(void *ctx, size_t j, int worker, int rc)
+{
+	run *r = ctx;
+	folio_doc_result *d = r->working[worker];
+
+	(void)rc;
+	r->working[worker] = NULL;
+	if (d == NULL || d->source == NULL) {
+		/* Out of memory: the run cannot account for it. */
+		if (d != NULL)
+			free(d);
+		d = calloc(1, sizeof(*d));
+		if (d == NULL || (d->source = strdup(
+			r->m->sources[folio_shard_at(&r->shard, j)].rel)) ==
+			NULL) {
+			free(d);
+			if (r->stream_rc == 0)
+				r->stream_rc = folio_error_set(&r->stream_err,
+					FOLIO_ENOMEM, "out of memory");
+			return;
+		}
+		d->index = folio_shard_at(&r->shard, j);
+		d->status = FOLIO_DOC_FAILED;
+		d->error_code = FOLIO_ENOMEM;
+	}
+	/* At once, not in turn: a run killed now keeps this document. */
+	if (r->journal_rc == 0)
+		r->journal_rc = folio_cache_writer_add(r->journal, d,
+			&r->journal_err);
+	r->progress.done++;
+	if (d->status == FOLIO_DOC_FAILED)
+		r->progress.failed++;
+	if (d->status == FOLIO_DOC_SKIPPED)
+		r->progress.skipped++;
+	r->progress.elapsed = (double)(folio_now_ns() - r->t0) / 1e9;
+	if (r->opts->progress != NULL)
+		r->opts->progress(r->opts->progress_ctx, &r->progress, d);
+	r->parked[j] = d;
+	flush_ready(r);
+}
+
+int folio_run_documents(run *r, folio_error *err)
+{
+	folio_pool_job job;
+	int workers = r->opts->workers > 0 ? r->opts->workers :
+		folio_pool_default_workers();
+	int rc;
+
+	r->n_jobs = folio_shard_size(&r->shard, r->m->n_sources);
+	r->rep->n = r->n_jobs;
+	r->working = calloc((size_t)workers, sizeof(*r->working));
+	r->parked = calloc(r->n_jobs ? r->n_jobs : 1, sizeof(*r->parked));
+	if (r->working == NULL || r->parked == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0)
+		return rc;
+	r->line.limit = FOLIO_CACHE_MAX_LINE;
+	r->progress.total = r->n_jobs;
+	job.run = job_run;
+	job.done = job_done;
+	job.ctx = r;
+	job.n_jobs = r->n_jobs;
+	job.n_workers = workers;
+	job.stop = r->opts->stop;
+	r->rep->workers = (size_t)workers > r->n_jobs ?
+		(int)(r->n_jobs ? r->n_jobs : 1) : workers;
+	rc = folio_pool_run(&job, err);
+	if (rc == FOLIO_EUSAGE && r->opts->stop && *r->opts->stop) {
+		folio_error_clear(err);
+		r->rep->stopped = 1;
+		rc = 0;
+	}
+	/* Documents never started (stopped) are listed as not run. */
+	for (; rc == 0 && r->next_out < r->n_jobs; r->next_out++) {
+		folio_doc_result d;
+		memset(&d, 0, sizeof(d));
+		d.index = folio_shard_at(&r->shard, r->next_out);
+		d.source = r->m->sources[d.index].rel;
+		stream_out(r, &d, r->next_out == 0);
+	}
+	if (fputs(r->n_jobs ? "\n  ]" : "[]", r->documents) < 0 &&
+	    r->stream_rc == 0)
+		r->stream_rc = folio_error_set(&r->stream_err, FOLIO_EIO,
+			"%s: cannot write the report's documents", r->dir);
+	if (rc == 0 && r->stream_rc < 0)
+		rc = folio_error_set(err, r->stream_rc, "%s",
+			r->stream_err.msg);
+	return rc;
+}
+
+/* The number of a file name "<fonds>-<year>-<Y|D30|D10>-<n>.<ext>" of
+ * this batch, 0 when it is not one. */
+static unsigned output_number(const run *r, const char *name, size_t len)
+{
+	size_t fl = strlen(r->m->fonds_code), yl = strlen(r->m->year);
+	const char *p = name + fl + yl + 2, *end = name + len;
+	unsigned long v = 0;
+
+	if (len <= fl + yl + 2 || strncmp(name, r->m->fonds_code, fl) != 0 ||
+	    name[fl] != '-' || strncmp(name + fl + 1, r->m->year, yl) != 0 ||
+	    name[fl + 1 + yl] != '-')
+		return 0;
+	while (p < end && *p != '-')
+		p++;
+	if (p == end || ++p == end)
+		return 0;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9' || v > 100000000)
+			return 0;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	return (unsigned)v;
+}
+
+/* Whether name (CODE + ext) is an output a document of this batch owns;
+ * in a shard, names of other shards' documents count as owned. */
+static int owned_output(const run *r, const char *name, const char *ext)
+{
+	size_t len = strlen(name), e = strlen(ext);
+	char code[FOLIO_ARCHIVE_CODE_MAX];
+	unsigned number;
+	unsigned char slot;
+
+	if (len <= e || strcmp(name + len - e, ext) != 0)
+		return 1;      /* not an output: a temporary file, say */
+	number = output_number(r, name, len - e);
+	if (number == 0)
+		return r->shard.count != 0;
+	if (!folio_shard_has(&r->shard, number - 1))
+		return 1;
+	if (number > r->m->n_sources || (slot = r->owned[number - 1]) == 0)
+		return 0;
+	if (folio_archive_code(code, r->m->fonds_code, r->m->year,
+		folio_retentions[slot - 1], number, NULL) < 0)
+		return 0;
+	return strlen(code) == len - e && strncmp(code, name, len - e) == 0;
+}
+
+/* Outputs no current document owns (a failed one, a source removed or
+ * moved to another 件号) would be archived under a wrong name. */
+void folio_run_remove_orphans(const run *r)
+{
+	static const char *const kinds[] = {"pdf", "epub"};
+	static const char *const exts[] = {".pdf", ".epub"};
+	char dir[PATH_MAX_LEN], path[PATH_MAX_LEN];
+	struct dirent *de;
+	size_t k;
+	DIR *dp;
+
+	for (k = 0; k < 2; k++) {
+		if (snprintf(dir, sizeof(dir), "%s/%s", r->dir, kinds[k]) >=
+			(int)sizeof(dir) || (dp = opendir(dir)) == NULL)
+			continue;
+		while ((de = readdir(dp)) != NULL)
+			if (de->d_name[0] != '.' &&
+			    !owned_output(r, de->d_name, exts[k]) &&
+			    snprintf(path, sizeof(path), "%s/%s", dir,
+				de->d_name) < (int)sizeof(path))
+				(void)unlink(path);
+		closedir(dp);
+	}
+}
+
+/* Whether a temporary file's final name (before ".tmp.") is for one of
+ * this shard's documents, or one of its own files. */
+static int own_temp(const run *r, const char *name, int in_shards_dir)
+{
+	const char *tmp = strstr(name, ".tmp.");
+	const char *dot;
+	char prefix[48];
+
+	if (tmp == NULL)
+		return 0;
+	if (r->shard.count == 0)
+		return 1;
+	if (in_shards_dir) {
+		folio_shard_name(prefix, sizeof(prefix), r->shard.index,
+			r->shard.count);
+		return strncmp(name, prefix, strlen(prefix)) == 0 &&
+			name[strlen(prefix)] == '.';
+	}
+	/* "<档号>.pdf.tmp.XXXXXX": the number is before the first dot. */
+	dot = strchr(name, '.');
+	if (dot == NULL || dot > tmp)
+		return 0;
+	{
+		unsigned n = output_number(r, name, (size_t)(dot - name));
+		return n > 0 && folio_shard_has(&r->shard, n - 1);
+	}
+}
+
+static void sweep_dir(const run *r, const char *dir, int in_shards_dir)
+{
+	char path[PATH_MAX_LEN];
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL)
+		if (own_temp(r, de->d_name, in_shards_dir) &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
+			(int)sizeof(path))
+			(void)unlink(path);
+	closedir(dp);
+}
+
+void folio_run_sweep(const run *r)
+{
+	char sub[PATH_MAX_LEN];
+
+	if (r->shard.count == 0)
+		sweep_dir(r, r->dir, 0);
+	if (snprintf(sub, sizeof(sub), "%s/pdf", r->dir) < (int)sizeof(sub))
+		sweep_dir(r, sub, 0);
+	if (snprintf(sub, sizeof(sub), "%s/epub", r->dir) < (int)sizeof(sub))
+		sweep_dir(r, sub, 0);
+	sweep_dir(r, r->shards_dir, 1);
+}
