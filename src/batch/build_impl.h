@@ -37,10 +37,10 @@ typedef struct run {
 	folio_cache_writer *journal;   /* under the pool's done lock */
 	FILE *documents;               /* the report's "documents" array */
 	size_t n_jobs;                 /* documents in the slice */
-	folio_doc_result **working;    /* per worker, run -> done */
-	folio_doc_result **parked;     /* per job: done, waiting its turn */
+	struct finished **working;     /* per worker, run -> done */
+	struct finished **parked;      /* per job: done, waiting its turn */
 	size_t next_out;               /* first job not streamed out */
-	folio_buf line;                /* one document's JSON, reused */
+	folio_buf line;                /* one document's JSON (merge) */
 	/* Per manifest source: 1 + index in folio_retentions of the 档号
 	 * its outputs carry, 0 when it owns none. */
 	unsigned char *owned;

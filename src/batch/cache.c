@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -35,6 +36,7 @@ struct folio_cache_writer {
 	char *path;
 	char *journal;
 	folio_buf line;
+	long long flushed;       /* folio_now_ns of the last flush */
 };
 
 /* FNV-1a: collisions only cost a parse (the source is compared). */
@@ -311,6 +313,28 @@ int folio_cache_writer_open(folio_cache_writer **out, const char *path,
 	return 0;
 }
 
+int folio_cache_writer_add_json(folio_cache_writer *w, const char *json,
+	size_t len, folio_error *err)
+{
+	long long now;
+
+	if (len == 0 || memchr(json, '\n', len) != NULL)
+		return folio_error_set(err, FOLIO_EUSAGE, "%s: expected one "
+			"line of JSON", w->journal);
+	if (fwrite(json, 1, len, w->fp) != len || putc('\n', w->fp) == EOF)
+		goto io;
+	now = folio_now_ns();
+	if (now - w->flushed >= FOLIO_CACHE_FLUSH_NS) {
+		if (fflush(w->fp) != 0)
+			goto io;
+		w->flushed = now;
+	}
+	return 0;
+io:
+	return folio_error_set(err, FOLIO_EIO, "%s: cannot write: %s",
+		w->journal, strerror(errno));
+}
+
 int folio_cache_writer_add(folio_cache_writer *w, const folio_doc_result *d,
 	folio_error *err)
 {
@@ -321,15 +345,7 @@ int folio_cache_writer_add(folio_cache_writer *w, const folio_doc_result *d,
 	folio_buf_reset(&w->line);
 	if ((rc = folio_report_doc_json(&w->line, d, err)) < 0)
 		return rc;
-	if (folio_buf_putc(&w->line, '\n') < 0)
-		return folio_error_set(err, FOLIO_ELIMIT, "%s: line over %zu "
-			"bytes", w->journal, FOLIO_CACHE_MAX_LINE);
-	/* Flushed per line: a run killed now keeps what it finished. */
-	if (fwrite(w->line.data, 1, w->line.len, w->fp) != w->line.len ||
-	    fflush(w->fp) != 0)
-		return folio_error_set(err, FOLIO_EIO, "%s: cannot write: %s",
-			w->journal, strerror(errno));
-	return 0;
+	return folio_cache_writer_add_json(w, w->line.data, w->line.len, err);
 }
 
 int folio_cache_writer_commit(folio_cache_writer *w, folio_error *err)

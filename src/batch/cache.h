@@ -21,8 +21,9 @@
  * nothing).
  *
  * Writing: a run appends one line per finished document to
- * <path>.journal, flushed as it goes, and renames it over <path> at the
- * end. A run killed outright leaves the journal; folio_cache_recover
+ * <path>.journal, flushed as it goes (every 50 ms at most: a write per
+ * document would serialise the workers on 100,000 skips), and renames
+ * it over <path> at the end. A run killed outright leaves the journal; folio_cache_recover
  * folds it into <path> before the next run reads it, so work done before
  * the kill is kept.
  *
@@ -47,6 +48,7 @@
 #define FOLIO_CACHE_HEX 65           /* 64 hex digits and NUL */
 #define FOLIO_CACHE_MAX_FILES 256
 #define FOLIO_CACHE_MAX_LINE ((size_t)8 * 1024 * 1024)
+#define FOLIO_CACHE_FLUSH_NS 50000000LL
 
 typedef struct folio_cache folio_cache;
 
@@ -71,9 +73,14 @@ typedef struct folio_cache_writer folio_cache_writer;
 int folio_cache_writer_open(folio_cache_writer **out, const char *path,
 	const char *env, folio_error *err);
 /* One document's line (built or skipped documents; others are not
- * cached), flushed to the file. */
+ * cached). Lines reach the file at least every FOLIO_CACHE_FLUSH_NS:
+ * a run killed outright loses no more than that of its work. */
 int folio_cache_writer_add(folio_cache_writer *w, const folio_doc_result *d,
 	folio_error *err);
+/* The same with the document's JSON already made (report.h; one line,
+ * no newline). */
+int folio_cache_writer_add_json(folio_cache_writer *w, const char *json,
+	size_t len, folio_error *err);
 /* fsync the journal and rename it over path. */
 int folio_cache_writer_commit(folio_cache_writer *w, folio_error *err);
 /* Close; without a commit the journal stays for folio_cache_recover. */

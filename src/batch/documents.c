@@ -16,6 +16,22 @@
 #include "util/clock.h"
 #include "util/file.h"
 
+/* A finished document and its line of JSON, made by the worker, outside
+ * the pool's lock: the serialised part only counts and writes bytes. */
+typedef struct finished {
+	folio_doc_result d;
+	folio_buf json;
+} finished;
+
+static void finished_free(finished *f)
+{
+	if (f == NULL)
+		return;
+	folio_doc_result_clear(&f->d);
+	folio_buf_free(&f->json);
+	free(f);
+}
+
 /* 1 + the index in folio_retentions of the retention that makes code the
  * 档号 of document `number`; 0 when none does. A cached code stays
  * valid while the document keeps its place. */
@@ -148,16 +164,17 @@ static int job_run(void *ctx, size_t j, int worker)
 	run *r = ctx;
 	size_t i = folio_shard_at(&r->shard, j);
 	const folio_batch_source *src = &r->m->sources[i];
-	folio_doc_result *d = calloc(1, sizeof(*d)), e;
+	finished *f = calloc(1, sizeof(*f));
+	folio_doc_result *d = f ? &f->d : NULL, e;
 	folio_error err = {0};     /* one per job, so one per worker */
 	unsigned char sha[FOLIO_SHA256_LEN];
 	char *bytes = NULL;
 	size_t len = 0, k;
 	long long t = folio_now_ns();
-	int rc;
+	int rc, current = 0;
 
-	r->working[worker] = d;
-	if (d == NULL || (d->source = strdup(src->rel)) == NULL)
+	r->working[worker] = f;
+	if (f == NULL || (d->source = strdup(src->rel)) == NULL)
 		return FOLIO_ENOMEM;
 	d->index = i;
 	rc = folio_file_read(&bytes, &len, src->path, FOLIO_MAX_SOURCE_BYTES,
@@ -166,33 +183,33 @@ static int job_run(void *ctx, size_t j, int worker)
 		folio_sha256_hex(d->sha256, sha);
 	free(bytes);
 	d->read_ms = folio_run_ms_since(t);
-	if (rc < 0)
-		goto done;
-	for (k = 0; !r->opts->force &&
+	for (k = 0; rc == 0 && !current && !r->opts->force &&
 		folio_cache_find(r->old, src->rel, k, &e); k++) {
-		int current = up_to_date(r, &e, d->sha256, i);
+		current = up_to_date(r, &e, d->sha256, i);
 		if (current)
 			take_cached(d, &e);
 		folio_doc_result_clear(&e);
-		if (current)
-			return 0;
 	}
-	rc = build_doc(r, i, d, &err);
-done:
+	if (rc == 0 && !current)
+		rc = build_doc(r, i, d, &err);
 	if (rc < 0) {
 		d->status = FOLIO_DOC_FAILED;
 		d->error_code = rc;
 		d->error = strdup(err.msg[0] ? err.msg :
 			folio_error_name(rc));
-	} else {
+	} else if (!current) {
 		d->status = FOLIO_DOC_BUILT;
 	}
+	f->json.limit = FOLIO_CACHE_MAX_LINE;
+	/* An empty line tells job_done the line could not be made. */
+	(void)folio_report_doc_json(&f->json, d, &err);
 	return rc;
 }
 
 /* The report's documents array, the totals, the outputs each document
  * owns, and the archive digest, in slice order. */
-static void stream_out(run *r, folio_doc_result *d, int first)
+static void stream_out(run *r, const folio_doc_result *d, const char *json,
+	size_t len, int first)
 {
 	folio_error *err = &r->stream_err;
 	int rc = 0;
@@ -204,11 +221,11 @@ static void stream_out(run *r, folio_doc_result *d, int first)
 			(unsigned)(d->index + 1));
 	if (rc == 0 && r->digest != NULL)
 		rc = folio_run_digest_doc(r, d, err);
-	folio_buf_reset(&r->line);
-	if (rc == 0 && (rc = folio_report_doc_json(&r->line, d, err)) == 0 &&
-	    (fputs(first ? "[\n    " : ",\n    ", r->documents) < 0 ||
-	     fwrite(r->line.data, 1, r->line.len, r->documents) !=
-		r->line.len))
+	if (rc == 0 && len == 0)
+		rc = folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory "
+			"writing its report line", d->source);
+	if (rc == 0 && (fputs(first ? "[\n    " : ",\n    ", r->documents) <
+		0 || fwrite(json, 1, len, r->documents) != len))
 		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot write the "
 			"report's documents", r->dir);
 	if (rc < 0 && r->stream_rc == 0)
@@ -218,11 +235,11 @@ static void stream_out(run *r, folio_doc_result *d, int first)
 static void flush_ready(run *r)
 {
 	while (r->next_out < r->n_jobs && r->parked[r->next_out] != NULL) {
-		folio_doc_result *d = r->parked[r->next_out];
+		finished *f = r->parked[r->next_out];
 		r->parked[r->next_out] = NULL;
-		stream_out(r, d, r->next_out == 0);
-		folio_doc_result_clear(d);
-		free(d);
+		stream_out(r, &f->d, f->json.data, f->json.len,
+			r->next_out == 0);
+		finished_free(f);
 		r->next_out++;
 	}
 }
@@ -231,32 +248,27 @@ static void flush_ready(run *r)
 static void job_done(void *ctx, size_t j, int worker, int rc)
 {
 	run *r = ctx;
-	folio_doc_result *d = r->working[worker];
+	finished *f = r->working[worker];
+	folio_doc_result *d;
 
 	(void)rc;
 	r->working[worker] = NULL;
-	if (d == NULL || d->source == NULL) {
-		/* Out of memory: the run cannot account for it. */
-		if (d != NULL)
-			free(d);
-		d = calloc(1, sizeof(*d));
-		if (d == NULL || (d->source = strdup(
-			r->m->sources[folio_shard_at(&r->shard, j)].rel)) ==
-			NULL) {
-			free(d);
-			if (r->stream_rc == 0)
-				r->stream_rc = folio_error_set(&r->stream_err,
-					FOLIO_ENOMEM, "out of memory");
-			return;
-		}
-		d->index = folio_shard_at(&r->shard, j);
-		d->status = FOLIO_DOC_FAILED;
-		d->error_code = FOLIO_ENOMEM;
+	if (f == NULL || f->d.source == NULL) {
+		/* Out of memory before the document had a name: the run
+		 * cannot account for it. */
+		finished_free(f);
+		if (r->stream_rc == 0)
+			r->stream_rc = folio_error_set(&r->stream_err,
+				FOLIO_ENOMEM, "%s: out of memory",
+				r->m->sources[folio_shard_at(&r->shard, j)].rel);
+		return;
 	}
+	d = &f->d;
 	/* At once, not in turn: a run killed now keeps this document. */
-	if (r->journal_rc == 0)
-		r->journal_rc = folio_cache_writer_add(r->journal, d,
-			&r->journal_err);
+	if (r->journal_rc == 0 && (d->status == FOLIO_DOC_BUILT ||
+	    d->status == FOLIO_DOC_SKIPPED) && f->json.len > 0)
+		r->journal_rc = folio_cache_writer_add_json(r->journal,
+			f->json.data, f->json.len, &r->journal_err);
 	r->progress.done++;
 	if (d->status == FOLIO_DOC_FAILED)
 		r->progress.failed++;
@@ -265,7 +277,7 @@ static void job_done(void *ctx, size_t j, int worker, int rc)
 	r->progress.elapsed = (double)(folio_now_ns() - r->t0) / 1e9;
 	if (r->opts->progress != NULL)
 		r->opts->progress(r->opts->progress_ctx, &r->progress, d);
-	r->parked[j] = d;
+	r->parked[j] = f;
 	flush_ready(r);
 }
 
@@ -306,7 +318,10 @@ int folio_run_documents(run *r, folio_error *err)
 		memset(&d, 0, sizeof(d));
 		d.index = folio_shard_at(&r->shard, r->next_out);
 		d.source = r->m->sources[d.index].rel;
-		stream_out(r, &d, r->next_out == 0);
+		folio_buf_reset(&r->line);
+		(void)folio_report_doc_json(&r->line, &d, &r->stream_err);
+		stream_out(r, &d, r->line.data, r->line.len,
+			r->next_out == 0);
 	}
 	if (fputs(r->n_jobs ? "\n  ]" : "[]", r->documents) < 0 &&
 	    r->stream_rc == 0)
@@ -315,6 +330,9 @@ int folio_run_documents(run *r, folio_error *err)
 	if (rc == 0 && r->stream_rc < 0)
 		rc = folio_error_set(err, r->stream_rc, "%s",
 			r->stream_err.msg);
+	/* Left only when the pool itself failed. */
+	for (; r->next_out < r->n_jobs; r->next_out++)
+		finished_free(r->parked[r->next_out]);
 	return rc;
 }
 

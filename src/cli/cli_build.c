@@ -136,9 +136,12 @@ static void summary(const folio_batch_report *r, const char *origin)
 		r->n, r->built, r->skipped, r->failed);
 	if (r->not_run)
 		printf(", %zu not run", r->not_run);
-	printf(" in %.2f s (%.1f docs/s, %zu workers)\n", s,
-		s > 0 ? (double)(r->built + r->skipped + r->failed) / s : 0,
-		(size_t)r->workers);
+	if (r->merged_shards)
+		printf(" by the shards; merged in %.2f s\n", s);
+	else
+		printf(" in %.2f s (%.1f docs/s, %zu workers)\n", s,
+			s > 0 ? (double)(r->built + r->skipped + r->failed) /
+			s : 0, (size_t)r->workers);
 	if (r->built)
 		printf("  time in stages: read %.0f ms, layout %.0f ms, "
 			"pdf %.0f ms, epub %.0f ms\n", r->read_ms,
