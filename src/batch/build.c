@@ -668,6 +668,7 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 
 	memset(&r, 0, sizeof(r));
 	memset(out, 0, sizeof(*out));
+	r.src_dir_fd = r.pdf_dir_fd = r.epub_dir_fd = -1;
 	r.opts = opts;
 	r.rep = out;
 	r.shard = opts->shard;
@@ -718,6 +719,12 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	if (rc == 0 && r.shard.count == 0 && !out->stopped)
 		drop_shard_files(&r);
 done:
+	if (r.src_dir_fd >= 0)
+		close(r.src_dir_fd);
+	if (r.pdf_dir_fd >= 0)
+		close(r.pdf_dir_fd);
+	if (r.epub_dir_fd >= 0)
+		close(r.epub_dir_fd);
 	if (shard_fd >= 0)
 		close(shard_fd);
 	if (lock_fd >= 0)

@@ -33,6 +33,8 @@ typedef struct run {
 	const struct folio_fontset *fonts;
 	folio_pdf_options pdf;
 	folio_epub_options epub;
+	int src_dir_fd;                /* the manifest's folder */
+	int pdf_dir_fd, epub_dir_fd;   /* dir/pdf, dir/epub (O_PATH) */
 	folio_cache *old;              /* read-only while workers run */
 	folio_cache_writer *journal;   /* under the pool's done lock */
 	FILE *documents;               /* the report's "documents" array */

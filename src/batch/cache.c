@@ -228,7 +228,7 @@ static int read_slot(const folio_cache *c, const slot *s,
 	if (pread(fileno(c->files[s->file]), line, s->len, (off_t)s->offset)
 		== (ssize_t)s->len &&
 	    folio_json_open_memory(&j, line, s->len, "cache", &ignored) == 0 &&
-	    folio_report_doc_read(j, out, &ignored) == 0)
+	    folio_report_doc_read(j, out, 1, &ignored) == 0)
 		ok = 1;
 	folio_json_free(j);
 	free(line);

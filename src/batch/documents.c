@@ -6,8 +6,13 @@
 #include "batch/build_impl.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "batch/pool.h"
 #include "batch/records.h"
@@ -33,36 +38,62 @@ static void finished_free(finished *f)
 }
 
 /* 1 + the index in folio_retentions of the retention that makes code the
- * 档号 of document `number`; 0 when none does. A cached code stays
- * valid while the document keeps its place. */
+ * 档号 of document `number` (FONDS-YEAR-CODE-NNNN, as folio_archive_code
+ * writes it); 0 when none does. A cached code stays valid while the
+ * document keeps its place. Compared in place: it runs for every
+ * document of every run. */
 static unsigned char retention_slot(const run *r, const char *code,
 	unsigned number)
 {
-	char c[FOLIO_ARCHIVE_CODE_MAX];
-	size_t k;
+	size_t fl = strlen(r->m->fonds_code), yl = strlen(r->m->year), k;
+	const char *p = code + fl + yl + 2, *dash;
+	char digits[16];
 
-	for (k = 0; folio_retentions[k] != NULL; k++)
-		if (folio_archive_code(c, r->m->fonds_code, r->m->year,
-			folio_retentions[k], number, NULL) == 0 &&
-		    strcmp(c, code) == 0)
+	if (strncmp(code, r->m->fonds_code, fl) != 0 || code[fl] != '-' ||
+	    strncmp(code + fl + 1, r->m->year, yl) != 0 ||
+	    code[fl + 1 + yl] != '-' || (dash = strchr(p, '-')) == NULL)
+		return 0;
+	{
+		/* "%04u", by hand: snprintf was a tenth of a no-op run. */
+		size_t n = 0, k2;
+		char rev[12];
+		unsigned v = number;
+		do {
+			rev[n++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v > 0);
+		while (n < 4)
+			rev[n++] = '0';
+		for (k2 = 0; k2 < n; k2++)
+			digits[k2] = rev[n - 1 - k2];
+		digits[n] = '\0';
+	}
+	if (strcmp(dash + 1, digits) != 0)
+		return 0;
+	for (k = 0; folio_retentions[k] != NULL; k++) {
+		const char *c = folio_retention_code(folio_retentions[k]);
+		if (strlen(c) == (size_t)(dash - p) &&
+		    strncmp(c, p, (size_t)(dash - p)) == 0)
 			return (unsigned char)(k + 1);
+	}
 	return 0;
 }
 
 /* An output is current when it is where the entry says, with the size
- * and modification time it had when a run of this folio wrote it. */
-static int output_current(const run *r, const char *kind, const char *code,
+ * and modification time it had when a run of this folio wrote it. Looked
+ * up from the open folder: on a no-op rebuild these lookups are most of
+ * the work, and a whole path costs a walk per component. */
+static int output_current(int dir_fd, const char *code, const char *ext,
 	uint64_t size, int64_t mtime)
 {
-	char path[PATH_MAX_LEN];
-	uint64_t s;
-	int64_t t;
+	char name[FOLIO_ARCHIVE_CODE_MAX + 8];
+	struct stat st;
 
-	if (snprintf(path, sizeof(path), "%s/%s/%s.%s", r->dir, kind, code,
-		kind) >= (int)sizeof(path))
-		return 0;
-	return folio_cache_stat(&t, &s, path) == 0 && s == size &&
-		t == mtime;
+	snprintf(name, sizeof(name), "%s%s", code, ext);
+	return fstatat(dir_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+		(uint64_t)st.st_size == size &&
+		(int64_t)st.st_mtim.tv_sec * 1000000000LL +
+		st.st_mtim.tv_nsec == mtime;
 }
 
 static int up_to_date(const run *r, const folio_doc_result *e,
@@ -70,20 +101,25 @@ static int up_to_date(const run *r, const folio_doc_result *e,
 {
 	return e->has_meta && strcmp(e->sha256, sha) == 0 &&
 		retention_slot(r, e->code, (unsigned)(i + 1)) != 0 &&
-		output_current(r, "pdf", e->code, e->pdf_bytes,
+		output_current(r->pdf_dir_fd, e->code, ".pdf", e->pdf_bytes,
 			e->pdf_mtime_ns) &&
-		output_current(r, "epub", e->code, e->epub_bytes,
-			e->epub_mtime_ns);
+		output_current(r->epub_dir_fd, e->code, ".epub",
+			e->epub_bytes, e->epub_mtime_ns);
 }
 
 /* The cached document e, up to date, becomes d (its strings move). */
 static void take_cached(folio_doc_result *d, folio_doc_result *e)
 {
 	snprintf(d->code, sizeof(d->code), "%s", e->code);
+	memcpy(d->sha256, e->sha256, sizeof(d->sha256));
+	if (!d->stamp.set)
+		d->stamp = e->stamp;
 	d->id = e->id;
 	e->id = NULL;
 	d->meta = e->meta;
 	memset(&e->meta, 0, sizeof(e->meta));
+	d->meta_json = e->meta_json;
+	e->meta_json = NULL;
 	d->has_meta = 1;
 	d->pages = e->pages;
 	d->pdf_bytes = e->pdf_bytes;
@@ -159,6 +195,63 @@ done:
 	return rc;
 }
 
+/* A source changed within this long of being hashed may share its time
+ * stamps with the content hashed (file times tick coarsely): its stamp
+ * is not kept, so the next run reads it again. */
+#define STAMP_SETTLE_NS 2000000000LL
+
+static void stamp_of(folio_source_stamp *out, const struct stat *st)
+{
+	out->set = 1;
+	out->ino = (uint64_t)st->st_ino;
+	out->size = (uint64_t)st->st_size;
+	out->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL +
+		st->st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL +
+		st->st_ctim.tv_nsec;
+}
+
+static int same_stamp(const folio_source_stamp *a,
+	const folio_source_stamp *b)
+{
+	return a->set && b->set && a->ino == b->ino && a->size == b->size &&
+		a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+/* The source's SHA-256 (and its stamp, unless it changed too recently to
+ * be told apart by time stamps). */
+static int hash_source(run *r, size_t i, folio_doc_result *d,
+	folio_error *err)
+{
+	const folio_batch_source *src = &r->m->sources[i];
+	unsigned char sha[FOLIO_SHA256_LEN];
+	struct stat st, after;
+	struct timespec now;
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (stat(src->path, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	if ((rc = folio_file_read(&bytes, &len, src->path,
+		FOLIO_MAX_SOURCE_BYTES, err)) < 0)
+		return rc;
+	rc = folio_sha256(sha, bytes, len, err);
+	free(bytes);
+	if (rc < 0)
+		return rc;
+	folio_sha256_hex(d->sha256, sha);
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (stat(src->path, &after) == 0 && after.st_ino == st.st_ino &&
+	    after.st_ctim.tv_sec == st.st_ctim.tv_sec &&
+	    after.st_ctim.tv_nsec == st.st_ctim.tv_nsec &&
+	    (long long)now.tv_sec * 1000000000LL + now.tv_nsec -
+	    ((long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec)
+	    >= STAMP_SETTLE_NS)
+		stamp_of(&d->stamp, &st);
+	return 0;
+}
+
 static int job_run(void *ctx, size_t j, int worker)
 {
 	run *r = ctx;
@@ -167,29 +260,39 @@ static int job_run(void *ctx, size_t j, int worker)
 	finished *f = calloc(1, sizeof(*f));
 	folio_doc_result *d = f ? &f->d : NULL, e;
 	folio_error err = {0};     /* one per job, so one per worker */
-	unsigned char sha[FOLIO_SHA256_LEN];
-	char *bytes = NULL;
-	size_t len = 0, k;
+	folio_source_stamp now;
+	struct stat st;
+	size_t k;
 	long long t = folio_now_ns();
-	int rc, current = 0;
+	int rc = 0, current = 0, hashed = 0;
 
 	r->working[worker] = f;
 	if (f == NULL || (d->source = strdup(src->rel)) == NULL)
 		return FOLIO_ENOMEM;
 	d->index = i;
-	rc = folio_file_read(&bytes, &len, src->path, FOLIO_MAX_SOURCE_BYTES,
-		&err);
-	if (rc == 0 && (rc = folio_sha256(sha, bytes, len, &err)) == 0)
-		folio_sha256_hex(d->sha256, sha);
-	free(bytes);
-	d->read_ms = folio_run_ms_since(t);
-	for (k = 0; rc == 0 && !current && !r->opts->force &&
+	memset(&now, 0, sizeof(now));
+	if (fstatat(r->src_dir_fd, src->rel, &st, 0) == 0)
+		stamp_of(&now, &st);
+	for (k = 0; !current && !r->opts->force &&
 		folio_cache_find(r->old, src->rel, k, &e); k++) {
-		current = up_to_date(r, &e, d->sha256, i);
+		/* The same file as when the entry was made: the same bytes,
+		 * no need to read them again. */
+		int same = same_stamp(&e.stamp, &now);
+		if (!same && !hashed) {
+			rc = hash_source(r, i, d, &err);
+			hashed = 1;
+		}
+		current = rc == 0 && up_to_date(r, &e, same ? e.sha256 :
+			d->sha256, i);
 		if (current)
 			take_cached(d, &e);
 		folio_doc_result_clear(&e);
+		if (rc < 0)
+			break;
 	}
+	if (rc == 0 && !current && !hashed)
+		rc = hash_source(r, i, d, &err);
+	d->read_ms = folio_run_ms_since(t);
 	if (rc == 0 && !current)
 		rc = build_doc(r, i, d, &err);
 	if (rc < 0) {
@@ -281,6 +384,23 @@ static void job_done(void *ctx, size_t j, int worker, int rc)
 	flush_ready(r);
 }
 
+/* dir/sub (or dir when sub is NULL), open for lookups relative to it. */
+static int open_dir_at(int *out, const char *dir, const char *sub,
+	folio_error *err)
+{
+	char path[PATH_MAX_LEN];
+	int rc = sub ? folio_run_join(path, sizeof(path), err, "%s/%s", dir,
+		sub) : folio_run_join(path, sizeof(path), err, "%s", dir);
+
+	if (rc < 0)
+		return rc;
+	*out = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*out < 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
+			path, strerror(errno));
+	return 0;
+}
+
 int folio_run_documents(run *r, folio_error *err)
 {
 	folio_pool_job job;
@@ -294,7 +414,10 @@ int folio_run_documents(run *r, folio_error *err)
 	r->parked = calloc(r->n_jobs ? r->n_jobs : 1, sizeof(*r->parked));
 	if (r->working == NULL || r->parked == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0)
+	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0 ||
+	    (rc = open_dir_at(&r->src_dir_fd, r->m->dir, NULL, err)) < 0 ||
+	    (rc = open_dir_at(&r->pdf_dir_fd, r->dir, "pdf", err)) < 0 ||
+	    (rc = open_dir_at(&r->epub_dir_fd, r->dir, "epub", err)) < 0)
 		return rc;
 	r->line.limit = FOLIO_CACHE_MAX_LINE;
 	r->progress.total = r->n_jobs;

@@ -5,13 +5,15 @@
  * batch cache (cache.h) are all made of the same document objects.
  *
  * A document object is one line of JSON, keys in this order:
- *   {"source", "index", "sha256", "code", "id", "status":
+ *   {"source", "index", "sha256", "source_stat", "code", "id", "status":
  *    "built|skipped|failed|not run", "pages", "pdf_bytes", "epub_bytes",
  *    "pdf_mtime_ns", "epub_mtime_ns", "ms": {"read", "layout", "pdf",
  *    "epub"}, "error": MSG|null, "error_kind": NAME|null,
  *    "record": {"title", "issuer", "doc_number", "date", "security",
  *               "retention", "category", "keywords"}|null}
- * "index" is 1-based in the manifest; "sha256" is the source's digest;
+ * "index" is 1-based in the manifest; "sha256" is the source's digest
+ * and "source_stat" ("inode:size:mtime_ns:ctime_ns" or null) the file as
+ * it was when hashed;
  * "record" is the DA/T 46 metadata the archive writes (the manifest's
  * defaults applied; keywords joined by spaces), present for documents
  * that built or were up to date. The merge step and `folio archive`
@@ -78,10 +80,19 @@ typedef struct folio_doc_meta {
 	char *keywords;                /* joined by spaces, or NULL */
 } folio_doc_meta;
 
+/* A source file as stat(2) saw it when its SHA-256 was taken: while all
+ * four are the same the bytes are (a user cannot set ctime back). */
+typedef struct folio_source_stamp {
+	int set;
+	uint64_t ino, size;
+	int64_t mtime_ns, ctime_ns;
+} folio_source_stamp;
+
 typedef struct folio_doc_result {
 	char *source;                  /* manifest-relative path */
 	size_t index;                  /* 0-based in the manifest */
 	char sha256[FOLIO_REPORT_HEX]; /* of the source bytes, "" unknown */
+	folio_source_stamp stamp;      /* of the source when hashed */
 	char code[FOLIO_REPORT_CODE_MAX]; /* 档号, "" when unknown */
 	char *id;                      /* document id or NULL */
 	folio_doc_status status;
@@ -93,6 +104,9 @@ typedef struct folio_doc_result {
 	char *error;                   /* message or NULL */
 	int has_meta;                  /* meta is filled (built/skipped) */
 	folio_doc_meta meta;
+	/* Or the record as the JSON it was read from, kept as it is: a
+	 * document found up to date only passes it on (cache.c). */
+	char *meta_json;
 } folio_doc_result;
 
 /* Fingerprints of what decides the outputs besides each source: the
@@ -166,9 +180,11 @@ int folio_report_head_json(folio_buf *out, const folio_batch_report *r,
 int folio_report_write(const folio_batch_report *r, FILE *documents,
 	folio_error *err);
 
-/* Read one document object; the reader is just before its '{'. */
+/* Read one document object; the reader is just before its '{'. With
+ * keep_record (a reader on memory), the record is kept as its JSON text
+ * in meta_json rather than decoded. */
 int folio_report_doc_read(folio_json *j, folio_doc_result *out,
-	folio_error *err);
+	int keep_record, folio_error *err);
 
 /* Reading a report: the fields a merge checks, then each document in
  * turn through on_doc (which takes ownership of nothing: copy what you

@@ -33,6 +33,7 @@ struct folio_json {
 	char *name;
 	unsigned line, col;        /* of the next byte */
 	unsigned tok_line, tok_col;
+	size_t tok_at;             /* consumed bytes before the last token */
 	folio_json_kind last;
 	char *text;
 	size_t text_len, text_cap;
@@ -327,14 +328,81 @@ static int utf8_char(folio_json *j, int c, folio_error *err)
 	return text_put(j, s, n, err);
 }
 
+/* Length of a valid UTF-8 sequence at p (at most n bytes there), or 0
+ * when it is invalid or cut by the end: folio_utf8_decode's rules,
+ * without building the code point. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0)
+		return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c < 0xF0) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+		    (c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
+			return 0;
+		return 3;
+	}
+	if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+	    (p[3] & 0xC0) != 0x80 || (c == 0xF0 && p[1] < 0x90) ||
+	    (c == 0xF4 && p[1] >= 0x90))
+		return 0;
+	return 4;
+}
+
+/* The run of bytes at the window's position that a string takes as
+ * they are: no quote, backslash or control character, valid UTF-8, not
+ * cut by the window's end. Counts its characters into *chars. Whatever
+ * stops it is left to the careful path, which names a bad byte. */
+static size_t plain_run(const folio_json *j, unsigned *chars)
+{
+	const unsigned char *p = (const unsigned char *)j->data + j->pos;
+	const unsigned char *end = (const unsigned char *)j->data + j->len;
+	const unsigned char *q = p;
+	unsigned n = 0;
+
+	while (q < end) {
+		if (*q < 0x80) {
+			if (*q < 0x20 || *q == '"' || *q == '\\')
+				break;
+			q++;
+		} else {
+			size_t len = utf8_len(q, (size_t)(end - q));
+			if (len == 0)
+				break;
+			q += len;
+		}
+		n++;
+	}
+	*chars = n;
+	return (size_t)(q - p);
+}
+
 static int string(folio_json *j, folio_error *err)
 {
+	unsigned chars;
+	size_t run;
 	int c, rc;
 
 	take(j); /* the opening quote */
 	j->text_len = 0;
 	j->text[0] = '\0';
 	for (;;) {
+		/* Most of a string is plain text: copy it in one go. A run
+		 * that is not valid UTF-8 goes the slow way, which names the
+		 * byte. */
+		if (peek(j) >= 0 && (run = plain_run(j, &chars)) > 1) {
+			if ((rc = text_put(j, j->data + j->pos, run, err)) < 0)
+				return rc;
+			j->pos += run;
+			j->consumed += run;
+			j->col += chars;
+			if (j->max_bytes && j->consumed > j->max_bytes)
+				return too_big(j, err);
+			continue;
+		}
 		c = peek(j);
 		if (c < 0)
 			return fail_here(j, FOLIO_EINPUT, "'\"' closing the "
@@ -518,6 +586,7 @@ static int next_token(folio_json *j, folio_json_kind *out, folio_error *err)
 			return too_big(j, err);
 		j->tok_line = j->line;
 		j->tok_col = j->col;
+		j->tok_at = j->consumed;
 		switch (j->need) {
 		case NEED_NOTHING:
 			if (c != -1)
@@ -604,6 +673,26 @@ int folio_json_skip(folio_json *j, folio_json_kind first, folio_error *err)
 			k == FOLIO_JSON_ARRAY_END)
 			depth--;
 	}
+	return 0;
+}
+
+int folio_json_raw_value(folio_json *j, const char **out, size_t *len,
+	folio_json_kind *first, folio_error *err)
+{
+	size_t start;
+	int rc;
+
+	if (j->fp != NULL)
+		return folio_error_set(err, FOLIO_EUSAGE, "%s: raw values are "
+			"read from memory only", j->name);
+	if ((rc = folio_json_next(j, first, err)) < 0)
+		return rc;
+	start = j->tok_at;
+	if ((rc = folio_json_skip(j, *first, err)) < 0)
+		return rc;
+	/* In memory, consumed bytes are offsets into the data. */
+	*out = j->data + start;
+	*len = j->consumed - start;
 	return 0;
 }
 

@@ -71,6 +71,11 @@ const char *folio_json_text(const folio_json *j, size_t *len);
 /* Skip the rest of a value whose first token was `first` (an object or
  * array is read to its end; a scalar needs nothing more). */
 int folio_json_skip(folio_json *j, folio_json_kind first, folio_error *err);
+/* A reader on memory only: read the next value whole and give its text
+ * as written (*out points into the reader's memory); FOLIO_EUSAGE on a
+ * file or stream. first is its first token's kind. */
+int folio_json_raw_value(folio_json *j, const char **out, size_t *len,
+	folio_json_kind *first, folio_error *err);
 /* Next token must be `want`; else FOLIO_EINPUT naming both. */
 int folio_json_expect(folio_json *j, folio_json_kind want, folio_error *err);
 /* FOLIO_EINPUT "name:line:col: expected <what>, found <the last token>"

@@ -78,6 +78,13 @@ static void refuses_with_position(void **state)
 		{"[\"\\udc00\"]", "a lone low surrogate"},
 		{"[\"\\u0000\"]", "found \\u0000"},
 		{"[\"\xff\"]", "t.json:1:3: expected UTF-8 text"},
+		/* overlong, surrogate, past U+10FFFF, cut short: after a
+		 * plain run, so the fast path must stop at them too */
+		{"[\"ab\xe0\x80\x80\"]", "t.json:1:5: expected UTF-8 text"},
+		{"[\"ab\xed\xa0\x80\"]", "t.json:1:5: expected UTF-8 text"},
+		{"[\"ab\xf4\x90\x80\x80\"]", "t.json:1:5: expected UTF-8"},
+		{"[\"ab\xc0\xaf\"]", "t.json:1:5: expected UTF-8 text"},
+		{"[\"ab\xe6\x96\"]", "t.json:1:5: expected UTF-8 text"},
 		{"[\"abc", "expected '\"' closing the string, found end of "
 			"input"},
 		{"", "t.json:1:1: expected a value, found end of input"},
