@@ -23,10 +23,11 @@ static void archive_usage(FILE *fp)
 		"reported in DIR/report.json, with the PDF and EPUB of each\n"
 		"from DIR/pdf/<档号>.pdf and DIR/epub/<档号>.epub (default\n"
 		"DIR: out/<batch id>); nothing is laid out again. The report\n"
-		"must match the manifest, styles and SOURCE_DATE_EPOCH as\n"
-		"they are now. --sources-only reads the sources for their\n"
-		"metadata and archives them alone. --key/--cert override the\n"
-		"manifest's signer. SOURCE_DATE_EPOCH fixes every time stamp.\n"
+		"must match the manifest and styles as they are now, and\n"
+		"each output the file it names. --sources-only reads the\n"
+		"sources for their metadata and archives them alone.\n"
+		"--key/--cert override the manifest's signer.\n"
+		"SOURCE_DATE_EPOCH fixes every time stamp.\n"
 		"Exit 0 written, 1 bad input, 2 usage or I/O trouble.\n");
 }
 

@@ -68,8 +68,9 @@ static void build_usage(FILE *fp)
 		"(nothing laid out again)\n"
 		"Exit status: 0 every document built (or was up to date), 1 "
 		"some failed,\n"
-		"2 usage, input/output or archive trouble, 128+N when "
-		"stopped by signal N.\n");
+		"2 usage, input/output or archive trouble or (--merge) a "
+		"shard that did not\n"
+		"finish, 128+N when stopped by signal N.\n");
 }
 
 typedef struct bar {
