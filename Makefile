@@ -22,7 +22,8 @@ DEB_PACKAGES := build-essential pkg-config python3 \
 	epubcheck default-jdk-headless qpdf poppler-utils libxml2-utils \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
 	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db \
-	unzip libarchive-tools openssl tzdata fonts-noto-cjk mupdf-tools
+	unzip libarchive-tools openssl tzdata fonts-noto-cjk mupdf-tools \
+	parallel python3-yaml
 
 # The Fandol faces (仿宋, 宋体, 黑体, 楷体; OpenType CFF, GPL with a font
 # exception) ship inside texlive-lang-chinese: deps takes only their .otf

@@ -92,14 +92,20 @@ def build_once(argv):
 
 
 def batch_rows(t):
-    """Throughput at -j1 and -j cores, peak RSS against batch size, and
-    the no-op rebuild of 1,000 small documents. BENCH_BATCH_DOCS sets the
-    throughput batch (default 200); BENCH_BATCH_BIG (e.g. 10000) adds a
-    memory run on that many documents."""
+    """Throughput of PDF+EPUB alone and of the full pipeline (PDF, EPUB
+    and the signed archive), at -j1 and -j2, on the same generated batch
+    (BENCH_BATCH_DOCS, default 200); peak RSS against batch size; the
+    no-op rebuild of 1,000 small documents. BENCH_BATCH_BIG (e.g. 10000)
+    adds a memory run on that many documents; BENCH_SCALE (e.g.
+    "1000,10000,100000") measures build RSS and the no-op rebuild on
+    one-page documents at each size (minutes per 10,000)."""
     n = int(os.environ.get("BENCH_BATCH_DOCS", "200"))
     big = int(os.environ.get("BENCH_BATCH_BIG", "0"))
+    scale = [int(x) for x in os.environ.get("BENCH_SCALE", "").split(",")
+             if x.strip()]
     cores = os.cpu_count() or 1
     rows = []
+    speed = []
     notes = []
 
     def gen(d, count, *extra):
@@ -120,20 +126,29 @@ def batch_rows(t):
     d = os.path.join(t, "batch")
     gen(d, n)
     m = os.path.join(d, "batch.xml")
-    for j in (1, cores):
-        out = os.path.join(t, "out-j%d" % j)
-        dt, rss, rep = build_once([FOLIO, "build", m, "-o", out,
-                                   "-j", str(j), "--quiet",
-                                   "--allow-partial"])
-        row("build %d generated docs (PDF+EPUB+signed ZIP)" % n, n, j,
-            dt, rss, rep)
-        if j == 1:
-            built = max(rep["totals"]["built"], 1)
-            per_doc = rep["totals"]["ms"]
+    per_doc = None
+    for what, extra in (("PDF+EPUB", ["--no-archive"]),
+                        ("full pipeline (PDF+EPUB+signed ZIP)", [])):
+        for j in (1, 2):
+            out = os.path.join(t, "out-%s-j%d" % (extra and "pe" or "all",
+                                                 j))
+            dt, rss, rep = build_once([FOLIO, "build", m, "-o", out, "-j",
+                                       str(j), "--quiet",
+                                       "--allow-partial"] + extra)
+            tot = rep["totals"]
+            speed.append("| %s | %d | %d | %d | %.2f | %.1f | %.1f | %.1f |"
+                         % (what, j, n, tot["pages"], dt, n / dt,
+                            tot["pages"] / dt, rss / 1024.0))
+            if j == 1 and extra:
+                built = max(tot["built"], 1)
+                per_doc = tot["ms"]
+                pages = max(tot["pages"], 1)
     notes.append("In-process time per document at -j1 (from report.json), "
-                 "ms: read %.2f, layout %.2f, PDF %.2f, EPUB %.2f."
-                 % tuple(per_doc[k] / built for k in
-                         ("read", "layout", "pdf", "epub")))
+                 "ms: read %.2f, layout %.2f, PDF %.2f, EPUB %.2f; the PDF "
+                 "writer takes %.2f ms a page (%d pages)."
+                 % (per_doc["read"] / built, per_doc["layout"] / built,
+                    per_doc["pdf"] / built, per_doc["epub"] / built,
+                    per_doc["pdf"] / pages, pages))
     for k in (25, 100):
         dk = os.path.join(t, "rss%d" % k)
         gen(dk, k)
@@ -151,29 +166,41 @@ def batch_rows(t):
                                    "--allow-partial"])
         row("peak RSS, %d docs" % big, big, cores, dt, rss, rep)
         shutil.rmtree(db)
-    ds = os.path.join(t, "small")
-    gen(ds, 1000, "--small")
-    ms = os.path.join(ds, "batch.xml")
-    out = os.path.join(ds, "out")
-    dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out, "--quiet",
-                               "--allow-partial"])
-    row("build 1,000 one-page docs", 1000, cores, dt, rss, rep)
-    noop = []
-    for _ in range(5):
+    for k in [1000] + [x for x in scale if x != 1000]:
+        ds = os.path.join(t, "small%d" % k)
+        gen(ds, k, "--small")
+        ms = os.path.join(ds, "batch.xml")
+        out = os.path.join(ds, "out")
+        dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out,
+                                   "--quiet", "--allow-partial",
+                                   "--no-archive"])
+        row("build %s one-page docs, PDF+EPUB" % "{:,}".format(k), k,
+            cores, dt, rss, rep)
         dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out,
                                    "--quiet", "--allow-partial"])
-        if rep["totals"]["built"] != 0:
-            raise SystemExit("bench: no-op rebuild built documents")
-        noop.append(dt)
-    rows.append("| no-op rebuild of 1,000 docs (median of 5) | 1000 | 0 "
-                "| %d | %.3f | %.0f | %.1f | | |"
-                % (cores, statistics.median(noop),
-                   1000 / statistics.median(noop), rss / 1024.0))
+        row("  then the archive of the %s (documents up to date)"
+            % "{:,}".format(k), k, cores, dt, rss, rep)
+        noop = []
+        for _ in range(5 if k <= 10000 else 3):
+            dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out,
+                                       "--quiet", "--allow-partial"])
+            if rep["totals"]["built"] != 0:
+                raise SystemExit("bench: no-op rebuild built documents")
+            noop.append(dt)
+        rows.append("| no-op rebuild of %s docs (median of %d) | %d | 0 "
+                    "| %d | %.3f | %.0f | %.1f | | |"
+                    % ("{:,}".format(k), len(noop), k, cores,
+                       statistics.median(noop),
+                       k / statistics.median(noop), rss / 1024.0))
+        shutil.rmtree(ds)
     head = ["| batch case | docs | failed | workers | wall s | docs/s | "
             "peak RSS MiB | ms read / layout / pdf / epub (sum over "
             "workers) | archive ms |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    return head + rows + [""] + notes
+    shead = ["| %d generated documents | workers | docs | pages | wall s | "
+             "docs/s | pages/s | peak RSS MiB |" % n,
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    return shead + speed + [""] + head + rows + [""] + notes
 
 
 # --- folio verify: size against time and memory ------------------------

@@ -19,8 +19,10 @@
  *                                 <档号>.epub when the outputs exist
  *
  * 档号 = 全宗号-年度-保管期限代码-件号 (Y, D30, D10 for 永久, 定期30年,
- * 定期10年; 件号 4 digits, 1-based in the manifest's source order),
- * e.g. J012-2024-D30-0001.
+ * 定期10年; 件号 at least 4 digits, 1-based), e.g. J012-2024-D30-0001.
+ * The writer takes the records it is given, 档号 and 件号 included, and
+ * numbers nothing itself: a batch numbers its sources in manifest order,
+ * and an archive that leaves some out keeps the others' numbers.
  *
  * Every file's SHA-256 is computed once and used for record.xml, the
  * BagIt manifest and the signature (xmlsec re-reads the bytes through
@@ -29,7 +31,7 @@
  * mimetype; all entries carry the DOS time of `time` in UTC, so with a
  * fixed time and an RSA key the archive is byte-identical run to run.
  *
- * Library code: never prints. Limits: FOLIO_BATCH_MAX_SOURCES records,
+ * Library code: never prints. Limits: FOLIO_ARCHIVE_MAX_RECORDS records,
  * FOLIO_ZIP_MAX_ENTRIES entries.
  *
  * Verifying (verify*.c, passes listed in verify_impl.h) reads the
@@ -50,7 +52,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "batch/manifest.h"
 #include "util/error.h"
 
 #define FOLIO_ASIC_MIMETYPE "application/vnd.etsi.asic-e+zip"
@@ -60,6 +61,8 @@
  * FOLIO_ZIP_MAX_ENTRIES entries. */
 #define FOLIO_ARCHIVE_MAX_INDEX ((size_t)512 * 1024 * 1024)
 #define FOLIO_ARCHIVE_CODE_MAX 64
+/* 件号 run to 6 digits (999999). */
+#define FOLIO_ARCHIVE_MAX_RECORDS 999999u
 
 /* SOURCE_DATE_EPOCH when set (must be a non-negative integer), else the
  * current time. */
@@ -73,24 +76,47 @@ const char *folio_retention_code(const char *retention);
 int folio_archive_code(char *out, const char *fonds_code, const char *year,
 	const char *retention, unsigned number, folio_error *err);
 
-struct folio_doc;
+/* What the bag and the catalogue say about the batch as a whole. */
+typedef struct folio_archive_batch {
+	const char *fonds_code;   /* 全宗号, ASCII */
+	const char *fonds_name;   /* 全宗名称 */
+	const char *year;         /* 年度, 4 digits */
+	const char *batch_id;     /* 批次号, ASCII */
+	const char *description;  /* External-Description, or NULL */
+} folio_archive_batch;
 
-/* 档号 of the document that is source `number` (1-based) of batch m: its
- * own 保管期限 if it has one, else the manifest's default. */
-int folio_archive_record_code(char *out, const struct folio_doc *doc,
-	const folio_batch_manifest *m, unsigned number, folio_error *err);
+/* One record as the caller has it: its 档号 and 件号 (kept as given: a
+ * record is never renumbered), its DA/T 46 metadata and its files. The
+ * writer reads the files and nothing else: whoever made the record
+ * (a batch build, the merge of shards, a sources-only archive) decides
+ * what it says. Strings are borrowed for the call. */
+typedef struct folio_archive_record {
+	const char *code;          /* 档号, e.g. J012-2024-D30-0001 */
+	unsigned number;           /* 件号, 1-based */
+	const char *title;         /* 题名, required */
+	const char *issuer;        /* 责任者, required */
+	const char *doc_number;    /* 文件编号 (文号) or NULL */
+	const char *date;          /* 日期, YYYY-MM-DD, required */
+	const char *security;      /* 密级, required */
+	const char *retention;     /* 保管期限, required */
+	const char *category;      /* 文种 or NULL */
+	const char *keywords;      /* 主题词 joined by spaces, or NULL */
+	unsigned pages;            /* 页数 of the print layout; 0 leaves it
+	                              out */
+	const char *source_path;   /* archived as <档号>.xml when the name
+	                              ends in .xml, else <档号>.txt */
+	/* NULL, or the SHA-256 the source had when its outputs were made:
+	 * a source that changed since is refused (the record would pair
+	 * new text with old outputs). */
+	const unsigned char *source_sha256;
+	const char *pdf_path;      /* <档号>.pdf, or NULL for none */
+	const char *epub_path;     /* <档号>.epub, or NULL for none */
+} folio_archive_record;
 
 typedef struct folio_archive_options {
-	const char *key_path;     /* NULL: the manifest's signer key */
-	const char *cert_path;    /* NULL: the manifest's certificate */
-	const char *outputs_dir;  /* DIR/pdf/<档号>.pdf, DIR/epub/<档号>.epub,
-	                             both required for every record (a
-	                             missing one is FOLIO_EINPUT); NULL:
-	                             sources only */
+	const char *key_path;     /* signer key (PEM) */
+	const char *cert_path;    /* its certificate (PEM) */
 	int64_t time;             /* signing, bagging and entry time */
-	/* 页数 of each source (indexed as the manifest's sources), as the
-	 * print layout gave it; NULL or 0 leaves 页数 out of record.xml. */
-	const unsigned *pages;
 	/* Extra bag-info.txt lines ("Label: value\n" each, one line per
 	 * label), appended after folio's own; NULL for none. The batch
 	 * engine records the documents a partial archive leaves out. */
@@ -104,12 +130,15 @@ typedef struct folio_archive_stats {
 	uint64_t payload_bytes;
 } folio_archive_stats;
 
-/* Read every source of m, build and sign the archive, write it to
- * zip_path atomically. A source that cannot be read fails the archive
- * (the archive must be complete); the message names the source. */
+/* Archive records[0..n) (in 件号 order, codes unique) with the batch's
+ * metadata, sign it and write it to zip_path atomically. A file that
+ * cannot be read, a named PDF or EPUB that is missing and a source whose
+ * digest is not source_sha256 fail the archive (it must be complete and
+ * say what was built); messages name the record and the file. */
 int folio_archive_write(folio_archive_stats *out,
-	const folio_batch_manifest *m, const char *zip_path,
-	const folio_archive_options *opts, folio_error *err);
+	const folio_archive_batch *batch, const folio_archive_record *records,
+	size_t n, const char *zip_path, const folio_archive_options *opts,
+	folio_error *err);
 
 typedef struct folio_verify_options {
 	const char *trust_path;   /* PEM bundle of trust anchors, or NULL */

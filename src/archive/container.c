@@ -16,8 +16,6 @@
 #include "archive/crypto.h"
 #include "archive/record.h"
 #include "archive/xmlsig.h"
-#include "model/doc.h"
-#include "import/source.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/paths.h"
@@ -52,6 +50,7 @@ typedef struct package {
 	size_t n, cap;
 	folio_outfile spool;
 	uint64_t spool_len;
+	const folio_archive_batch *batch;
 	folio_error *err;
 } package;
 
@@ -96,16 +95,6 @@ int folio_archive_code(char *out, const char *fonds_code, const char *year,
 		return folio_error_set(err, FOLIO_ELIMIT,
 			"档号 longer than %d bytes", FOLIO_ARCHIVE_CODE_MAX - 1);
 	return 0;
-}
-
-int folio_archive_record_code(char *out, const folio_doc *doc,
-	const folio_batch_manifest *m, unsigned number, folio_error *err)
-{
-	const char *retention = doc->meta.retention ? doc->meta.retention :
-		m->retention;
-
-	return folio_archive_code(out, m->fonds_code, m->year, retention,
-		number, err);
 }
 
 static entry *add_entry(package *p, const char *name)
@@ -205,55 +194,38 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static int is_file(const char *path)
+/* The record's metadata, copied (the records are kept until the
+ * catalogue is written). */
+static int copy_record(folio_record *r, const folio_archive_record *in,
+	folio_error *err)
 {
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Record metadata from the document; strings are copied. */
-static int fill_record(folio_record *r, const folio_doc *doc,
-	const folio_batch_manifest *m, unsigned number, folio_error *err)
-{
-	const folio_meta *mt = &doc->meta;
-	const char *retention = mt->retention ? mt->retention : m->retention;
-	const char *security = mt->security ? mt->security : m->security;
-	folio_buf kw = {0};
-	size_t i;
-	int rc;
-
-	r->number = number;
-	if ((rc = folio_archive_record_code(r->code, doc, m, number, err)) < 0)
-		return rc;
-	for (i = 0; i < mt->keywords.count; i++)
-		if ((i && folio_buf_putc(&kw, ' ') < 0) ||
-		    folio_buf_puts(&kw, mt->keywords.items[i]) < 0) {
-			folio_buf_free(&kw);
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		}
-	r->title = dup_or_null(mt->title);
-	r->issuer = dup_or_null(mt->issuer);
-	r->doc_number = dup_or_null(mt->doc_number);
-	r->security = dup_or_null(security);
-	r->retention = dup_or_null(retention);
-	r->category = dup_or_null(mt->category);
-	r->keywords = kw.len ? kw.data : NULL;
-	if (!kw.len)
-		folio_buf_free(&kw);
-	r->date8 = mt->date ? malloc(9) : NULL;
-	if (r->date8 && strlen(mt->date) == 10)
-		snprintf(r->date8, 9, "%.4s%.2s%.2s", mt->date, mt->date + 5,
-			mt->date + 8);
+	r->number = in->number;
+	snprintf(r->code, sizeof(r->code), "%s", in->code);
+	r->title = dup_or_null(in->title);
+	r->issuer = dup_or_null(in->issuer);
+	r->doc_number = dup_or_null(in->doc_number);
+	r->security = dup_or_null(in->security);
+	r->retention = dup_or_null(in->retention);
+	r->category = dup_or_null(in->category);
+	r->keywords = in->keywords && in->keywords[0] ?
+		strdup(in->keywords) : NULL;
+	r->pages = in->pages;
+	r->date8 = malloc(9);
 	if (r->title == NULL || r->issuer == NULL || r->date8 == NULL ||
-	    r->security == NULL || r->retention == NULL)
+	    r->security == NULL || r->retention == NULL ||
+	    (in->doc_number && r->doc_number == NULL) ||
+	    (in->category && r->category == NULL) ||
+	    (in->keywords && in->keywords[0] && r->keywords == NULL))
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	/* YYYY-MM-DD -> YYYYMMDD, as DA/T 46 writes dates. */
+	snprintf(r->date8, 9, "%.4s%.2s%.2s", in->date, in->date + 5,
+		in->date + 8);
 	return 0;
 }
 
 /* Add one file of the record folder, noting it in the record. */
 static int record_file(package *p, folio_record *r, const char *file_name,
-	const char *path)
+	const char *path, entry **out)
 {
 	char name[FOLIO_ZIP_MAX_NAME];
 	folio_record_file *f;
@@ -272,63 +244,94 @@ static int record_file(package *p, folio_record *r, const char *file_name,
 	f->media_type = e->media_type;
 	f->size = e->size;
 	memcpy(f->sha256, e->sha256, FOLIO_SHA256_LEN);
+	if (out)
+		*out = e;
+	return 0;
+}
+
+/* A record the caller got wrong would make an archive verify rejects
+ * (or one that silently says less): refuse it before any work. */
+static int check_record(const folio_archive_record *in, unsigned previous,
+	folio_error *err)
+{
+	const char *what = in->code == NULL || in->code[0] == '\0' ? "档号" :
+		in->title == NULL ? "题名" : in->issuer == NULL ? "责任者" :
+		in->date == NULL || strlen(in->date) != 10 ? "日期" :
+		in->security == NULL ? "密级" : in->retention == NULL ?
+		"保管期限" : in->source_path == NULL ? "source" : NULL;
+
+	if (what != NULL)
+		return folio_error_set(err, FOLIO_EUSAGE, "record %u (%s): "
+			"expected its %s, found none", in->number,
+			in->code ? in->code : "?", what);
+	if (strlen(in->code) >= FOLIO_ARCHIVE_CODE_MAX ||
+	    strchr(in->code, '/') != NULL)
+		return folio_error_set(err, FOLIO_EUSAGE, "record %u: expected "
+			"an ASCII 档号, found '%s'", in->number, in->code);
+	if (in->number <= previous)
+		return folio_error_set(err, FOLIO_EUSAGE, "record %s: expected "
+			"件号 above %u (records in 件号 order), found %u",
+			in->code, previous, in->number);
 	return 0;
 }
 
 static int add_record(package *p, folio_record *r,
-	const folio_batch_manifest *m, const folio_batch_source *src,
-	unsigned number, const folio_archive_options *opts,
-	folio_archive_stats *st)
+	const folio_archive_record *in, folio_archive_stats *st)
 {
-	folio_doc *doc = NULL;
+	static const char *const kinds[] = {"pdf", "epub"};
 	folio_buf xml = {0};
-	char file_name[FOLIO_RECORD_FILE_NAME_MAX], path[4096];
-	char name[FOLIO_ZIP_MAX_NAME];
-	const char *dot = strrchr(src->rel, '.');
+	char file_name[FOLIO_RECORD_FILE_NAME_MAX];
+	char name[FOLIO_ZIP_MAX_NAME], have[2 * FOLIO_SHA256_LEN + 1];
+	char want[2 * FOLIO_SHA256_LEN + 1];
+	const char *dot = strrchr(in->source_path, '.');
+	const char *outputs[2];
+	entry *e = NULL;
+	size_t k;
 	int rc;
 
-	if ((rc = folio_source_read(&doc, src->path, NULL, p->err)) < 0)
+	if ((rc = copy_record(r, in, p->err)) < 0)
 		return rc;
-	rc = fill_record(r, doc, m, number, p->err);
-	folio_doc_free(doc);
-	if (rc < 0)
-		return rc;
-	if (opts->pages != NULL)
-		r->pages = opts->pages[number - 1];
 	/* The source keeps only its kind in the name: titles stay in the
 	 * metadata, paths stay ASCII. */
 	snprintf(file_name, sizeof(file_name), "%s.%s", r->code,
 		dot && strcmp(dot, ".xml") == 0 ? "xml" : "txt");
-	if ((rc = record_file(p, r, file_name, src->path)) < 0)
+	if ((rc = record_file(p, r, file_name, in->source_path, &e)) < 0)
 		return rc;
-	if (opts->outputs_dir != NULL) {
-		/* With outputs, a record is its source, PDF and EPUB: an
-		 * archive silently missing one would pass verify (nothing
-		 * says it should be there), so a missing output stops it. */
-		static const char *const kinds[] = {"pdf", "epub"};
-		size_t k;
-		for (k = 0; k < 2; k++) {
-			snprintf(path, sizeof(path), "%s/%s/%s.%s",
-				opts->outputs_dir, kinds[k], r->code, kinds[k]);
-			snprintf(file_name, sizeof(file_name), "%s.%s",
-				r->code, kinds[k]);
-			if (!is_file(path))
-				return folio_error_set(p->err, FOLIO_EINPUT,
-					"%s: record %s: expected its %s at %s, "
-					"found none (build the batch first, or "
-					"archive the sources alone)",
-					src->path, r->code, kinds[k], path);
-			if ((rc = record_file(p, r, file_name, path)) < 0)
-				return rc;
-			if (k == 0)
-				st->pdfs++;
-			else
-				st->epubs++;
-		}
+	if (in->source_sha256 != NULL &&
+	    memcmp(in->source_sha256, e->sha256, FOLIO_SHA256_LEN) != 0) {
+		folio_sha256_hex(have, e->sha256);
+		folio_sha256_hex(want, in->source_sha256);
+		return folio_error_set(p->err, FOLIO_EINPUT, "%s: record %s: "
+			"the source changed since its outputs were made "
+			"(SHA-256 %.12s..., built from %.12s...); build it "
+			"again", in->source_path, r->code, have, want);
+	}
+	outputs[0] = in->pdf_path;
+	outputs[1] = in->epub_path;
+	for (k = 0; k < 2; k++) {
+		struct stat sb;
+		if (outputs[k] == NULL)
+			continue;
+		/* Named but absent: an archive silently missing it would
+		 * pass verify (nothing says it should be there). */
+		if (stat(outputs[k], &sb) != 0 || !S_ISREG(sb.st_mode))
+			return folio_error_set(p->err, FOLIO_EINPUT,
+				"%s: record %s: expected its %s at %s, found "
+				"none (build the batch again, or archive the "
+				"sources alone)", in->source_path, r->code,
+				kinds[k], outputs[k]);
+		snprintf(file_name, sizeof(file_name), "%s.%s", r->code,
+			kinds[k]);
+		if ((rc = record_file(p, r, file_name, outputs[k], NULL)) < 0)
+			return rc;
+		if (k == 0)
+			st->pdfs++;
+		else
+			st->epubs++;
 	}
 	snprintf(name, sizeof(name), "data/records/%s/record.xml", r->code);
-	if ((rc = folio_record_xml(&xml, r, m->fonds_code, m->year, name,
-		p->err)) < 0 ||
+	if ((rc = folio_record_xml(&xml, r, p->batch->fonds_code,
+		p->batch->year, name, p->err)) < 0 ||
 	    (rc = add_mem(p, name, &xml, NULL)) < 0) {
 		folio_buf_free(&xml);
 		return rc;
@@ -370,7 +373,7 @@ static int add_text(package *p, const char *name, folio_buf *b)
 }
 
 /* BagIt tag files over the payload (data/) entries present so far. */
-static int add_bag(package *p, const folio_batch_manifest *m, int64_t t,
+static int add_bag(package *p, const folio_archive_batch *m, int64_t t,
 	const char *extra,
 	folio_archive_stats *st)
 {
@@ -822,13 +825,10 @@ static int signing_time_in_validity(const folio_cert *cert,
 }
 
 int folio_archive_write(folio_archive_stats *out,
-	const folio_batch_manifest *m, const char *zip_path,
-	const folio_archive_options *opts, folio_error *err)
+	const folio_archive_batch *batch, const folio_archive_record *in,
+	size_t n, const char *zip_path, const folio_archive_options *opts,
+	folio_error *err)
 {
-	const char *key_path = opts->key_path ? opts->key_path :
-		m->signer_key;
-	const char *cert_path = opts->cert_path ? opts->cert_path :
-		m->signer_cert;
 	folio_record *records = NULL;
 	folio_cert *cert = NULL;
 	folio_key_kind kind;
@@ -841,36 +841,44 @@ int folio_archive_write(folio_archive_stats *out,
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	p.err = err;
+	p.batch = batch;
+	if (n == 0 || n > FOLIO_ARCHIVE_MAX_RECORDS)
+		return folio_error_set(err, n ? FOLIO_ELIMIT : FOLIO_EUSAGE,
+			"expected 1 to %u records to archive, found %zu",
+			FOLIO_ARCHIVE_MAX_RECORDS, n);
+	for (i = 0; i < n; i++)
+		if ((rc = check_record(&in[i], i ? in[i - 1].number : 0,
+			err)) < 0)
+			return rc;
 	/* Check the signer before hours of work. */
-	if ((rc = folio_cert_load(&cert, cert_path, err)) < 0 ||
-	    (rc = folio_key_check(&kind, key_path, cert, err)) < 0 ||
-	    (rc = signing_time_in_validity(cert, cert_path, opts->time,
+	if ((rc = folio_cert_load(&cert, opts->cert_path, err)) < 0 ||
+	    (rc = folio_key_check(&kind, opts->key_path, cert, err)) < 0 ||
+	    (rc = signing_time_in_validity(cert, opts->cert_path, opts->time,
 		err)) < 0 ||
 	    (rc = folio_outfile_open(&p.spool, zip_path, err)) < 0)
 		goto done;
-	records = calloc(m->n_sources ? m->n_sources : 1, sizeof(*records));
+	records = calloc(n, sizeof(*records));
 	if (records == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (i = 0; i < m->n_sources; i++)
-		if ((rc = add_record(&p, &records[i], m, &m->sources[i],
-			(unsigned)(i + 1), opts, out)) < 0)
+	for (i = 0; i < n; i++)
+		if ((rc = add_record(&p, &records[i], &in[i], out)) < 0)
 			goto done;
-	out->records = m->n_sources;
+	out->records = n;
 	cat.limit = (size_t)1024 * 1024 * 1024;
-	if ((rc = folio_catalogue_xml(&cat, m, records, m->n_sources, err))
-		< 0)
+	if ((rc = folio_catalogue_xml(&cat, batch, records, n, err)) < 0)
 		goto done;
 	/* The records were kept for the catalogue only. */
-	for (i = 0; i < m->n_sources; i++)
+	for (i = 0; i < n; i++)
 		folio_record_clear(&records[i]);
 	free(records);
 	records = NULL;
 	if ((rc = add_mem(&p, "data/catalogue.xml", &cat, NULL)) < 0 ||
 	    (rc = add_schema(&p, "record")) < 0 ||
 	    (rc = add_schema(&p, "catalogue")) < 0 ||
-	    (rc = add_bag(&p, m, opts->time, opts->bag_info_extra, out)) < 0)
+	    (rc = add_bag(&p, batch, opts->time, opts->bag_info_extra, out))
+		< 0)
 		goto done;
 	names = calloc(p.n, sizeof(*names));
 	types = calloc(p.n, sizeof(*types));
@@ -894,14 +902,14 @@ int folio_archive_write(folio_archive_stats *out,
 		goto done;
 	qsort(p.entries, p.n, sizeof(*p.entries), by_name);
 	if ((rc = spool_flush(&p)) < 0 ||
-	    (rc = sign(&sig, &p, key_path, cert_path, kind, cert, opts->time,
-		err)) < 0 ||
+	    (rc = sign(&sig, &p, opts->key_path, opts->cert_path, kind, cert,
+		opts->time, err)) < 0 ||
 	    (rc = write_zip(&p, zip_path, &sig, opts->time, err)) < 0)
 		goto done;
 	out->entries = p.n + 2;
 done:
 	if (records != NULL)
-		for (i = 0; i < m->n_sources; i++)
+		for (i = 0; i < n; i++)
 			folio_record_clear(&records[i]);
 	free(records);
 	free(names);

@@ -187,7 +187,7 @@ int folio_record_xml(folio_buf *out, const folio_record *r,
 	return writer_close(&wr, out, "record", name, err);
 }
 
-int folio_catalogue_xml(folio_buf *out, const folio_batch_manifest *m,
+int folio_catalogue_xml(folio_buf *out, const folio_archive_batch *m,
 	const folio_record *records, size_t n, folio_error *err)
 {
 	char seq[24];

@@ -44,14 +44,14 @@ typedef struct folio_record {
 
 void folio_record_clear(folio_record *r);
 
-/* record.xml of r (fonds and year from the manifest) into out; validated
+/* record.xml of r (fonds and year of the batch) into out; validated
  * against schemas/record.rng (`name` is used in messages). */
 int folio_record_xml(folio_buf *out, const folio_record *r,
 	const char *fonds_code, const char *year, const char *name,
 	folio_error *err);
 
 /* data/catalogue.xml for the records, validated. */
-int folio_catalogue_xml(folio_buf *out, const folio_batch_manifest *m,
+int folio_catalogue_xml(folio_buf *out, const folio_archive_batch *batch,
 	const folio_record *records, size_t n, folio_error *err);
 
 /* META-INF/manifest.xml listing names[0..n) with their media types. */

@@ -1,127 +1,34 @@
-/* build.c - the batch run (see build.h). */
-#include "batch/build.h"
+/* build.c - a batch run: set-up, locks, the archive step, the report
+ * (see build.h). The document phase is in documents.c, the merge of
+ * shards in merge.c. */
+#include "batch/build_impl.h"
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "util/clock.h"
-#include "archive/archive.h"
 #include "archive/crypto.h"  /* FOLIO_CRYPTO_MAX_PEM for the signer files */
-#include "batch/cache.h"
-#include "batch/manifest.h"
-#include "batch/pool.h"
-#include "epub/epub.h"
+#include "batch/records.h"
 #include "font/font.h"
-#include "layout/layout.h"
-#include "import/source.h"
 #include "style/style_read.h"
-#include "pdf/pdf.h"
-#include "util/buf.h"
+#include "util/clock.h"
 #include "util/epoch.h"
-#include "util/digest.h"
 #include "util/file.h"
 
-#define PATH_MAX_LEN 4096
-/* How often the cache is saved while documents complete: a run killed
- * outright loses at most this much work. */
-#define CACHE_SAVE_NS 250000000LL
+#define ARCHIVE_STATE_MAGIC "folio-archive 1 "
 
-typedef struct run {
-	const folio_build_options *opts;
-	const folio_batch_manifest *m;
-	folio_batch_report *rep;
-	const folio_style *style;
-	const folio_fontset *fonts;
-	folio_pdf_options pdf;
-	folio_epub_options epub;
-	const folio_cache *old;        /* read-only while workers run */
-	folio_cache *next;             /* updated in done(), under the lock */
-	char env[FOLIO_CACHE_HEX];
-	char dir[PATH_MAX_LEN];        /* out_root/<batch> */
-	char cache_path[PATH_MAX_LEN];
-	folio_cache_entry *fresh;      /* per document, filled by the job */
-	long long t0, last_save, last_save_cost;
-	folio_progress progress;
-} run;
-
-static double ms_since(long long t)
+double folio_run_ms_since(long long t)
 {
 	return (double)(folio_now_ns() - t) / 1e6;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static int hex_digest(char out[FOLIO_CACHE_HEX], const void *data,
-	size_t len, folio_error *err)
-{
-	unsigned char d[FOLIO_SHA256_LEN];
-	int rc = folio_sha256(d, data, len, err);
-
-	if (rc == 0)
-		folio_sha256_hex(out, d);
-	return rc;
-}
-
-/* "name <sha256 of the file>\n" into b. */
-static int digest_file_line(folio_buf *b, const char *name,
-	const char *path, size_t limit, folio_error *err)
-{
-	char hex[FOLIO_CACHE_HEX];
-	char *data = NULL;
-	size_t len = 0;
-	int rc;
-
-	if ((rc = folio_file_read(&data, &len, path, limit, err)) < 0)
-		return rc;
-	rc = hex_digest(hex, data, len, err);
-	free(data);
-	if (rc == 0 && folio_buf_printf(b, "%s %s\n", name, hex) < 0)
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	return rc;
-}
-
-/* Everything besides a source that decides its outputs' bytes. */
-static int env_digest(run *r, folio_error *err)
-{
-	const folio_batch_manifest *m = r->m;
-	folio_buf b = {0};
-	int rc;
-
-	if (folio_buf_printf(&b, "folio %s\nfonds %s\nyear %s\n"
-		"retention %s\nepoch %lld %lld\nmissing-glyph error\n",
-		FOLIO_VERSION, m->fonds_code, m->year, m->retention,
-		r->pdf.has_epoch ? r->pdf.epoch : -1LL,
-		(long long)r->epub.modified) < 0) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((rc = digest_file_line(&b, "style", m->style_pdf,
-		(size_t)16 * 1024 * 1024, err)) < 0 ||
-	    (rc = digest_file_line(&b, "css", m->style_css,
-		FOLIO_EPUB_MAX_CSS, err)) < 0 ||
-	    (rc = folio_fontset_describe(&b, r->fonts, err)) < 0)
-		goto done;
-	rc = hex_digest(r->env, b.data, b.len, err);
-done:
-	folio_buf_free(&b);
-	return rc;
-}
-
-static int join(char *out, size_t n, folio_error *err, const char *fmt,
-	...) __attribute__((format(printf, 4, 5)));
-static int join(char *out, size_t n, folio_error *err, const char *fmt,
+int folio_run_join(char *out, size_t n, folio_error *err, const char *fmt,
 	...)
 {
 	va_list ap;
@@ -136,436 +43,473 @@ static int join(char *out, size_t n, folio_error *err, const char *fmt,
 	return 0;
 }
 
-/* Whether code is the 档号 of document `number` under any retention:
- * a cached code stays valid while the document keeps its place. */
-static int code_fits(const run *r, const char *code, unsigned number)
+static int hex_digest(char out[FOLIO_REPORT_HEX], const void *data,
+	size_t len, folio_error *err)
 {
-	char c[FOLIO_ARCHIVE_CODE_MAX];
-	size_t k;
+	unsigned char d[FOLIO_SHA256_LEN];
+	int rc = folio_sha256(d, data, len, err);
 
-	for (k = 0; folio_retentions[k] != NULL; k++)
-		if (folio_archive_code(c, r->m->fonds_code, r->m->year,
-			folio_retentions[k], number, NULL) == 0 &&
-		    strcmp(c, code) == 0)
-			return 1;
+	if (rc == 0)
+		folio_sha256_hex(out, d);
+	return rc;
+}
+
+int folio_run_file_digest(char out[FOLIO_REPORT_HEX], const char *path,
+	size_t limit, folio_error *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = folio_file_read(&data, &len, path, limit, err)) < 0)
+		return rc;
+	rc = hex_digest(out, data, len, err);
+	free(data);
+	return rc;
+}
+
+int folio_run_spool(FILE **out, const char *dir, folio_error *err)
+{
+	char path[PATH_MAX_LEN];
+	int fd;
+
+	/* Unlinked at once: nothing is left behind, whatever happens. */
+	if (folio_run_join(path, sizeof(path), err, "%s/.spool.XXXXXX",
+		dir) < 0)
+		return FOLIO_ELIMIT;
+	fd = mkstemp(path);
+	if (fd < 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot create a "
+			"temporary file: %s", dir, strerror(errno));
+	(void)unlink(path);
+	*out = fdopen(fd, "w+b");
+	if (*out == NULL) {
+		close(fd);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
-/* An output is current when it is where the cache says, same size and
- * modification time as when this folio wrote it. */
-static int output_current(const run *r, const char *kind, const char *code,
-	uint64_t size, int64_t mtime)
-{
-	char path[PATH_MAX_LEN];
-	uint64_t s;
-	int64_t t;
+/* ---- what decides the outputs ---------------------------------------- */
 
-	if (snprintf(path, sizeof(path), "%s/%s/%s.%s", r->dir, kind, code,
-		kind) >= (int)sizeof(path))
-		return 0;
-	return folio_cache_stat(&t, &s, path) == 0 && s == size &&
-		t == mtime;
-}
-
-static int up_to_date(const run *r, const folio_cache_entry *e,
-	const char *sha, size_t i)
+/* The fonts in use without their time stamps: folio_fontset_describe's
+ * face lines are "path#index size mtime_ns name" (font.h); the same
+ * fonts installed on two machines differ only in the mtime. */
+static int fonts_identity(char out[FOLIO_REPORT_HEX], const folio_fontset *fs,
+	folio_error *err)
 {
-	return e != NULL && strcmp(e->sha256, sha) == 0 &&
-		code_fits(r, e->code, (unsigned)(i + 1)) &&
-		output_current(r, "pdf", e->code, e->pdf_size,
-			e->pdf_mtime_ns) &&
-		output_current(r, "epub", e->code, e->epub_size,
-			e->epub_mtime_ns);
-}
-
-/* read -> layout -> PDF -> EPUB for one document. */
-static int build_doc(run *r, size_t i, folio_doc_result *d,
-	folio_cache_entry *fresh, folio_error *err)
-{
-	const folio_batch_manifest *m = r->m;
-	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
-	char pdf_path[PATH_MAX_LEN], epub_path[PATH_MAX_LEN];
-	folio_pdf_options popts = r->pdf;
-	folio_pdf_stats pstats;
-	folio_layout lay;
-	folio_doc *doc = NULL;
-	long long t;
+	folio_buf all = {0}, b = {0};
+	char *line, *next;
 	int rc;
 
-	memset(&lay, 0, sizeof(lay));
-	memset(&pstats, 0, sizeof(pstats));
-	popts.stats = &pstats;
-	t = folio_now_ns();
-	rc = folio_source_read(&doc, m->sources[i].path, NULL, err);
-	d->read_ms += ms_since(t);
-	if (rc < 0)
+	if ((rc = folio_fontset_describe(&all, fs, err)) < 0)
 		goto done;
-	d->id = dup_or_null(doc->meta.id);
-	if ((rc = folio_archive_record_code(d->code, doc, m,
-		(unsigned)(i + 1), err)) < 0) {
-		/* The reader checked the value; say which file all the same. */
-		d->code[0] = '\0';
-		goto done;
-	}
-	if ((rc = join(pdf_path, sizeof(pdf_path), err, "%s/pdf/%s.pdf",
-		r->dir, d->code)) < 0 ||
-	    (rc = join(epub_path, sizeof(epub_path), err,
-		"%s/epub/%s.epub", r->dir, d->code)) < 0)
-		goto done;
-	t = folio_now_ns();
-	rc = folio_layout_document(&lay, doc, r->style, r->fonts, lopts, err);
-	d->layout_ms = ms_since(t);
-	if (rc < 0)
-		goto done;
-	d->pages = lay.n_pages;
-	t = folio_now_ns();
-	rc = folio_pdf_write(pdf_path, &lay, doc, &popts, err);
-	d->pdf_ms = ms_since(t);
-	if (rc < 0)
-		goto done;
-	t = folio_now_ns();
-	rc = folio_epub_write(epub_path, doc, &r->epub, err);
-	d->epub_ms = ms_since(t);
-	if (rc < 0)
-		goto done;
-	if (folio_cache_stat(&fresh->pdf_mtime_ns, &fresh->pdf_size,
-		pdf_path) < 0 ||
-	    folio_cache_stat(&fresh->epub_mtime_ns, &fresh->epub_size,
-		epub_path) < 0) {
-		rc = folio_error_set(err, FOLIO_EIO,
-			"%s: output vanished after writing", d->code);
-		goto done;
-	}
-	d->pdf_bytes = fresh->pdf_size;
-	d->epub_bytes = fresh->epub_size;
-	fresh->pages = d->pages;
-done:
-	folio_doc_free(doc);
-	return rc;
-}
-
-static int job_run(void *ctx, size_t i, int worker)
-{
-	run *r = ctx;
-	const folio_batch_source *src = &r->m->sources[i];
-	folio_doc_result *d = &r->rep->docs[i];
-	folio_cache_entry *fresh = &r->fresh[i];
-	const folio_cache_entry *e;
-	folio_error err = {0};     /* one per job, so one per worker */
-	char *bytes = NULL;
-	size_t len = 0;
-	long long t = folio_now_ns();
-	int rc;
-
-	(void)worker;
-	rc = folio_file_read(&bytes, &len, src->path, FOLIO_MAX_SOURCE_BYTES,
-		&err);
-	if (rc == 0)
-		rc = hex_digest(fresh->sha256, bytes, len, &err);
-	free(bytes);
-	d->read_ms = ms_since(t);
-	if (rc < 0)
-		goto done;
-	e = r->old ? folio_cache_find(r->old, src->rel) : NULL;
-	if (up_to_date(r, e, fresh->sha256, i)) {
-		snprintf(d->code, sizeof(d->code), "%s", e->code);
-		d->id = dup_or_null(e->id);
-		d->pages = e->pages;
-		d->pdf_bytes = e->pdf_size;
-		d->epub_bytes = e->epub_size;
-		d->status = FOLIO_DOC_SKIPPED;
-		*fresh = *e;   /* strings are re-pointed in done() */
-		return 0;
-	}
-	rc = build_doc(r, i, d, fresh, &err);
-done:
-	if (rc < 0) {
-		d->status = FOLIO_DOC_FAILED;
-		d->error_code = rc;
-		d->error = strdup(err.msg[0] ? err.msg :
-			folio_error_name(rc));
-	} else {
-		d->status = FOLIO_DOC_BUILT;
-	}
-	return rc;
-}
-
-/* Serialised by the pool: cache bookkeeping and progress. */
-static void job_done(void *ctx, size_t i, int rc)
-{
-	run *r = ctx;
-	folio_doc_result *d = &r->rep->docs[i];
-	folio_cache_entry *f = &r->fresh[i];
-	folio_error ignored = {0};
-	long long t = folio_now_ns();
-
-	(void)rc;
-	if (d->status == FOLIO_DOC_BUILT || d->status == FOLIO_DOC_SKIPPED) {
-		f->source = r->m->sources[i].rel;
-		f->id = d->id;
-		snprintf(f->code, sizeof(f->code), "%s", d->code);
-		/* A cache that misses an entry only costs a rebuild. */
-		(void)folio_cache_add(r->next, f, &ignored);
-		memset(f, 0, sizeof(*f));
-	}
-	r->progress.done++;
-	if (d->status == FOLIO_DOC_FAILED)
-		r->progress.failed++;
-	if (d->status == FOLIO_DOC_SKIPPED)
-		r->progress.skipped++;
-	r->progress.elapsed = (double)(t - r->t0) / 1e9;
-	/* Saved as work goes on so a killed run resumes; the pool's lock is
-	 * held here, so the interval grows with the cost of a save (20x its
-	 * last duration): a 70,000-entry cache takes ~56 ms to write, and
-	 * saving it every 250 ms would stall every worker a fifth of the
-	 * time. */
-	if (t - r->last_save >= CACHE_SAVE_NS &&
-	    t - r->last_save >= 20 * r->last_save_cost) {
-		(void)folio_cache_write(r->next, r->cache_path, &ignored);
-		r->last_save = folio_now_ns();
-		r->last_save_cost = r->last_save - t;
-	}
-	if (r->opts->progress != NULL)
-		r->opts->progress(r->opts->progress_ctx, &r->progress, d);
-}
-
-/* Unlink the files of dir: only the temporary siblings a killed run left
- * (".tmp." in the name, see util/file.h) when temps_only, else all. */
-static void sweep_dir(const char *dir, int temps_only)
-{
-	char path[PATH_MAX_LEN];
-	struct dirent *de;
-	DIR *dp = opendir(dir);
-
-	if (dp == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0 &&
-		    (!temps_only || strstr(de->d_name, ".tmp.") != NULL) &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
-			(int)sizeof(path))
-			(void)unlink(path);
-	closedir(dp);
-}
-
-static int by_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Whether name (CODE + ext) belongs to a document of this run; codes is
- * sorted. Files of other kinds are left alone. */
-static int keep_output(const char *const *codes, size_t n, const char *name,
-	const char *ext)
-{
-	char stem[FOLIO_REPORT_CODE_MAX];
-	const char *key = stem;
-	size_t len = strlen(name), e = strlen(ext);
-
-	if (len <= e || strcmp(name + len - e, ext) != 0)
-		return 1;
-	if (len - e >= sizeof(stem))
-		return 0;
-	memcpy(stem, name, len - e);
-	stem[len - e] = '\0';
-	return bsearch(&key, codes, n, sizeof(*codes), by_str) != NULL;
-}
-
-/* Outputs no current document owns (a failed one, a source removed or
- * moved to another 件号) would be archived under a wrong name. */
-static void remove_orphans(const run *r)
-{
-	static const char *const kinds[] = {"pdf", "epub"};
-	static const char *const exts[] = {".pdf", ".epub"};
-	char dir[PATH_MAX_LEN], path[PATH_MAX_LEN];
-	const char **codes;
-	struct dirent *de;
-	size_t i, n = 0, k;
-	DIR *dp;
-
-	codes = calloc(r->rep->n ? r->rep->n : 1, sizeof(*codes));
-	if (codes == NULL)
-		return; /* orphans only cost disk until the next run */
-	for (i = 0; i < r->rep->n; i++) {
-		const folio_doc_result *d = &r->rep->docs[i];
-		if (d->status == FOLIO_DOC_BUILT ||
-		    d->status == FOLIO_DOC_SKIPPED)
-			codes[n++] = d->code;
-	}
-	qsort(codes, n, sizeof(*codes), by_str);
-	for (k = 0; k < 2; k++) {
-		if (snprintf(dir, sizeof(dir), "%s/%s", r->dir, kinds[k]) >=
-			(int)sizeof(dir) || (dp = opendir(dir)) == NULL)
-			continue;
-		while ((de = readdir(dp)) != NULL)
-			if (de->d_name[0] != '.' &&
-			    !keep_output(codes, n, de->d_name, exts[k]) &&
-			    snprintf(path, sizeof(path), "%s/%s", dir,
-				de->d_name) < (int)sizeof(path))
-				(void)unlink(path);
-		closedir(dp);
-	}
-	free(codes);
-}
-
-/* What the archive is made of: manifest, signer, environment and each
- * document's source and outputs. */
-static int archive_digest(char out[FOLIO_CACHE_HEX], const run *r,
-	const char *key, const char *cert, int partial, folio_error *err)
-{
-	folio_buf b = {0};
-	size_t i;
-	int rc;
-
-	b.limit = (size_t)512 * 1024 * 1024;
-	if ((rc = digest_file_line(&b, "manifest", r->m->path,
-		(size_t)64 * 1024 * 1024, err)) < 0 ||
-	    (rc = digest_file_line(&b, "key", key, FOLIO_CRYPTO_MAX_PEM,
-		err)) < 0 ||
-	    (rc = digest_file_line(&b, "cert", cert, FOLIO_CRYPTO_MAX_PEM,
-		err)) < 0)
-		goto done;
-	if (folio_buf_printf(&b, "env %s\npartial %d\n", r->env, partial) < 0)
-		goto nomem;
-	for (i = 0; i < r->rep->n; i++) {
-		const folio_doc_result *d = &r->rep->docs[i];
-		const folio_cache_entry *e = folio_cache_find(r->next,
-			r->m->sources[i].rel);
-		/* Built now or before: the same record either way. */
-		int in = d->status == FOLIO_DOC_BUILT ||
-			d->status == FOLIO_DOC_SKIPPED;
-		if (folio_buf_printf(&b, "%zu %s %s %s %s\n", i,
-			in ? "in" : "out", d->code,
-			e ? e->sha256 : "-", r->m->sources[i].rel) < 0)
+	for (line = all.data; line && *line; line = next) {
+		char *nl = strchr(line, '\n'), *last, *mtime;
+		next = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		last = strrchr(line, ' ');
+		if (strncmp(line, "family ", 7) != 0 &&
+		    strncmp(line, "fallback ", 9) != 0 && last != NULL) {
+			*last = '\0';
+			mtime = strrchr(line, ' ');
+			*last = ' ';
+			if (mtime != NULL) {
+				if (folio_buf_append(&b, line,
+					(size_t)(mtime - line)) < 0 ||
+				    folio_buf_puts(&b, last) < 0)
+					goto nomem;
+				if (folio_buf_putc(&b, '\n') < 0)
+					goto nomem;
+				continue;
+			}
+		}
+		if (folio_buf_puts(&b, line) < 0 ||
+		    folio_buf_putc(&b, '\n') < 0)
 			goto nomem;
 	}
-	rc = hex_digest(out, b.data, b.len, err);
+	rc = hex_digest(out, b.data ? b.data : "", b.len, err);
 	goto done;
 nomem:
 	rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+done:
+	folio_buf_free(&all);
+	folio_buf_free(&b);
+	return rc;
+}
+
+int folio_run_inputs(folio_build_inputs *in, const folio_batch_manifest *m,
+	folio_error *err)
+{
+	int64_t epoch;
+	int rc;
+
+	if ((rc = folio_run_file_digest(in->manifest, m->path,
+		(size_t)64 * 1024 * 1024, err)) < 0 ||
+	    (rc = folio_run_file_digest(in->style, m->style_pdf,
+		(size_t)16 * 1024 * 1024, err)) < 0 ||
+	    (rc = folio_run_file_digest(in->css, m->style_css,
+		FOLIO_EPUB_MAX_CSS, err)) < 0 ||
+	    (rc = folio_source_date_epoch(&epoch, err)) < 0)
+		return rc;
+	in->epoch = epoch;
+	return 0;
+}
+
+/* The cache's key: everything besides a source that decides its
+ * outputs and its record. Cheap: font files by size and mtime. */
+static int env_digest(run *r, folio_error *err)
+{
+	const folio_batch_manifest *m = r->m;
+	folio_buf b = {0};
+	int rc;
+
+	if (folio_buf_printf(&b, "folio %s\nfonds %s\nyear %s\n"
+		"retention %s\nsecurity %s\nepoch %lld %lld\n"
+		"missing-glyph error\nstyle %s\ncss %s\n", FOLIO_VERSION,
+		m->fonds_code, m->year, m->retention, m->security,
+		r->pdf.has_epoch ? r->pdf.epoch : -1LL,
+		(long long)r->epub.modified, r->inputs.style,
+		r->inputs.css) < 0) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = folio_fontset_describe(&b, r->fonts, err)) < 0)
+		goto done;
+	rc = hex_digest(r->env, b.data, b.len, err);
 done:
 	folio_buf_free(&b);
 	return rc;
 }
 
-/* bag-info.txt lines for a partial archive: how many documents it leaves
- * out and, for each, its source and error, so the bag itself says it is
- * incomplete (the report says it too). One line per label: line breaks
- * in a message become spaces. */
-static int partial_bag_info(folio_buf *out, const folio_batch_report *rep)
-{
-	size_t i;
-	char *p;
+/* ---- locks and folders ------------------------------------------------ */
 
-	if (folio_buf_printf(out, "Folio-Partial: %zu of %zu documents failed "
-		"and are not in this bag\n", rep->failed, rep->n) < 0)
-		return FOLIO_ENOMEM;
-	for (i = 0; i < rep->n; i++) {
-		const folio_doc_result *d = &rep->docs[i];
-		size_t at = out->len;
-		if (d->status != FOLIO_DOC_FAILED)
-			continue;
-		if (folio_buf_printf(out, "Folio-Failed: %s: %s\n", d->source,
-			d->error ? d->error : "failed") < 0)
-			return FOLIO_ENOMEM;
-		for (p = out->data + at; p < out->data + out->len - 1; p++)
-			if (*p == '\n' || *p == '\r')
-				*p = ' ';
+int folio_run_lock(const char *path, int exclusive, const char *busy,
+	folio_error *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: %s", path,
+			strerror(errno));
+	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+		close(fd);
+		return folio_error_set(err, FOLIO_EIO, "%s", busy);
 	}
-	return 0;
+	return fd;
 }
 
-/* A partial archive holds the documents that built, renumbered 1..k
- * with the same 全宗号-年度-期限; the report gives each its 档号 in the
- * archive where it differs from its output name. Done before the archive
- * is found up to date, so a skipped archive still reports the mapping. */
-static void number_partial(const run *r)
+/* Reports of another shard count that no running shard holds: the
+ * merge would not know which count is meant. Their caches stay: they
+ * still save rebuilding. */
+static void drop_other_counts(const run *r)
 {
-	size_t i, k = 0;
+	char path[PATH_MAX_LEN], lock[PATH_MAX_LEN], name[48];
+	struct dirent *de;
+	unsigned k, n;
+	DIR *dp = opendir(r->shards_dir);
 
-	for (i = 0; i < r->rep->n; i++) {
-		folio_doc_result *d = &r->rep->docs[i];
-		const char *dash = strrchr(d->code, '-');
-
-		d->archive_code[0] = '\0';
-		if (d->status != FOLIO_DOC_BUILT &&
-		    d->status != FOLIO_DOC_SKIPPED)
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		int fd;
+		if (folio_shard_parse_name(&k, &n, de->d_name, ".json") < 0 ||
+		    n == r->shard.count)
 			continue;
-		k++;
-		snprintf(d->archive_code, sizeof(d->archive_code),
-			"%.*s-%04zu", dash ? (int)(dash - d->code) : 0,
-			d->code, k);
-		if (strcmp(d->archive_code, d->code) == 0)
-			d->archive_code[0] = '\0';
+		folio_shard_name(name, sizeof(name), k, n);
+		if (folio_run_join(lock, sizeof(lock), NULL, "%s/%s.lock",
+			r->shards_dir, name) < 0 ||
+		    folio_run_join(path, sizeof(path), NULL, "%s/%s",
+			r->shards_dir, de->d_name) < 0)
+			continue;
+		fd = open(lock, O_RDWR | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			close(fd);
+			continue;   /* running now: its report is not stale */
+		}
+		(void)unlink(path);
+		if (fd >= 0)
+			close(fd);
 	}
+	closedir(dp);
 }
 
-/* The documents that built, renumbered 1..k, with their outputs linked
- * under the new 档号 in dir/.partial (see build.h). sub->sources is
- * malloc'd; the strings stay the manifest's. */
-static int partial_manifest(folio_batch_manifest *sub, const run *r,
-	char *staging, size_t staging_n, folio_error *err)
+/* After a whole-batch run, the shards' reports and caches describe
+ * nothing current: the next merge must not find them. */
+static void drop_shard_files(const run *r)
 {
-	static const char *const kinds[] = {"pdf", "epub"};
-	char from[PATH_MAX_LEN], to[PATH_MAX_LEN], sub_dir[PATH_MAX_LEN];
-	size_t i, k = 0, j;
+	char path[PATH_MAX_LEN];
+	struct dirent *de;
+	unsigned k, n;
+	DIR *dp = opendir(r->shards_dir);
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL)
+		if ((folio_shard_parse_name(&k, &n, de->d_name, ".json") ==
+			0 ||
+		     folio_shard_parse_name(&k, &n, de->d_name, ".cache") ==
+			0 ||
+		     folio_shard_parse_name(&k, &n, de->d_name,
+			".cache.journal") == 0) &&
+		    folio_run_join(path, sizeof(path), NULL, "%s/%s",
+			r->shards_dir, de->d_name) == 0)
+			(void)unlink(path);
+	closedir(dp);
+}
+
+static int safe_batch_id(const char *id)
+{
+	return id[0] != '\0' && strchr(id, '/') == NULL &&
+		strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
+}
+
+/* Folders, locks and the paths of this run's own files. */
+static int prepare(run *r, int *lock_fd, int *shard_fd, folio_error *err)
+{
+	const folio_build_options *o = r->opts;
+	char sub[PATH_MAX_LEN], busy[PATH_MAX_LEN + 160], name[48];
+	char report[PATH_MAX_LEN];
 	int rc;
 
-	*sub = *r->m;
-	sub->sources = calloc(r->m->n_sources ? r->m->n_sources : 1,
-		sizeof(*sub->sources));
-	if (sub->sources == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if ((rc = join(staging, staging_n, err, "%s/.partial", r->dir)) < 0)
+	if ((rc = folio_run_join(r->dir, sizeof(r->dir), err, "%s/%s",
+		o->out_root ? o->out_root : "out", r->m->batch_id)) < 0 ||
+	    (rc = folio_run_join(r->shards_dir, sizeof(r->shards_dir), err,
+		"%s/shards", r->dir)) < 0 ||
+	    (rc = folio_mkdirs(r->shards_dir, err)) < 0 ||
+	    (rc = folio_run_join(sub, sizeof(sub), err, "%s/pdf", r->dir))
+		< 0 ||
+	    (rc = folio_mkdirs(sub, err)) < 0 ||
+	    (rc = folio_run_join(sub, sizeof(sub), err, "%s/epub", r->dir))
+		< 0 ||
+	    (rc = folio_mkdirs(sub, err)) < 0 ||
+	    (rc = folio_run_join(sub, sizeof(sub), err, "%s/.lock", r->dir))
+		< 0)
 		return rc;
-	for (j = 0; j < 2; j++) {
-		if ((rc = join(sub_dir, sizeof(sub_dir), err, "%s/%s",
-			staging, kinds[j])) < 0 ||
-		    (rc = folio_mkdirs(sub_dir, err)) < 0)
+	if (r->shard.count == 0) {
+		snprintf(busy, sizeof(busy), "%s: another folio build is using "
+			"this folder (a whole-batch run, a merge, or shards "
+			"still running)", r->dir);
+		if ((*lock_fd = folio_run_lock(sub, 1, busy, err)) < 0)
+			return *lock_fd;
+		if ((rc = folio_run_join(r->cache_path,
+			sizeof(r->cache_path), err, "%s/.cache", r->dir)) < 0 ||
+		    (rc = folio_run_join(report, sizeof(report), err,
+			"%s/report.json", r->dir)) < 0)
 			return rc;
-		sweep_dir(sub_dir, 0);
+	} else {
+		snprintf(busy, sizeof(busy), "%s: a whole-batch run or a "
+			"merge is using this folder", r->dir);
+		if ((*lock_fd = folio_run_lock(sub, 0, busy, err)) < 0)
+			return *lock_fd;
+		folio_shard_name(name, sizeof(name), r->shard.index,
+			r->shard.count);
+		snprintf(busy, sizeof(busy), "%s: shard %u/%u is already "
+			"running on this folder", r->dir, r->shard.index,
+			r->shard.count);
+		if ((rc = folio_run_join(sub, sizeof(sub), err, "%s/%s.lock",
+			r->shards_dir, name)) < 0)
+			return rc;
+		if ((*shard_fd = folio_run_lock(sub, 1, busy, err)) < 0)
+			return *shard_fd;
+		if ((rc = folio_run_join(r->cache_path,
+			sizeof(r->cache_path), err, "%s/%s.cache",
+			r->shards_dir, name)) < 0 ||
+		    (rc = folio_run_join(report, sizeof(report), err,
+			"%s/%s.json", r->shards_dir, name)) < 0)
+			return rc;
+		/* From now on this shard has not finished: a kill leaves no
+		 * report for the merge to trust. */
+		if (unlink(report) != 0 && errno != ENOENT)
+			return folio_error_set(err, FOLIO_EIO, "%s: cannot "
+				"remove: %s", report, strerror(errno));
+		drop_other_counts(r);
 	}
-	for (i = 0; i < r->rep->n; i++) {
-		folio_doc_result *d = &r->rep->docs[i];
-		const char *code = d->archive_code[0] ? d->archive_code :
-			d->code;
-
-		if (d->status != FOLIO_DOC_BUILT &&
-		    d->status != FOLIO_DOC_SKIPPED)
-			continue;
-		sub->sources[k] = r->m->sources[i];
-		k++;
-		for (j = 0; j < 2; j++) {
-			if ((rc = join(from, sizeof(from), err, "%s/%s/%s.%s",
-				r->dir, kinds[j], d->code, kinds[j])) < 0 ||
-			    (rc = join(to, sizeof(to), err, "%s/%s/%s.%s",
-				staging, kinds[j], code, kinds[j])) < 0)
-				return rc;
-			if (link(from, to) != 0)
-				return folio_error_set(err, FOLIO_EIO,
-					"cannot link %s to %s: %s", from, to,
-					strerror(errno));
-		}
-	}
-	sub->n_sources = k;
+	r->rep->out_dir = strdup(r->dir);
+	r->rep->path = strdup(report);
+	if (r->rep->out_dir == NULL || r->rep->path == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	folio_run_sweep(r);
 	return 0;
 }
 
-/* The links are only needed while the archive is written. */
-static void remove_staging(const char *staging)
+/* The cache files to look in: this run's own first, then the
+ * whole-batch one and every shard's (a changed shard count, or a switch
+ * between shards and one machine, rebuilds nothing). */
+static int open_caches(run *r, folio_error *err)
 {
-	static const char *const kinds[] = {"pdf", "epub"};
-	char d[PATH_MAX_LEN];
-	size_t k;
+	char **paths = NULL, whole[PATH_MAX_LEN];
+	size_t n = 0, cap = 8, i;
+	struct dirent *de;
+	unsigned k, c;
+	DIR *dp;
+	int rc = 0;
 
-	for (k = 0; k < 2; k++)
-		if (join(d, sizeof(d), NULL, "%s/%s", staging, kinds[k]) ==
-			0) {
-			sweep_dir(d, 0);
-			(void)rmdir(d);
+	if ((rc = folio_cache_recover(r->cache_path, err)) < 0)
+		return rc;
+	if ((paths = calloc(cap, sizeof(*paths))) == NULL ||
+	    (paths[n++] = strdup(r->cache_path)) == NULL)
+		goto nomem;
+	if ((rc = folio_run_join(whole, sizeof(whole), err, "%s/.cache",
+		r->dir)) < 0)
+		goto done;
+	if (strcmp(whole, r->cache_path) != 0 &&
+	    (paths[n++] = strdup(whole)) == NULL)
+		goto nomem;
+	if ((dp = opendir(r->shards_dir)) != NULL) {
+		while ((de = readdir(dp)) != NULL &&
+			n < FOLIO_CACHE_MAX_FILES) {
+			char p[PATH_MAX_LEN];
+			if (folio_shard_parse_name(&k, &c, de->d_name,
+				".cache") < 0 ||
+			    folio_run_join(p, sizeof(p), NULL, "%s/%s",
+				r->shards_dir, de->d_name) < 0 ||
+			    strcmp(p, r->cache_path) == 0)
+				continue;
+			if (n == cap) {
+				char **q = realloc(paths, 2 * cap *
+					sizeof(*q));
+				if (q == NULL) {
+					closedir(dp);
+					goto nomem;
+				}
+				paths = q;
+				cap *= 2;
+			}
+			if ((paths[n++] = strdup(p)) == NULL) {
+				closedir(dp);
+				goto nomem;
+			}
 		}
-	(void)rmdir(staging);
+		closedir(dp);
+	}
+	rc = folio_cache_open(&r->old, (const char *const *)paths, n, r->env,
+		err);
+	goto done;
+nomem:
+	rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+done:
+	for (i = 0; paths != NULL && i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
+}
+
+/* ---- the archive step ------------------------------------------------ */
+
+int folio_run_digest_doc(run *r, const folio_doc_result *d,
+	folio_error *err)
+{
+	int in = d->status == FOLIO_DOC_BUILT ||
+		d->status == FOLIO_DOC_SKIPPED;
+	char line[512];
+	int n;
+
+	/* Built now or before, by this run or a shard: the same record. */
+	n = snprintf(line, sizeof(line), "doc %zu %s %s %s %zu ", d->index,
+		in ? "in" : "out", d->code[0] ? d->code : "-",
+		d->sha256[0] ? d->sha256 : "-", in ? d->pages : 0);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return folio_error_set(err, FOLIO_ELIMIT, "digest line");
+	if (folio_sha256_update(r->digest, line, (size_t)n, err) < 0 ||
+	    folio_sha256_update(r->digest, d->source, strlen(d->source) + 1,
+		err) < 0)
+		return FOLIO_ELIB;
+	return 0;
+}
+
+/* The digest of what the archive is made of: every document (already
+ * fed), then the manifest, signer and inputs. */
+static int archive_digest(char out[FOLIO_REPORT_HEX], run *r,
+	const char *key, const char *cert, folio_error *err)
+{
+	char k[FOLIO_REPORT_HEX], c[FOLIO_REPORT_HEX];
+	unsigned char d[FOLIO_SHA256_LEN];
+	folio_buf b = {0};
+	int rc;
+
+	if ((rc = folio_run_file_digest(k, key, FOLIO_CRYPTO_MAX_PEM, err)) <
+		0 ||
+	    (rc = folio_run_file_digest(c, cert, FOLIO_CRYPTO_MAX_PEM, err)) <
+		0)
+		return rc;
+	if (folio_buf_printf(&b, "folio %s\nmanifest %s\nkey %s\ncert %s\n"
+		"style %s\ncss %s\nfonts %s\nepoch %lld\npartial %d\n",
+		FOLIO_VERSION, r->inputs.manifest, k, c, r->inputs.style,
+		r->inputs.css, r->inputs.fonts, r->inputs.epoch,
+		r->rep->failed > 0) < 0) {
+		folio_buf_free(&b);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	rc = folio_sha256_update(r->digest, b.data, b.len, err);
+	folio_buf_free(&b);
+	if (rc == 0)
+		rc = folio_sha256_end(d, r->digest, err);
+	r->digest = NULL;
+	if (rc == 0)
+		folio_sha256_hex(out, d);
+	return rc;
+}
+
+/* The digest the ZIP on disk was made of ("" when unknown). */
+static void archive_state_read(char out[FOLIO_REPORT_HEX], const char *path)
+{
+	folio_error ignored = {0};
+	char *text = NULL;
+	size_t len = 0, m = strlen(ARCHIVE_STATE_MAGIC);
+
+	out[0] = '\0';
+	if (folio_file_read(&text, &len, path, 256, &ignored) < 0)
+		return;
+	if (len == m + 65 && strncmp(text, ARCHIVE_STATE_MAGIC, m) == 0 &&
+	    text[len - 1] == '\n') {
+		memcpy(out, text + m, 64);
+		out[64] = '\0';
+	}
+	free(text);
+}
+
+typedef struct loader {
+	const folio_batch_manifest *m;
+	folio_doc_result *docs;
+} loader;
+
+static int load_one(void *ctx, const folio_doc_result *d, folio_json *j)
+{
+	loader *l = ctx;
+	folio_error *err = NULL;
+
+	(void)j;
+	if (d->index >= l->m->n_sources ||
+	    strcmp(d->source, l->m->sources[d->index].rel) != 0 ||
+	    l->docs[d->index].source != NULL)
+		return FOLIO_EINPUT;
+	return folio_doc_result_copy(&l->docs[d->index], d, err);
+}
+
+/* The documents the run streamed out, back as one result per source. */
+static int load_documents(folio_doc_result **out, run *r, folio_error *err)
+{
+	loader l = {r->m, NULL};
+	folio_json *j = NULL;
+	size_t n = r->m->n_sources;
+	int rc;
+
+	*out = l.docs = calloc(n ? n : 1, sizeof(*l.docs));
+	if (l.docs == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if (fflush(r->documents) != 0 || fseeko(r->documents, 0, SEEK_SET))
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot read back "
+			"the documents", r->dir);
+	if ((rc = folio_json_open_stream(&j, r->documents, "documents",
+		FOLIO_REPORT_MAX_BYTES, err)) == 0)
+		rc = folio_report_read_documents(j, load_one, &l, err);
+	folio_json_free(j);
+	if (rc < 0)
+		folio_error_set(err, rc, "%s: the documents this run wrote "
+			"do not read back", r->dir);
+	return rc;
 }
 
 static void archive_fail(folio_batch_report *rep, const folio_error *e,
@@ -576,192 +520,165 @@ static void archive_fail(folio_batch_report *rep, const folio_error *e,
 	rep->archive_error = strdup(e->msg[0] ? e->msg : folio_error_name(rc));
 }
 
-static int make_archive(run *r, folio_error *err)
+int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
 {
 	const folio_build_options *o = r->opts;
 	folio_batch_report *rep = r->rep;
 	const char *key = o->key_path ? o->key_path : r->m->signer_key;
 	const char *cert = o->cert_path ? o->cert_path : r->m->signer_cert;
-	char zip[PATH_MAX_LEN], staging[PATH_MAX_LEN] = "";
-	char digest[FOLIO_CACHE_HEX];
-	folio_archive_options aopts;
+	char zip[PATH_MAX_LEN], state[PATH_MAX_LEN];
+	char digest[FOLIO_REPORT_HEX], was[FOLIO_REPORT_HEX];
+	folio_doc_result *loaded = NULL;
+	folio_records_job job;
 	folio_archive_stats stats;
-	folio_batch_manifest sub;
 	folio_error aerr = {0};
-	int partial = rep->failed > 0;
-	unsigned *pages = NULL;
-	folio_buf bag_extra = {0};
-	size_t i, k;
 	uint64_t size;
 	int64_t mtime;
 	long long t = folio_now_ns();
+	size_t i;
 	int rc;
 
-	memset(&sub, 0, sizeof(sub));
-	if ((rc = join(zip, sizeof(zip), err, "%s/%s.zip", r->dir,
-		r->m->batch_id)) < 0)
+	if ((rc = folio_run_join(zip, sizeof(zip), err, "%s/%s.zip", r->dir,
+		r->m->batch_id)) < 0 ||
+	    (rc = folio_run_join(state, sizeof(state), err, "%s/.archive",
+		r->dir)) < 0)
 		return rc;
 	free(rep->archive_path);
 	rep->archive_path = strdup(zip);
 	if (o->no_archive)
 		return 0;
-	if (partial && !o->allow_partial) {
+	if (rep->failed > 0 && !o->allow_partial) {
 		/* A ZIP of an earlier, complete run no longer describes the
 		 * batch; never leave it under the final name. */
 		(void)unlink(zip);
-		r->next->archive[0] = '\0';
+		(void)unlink(state);
 		rep->archive_error = strdup("not written: documents failed "
 			"(--allow-partial writes it without them)");
 		return 0;
 	}
-	if (partial)
-		number_partial(r);
-	rc = archive_digest(digest, r, key, cert, partial, &aerr);
-	if (rc == 0 && !o->force && strcmp(digest, r->next->archive) == 0 &&
+	rc = archive_digest(digest, r, key, cert, &aerr);
+	archive_state_read(was, state);
+	if (rc == 0 && !o->force && strcmp(digest, was) == 0 &&
 	    folio_cache_stat(&mtime, &size, zip) == 0) {
 		rep->archive = FOLIO_ARCHIVE_SKIPPED;
 		rep->archive_bytes = size;
-		rep->archive_partial = partial;
+		rep->archive_partial = rep->failed > 0;
 		return 0;
 	}
-	memset(&aopts, 0, sizeof(aopts));
-	aopts.key_path = key;
-	aopts.cert_path = cert;
-	aopts.outputs_dir = r->dir;
+	memset(&job, 0, sizeof(job));
+	job.m = r->m;
+	job.outputs_dir = r->dir;
+	job.zip_path = zip;
+	job.key_path = key;
+	job.cert_path = cert;
+	job.allow_partial = o->allow_partial;
 	if (rc == 0)
-		rc = folio_archive_now(&aopts.time, &aerr);
-	if (rc == 0 && partial) {
-		rc = partial_manifest(&sub, r, staging, sizeof(staging),
-			&aerr);
-		aopts.outputs_dir = staging;
+		rc = folio_archive_now(&job.time, &aerr);
+	if (rc == 0 && docs == NULL) {
+		rc = load_documents(&loaded, r, &aerr);
+		docs = loaded;
 	}
-	/* 页数 from layout, in the order of the manifest archived (the
-	 * partial one keeps the built documents in their order). */
-	pages = calloc(rep->n ? rep->n : 1, sizeof(*pages));
-	if (rc == 0 && pages == NULL)
-		rc = folio_error_set(&aerr, FOLIO_ENOMEM, "out of memory");
-	for (i = 0, k = 0; rc == 0 && i < rep->n; i++)
-		if (!partial || rep->docs[i].status == FOLIO_DOC_BUILT ||
-		    rep->docs[i].status == FOLIO_DOC_SKIPPED)
-			pages[k++] = (unsigned)rep->docs[i].pages;
-	aopts.pages = pages;
-	if (rc == 0 && partial) {
-		if (partial_bag_info(&bag_extra, rep) < 0)
-			rc = folio_error_set(&aerr, FOLIO_ENOMEM,
-				"out of memory");
-		aopts.bag_info_extra = bag_extra.data;
-	}
+	/* What the ZIP on disk is made of is about to change: forget it
+	 * first, so a failure cannot leave a stale digest beside it. */
+	(void)unlink(state);
 	if (rc == 0)
-		rc = folio_archive_write(&stats, partial ? &sub : r->m, zip,
-			&aopts, &aerr);
-	free(pages);
-	folio_buf_free(&bag_extra);
-	if (staging[0])
-		remove_staging(staging);
-	free(sub.sources);
-	rep->archive_ms = ms_since(t);
+		rc = folio_records_archive(&stats, &job, docs, &aerr);
+	if (loaded != NULL)
+		for (i = 0; i < r->m->n_sources; i++)
+			folio_doc_result_clear(&loaded[i]);
+	free(loaded);
+	rep->archive_ms = folio_run_ms_since(t);
 	if (rc < 0) {
 		archive_fail(rep, &aerr, rc);
 		folio_error_set(err, rc, "%s", aerr.msg);
 		return rc;
 	}
 	rep->archive = FOLIO_ARCHIVE_BUILT;
-	rep->archive_partial = partial;
+	rep->archive_partial = rep->failed > 0;
 	if (folio_cache_stat(&mtime, &size, zip) == 0)
 		rep->archive_bytes = size;
-	memcpy(r->next->archive, digest, FOLIO_CACHE_HEX);
+	{
+		char line[sizeof(ARCHIVE_STATE_MAGIC) + 66];
+		snprintf(line, sizeof(line), "%s%s\n", ARCHIVE_STATE_MAGIC,
+			digest);
+		/* Losing it only costs a rewrite of the same ZIP. */
+		(void)folio_file_write_atomic(state, line, strlen(line), &aerr);
+	}
 	return 0;
 }
 
-static int write_report(const run *r, folio_error *err)
+/* ---- the run ------------------------------------------------------------ */
+
+static int documents_run(run *r, folio_error *err)
 {
-	char path[PATH_MAX_LEN];
-	folio_buf b = {0};
+	folio_style *style = NULL;
+	folio_fontset *fonts = NULL;
+	folio_error ignored = {0};
 	int rc;
 
-	b.limit = (size_t)1024 * 1024 * 1024;
-	if ((rc = join(path, sizeof(path), err, "%s/report.json", r->dir)) <
-		0 ||
-	    (rc = folio_report_json(&b, r->rep, err)) < 0 ||
-	    (rc = folio_file_write_atomic(path, b.data, b.len, err)) < 0) {
-		folio_buf_free(&b);
-		return rc;
+	/* Shared, read-only inputs: loaded once, before any worker. */
+	if ((rc = folio_pdf_options_init(&r->pdf, err)) < 0 ||
+	    (rc = folio_source_date_epoch(&r->epub.modified, err)) < 0 ||
+	    (rc = folio_style_read(&style, r->m->style_pdf, err)) < 0 ||
+	    (rc = folio_fontset_load(&fonts, NULL, err)) < 0)
+		goto done;
+	r->epub.css_path = r->m->style_css;
+	r->style = style;
+	r->fonts = fonts;
+	if ((rc = fonts_identity(r->inputs.fonts, fonts, err)) < 0 ||
+	    (rc = env_digest(r, err)) < 0 ||
+	    (rc = open_caches(r, err)) < 0 ||
+	    (rc = folio_cache_writer_open(&r->journal, r->cache_path, r->env,
+		err)) < 0)
+		goto done;
+	if (r->shard.count == 0 && !r->opts->no_archive &&
+	    (rc = folio_sha256_begin(&r->digest, err)) < 0)
+		goto done;
+	rc = folio_run_documents(r, err);
+	r->rep->inputs = r->inputs;
+	/* A run that did not get through every document keeps its journal:
+	 * the next one folds it in with the old entries of the documents
+	 * this one never reached. */
+	if (rc == 0 && !r->rep->stopped && r->journal_rc == 0 &&
+	    folio_cache_writer_commit(r->journal, &ignored) < 0)
+		rc = folio_error_set(err, ignored.code, "%s", ignored.msg);
+	if (r->journal_rc < 0 && rc == 0)
+		rc = folio_error_set(err, r->journal_rc, "%s",
+			r->journal_err.msg);
+	if (rc == 0 && !r->rep->stopped) {
+		folio_run_remove_orphans(r);
+		if (r->shard.count == 0)
+			rc = folio_run_archive(r, NULL, err);
 	}
-	folio_buf_free(&b);
-	return 0;
-}
-
-static int safe_batch_id(const char *id)
-{
-	return id[0] != '\0' && strchr(id, '/') == NULL &&
-		strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
-}
-
-/* Hold dir/.lock for the life of the process (released at exit, also
- * when killed). */
-static int take_lock(int *out_fd, const char *dir, folio_error *err)
-{
-	char path[PATH_MAX_LEN];
-	int fd, rc;
-
-	if ((rc = join(path, sizeof(path), err, "%s/.lock", dir)) < 0)
-		return rc;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return folio_error_set(err, FOLIO_EIO, "%s: %s", path,
-			strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		return folio_error_set(err, FOLIO_EIO, "%s: another folio "
-			"build is using this folder", dir);
-	}
-	*out_fd = fd;
-	return 0;
-}
-
-static int prepare_dir(run *r, int *lock_fd, folio_error *err)
-{
-	char sub[PATH_MAX_LEN];
-	int rc;
-
-	if ((rc = join(r->dir, sizeof(r->dir), err, "%s/%s",
-		r->opts->out_root ? r->opts->out_root : "out",
-		r->m->batch_id)) < 0 ||
-	    (rc = join(r->cache_path, sizeof(r->cache_path), err,
-		"%s/.cache", r->dir)) < 0 ||
-	    (rc = folio_mkdirs(r->dir, err)) < 0 ||
-	    (rc = take_lock(lock_fd, r->dir, err)) < 0)
-		return rc;
-	sweep_dir(r->dir, 1);
-	if ((rc = join(sub, sizeof(sub), err, "%s/pdf", r->dir)) < 0 ||
-	    (rc = folio_mkdirs(sub, err)) < 0)
-		return rc;
-	sweep_dir(sub, 1);
-	if ((rc = join(sub, sizeof(sub), err, "%s/epub", r->dir)) < 0 ||
-	    (rc = folio_mkdirs(sub, err)) < 0)
-		return rc;
-	sweep_dir(sub, 1);
-	return 0;
+done:
+	folio_fontset_free(fonts);
+	folio_style_free(style);
+	r->style = NULL;
+	r->fonts = NULL;
+	return rc;
 }
 
 int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	const folio_build_options *opts, folio_error *err)
 {
 	folio_batch_manifest *m = NULL;
-	folio_style *style = NULL;
-	folio_fontset *fonts = NULL;
-	folio_cache *old = NULL;
 	folio_error ignored = {0};
-	folio_pool_job job;
-	int lock_fd = -1, rc;
-	size_t i;
+	int lock_fd = -1, shard_fd = -1, rc;
 	run r;
 
 	memset(&r, 0, sizeof(r));
 	memset(out, 0, sizeof(*out));
+	r.src_dir_fd = r.pdf_dir_fd = r.epub_dir_fd = -1;
 	r.opts = opts;
 	r.rep = out;
-	r.t0 = r.last_save = folio_now_ns();
+	r.shard = opts->shard;
+	r.t0 = folio_now_ns();
+	r.inputs.epoch = -1;
+	if (opts->merge && opts->shard.count != 0) {
+		rc = folio_error_set(err, FOLIO_EUSAGE, "--merge and --shard "
+			"go to different runs");
+		goto done;
+	}
 	if ((rc = folio_batch_manifest_read(&m, manifest_path, err)) < 0)
 		goto done;
 	r.m = m;
@@ -771,82 +688,56 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 			m->batch_id);
 		goto done;
 	}
-	if ((rc = folio_report_init(out, m->n_sources, err)) < 0)
-		goto done;
 	out->batch_id = strdup(m->batch_id);
 	out->manifest = strdup(manifest_path);
-	for (i = 0; i < m->n_sources; i++)
-		out->docs[i].source = strdup(m->sources[i].rel);
-	r.fresh = calloc(m->n_sources ? m->n_sources : 1, sizeof(*r.fresh));
-	if (r.fresh == NULL || out->batch_id == NULL ||
-	    out->manifest == NULL) {
+	out->shard_index = r.shard.index;
+	out->shard_count = r.shard.count;
+	r.owned = calloc(m->n_sources ? m->n_sources : 1, 1);
+	if (out->batch_id == NULL || out->manifest == NULL ||
+	    r.owned == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = prepare_dir(&r, &lock_fd, err)) < 0)
+	if ((rc = prepare(&r, &lock_fd, &shard_fd, err)) < 0 ||
+	    (rc = folio_run_inputs(&r.inputs, m, err)) < 0)
 		goto done;
-	out->out_dir = strdup(r.dir);
-	/* Shared, read-only inputs: loaded once, before any worker. */
-	if ((rc = folio_pdf_options_init(&r.pdf, err)) < 0 ||
-	    (rc = folio_source_date_epoch(&r.epub.modified, err)) < 0 ||
-	    (rc = folio_style_read(&style, m->style_pdf, err)) < 0 ||
-	    (rc = folio_fontset_load(&fonts, NULL, err)) < 0)
+	out->inputs = r.inputs;
+	if (opts->merge) {
+		rc = folio_run_merge(&r, err);
 		goto done;
-	r.epub.css_path = m->style_css;
-	r.style = style;
-	r.fonts = fonts;
-	if ((rc = env_digest(&r, err)) < 0 ||
-	    (rc = folio_cache_read(&old, r.cache_path, err)) < 0 ||
-	    (rc = folio_cache_new(&r.next, err)) < 0)
-		goto done;
-	memcpy(r.next->env, r.env, FOLIO_CACHE_HEX);
-	/* The archive digest stays valid for the ZIP on disk until a
-	 * new archive replaces it. */
-	memcpy(r.next->archive, old->archive, FOLIO_CACHE_HEX);
-	if (!opts->force && strcmp(old->env, r.env) == 0)
-		r.old = old;
-	r.progress.total = m->n_sources;
-	r.progress.color = 0;
-	job.run = job_run;
-	job.done = job_done;
-	job.ctx = &r;
-	job.n_jobs = m->n_sources;
-	job.n_workers = opts->workers > 0 ? opts->workers :
-		folio_pool_default_workers();
-	job.stop = opts->stop;
-	out->workers = (size_t)job.n_workers > m->n_sources ?
-		(int)(m->n_sources ? m->n_sources : 1) : job.n_workers;
-	rc = folio_pool_run(&job, err);
-	if (rc == FOLIO_EUSAGE && opts->stop && *opts->stop) {
-		folio_error_clear(err);
-		out->stopped = 1;
-		rc = 0;
 	}
-	folio_cache_sort(r.next);
-	folio_report_sum(out);
-	if (rc < 0)
-		goto save;
-	if (!out->stopped) {
-		remove_orphans(&r);
-		rc = make_archive(&r, err);
+	rc = documents_run(&r, err);
+	out->wall_ms = folio_run_ms_since(r.t0);
+	/* Keep the first error; the report is written whatever happened. */
+	if (r.documents != NULL) {
+		if (folio_report_write(out, r.documents, &ignored) == 0)
+			out->written = 1;
+		else if (rc == 0)
+			rc = folio_error_set(err, ignored.code, "%s",
+				ignored.msg);
 	}
-save:
-	out->wall_ms = ms_since(r.t0);
-	/* Keep the first error; these only lose speed next time. */
-	if (folio_cache_write(r.next, r.cache_path, &ignored) < 0 && rc == 0)
-		rc = folio_error_set(err, ignored.code, "%s", ignored.msg);
-	ignored.code = 0;
-	ignored.msg[0] = '\0';
-	if (write_report(&r, &ignored) < 0 && rc == 0)
-		rc = folio_error_set(err, ignored.code, "%s", ignored.msg);
+	if (rc == 0 && r.shard.count == 0 && !out->stopped)
+		drop_shard_files(&r);
 done:
+	if (r.src_dir_fd >= 0)
+		close(r.src_dir_fd);
+	if (r.pdf_dir_fd >= 0)
+		close(r.pdf_dir_fd);
+	if (r.epub_dir_fd >= 0)
+		close(r.epub_dir_fd);
+	if (shard_fd >= 0)
+		close(shard_fd);
 	if (lock_fd >= 0)
 		close(lock_fd);
-	folio_cache_free(r.next);
-	folio_cache_free(old);
-	free(r.fresh);
-	folio_fontset_free(fonts);
-	folio_style_free(style);
+	folio_cache_writer_free(r.journal);
+	folio_cache_free(r.old);
+	folio_sha256_free(r.digest);
+	if (r.documents != NULL)
+		fclose(r.documents);
+	free(r.working);
+	free(r.parked);
+	free(r.owned);
+	folio_buf_free(&r.line);
 	folio_batch_manifest_free(m);
 	return rc;
 }

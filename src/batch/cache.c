@@ -2,27 +2,264 @@
 #include "batch/cache.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include "batch/manifest.h"
+#include "util/clock.h"
 #include "util/file.h"
+#include "util/json.h"
 
-#define MAGIC "folio-cache 1\n"
+#define FORMAT 2
+/* Every document line starts so (report.c writes "source" first). */
+#define LINE_START "{\"source\": \""
 
-int folio_cache_new(folio_cache **out, folio_error *err)
+/* One indexed line. */
+typedef struct slot {
+	uint64_t hash;       /* of the source as escaped in the line */
+	uint64_t offset;
+	uint32_t len;
+	uint16_t file;
+} slot;
+
+struct folio_cache {
+	FILE *files[FOLIO_CACHE_MAX_FILES];
+	size_t n_files;
+	slot *slots;
+	size_t n, cap;
+};
+
+struct folio_cache_writer {
+	FILE *fp;
+	char *path;
+	char *journal;
+	folio_buf line;
+	long long flushed;       /* folio_now_ns of the last flush */
+};
+
+/* FNV-1a: collisions only cost a parse (the source is compared). */
+static uint64_t hash_bytes(const char *s, size_t n)
 {
-	*out = calloc(1, sizeof(**out));
-	if (*out == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The escaped source of a document line, without parsing it; 0 when the
+ * line is not one of ours. */
+static int line_source(const char *line, size_t len, const char **out,
+	size_t *out_len)
+{
+	const char *p = line + strlen(LINE_START), *end = line + len;
+
+	if (len < strlen(LINE_START) ||
+	    memcmp(line, LINE_START, strlen(LINE_START)) != 0)
+		return 0;
+	*out = p;
+	while (p < end && *p != '"')
+		p += *p == '\\' ? 2 : 1;
+	if (p >= end)
+		return 0;
+	*out_len = (size_t)(p - *out);
+	return 1;
+}
+
+static int escaped_hash(uint64_t *out, const char *source)
+{
+	folio_buf b = {0};
+
+	if (folio_buf_put_json(&b, source) < 0) {
+		folio_buf_free(&b);
+		return -1;
+	}
+	*out = hash_bytes(b.data ? b.data : "", b.len);
+	folio_buf_free(&b);
 	return 0;
 }
 
-static void entry_clear(folio_cache_entry *e)
+/* Whether line is our header for env (any env when env is NULL; the
+ * env found is copied to found when given). */
+static int header_ok(const char *line, size_t len, const char *env,
+	char *found)
 {
-	free(e->source);
-	free(e->id);
+	folio_json *j = NULL;
+	folio_json_kind k;
+	folio_error err = {0};
+	int format = 0, ok = 0;
+	char e[FOLIO_CACHE_HEX] = "";
+
+	if (folio_json_open_memory(&j, line, len, "cache", &err) < 0 ||
+	    folio_json_expect(j, FOLIO_JSON_OBJECT, &err) < 0)
+		goto done;
+	while (folio_json_next(j, &k, &err) == 0 && k == FOLIO_JSON_KEY) {
+		int is_env = strcmp(folio_json_text(j, NULL), "env") == 0;
+		int is_fmt = strcmp(folio_json_text(j, NULL),
+			"folio_cache") == 0;
+		if (folio_json_next(j, &k, &err) < 0)
+			goto done;
+		if (is_fmt && k == FOLIO_JSON_NUMBER)
+			format = atoi(folio_json_text(j, NULL));
+		else if (is_env && k == FOLIO_JSON_STRING &&
+			strlen(folio_json_text(j, NULL)) < sizeof(e))
+			strcpy(e, folio_json_text(j, NULL));
+		else if (folio_json_skip(j, k, &err) < 0)
+			goto done;
+	}
+	ok = k == FOLIO_JSON_OBJECT_END && format == FORMAT && e[0] &&
+		(env == NULL || strcmp(e, env) == 0);
+	if (ok && found != NULL)
+		strcpy(found, e);
+done:
+	folio_json_free(j);
+	return ok;
+}
+
+static int push_slot(folio_cache *c, const slot *s, folio_error *err)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 1024;
+		slot *p = realloc(c->slots, cap * sizeof(*p));
+		if (p == NULL)
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		c->slots = p;
+		c->cap = cap;
+	}
+	c->slots[c->n++] = *s;
+	return 0;
+}
+
+static int index_file(folio_cache *c, const char *path, const char *env,
+	folio_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0, slen;
+	const char *src;
+	ssize_t len;
+	uint64_t off;
+	slot s;
+	int rc = 0;
+
+	if (fp == NULL)
+		return 0;
+	len = getline(&line, &cap, fp);
+	if (len <= 0 || !header_ok(line, (size_t)len, env, NULL)) {
+		fclose(fp);
+		free(line);
+		return 0;
+	}
+	off = (uint64_t)len;
+	while (rc == 0 && (len = getline(&line, &cap, fp)) > 0) {
+		/* A line cut short by a kill has no newline: not an entry. */
+		if (line[len - 1] == '\n' &&
+		    (size_t)len <= FOLIO_CACHE_MAX_LINE &&
+		    line_source(line, (size_t)len, &src, &slen)) {
+			s.hash = hash_bytes(src, slen);
+			s.offset = off;
+			s.len = (uint32_t)len;
+			s.file = (uint16_t)c->n_files;
+			rc = push_slot(c, &s, err);
+		}
+		off += (uint64_t)len;
+	}
+	free(line);
+	c->files[c->n_files++] = fp;
+	return rc;
+}
+
+static int by_hash(const void *a, const void *b)
+{
+	const slot *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+int folio_cache_open(folio_cache **out, const char *const *paths, size_t n,
+	const char *env, folio_error *err)
+{
+	folio_cache *c = calloc(1, sizeof(*c));
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	if (c == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (i = 0; rc == 0 && i < n && c->n_files < FOLIO_CACHE_MAX_FILES;
+		i++)
+		rc = index_file(c, paths[i], env, err);
+	if (rc < 0) {
+		folio_cache_free(c);
+		return rc;
+	}
+	if (c->n > 1)
+		qsort(c->slots, c->n, sizeof(*c->slots), by_hash);
+	*out = c;
+	return 0;
+}
+
+size_t folio_cache_entries(const folio_cache *c)
+{
+	return c ? c->n : 0;
+}
+
+/* The line of slot s, parsed. */
+static int read_slot(const folio_cache *c, const slot *s,
+	folio_doc_result *out)
+{
+	folio_error ignored = {0};
+	folio_json *j = NULL;
+	char *line = malloc(s->len);
+	int ok = 0;
+
+	if (line == NULL)
+		return 0;
+	if (pread(fileno(c->files[s->file]), line, s->len, (off_t)s->offset)
+		== (ssize_t)s->len &&
+	    folio_json_open_memory(&j, line, s->len, "cache", &ignored) == 0 &&
+	    folio_report_doc_read(j, out, 1, &ignored) == 0)
+		ok = 1;
+	folio_json_free(j);
+	free(line);
+	return ok;
+}
+
+int folio_cache_find(const folio_cache *c, const char *source, size_t k,
+	folio_doc_result *out)
+{
+	size_t lo = 0, hi, i;
+	uint64_t h;
+
+	memset(out, 0, sizeof(*out));
+	if (c == NULL || c->n == 0 || escaped_hash(&h, source) < 0)
+		return 0;
+	hi = c->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->slots[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < c->n && c->slots[i].hash == h; i++) {
+		if (!read_slot(c, &c->slots[i], out))
+			continue;
+		if (strcmp(out->source, source) == 0 && k-- == 0)
+			return 1;
+		folio_doc_result_clear(out);
+	}
+	return 0;
 }
 
 void folio_cache_free(folio_cache *c)
@@ -31,279 +268,207 @@ void folio_cache_free(folio_cache *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->n; i++)
-		entry_clear(&c->entries[i]);
-	free(c->entries);
+	for (i = 0; i < c->n_files; i++)
+		fclose(c->files[i]);
+	free(c->slots);
 	free(c);
 }
 
-static int is_hex64(const char *s, size_t n)
+/* ---- writing ---------------------------------------------------------- */
+
+static char *journal_path(const char *path)
 {
-	size_t i;
+	size_t n = strlen(path);
+	char *j = malloc(n + sizeof(".journal"));
 
-	if (n != 64)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
-/* Decimal field into *out; 0 on success. Negative only when allowed. */
-static int number(long long *out, const char *s, int allow_negative)
-{
-	char *end;
-
-	if (*s == '\0' || (*s == '-' && !allow_negative))
-		return -1;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return errno == 0 && *end == '\0' ? 0 : -1;
-}
-
-/* Split line (NUL-terminated, no newline) at tabs into at most max
- * fields; returns the count. */
-static size_t split_tabs(char **fields, size_t max, char *line)
-{
-	size_t n = 0;
-
-	while (n < max) {
-		char *tab = strchr(line, '\t');
-		fields[n++] = line;
-		if (tab == NULL)
-			break;
-		*tab = '\0';
-		line = tab + 1;
+	if (j != NULL) {
+		memcpy(j, path, n);
+		memcpy(j + n, ".journal", sizeof(".journal"));
 	}
-	return n;
+	return j;
 }
 
-/* One "doc" line into e; -1 when malformed. */
-static int parse_doc(folio_cache_entry *e, char *line)
+int folio_cache_writer_open(folio_cache_writer **out, const char *path,
+	const char *env, folio_error *err)
 {
-	char *f[11];
-	long long v[5];
-	size_t n = split_tabs(f, 11, line), i;
+	folio_cache_writer *w = calloc(1, sizeof(*w));
 
-	memset(e, 0, sizeof(*e));
-	if (n != 10 || strcmp(f[0], "doc") != 0 ||
-	    !is_hex64(f[1], strlen(f[1])) || f[2][0] == '\0' ||
-	    strlen(f[2]) >= FOLIO_CACHE_CODE_MAX || f[9][0] == '\0')
-		return -1;
-	for (i = 0; i < 5; i++)
-		if (number(&v[i], f[3 + i], i == 2 || i == 4) < 0)
-			return -1;
-	memcpy(e->sha256, f[1], 65);
-	strcpy(e->code, f[2]);
-	e->pages = (size_t)v[0];
-	e->pdf_size = (uint64_t)v[1];
-	e->pdf_mtime_ns = (int64_t)v[2];
-	e->epub_size = (uint64_t)v[3];
-	e->epub_mtime_ns = (int64_t)v[4];
-	e->source = strdup(f[9]);
-	e->id = strcmp(f[8], "-") == 0 ? NULL : strdup(f[8]);
-	if (e->source == NULL || (e->id == NULL && strcmp(f[8], "-") != 0)) {
-		entry_clear(e);
-		return -2;
-	}
-	return 0;
-}
-
-static int push(folio_cache *c, folio_error *err)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		folio_cache_entry *e;
-
-		if (c->n >= FOLIO_BATCH_MAX_SOURCES)
-			return folio_error_set(err, FOLIO_ELIMIT,
-				"cache: more than %u records",
-				FOLIO_BATCH_MAX_SOURCES);
-		e = realloc(c->entries, cap * sizeof(*e));
-		if (e == NULL)
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		c->entries = e;
-		c->cap = cap;
-	}
-	return 0;
-}
-
-/* Parse text into c; 1 when the text is not a cache of ours, or a
- * negative FOLIO_E* (out of memory). */
-static int parse(folio_cache *c, char *text, folio_error *err)
-{
-	char *line = text, *nl;
-	int rc;
-
-	if (strncmp(text, MAGIC, strlen(MAGIC)) != 0)
-		return 1;
-	line += strlen(MAGIC);
-	for (; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (nl == NULL)
-			return 1; /* cut short: not written by us */
-		*nl = '\0';
-		if (strncmp(line, "env ", 4) == 0) {
-			if (is_hex64(line + 4, strlen(line + 4)))
-				memcpy(c->env, line + 4, 65);
-			else if (strcmp(line + 4, "-") != 0)
-				return 1;
-		} else if (strncmp(line, "archive ", 8) == 0) {
-			if (is_hex64(line + 8, strlen(line + 8)))
-				memcpy(c->archive, line + 8, 65);
-			else if (strcmp(line + 8, "-") != 0)
-				return 1;
-		} else {
-			if ((rc = push(c, err)) < 0)
-				return rc == FOLIO_ENOMEM ? rc : 1;
-			rc = parse_doc(&c->entries[c->n], line);
-			if (rc == -2)
-				return folio_error_set(err, FOLIO_ENOMEM,
-					"out of memory");
-			if (rc < 0)
-				return 1;
-			c->n++;
-		}
-	}
-	return 0;
-}
-
-static void reset(folio_cache *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		entry_clear(&c->entries[i]);
-	c->n = 0;
-	c->env[0] = c->archive[0] = '\0';
-}
-
-int folio_cache_read(folio_cache **out, const char *path, folio_error *err)
-{
-	folio_error ignored = {0};
-	char *text = NULL;
-	size_t len = 0;
-	int rc;
-
-	if ((rc = folio_cache_new(out, err)) < 0)
-		return rc;
-	/* An unreadable cache only costs a rebuild. */
-	if (folio_file_read(&text, &len, path, FOLIO_CACHE_MAX_BYTES,
-		&ignored) < 0)
-		return 0;
-	if (strlen(text) != len) {
-		free(text);
-		return 0;
-	}
-	/* Limits hit in a foreign file are not errors: keep them local. */
-	rc = parse(*out, text, &ignored);
-	free(text);
-	if (rc == FOLIO_ENOMEM) {
-		folio_error_set(err, rc, "%s", ignored.msg);
-		folio_cache_free(*out);
-		*out = NULL;
-		return rc;
-	}
-	if (rc > 0)
-		reset(*out);
-	folio_cache_sort(*out);
-	return 0;
-}
-
-static int by_source(const void *a, const void *b)
-{
-	return strcmp(((const folio_cache_entry *)a)->source,
-		((const folio_cache_entry *)b)->source);
-}
-
-void folio_cache_sort(folio_cache *c)
-{
-	if (c->n > 1)
-		qsort(c->entries, c->n, sizeof(*c->entries), by_source);
-}
-
-const folio_cache_entry *folio_cache_find(const folio_cache *c,
-	const char *source)
-{
-	folio_cache_entry key;
-
-	if (c->n == 0)
-		return NULL;
-	memset(&key, 0, sizeof(key));
-	key.source = (char *)(uintptr_t)source;
-	return bsearch(&key, c->entries, c->n, sizeof(*c->entries),
-		by_source);
-}
-
-static int bad_field(const char *s)
-{
-	return s != NULL && (s[0] == '\0' || strpbrk(s, "\t\n\r") != NULL);
-}
-
-int folio_cache_add(folio_cache *c, const folio_cache_entry *e,
-	folio_error *err)
-{
-	folio_cache_entry *d;
-	int rc;
-
-	if (e->source == NULL || bad_field(e->source) || bad_field(e->id) ||
-	    e->code[0] == '\0' || strpbrk(e->code, "\t\n\r") != NULL ||
-	    !is_hex64(e->sha256, strlen(e->sha256)))
-		return 0;
-	if ((rc = push(c, err)) < 0)
-		return rc;
-	d = &c->entries[c->n];
-	*d = *e;
-	d->source = strdup(e->source);
-	d->id = e->id ? strdup(e->id) : NULL;
-	if (d->source == NULL || (e->id != NULL && d->id == NULL)) {
-		entry_clear(d);
+	*out = NULL;
+	if (w == NULL || (w->path = strdup(path)) == NULL ||
+	    (w->journal = journal_path(path)) == NULL) {
+		folio_cache_writer_free(w);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
-	c->n++;
+	w->line.limit = FOLIO_CACHE_MAX_LINE;
+	w->fp = fopen(w->journal, "wb");
+	if (w->fp == NULL ||
+	    fprintf(w->fp, "{\"folio_cache\": %d, \"env\": \"%s\"}\n", FORMAT,
+		env) < 0 || fflush(w->fp) != 0) {
+		int rc = folio_error_set(err, FOLIO_EIO, "%s: cannot write: %s",
+			w->journal, strerror(errno));
+		folio_cache_writer_free(w);
+		return rc;
+	}
+	*out = w;
 	return 0;
 }
 
-int folio_cache_format(folio_buf *out, const folio_cache *c,
-	folio_error *err)
+int folio_cache_writer_add_json(folio_cache_writer *w, const char *json,
+	size_t len, folio_error *err)
 {
-	size_t i;
+	long long now;
 
-	if (folio_buf_puts(out, MAGIC) < 0 ||
-	    folio_buf_printf(out, "env %s\narchive %s\n",
-		c->env[0] ? c->env : "-", c->archive[0] ? c->archive : "-")
-		< 0)
-		goto nomem;
-	for (i = 0; i < c->n; i++) {
-		const folio_cache_entry *e = &c->entries[i];
-
-		if (folio_buf_printf(out, "doc\t%s\t%s\t%zu\t%llu\t%lld\t%llu"
-			"\t%lld\t%s\t%s\n", e->sha256, e->code, e->pages,
-			(unsigned long long)e->pdf_size,
-			(long long)e->pdf_mtime_ns,
-			(unsigned long long)e->epub_size,
-			(long long)e->epub_mtime_ns, e->id ? e->id : "-",
-			e->source) < 0)
-			goto nomem;
+	if (len == 0 || memchr(json, '\n', len) != NULL)
+		return folio_error_set(err, FOLIO_EUSAGE, "%s: expected one "
+			"line of JSON", w->journal);
+	if (fwrite(json, 1, len, w->fp) != len || putc('\n', w->fp) == EOF)
+		goto io;
+	now = folio_now_ns();
+	if (now - w->flushed >= FOLIO_CACHE_FLUSH_NS) {
+		if (fflush(w->fp) != 0)
+			goto io;
+		w->flushed = now;
 	}
 	return 0;
-nomem:
-	return folio_error_set(err, FOLIO_ELIMIT,
-		"cache: out of memory or over %zu bytes", out->limit);
+io:
+	return folio_error_set(err, FOLIO_EIO, "%s: cannot write: %s",
+		w->journal, strerror(errno));
 }
 
-int folio_cache_write(const folio_cache *c, const char *path,
+int folio_cache_writer_add(folio_cache_writer *w, const folio_doc_result *d,
 	folio_error *err)
 {
-	folio_buf b = {0};
 	int rc;
 
-	b.limit = FOLIO_CACHE_MAX_BYTES;
-	if ((rc = folio_cache_format(&b, c, err)) == 0)
-		rc = folio_file_write_atomic(path, b.data, b.len, err);
-	folio_buf_free(&b);
+	if (d->status != FOLIO_DOC_BUILT && d->status != FOLIO_DOC_SKIPPED)
+		return 0;
+	folio_buf_reset(&w->line);
+	if ((rc = folio_report_doc_json(&w->line, d, err)) < 0)
+		return rc;
+	return folio_cache_writer_add_json(w, w->line.data, w->line.len, err);
+}
+
+int folio_cache_writer_commit(folio_cache_writer *w, folio_error *err)
+{
+	int bad = fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0;
+
+	bad |= fclose(w->fp) != 0;
+	w->fp = NULL;
+	if (bad || rename(w->journal, w->path) != 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot write: %s",
+			w->path, strerror(errno));
+	return 0;
+}
+
+void folio_cache_writer_free(folio_cache_writer *w)
+{
+	if (w == NULL)
+		return;
+	if (w->fp != NULL)
+		fclose(w->fp);
+	free(w->path);
+	free(w->journal);
+	folio_buf_free(&w->line);
+	free(w);
+}
+
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Copy the complete document lines of fp to out; with `have` (sorted
+ * hashes of sources already written) skip those, else collect the
+ * hashes of what is copied into *hashes. */
+static int copy_lines(FILE *fp, FILE *out, const uint64_t *have,
+	size_t n_have, uint64_t **hashes, size_t *n_hashes)
+{
+	char *line = NULL;
+	size_t cap = 0, slen, hcap = 0;
+	const char *src;
+	ssize_t len;
+	int rc = 0;
+
+	while (rc == 0 && (len = getline(&line, &cap, fp)) > 0) {
+		uint64_t h;
+		if (line[len - 1] != '\n' ||
+		    !line_source(line, (size_t)len, &src, &slen))
+			continue;
+		h = hash_bytes(src, slen);
+		if (have != NULL && bsearch(&h, have, n_have, sizeof(h),
+			by_value) != NULL)
+			continue;
+		if (hashes != NULL) {
+			if (*n_hashes == hcap) {
+				uint64_t *p;
+				hcap = hcap ? 2 * hcap : 1024;
+				p = realloc(*hashes, hcap * sizeof(*p));
+				if (p == NULL) {
+					rc = FOLIO_ENOMEM;
+					break;
+				}
+				*hashes = p;
+			}
+			(*hashes)[(*n_hashes)++] = h;
+		}
+		if (fwrite(line, 1, (size_t)len, out) != (size_t)len)
+			rc = FOLIO_EIO;
+	}
+	free(line);
+	return rc;
+}
+
+int folio_cache_recover(const char *path, folio_error *err)
+{
+	char *journal = journal_path(path), env[FOLIO_CACHE_HEX];
+	char *line = NULL;
+	size_t cap = 0, n_hashes = 0;
+	uint64_t *hashes = NULL;
+	FILE *jf = NULL, *old = NULL;
+	folio_outfile out;
+	ssize_t len;
+	int rc = 0;
+
+	memset(&out, 0, sizeof(out));
+	if (journal == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((jf = fopen(journal, "rb")) == NULL)
+		goto done;   /* nothing left by a killed run */
+	len = getline(&line, &cap, jf);
+	if (len <= 0 || !header_ok(line, (size_t)len, NULL, env))
+		goto drop;   /* cut before its header: nothing to keep */
+	if ((rc = folio_outfile_open(&out, path, err)) < 0)
+		goto done;
+	if (fwrite(line, 1, (size_t)len, out.fp) != (size_t)len ||
+	    (rc = copy_lines(jf, out.fp, NULL, 0, &hashes, &n_hashes)) < 0)
+		goto fail;
+	if ((old = fopen(path, "rb")) != NULL &&
+	    (len = getline(&line, &cap, old)) > 0 &&
+	    header_ok(line, (size_t)len, env, NULL)) {
+		qsort(hashes, n_hashes, sizeof(*hashes), by_value);
+		if ((rc = copy_lines(old, out.fp, hashes, n_hashes, NULL,
+			NULL)) < 0)
+			goto fail;
+	}
+	if ((rc = folio_outfile_commit(&out, err)) < 0)
+		goto done;
+drop:
+	(void)unlink(journal);
+	goto done;
+fail:
+	rc = folio_error_set(err, rc == FOLIO_ENOMEM ? FOLIO_ENOMEM : FOLIO_EIO,
+		"%s: cannot recover the cache a stopped run left", journal);
+	folio_outfile_abort(&out);
+done:
+	if (jf != NULL)
+		fclose(jf);
+	if (old != NULL)
+		fclose(old);
+	free(line);
+	free(hashes);
+	free(journal);
 	return rc;
 }
 

@@ -1,32 +1,40 @@
 /*
- * cache.h - what the last run built, so the next one can skip it
- * (out/<batch>/.cache).
+ * cache.h - what earlier runs built, so the next one can skip it.
  *
- * A document is up to date when its source bytes have the SHA-256 the
- * cache holds, the run's environment digest (folio version, style and
- * stylesheet bytes, font fingerprint, SOURCE_DATE_EPOCH, options) equals
- * the cached one, its 档号 is unchanged, and both outputs are on disk with
- * the size and modification time recorded when they were written (a
- * missing, truncated or replaced output is rebuilt). The archive is up to
- * date when the digest of everything it is made from equals the cached
- * one and the ZIP is on disk.
+ * A cache file (out/<batch>/.cache for a whole-batch run, shards/K-of-N.cache
+ * for a shard) is JSON lines: a header {"folio_cache": 2, "env": HEX}, then
+ * one document object per line (the report's, report.h) for each document
+ * whose outputs a run left in place. A document is up to date when an
+ * entry for its source has the SHA-256 of the source's bytes, the file's
+ * env (folio version, style and stylesheet bytes, font fingerprint,
+ * SOURCE_DATE_EPOCH, manifest defaults) is the run's, its 档号 still
+ * fits its place, and both outputs are on disk with the size and
+ * modification time recorded (a missing, truncated or replaced output is
+ * rebuilt). The entry also carries what the archive needs (pages, the
+ * record's metadata), so a skipped document is never read again.
  *
- * The file is text, one record a line, fields separated by tabs:
- *   folio-cache 1
- *   env <hex sha256>
- *   archive <hex sha256 or ->
- *   doc <src sha256> <档号> <pages> <pdf size> <pdf mtime ns>
- *       <epub size> <epub mtime ns> <id or -> <source path>
- * It is a hint, never trusted for correctness of outputs beyond the
- * checks above: a missing, malformed or foreign cache file reads as an
- * empty cache (everything is rebuilt), never as an error. It is written
- * atomically (temp + rename) so a killed run leaves the old or the new
- * one. Sources whose path holds a tab or newline are not cached.
+ * Memory does not grow with the batch's text: opening indexes each line
+ * by a 64-bit hash of its source (24 bytes an entry) and a lookup reads
+ * the one line back with pread; several files can be indexed at once
+ * (a shard looks in every shard's cache and the whole-batch one, so
+ * changing the shard count or going back to one machine rebuilds
+ * nothing).
  *
- * Limits: FOLIO_CACHE_MAX_BYTES per file, FOLIO_BATCH_MAX_SOURCES records.
- * Ownership: the cache owns its entries and strings;
- * folio_cache_free(NULL) is a no-op. Not thread-safe: the batch engine
- * updates it under the pool's done-callback lock.
+ * Writing: a run appends one line per finished document to
+ * <path>.journal, flushed as it goes (every 50 ms at most: a write per
+ * document would serialise the workers on 100,000 skips), and renames
+ * it over <path> at the end. A run killed outright leaves the journal; folio_cache_recover
+ * folds it into <path> before the next run reads it, so work done before
+ * the kill is kept.
+ *
+ * The cache is a hint, never trusted for the correctness of outputs
+ * beyond the checks above: a missing, foreign or malformed file, a line
+ * cut short, reads as no entry (a rebuild), never as an error.
+ *
+ * Limits: FOLIO_CACHE_MAX_FILES files are indexed (more are ignored),
+ * FOLIO_CACHE_MAX_LINE bytes a line. Lookups are thread-safe; a writer
+ * is used by one thread at a time (the batch engine calls it under the
+ * pool's done-callback lock).
  */
 #ifndef FOLIO_BATCH_CACHE_H
 #define FOLIO_BATCH_CACHE_H
@@ -34,51 +42,54 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/buf.h"
+#include "batch/report.h"
 #include "util/error.h"
 
-#define FOLIO_CACHE_MAX_BYTES ((size_t)256 * 1024 * 1024)
 #define FOLIO_CACHE_HEX 65           /* 64 hex digits and NUL */
-#define FOLIO_CACHE_CODE_MAX 64
+#define FOLIO_CACHE_MAX_FILES 256
+#define FOLIO_CACHE_MAX_LINE ((size_t)8 * 1024 * 1024)
+#define FOLIO_CACHE_FLUSH_NS 50000000LL
 
-typedef struct folio_cache_entry {
-	char *source;                    /* manifest-relative path */
-	char sha256[FOLIO_CACHE_HEX];    /* of the source bytes */
-	char code[FOLIO_CACHE_CODE_MAX]; /* 档号 its outputs are named by */
-	char *id;                        /* document id or NULL */
-	size_t pages;
-	uint64_t pdf_size, epub_size;
-	int64_t pdf_mtime_ns, epub_mtime_ns;
-} folio_cache_entry;
+typedef struct folio_cache folio_cache;
 
-typedef struct folio_cache {
-	char env[FOLIO_CACHE_HEX];       /* "" when unknown */
-	char archive[FOLIO_CACHE_HEX];   /* "" when no archive recorded */
-	folio_cache_entry *entries;      /* sorted by source after read */
-	size_t n, cap;
-} folio_cache;
-
-/* An empty cache. */
-int folio_cache_new(folio_cache **out, folio_error *err);
-/* Read path; a missing or unusable file gives an empty cache. Fails
- * only for FOLIO_ENOMEM. */
-int folio_cache_read(folio_cache **out, const char *path, folio_error *err);
-/* The entry for source, or NULL (binary search; call folio_cache_sort
- * after adding entries). */
-const folio_cache_entry *folio_cache_find(const folio_cache *c,
-	const char *source);
-/* Copy e (and its strings) into c. Entries whose source holds a tab or
- * newline are silently not kept. */
-int folio_cache_add(folio_cache *c, const folio_cache_entry *e,
-	folio_error *err);
-void folio_cache_sort(folio_cache *c);
-/* The file's text (entries in their current order). */
-int folio_cache_format(folio_buf *out, const folio_cache *c,
-	folio_error *err);
-/* Format and write atomically. */
-int folio_cache_write(const folio_cache *c, const char *path,
-	folio_error *err);
+/* Index the cache files paths[0..n), earlier ones first when a source
+ * has entries in several. Files that are missing or unreadable, not a
+ * folio cache, or of another env are skipped. Fails only for
+ * FOLIO_ENOMEM. */
+int folio_cache_open(folio_cache **out, const char *const *paths, size_t n,
+	const char *env, folio_error *err);
+/* The k-th entry (k = 0, 1, ...) for source into *out (release it with
+ * folio_doc_result_clear): 1 when there is one, 0 when not. */
+int folio_cache_find(const folio_cache *c, const char *source, size_t k,
+	folio_doc_result *out);
+/* Entries indexed. */
+size_t folio_cache_entries(const folio_cache *c);
 void folio_cache_free(folio_cache *c);
+
+typedef struct folio_cache_writer folio_cache_writer;
+
+/* Start the next version of the cache at path: <path>.journal with the
+ * header for env. */
+int folio_cache_writer_open(folio_cache_writer **out, const char *path,
+	const char *env, folio_error *err);
+/* One document's line (built or skipped documents; others are not
+ * cached). Lines reach the file at least every FOLIO_CACHE_FLUSH_NS:
+ * a run killed outright loses no more than that of its work. */
+int folio_cache_writer_add(folio_cache_writer *w, const folio_doc_result *d,
+	folio_error *err);
+/* The same with the document's JSON already made (report.h; one line,
+ * no newline). */
+int folio_cache_writer_add_json(folio_cache_writer *w, const char *json,
+	size_t len, folio_error *err);
+/* fsync the journal and rename it over path. */
+int folio_cache_writer_commit(folio_cache_writer *w, folio_error *err);
+/* Close; without a commit the journal stays for folio_cache_recover. */
+void folio_cache_writer_free(folio_cache_writer *w);
+
+/* Fold a journal left at <path>.journal into path (its lines first,
+ * then path's lines for other sources when both have the same env) and
+ * remove it. Nothing to do without a journal. */
+int folio_cache_recover(const char *path, folio_error *err);
 
 /* Modification time of a file in nanoseconds and its size; FOLIO_EIO
  * (no message: absence is an answer, not a fault) when it is not a

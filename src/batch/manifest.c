@@ -11,6 +11,7 @@
 
 #include <libxml/tree.h>
 
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/xml.h"
 
@@ -252,12 +253,21 @@ static int push_source(reader *r, const xmlNode *n, const char *rel)
 		r->cap = cap;
 	}
 	s = &m->sources[m->n_sources];
-	s->rel = strdup(rel);
-	s->path = join(m->dir, rel);
-	if (s->rel == NULL || s->path == NULL) {
-		free(s->rel);
-		free(s->path);
-		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	{
+		size_t dl = strcmp(m->dir, ".") == 0 ? 0 : strlen(m->dir) + 1;
+		size_t rl = strlen(rel);
+		char *p = m->names ? folio_arena_alloc(m->names, dl + rl + 1) :
+			NULL;
+		if (p == NULL)
+			return folio_error_set(r->err, FOLIO_ENOMEM,
+				"out of memory");
+		if (dl) {
+			memcpy(p, m->dir, dl - 1);
+			p[dl - 1] = '/';
+		}
+		memcpy(p + dl, rel, rl + 1);
+		s->path = p;
+		s->rel = p + dl;
 	}
 	m->n_sources++;
 	*slot = m->n_sources;
@@ -349,12 +359,8 @@ static int read_sources(reader *r, const xmlNode *sources)
 			if (fnmatch(excludes[j], s.rel,
 				FNM_PATHNAME | FNM_PERIOD) == 0)
 				break;
-		if (j < n_ex) {
-			free(s.path);
-			free(s.rel);
-		} else {
+		if (j == n_ex)
 			r->m->sources[kept++] = s;
-		}
 	}
 	if (rc == 0)
 		r->m->n_sources = kept;
@@ -383,10 +389,11 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	if (m == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	m->path = strdup(path);
+	m->names = folio_arena_new(0);
 	slash = strrchr(path, '/');
 	m->dir = slash == NULL ? strdup(".") : slash == path ? strdup("/") :
 		strndup(path, (size_t)(slash - path));
-	if (m->path == NULL || m->dir == NULL) {
+	if (m->path == NULL || m->dir == NULL || m->names == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -437,14 +444,9 @@ done:
 
 void folio_batch_manifest_free(folio_batch_manifest *m)
 {
-	size_t i;
-
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->n_sources; i++) {
-		free(m->sources[i].path);
-		free(m->sources[i].rel);
-	}
+	folio_arena_free(m->names);
 	free(m->sources);
 	free(m->path);
 	free(m->dir);

@@ -48,7 +48,7 @@ static void *worker_main(void *p)
 		int rc = st->job->run(st->job->ctx, i, a->worker);
 		if (st->job->done != NULL) {
 			pthread_mutex_lock(&st->lock);
-			st->job->done(st->job->ctx, i, rc);
+			st->job->done(st->job->ctx, i, a->worker, rc);
 			pthread_mutex_unlock(&st->lock);
 		}
 	}

@@ -22,8 +22,9 @@
 typedef struct folio_pool_job {
 	/* Run job i on worker `worker` (0-based); return 0 or FOLIO_E*. */
 	int (*run)(void *ctx, size_t i, int worker);
-	/* Called after job i, serialised, with run's result. */
-	void (*done)(void *ctx, size_t i, int rc);
+	/* Called after job i, serialised, with run's result, on the thread
+	 * that ran it (so what run left for `worker` is there to take). */
+	void (*done)(void *ctx, size_t i, int worker, int rc);
 	void *ctx;
 	size_t n_jobs;
 	int n_workers;                /* <= 0: number of online CPUs */

@@ -15,9 +15,6 @@
 #include "cli/cli.h"
 #include "util/file.h"
 
-/* Also declared in cli/cli.h once the command table lists it; repeated
- * here so this file compiles warning-free on its own. */
-
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -33,6 +30,8 @@ static void build_usage(FILE *fp)
 		"                   [--allow-partial] [--json REPORT.json] "
 		"[--quiet]\n"
 		"                   [--key KEY --cert CERT]\n"
+		"                   [--shard K/N | --shard auto[/N] | "
+		"--merge]\n"
 		"\n"
 		"Builds every source of the batch manifest into "
 		"OUT/<batch>/pdf/<档号>.pdf\n"
@@ -53,10 +52,25 @@ static void build_usage(FILE *fp)
 		"  --quiet          no progress bar and no summary\n"
 		"  --key, --cert    signer key and certificate instead of the "
 		"manifest's\n"
+		"  --shard K/N      build only shard K of N (documents i with "
+		"i mod N = K-1)\n"
+		"                   into the same OUT, with its report in "
+		"OUT/<batch>/shards/;\n"
+		"                   no archive. auto: K (and N) from "
+		"SLURM_ARRAY_TASK_ID and\n"
+		"                   SLURM_ARRAY_TASK_COUNT, or from "
+		"JOB_COMPLETION_INDEX or\n"
+		"                   PARALLEL_SEQ with the count given as "
+		"auto/N\n"
+		"  --merge          check that every shard finished, then "
+		"write the archive and\n"
+		"                   report.json from the shards' reports "
+		"(nothing laid out again)\n"
 		"Exit status: 0 every document built (or was up to date), 1 "
 		"some failed,\n"
-		"2 usage, input/output or archive trouble, 128+N when "
-		"stopped by signal N.\n");
+		"2 usage, input/output or archive trouble or (--merge) a "
+		"shard that did not\n"
+		"finish, 128+N when stopped by signal N.\n");
 }
 
 typedef struct bar {
@@ -106,24 +120,40 @@ static void human_size(char *out, size_t n, unsigned long long v)
 		snprintf(out, n, "%llu bytes", v);
 }
 
-static void summary(const folio_batch_report *r)
+static void summary(const folio_batch_report *r, const char *origin)
 {
 	double s = r->wall_ms / 1000.0;
 	char size[32];
 
-	printf("%s: %zu documents: %zu built, %zu up to date, %zu failed",
-		r->batch_id, r->n, r->built, r->skipped, r->failed);
+	if (r->shard_count)
+		printf("%s shard %u/%u (%s): ", r->batch_id, r->shard_index,
+			r->shard_count, origin);
+	else if (r->merged_shards)
+		printf("%s: merged %u shards: ", r->batch_id,
+			r->merged_shards);
+	else
+		printf("%s: ", r->batch_id);
+	printf("%zu documents: %zu built, %zu up to date, %zu failed",
+		r->n, r->built, r->skipped, r->failed);
 	if (r->not_run)
 		printf(", %zu not run", r->not_run);
-	printf(" in %.2f s (%.1f docs/s, %zu workers)\n", s,
-		s > 0 ? (double)(r->built + r->skipped + r->failed) / s : 0,
-		(size_t)r->workers);
+	if (r->merged_shards)
+		printf(" by the shards; merged in %.2f s\n", s);
+	else
+		printf(" in %.2f s (%.1f docs/s, %zu workers)\n", s,
+			s > 0 ? (double)(r->built + r->skipped + r->failed) /
+			s : 0, (size_t)r->workers);
 	if (r->built)
 		printf("  time in stages: read %.0f ms, layout %.0f ms, "
 			"pdf %.0f ms, epub %.0f ms\n", r->read_ms,
 			r->layout_ms, r->pdf_ms, r->epub_ms);
 	printf("  outputs: %s/pdf/ and %s/epub/\n", r->out_dir, r->out_dir);
 	human_size(size, sizeof(size), r->archive_bytes);
+	if (r->shard_count) {
+		printf("  archive: by the merge (folio build BATCH.xml "
+			"--merge)\n  report: %s\n", r->path);
+		return;
+	}
 	switch (r->archive) {
 	case FOLIO_ARCHIVE_BUILT:
 	case FOLIO_ARCHIVE_SKIPPED:
@@ -140,22 +170,30 @@ static void summary(const folio_batch_report *r)
 			r->archive_error ? ": " : "",
 			r->archive_error ? r->archive_error : "");
 	}
-	printf("  report: %s/report.json\n", r->out_dir);
+	printf("  report: %s\n", r->path);
 }
 
+/* --json: a copy of the report the run wrote. */
 static int write_json_copy(const char *path, const folio_batch_report *r)
 {
 	folio_error err = {0};
-	folio_buf b = {0};
+	char *data = NULL;
+	size_t len = 0;
 	int rc;
 
-	b.limit = (size_t)1024 * 1024 * 1024;
-	if ((rc = folio_report_json(&b, r, &err)) == 0)
-		rc = folio_file_write_atomic(path, b.data, b.len, &err);
-	folio_buf_free(&b);
+	if ((rc = folio_file_read(&data, &len, r->path, FOLIO_REPORT_MAX_BYTES,
+		&err)) == 0)
+		rc = folio_file_write_atomic(path, data, len, &err);
+	free(data);
 	if (rc < 0)
 		fprintf(stderr, "folio build: --json: %s\n", err.msg);
 	return rc;
+}
+
+static const char *env_lookup(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
 }
 
 static int parse_jobs(int *out, const char *s)
@@ -215,6 +253,14 @@ int cmd_build(int argc, char **argv)
 			opts.key_path = argv[++i];
 		} else if (strcmp(a, "--cert") == 0 && i + 1 < argc) {
 			opts.cert_path = argv[++i];
+		} else if (strcmp(a, "--shard") == 0 && i + 1 < argc) {
+			if (folio_shard_parse(&opts.shard, argv[++i],
+				env_lookup, NULL, &err) < 0) {
+				fprintf(stderr, "folio build: %s\n", err.msg);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(a, "--merge") == 0) {
+			opts.merge = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "folio build: unknown option or "
 				"missing value '%s'\n", a);
@@ -230,6 +276,11 @@ int cmd_build(int argc, char **argv)
 	}
 	if (manifest == NULL) {
 		build_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (opts.merge && opts.shard.count) {
+		fprintf(stderr, "folio build: --merge and --shard go to "
+			"different runs\n");
 		return EXIT_USAGE;
 	}
 	if ((opts.key_path == NULL) != (opts.cert_path == NULL)) {
@@ -258,14 +309,12 @@ int cmd_build(int argc, char **argv)
 	if (b.drawn)
 		fprintf(stderr, "\n");
 
-	for (i = 0; (size_t)i < rep.n; i++)
-		if (rep.docs[i].status == FOLIO_DOC_FAILED)
-			fprintf(stderr, "folio build: %s: %s\n",
-				rep.docs[i].source, rep.docs[i].error ?
-				rep.docs[i].error : "failed");
-	if (rep.out_dir != NULL && !quiet)
-		summary(&rep);
-	if (json != NULL && rep.batch_id != NULL &&
+	for (i = 0; (size_t)i < rep.n_failures; i++)
+		fprintf(stderr, "folio build: %s: %s\n", rep.failures[i].source,
+			rep.failures[i].error);
+	if (rep.path != NULL && !quiet && (rc == 0 || rep.n > 0))
+		summary(&rep, opts.shard.origin);
+	if (json != NULL && rep.written &&
 	    write_json_copy(json, &rep) < 0 && rc == 0)
 		rc = FOLIO_EIO;
 	if (rep.archive == FOLIO_ARCHIVE_FAILED && rep.archive_error)

@@ -82,33 +82,42 @@ int folio_buf_put_json(folio_buf *b, const char *s)
 {
 	int rc = 0;
 
-	for (; *s && rc == 0; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x80) {
-			/* Copy valid sequences; a stray byte would make the
-			 * whole document unreadable as JSON. */
-			uint32_t cp;
-			size_t len = folio_utf8_decode(s, 4, &cp); /* NUL stops it */
-			if (len == 0) {
-				rc = folio_buf_puts(b, "\\ufffd");
+	while (*s && rc == 0) {
+		/* Runs that need no escape go in whole (reports write every
+		 * document's title twice a run). */
+		const char *run = s;
+		while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\') {
+			if ((unsigned char)*s >= 0x80) {
+				uint32_t cp;
+				size_t len = folio_utf8_decode(s, 4, &cp);
+				if (len == 0)
+					break;
+				s += len;
 			} else {
-				rc = folio_buf_append(b, s, len);
-				s += len - 1;
+				s++;
 			}
-			continue;
 		}
-		switch (c) {
+		if (s > run && (rc = folio_buf_append(b, run,
+			(size_t)(s - run))) < 0)
+			break;
+		if (*s == '\0')
+			break;
+		switch (*s) {
 		case '"': rc = folio_buf_puts(b, "\\\""); break;
 		case '\\': rc = folio_buf_puts(b, "\\\\"); break;
 		case '\n': rc = folio_buf_puts(b, "\\n"); break;
 		case '\r': rc = folio_buf_puts(b, "\\r"); break;
 		case '\t': rc = folio_buf_puts(b, "\\t"); break;
 		default:
-			if (c < 0x20)
-				rc = folio_buf_printf(b, "\\u%04x", c);
+			if ((unsigned char)*s < 0x20)
+				rc = folio_buf_printf(b, "\\u%04x",
+					(unsigned)(unsigned char)*s);
 			else
-				rc = folio_buf_putc(b, (char)c);
+				/* A stray byte would make the whole document
+				 * unreadable as JSON. */
+				rc = folio_buf_puts(b, "\\ufffd");
 		}
+		s++;
 	}
 	return rc;
 }

@@ -3,7 +3,8 @@
 # document phase and during the archive step; after every kill nothing
 # under a final name is incomplete (every PDF passes qpdf --check, every
 # EPUB unzips, the ZIP verifies or is absent, report.json and .cache are
-# whole); a rerun finishes the job, leaves no temporary files, and its
+# whole; the cache journal may end in a cut line, which is its job); a
+# rerun finishes the job, leaves no temporary files, and its
 # outputs equal a clean build byte for byte (SOURCE_DATE_EPOCH). SIGINT
 # stops cleanly (exit 130, report says stopped) and a rerun resumes.
 . "$TOP/tests/e2e/lib.sh"
@@ -45,7 +46,7 @@ intact() {
 			{ echo "report.json cut short"; return 1; }
 	fi
 	if [ -e "$d/.cache" ]; then
-		head -1 "$d/.cache" | grep -q '^folio-cache 1$' &&
+		head -1 "$d/.cache" | grep -q '^{"folio_cache": 2, "env": ' &&
 		[ "$(tail -c 1 "$d/.cache" | od -An -c | tr -d ' ')" = '\n' ] ||
 			{ echo ".cache cut short"; return 1; }
 	fi

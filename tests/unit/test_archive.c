@@ -375,12 +375,16 @@ static void test_sha256_stream(void **state)
 
 static void test_write_and_verify(void **state)
 {
-	char dir[512], path[600], zip[600], text[4096];
-	folio_batch_manifest *m = NULL;
+	char dir[512], path[600], pdf[600], zip[600], text[4096];
+	char key[600], crt[600];
+	folio_archive_batch batch = {"T1", "测试全宗", "2024", "T1-2024-B1",
+		NULL};
+	folio_archive_record rec[2];
 	folio_archive_options opts;
 	folio_archive_stats st;
 	folio_verify_report rep;
 	folio_error err = {0};
+	unsigned char wrong[32] = {0};
 	FILE *fp;
 	long size;
 	char *bytes;
@@ -394,31 +398,71 @@ static void test_write_and_verify(void **state)
 		"<title>关于测试的通知</title><issuer>测试办公室</issuer>"
 		"<date>2024-05-06</date><retention>定期10年</retention>"
 		"</meta><body><p>正文。</p></body></document>\n");
-	snprintf(text, sizeof(text),
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<batch xmlns=\"urn:folio:batch:1\">\n"
-		"<fonds><code>T1</code><name>测试全宗</name></fonds>\n"
-		"<year>2024</year><batch-id>T1-2024-B1</batch-id>\n"
-		"<defaults><retention>永久</retention><security>公开</security>"
-		"</defaults>\n"
-		"<style><pdf>s.xml</pdf><epub-css>e.css</epub-css></style>\n"
-		"<signer><key>../rsa/signer.key</key>"
-		"<certificate>../rsa/signer.crt</certificate></signer>\n"
-		"<sources><source>one.xml</source></sources>\n</batch>\n");
-	write_text(dir, "batch.xml", text);
-	snprintf(path, sizeof(path), "%s/batch.xml", dir);
+	write_text(dir, "one.pdf", "%PDF-1.4 stand-in");
+	snprintf(path, sizeof(path), "%s/one.xml", dir);
+	snprintf(pdf, sizeof(pdf), "%s/one.pdf", dir);
 	snprintf(zip, sizeof(zip), "%s/out.zip", tmp);
-	assert_int_equal(folio_batch_manifest_read(&m, path, &err), 0);
+	(void)text;
+	/* The writer keeps the 档号 and 件号 it is given (a record of a
+	 * partial archive is not renumbered). */
+	memset(rec, 0, sizeof(rec));
+	rec[0].code = "T1-2024-D10-0005";
+	rec[0].number = 5;
+	rec[0].title = "关于测试的通知";
+	rec[0].issuer = "测试办公室";
+	rec[0].date = "2024-05-06";
+	rec[0].security = "公开";
+	rec[0].retention = "定期10年";
+	rec[0].pages = 1;
+	rec[0].source_path = path;
+	rec[0].pdf_path = pdf;
 	memset(&opts, 0, sizeof(opts));
+	snprintf(key, sizeof(key), "%s/rsa/signer.key", tmp);
+	snprintf(crt, sizeof(crt), "%s/rsa/signer.crt", tmp);
+	opts.key_path = key;
+	opts.cert_path = crt;
 	opts.time = 1700000000;
-	if (folio_archive_write(&st, m, zip, &opts, &err) != 0)
+	if (folio_archive_write(&st, &batch, rec, 1, zip, &opts, &err) != 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(st.records, 1);
-	folio_batch_manifest_free(m);
+	assert_int_equal(st.pdfs, 1);
+	assert_int_equal(st.epubs, 0);
 	if (folio_archive_verify(&rep, zip, NULL, &err) != 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(rep.records, 1);
 	assert_string_equal(rep.signing_time, "2023-11-14T22:13:20Z");
+
+	/* Refused before anything is written: a source that changed since
+	 * its outputs were made, a named output that is missing, records
+	 * out of 件号 order, a record without its title. */
+	snprintf(text, sizeof(text), "%s/refused.zip", tmp);
+	rec[0].source_sha256 = wrong;
+	folio_error_clear(&err);
+	assert_int_equal(folio_archive_write(&st, &batch, rec, 1, text, &opts,
+		&err), FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "the source changed since"));
+	rec[0].source_sha256 = NULL;
+	rec[0].epub_path = "/nonexistent/one.epub";
+	folio_error_clear(&err);
+	assert_int_equal(folio_archive_write(&st, &batch, rec, 1, text, &opts,
+		&err), FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "record T1-2024-D10-0005: expected "
+		"its epub at /nonexistent/one.epub"));
+	rec[0].epub_path = NULL;
+	rec[1] = rec[0];
+	rec[1].code = "T1-2024-D10-0004";
+	rec[1].number = 4;
+	folio_error_clear(&err);
+	assert_int_equal(folio_archive_write(&st, &batch, rec, 2, text, &opts,
+		&err), FOLIO_EUSAGE);
+	assert_non_null(strstr(err.msg, "件号 above 5"));
+	rec[1].number = 6;
+	rec[1].title = NULL;
+	folio_error_clear(&err);
+	assert_int_equal(folio_archive_write(&st, &batch, rec, 2, text, &opts,
+		&err), FOLIO_EUSAGE);
+	assert_non_null(strstr(err.msg, "题名"));
+	assert_int_equal(access(text, F_OK), -1);
 
 	/* Flip a byte of the stored mimetype's content: its data starts
 	 * after the 30-byte local header and the 8-byte name. */

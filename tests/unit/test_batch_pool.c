@@ -27,10 +27,11 @@ static int run_job(void *ctx, size_t i, int worker)
 	return i % 7 == 0 ? FOLIO_EINPUT : 0;
 }
 
-static void job_done(void *ctx, size_t i, int rc)
+static void job_done(void *ctx, size_t i, int worker, int rc)
 {
 	counts *c = ctx;
 
+	assert_true(worker >= 0 && worker < 4);
 	c->last_done_order[c->done_calls++] = i;
 	if (rc < 0)
 		c->failures++;

@@ -1,0 +1,98 @@
+/*
+ * build_impl.h - what the parts of a batch run share: build.c (set-up,
+ * locks, the archive step, the report), documents.c (the document
+ * phase) and merge.c (shards' reports back into one batch). Not for
+ * other modules: build.h is the contract.
+ */
+#ifndef FOLIO_BATCH_BUILD_IMPL_H
+#define FOLIO_BATCH_BUILD_IMPL_H
+
+#include <stdio.h>
+
+#include "batch/build.h"
+#include "batch/cache.h"
+#include "batch/manifest.h"
+#include "epub/epub.h"
+#include "pdf/pdf.h"
+#include "util/digest.h"
+
+#define PATH_MAX_LEN 4096
+
+typedef struct run {
+	const folio_build_options *opts;
+	const folio_batch_manifest *m;
+	folio_batch_report *rep;
+	folio_shard shard;             /* count 0: the whole batch */
+	char dir[PATH_MAX_LEN];        /* out_root/<batch> */
+	char shards_dir[PATH_MAX_LEN]; /* dir/shards */
+	char cache_path[PATH_MAX_LEN]; /* this run's cache file */
+	folio_build_inputs inputs;
+	char env[FOLIO_CACHE_HEX];     /* the cache's key (cache.h) */
+	/* Document phase. */
+	const struct folio_style *style;
+	const struct folio_fontset *fonts;
+	folio_pdf_options pdf;
+	folio_epub_options epub;
+	int src_dir_fd;                /* the manifest's folder */
+	int pdf_dir_fd, epub_dir_fd;   /* dir/pdf, dir/epub (O_PATH) */
+	folio_cache *old;              /* read-only while workers run */
+	folio_cache_writer *journal;   /* under the pool's done lock */
+	FILE *documents;               /* the report's "documents" array */
+	size_t n_jobs;                 /* documents in the slice */
+	struct finished **working;     /* per worker, run -> done */
+	struct finished **parked;      /* per job: done, waiting its turn */
+	size_t next_out;               /* first job not streamed out */
+	folio_buf line;                /* one document's JSON (merge) */
+	/* Per manifest source: 1 + index in folio_retentions of the 档号
+	 * its outputs carry, 0 when it owns none. */
+	unsigned char *owned;
+	folio_sha256_ctx *digest;      /* what the archive is made of */
+	int stream_rc;                 /* first error streaming out */
+	folio_error stream_err;
+	int journal_rc;                /* first error writing the cache */
+	folio_error journal_err;
+	long long t0;
+	folio_progress progress;
+} run;
+
+/* documents.c: the document phase over the run's slice; fills rep's
+ * totals and r->documents, r->owned, r->digest. */
+int folio_run_documents(run *r, folio_error *err);
+/* documents.c: remove outputs no document owns (only the slice's
+ * numbers in a shard). */
+void folio_run_remove_orphans(const run *r);
+/* documents.c: remove the temporary files ("*.tmp.*") a killed run
+ * left: all of them, or in a shard only those of its own documents and
+ * its own files in shards/. */
+void folio_run_sweep(const run *r);
+
+/* build.c: one document's line of the archive digest. */
+int folio_run_digest_doc(run *r, const folio_doc_result *d,
+	folio_error *err);
+/* build.c: the archive step from docs (one per manifest source), or,
+ * when docs is NULL, from the run's documents stream. */
+int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err);
+/* build.c: snprintf into a path buffer; FOLIO_ELIMIT when cut. */
+int folio_run_join(char *out, size_t n, folio_error *err, const char *fmt,
+	...) __attribute__((format(printf, 4, 5)));
+/* build.c: milliseconds since a folio_now_ns() time. */
+double folio_run_ms_since(long long t);
+/* build.c: SHA-256 hex of a file's bytes. */
+int folio_run_file_digest(char out[FOLIO_REPORT_HEX], const char *path,
+	size_t limit, folio_error *err);
+/* build.c: the manifest, style, stylesheet and SOURCE_DATE_EPOCH parts
+ * of the inputs (fonts: by whoever loads them). */
+int folio_run_inputs(folio_build_inputs *in, const folio_batch_manifest *m,
+	folio_error *err);
+/* build.c: flock(2) path, shared or exclusive, without waiting; the fd
+ * (held for the life of the process, released at exit, also when
+ * killed), or FOLIO_EIO with `busy` as the message. */
+int folio_run_lock(const char *path, int exclusive, const char *busy,
+	folio_error *err);
+/* build.c: an anonymous temporary file in dir. */
+int folio_run_spool(FILE **out, const char *dir, folio_error *err);
+
+/* merge.c: the merge step (build.h). */
+int folio_run_merge(run *r, folio_error *err);
+
+#endif

@@ -1,0 +1,590 @@
+/* documents.c - the document phase of a batch run (see build.h): each
+ * document of the run's slice to a PDF and an EPUB, or skipped when a
+ * cache entry says its outputs are current; every result streamed out
+ * (report, cache journal, archive digest) as soon as its turn comes, so
+ * the run holds only the documents in flight. */
+#include "batch/build_impl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch/pool.h"
+#include "batch/records.h"
+#include "layout/layout.h"
+#include "import/source.h"
+#include "util/clock.h"
+#include "util/file.h"
+
+/* A finished document and its line of JSON, made by the worker, outside
+ * the pool's lock: the serialised part only counts and writes bytes. */
+typedef struct finished {
+	folio_doc_result d;
+	folio_buf json;
+} finished;
+
+static void finished_free(finished *f)
+{
+	if (f == NULL)
+		return;
+	folio_doc_result_clear(&f->d);
+	folio_buf_free(&f->json);
+	free(f);
+}
+
+/* 1 + the index in folio_retentions of the retention that makes code the
+ * 档号 of document `number` (FONDS-YEAR-CODE-NNNN, as folio_archive_code
+ * writes it); 0 when none does. A cached code stays valid while the
+ * document keeps its place. Compared in place: it runs for every
+ * document of every run. */
+static unsigned char retention_slot(const run *r, const char *code,
+	unsigned number)
+{
+	size_t fl = strlen(r->m->fonds_code), yl = strlen(r->m->year), k;
+	const char *p = code + fl + yl + 2, *dash;
+	char digits[16];
+
+	if (strncmp(code, r->m->fonds_code, fl) != 0 || code[fl] != '-' ||
+	    strncmp(code + fl + 1, r->m->year, yl) != 0 ||
+	    code[fl + 1 + yl] != '-' || (dash = strchr(p, '-')) == NULL)
+		return 0;
+	{
+		/* "%04u", by hand: snprintf was a tenth of a no-op run. */
+		size_t n = 0, k2;
+		char rev[12];
+		unsigned v = number;
+		do {
+			rev[n++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v > 0);
+		while (n < 4)
+			rev[n++] = '0';
+		for (k2 = 0; k2 < n; k2++)
+			digits[k2] = rev[n - 1 - k2];
+		digits[n] = '\0';
+	}
+	if (strcmp(dash + 1, digits) != 0)
+		return 0;
+	for (k = 0; folio_retentions[k] != NULL; k++) {
+		const char *c = folio_retention_code(folio_retentions[k]);
+		if (strlen(c) == (size_t)(dash - p) &&
+		    strncmp(c, p, (size_t)(dash - p)) == 0)
+			return (unsigned char)(k + 1);
+	}
+	return 0;
+}
+
+/* An output is current when it is where the entry says, with the size
+ * and modification time it had when a run of this folio wrote it. Looked
+ * up from the open folder: on a no-op rebuild these lookups are most of
+ * the work, and a whole path costs a walk per component. */
+static int output_current(int dir_fd, const char *code, const char *ext,
+	uint64_t size, int64_t mtime)
+{
+	char name[FOLIO_ARCHIVE_CODE_MAX + 8];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "%s%s", code, ext);
+	return fstatat(dir_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+		(uint64_t)st.st_size == size &&
+		(int64_t)st.st_mtim.tv_sec * 1000000000LL +
+		st.st_mtim.tv_nsec == mtime;
+}
+
+static int up_to_date(const run *r, const folio_doc_result *e,
+	const char *sha, size_t i)
+{
+	return e->has_meta && strcmp(e->sha256, sha) == 0 &&
+		retention_slot(r, e->code, (unsigned)(i + 1)) != 0 &&
+		output_current(r->pdf_dir_fd, e->code, ".pdf", e->pdf_bytes,
+			e->pdf_mtime_ns) &&
+		output_current(r->epub_dir_fd, e->code, ".epub",
+			e->epub_bytes, e->epub_mtime_ns);
+}
+
+/* The cached document e, up to date, becomes d (its strings move). */
+static void take_cached(folio_doc_result *d, folio_doc_result *e)
+{
+	snprintf(d->code, sizeof(d->code), "%s", e->code);
+	memcpy(d->sha256, e->sha256, sizeof(d->sha256));
+	if (!d->stamp.set)
+		d->stamp = e->stamp;
+	d->id = e->id;
+	e->id = NULL;
+	d->meta = e->meta;
+	memset(&e->meta, 0, sizeof(e->meta));
+	d->meta_json = e->meta_json;
+	e->meta_json = NULL;
+	d->has_meta = 1;
+	d->pages = e->pages;
+	d->pdf_bytes = e->pdf_bytes;
+	d->epub_bytes = e->epub_bytes;
+	d->pdf_mtime_ns = e->pdf_mtime_ns;
+	d->epub_mtime_ns = e->epub_mtime_ns;
+	d->status = FOLIO_DOC_SKIPPED;
+}
+
+/* read -> layout -> PDF -> EPUB for document i. */
+static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
+{
+	const folio_batch_manifest *m = r->m;
+	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
+	char pdf_path[PATH_MAX_LEN], epub_path[PATH_MAX_LEN];
+	folio_pdf_options popts = r->pdf;
+	folio_pdf_stats pstats;
+	folio_layout lay;
+	folio_doc *doc = NULL;
+	long long t;
+	int rc;
+
+	memset(&lay, 0, sizeof(lay));
+	memset(&pstats, 0, sizeof(pstats));
+	popts.stats = &pstats;
+	t = folio_now_ns();
+	rc = folio_source_read(&doc, m->sources[i].path, NULL, err);
+	d->read_ms += folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	if (doc->meta.id != NULL && (d->id = strdup(doc->meta.id)) == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = folio_batch_code(d->code, doc, m, (unsigned)(i + 1), err))
+		< 0) {
+		/* The reader checked the value; say which file all the same. */
+		d->code[0] = '\0';
+		goto done;
+	}
+	if ((rc = folio_doc_meta_fill(&d->meta, doc, m, err)) < 0 ||
+	    (rc = folio_run_join(pdf_path, sizeof(pdf_path), err,
+		"%s/pdf/%s.pdf", r->dir, d->code)) < 0 ||
+	    (rc = folio_run_join(epub_path, sizeof(epub_path), err,
+		"%s/epub/%s.epub", r->dir, d->code)) < 0)
+		goto done;
+	t = folio_now_ns();
+	rc = folio_layout_document(&lay, doc, r->style, r->fonts, lopts, err);
+	d->layout_ms = folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	d->pages = lay.n_pages;
+	t = folio_now_ns();
+	rc = folio_pdf_write(pdf_path, &lay, doc, &popts, err);
+	d->pdf_ms = folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	t = folio_now_ns();
+	rc = folio_epub_write(epub_path, doc, &r->epub, err);
+	d->epub_ms = folio_run_ms_since(t);
+	if (rc < 0)
+		goto done;
+	if (folio_cache_stat(&d->pdf_mtime_ns, &d->pdf_bytes, pdf_path) < 0 ||
+	    folio_cache_stat(&d->epub_mtime_ns, &d->epub_bytes, epub_path) <
+		0) {
+		rc = folio_error_set(err, FOLIO_EIO,
+			"%s: output vanished after writing", d->code);
+		goto done;
+	}
+	d->has_meta = 1;
+done:
+	folio_doc_free(doc);
+	return rc;
+}
+
+/* A source changed within this long of being hashed may share its time
+ * stamps with the content hashed (file times tick coarsely): its stamp
+ * is not kept, so the next run reads it again. */
+#define STAMP_SETTLE_NS 2000000000LL
+
+static void stamp_of(folio_source_stamp *out, const struct stat *st)
+{
+	out->set = 1;
+	out->ino = (uint64_t)st->st_ino;
+	out->size = (uint64_t)st->st_size;
+	out->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL +
+		st->st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL +
+		st->st_ctim.tv_nsec;
+}
+
+static int same_stamp(const folio_source_stamp *a,
+	const folio_source_stamp *b)
+{
+	return a->set && b->set && a->ino == b->ino && a->size == b->size &&
+		a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+/* The source's SHA-256 (and its stamp, unless it changed too recently to
+ * be told apart by time stamps). */
+static int hash_source(run *r, size_t i, folio_doc_result *d,
+	folio_error *err)
+{
+	const folio_batch_source *src = &r->m->sources[i];
+	unsigned char sha[FOLIO_SHA256_LEN];
+	struct stat st, after;
+	struct timespec now;
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (stat(src->path, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	if ((rc = folio_file_read(&bytes, &len, src->path,
+		FOLIO_MAX_SOURCE_BYTES, err)) < 0)
+		return rc;
+	rc = folio_sha256(sha, bytes, len, err);
+	free(bytes);
+	if (rc < 0)
+		return rc;
+	folio_sha256_hex(d->sha256, sha);
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (stat(src->path, &after) == 0 && after.st_ino == st.st_ino &&
+	    after.st_ctim.tv_sec == st.st_ctim.tv_sec &&
+	    after.st_ctim.tv_nsec == st.st_ctim.tv_nsec &&
+	    (long long)now.tv_sec * 1000000000LL + now.tv_nsec -
+	    ((long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec)
+	    >= STAMP_SETTLE_NS)
+		stamp_of(&d->stamp, &st);
+	return 0;
+}
+
+static int job_run(void *ctx, size_t j, int worker)
+{
+	run *r = ctx;
+	size_t i = folio_shard_at(&r->shard, j);
+	const folio_batch_source *src = &r->m->sources[i];
+	finished *f = calloc(1, sizeof(*f));
+	folio_doc_result *d = f ? &f->d : NULL, e;
+	folio_error err = {0};     /* one per job, so one per worker */
+	folio_source_stamp now;
+	struct stat st;
+	size_t k;
+	long long t = folio_now_ns();
+	int rc = 0, current = 0, hashed = 0;
+
+	r->working[worker] = f;
+	if (f == NULL || (d->source = strdup(src->rel)) == NULL)
+		return FOLIO_ENOMEM;
+	d->index = i;
+	memset(&now, 0, sizeof(now));
+	if (fstatat(r->src_dir_fd, src->rel, &st, 0) == 0)
+		stamp_of(&now, &st);
+	for (k = 0; !current && !r->opts->force &&
+		folio_cache_find(r->old, src->rel, k, &e); k++) {
+		/* The same file as when the entry was made: the same bytes,
+		 * no need to read them again. */
+		int same = same_stamp(&e.stamp, &now);
+		if (!same && !hashed) {
+			rc = hash_source(r, i, d, &err);
+			hashed = 1;
+		}
+		current = rc == 0 && up_to_date(r, &e, same ? e.sha256 :
+			d->sha256, i);
+		if (current)
+			take_cached(d, &e);
+		folio_doc_result_clear(&e);
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && !current && !hashed)
+		rc = hash_source(r, i, d, &err);
+	d->read_ms = folio_run_ms_since(t);
+	if (rc == 0 && !current)
+		rc = build_doc(r, i, d, &err);
+	if (rc < 0) {
+		d->status = FOLIO_DOC_FAILED;
+		d->error_code = rc;
+		d->error = strdup(err.msg[0] ? err.msg :
+			folio_error_name(rc));
+	} else if (!current) {
+		d->status = FOLIO_DOC_BUILT;
+	}
+	f->json.limit = FOLIO_CACHE_MAX_LINE;
+	/* An empty line tells job_done the line could not be made. */
+	(void)folio_report_doc_json(&f->json, d, &err);
+	return rc;
+}
+
+/* The report's documents array, the totals, the outputs each document
+ * owns, and the archive digest, in slice order. */
+static void stream_out(run *r, const folio_doc_result *d, const char *json,
+	size_t len, int first)
+{
+	folio_error *err = &r->stream_err;
+	int rc = 0;
+
+	if (folio_report_count(r->rep, d, err) < 0)
+		rc = FOLIO_ENOMEM;
+	if (d->status == FOLIO_DOC_BUILT || d->status == FOLIO_DOC_SKIPPED)
+		r->owned[d->index] = retention_slot(r, d->code,
+			(unsigned)(d->index + 1));
+	if (rc == 0 && r->digest != NULL)
+		rc = folio_run_digest_doc(r, d, err);
+	if (rc == 0 && len == 0)
+		rc = folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory "
+			"writing its report line", d->source);
+	if (rc == 0 && (fputs(first ? "[\n    " : ",\n    ", r->documents) <
+		0 || fwrite(json, 1, len, r->documents) != len))
+		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot write the "
+			"report's documents", r->dir);
+	if (rc < 0 && r->stream_rc == 0)
+		r->stream_rc = rc;
+}
+
+static void flush_ready(run *r)
+{
+	while (r->next_out < r->n_jobs && r->parked[r->next_out] != NULL) {
+		finished *f = r->parked[r->next_out];
+		r->parked[r->next_out] = NULL;
+		stream_out(r, &f->d, f->json.data, f->json.len,
+			r->next_out == 0);
+		finished_free(f);
+		r->next_out++;
+	}
+}
+
+/* Serialised by the pool, on the thread that ran job j. */
+static void job_done(void *ctx, size_t j, int worker, int rc)
+{
+	run *r = ctx;
+	finished *f = r->working[worker];
+	folio_doc_result *d;
+
+	(void)rc;
+	r->working[worker] = NULL;
+	if (f == NULL || f->d.source == NULL) {
+		/* Out of memory before the document had a name: the run
+		 * cannot account for it. */
+		finished_free(f);
+		if (r->stream_rc == 0)
+			r->stream_rc = folio_error_set(&r->stream_err,
+				FOLIO_ENOMEM, "%s: out of memory",
+				r->m->sources[folio_shard_at(&r->shard, j)].rel);
+		return;
+	}
+	d = &f->d;
+	/* At once, not in turn: a run killed now keeps this document. */
+	if (r->journal_rc == 0 && (d->status == FOLIO_DOC_BUILT ||
+	    d->status == FOLIO_DOC_SKIPPED) && f->json.len > 0)
+		r->journal_rc = folio_cache_writer_add_json(r->journal,
+			f->json.data, f->json.len, &r->journal_err);
+	r->progress.done++;
+	if (d->status == FOLIO_DOC_FAILED)
+		r->progress.failed++;
+	if (d->status == FOLIO_DOC_SKIPPED)
+		r->progress.skipped++;
+	r->progress.elapsed = (double)(folio_now_ns() - r->t0) / 1e9;
+	if (r->opts->progress != NULL)
+		r->opts->progress(r->opts->progress_ctx, &r->progress, d);
+	r->parked[j] = f;
+	flush_ready(r);
+}
+
+/* dir/sub (or dir when sub is NULL), open for lookups relative to it. */
+static int open_dir_at(int *out, const char *dir, const char *sub,
+	folio_error *err)
+{
+	char path[PATH_MAX_LEN];
+	int rc = sub ? folio_run_join(path, sizeof(path), err, "%s/%s", dir,
+		sub) : folio_run_join(path, sizeof(path), err, "%s", dir);
+
+	if (rc < 0)
+		return rc;
+	*out = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*out < 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
+			path, strerror(errno));
+	return 0;
+}
+
+int folio_run_documents(run *r, folio_error *err)
+{
+	folio_pool_job job;
+	int workers = r->opts->workers > 0 ? r->opts->workers :
+		folio_pool_default_workers();
+	int rc;
+
+	r->n_jobs = folio_shard_size(&r->shard, r->m->n_sources);
+	r->rep->n = r->n_jobs;
+	r->working = calloc((size_t)workers, sizeof(*r->working));
+	r->parked = calloc(r->n_jobs ? r->n_jobs : 1, sizeof(*r->parked));
+	if (r->working == NULL || r->parked == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0 ||
+	    (rc = open_dir_at(&r->src_dir_fd, r->m->dir, NULL, err)) < 0 ||
+	    (rc = open_dir_at(&r->pdf_dir_fd, r->dir, "pdf", err)) < 0 ||
+	    (rc = open_dir_at(&r->epub_dir_fd, r->dir, "epub", err)) < 0)
+		return rc;
+	r->line.limit = FOLIO_CACHE_MAX_LINE;
+	r->progress.total = r->n_jobs;
+	job.run = job_run;
+	job.done = job_done;
+	job.ctx = r;
+	job.n_jobs = r->n_jobs;
+	job.n_workers = workers;
+	job.stop = r->opts->stop;
+	r->rep->workers = (size_t)workers > r->n_jobs ?
+		(int)(r->n_jobs ? r->n_jobs : 1) : workers;
+	rc = folio_pool_run(&job, err);
+	if (rc == FOLIO_EUSAGE && r->opts->stop && *r->opts->stop) {
+		folio_error_clear(err);
+		r->rep->stopped = 1;
+		rc = 0;
+	}
+	/* Documents never started (stopped) are listed as not run. */
+	for (; rc == 0 && r->next_out < r->n_jobs; r->next_out++) {
+		folio_doc_result d;
+		memset(&d, 0, sizeof(d));
+		d.index = folio_shard_at(&r->shard, r->next_out);
+		d.source = r->m->sources[d.index].rel;
+		folio_buf_reset(&r->line);
+		(void)folio_report_doc_json(&r->line, &d, &r->stream_err);
+		stream_out(r, &d, r->line.data, r->line.len,
+			r->next_out == 0);
+	}
+	if (fputs(r->n_jobs ? "\n  ]" : "[]", r->documents) < 0 &&
+	    r->stream_rc == 0)
+		r->stream_rc = folio_error_set(&r->stream_err, FOLIO_EIO,
+			"%s: cannot write the report's documents", r->dir);
+	if (rc == 0 && r->stream_rc < 0)
+		rc = folio_error_set(err, r->stream_rc, "%s",
+			r->stream_err.msg);
+	/* Left only when the pool itself failed. */
+	for (; r->next_out < r->n_jobs; r->next_out++)
+		finished_free(r->parked[r->next_out]);
+	return rc;
+}
+
+/* The number of a file name "<fonds>-<year>-<Y|D30|D10>-<n>.<ext>" of
+ * this batch, 0 when it is not one. */
+static unsigned output_number(const run *r, const char *name, size_t len)
+{
+	size_t fl = strlen(r->m->fonds_code), yl = strlen(r->m->year);
+	const char *p = name + fl + yl + 2, *end = name + len;
+	unsigned long v = 0;
+
+	if (len <= fl + yl + 2 || strncmp(name, r->m->fonds_code, fl) != 0 ||
+	    name[fl] != '-' || strncmp(name + fl + 1, r->m->year, yl) != 0 ||
+	    name[fl + 1 + yl] != '-')
+		return 0;
+	while (p < end && *p != '-')
+		p++;
+	if (p == end || ++p == end)
+		return 0;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9' || v > 100000000)
+			return 0;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	return (unsigned)v;
+}
+
+/* Whether name (CODE + ext) is an output a document of this batch owns;
+ * in a shard, names of other shards' documents count as owned. */
+static int owned_output(const run *r, const char *name, const char *ext)
+{
+	size_t len = strlen(name), e = strlen(ext);
+	char code[FOLIO_ARCHIVE_CODE_MAX];
+	unsigned number;
+	unsigned char slot;
+
+	if (len <= e || strcmp(name + len - e, ext) != 0)
+		return 1;      /* not an output: a temporary file, say */
+	number = output_number(r, name, len - e);
+	if (number == 0)
+		return r->shard.count != 0;
+	if (!folio_shard_has(&r->shard, number - 1))
+		return 1;
+	if (number > r->m->n_sources || (slot = r->owned[number - 1]) == 0)
+		return 0;
+	if (folio_archive_code(code, r->m->fonds_code, r->m->year,
+		folio_retentions[slot - 1], number, NULL) < 0)
+		return 0;
+	return strlen(code) == len - e && strncmp(code, name, len - e) == 0;
+}
+
+/* Outputs no current document owns (a failed one, a source removed or
+ * moved to another 件号) would be archived under a wrong name. */
+void folio_run_remove_orphans(const run *r)
+{
+	static const char *const kinds[] = {"pdf", "epub"};
+	static const char *const exts[] = {".pdf", ".epub"};
+	char dir[PATH_MAX_LEN], path[PATH_MAX_LEN];
+	struct dirent *de;
+	size_t k;
+	DIR *dp;
+
+	for (k = 0; k < 2; k++) {
+		if (snprintf(dir, sizeof(dir), "%s/%s", r->dir, kinds[k]) >=
+			(int)sizeof(dir) || (dp = opendir(dir)) == NULL)
+			continue;
+		while ((de = readdir(dp)) != NULL)
+			if (de->d_name[0] != '.' &&
+			    !owned_output(r, de->d_name, exts[k]) &&
+			    snprintf(path, sizeof(path), "%s/%s", dir,
+				de->d_name) < (int)sizeof(path))
+				(void)unlink(path);
+		closedir(dp);
+	}
+}
+
+/* Whether a temporary file's final name (before ".tmp.") is for one of
+ * this shard's documents, or one of its own files. */
+static int own_temp(const run *r, const char *name, int in_shards_dir)
+{
+	const char *tmp = strstr(name, ".tmp.");
+	const char *dot;
+	char prefix[48];
+
+	if (tmp == NULL)
+		return 0;
+	if (r->shard.count == 0)
+		return 1;
+	if (in_shards_dir) {
+		folio_shard_name(prefix, sizeof(prefix), r->shard.index,
+			r->shard.count);
+		return strncmp(name, prefix, strlen(prefix)) == 0 &&
+			name[strlen(prefix)] == '.';
+	}
+	/* "<档号>.pdf.tmp.XXXXXX": the number is before the first dot. */
+	dot = strchr(name, '.');
+	if (dot == NULL || dot > tmp)
+		return 0;
+	{
+		unsigned n = output_number(r, name, (size_t)(dot - name));
+		return n > 0 && folio_shard_has(&r->shard, n - 1);
+	}
+}
+
+static void sweep_dir(const run *r, const char *dir, int in_shards_dir)
+{
+	char path[PATH_MAX_LEN];
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL)
+		if (own_temp(r, de->d_name, in_shards_dir) &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
+			(int)sizeof(path))
+			(void)unlink(path);
+	closedir(dp);
+}
+
+void folio_run_sweep(const run *r)
+{
+	char sub[PATH_MAX_LEN];
+
+	if (r->shard.count == 0)
+		sweep_dir(r, r->dir, 0);
+	if (snprintf(sub, sizeof(sub), "%s/pdf", r->dir) < (int)sizeof(sub))
+		sweep_dir(r, sub, 0);
+	if (snprintf(sub, sizeof(sub), "%s/epub", r->dir) < (int)sizeof(sub))
+		sweep_dir(r, sub, 0);
+	sweep_dir(r, r->shards_dir, 1);
+}

@@ -1,0 +1,276 @@
+/* records.c - documents of a batch to archive records (see records.h). */
+#include "batch/records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import/source.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/digest.h"
+
+int folio_batch_code(char *out, const folio_doc *doc,
+	const folio_batch_manifest *m, unsigned number, folio_error *err)
+{
+	const char *retention = doc->meta.retention ? doc->meta.retention :
+		m->retention;
+
+	return folio_archive_code(out, m->fonds_code, m->year, retention,
+		number, err);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int folio_doc_meta_fill(folio_doc_meta *out, const folio_doc *doc,
+	const folio_batch_manifest *m, folio_error *err)
+{
+	const folio_meta *mt = &doc->meta;
+	folio_buf kw = {0};
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < mt->keywords.count; i++)
+		if ((i && folio_buf_putc(&kw, ' ') < 0) ||
+		    folio_buf_puts(&kw, mt->keywords.items[i]) < 0) {
+			folio_buf_free(&kw);
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		}
+	out->keywords = kw.len ? kw.data : NULL;
+	if (!kw.len)
+		folio_buf_free(&kw);
+	out->title = dup_or_null(mt->title);
+	out->issuer = dup_or_null(mt->issuer);
+	out->doc_number = dup_or_null(mt->doc_number);
+	out->date = dup_or_null(mt->date);
+	out->security = dup_or_null(mt->security ? mt->security :
+		m->security);
+	out->retention = dup_or_null(mt->retention ? mt->retention :
+		m->retention);
+	out->category = dup_or_null(mt->category);
+	if (out->title == NULL || out->issuer == NULL || out->date == NULL ||
+	    out->security == NULL || out->retention == NULL ||
+	    (mt->doc_number && out->doc_number == NULL) ||
+	    (mt->category && out->category == NULL))
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	return 0;
+}
+
+void folio_records_free(folio_doc_result *docs, size_t n)
+{
+	size_t i;
+
+	if (docs == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		folio_doc_result_clear(&docs[i]);
+	free(docs);
+}
+
+int folio_records_from_sources(folio_doc_result **out,
+	const folio_batch_manifest *m, folio_error *err)
+{
+	folio_doc_result *docs;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	docs = calloc(m->n_sources ? m->n_sources : 1, sizeof(*docs));
+	if (docs == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (i = 0; rc == 0 && i < m->n_sources; i++) {
+		folio_doc_result *d = &docs[i];
+		folio_doc *doc = NULL;
+
+		d->index = i;
+		d->source = strdup(m->sources[i].rel);
+		if (d->source == NULL)
+			rc = folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		if (rc == 0)
+			rc = folio_source_read(&doc, m->sources[i].path, NULL,
+				err);
+		if (rc == 0)
+			rc = folio_batch_code(d->code, doc, m,
+				(unsigned)(i + 1), err);
+		if (rc == 0)
+			rc = folio_doc_meta_fill(&d->meta, doc, m, err);
+		d->has_meta = rc == 0;
+		d->status = FOLIO_DOC_BUILT;
+		folio_doc_free(doc);
+	}
+	if (rc < 0) {
+		folio_records_free(docs, m->n_sources);
+		return rc;
+	}
+	*out = docs;
+	return 0;
+}
+
+static int unhex(unsigned char *out, const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < FOLIO_SHA256_LEN; i++) {
+		unsigned v = 0, k;
+		for (k = 0; k < 2; k++) {
+			char c = hex[2 * i + k];
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned)(c - 'a' + 10);
+			else
+				return -1;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/* bag-info.txt lines for a partial archive: how many documents it leaves
+ * out and, for each, its source and error, so the bag itself says it is
+ * incomplete. One line per label: line breaks become spaces. */
+static int partial_bag_info(folio_buf *out, const folio_doc_result *docs,
+	size_t n, size_t failed)
+{
+	size_t i;
+	char *p;
+
+	if (folio_buf_printf(out, "Folio-Partial: %zu of %zu documents failed "
+		"and are not in this bag\n", failed, n) < 0)
+		return FOLIO_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const folio_doc_result *d = &docs[i];
+		size_t at = out->len;
+		if (d->status != FOLIO_DOC_FAILED)
+			continue;
+		if (folio_buf_printf(out, "Folio-Failed: %s: %s\n", d->source,
+			d->error ? d->error : "failed") < 0)
+			return FOLIO_ENOMEM;
+		for (p = out->data + at; p < out->data + out->len - 1; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+	}
+	return 0;
+}
+
+/* One record from document i; paths and the digest go to the arena. */
+static int make_record(folio_archive_record *r, const folio_records_job *job,
+	const folio_doc_result *d, size_t i, folio_arena *a, folio_error *err)
+{
+	const folio_doc_meta *mt = &d->meta;
+	size_t room;
+
+	memset(r, 0, sizeof(*r));
+	r->code = d->code;
+	r->number = (unsigned)(i + 1);
+	r->title = mt->title;
+	r->issuer = mt->issuer;
+	r->doc_number = mt->doc_number;
+	r->date = mt->date;
+	r->security = mt->security;
+	r->retention = mt->retention;
+	r->category = mt->category;
+	r->keywords = mt->keywords;
+	r->pages = (unsigned)d->pages;
+	r->source_path = job->m->sources[i].path;
+	if (d->sha256[0]) {
+		unsigned char *sha = folio_arena_alloc(a, FOLIO_SHA256_LEN);
+		if (sha == NULL || unhex(sha, d->sha256) < 0)
+			return folio_error_set(err, sha ? FOLIO_EINPUT :
+				FOLIO_ENOMEM, "%s: expected a SHA-256, found "
+				"'%s'", d->source, d->sha256);
+		r->source_sha256 = sha;
+	}
+	if (job->outputs_dir == NULL)
+		return 0;
+	room = strlen(job->outputs_dir) + strlen(d->code) + 16;
+	{
+		char *pdf = folio_arena_alloc(a, room);
+		char *epub = folio_arena_alloc(a, room);
+		if (pdf == NULL || epub == NULL)
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		snprintf(pdf, room, "%s/pdf/%s.pdf", job->outputs_dir,
+			d->code);
+		snprintf(epub, room, "%s/epub/%s.epub", job->outputs_dir,
+			d->code);
+		r->pdf_path = pdf;
+		r->epub_path = epub;
+	}
+	return 0;
+}
+
+int folio_records_archive(folio_archive_stats *out,
+	const folio_records_job *job, const folio_doc_result *docs,
+	folio_error *err)
+{
+	const folio_batch_manifest *m = job->m;
+	folio_archive_batch batch = {m->fonds_code, m->fonds_name, m->year,
+		m->batch_id, m->description};
+	folio_archive_options opts;
+	folio_archive_record *recs = NULL;
+	folio_arena *arena = folio_arena_new(0);
+	folio_buf bag = {0};
+	size_t i, k = 0, failed = 0, not_run = 0, first_bad = SIZE_MAX;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	recs = calloc(m->n_sources ? m->n_sources : 1, sizeof(*recs));
+	if (recs == NULL || arena == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; rc == 0 && i < m->n_sources; i++) {
+		const folio_doc_result *d = &docs[i];
+		if (d->status == FOLIO_DOC_BUILT ||
+		    d->status == FOLIO_DOC_SKIPPED) {
+			rc = make_record(&recs[k++], job, d, i, arena, err);
+			continue;
+		}
+		if (first_bad == SIZE_MAX)
+			first_bad = i;
+		if (d->status == FOLIO_DOC_FAILED)
+			failed++;
+		else
+			not_run++;
+	}
+	if (rc < 0)
+		goto done;
+	if (not_run > 0 || (failed > 0 && !job->allow_partial)) {
+		const folio_doc_result *d = &docs[first_bad];
+		rc = folio_error_set(err, FOLIO_EINPUT, "expected every "
+			"document built, found %zu failed and %zu not run "
+			"(first: %s, %s)%s", failed, not_run, d->source,
+			folio_doc_status_name(d->status), not_run ? "" :
+			"; --allow-partial leaves the failed ones out");
+		goto done;
+	}
+	if (k == 0) {
+		rc = folio_error_set(err, FOLIO_EINPUT, "no document built: "
+			"nothing to archive");
+		goto done;
+	}
+	if (failed > 0 && partial_bag_info(&bag, docs, m->n_sources, failed)
+		< 0) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.key_path = job->key_path ? job->key_path : m->signer_key;
+	opts.cert_path = job->cert_path ? job->cert_path : m->signer_cert;
+	opts.time = job->time;
+	opts.bag_info_extra = bag.data;
+	rc = folio_archive_write(out, &batch, recs, k, job->zip_path, &opts,
+		err);
+done:
+	free(recs);
+	folio_arena_free(arena);
+	folio_buf_free(&bag);
+	return rc;
+}
