@@ -19,6 +19,17 @@ DEB_PACKAGES := build-essential pkg-config python3 \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
 	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db
 
+# Ace by DAISY, the EPUB accessibility checker readers' organisations
+# use (tests/e2e/epub_a11y.sh): the npm packages pinned by
+# tests/ace/package-lock.json, installed by `npm ci` into build/ace, a
+# folder of this tree: nothing global changes, two checkouts can pin
+# different versions, and `make clean` removes it. Its puppeteer drives
+# Debian's chromium, never a browser of its own (PUPPETEER_SKIP_DOWNLOAD).
+# Node.js and npm come from Debian when the machine has none.
+DEB_PACKAGES += chromium
+ACE_DIR := build/ace
+ACE_STAMP := $(ACE_DIR)/.installed
+
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
 	xmlsec1-openssl openssl zlib
 
@@ -84,6 +95,8 @@ deps:
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 			grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$missing"; \
 		if [ "$$(id -u)" != 0 ]; then \
@@ -93,6 +106,15 @@ deps:
 			apt-get install -y -qq --no-install-recommends $$missing \
 			>/dev/null || exit 1; \
 	else echo "deps: all Debian packages present"; fi
+	@$(MAKE) --no-print-directory $(ACE_STAMP)
+
+$(ACE_STAMP): tests/ace/package.json tests/ace/package-lock.json
+	rm -rf $(ACE_DIR)
+	mkdir -p $(ACE_DIR)
+	cp tests/ace/package.json tests/ace/package-lock.json $(ACE_DIR)/
+	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit \
+		--no-fund --loglevel=error
+	touch $@
 
 # Every test, on the release build and again under ASan + UBSan.
 test: deps
@@ -125,11 +147,7 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
 	$(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
 
-# Renders the first content document of each example EPUB with headless
-# Chromium at 360x740 into out/proof/ (needs the chromium package).
-# Chromium is big and only this target needs it, so deps leaves it out.
+# Renders title pages, first chapters and a form page of several EPUBs
+# with headless Chromium (installed by deps) at 360x740 into out/proof/.
 proof: deps $(BUILD)/folio
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends chromium >/dev/null; }
 	sh tests/proof.sh $(BUILD)/folio out/proof
