@@ -482,6 +482,17 @@ static void latin_runs_and_form_blanks(void **state)
 	assert_xpath(x, "//h:body//h:p[not(@class)][1]", text);
 	xmlFreeDoc(x);
 	folio_epub_book_free(b);
+
+	/* Ends of runs: a trailing joiner stays outside, two spaces split
+	 * words, a joiner run must reach a word character. */
+	p->text = S(d, "见Annex A.与GB/T 9704—2012及Digital  Government；"
+		"C# 与 x--y、ok:。");
+	b = build(d, 0);
+	x = parse_part(b, "EPUB/front.xhtml");
+	assert_xpath(x, "(//h:body//h:p[not(@class)])[1]/h:span",
+		"Annex A|GB/T 9704|Digital|Government|x--y|ok");
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
 	folio_doc_free(d);
 }
 
