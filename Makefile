@@ -34,6 +34,17 @@ FANDOL_FILES := FandolFang-Regular.otf FandolSong-Regular.otf \
 	FandolSong-Bold.otf FandolHei-Regular.otf FandolHei-Bold.otf \
 	FandolKai-Regular.otf FandolBraille-Regular.otf
 
+# Ace by DAISY, the EPUB accessibility checker readers' organisations
+# use (tests/e2e/epub_a11y.sh): the npm packages pinned by
+# tests/ace/package-lock.json, installed by `npm ci` into build/ace, a
+# folder of this tree: nothing global changes, two checkouts can pin
+# different versions, and `make clean` removes it. Its puppeteer drives
+# Debian's chromium, never a browser of its own (PUPPETEER_SKIP_DOWNLOAD).
+# Node.js and npm come from Debian when the machine has none.
+DEB_PACKAGES += chromium
+ACE_DIR := build/ace
+ACE_STAMP := $(ACE_DIR)/.installed
+
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
 	xmlsec1-openssl openssl zlib
 
@@ -120,6 +131,8 @@ deps:
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 			grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$missing"; \
 		if [ "$$(id -u)" != 0 ]; then \
@@ -152,6 +165,15 @@ deps:
 			$(FONT_DIR)/Fandol-COPYING.gz; \
 		rc=$$?; rm -rf $$tmp; exit $$rc; \
 	else echo "deps: Fandol fonts present in $(FONT_DIR)"; fi
+	@$(MAKE) --no-print-directory $(ACE_STAMP)
+
+$(ACE_STAMP): tests/ace/package.json tests/ace/package-lock.json
+	rm -rf $(ACE_DIR)
+	mkdir -p $(ACE_DIR)
+	cp tests/ace/package.json tests/ace/package-lock.json $(ACE_DIR)/
+	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit \
+		--no-fund --loglevel=error
+	touch $@
 
 # Every test, on the release build and again under ASan + UBSan
 # (TEST_VARIANTS=release runs the first pass only).
@@ -194,13 +216,9 @@ clean:
 	$(UNIT_SRC:%.c=$(BUILD)/obj/%.d) \
 	$(wildcard $(BUILD)/obj/tests/fuzz/*.d)
 
-# Renders the first content document of each example EPUB with headless
-# Chromium at 360x740 into out/proof/ (needs the chromium package).
-# Chromium is big and only this target needs it, so deps leaves it out.
+# Renders title pages, first chapters and a form page of several EPUBs
+# with headless Chromium (installed by deps) at 360x740 into out/proof/.
 proof: deps $(BUILD)/folio
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends chromium >/dev/null; }
 	sh tests/proof.sh $(BUILD)/folio out/proof
 
 # Runs every fuzz target with libFuzzer for FUZZ_S seconds each (one at a

@@ -3,12 +3,15 @@
 #
 #   sh tests/proof.sh FOLIO [OUTDIR]      (make proof: OUTDIR = out/proof)
 #
-# Builds books from examples/notice.xml, the stress source, the seed page
-# (when the corpus is present) and an embedded-font book, unzips each to a
-# temporary folder and renders, with headless Chromium at 360x740 (a small
-# phone), the title page (NAME-title.png) and the first content document
-# after it (NAME.png). Prints "ok - ..." / "not ok - ..." per picture and
-# exits non-zero if one is missing; look at the PNGs yourself.
+# Builds books from examples/notice.xml, examples/mixed.xml, the form case
+# (tests/cases/epub/form.xml, an attachment 报名表 of blanks), the stress
+# source, the seed page (when the corpus is present) and an embedded-font
+# book, unzips each to a temporary folder and renders, with headless
+# Chromium at 360x740 (a small phone), the title page (NAME-title.png),
+# the first content document after it (NAME.png) and, when the book has a
+# form, the first document with blanks (NAME-form.png). Prints "ok - ..."
+# / "not ok - ..." per book and exits non-zero if a picture is missing;
+# look at the PNGs yourself.
 set -u
 FOLIO=${1:?usage: sh tests/proof.sh FOLIO [OUTDIR]}
 OUT=${2:-out/proof}
@@ -42,8 +45,8 @@ shot() {
 	[ -s "$2" ]
 }
 
-# First two spine documents (title page, first content) of an unpacked
-# book, as paths relative to the book's root.
+# Title page, first content and the first document holding a form blank
+# (or "-") of an unpacked book, as paths relative to the book's root.
 spine() {
 	python3 - "$1" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -55,8 +58,9 @@ base = opf.rsplit("/", 1)[0] + "/" if "/" in opf else ""
 p = ET.parse(root + "/" + opf).getroot()
 ns = "{http://www.idpf.org/2007/opf}"
 items = {i.get("id"): i.get("href") for i in p.iter(ns + "item")}
-for r in list(p.iter(ns + "itemref"))[:2]:
-    print(base + items[r.get("idref")])
+docs = [base + items[r.get("idref")] for r in p.iter(ns + "itemref")]
+form = [d for d in docs if 'class="blank"' in open(root + "/" + d).read()]
+print(docs[0], docs[1], form[0] if form else "-")
 PY
 }
 
@@ -70,9 +74,13 @@ proof() {
 	mkdir -p "$T/$name"
 	(cd "$T/$name" && unzip -q "../$name.epub")
 	set -- $(spine "$T/$name")
+	form=""
+	[ "$3" = - ] || form="$OUT/$name-form.png"
 	if shot "file://$T/$name/$1" "$OUT/$name-title.png" &&
-	    shot "file://$T/$name/$2" "$OUT/$name.png"; then
-		echo "ok - proof $name: $OUT/$name-title.png $OUT/$name.png"
+	    shot "file://$T/$name/$2" "$OUT/$name.png" &&
+	    { [ -z "$form" ] || shot "file://$T/$name/$3" "$form"; }; then
+		echo "ok - proof $name: $OUT/$name-title.png $OUT/$name.png" \
+			"$form"
 	else
 		echo "not ok - proof $name: $(tail -3 "$T/chromium.log")"
 		failed=1
@@ -103,6 +111,8 @@ if [ -f "$CORPUS/seed-policy-interpretation.txt" ] &&
 fi
 
 proof notice "$TOP/examples/notice.xml"
+proof mixed "$TOP/examples/mixed.xml"
+proof form "$TOP/tests/cases/epub/form.xml"
 proof stress "$TOP/tests/cases/stress/stress.xml"
 proof stress-font "$TOP/tests/cases/stress/stress.xml" --embed-font
 if [ -f "$CORPUS/seed-policy-interpretation.txt" ] &&

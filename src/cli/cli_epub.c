@@ -18,6 +18,8 @@ static void epub_usage(FILE *fp)
 	fprintf(fp,
 		"usage: folio epub SOURCE -o OUT.epub [--style FILE.css] "
 		"[--embed-font]\n"
+		"       [--a11y-certifier NAME] [--a11y-credential TEXT] "
+		"[--a11y-report URL]\n"
 		"\n"
 		"Builds an EPUB 3 book (title page, one chapter per level-1 "
 		"section,\n"
@@ -26,6 +28,12 @@ static void epub_usage(FILE *fp)
 		"  --embed-font   embed a subset of the body font (仿宋 role) "
 		"holding\n"
 		"                 exactly the characters of the book\n"
+		"  --a11y-certifier NAME   who evaluated the book's "
+		"accessibility\n"
+		"                 (a11y:certifiedBy; default: the issuer)\n"
+		"  --a11y-credential TEXT  that evaluator's credential\n"
+		"  --a11y-report URL       where the evaluation report is "
+		"published\n"
 		"SOURCE_DATE_EPOCH, when set, gives dcterms:modified and the "
 		"ZIP times;\n"
 		"otherwise the document's date at 00:00:00 UTC is used.\n");
@@ -49,6 +57,15 @@ int cmd_epub(int argc, char **argv)
 			out = argv[++i];
 		} else if (strcmp(argv[i], "--style") == 0 && i + 1 < argc) {
 			opts.css_path = argv[++i];
+		} else if (strcmp(argv[i], "--a11y-certifier") == 0 &&
+		    i + 1 < argc) {
+			opts.a11y_certifier = argv[++i];
+		} else if (strcmp(argv[i], "--a11y-credential") == 0 &&
+		    i + 1 < argc) {
+			opts.a11y_credential = argv[++i];
+		} else if (strcmp(argv[i], "--a11y-report") == 0 &&
+		    i + 1 < argc) {
+			opts.a11y_report = argv[++i];
 		} else if (strcmp(argv[i], "--embed-font") == 0) {
 			embed = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {

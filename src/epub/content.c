@@ -20,6 +20,7 @@ typedef struct content {
 	char href[32];          /* its name relative to EPUB/ */
 	int articles;           /* 第N条 count through the body */
 	int n_sections;         /* level-1 documents so far */
+	int rank;               /* rank of the last heading (h1 = 1) */
 } content;
 
 void epub_date_cn(char *out, size_t outsz, const char *date)
@@ -54,7 +55,10 @@ static int open_doc(content *c, const char *file, const char *id,
 	c->x = x;
 	xw_xhtml_open(x, title, c->b->used != NULL, epub_lang(c->doc));
 	xw_start(x, "section");
-	xw_attr(x, "epub:type", epub_type);
+	epub_type_attr(x, epub_type);
+	/* Every document but the title page continues the outline under
+	 * the title's h1. */
+	c->rank = 1;
 	return 0;
 }
 
@@ -90,7 +94,7 @@ static int write_section(content *c, const folio_block *s, int index,
 {
 	char num[64], id[16], h[16], *label, href[64];
 	size_t n;
-	int level = s->level < 1 ? 1 : s->level, rc;
+	int level = s->level < 1 ? 1 : s->level, outer = c->rank, rank, rc;
 	const char *text = s->text ? s->text : "";
 
 	num[0] = '\0';
@@ -105,7 +109,16 @@ static int write_section(content *c, const folio_block *s, int index,
 	    strcmp(num + n - 3, "分") == 0))
 		strncat(num, "\xe3\x80\x80", sizeof(num) - n - 1);
 	snprintf(id, sizeof(id), "h%d", ++c->b->heading_seq);
-	snprintf(h, sizeof(h), "h%d", level + hbase > 6 ? 6 : level + hbase);
+	/* Heading ranks never skip one (WCAG 1.3.1; Ace's heading-order):
+	 * a level-3 section straight under a level-1 one takes the next
+	 * rank, as in the nav. */
+	rank = level + hbase;
+	if (rank > outer + 1)
+		rank = outer + 1;
+	if (rank > 6)
+		rank = 6;
+	c->rank = rank;
+	snprintf(h, sizeof(h), "h%d", rank);
 	if (hbase > 1 || level > 1)
 		xw_start(c->x, "section");
 	at(c, s->line, s->col);
@@ -113,7 +126,7 @@ static int write_section(content *c, const folio_block *s, int index,
 	xw_attr(c->x, "id", id);
 	if (num[0])
 		xw_leaf(c->x, "span", "num gen", num);
-	xw_text(c->x, text);
+	epub_inline(c->x, text);
 	xw_end(c->x);
 	n = strlen(num) + strlen(text) + 1;
 	label = malloc(n);
@@ -126,6 +139,7 @@ static int write_section(content *c, const folio_block *s, int index,
 	if (rc < 0)
 		return rc;
 	rc = write_blocks(c, s->children, hbase, tbase);
+	c->rank = outer;
 	if (hbase > 1 || level > 1)
 		xw_end(c->x);
 	return rc;
@@ -141,7 +155,7 @@ static int write_block(content *c, const folio_block *bl, int index,
 	switch (bl->kind) {
 	case FOLIO_BLOCK_PARA:
 		at(c, bl->line, bl->col);
-		xw_leaf(c->x, "p", NULL, bl->text ? bl->text : "");
+		epub_inline_leaf(c->x, "p", NULL, bl->text ? bl->text : "");
 		break;
 	case FOLIO_BLOCK_SECTION:
 		rc = write_section(c, bl, index, hbase, tbase);
@@ -152,7 +166,7 @@ static int write_block(content *c, const folio_block *bl, int index,
 			xw_start(c->x, "li");
 			if (ch->kind == FOLIO_BLOCK_PARA) {
 				at(c, ch->line, ch->col);
-				xw_text(c->x, ch->text ? ch->text : "");
+				epub_inline(c->x, ch->text ? ch->text : "");
 			} else {
 				rc = write_block(c, ch, 1, hbase, tbase);
 			}
@@ -172,7 +186,7 @@ static int write_block(content *c, const folio_block *bl, int index,
 		ch = bl->children;
 		if (ch != NULL && ch->kind == FOLIO_BLOCK_PARA) {
 			at(c, ch->line, ch->col);
-			xw_text(c->x, ch->text ? ch->text : "");
+			epub_inline(c->x, ch->text ? ch->text : "");
 			ch = ch->next;
 		}
 		xw_end(c->x);
@@ -204,7 +218,7 @@ static void write_list_line(content *c, const folio_strlist *l,
 	for (i = 0; i < l->count; i++) {
 		if (i > 0)
 			gen(c, "，");
-		xw_text(c->x, l->items[i]);
+		epub_inline(c->x, l->items[i]);
 	}
 	gen(c, end);
 }
@@ -220,12 +234,12 @@ static int write_title_page(content *c)
 		return rc;
 	xw_attr(c->x, "class", "titlepage");
 	xw_position(c->x, c->doc->source_path, 1, 1);
-	xw_leaf(c->x, "h1", "title", m->title);
+	epub_inline_leaf(c->x, "h1", "title", m->title);
 	if (m->subtitle)
-		xw_leaf(c->x, "p", "subtitle", m->subtitle);
+		epub_inline_leaf(c->x, "p", "subtitle", m->subtitle);
 	if (m->doc_number)
-		xw_leaf(c->x, "p", "docnum", m->doc_number);
-	xw_leaf(c->x, "p", "issuer", m->issuer ? m->issuer : "");
+		epub_inline_leaf(c->x, "p", "docnum", m->doc_number);
+	epub_inline_leaf(c->x, "p", "issuer", m->issuer ? m->issuer : "");
 	epub_date_cn(date, sizeof(date), m->date);
 	xw_leaf(c->x, "p", "date gen", date);
 	rc = epub_toc_add(c->b, 1, m->title, EPUB_TITLE, c->err);
@@ -283,7 +297,7 @@ static void write_closing(content *c)
 	if (d->has_closing) {
 		xw_start(c->x, "div");
 		xw_attr(c->x, "class", "closing");
-		xw_leaf(c->x, "p", "signer", d->closing.issuer ?
+		epub_inline_leaf(c->x, "p", "signer", d->closing.issuer ?
 			d->closing.issuer : m->issuer);
 		epub_date_cn(date, sizeof(date), d->closing.date ?
 			d->closing.date : m->date);
@@ -314,7 +328,7 @@ static void write_closing(content *c)
 		xw_start(c->x, "p");
 		xw_attr(c->x, "class", "printed");
 		if (m->printed_by)
-			xw_text(c->x, m->printed_by);
+			epub_inline(c->x, m->printed_by);
 		if (m->printed_date) {
 			epub_date_cn(date, sizeof(date), m->printed_date);
 			strncat(date, "印发", sizeof(date) - strlen(date) - 1);
@@ -395,7 +409,8 @@ static int write_attachments(content *c)
 		xw_attr(c->x, "class", "attachment");
 		xw_leaf(c->x, "p", "att-label gen", label);
 		at(c, a->line, a->col);
-		xw_leaf(c->x, "h2", "att-title", title);
+		epub_inline_leaf(c->x, "h2", "att-title", title);
+		c->rank = 2;
 		len = strlen(label) + strlen(title) + 4;
 		if ((toc = malloc(len)) == NULL)
 			return folio_error_set(c->err, FOLIO_ENOMEM,

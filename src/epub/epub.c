@@ -149,6 +149,7 @@ static int embed_font(folio_epub_book *b, epub_part *css, epub_part *ttf,
 	const folio_fontset *fs, folio_error *err)
 {
 	static const char *const body_family[] = {"仿宋"};
+	const char *file = EPUB_FONT, *format = "truetype";
 	const folio_face *faces[8];
 	uint32_t *cps = NULL, cp;
 	size_t n_faces = 0, n = 0;
@@ -173,19 +174,37 @@ static int embed_font(folio_epub_book *b, epub_part *css, epub_part *ttf,
 	free(cps);
 	if (rc < 0)
 		return rc;
-	/* Declared after style.css so the body text takes the subset first
-	 * and falls back to the stylesheet's chain for anything else. */
+	/* A CFF-flavoured face (FandolFang) gives an OpenType subset: name
+	 * and declare it as one. */
+	if (ttf->data.len >= 4 && memcmp(ttf->data.data, "OTTO", 4) == 0) {
+		snprintf(ttf->name, sizeof(ttf->name), EPUB_DIR "%s",
+			EPUB_FONT_OTF);
+		ttf->media_type = "font/otf";
+		file = EPUB_FONT_OTF;
+		format = "opentype";
+	}
+	/* The stylesheet's body chain starts with "folio-body": the subset
+	 * comes first, and the chain covers anything it lacks. */
 	if (folio_buf_printf(&css->data,
 		"@font-face {\n"
 		"\tfont-family: \"folio-body\";\n"
-		"\tsrc: url(\"%s\") format(\"truetype\");\n"
-		"}\n"
-		"body {\n"
-		"\tfont-family: \"folio-body\", \"FangSong\", \"STFangsong\", "
-		"\"仿宋\", serif;\n"
-		"}\n", EPUB_FONT) < 0)
+		"\tsrc: url(\"%s\") format(\"%s\");\n"
+		"}\n", file, format) < 0)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	b->has_font = 1;
+	return 0;
+}
+
+/* The certifier's report is a link readers follow: a web address. */
+static int check_a11y_options(const folio_epub_options *o, folio_error *err)
+{
+	const char *r = o ? o->a11y_report : NULL;
+
+	if (r != NULL && strncmp(r, "https://", 8) != 0 &&
+	    strncmp(r, "http://", 7) != 0)
+		return folio_error_set(err, FOLIO_EUSAGE,
+			"accessibility report: expected an http(s) URL, "
+			"found '%s'", r);
 	return 0;
 }
 
@@ -202,7 +221,9 @@ int folio_epub_build(folio_epub_book **out, const folio_doc *doc,
 	if (b == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	b->doc = doc;
-	if ((rc = folio_doc_validate(doc, err)) < 0 ||
+	b->opts = opts;
+	if ((rc = check_a11y_options(opts, err)) < 0 ||
+	    (rc = folio_doc_validate(doc, err)) < 0 ||
 	    (rc = folio_epub_uuid(b->uuid, sizeof(b->uuid), &doc->meta,
 		err)) < 0 ||
 	    (rc = set_modified(b, opts, err)) < 0)
@@ -243,19 +264,23 @@ int folio_epub_build(folio_epub_book **out, const folio_doc *doc,
 			goto done;
 		ttf = b->n_parts - 1;
 	}
+	/* The font before the package: the subset's flavour names its
+	 * manifest item. */
 	if ((rc = epub_write_container(b, err)) < 0 ||
 	    (rc = epub_write_content(b, err)) < 0 ||
 	    (rc = epub_write_nav(b, err)) < 0 ||
-	    (rc = epub_write_ncx(b, err)) < 0 ||
-	    (rc = epub_write_package(b, err)) < 0)
+	    (rc = epub_write_ncx(b, err)) < 0)
 		goto done;
 	if (b->used != NULL && (rc = embed_font(b, &b->parts[css_font],
 		&b->parts[ttf], opts->embed_fonts, err)) < 0)
+		goto done;
+	if ((rc = epub_write_package(b, err)) < 0)
 		goto done;
 done:
 	free(b->used);
 	b->used = NULL;
 	b->doc = NULL;
+	b->opts = NULL;
 	if (rc < 0) {
 		/* folio_buf returns its own codes without a message. */
 		if (err && err->code == 0)

@@ -4,13 +4,16 @@
  * folio_epub_build turns a folio_doc into the parts of an EPUB 3.3
  * container, all in memory: META-INF/container.xml, the package document
  * (Dublin Core metadata, zh-CN, a urn:uuid identifier derived from the
- * document id, dcterms:modified, accessibility metadata), the navigation
+ * document id, dcterms:modified, EPUB Accessibility 1.1 metadata with a
+ * WCAG 2.1 AA conformance claim), the navigation
  * document and an NCX (heading tree numbered as in print), a title page,
  * one XHTML content document per level-1 section (plus one for the text
  * before the first section), the closing 落款 and 版记 at the end of the
  * main text, one document per attachment, the stylesheet, and optionally
  * a subset of the body font. Every XML part is written with libxml2's
- * writer, so any text survives escaping.
+ * writer, so any text survives escaping. Each epub:type comes with its
+ * DPUB-ARIA role, runs of Latin words with lang="en", and runs of
+ * ideographic spaces (a form's blanks) with class="blank".
  *
  * folio_epub_save writes the parts into a ZIP (util/zip.h): mimetype
  * first and stored, the rest deflated in a fixed order, entry times from
@@ -46,6 +49,12 @@ typedef struct folio_epub_options {
 	/* Non-NULL: embed a subset of the body font (family 仿宋 in this
 	 * fontset) holding exactly the characters of the book. */
 	const struct folio_fontset *embed_fonts;
+	/* a11y:certifiedBy: who evaluated the book's accessibility; NULL:
+	 * the issuer, declaring conformance itself. Credential (text) and
+	 * report (an http(s) URL) are written only when given. */
+	const char *a11y_certifier;
+	const char *a11y_credential;
+	const char *a11y_report;
 } folio_epub_options;
 
 typedef struct folio_epub_book folio_epub_book;

@@ -24,6 +24,7 @@
 #define EPUB_CSS "style.css"
 #define EPUB_FONT_CSS "font.css"
 #define EPUB_FONT "body.ttf"
+#define EPUB_FONT_OTF "body.otf"  /* the subset of a CFF face */
 #define EPUB_NAV "nav.xhtml"
 #define EPUB_NCX "toc.ncx"
 #define EPUB_OPF "package.opf"
@@ -59,6 +60,7 @@ struct folio_epub_book {
 	int has_font;
 	int heading_seq;         /* ids h1, h2 ... across the book */
 	const folio_doc *doc;    /* only during folio_epub_build */
+	const folio_epub_options *opts;  /* likewise; may be NULL */
 };
 
 /* New empty part appended to the book (FOLIO_ELIMIT past MAX_PARTS). */
@@ -104,6 +106,8 @@ static inline const char *epub_lang(const folio_doc *doc)
 void xw_start(epub_xml *x, const char *element);
 void xw_attr(epub_xml *x, const char *name, const char *value);
 void xw_text(epub_xml *x, const char *text);
+/* The first n bytes of text. */
+void xw_text_n(epub_xml *x, const char *text, size_t n);
 void xw_end(epub_xml *x);
 /* <element class="cls">text</element>; cls may be NULL. */
 void xw_leaf(epub_xml *x, const char *element, const char *cls,
@@ -112,5 +116,19 @@ void xw_leaf(epub_xml *x, const char *element, const char *cls,
  * failure of any call on x, or 0. */
 int xw_finish(epub_xml *x, folio_buf *dest);
 void xw_free(epub_xml *x);
+
+/* Accessibility (a11y.c): the DPUB-ARIA role of an epub:type or NULL;
+ * epub:type plus its role on the open element; the package metadata. */
+const char *epub_role_of(const char *epub_type);
+void epub_type_attr(epub_xml *x, const char *epub_type);
+void epub_write_a11y_metadata(epub_xml *x, const folio_epub_book *b);
+
+/* Inline text (inline.c): Latin runs in <span lang="en">, runs of two
+ * or more ideographic spaces in <span class="blank">, the rest as is. */
+void epub_inline(epub_xml *x, const char *text);
+/* <element class="cls">text</element> with inline markup; cls may be
+ * NULL. */
+void epub_inline_leaf(epub_xml *x, const char *element, const char *cls,
+	const char *text);
 
 #endif

@@ -74,7 +74,7 @@ static void write_nav_tree(folio_epub_book *b, epub_xml *x)
 		xw_start(x, "li");
 		xw_start(x, "a");
 		xw_attr(x, "href", t->href);
-		xw_text(x, t->label);
+		epub_inline(x, t->label);
 		xw_end(x);
 	}
 	for (d = depth; d > 0; d--) {
@@ -105,7 +105,7 @@ int epub_write_nav(folio_epub_book *b, folio_error *err)
 		return rc;
 	xw_xhtml_open(x, "目录", 0, epub_lang(b->doc));
 	xw_start(x, "nav");
-	xw_attr(x, "epub:type", "toc");
+	epub_type_attr(x, "toc");
 	xw_attr(x, "id", "toc");
 	xw_leaf(x, "h1", NULL, "目录");
 	write_nav_tree(b, x);
@@ -237,16 +237,7 @@ int epub_write_package(folio_epub_book *b, folio_error *err)
 	if (m->subtitle)
 		xw_leaf(x, "dc:description", NULL, m->subtitle);
 	meta_property(x, "dcterms:modified", b->modified);
-	meta_property(x, "schema:accessMode", "textual");
-	meta_property(x, "schema:accessModeSufficient", "textual");
-	meta_property(x, "schema:accessibilityFeature",
-		"structuralNavigation");
-	meta_property(x, "schema:accessibilityFeature", "tableOfContents");
-	meta_property(x, "schema:accessibilityFeature", "readingOrder");
-	meta_property(x, "schema:accessibilityHazard", "none");
-	meta_property(x, "schema:accessibilitySummary",
-		"本书为纯文字出版物，无图片、音频和视频；正文按原文顺序排列，"
-		"标题层级与印刷版编号一致，并提供目录导航。");
+	epub_write_a11y_metadata(x, b);
 	xw_end(x);
 	xw_start(x, "manifest");
 	for (i = 0; i < b->n_parts; i++) {

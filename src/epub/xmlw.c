@@ -137,6 +137,25 @@ void xw_text(epub_xml *x, const char *text)
 		fail(x, "text");
 }
 
+void xw_text_n(epub_xml *x, const char *text, size_t n)
+{
+	char *copy;
+
+	if (x->rc != 0 || n == 0)
+		return;
+	/* libxml2's writer escapes only NUL-terminated strings. */
+	copy = malloc(n + 1);
+	if (copy == NULL) {
+		x->rc = folio_error_set(x->err, FOLIO_ENOMEM, "%s: out of memory",
+			x->name);
+		return;
+	}
+	memcpy(copy, text, n);
+	copy[n] = '\0';
+	xw_text(x, copy);
+	free(copy);
+}
+
 void xw_end(epub_xml *x)
 {
 	if (x->rc == 0 && xmlTextWriterEndElement(x->w) < 0)

@@ -1,11 +1,13 @@
 #!/bin/sh
 # EPUB stage, end to end: every example (but the batch manifest), the seed
-# page, the stress source and an embedded-font book are built; then
+# page, the stress source, the form case, an embedded-font book and a book
+# naming an outside accessibility certifier are built; then
 #   - container rules: mimetype first, stored, no extra field; everything
 #     else deflated; fixed times (SOURCE_DATE_EPOCH in UTC) and modes;
 #   - text completeness: the spine text, minus what the style generates
 #     (class="gen"), equals the source text character for character;
 #   - reproducibility: twice, and once under TZ=Asia/Shanghai, same bytes;
+#   - accessibility metadata: conformsTo and the certifier fields;
 #   - bad input fails cleanly;
 #   - epubcheck: 0 fatals, 0 errors, 0 warnings for every book, all books
 #     in one JVM (skipped under the sanitizer build: too slow there).
@@ -44,6 +46,11 @@ else
 fi
 build stress "$STRESS"
 build stress-font "$STRESS" --embed-font
+build form "$TOP/tests/cases/epub/form.xml"
+build certified "$TOP/examples/notice.xml" \
+	--a11y-certifier 江临市残疾人联合会 \
+	--a11y-credential "无障碍评估 A-01" \
+	--a11y-report https://www.example.gov.cn/a11y/jlzbf-2024-12.html
 
 # --- container rules and text completeness (python3: zipfile + XML) ---
 cat >"$T/inspect.py" <<'PY'
@@ -163,17 +170,44 @@ for b in $books; do
 	fi
 done
 
-# Font: the subset is declared and much smaller than the font file.
+# Font: the subset is declared and much smaller than the font file; a
+# TrueType face gives body.ttf, a CFF one body.otf, each with its type.
 check "epub embedded font is declared and linked" sh -c '
-	unzip -p "$1" EPUB/package.opf | grep -q "media-type=\"font/ttf\"" &&
+	opf=$(unzip -p "$1" EPUB/package.opf)
+	case "$opf" in
+	*"href=\"body.ttf\" media-type=\"font/ttf\""*) f=body.ttf m=00010000 ;;
+	*"href=\"body.otf\" media-type=\"font/otf\""*) f=body.otf m=4f54544f ;;
+	*) exit 1 ;;
+	esac
 	unzip -p "$1" EPUB/font.css | grep -q "@font-face" &&
+	unzip -p "$1" EPUB/font.css | grep -q "url(\"$f\")" &&
+	unzip -p "$1" EPUB/style.css | grep -q "font-family: \"folio-body\"" &&
 	unzip -p "$1" EPUB/s1.xhtml | grep -q "href=\"font.css\"" &&
-	case "$(unzip -p "$1" EPUB/body.ttf | head -c 4 | od -An -tx1 |
-		tr -d " ")" in 00010000|4f54544f) ;; *) false ;; esac &&
-	[ "$(unzip -p "$1" EPUB/body.ttf | wc -c)" -lt 400000 ]' \
+	[ "$(unzip -p "$1" EPUB/$f | head -c 4 | od -An -tx1 |
+		tr -d " ")" = $m ] &&
+	[ "$(unzip -p "$1" EPUB/$f | wc -c)" -lt 400000 ]' \
 	sh "$T/stress-font.epub"
 check "epub without --embed-font has no font" sh -c \
-	'! unzip -l "$1" | grep -q "body.ttf"' sh "$T/stress.epub"
+	'! unzip -l "$1" | grep -q "body\.[ot]tf"' sh "$T/stress.epub"
+
+# Accessibility metadata: the claim in every book, the issuer as the
+# certifier by default, an outside certifier with credential and report.
+check "epub claims EPUB Accessibility 1.1 - WCAG 2.1 Level AA" sh -c '
+	for b in $2; do
+		unzip -p "$1/$b.epub" EPUB/package.opf | grep -q \
+		">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>" || exit 1
+	done' sh "$T" "$books"
+check "epub certifier: the issuer by default, or the one named" sh -c '
+	unzip -p "$1/notice.epub" EPUB/package.opf | grep -q \
+		"a11y:certifiedBy\" id=\"certifier\">江临市人民政府办公室<" &&
+	! unzip -p "$1/notice.epub" EPUB/package.opf | grep -q \
+		"certifierCredential\|certifierReport" &&
+	opf=$(unzip -p "$1/certified.epub" EPUB/package.opf) &&
+	echo "$opf" | grep -q ">江临市残疾人联合会</meta>" &&
+	echo "$opf" | grep -q \
+		"refines=\"#certifier\">无障碍评估 A-01</meta>" &&
+	echo "$opf" | grep -q "rel=\"a11y:certifierReport\" refines=\"#certifier\" href=\"https://www.example.gov.cn/a11y/jlzbf-2024-12.html\""' \
+	sh "$T"
 
 # --- reproducibility ---
 repro() {
@@ -209,6 +243,11 @@ check "epub refuses a bad SOURCE_DATE_EPOCH" sh -c '
 		2>"$3/e.txt"
 	[ $? -eq 2 ] && grep -q SOURCE_DATE_EPOCH "$3/e.txt" &&
 	[ ! -e "$3/bad.epub" ]' sh "$FOLIO" "$STRESS" "$T"
+check "epub refuses a report that is not a web address" sh -c '
+	"$1" epub "$2" -o "$3/rep.epub" --a11y-report report.html \
+		2>"$3/e.txt"
+	[ $? -eq 2 ] && grep -q "expected an http(s) URL" "$3/e.txt" &&
+	[ ! -e "$3/rep.epub" ]' sh "$FOLIO" "$STRESS" "$T"
 check "epub refuses a missing stylesheet, leaves no file" sh -c '
 	"$1" epub "$2" -o "$3/nocss.epub" --style "$3/none.css" 2>"$3/e.txt"
 	[ $? -ne 0 ] && grep -q none.css "$3/e.txt" &&

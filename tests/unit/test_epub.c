@@ -268,7 +268,8 @@ static void package_document_structure(void **state)
 	assert_xpath(x, "//opf:meta[@property='schema:accessMode']",
 		"textual");
 	assert_xpath(x, "//opf:meta[@property='schema:accessibilityFeature']",
-		"structuralNavigation|tableOfContents|readingOrder");
+		"structuralNavigation|tableOfContents|readingOrder|"
+		"displayTransformability");
 	assert_xpath(x, "//opf:meta[@property='schema:accessibilityHazard']",
 		"none");
 	assert_xpath(x, "//opf:item[@properties='nav']/@href", "nav.xhtml");
@@ -392,6 +393,142 @@ static void control_characters_are_refused(void **state)
 	assert_null(b);
 	assert_non_null(strstr(err.msg, "t.xml:42:7:"));
 	assert_non_null(strstr(err.msg, "U+0001"));
+	folio_doc_free(d);
+}
+
+/* DPUB-ARIA roles next to epub:type, the EPUB Accessibility 1.1 claim
+ * and its certifier fields (the issuer unless someone else is named). */
+static void roles_and_accessibility_metadata(void **state)
+{
+	folio_doc *d = sample_doc();
+	folio_epub_options o = {0};
+	folio_epub_book *b = build(d, 0);
+	folio_error err = {0};
+	xmlDocPtr x;
+
+	(void)state;
+	x = parse_part(b, "EPUB/package.opf");
+	assert_xpath(x, "//opf:meta[@property='dcterms:conformsTo']",
+		"EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
+	assert_xpath(x, "//opf:meta[@property='a11y:certifiedBy']",
+		"江临市人民政府办公室");
+	assert_xpath(x, "//opf:meta[@property='a11y:certifierCredential']",
+		"");
+	assert_xpath(x, "//opf:link/@rel", "");
+	xmlFreeDoc(x);
+	x = parse_part(b, "EPUB/s1.xhtml");
+	assert_xpath(x, "//h:section[@epub:type='chapter']/@role",
+		"doc-chapter");
+	xmlFreeDoc(x);
+	x = parse_part(b, "EPUB/a1.xhtml");
+	assert_xpath(x, "//h:section[@epub:type='appendix']/@role",
+		"doc-appendix");
+	xmlFreeDoc(x);
+	x = parse_part(b, "EPUB/nav.xhtml");
+	assert_xpath(x, "//h:nav[@epub:type='toc']/@role", "doc-toc");
+	assert_xpath(x, "//h:nav[@epub:type='landmarks']/@role", "");
+	xmlFreeDoc(x);
+	x = parse_part(b, "EPUB/title.xhtml");
+	assert_xpath(x, "//@role", "");  /* titlepage has no ARIA role */
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
+
+	o.css_path = css_path;
+	o.modified = 0;
+	o.a11y_certifier = "江临市残疾人联合会";
+	o.a11y_credential = "无障碍评估资质 A-01";
+	o.a11y_report = "https://www.example.gov.cn/a11y/report.html";
+	assert_int_equal(folio_epub_build(&b, d, &o, &err), 0);
+	x = parse_part(b, "EPUB/package.opf");
+	assert_xpath(x, "//opf:meta[@property='a11y:certifiedBy' and "
+		"@id='certifier']", "江临市残疾人联合会");
+	assert_xpath(x, "//opf:meta[@property='a11y:certifierCredential' "
+		"and @refines='#certifier']", "无障碍评估资质 A-01");
+	assert_xpath(x, "//opf:link[@rel='a11y:certifierReport' and "
+		"@refines='#certifier']/@href",
+		"https://www.example.gov.cn/a11y/report.html");
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
+	folio_doc_free(d);
+}
+
+/* Latin runs carry lang="en" (WCAG 3.1.2); digits alone, single letters
+ * and "V3.0" do not. Runs of two or more ideographic spaces are blanks;
+ * one is a separator. The text itself is unchanged. */
+static void latin_runs_and_form_blanks(void **state)
+{
+	static const char text[] =
+		"平台V3.0支持IPv6与HarmonyOS 4.0，访问https://a.example.cn/x?"
+		"y=1或写信至a-b@example.cn；5G网络A级。"
+		"填表人：\u3000\u3000\u3000\u3000联系电话：\u3000\u3000\u3000"
+		"\u3000\u3000日期：2024年\u3000月";
+	folio_doc *d = sample_doc();
+	folio_block *p = block(d, FOLIO_BLOCK_PARA, text, 0, 4);
+	folio_epub_book *b;
+	xmlDocPtr x;
+
+	(void)state;
+	p->next = d->body;
+	d->body = p;
+	b = build(d, 0);
+	x = parse_part(b, "EPUB/front.xhtml");
+	/* (The sample's other paragraph has a Latin run too: "amp".) */
+	assert_xpath(x, "(//h:body//h:p[not(@class)])[1]/h:span[@lang='en']",
+		"IPv6|HarmonyOS 4.0|https://a.example.cn/x?y=1|a-b@example.cn");
+	assert_xpath(x, "(//h:body//h:p[not(@class)])[1]/h:span/@xml:lang",
+		"en|en|en|en");
+	assert_xpath(x, "//h:span[@class='blank']",
+		"\u3000\u3000\u3000\u3000|\u3000\u3000\u3000\u3000\u3000");
+	assert_xpath(x, "//h:body//h:p[not(@class)][1]", text);
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
+
+	/* Ends of runs: a trailing joiner stays outside, two spaces split
+	 * words, a joiner run must reach a word character. */
+	p->text = S(d, "见Annex A.与GB/T 9704—2012及Digital  Government；"
+		"C# 与 x--y、ok:。");
+	b = build(d, 0);
+	x = parse_part(b, "EPUB/front.xhtml");
+	assert_xpath(x, "(//h:body//h:p[not(@class)])[1]/h:span",
+		"Annex A|GB/T 9704|Digital|Government|x--y|ok");
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
+	folio_doc_free(d);
+}
+
+/* A section two levels below its parent (possible in the model, not in
+ * a valid source) takes the next heading rank, as in the nav. */
+static void heading_ranks_never_skip(void **state)
+{
+	folio_error err = {0};
+	folio_doc *d;
+	folio_block *s1, *s3, *s4, *s5, *s6;
+	folio_epub_book *b;
+	xmlDocPtr x;
+
+	(void)state;
+	assert_int_equal(folio_doc_new(&d, "t.xml", &err), 0);
+	d->meta.title = S(d, "标题");
+	d->meta.issuer = S(d, "发文机关");
+	d->meta.date = S(d, "2024-03-18");
+	s1 = block(d, FOLIO_BLOCK_SECTION, "甲", 1, 2);
+	s3 = block(d, FOLIO_BLOCK_SECTION, "乙", 3, 3);
+	s4 = block(d, FOLIO_BLOCK_SECTION, "丙", 4, 4);
+	s5 = block(d, FOLIO_BLOCK_SECTION, "丁", 2, 5);
+	s6 = block(d, FOLIO_BLOCK_SECTION, "戊", 4, 6);
+	d->body = s1;
+	s1->children = s3;
+	s3->children = s4;
+	s3->next = s5;
+	s5->next = s6;
+	b = build(d, 0);
+	x = parse_part(b, "EPUB/s1.xhtml");
+	assert_xpath(x, "//h:h2", "一、甲");
+	assert_xpath(x, "//h:h3", "1.乙|（二）丁|（3）戊");
+	assert_xpath(x, "//h:h4", "（1）丙");
+	assert_xpath(x, "//h:h5", "");
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
 	folio_doc_free(d);
 }
 
@@ -557,6 +694,9 @@ int main(void)
 		cmocka_unit_test(nav_and_ncx_follow_headings),
 		cmocka_unit_test(content_is_escaped_and_complete),
 		cmocka_unit_test(control_characters_are_refused),
+		cmocka_unit_test(roles_and_accessibility_metadata),
+		cmocka_unit_test(latin_runs_and_form_blanks),
+		cmocka_unit_test(heading_ranks_never_skip),
 		cmocka_unit_test(saved_books_are_byte_identical),
 		cmocka_unit_test(zip_round_trip),
 	};
