@@ -17,10 +17,11 @@ DEB_PACKAGES := build-essential pkg-config python3 \
 	libharfbuzz-dev libxmlsec1-dev xmlsec1 libssl-dev libcmocka-dev \
 	epubcheck default-jdk-headless qpdf poppler-utils libxml2-utils \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
-	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db
+	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db \
+	libqrencode-dev zbar-tools python3-feedparser chromium
 
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
-	xmlsec1-openssl openssl zlib
+	xmlsec1-openssl openssl zlib libqrencode
 
 CC ?= cc
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
