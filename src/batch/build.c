@@ -25,6 +25,7 @@
 #include "model/source.h"
 #include "model/style_read.h"
 #include "pdf/pdf.h"
+#include "site/site.h"
 #include "util/buf.h"
 #include "util/epoch.h"
 #include "util/digest.h"
@@ -673,6 +674,79 @@ static int make_archive(run *r, folio_error *err)
 	return 0;
 }
 
+/* The site (site/site.h), a step of its own after the archive, fed from
+ * the report: every document with outputs, its 档号, pages and sizes,
+ * and its source digest from the cache. err may be NULL (an earlier
+ * step already failed and keeps its message). */
+static int publish_site(run *r, folio_error *err)
+{
+	const folio_build_options *o = r->opts;
+	folio_batch_report *rep = r->rep;
+	folio_site_record *recs;
+	folio_site_options so;
+	folio_site_stats st;
+	folio_error serr = {0};
+	size_t i, n = 0;
+	char path[PATH_MAX_LEN];
+	int rc;
+
+	if ((rc = join(path, sizeof(path), err, "%s/site", r->dir)) < 0)
+		return rc;
+	free(rep->site_path);
+	rep->site_path = strdup(path);
+	recs = calloc(rep->n ? rep->n : 1, sizeof(*recs));
+	if (recs == NULL || rep->site_path == NULL) {
+		free(recs);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < rep->n; i++) {
+		const folio_doc_result *d = &rep->docs[i];
+		const folio_cache_entry *e;
+		if (d->status != FOLIO_DOC_BUILT &&
+		    d->status != FOLIO_DOC_SKIPPED)
+			continue;
+		e = folio_cache_find(r->next, r->m->sources[i].rel);
+		recs[n].source_path = r->m->sources[i].path;
+		recs[n].source_rel = r->m->sources[i].rel;
+		recs[n].sha256 = e ? e->sha256 : "";
+		recs[n].code = d->code;
+		recs[n].pages = d->pages;
+		recs[n].pdf_bytes = d->pdf_bytes;
+		recs[n].epub_bytes = d->epub_bytes;
+		n++;
+	}
+	memset(&so, 0, sizeof(so));
+	so.batch_dir = r->dir;
+	so.base_url = o->base_url ? o->base_url : r->m->base_url;
+	so.fonds_name = r->m->fonds_name;
+	so.batch_id = r->m->batch_id;
+	so.description = r->m->description;
+	so.epoch = r->epub.modified;   /* SOURCE_DATE_EPOCH or -1 */
+	so.workers = o->workers;
+	so.stop = o->stop;
+	rc = folio_site_build(&st, recs, n, &so, &serr);
+	free(recs);
+	rep->site_documents = st.documents;
+	rep->site_sources_read = st.sources_read;
+	rep->site_pages_written = st.pages_written;
+	rep->site_files_written = st.files_written;
+	rep->site_qr = st.qr;
+	rep->site_ms = st.ms;
+	if (rc < 0) {
+		rep->site = FOLIO_SITE_FAILED;
+		rep->site_error = strdup(serr.msg[0] ? serr.msg :
+			folio_error_name(rc));
+		return folio_error_set(err, rc, "site: %s", serr.msg);
+	}
+	if (st.stopped)
+		rep->stopped = 1;   /* the pages so far are kept */
+	else
+		rep->site = st.pages_written || st.files_written ||
+			st.links_made ? FOLIO_SITE_BUILT :
+			FOLIO_SITE_UP_TO_DATE;
+	return 0;
+}
+
 static int write_report(const run *r, folio_error *err)
 {
 	char path[PATH_MAX_LEN];
@@ -829,6 +903,11 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	if (!out->stopped) {
 		remove_orphans(&r);
 		rc = make_archive(&r, err);
+		if (!opts->no_site) {
+			int site_rc = publish_site(&r, rc < 0 ? NULL : err);
+			if (rc == 0)
+				rc = site_rc;
+		}
 	}
 save:
 	out->wall_ms = ms_since(r.t0);

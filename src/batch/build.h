@@ -16,7 +16,9 @@
  * before the next. After the workers: outputs no source names any more
  * are removed, the archive is written when every document built (or
  * allow_partial is set), unless no_archive, and only when something it
- * is made of changed or it is missing; last the cache and report.json.
+ * is made of changed or it is missing; then the site (out/<batch>/site/,
+ * see site/site.h) of the documents that have outputs, unless no_site;
+ * last the cache and report.json.
  *
  * Failure isolation: a document that fails is recorded in the report
  * (FOLIO_E* code and its message, file:line:col for bad input) and the
@@ -61,6 +63,8 @@ typedef struct folio_build_options {
 	int allow_partial;
 	const char *key_path;          /* NULL: the manifest's signer */
 	const char *cert_path;
+	int no_site;                   /* skip the site (site/site.h) */
+	const char *base_url;          /* NULL: the manifest's <base-url> */
 	volatile sig_atomic_t *stop;   /* may be NULL */
 	void (*progress)(void *ctx, const folio_progress *p,
 		const folio_doc_result *doc);

@@ -60,6 +60,16 @@ const char *folio_archive_status_name(folio_archive_status s)
 	}
 }
 
+const char *folio_site_status_name(folio_site_status s)
+{
+	switch (s) {
+	case FOLIO_SITE_BUILT: return "built";
+	case FOLIO_SITE_UP_TO_DATE: return "skipped";
+	case FOLIO_SITE_FAILED: return "failed";
+	default: return "not written";
+	}
+}
+
 /* "key": "value" or "key": null. */
 static int put_str(folio_buf *b, const char *key, const char *v)
 {
@@ -151,7 +161,19 @@ int folio_report_json(folio_buf *out, const folio_batch_report *r,
 		if (folio_buf_puts(out, i ? ",\n" : "\n") < 0 ||
 		    put_doc(out, &r->docs[i], i) < 0)
 			goto nomem;
-	if (folio_buf_puts(out, r->n ? "\n  ]\n}\n" : "]\n}\n") < 0)
+	if (folio_buf_puts(out, r->n ? "\n  ],\n" : "],\n") < 0 ||
+	    folio_buf_puts(out, "  \"site\": {") < 0 ||
+	    put_str(out, "status", folio_site_status_name(r->site)) < 0 ||
+	    folio_buf_puts(out, ", ") < 0 ||
+	    put_str(out, "path", r->site_path) < 0 ||
+	    folio_buf_printf(out, ", \"documents\": %zu, \"sources_read\": "
+		"%zu, \"pages_written\": %zu, \"files_written\": %zu, "
+		"\"qr\": %s, \"ms\": %.3f, ", r->site_documents,
+		r->site_sources_read, r->site_pages_written,
+		r->site_files_written, r->site_qr ? "true" : "false",
+		r->site_ms) < 0 ||
+	    put_str(out, "error", r->site_error) < 0 ||
+	    folio_buf_puts(out, "}\n}\n") < 0)
 		goto nomem;
 	return 0;
 nomem:
@@ -176,5 +198,7 @@ void folio_report_free(folio_batch_report *r)
 	free(r->out_dir);
 	free(r->archive_path);
 	free(r->archive_error);
+	free(r->site_path);
+	free(r->site_error);
 	memset(r, 0, sizeof(*r));
 }

@@ -18,7 +18,10 @@
  *                   "built|skipped|failed|not run", "pages", "pdf_bytes",
  *                   "epub_bytes", "ms": {"read", "layout", "pdf", "epub"},
  *                   "error": MSG|null, "error_kind": NAME|null,
- *                   "archive_code": CODE|null}, ...]}
+ *                   "archive_code": CODE|null}, ...],
+ *    "site": {"status": "built|skipped|not written|failed", "path",
+ *             "documents", "sources_read", "pages_written",
+ *             "files_written", "qr", "ms", "error"}}
  * Strings are escaped for JSON; missing values are null.
  *
  * Ownership: a folio_batch_report owns its docs array and every char *
@@ -49,6 +52,14 @@ typedef enum folio_archive_status {
 	FOLIO_ARCHIVE_SKIPPED,   /* no record changed, archive in place */
 	FOLIO_ARCHIVE_FAILED
 } folio_archive_status;
+
+/* The site step (site/site.h). */
+typedef enum folio_site_status {
+	FOLIO_SITE_NOT_WRITTEN = 0,   /* --no-site, stopped, or no run */
+	FOLIO_SITE_BUILT,             /* some file of the site changed */
+	FOLIO_SITE_UP_TO_DATE,        /* nothing to write ("skipped") */
+	FOLIO_SITE_FAILED
+} folio_site_status;
 
 typedef struct folio_doc_result {
 	char *source;                  /* manifest-relative path */
@@ -86,6 +97,14 @@ typedef struct folio_batch_report {
 	double archive_ms;
 	char *archive_error;           /* malloc'd or NULL */
 	int archive_partial;           /* written with failed documents */
+	/* The site step. */
+	folio_site_status site;
+	char *site_path;               /* malloc'd: out/<batch>/site, or NULL */
+	size_t site_documents, site_sources_read, site_pages_written;
+	size_t site_files_written;
+	int site_qr;                   /* pages carry QR codes */
+	double site_ms;
+	char *site_error;              /* malloc'd or NULL */
 } folio_batch_report;
 
 /* Allocate docs for n sources (all "not run"). */
@@ -97,6 +116,7 @@ int folio_report_json(folio_buf *out, const folio_batch_report *r,
 	folio_error *err);
 const char *folio_doc_status_name(folio_doc_status s);
 const char *folio_archive_status_name(folio_archive_status s);
+const char *folio_site_status_name(folio_site_status s);
 void folio_report_free(folio_batch_report *r);
 
 #endif
