@@ -52,7 +52,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all folio deps demo test check-build sanitize debug bench install \
-	clean proof
+	clean proof test-tools
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/folio $(UNIT_BIN)
@@ -94,6 +94,27 @@ deps:
 			apt-get install -y -qq --no-install-recommends $$missing \
 			>/dev/null || exit 1; \
 	else echo "deps: all Debian packages present"; fi
+	@$(MAKE) --no-print-directory test-tools
+
+# Browser-side test tools from npm, pinned by tests/tools/package-lock.json
+# (version and integrity), into a folder this Makefile owns. Node.js and
+# npm come from Debian when the machine has none.
+AXE_VERSION := 4.14.1
+TOOLS := build/tools
+test-tools:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || \
+		{ echo "deps: installing nodejs npm"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends nodejs npm >/dev/null; }
+	@if [ "$$(node -p 'require("./$(TOOLS)/node_modules/axe-core/package.json").version' \
+		2>/dev/null)" != "$(AXE_VERSION)" ]; \
+	then echo "deps: installing axe-core $(AXE_VERSION) into $(TOOLS)"; \
+		mkdir -p $(TOOLS) && \
+		cp tests/tools/package.json tests/tools/package-lock.json \
+			$(TOOLS)/ && \
+		(cd $(TOOLS) && npm ci --no-audit --no-fund --ignore-scripts \
+			--loglevel=error >/dev/null) || exit 1; \
+	else echo "deps: axe-core $(AXE_VERSION) present"; fi
 
 # Every test, on the release build and again under ASan + UBSan.
 test: deps
@@ -127,8 +148,9 @@ clean:
 	$(UNIT_SRC:%.c=$(BUILD)/obj/%.d)
 
 # Renders the first content document of each example EPUB with headless
-# Chromium at 360x740 into out/proof/ (needs the chromium package).
-# Chromium is big and only this target needs it, so deps leaves it out.
+# Chromium at 360x740, and every page of the example batch's site at
+# 360x740 and 1280x800, into out/proof/ (chromium is in DEB_PACKAGES:
+# the site's tests use it too).
 proof: deps $(BUILD)/folio
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

@@ -227,12 +227,8 @@ int site_render_page(folio_buf *page, const site_ctx *c, const site_doc *d,
 	site_size(size, sizeof(size), d->rec->pdf_bytes);
 	w_printf(&w, " <span class=\"note\">%zu 页，%s，适合打印</span>"
 		"</li>\n</ul>\n</section>\n", d->rec->pages, size);
-	if (d->n_outline > 0) {
-		w_raw(&w, "<section aria-labelledby=\"s-toc\">\n<h2 "
-			"id=\"s-toc\">目录</h2>\n");
-		outline(&w, d);
-		w_raw(&w, "</section>\n");
-	}
+	/* The code goes before the outline, which can run long, so it stays
+	 * near the downloads. */
 	if (qr != NULL) {
 		site_href(href, sizeof(href), c, 1, 1, rel);
 		w_raw(&w, "<section class=\"qr\" aria-labelledby=\"s-qr\">\n"
@@ -242,6 +238,12 @@ int site_render_page(folio_buf *page, const site_ctx *c, const site_doc *d,
 			"class=\"url\">");
 		w_text(&w, href);
 		w_raw(&w, "</span></figcaption></figure>\n</section>\n");
+	}
+	if (d->n_outline > 0) {
+		w_raw(&w, "<section aria-labelledby=\"s-toc\">\n<h2 "
+			"id=\"s-toc\">目录</h2>\n");
+		outline(&w, d);
+		w_raw(&w, "</section>\n");
 	}
 	w_raw(&w, "</article>\n</main>\n");
 	footer(&w, c, 1);
