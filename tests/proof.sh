@@ -1,5 +1,5 @@
 #!/bin/sh
-# Visual proof of the EPUB stage in a real browser engine.
+# Visual proof of the EPUB stage and the batch's site in a real browser engine.
 #
 #   sh tests/proof.sh FOLIO [OUTDIR]      (make proof: OUTDIR = out/proof)
 #
@@ -33,17 +33,14 @@ if [ -z "$browser" ]; then
 fi
 mkdir -p "$OUT" || exit 2
 
-# shot URL PNG: one screenshot in a throwaway profile, no network chatter.
+# shot DIR PAGE PNG: one screenshot at 360x740 in a throwaway profile,
+# no network chatter, through tests/browser.py, which gives the page a
+# frame of exactly that width (headless Chromium lays out no narrower
+# than 500 px on its own).
 shot() {
-	prof=$(mktemp -d)
-	"$browser" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking \
-		--disable-component-update --disable-sync \
-		--hide-scrollbars --user-data-dir="$prof" \
-		--window-size=360,740 --screenshot="$2" "$1" \
+	python3 "$TOP/tests/browser.py" shot "$1" "$2" 360 740 "$3" \
 		>"$T/chromium.log" 2>&1
-	rm -rf "$prof"
-	[ -s "$2" ]
+	[ -s "$3" ]
 }
 
 # First two spine documents (title page, first content) of an unpacked
@@ -74,8 +71,8 @@ proof() {
 	mkdir -p "$T/$name"
 	(cd "$T/$name" && unzip -q "../$name.epub")
 	set -- $(spine "$T/$name")
-	if shot "file://$T/$name/$1" "$OUT/$name-title.png" &&
-	    shot "file://$T/$name/$2" "$OUT/$name.png"; then
+	if shot "$T/$name" "$1" "$OUT/$name-title.png" &&
+	    shot "$T/$name" "$2" "$OUT/$name.png"; then
 		echo "ok - proof $name: $OUT/$name-title.png $OUT/$name.png"
 	else
 		echo "not ok - proof $name: $(tail -3 "$T/chromium.log")"

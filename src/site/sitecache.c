@@ -261,7 +261,7 @@ int site_cache_write(const char *path, const site_ctx *c, const char *env,
 {
 	folio_buf b = {0};
 	size_t i;
-	int rc = 0;
+	int rc = 0, wrote;
 
 	b.limit = CACHE_MAX_BYTES;
 	if (folio_buf_printf(&b, "%sversion\t%s\nenv\t%s\nstate\t%s\n",
@@ -312,7 +312,8 @@ int site_cache_write(const char *path, const site_ctx *c, const char *env,
 		    folio_buf_putc(&b, '\n') < 0)
 			goto nomem;
 	}
-	rc = folio_file_write_atomic(path, b.data, b.len, err);
+	/* Unchanged after a run that changed nothing: left alone. */
+	rc = site_write_if_changed(path, b.data, b.len, &wrote, err);
 	folio_buf_free(&b);
 	return rc;
 nomem:
