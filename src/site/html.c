@@ -15,6 +15,7 @@
 
 #define OPDS_ACQ "application/atom+xml;profile=opds-catalog;kind=acquisition"
 
+/* <title>: title, " - ", the fonds. */
 static void head(site_w *w, const site_ctx *c, int depth, const char *title,
 	const char *canonical)
 {
@@ -24,6 +25,8 @@ static void head(site_w *w, const site_ctx *c, int depth, const char *title,
 		"<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 		"content=\"width=device-width, initial-scale=1\">\n<title>");
 	w_text(w, title);
+	w_raw(w, " - ");
+	w_text(w, c->opts->fonds_name ? c->opts->fonds_name : "");
 	w_raw(w, "</title>\n<meta name=\"generator\" content=\"folio "
 		FOLIO_VERSION "\">\n<link rel=\"stylesheet\"");
 	site_href(href, sizeof(href), c, depth, 0, "site.css");
@@ -170,7 +173,7 @@ static void outline(site_w *w, const site_doc *d)
 int site_render_page(folio_buf *page, const site_ctx *c, const site_doc *d,
 	folio_error *err)
 {
-	char title[1024], href[SITE_HREF_MAX], rel[256], size[32], num[64];
+	char href[SITE_HREF_MAX], rel[256], size[32], num[64];
 	folio_qr *qr = NULL;
 	site_w w;
 	int rc = 0;
@@ -182,9 +185,7 @@ int site_render_page(folio_buf *page, const site_ctx *c, const site_doc *d,
 		if ((rc = folio_qr_encode(&qr, href, err)) < 0)
 			goto done;
 	}
-	snprintf(title, sizeof(title), "%s - %s", d->title,
-		c->opts->fonds_name ? c->opts->fonds_name : "");
-	head(&w, c, 1, title, rel);
+	head(&w, c, 1, d->title, rel);
 	w_raw(&w, "</head>\n<body>\n<a class=\"skip\" href=\"#main\">"
 		"跳到正文</a>\n<header class=\"site\">\n<nav aria-label=\"位置"
 		"\"><a");
@@ -299,16 +300,13 @@ static void index_entry(site_w *w, const site_ctx *c, const site_doc *d)
 int site_write_index(site_ctx *c, folio_error *err)
 {
 	const folio_site_options *o = c->opts;
-	char title[512];
 	size_t i;
 	site_w w;
 	int rc;
 
 	if ((rc = site_file_open(&w, c, "index.html", err)) < 0)
 		return rc;
-	snprintf(title, sizeof(title), "文件目录 - %s",
-		o->fonds_name ? o->fonds_name : "");
-	head(&w, c, 0, title, "index.html");
+	head(&w, c, 0, "文件目录", "index.html");
 	w_raw(&w, "<script src=\"site.js\" defer></script>\n</head>\n<body>\n"
 		"<a class=\"skip\" href=\"#main\">跳到正文</a>\n"
 		"<header class=\"site\">\n<p class=\"fonds\">");

@@ -155,6 +155,16 @@ static void flush(site_w *w)
 	folio_buf_reset(&w->b);
 }
 
+void w_attr2(site_w *w, const char *name, const char *a, const char *b)
+{
+	w_raw(w, " ");
+	w_raw(w, name);
+	w_raw(w, "=\"");
+	escaped(w, a, 1);
+	escaped(w, b, 1);
+	w_raw(w, "\"");
+}
+
 void w_drain(site_w *w)
 {
 	if (w->rc != 0 || w->path == NULL || w->b.len < DRAIN_AT)

@@ -110,8 +110,10 @@ static int feed_id(char out[SITE_UUID_MAX], const site_ctx *c,
 	return site_uuid(out, name, err);
 }
 
+/* The feed's head; its title is title + suffix. */
 static int feed_open(site_w *w, const site_ctx *c, const char *what,
-	const char *title, int64_t updated, folio_error *err)
+	const char *title, const char *suffix, int64_t updated,
+	folio_error *err)
 {
 	char id[SITE_UUID_MAX], t[32];
 	int rc;
@@ -128,6 +130,7 @@ static int feed_open(site_w *w, const site_ctx *c, const char *what,
 	w_text(w, id);
 	w_raw(w, "</id>\n  <title>");
 	w_text(w, title);
+	w_text(w, suffix);
 	w_printf(w, "</title>\n  <updated>%s</updated>\n  <author><name>", t);
 	w_text(w, c->opts->fonds_name ? c->opts->fonds_name : "folio");
 	w_raw(w, "</name></author>\n");
@@ -200,14 +203,12 @@ static void facets(site_w *w, const feeds *f, int depth, const group *active)
 		const group *g = k == 0 ? f->years : f->types;
 		size_t n = k == 0 ? f->n_years : f->n_types;
 		for (i = 0; i < n; i++) {
-			char title[256], href[SITE_HREF_MAX];
-			snprintf(title, sizeof(title), "%s%s", g[i].name,
-				k == 0 ? "年" : "");
+			char href[SITE_HREF_MAX];
 			site_href(href, sizeof(href), f->c, depth, 1,
 				g[i].path);
 			w_raw(w, "  <link rel=\"" REL_FACET "\" type=\"" ACQ "\"");
 			w_attr(w, "href", href);
-			w_attr(w, "title", title);
+			w_attr2(w, "title", g[i].name, k == 0 ? "年" : "");
 			w_attr(w, "opds:facetGroup", labels[k]);
 			if (&g[i] == active)
 				w_raw(w, " opds:activeFacet=\"true\"");
@@ -219,10 +220,11 @@ static void facets(site_w *w, const feeds *f, int depth, const group *active)
 }
 
 /* An acquisition feed over docs[0..n), in pages of FOLIO_SITE_FEED_PAGE:
- * path/stem name the pages, up the feed above (NULL for the root). */
+ * path/stem name the pages, title + suffix the feed, up the feed above
+ * (NULL for the root). */
 static int acquisition_feed(feeds *f, const char *path, const char *stem,
-	const char *title, const size_t *docs, size_t n, const char *up,
-	const group *active)
+	const char *title, const char *suffix, const size_t *docs, size_t n,
+	const char *up, const group *active)
 {
 	site_ctx *c = f->c;
 	size_t pages = n ? (n + FOLIO_SITE_FEED_PAGE - 1) /
@@ -249,7 +251,7 @@ static int acquisition_feed(feeds *f, const char *path, const char *stem,
 			updated = c->opts->epoch;
 		if ((rc = site_file_open(&w, c, rel, f->err)) < 0)
 			return rc;
-		if ((rc = feed_open(&w, c, path, title, updated,
+		if ((rc = feed_open(&w, c, path, title, suffix, updated,
 			f->err)) < 0) {
 			w_abort(&w);
 			return rc;
@@ -319,7 +321,8 @@ static int navigation_feed(feeds *f, const char *path, const char *title,
 
 	if ((rc = site_file_open(&w, c, path, f->err)) < 0)
 		return rc;
-	if ((rc = feed_open(&w, c, path, title, f->updated, f->err)) < 0) {
+	if ((rc = feed_open(&w, c, path, title, "", f->updated,
+		f->err)) < 0) {
 		w_abort(&w);
 		return rc;
 	}
@@ -333,21 +336,24 @@ static int navigation_feed(feeds *f, const char *path, const char *title,
 	feed_link(&w, c, depth, "alternate", "text/html", "index.html",
 		"文件目录（网页）", 0);
 	for (i = 0; i < n && w.rc == 0; i++) {
-		char id[SITE_UUID_MAX], what[128], t[32], label[256];
+		char id[SITE_UUID_MAX], what[128], t[32], href[SITE_HREF_MAX];
 		snprintf(what, sizeof(what), "nav:%s", g[i].path);
 		if ((rc = feed_id(id, c, what, f->err)) < 0) {
 			w_abort(&w);
 			return rc;
 		}
 		site_atom_time(t, sizeof(t), g[i].updated);
-		snprintf(label, sizeof(label), "%s%s", g[i].name, suffix);
 		w_raw(&w, "  <entry>\n    <title>");
-		w_text(&w, label);
+		w_text(&w, g[i].name);
+		w_text(&w, suffix);
 		w_printf(&w, "</title>\n    <id>%s</id>\n    <updated>%s"
 			"</updated>\n    <content type=\"text\">%zu 份文件"
-			"</content>\n    ", id, t, g[i].n);
-		feed_link(&w, c, depth, "subsection", ACQ, g[i].path, label, 0);
-		w_raw(&w, "  </entry>\n");
+			"</content>\n    <link rel=\"subsection\" type=\"" ACQ
+			"\"", id, t, g[i].n);
+		site_href(href, sizeof(href), c, depth, 1, g[i].path);
+		w_attr(&w, "href", href);
+		w_attr2(&w, "title", g[i].name, suffix);
+		w_raw(&w, "/>\n  </entry>\n");
 	}
 	w_raw(&w, "</feed>\n");
 	return site_file_commit(&w, c, path);
@@ -445,7 +451,6 @@ static int by_count_then_name(const void *a, const void *b)
 
 int site_write_feeds(site_ctx *c, folio_error *err)
 {
-	char title[512], year_title[64];
 	feeds f;
 	size_t i;
 	int rc = 0;
@@ -471,26 +476,22 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 		goto done;
 	}
 	qsort(f.types, f.n_types, sizeof(*f.types), by_count_then_name);
-	snprintf(title, sizeof(title), "%s 文件目录",
-		c->opts->fonds_name ? c->opts->fonds_name : "");
-	if ((rc = acquisition_feed(&f, "opds.xml", "opds/all", title,
+	if ((rc = acquisition_feed(&f, "opds.xml", "opds/all",
+		c->opts->fonds_name ? c->opts->fonds_name : "", " 文件目录",
 		f.order, c->n, NULL, NULL)) < 0 ||
 	    (rc = navigation_feed(&f, "opds/years.xml", "按年度浏览",
 		f.years, f.n_years, "年")) < 0 ||
 	    (rc = navigation_feed(&f, "opds/types.xml", "按文种浏览",
 		f.types, f.n_types, "")) < 0)
 		goto done;
-	for (i = 0; i < f.n_years; i++) {
-		snprintf(year_title, sizeof(year_title), "%s年",
-			f.years[i].name);
+	for (i = 0; i < f.n_years; i++)
 		if ((rc = acquisition_feed(&f, f.years[i].path,
-			f.years[i].stem, year_title, f.years[i].docs,
+			f.years[i].stem, f.years[i].name, "年", f.years[i].docs,
 			f.years[i].n, "opds/years.xml", &f.years[i])) < 0)
 			goto done;
-	}
 	for (i = 0; i < f.n_types; i++)
 		if ((rc = acquisition_feed(&f, f.types[i].path,
-			f.types[i].stem, f.types[i].name, f.types[i].docs,
+			f.types[i].stem, f.types[i].name, "", f.types[i].docs,
 			f.types[i].n, "opds/types.xml", &f.types[i])) < 0)
 			goto done;
 done:

@@ -52,8 +52,10 @@ void w_printf(site_w *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Element content, escaped; FOLIO_EINPUT for a character XML refuses. */
 void w_text(site_w *w, const char *s);
-/* ` name="value"` with value escaped. */
+/* ` name="value"` with value escaped; w_attr2 joins two values (user
+ * text is never cut to fit a buffer). */
 void w_attr(site_w *w, const char *name, const char *value);
+void w_attr2(site_w *w, const char *name, const char *a, const char *b);
 /* Call between items of a long file: streams once the buffer is big. */
 void w_drain(site_w *w);
 void w_free(site_w *w);

@@ -68,6 +68,22 @@ cat >"$T/src/hostile.xml" <<'EOF'
   </body>
 </document>
 EOF
+# A title of 200 characters (600 bytes) and a long 文种: nothing may be
+# cut to fit a buffer, the download name is cut between characters.
+long=$(printf '关于进一步做好档案工作的通知%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14)
+kind=$(printf '很长的文种名称%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20)
+cat >"$T/src/long.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<document xmlns="urn:folio:document:1" id="long-1">
+  <meta>
+    <title>${long}之二</title>
+    <issuer>江临市档案局</issuer>
+    <date>2022-01-05</date>
+    <category>${kind}</category>
+  </meta>
+  <body><p>正文。</p></body>
+</document>
+EOF
 manifest() { # manifest FILE [PUBLISH-XML]
 	cat >"$1" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
@@ -92,9 +108,9 @@ O="$T/a"
 S="$O/$ID/site"
 if "$FOLIO" build "$T/src/batch.xml" -o "$O" -j 2 >"$T/build.out" \
 	2>"$T/build.err" && [ -f "$S/index.html" ] &&
-    grep -q "site: $S/index.html (6 documents, updated; QR codes" \
+    grep -q "site: $S/index.html (7 documents, updated; QR codes" \
 	"$T/build.out"; then
-	ok "build writes the site of 6 documents, summary names it"
+	ok "build writes the site of 7 documents, summary names it"
 else
 	not_ok "build writes the site" "$(cat "$T/build.out" "$T/build.err" |
 		head -c 600)"
@@ -196,7 +212,7 @@ sed -i 's|<exclude>batch\*.xml</exclude>|<exclude>batch*.xml</exclude><exclude>m
 	"$T/src/batch.xml"
 "$FOLIO" build "$T/src/batch.xml" -o "$O" >/dev/null 2>&1
 gone=$(grep -c mixed "$R" || true)
-if [ "$(ls "$S/docs" | wc -l)" -eq 5 ] && [ "$(ls "$S/files" | wc -l)" -eq 10 ] &&
+if [ "$(ls "$S/docs" | wc -l)" -eq 6 ] && [ "$(ls "$S/files" | wc -l)" -eq 12 ] &&
     [ ! -e "$S/docs/stale.tmp.abc" ] && [ ! -e "$S/index.html.tmp.xyz" ] &&
     [ "$gone" -eq 0 ]; then
 	ok "a document taken out of the batch leaves no page or file; \
