@@ -3,7 +3,8 @@
 
     python3 tests/browser.py probe SITE WIDTH HEIGHT AXE_JS PAGE...
         prints one JSON object per page: innerWidth, scrollWidth, the
-        resources it loaded and axe-core's violations
+        resources it loaded, its links as the browser resolves them
+        (pointing into SITE) and axe-core's violations
     python3 tests/browser.py shot SITE PAGE WIDTH HEIGHT OUT.png [--no-js]
     python3 tests/browser.py qr SITE PAGE...
         prints what zbarimg decodes from one screenshot of the PAGEs
@@ -113,11 +114,18 @@ def probe(site, width, height, axe_js, pages):
         for page in pages:
             if not any(f.endswith("/site/" + page) for f in found):
                 results.append({"page": page, "error": "no report"})
+        real = "file://" + os.path.abspath(site)
         for res in results:
             res["page"] = re.sub(r"^.*?/site/", "", res.get("page", ""))
+            # Links as resolved in the copy, pointed back at the site.
+            res["links"] = [real + u[len("file://" + copy):]
+                            if u.startswith("file://" + copy + "/") else u
+                            for u in res.get("links", [])]
+            injected = ("file://" + PROBE_JS,
+                        "file://" + os.path.abspath(axe_js))
             res["resources"] = [u for u in res.get("resources", [])
-                                if u not in ("file://" + PROBE_JS,
-                                             "file://" + axe_js)]
+                                if u not in injected]
+            res["links"] = [u for u in res["links"] if u not in injected]
             print(json.dumps(res, ensure_ascii=False))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

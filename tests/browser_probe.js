@@ -16,7 +16,15 @@
 			bodyScrollWidth: document.body.scrollWidth,
 			lang: document.documentElement.lang,
 			resources: performance.getEntriesByType("resource")
-				.map(function (e) { return e.name; })
+				.map(function (e) { return e.name; }),
+			// Every link and source as the browser resolves it.
+			links: Array.prototype.map.call(
+				document.querySelectorAll("[href], [src]"),
+				function (e) {
+					return e.href || e.src ||
+						e.getAttribute("href") ||
+						e.getAttribute("src");
+				})
 		};
 		axe.run(document, { resultTypes: ["violations"] }).then(
 			function (res) {

@@ -297,11 +297,24 @@ for size in 360x740 1280x800; do
 	# shellcheck disable=SC2086 # one word per page name
 	python3 "$BROWSER" probe "$S" "$w" "$h" "$AXE" $pages \
 		>"$T/probe.out" 2>"$T/probe.err"
-	$PY - "$T/probe.out" "$size" "$(echo $pages | wc -w)" <<'EOF'
-import json, sys
+	$PY - "$T/probe.out" "$size" "$(echo $pages | wc -w)" "$S" "$BASE" <<'EOF'
+import json, os, sys, urllib.parse
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
-size, want = sys.argv[2], int(sys.argv[3])
-scroll, loads, axe, errors = [], [], [], []
+size, want, site, base = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+scroll, loads, axe, errors, links = [], [], [], [], []
+for r in rows:
+    for u in r.get("links", []):
+        u = u.split("#")[0]
+        if u.startswith(base):
+            path = os.path.join(site, u[len(base):])
+        elif u.startswith("file://"):
+            path = urllib.parse.unquote(u[len("file://"):])
+        else:
+            links.append("%s: %s" % (r.get("page"), u))
+            continue
+        path = os.path.normpath(path)
+        if not path.startswith(site + "/") or not os.path.isfile(path):
+            links.append("%s: %s" % (r.get("page"), u))
 for r in rows:
     if "error" in r or "violations" not in r:
         errors.append("%s: %s" % (r.get("page"), r.get("error")))
@@ -322,6 +335,8 @@ line("chromium %s: %d pages report" % (size, want),
 line("chromium %s: no horizontal scrolling (scrollWidth <= innerWidth)"
      % size, scroll)
 line("chromium %s: nothing loaded from outside the site" % size, loads)
+line("chromium %s: every link, as the browser resolves it, is a file of "
+     "the site" % size, links)
 line("axe-core %s: 0 serious or critical violations on %d pages"
      % (size, len(rows)), axe)
 EOF
