@@ -14,9 +14,10 @@
 # files; --base-url, no base URL (relative links, no QR code),
 # --no-site, bad base URLs (exit 2, with file:line:col from the
 # manifest); 120 documents page the feeds. On the release build,
-# headless Chromium at 360x740 and 1280x800: no horizontal scrolling,
-# nothing loaded from outside the site, axe-core finds no serious or
-# critical violation, and zbarimg reads each page's QR code from a
+# headless Chromium at 320x568, 360x740 and 1280x800: no horizontal
+# scrolling, nothing loaded from outside the site, every link as the
+# browser resolves it is a file of the site, axe-core finds no serious
+# or critical violation; and zbarimg reads each page's QR code from a
 # screenshot as exactly that page's URL.
 . "$TOP/tests/e2e/lib.sh"
 export FOLIO_DATADIR="$TOP"
@@ -292,7 +293,7 @@ fi
 manifest "$T/src/batch.xml" "<publish><base-url>$BASE</base-url></publish>"
 "$FOLIO" build "$T/src/batch.xml" -o "$O" --quiet >/dev/null 2>&1
 pages="index.html $(cd "$S" && ls docs/*.html | tr '\n' ' ')"
-for size in 360x740 1280x800; do
+for size in 320x568 360x740 1280x800; do
 	w=${size%x*} h=${size#*x}
 	# shellcheck disable=SC2086 # one word per page name
 	python3 "$BROWSER" probe "$S" "$w" "$h" "$AXE" $pages \
