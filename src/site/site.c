@@ -729,7 +729,7 @@ int folio_site_build(folio_site_stats *out, const folio_site_record *recs,
 		strcmp(cache.version, FOLIO_VERSION) == 0;
 	for (i = 0; i < n; i++) {
 		c.docs[i].rec = &recs[i];
-		reuse_cached(&c, &c.docs[i], (site_cache_doc *)(uintptr_t)
+		reuse_cached(&c, &c.docs[i],
 			site_cache_find(&cache, recs[i].source_rel), env_same);
 	}
 	if ((rc = write_pages(&c, err)) < 0 || out->stopped)

@@ -194,8 +194,8 @@ typedef struct site_cache {
 
 /* Read path (missing/unusable: empty cache); fails only on ENOMEM. */
 int site_cache_read(site_cache *out, const char *path, folio_error *err);
-const site_cache_doc *site_cache_find(const site_cache *c,
-	const char *source);
+/* The entry for source, or NULL; the caller may move its text out. */
+site_cache_doc *site_cache_find(site_cache *c, const char *source);
 /* Write the cache of this run atomically (not at all when the file
  * already holds exactly that). */
 int site_cache_write(const char *path, const site_ctx *c, const char *env,

@@ -229,8 +229,7 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 	return 0;
 }
 
-const site_cache_doc *site_cache_find(const site_cache *c,
-	const char *source)
+site_cache_doc *site_cache_find(site_cache *c, const char *source)
 {
 	site_cache_doc key;
 
