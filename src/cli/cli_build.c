@@ -65,7 +65,7 @@ static void build_usage(FILE *fp)
 		"and QR codes\n"
 		"Exit status: 0 every document built (or was up to date), 1 "
 		"some failed,\n"
-		"2 usage, input/output or archive trouble, 128+N when "
+		"2 usage, input/output, archive or site trouble, 128+N when "
 		"stopped by signal N.\n");
 }
 
