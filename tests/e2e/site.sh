@@ -10,8 +10,9 @@
 # schemas/opds.rng with xmllint, and broken variants of a feed do not;
 # user text is escaped; a rebuild elsewhere gives the same bytes; a
 # run with nothing changed reads no source and writes nothing; a changed
-# source rewrites its page only; a document taken out loses its page and
-# files; --base-url, no base URL (relative links, no QR code),
+# source rewrites its page only; a site that cannot be written fails
+# with exit 2 and is mended by the next run; a document taken out loses
+# its page and files; --base-url, no base URL (relative links, no QR code),
 # --no-site, bad base URLs (exit 2, with file:line:col from the
 # manifest); 120 documents page the feeds. On the release build,
 # headless Chromium at 320x568, 360x740 and 1280x800: no horizontal
@@ -195,6 +196,22 @@ if [ "$(json site.status "$R")" = skipped ] &&
 	"$S/opds.xml")" ]; then
 	ok "nothing changed: no source read, no file written"
 else not_ok "no-op site" "$(json site "$R")"; fi
+# A site that cannot be written: exit 2, named, the rest of the batch
+# kept; the next run mends it.
+rm -f "$S/index.html" && mkdir "$S/index.html"
+"$FOLIO" build "$T/src/batch.xml" -o "$O" >"$T/h.out" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "folio build: site: .*index.html" "$T/h.out" &&
+    [ "$(json site.status "$R")" = failed ] &&
+    [ "$(json archive.status "$R")" = skipped ] &&
+    [ -f "$S/opds.xml" ]; then
+	ok "a site step that fails: exit 2, the file named, report says so"
+else not_ok "failing site step" "exit $rc $(cat "$T/h.out")"; fi
+rmdir "$S/index.html"
+"$FOLIO" build "$T/src/batch.xml" -o "$O" >/dev/null 2>&1 &&
+    [ -f "$S/index.html" ] && [ "$(json site.status "$R")" = built ] &&
+	ok "the next run writes the site again" ||
+	not_ok "site after a failure" "$(json site "$R")"
 sed -i 's/江临市人民政府关于加快推进居家社区养老服务体系建设的实施意见/江临市人民政府关于加快推进居家社区养老服务体系建设的实施意见（修订）/' \
 	"$T/src/opinion.xml"
 "$FOLIO" build "$T/src/batch.xml" -o "$O" >/dev/null 2>&1
