@@ -1,9 +1,9 @@
 #!/bin/sh
 # The batch's site (out/<batch>/site/) and its OPDS catalogue.
 #
-# The examples plus a document whose title is hostile markup and one of
-# another year without a 文种 are built with a base URL from the
-# manifest. Then: tests/e2e/site_check.py (every page and file, links,
+# The examples plus a document of another year without a 文种 whose
+# title is hostile markup, and one with a 200-character title and a long
+# 文种, are built with a base URL from the manifest. Then: tests/e2e/site_check.py (every page and file, links,
 # download names, the index, QR codes present, OPDS read by feedparser:
 # identifiers equal the EPUBs', acquisition links resolve to the
 # outputs, navigation by year and 文种); every feed validates against
