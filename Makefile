@@ -103,7 +103,9 @@ AXE_VERSION := 4.14.1
 TOOLS := build/tools
 test-tools:
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || \
-		{ echo "deps: installing nodejs npm"; apt-get update -qq && \
+		{ echo "deps: installing nodejs npm"; [ "$$(id -u)" = 0 ] || \
+		{ echo "deps: run as root to install: nodejs npm" >&2; exit 1; }; \
+		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends nodejs npm >/dev/null; }
 	@if [ "$$(node -p 'require("./$(TOOLS)/node_modules/axe-core/package.json").version' \
