@@ -23,7 +23,7 @@ DEB_PACKAGES := build-essential pkg-config python3 \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
 	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db \
 	unzip libarchive-tools openssl tzdata fonts-noto-cjk mupdf-tools \
-	parallel python3-yaml
+	parallel python3-yaml libqrencode-dev zbar-tools python3-feedparser
 
 # The Fandol faces (仿宋, 宋体, 黑体, 楷体; OpenType CFF, GPL with a font
 # exception) ship inside texlive-lang-chinese: deps takes only their .otf
@@ -46,7 +46,7 @@ ACE_DIR := build/ace
 ACE_STAMP := $(ACE_DIR)/.installed
 
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
-	xmlsec1-openssl openssl zlib
+	xmlsec1-openssl openssl zlib libqrencode
 
 CC ?= cc
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
@@ -88,7 +88,7 @@ FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 FUZZ_MEMFILE := $(BUILD)/obj/tests/fuzz/memfile.o
 
 .PHONY: all folio deps demo test check-build sanitize debug bench install \
-	clean proof fuzz fuzz-merge fuzz-tools fresh-check
+	clean proof fuzz fuzz-merge fuzz-tools fresh-check test-tools
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/folio $(UNIT_BIN) $(FUZZ_REPLAY)
@@ -165,7 +165,23 @@ deps:
 			$(FONT_DIR)/Fandol-COPYING.gz; \
 		rc=$$?; rm -rf $$tmp; exit $$rc; \
 	else echo "deps: Fandol fonts present in $(FONT_DIR)"; fi
-	@$(MAKE) --no-print-directory $(ACE_STAMP)
+	@$(MAKE) --no-print-directory $(ACE_STAMP) test-tools
+
+# axe-core for the site's pages (tests/site.sh), pinned by
+# tests/tools/package-lock.json (version and integrity), into a folder
+# this Makefile owns; deps has installed Node.js and npm.
+AXE_VERSION := 4.14.1
+TOOLS := build/tools
+test-tools:
+	@if [ "$$(node -p 'require("./$(TOOLS)/node_modules/axe-core/package.json").version' \
+		2>/dev/null)" != "$(AXE_VERSION)" ]; \
+	then echo "deps: installing axe-core $(AXE_VERSION) into $(TOOLS)"; \
+		mkdir -p $(TOOLS) && \
+		cp tests/tools/package.json tests/tools/package-lock.json \
+			$(TOOLS)/ && \
+		(cd $(TOOLS) && npm ci --no-audit --no-fund --ignore-scripts \
+			--loglevel=error >/dev/null) || exit 1; \
+	else echo "deps: axe-core $(AXE_VERSION) present"; fi
 
 $(ACE_STAMP): tests/ace/package.json tests/ace/package-lock.json
 	rm -rf $(ACE_DIR)
@@ -217,7 +233,9 @@ clean:
 	$(wildcard $(BUILD)/obj/tests/fuzz/*.d)
 
 # Renders title pages, first chapters and a form page of several EPUBs
-# with headless Chromium (installed by deps) at 360x740 into out/proof/.
+# with headless Chromium at 360x740, and every page of the example
+# batch's site at 360x740 and 1280x800, into out/proof/ (chromium is in
+# DEB_PACKAGES: the EPUB and site tests use it too).
 proof: deps $(BUILD)/folio
 	sh tests/proof.sh $(BUILD)/folio out/proof
 

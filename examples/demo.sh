@@ -1,8 +1,8 @@
 #!/bin/sh
 # `make demo`: run the bundled examples through folio into out/.
 # Checks the sources, imports the seed page, then builds the example batch
-# (PDFs, EPUBs, signed archive) with `folio build` and verifies the
-# archive. The demo signing key is generated into out/keys/ when the
+# (PDFs, EPUBs, signed archive, site with OPDS feed) with `folio build`
+# and verifies the archive. The demo signing key is generated into out/keys/ when the
 # manifest's own key (examples/keys/signer.key) is absent: keys are
 # never committed.
 set -eu
@@ -55,6 +55,7 @@ echo "== outputs"
 echo "  PDFs (print):      $out/$batch/pdf/"
 echo "  EPUBs (phones):    $out/$batch/epub/"
 echo "  signed archive:    $out/$batch/$batch.zip"
+echo "  site (readers):    $out/$batch/site/index.html, OPDS $out/$batch/site/opds.xml"
 echo "  report:            $out/$batch/report.json"
 if [ -f "$out/demo/seed.pdf" ]; then
 	echo "  seed page:         $out/demo/seed.xml, seed.pdf, seed.epub"

@@ -174,8 +174,9 @@ def batch_rows(t):
         dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out,
                                    "--quiet", "--allow-partial",
                                    "--no-archive"])
-        row("build %s one-page docs, PDF+EPUB" % "{:,}".format(k), k,
+        row("build %s one-page docs, PDF+EPUB+site" % "{:,}".format(k), k,
             cores, dt, rss, rep)
+        first_site = rep.get("site")
         dt, rss, rep = build_once([FOLIO, "build", ms, "-o", out,
                                    "--quiet", "--allow-partial"])
         row("  then the archive of the %s (documents up to date)"
@@ -192,6 +193,18 @@ def batch_rows(t):
                     % ("{:,}".format(k), len(noop), k, cores,
                        statistics.median(noop),
                        k / statistics.median(noop), rss / 1024.0))
+        if first_site and first_site.get("path"):
+            site_dir = first_site["path"]
+            notes.append("Site step of the %s-document build (report.json "
+                         "site.ms, no base URL so no QR codes): %.0f ms for "
+                         "%d pages on the first run, %.0f ms when nothing "
+                         "changed; index.html %.0f KB, opds.xml %.0f KB."
+                         % ("{:,}".format(k), first_site["ms"],
+                            first_site["pages_written"], rep["site"]["ms"],
+                            os.path.getsize(os.path.join(site_dir,
+                                                         "index.html")) / 1024,
+                            os.path.getsize(os.path.join(site_dir,
+                                                         "opds.xml")) / 1024))
         shutil.rmtree(ds)
     head = ["| batch case | docs | failed | workers | wall s | docs/s | "
             "peak RSS MiB | ms read / layout / pdf / epub (sum over "

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Visual proof of the EPUB stage in a real browser engine.
+# Visual proof of the EPUB stage and the batch's site in a real browser engine.
 #
 #   sh tests/proof.sh FOLIO [OUTDIR]      (make proof: OUTDIR = out/proof)
 #
@@ -11,7 +11,10 @@
 # the first content document after it (NAME.png) and, when the book has a
 # form, the first document with blanks (NAME-form.png). Prints "ok - ..."
 # / "not ok - ..." per book and exits non-zero if a picture is missing;
-# look at the PNGs yourself.
+# Then builds the example batch and renders its site (site-PAGE-360.png at
+# 360x740, site-PAGE-1280.png at 1280x800, and the index without script,
+# site-index-nojs-360.png) through tests/browser.py, which gives each page
+# a frame of exactly that size. Look at the PNGs yourself.
 set -u
 FOLIO=${1:?usage: sh tests/proof.sh FOLIO [OUTDIR]}
 OUT=${2:-out/proof}
@@ -32,17 +35,14 @@ if [ -z "$browser" ]; then
 fi
 mkdir -p "$OUT" || exit 2
 
-# shot URL PNG: one screenshot in a throwaway profile, no network chatter.
+# shot DIR PAGE PNG: one screenshot at 360x740 in a throwaway profile,
+# no network chatter, through tests/browser.py, which gives the page a
+# frame of exactly that width (headless Chromium lays out no narrower
+# than 500 px on its own).
 shot() {
-	prof=$(mktemp -d)
-	"$browser" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking \
-		--disable-component-update --disable-sync \
-		--hide-scrollbars --user-data-dir="$prof" \
-		--window-size=360,740 --screenshot="$2" "$1" \
+	python3 "$TOP/tests/browser.py" shot "$1" "$2" 360 740 "$3" \
 		>"$T/chromium.log" 2>&1
-	rm -rf "$prof"
-	[ -s "$2" ]
+	[ -s "$3" ]
 }
 
 # Title page, first content and the first document holding a form blank
@@ -120,4 +120,41 @@ if [ -f "$CORPUS/seed-policy-interpretation.txt" ] &&
 	--meta issuer=营口市商务局 -o "$T/seed.xml" 2>/dev/null; then
 	proof seed "$T/seed.xml"
 fi
+
+# The example batch's site, in frames of the real size (tests/browser.py:
+# headless Chromium never lays out narrower than 500 px on its own).
+site_proof() {
+	if ! "$FOLIO" keygen -o "$T/keys" --org 江临市人民政府办公室 \
+		>/dev/null 2>&1 ||
+	    ! "$FOLIO" build "$TOP/examples/batch.xml" -o "$T/out" --quiet \
+		--key "$T/keys/signer.key" --cert "$T/keys/signer.crt" \
+		>"$T/err" 2>&1; then
+		echo "not ok - proof site: $(head -c 300 "$T/err")"
+		failed=1
+		return
+	fi
+	site=$(ls -d "$T"/out/*/site)
+	for page in index.html $(cd "$site" && ls docs/*.html); do
+		name=site-$(basename "$page" .html)
+		for size in 360x740 1280x800; do
+			png="$OUT/$name-${size%x*}.png"
+			if python3 "$TOP/tests/browser.py" shot "$site" "$page" \
+				"${size%x*}" "${size#*x}" "$png" 2>"$T/err"; then
+				echo "ok - proof $name at $size: $png"
+			else
+				echo "not ok - proof $name at $size: $(cat "$T/err")"
+				failed=1
+			fi
+		done
+	done
+	png="$OUT/site-index-nojs-360.png"
+	if python3 "$TOP/tests/browser.py" shot "$site" index.html 360 740 \
+		"$png" --no-js 2>"$T/err"; then
+		echo "ok - proof site index without script: $png"
+	else
+		echo "not ok - proof site index without script: $(cat "$T/err")"
+		failed=1
+	fi
+}
+site_proof
 exit $failed

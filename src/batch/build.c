@@ -489,7 +489,8 @@ static int load_one(void *ctx, const folio_doc_result *d, folio_json *j)
 }
 
 /* The documents the run streamed out, back as one result per source. */
-static int load_documents(folio_doc_result **out, run *r, folio_error *err)
+int folio_run_load_documents(folio_doc_result **out, run *r,
+	folio_error *err)
 {
 	loader l = {r->m, NULL};
 	folio_json *j = NULL;
@@ -575,7 +576,7 @@ int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
 	if (rc == 0)
 		rc = folio_archive_now(&job.time, &aerr);
 	if (rc == 0 && docs == NULL) {
-		rc = load_documents(&loaded, r, &aerr);
+		rc = folio_run_load_documents(&loaded, r, &aerr);
 		docs = loaded;
 	}
 	/* What the ZIP on disk is made of is about to change: forget it
@@ -611,6 +612,7 @@ int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
 
 static int documents_run(run *r, folio_error *err)
 {
+	int site_rc;
 	folio_style *style = NULL;
 	folio_fontset *fonts = NULL;
 	folio_error ignored = {0};
@@ -647,8 +649,14 @@ static int documents_run(run *r, folio_error *err)
 			r->journal_err.msg);
 	if (rc == 0 && !r->rep->stopped) {
 		folio_run_remove_orphans(r);
-		if (r->shard.count == 0)
+		if (r->shard.count == 0) {
+			/* The site goes up even when the archive failed; the
+			 * archive's error is the one reported. */
 			rc = folio_run_archive(r, NULL, err);
+			site_rc = folio_run_site(r, NULL, rc < 0 ? NULL : err);
+			if (rc == 0)
+				rc = site_rc;
+		}
 	}
 done:
 	folio_fontset_free(fonts);

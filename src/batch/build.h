@@ -23,7 +23,9 @@
  * After the workers: outputs no source owns are removed, the archive is
  * written from the documents' records when every document built (or
  * allow_partial is set), unless no_archive, and only when what it is
- * made of changed or it is missing; last the cache and report.json.
+ * made of changed or it is missing; then the site (out/<batch>/site/,
+ * see site/site.h) of the documents that have outputs, unless no_site;
+ * last the cache and report.json.
  *
  * A shard (opts->shard.count > 0) does the same for its slice (shard.h)
  * under the folder's lock taken shared (shards run side by side) and its
@@ -38,8 +40,8 @@
  * or was made from other inputs (manifest, style, stylesheet, fonts,
  * SOURCE_DATE_EPOCH) than the others or than the manifest now; checks
  * that each output is still the one its shard recorded; then writes the
- * archive and report.json from the records the shards reported, laying
- * nothing out: the ZIP is byte-identical to a whole-batch run's.
+ * archive, the site and report.json from the records the shards
+ * reported, laying nothing out: the ZIP is byte-identical to a whole-batch run's.
  *
  * Failure isolation: a document that fails is recorded in the report
  * (FOLIO_E* code and its message, file:line:col for bad input) and the
@@ -85,6 +87,8 @@ typedef struct folio_build_options {
 	const char *cert_path;
 	folio_shard shard;             /* count 0: the whole batch */
 	int merge;                     /* archive from the shards' reports */
+	int no_site;                   /* skip the site (site/site.h) */
+	const char *base_url;          /* NULL: the manifest's <base-url> */
 	volatile sig_atomic_t *stop;   /* may be NULL */
 	void (*progress)(void *ctx, const folio_progress *p,
 		const folio_doc_result *doc);

@@ -11,6 +11,7 @@
 
 #include <libxml/tree.h>
 
+#include "site/site.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/xml.h"
@@ -372,6 +373,23 @@ static int read_sources(reader *r, const xmlNode *sources)
 	return rc;
 }
 
+/* <publish><base-url>: the schema checked its shape; folio_site_base_url
+ * also refuses what a pattern cannot say ("." segments, bad %XX). */
+static int read_publish(reader *r, const xmlNode *publish)
+{
+	const xmlNode *n = child(publish, "base-url");
+	char url[FOLIO_SITE_URL_MAX + 2];
+	folio_error e = {0};
+
+	if (n == NULL)
+		return 0;
+	if ((r->m->base_url = text_of(n)) == NULL)
+		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	if (folio_site_base_url(url, sizeof(url), r->m->base_url, &e) < 0)
+		return at(r, n, FOLIO_EINPUT, "<base-url>: %s", e.msg);
+	return 0;
+}
+
 int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	folio_error *err)
 {
@@ -430,7 +448,8 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	    (rc = take_path(&r, &m->signer_cert, n ? n : root,
 		"certificate")) < 0)
 		goto done;
-	if ((rc = read_sources(&r, child(root, "sources"))) < 0)
+	if ((rc = read_sources(&r, child(root, "sources"))) < 0 ||
+	    (rc = read_publish(&r, child(root, "publish"))) < 0)
 		goto done;
 	*out = m;
 	m = NULL;
@@ -461,5 +480,6 @@ void folio_batch_manifest_free(folio_batch_manifest *m)
 	free(m->style_css);
 	free(m->signer_key);
 	free(m->signer_cert);
+	free(m->base_url);
 	free(m);
 }

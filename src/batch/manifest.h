@@ -14,6 +14,10 @@
  * way resolved outside the manifest's folder) are errors
  * "manifest:line:col: expected ..., found ...".
  *
+ * An optional <publish><base-url> (where out/<batch>/site/ will be
+ * served) is checked as folio_site_base_url does, so a bad one is named
+ * with its position here rather than after the batch is built.
+ *
  * Paths in the result are ready to open: sources and the shared files
  * (styles, signer) are joined to the manifest's folder unless absolute.
  *
@@ -50,6 +54,7 @@ typedef struct folio_batch_manifest {
 	char *style_css;
 	char *signer_key;
 	char *signer_cert;
+	char *base_url;      /* <publish><base-url>, checked; may be NULL */
 	folio_batch_source *sources;
 	size_t n_sources;
 	/* Where the sources' paths live, one block for all: a batch of

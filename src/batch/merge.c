@@ -279,7 +279,7 @@ int folio_run_merge(run *r, folio_error *err)
 	folio_error ignored = {0};
 	unsigned n = 0, k;
 	size_t i;
-	int rc;
+	int rc, site_rc;
 
 	if ((rc = shard_count(&n, r, err)) < 0 ||
 	    (rc = all_finished(r, n, err)) < 0)
@@ -318,6 +318,9 @@ int folio_run_merge(run *r, folio_error *err)
 	 * as after a whole-batch run. */
 	folio_run_remove_orphans(r);
 	rc = folio_run_archive(r, docs, err);
+	site_rc = folio_run_site(r, docs, rc < 0 ? NULL : err);
+	if (rc == 0)
+		rc = site_rc;
 	r->rep->wall_ms = (double)(folio_now_ns() - r->t0) / 1e6;
 	/* The report is written whatever the archive did. */
 	if (write_documents(r, docs, &ignored) < 0 ||

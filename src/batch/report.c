@@ -122,6 +122,16 @@ const char *folio_archive_status_name(folio_archive_status s)
 	}
 }
 
+const char *folio_site_status_name(folio_site_status s)
+{
+	switch (s) {
+	case FOLIO_SITE_BUILT: return "built";
+	case FOLIO_SITE_UP_TO_DATE: return "skipped";
+	case FOLIO_SITE_FAILED: return "failed";
+	default: return "not written";
+	}
+}
+
 /* ---- writing ---------------------------------------------------------- */
 
 /* The writers below build each line by hand, not with printf: on a
@@ -311,8 +321,18 @@ int folio_report_head_json(folio_buf *out, const folio_batch_report *r,
 	    folio_buf_printf(out, ", \"bytes\": %llu, \"ms\": %.3f",
 		(unsigned long long)r->archive_bytes, r->archive_ms) < 0 ||
 	    put_str(out, ", ", "error", r->archive_error) < 0 ||
-	    folio_buf_printf(out, ", \"partial\": %s},\n  \"documents\": ",
-		r->archive_partial ? "true" : "false") < 0)
+	    folio_buf_printf(out, ", \"partial\": %s},\n  \"site\": ",
+		r->archive_partial ? "true" : "false") < 0 ||
+	    put_str(out, "{", "status", folio_site_status_name(r->site)) < 0 ||
+	    put_str(out, ", ", "path", r->site_path) < 0 ||
+	    folio_buf_printf(out, ", \"documents\": %zu, \"sources_read\": "
+		"%zu, \"pages_written\": %zu, \"files_written\": %zu, "
+		"\"qr\": %s, \"ms\": %.3f", r->site_documents,
+		r->site_sources_read, r->site_pages_written,
+		r->site_files_written, r->site_qr ? "true" : "false",
+		r->site_ms) < 0 ||
+	    put_str(out, ", ", "error", r->site_error) < 0 ||
+	    folio_buf_puts(out, "},\n  \"documents\": ") < 0)
 		return folio_error_set(err, FOLIO_ENOMEM,
 			"report: out of memory or over the size limit");
 	return 0;
@@ -376,6 +396,8 @@ void folio_report_free(folio_batch_report *r)
 	free(r->path);
 	free(r->archive_path);
 	free(r->archive_error);
+	free(r->site_path);
+	free(r->site_error);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -30,6 +30,9 @@
  *               "ms": {"read", "layout", "pdf", "epub"}},
  *    "archive": {"status": "built|skipped|not written|failed",
  *                "path", "bytes", "ms", "error", "partial"},
+ *    "site": {"status": "built|skipped|not written|failed", "path",
+ *             "documents", "sources_read", "pages_written",
+ *             "files_written", "qr", "ms", "error"},
  *    "documents": [document object, ...]}
  * A shard's report lists the documents of its slice; a merged report
  * lists every document as the shards reported it.
@@ -87,6 +90,14 @@ typedef struct folio_source_stamp {
 	uint64_t ino, size;
 	int64_t mtime_ns, ctime_ns;
 } folio_source_stamp;
+
+/* The site step (site/site.h). */
+typedef enum folio_site_status {
+	FOLIO_SITE_NOT_WRITTEN = 0,   /* --no-site, stopped, or no run */
+	FOLIO_SITE_BUILT,             /* some file of the site changed */
+	FOLIO_SITE_UP_TO_DATE,        /* nothing to write ("skipped") */
+	FOLIO_SITE_FAILED
+} folio_site_status;
 
 typedef struct folio_doc_result {
 	char *source;                  /* manifest-relative path */
@@ -156,6 +167,14 @@ typedef struct folio_batch_report {
 	double archive_ms;
 	char *archive_error;           /* malloc'd or NULL */
 	int archive_partial;           /* written with failed documents */
+	/* The site step. */
+	folio_site_status site;
+	char *site_path;               /* malloc'd: out/<batch>/site, or NULL */
+	size_t site_documents, site_sources_read, site_pages_written;
+	size_t site_files_written;
+	int site_qr;                   /* pages carry QR codes */
+	double site_ms;
+	char *site_error;              /* malloc'd or NULL */
 } folio_batch_report;
 
 void folio_doc_result_clear(folio_doc_result *d);
@@ -208,6 +227,7 @@ int folio_report_read_documents(folio_json *j,
 
 const char *folio_doc_status_name(folio_doc_status s);
 const char *folio_archive_status_name(folio_archive_status s);
+const char *folio_site_status_name(folio_site_status s);
 void folio_report_free(folio_batch_report *r);
 
 #endif

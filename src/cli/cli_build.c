@@ -13,6 +13,7 @@
 #include "batch/pool.h"
 #include "batch/progress.h"
 #include "cli/cli.h"
+#include "site/site.h"
 #include "util/file.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -29,7 +30,8 @@ static void build_usage(FILE *fp)
 		"[--force]\n"
 		"                   [--allow-partial] [--json REPORT.json] "
 		"[--quiet]\n"
-		"                   [--key KEY --cert CERT]\n"
+		"                   [--key KEY --cert CERT] [--no-site] "
+		"[--base-url URL]\n"
 		"                   [--shard K/N | --shard auto[/N] | "
 		"--merge]\n"
 		"\n"
@@ -37,6 +39,8 @@ static void build_usage(FILE *fp)
 		"OUT/<batch>/pdf/<档号>.pdf\n"
 		"and OUT/<batch>/epub/<档号>.epub, then the signed archive "
 		"OUT/<batch>/<batch>.zip,\n"
+		"the site OUT/<batch>/site/ (index.html, a page per document, "
+		"OPDS feed),\n"
 		"and writes OUT/<batch>/report.json. Documents whose "
 		"source, style, fonts\n"
 		"and folio version are unchanged since the last run are "
@@ -66,9 +70,15 @@ static void build_usage(FILE *fp)
 		"write the archive and\n"
 		"                   report.json from the shards' reports "
 		"(nothing laid out again)\n"
+		"  --no-site        no site/ (index, document pages, OPDS "
+		"feed)\n"
+		"  --base-url URL   where site/ will be served (instead of the "
+		"manifest's\n"
+		"                   <publish><base-url>): absolute feed links "
+		"and QR codes\n"
 		"Exit status: 0 every document built (or was up to date), 1 "
 		"some failed,\n"
-		"2 usage, input/output or archive trouble or (--merge) a "
+		"2 usage, input/output, archive or site trouble or (--merge) a "
 		"shard that did not\n"
 		"finish, 128+N when stopped by signal N.\n");
 }
@@ -170,6 +180,21 @@ static void summary(const folio_batch_report *r, const char *origin)
 			r->archive_error ? ": " : "",
 			r->archive_error ? r->archive_error : "");
 	}
+	switch (r->site) {
+	case FOLIO_SITE_BUILT:
+	case FOLIO_SITE_UP_TO_DATE:
+		printf("  site: %s/index.html (%zu documents, %s; %s)\n",
+			r->site_path, r->site_documents,
+			r->site == FOLIO_SITE_BUILT ? "updated" : "up to date",
+			r->site_qr ? "QR codes on every page" :
+			"no base URL, so no QR codes");
+		break;
+	case FOLIO_SITE_FAILED:
+		printf("  site: failed\n");
+		break;
+	default:
+		break;
+	}
 	printf("  report: %s\n", r->path);
 }
 
@@ -261,6 +286,10 @@ int cmd_build(int argc, char **argv)
 			}
 		} else if (strcmp(a, "--merge") == 0) {
 			opts.merge = 1;
+		} else if (strcmp(a, "--no-site") == 0) {
+			opts.no_site = 1;
+		} else if (strcmp(a, "--base-url") == 0 && i + 1 < argc) {
+			opts.base_url = argv[++i];
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "folio build: unknown option or "
 				"missing value '%s'\n", a);
@@ -282,6 +311,15 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "folio build: --merge and --shard go to "
 			"different runs\n");
 		return EXIT_USAGE;
+	}
+	if (opts.base_url != NULL) {
+		char url[FOLIO_SITE_URL_MAX + 2];
+		if (folio_site_base_url(url, sizeof(url), opts.base_url,
+			&err) < 0) {
+			fprintf(stderr, "folio build: --base-url: %s\n",
+				err.msg);
+			return EXIT_USAGE;
+		}
 	}
 	if ((opts.key_path == NULL) != (opts.cert_path == NULL)) {
 		fprintf(stderr, "folio build: --key and --cert go "
@@ -317,10 +355,13 @@ int cmd_build(int argc, char **argv)
 	if (json != NULL && rep.written &&
 	    write_json_copy(json, &rep) < 0 && rc == 0)
 		rc = FOLIO_EIO;
+	/* The archive's and the site's own messages, else the run's. */
+	if (rep.site == FOLIO_SITE_FAILED && rep.site_error)
+		fprintf(stderr, "folio build: site: %s\n", rep.site_error);
 	if (rep.archive == FOLIO_ARCHIVE_FAILED && rep.archive_error)
 		fprintf(stderr, "folio build: archive: %s\n",
 			rep.archive_error);
-	else if (rc < 0 && err.msg[0])
+	else if (rc < 0 && err.msg[0] && rep.site != FOLIO_SITE_FAILED)
 		fprintf(stderr, "folio build: %s\n", err.msg);
 
 	if (rep.stopped) {

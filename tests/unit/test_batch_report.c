@@ -300,6 +300,23 @@ static void empty_batch_and_size_limit(void **state)
 	assert_int_equal(folio_report_head_json(&b, &r, &err), 0);
 	assert_non_null(strstr(b.data, "\"batch\": null"));
 	assert_non_null(strstr(b.data, "\"shard\": null"));
+	assert_non_null(strstr(b.data, "\"site\": {\"status\": \"not written\", "
+		"\"path\": null, \"documents\": 0, "));
+	folio_buf_free(&b);
+	r.site = FOLIO_SITE_FAILED;
+	r.site_path = strdup("out/b/site");
+	r.site_documents = 3;
+	r.site_qr = 1;
+	r.site_error = strdup("docs/x.html: \"bad\"");
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(folio_report_head_json(&b, &r, &err), 0);
+	assert_non_null(strstr(b.data, "\"site\": {\"status\": \"failed\", "
+		"\"path\": \"out/b/site\", \"documents\": 3, "
+		"\"sources_read\": 0, \"pages_written\": 0, "
+		"\"files_written\": 0, \"qr\": true, \"ms\": 0.000, "
+		"\"error\": \"docs/x.html: \\\"bad\\\"\"},\n  \"documents\": "));
+	free(r.site_path);
+	free(r.site_error);
 	folio_buf_free(&b);
 
 	fill(d);

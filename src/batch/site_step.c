@@ -1,0 +1,112 @@
+/*
+ * site_step.c - the site step of a batch run (site/site.h): after the
+ * archive, from the documents the run (or the merged shards) reported,
+ * every document that has outputs, its 档号, pages, sizes and source
+ * digest. The site keeps its own cache (site/sitecache.c), so a run
+ * that changed nothing rewrites nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/build_impl.h"
+#include "site/site.h"
+#include "util/clock.h"
+
+static int site_fail(folio_batch_report *rep, const folio_error *e, int rc,
+	folio_error *err)
+{
+	rep->site = FOLIO_SITE_FAILED;
+	free(rep->site_error);
+	rep->site_error = strdup(e->msg[0] ? e->msg : folio_error_name(rc));
+	return folio_error_set(err, rc, "site: %s", e->msg);
+}
+
+static int site_from(run *r, const folio_doc_result *docs, folio_error *err)
+{
+	const folio_build_options *o = r->opts;
+	folio_batch_report *rep = r->rep;
+	size_t n_src = r->m->n_sources, i, n = 0;
+	folio_site_record *recs;
+	folio_site_options so;
+	folio_site_stats st;
+	folio_error serr = {0};
+	int rc;
+
+	recs = calloc(n_src ? n_src : 1, sizeof(*recs));
+	if (recs == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (i = 0; i < n_src; i++) {
+		const folio_doc_result *d = &docs[i];
+		if ((d->status != FOLIO_DOC_BUILT &&
+		     d->status != FOLIO_DOC_SKIPPED) || d->code[0] == '\0')
+			continue;
+		recs[n].source_path = r->m->sources[i].path;
+		recs[n].source_rel = r->m->sources[i].rel;
+		recs[n].sha256 = d->sha256;
+		recs[n].code = d->code;
+		recs[n].pages = d->pages;
+		recs[n].pdf_bytes = d->pdf_bytes;
+		recs[n].epub_bytes = d->epub_bytes;
+		n++;
+	}
+	memset(&so, 0, sizeof(so));
+	memset(&st, 0, sizeof(st));
+	so.batch_dir = r->dir;
+	so.base_url = o->base_url ? o->base_url : r->m->base_url;
+	so.fonds_name = r->m->fonds_name;
+	so.batch_id = r->m->batch_id;
+	so.description = r->m->description;
+	so.epoch = r->inputs.epoch;    /* SOURCE_DATE_EPOCH or -1 */
+	so.workers = o->workers;
+	so.stop = o->stop;
+	rc = folio_site_build(&st, recs, n, &so, &serr);
+	free(recs);
+	rep->site_documents = st.documents;
+	rep->site_sources_read = st.sources_read;
+	rep->site_pages_written = st.pages_written;
+	rep->site_files_written = st.files_written;
+	rep->site_qr = st.qr;
+	rep->site_ms = st.ms;
+	if (rc < 0)
+		return site_fail(rep, &serr, rc, err);
+	if (st.stopped)
+		rep->stopped = 1;   /* the pages so far are kept */
+	else
+		rep->site = st.pages_written || st.files_written ||
+			st.links_made ? FOLIO_SITE_BUILT :
+			FOLIO_SITE_UP_TO_DATE;
+	return 0;
+}
+
+int folio_run_site(run *r, folio_doc_result *docs, folio_error *err)
+{
+	folio_batch_report *rep = r->rep;
+	folio_doc_result *loaded = NULL;
+	folio_error lerr = {0};
+	char path[PATH_MAX_LEN];
+	size_t i;
+	int rc;
+
+	if (r->opts->no_site)
+		return 0;
+	if ((rc = folio_run_join(path, sizeof(path), err, "%s/site",
+		r->dir)) < 0)
+		return rc;
+	free(rep->site_path);
+	if ((rep->site_path = strdup(path)) == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if (docs == NULL) {
+		if ((rc = folio_run_load_documents(&loaded, r, &lerr)) < 0) {
+			rc = site_fail(rep, &lerr, rc, err);
+			goto done;
+		}
+		docs = loaded;
+	}
+	rc = site_from(r, docs, err);
+done:
+	if (loaded != NULL)
+		for (i = 0; i < r->m->n_sources; i++)
+			folio_doc_result_clear(&loaded[i]);
+	free(loaded);
+	return rc;
+}

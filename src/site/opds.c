@@ -1,0 +1,502 @@
+/*
+ * opds.c - the OPDS 1.2 catalogue: Atom feeds (RFC 4287) with the OPDS
+ * link relations and Dublin Core terms (schemas/opds.rng).
+ *
+ *   opds.xml                 root: acquisition feed of every document
+ *   opds/all-N.xml           its further pages (RFC 5005 paging)
+ *   opds/years.xml           navigation: one entry per year
+ *   opds/year-YYYY[-N].xml   acquisition feed of one year
+ *   opds/types.xml           navigation: one entry per 文种
+ *   opds/type-<hex>[-N].xml  acquisition feed of one 文种 (<hex>: the
+ *                            first 16 hex digits of the SHA-256 of its
+ *                            name, so a name never becomes a path)
+ *
+ * Entries run newest first (date, then 档号). Each carries the EPUB's
+ * urn:uuid as dc:identifier and an Atom id of its own (OPDS 1.2 5.1.1:
+ * dc:identifier names the publication, never the entry), an alternate
+ * link to the document's page and acquisition links to the EPUB and the
+ * PDF. Every acquisition feed offers the years and the 文种 as facets.
+ */
+#include "site/site_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/digest.h"
+
+#define ATOM_TYPE "application/atom+xml;profile=opds-catalog"
+#define ACQ ATOM_TYPE ";kind=acquisition"
+#define NAV ATOM_TYPE ";kind=navigation"
+#define REL_ACQ "http://opds-spec.org/acquisition"
+#define REL_FACET "http://opds-spec.org/facet"
+#define NO_TYPE "未注明文种"
+
+/* A group of documents: a year or a 文种. */
+typedef struct group {
+	const char *name;       /* the 文种 (borrowed), or year */
+	char year[8];           /* "2024" for a year */
+	char path[64];          /* page 1, below site/ */
+	char stem[64];          /* pages 2..: stem-N.xml */
+	size_t *docs;           /* indices into c->docs, feed order */
+	size_t n;
+	int64_t updated;
+} group;
+
+typedef struct feeds {
+	site_ctx *c;
+	folio_error *err;
+	size_t *order;          /* every document, feed order */
+	group *years, *types;
+	size_t n_years, n_types;
+	int64_t updated;        /* newest of all */
+} feeds;
+
+static int depth_of(const char *path)
+{
+	int d = 0;
+
+	for (; *path; path++)
+		d += *path == '/';
+	return d;
+}
+
+static void page_path(char *out, size_t outsz, const char *path,
+	const char *stem, size_t page)
+{
+	if (page <= 1)
+		snprintf(out, outsz, "%s", path);
+	else
+		snprintf(out, outsz, "%s-%zu.xml", stem, page);
+}
+
+/* Newest first, then by 档号: the same order on every run. */
+static int by_date_desc(const void *a, const void *b, void *ctx)
+{
+	const site_ctx *c = ctx;
+	const site_doc *x = &c->docs[*(const size_t *)a];
+	const site_doc *y = &c->docs[*(const size_t *)b];
+	int k = strcmp(y->date, x->date);
+
+	return k ? k : strcmp(x->rec->code, y->rec->code);
+}
+
+/* <link rel type href [title] [length]/>; length 0 leaves it out. */
+static void feed_link(site_w *w, const site_ctx *c, int depth, const char *rel,
+	const char *type, const char *path, const char *title,
+	uint64_t length)
+{
+	char href[SITE_HREF_MAX];
+
+	site_href(href, sizeof(href), c, depth, 1, path);
+	w_raw(w, "<link");
+	w_attr(w, "rel", rel);
+	w_attr(w, "type", type);
+	w_attr(w, "href", href);
+	if (title)
+		w_attr(w, "title", title);
+	if (length)
+		w_printf(w, " length=\"%llu\"", (unsigned long long)length);
+	w_raw(w, "/>\n");
+}
+
+static int feed_id(char out[SITE_UUID_MAX], const site_ctx *c,
+	const char *what, folio_error *err)
+{
+	char name[512];
+
+	snprintf(name, sizeof(name), "urn:folio:site:%s:%s",
+		c->opts->batch_id ? c->opts->batch_id : "", what);
+	return site_uuid(out, name, err);
+}
+
+/* The feed's head; its title is title + suffix. */
+static int feed_open(site_w *w, const site_ctx *c, const char *what,
+	const char *title, const char *suffix, int64_t updated,
+	folio_error *err)
+{
+	char id[SITE_UUID_MAX], t[32];
+	int rc;
+
+	if ((rc = feed_id(id, c, what, err)) < 0)
+		return rc;
+	site_atom_time(t, sizeof(t), updated);
+	w_raw(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+		"xmlns:dc=\"http://purl.org/dc/terms/\" "
+		"xmlns:opds=\"http://opds-spec.org/2010/catalog\" "
+		"xmlns:thr=\"http://purl.org/syndication/thread/1.0\" "
+		"xml:lang=\"zh-CN\">\n  <id>");
+	w_text(w, id);
+	w_raw(w, "</id>\n  <title>");
+	w_text(w, title);
+	w_text(w, suffix);
+	w_printf(w, "</title>\n  <updated>%s</updated>\n  <author><name>", t);
+	w_text(w, c->opts->fonds_name ? c->opts->fonds_name : "folio");
+	w_raw(w, "</name></author>\n");
+	return 0;
+}
+
+/* One OPDS catalogue entry (an acquisition feed's). */
+static int entry(site_w *w, const site_ctx *c, const site_doc *d,
+	int depth, folio_error *err)
+{
+	char id[SITE_UUID_MAX], name[SITE_UUID_MAX + 32], t[32], rel[256];
+	int rc;
+
+	snprintf(name, sizeof(name), "urn:folio:site:entry:%s", d->uuid);
+	if ((rc = site_uuid(id, name, err)) < 0)
+		return rc;
+	site_atom_time(t, sizeof(t), site_doc_updated(d, c->opts->epoch));
+	w_raw(w, "  <entry>\n    <title>");
+	w_text(w, d->title);
+	w_printf(w, "</title>\n    <id>%s</id>\n    <updated>%s</updated>\n"
+		"    <author><name>", id, t);
+	w_text(w, d->issuer);
+	w_printf(w, "</name></author>\n    <dc:identifier>%s</dc:identifier>"
+		"\n    <dc:language>zh-CN</dc:language>\n    <dc:issued>",
+		d->uuid);
+	w_text(w, d->date);
+	w_raw(w, "</dc:issued>\n");
+	if (d->category) {
+		w_raw(w, "    <category");
+		w_attr(w, "term", d->category);
+		w_attr(w, "label", d->category);
+		w_raw(w, "/>\n");
+	}
+	if (d->summary) {
+		w_raw(w, "    <summary type=\"text\">");
+		w_text(w, d->summary);
+		w_raw(w, "</summary>\n");
+	}
+	w_raw(w, "    <content type=\"text\">");
+	if (d->doc_number) {
+		w_raw(w, "文号：");
+		w_text(w, d->doc_number);
+		w_raw(w, "；");
+	}
+	w_raw(w, "档号：");
+	w_text(w, d->rec->code);
+	w_printf(w, "；页数：%zu</content>\n", d->rec->pages);
+	snprintf(rel, sizeof(rel), "docs/%s.html", d->rec->code);
+	w_raw(w, "    ");
+	feed_link(w, c, depth, "alternate", "text/html", rel, "网页", 0);
+	snprintf(rel, sizeof(rel), "files/%s.epub", d->rec->code);
+	w_raw(w, "    ");
+	feed_link(w, c, depth, REL_ACQ, "application/epub+zip", rel, "EPUB 电子书",
+		d->rec->epub_bytes);
+	snprintf(rel, sizeof(rel), "files/%s.pdf", d->rec->code);
+	w_raw(w, "    ");
+	feed_link(w, c, depth, REL_ACQ, "application/pdf", rel, "PDF 版式文件",
+		d->rec->pdf_bytes);
+	w_raw(w, "  </entry>\n");
+	return 0;
+}
+
+static void facets(site_w *w, const feeds *f, int depth, const group *active)
+{
+	static const char *const labels[] = {"年度", "文种"};
+	char count[32];
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		const group *g = k == 0 ? f->years : f->types;
+		size_t n = k == 0 ? f->n_years : f->n_types;
+		for (i = 0; i < n; i++) {
+			char href[SITE_HREF_MAX];
+			site_href(href, sizeof(href), f->c, depth, 1,
+				g[i].path);
+			w_raw(w, "  <link rel=\"" REL_FACET "\" type=\"" ACQ "\"");
+			w_attr(w, "href", href);
+			w_attr2(w, "title", g[i].name, k == 0 ? "年" : "");
+			w_attr(w, "opds:facetGroup", labels[k]);
+			if (&g[i] == active)
+				w_raw(w, " opds:activeFacet=\"true\"");
+			snprintf(count, sizeof(count), "%zu", g[i].n);
+			w_attr(w, "thr:count", count);
+			w_raw(w, "/>\n");
+		}
+	}
+}
+
+/* An acquisition feed over docs[0..n), in pages of FOLIO_SITE_FEED_PAGE:
+ * path/stem name the pages, title + suffix the feed, up the feed above
+ * (NULL for the root). */
+static int acquisition_feed(feeds *f, const char *path, const char *stem,
+	const char *title, const char *suffix, const size_t *docs, size_t n,
+	const char *up, const group *active)
+{
+	site_ctx *c = f->c;
+	size_t pages = n ? (n + FOLIO_SITE_FEED_PAGE - 1) /
+		FOLIO_SITE_FEED_PAGE : 1, p, i;
+	int depth, rc;
+
+	for (p = 1; p <= pages; p++) {
+		char rel[96], other[96];
+		int64_t updated = 0;
+		site_w w;
+		size_t from = (p - 1) * FOLIO_SITE_FEED_PAGE;
+		size_t to = from + FOLIO_SITE_FEED_PAGE < n ?
+			from + FOLIO_SITE_FEED_PAGE : n;
+
+		page_path(rel, sizeof(rel), path, stem, p);
+		depth = depth_of(rel);
+		for (i = 0; i < n; i++) {
+			int64_t t = site_doc_updated(&c->docs[docs[i]],
+				c->opts->epoch);
+			if (t > updated)
+				updated = t;
+		}
+		if (n == 0 && c->opts->epoch >= 0)
+			updated = c->opts->epoch;
+		if ((rc = site_file_open(&w, c, rel, f->err)) < 0)
+			return rc;
+		if ((rc = feed_open(&w, c, path, title, suffix, updated,
+			f->err)) < 0) {
+			w_abort(&w);
+			return rc;
+		}
+		w_raw(&w, "  ");
+		feed_link(&w, c, depth, "self", ACQ, rel, NULL, 0);
+		w_raw(&w, "  ");
+		feed_link(&w, c, depth, "start", ACQ, "opds.xml", "全部文件", 0);
+		if (up) {
+			w_raw(&w, "  ");
+			feed_link(&w, c, depth, "up", NAV, up, NULL, 0);
+		}
+		if (pages > 1) {
+			page_path(other, sizeof(other), path, stem, 1);
+			w_raw(&w, "  ");
+			feed_link(&w, c, depth, "first", ACQ, other, NULL, 0);
+			if (p > 1) {
+				page_path(other, sizeof(other), path, stem,
+					p - 1);
+				w_raw(&w, "  ");
+				feed_link(&w, c, depth, "previous", ACQ, other,
+					NULL, 0);
+			}
+			if (p < pages) {
+				page_path(other, sizeof(other), path, stem,
+					p + 1);
+				w_raw(&w, "  ");
+				feed_link(&w, c, depth, "next", ACQ, other, NULL, 0);
+			}
+			page_path(other, sizeof(other), path, stem, pages);
+			w_raw(&w, "  ");
+			feed_link(&w, c, depth, "last", ACQ, other, NULL, 0);
+		}
+		w_raw(&w, "  ");
+		feed_link(&w, c, depth, "related", NAV, "opds/years.xml",
+			"按年度浏览", 0);
+		w_raw(&w, "  ");
+		feed_link(&w, c, depth, "related", NAV, "opds/types.xml",
+			"按文种浏览", 0);
+		w_raw(&w, "  ");
+		feed_link(&w, c, depth, "alternate", "text/html", "index.html",
+			"文件目录（网页）", 0);
+		facets(&w, f, depth, active);
+		for (i = from; i < to && w.rc == 0; i++) {
+			if ((rc = entry(&w, c, &c->docs[docs[i]], depth,
+				f->err)) < 0) {
+				w_abort(&w);
+				return rc;
+			}
+			w_drain(&w);
+		}
+		w_raw(&w, "</feed>\n");
+		if ((rc = site_file_commit(&w, c, rel)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* A navigation feed with one entry per group. */
+static int navigation_feed(feeds *f, const char *path, const char *title,
+	const group *g, size_t n, const char *suffix)
+{
+	site_ctx *c = f->c;
+	int depth = depth_of(path), rc;
+	size_t i;
+	site_w w;
+
+	if ((rc = site_file_open(&w, c, path, f->err)) < 0)
+		return rc;
+	if ((rc = feed_open(&w, c, path, title, "", f->updated,
+		f->err)) < 0) {
+		w_abort(&w);
+		return rc;
+	}
+	w_raw(&w, "  ");
+	feed_link(&w, c, depth, "self", NAV, path, NULL, 0);
+	w_raw(&w, "  ");
+	feed_link(&w, c, depth, "start", ACQ, "opds.xml", "全部文件", 0);
+	w_raw(&w, "  ");
+	feed_link(&w, c, depth, "up", ACQ, "opds.xml", "全部文件", 0);
+	w_raw(&w, "  ");
+	feed_link(&w, c, depth, "alternate", "text/html", "index.html",
+		"文件目录（网页）", 0);
+	for (i = 0; i < n && w.rc == 0; i++) {
+		char id[SITE_UUID_MAX], what[128], t[32], href[SITE_HREF_MAX];
+		snprintf(what, sizeof(what), "nav:%s", g[i].path);
+		if ((rc = feed_id(id, c, what, f->err)) < 0) {
+			w_abort(&w);
+			return rc;
+		}
+		site_atom_time(t, sizeof(t), g[i].updated);
+		w_raw(&w, "  <entry>\n    <title>");
+		w_text(&w, g[i].name);
+		w_text(&w, suffix);
+		w_printf(&w, "</title>\n    <id>%s</id>\n    <updated>%s"
+			"</updated>\n    <content type=\"text\">%zu 份文件"
+			"</content>\n    <link rel=\"subsection\" type=\"" ACQ
+			"\"", id, t, g[i].n);
+		site_href(href, sizeof(href), c, depth, 1, g[i].path);
+		w_attr(&w, "href", href);
+		w_attr2(&w, "title", g[i].name, suffix);
+		w_raw(&w, "/>\n  </entry>\n");
+	}
+	w_raw(&w, "</feed>\n");
+	return site_file_commit(&w, c, path);
+}
+
+/* ---- grouping ---- */
+
+/* Groups in first-seen order of `order` (newest first for years). */
+static int group_by(group **out, size_t *n_out, const feeds *f, int years)
+{
+	const site_ctx *c = f->c;
+	group *g = NULL;
+	size_t n = 0, i, k;
+
+	*out = NULL;
+	*n_out = 0;
+	g = calloc(c->n ? c->n : 1, sizeof(*g));
+	if (g == NULL)
+		return FOLIO_ENOMEM;
+	for (i = 0; i < c->n; i++) {
+		const site_doc *d = &c->docs[f->order[i]];
+		char year[8];
+		const char *name;
+		int64_t t;
+
+		snprintf(year, sizeof(year), "%.4s", d->date);
+		name = years ? NULL : d->category ? d->category : NO_TYPE;
+		for (k = 0; k < n; k++)
+			if (strcmp(g[k].name, years ? year : name) == 0)
+				break;
+		if (k == n) {
+			if (years) {
+				snprintf(g[k].path, sizeof(g[k].path),
+					"opds/year-%s.xml", year);
+				snprintf(g[k].stem, sizeof(g[k].stem),
+					"opds/year-%s", year);
+				memcpy(g[k].year, year, sizeof(year));
+				/* g never moves: year groups are not sorted */
+				g[k].name = g[k].year;
+			} else {
+				unsigned char md[FOLIO_SHA256_LEN];
+				char hex[65];   /* 16 digits are used */
+				if (d->category == NULL) {
+					snprintf(hex, sizeof(hex), "none");
+				} else if (folio_sha256(md, name, strlen(name),
+					NULL) == 0) {
+					folio_sha256_hex(hex, md);
+				} else {
+					free(g);
+					return FOLIO_ENOMEM;
+				}
+				snprintf(g[k].path, sizeof(g[k].path),
+					"opds/type-%.16s.xml", hex);
+				snprintf(g[k].stem, sizeof(g[k].stem),
+					"opds/type-%.16s", hex);
+				g[k].name = name;
+			}
+			g[k].docs = malloc(c->n * sizeof(size_t));
+			if (g[k].docs == NULL) {
+				for (i = 0; i < n; i++)
+					free(g[i].docs);
+				free(g);
+				return FOLIO_ENOMEM;
+			}
+			n++;
+		}
+		g[k].docs[g[k].n++] = f->order[i];
+		t = site_doc_updated(d, c->opts->epoch);
+		if (t > g[k].updated)
+			g[k].updated = t;
+	}
+	*out = g;
+	*n_out = n;
+	return 0;
+}
+
+
+static void groups_free(group *g, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(g[i].docs);
+	free(g);
+}
+
+static int by_count_then_name(const void *a, const void *b)
+{
+	const group *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+int site_write_feeds(site_ctx *c, folio_error *err)
+{
+	feeds f;
+	size_t i;
+	int rc = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.c = c;
+	f.err = err;
+	f.order = malloc((c->n ? c->n : 1) * sizeof(*f.order));
+	if (f.order == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (i = 0; i < c->n; i++) {
+		int64_t t = site_doc_updated(&c->docs[i], c->opts->epoch);
+		f.order[i] = i;
+		if (t > f.updated)
+			f.updated = t;
+	}
+	if (c->n == 0 && c->opts->epoch >= 0)
+		f.updated = c->opts->epoch;
+	qsort_r(f.order, c->n, sizeof(*f.order), by_date_desc, c);
+	if (group_by(&f.years, &f.n_years, &f, 1) < 0 ||
+	    group_by(&f.types, &f.n_types, &f, 0) < 0) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	qsort(f.types, f.n_types, sizeof(*f.types), by_count_then_name);
+	if ((rc = acquisition_feed(&f, "opds.xml", "opds/all",
+		c->opts->fonds_name ? c->opts->fonds_name : "", " 文件目录",
+		f.order, c->n, NULL, NULL)) < 0 ||
+	    (rc = navigation_feed(&f, "opds/years.xml", "按年度浏览",
+		f.years, f.n_years, "年")) < 0 ||
+	    (rc = navigation_feed(&f, "opds/types.xml", "按文种浏览",
+		f.types, f.n_types, "")) < 0)
+		goto done;
+	for (i = 0; i < f.n_years; i++)
+		if ((rc = acquisition_feed(&f, f.years[i].path,
+			f.years[i].stem, f.years[i].name, "年", f.years[i].docs,
+			f.years[i].n, "opds/years.xml", &f.years[i])) < 0)
+			goto done;
+	for (i = 0; i < f.n_types; i++)
+		if ((rc = acquisition_feed(&f, f.types[i].path,
+			f.types[i].stem, f.types[i].name, "", f.types[i].docs,
+			f.types[i].n, "opds/types.xml", &f.types[i])) < 0)
+			goto done;
+done:
+	groups_free(f.years, f.n_years);
+	groups_free(f.types, f.n_types);
+	free(f.order);
+	return rc;
+}

@@ -1,0 +1,470 @@
+/* Unit tests for src/site/: the QR adapter's module matrix, base URLs,
+ * download names, escaping, the summary and outline taken from a
+ * document, the page renderer and the site cache. The whole site (links,
+ * feeds against schemas/opds.rng, feedparser, Chromium, zbarimg) is
+ * judged by tests/e2e/site.sh. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "epub/epub.h"
+#include "model/xml_read.h"
+#include "site/qr.h"
+#include "site/site.h"
+#include "site/site_impl.h"
+#include "util/utf8.h"
+#include "util/xml.h"
+
+#define URL "https://docs.example.org/j012/2024/docs/J012-2024-D30-0001.html"
+
+/* ---- QR ---- */
+
+/* The 7x7 finder pattern with its top-left module at (x, y): a dark
+ * ring, a light ring, a dark 3x3 centre (ISO/IEC 18004 6.3.3). */
+static void assert_finder(const folio_qr *q, int x0, int y0)
+{
+	int x, y;
+
+	for (y = 0; y < 7; y++)
+		for (x = 0; x < 7; x++) {
+			int ring = x == 0 || y == 0 || x == 6 || y == 6;
+			int centre = x >= 2 && x <= 4 && y >= 2 && y <= 4;
+			assert_int_equal(q->dark[(y0 + y) * q->size + x0 + x],
+				ring || centre);
+		}
+}
+
+static void qr_matrix_has_the_symbol_structure(void **state)
+{
+	folio_error err = {0};
+	folio_qr *q = NULL;
+	int i;
+
+	(void)state;
+	assert_int_equal(folio_qr_encode(&q, URL, &err), 0);
+	assert_non_null(q);
+	/* Version v is 17 + 4v modules wide; 68 bytes at level M need v5. */
+	assert_int_equal(q->size, 17 + 4 * q->version);
+	assert_true(q->version >= 4 && q->version <= 6);
+	assert_finder(q, 0, 0);
+	assert_finder(q, q->size - 7, 0);
+	assert_finder(q, 0, q->size - 7);
+	/* Timing patterns: row and column 6 alternate between finders. */
+	for (i = 8; i < q->size - 8; i++) {
+		assert_int_equal(q->dark[6 * q->size + i], i % 2 == 0);
+		assert_int_equal(q->dark[i * q->size + 6], i % 2 == 0);
+	}
+	/* Only 0 and 1: no libqrencode flag bit leaks out. */
+	for (i = 0; i < q->size * q->size; i++)
+		assert_true(q->dark[i] == 0 || q->dark[i] == 1);
+	folio_qr_free(q);
+	folio_qr_free(NULL);
+}
+
+static void qr_is_deterministic_and_grows_with_text(void **state)
+{
+	folio_error err = {0};
+	folio_qr *a = NULL, *b = NULL, *c = NULL;
+	char long_url[600];
+
+	(void)state;
+	assert_int_equal(folio_qr_encode(&a, URL, &err), 0);
+	assert_int_equal(folio_qr_encode(&b, URL, &err), 0);
+	assert_int_equal(a->size, b->size);
+	assert_memory_equal(a->dark, b->dark, (size_t)(a->size * a->size));
+	memset(long_url, 'a', sizeof(long_url) - 1);
+	memcpy(long_url, "https://", 8);
+	long_url[sizeof(long_url) - 1] = '\0';
+	assert_int_equal(folio_qr_encode(&c, long_url, &err), 0);
+	assert_true(c->version > a->version);
+	folio_qr_free(a);
+	folio_qr_free(b);
+	folio_qr_free(c);
+}
+
+static void qr_refuses_what_it_cannot_carry(void **state)
+{
+	folio_error err = {0};
+	folio_qr *q = NULL;
+	char *big;
+
+	(void)state;
+	assert_int_equal(folio_qr_encode(&q, "", &err), FOLIO_EUSAGE);
+	assert_null(q);
+	err.msg[0] = '\0';
+	assert_int_equal(folio_qr_encode(&q, "https://例子.cn/", &err),
+		FOLIO_EUSAGE);
+	assert_non_null(strstr(err.msg, "printable ASCII"));
+	err.msg[0] = '\0';
+	assert_int_equal(folio_qr_encode(&q, "a b", &err), FOLIO_EUSAGE);
+	big = malloc(FOLIO_QR_MAX_TEXT + 2);
+	assert_non_null(big);
+	memset(big, 'a', FOLIO_QR_MAX_TEXT + 1);
+	big[FOLIO_QR_MAX_TEXT + 1] = '\0';
+	err.msg[0] = '\0';
+	assert_int_equal(folio_qr_encode(&q, big, &err), FOLIO_ELIMIT);
+	free(big);
+	assert_null(q);
+}
+
+/* ---- base URL ---- */
+
+static void base_url_is_normalised_or_refused(void **state)
+{
+	static const struct { const char *url, *why; } bad[] = {
+		{"ftp://example.org/", "https://"},
+		{"example.org/", "https://"},
+		{"https:///x/", "host name"},
+		{"https://-x.org/", "host name"},
+		{"https://x.org:/", "port number"},
+		{"https://x.org/a b/", "byte 0x20 at position 16"},
+		{"https://x.org/a\"b/", "found '\"'"},
+		{"https://x.org/<script>/", "found '<'"},
+		{"https://x.org/?q=1", "found '?'"},
+		{"https://x.org/#top", "found '#'"},
+		{"https://x.org/%zz/", "two hex"},
+		{"https://x.org/a/../b/", "'..' segments"},
+		{"https://x.org/./", "'..' segments"},
+		{"https://x.org/\xe6\x96\x87/", "byte 0xe6"},
+		{"https://x.org\\a/", "after the host"},
+	};
+	char out[FOLIO_SITE_URL_MAX + 2], *big;
+	folio_error err = {0};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(folio_site_base_url(out, sizeof(out),
+		"https://docs.example.org/j012/2024", &err), 0);
+	assert_string_equal(out, "https://docs.example.org/j012/2024/");
+	assert_int_equal(folio_site_base_url(out, sizeof(out),
+		"http://192.168.1.10:8080/", &err), 0);
+	assert_string_equal(out, "http://192.168.1.10:8080/");
+	assert_int_equal(folio_site_base_url(out, sizeof(out),
+		"https://x.org", &err), 0);
+	assert_string_equal(out, "https://x.org/");
+	assert_int_equal(folio_site_base_url(out, sizeof(out),
+		"https://x.org/%E6%96%87%E4%BB%B6/..a/", &err), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(folio_site_base_url(out, sizeof(out),
+			bad[i].url, &err), FOLIO_EUSAGE);
+		if (strstr(err.msg, bad[i].why) == NULL)
+			fail_msg("%s: expected \"%s\" in \"%s\"", bad[i].url,
+				bad[i].why, err.msg);
+	}
+	big = malloc(FOLIO_SITE_URL_MAX + 2);
+	assert_non_null(big);
+	memset(big, 'a', FOLIO_SITE_URL_MAX + 1);
+	memcpy(big, "https://x.org/", 14);
+	big[FOLIO_SITE_URL_MAX + 1] = '\0';
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(folio_site_base_url(out, sizeof(out), big, &err),
+		FOLIO_EUSAGE);
+	assert_non_null(strstr(err.msg, "at most 1024 bytes"));
+	free(big);
+}
+
+/* ---- names, escaping ---- */
+
+static void download_names_are_safe(void **state)
+{
+	char out[SITE_NAME_MAX], title[1024];
+	size_t i;
+
+	(void)state;
+	site_download_name(out, sizeof(out), "J012-2024-Y-0002",
+		"关于《办法》的通知");
+	assert_string_equal(out, "J012-2024-Y-0002-关于《办法》的通知");
+	site_download_name(out, sizeof(out), "C", "a/b\\c:d*e?f\"g<h>i|j");
+	assert_string_equal(out, "C-a_b_c_d_e_f_g_h_i_j");
+	/* Runs of unsafe characters and spaces become one '_'; none at
+	 * either end; no trailing dot. */
+	site_download_name(out, sizeof(out), "C", "  ..a \t\n b  ?? .");
+	assert_string_equal(out, "C-..a_b");
+	/* Bidi overrides and zero widths could disguise a name. */
+	site_download_name(out, sizeof(out), "C",
+		"x\xe2\x80\xaegpj.exe\xe2\x80\x8b");
+	assert_string_equal(out, "C-x_gpj.exe");
+	site_download_name(out, sizeof(out), "C", "???");
+	assert_string_equal(out, "C");
+	/* A long title is cut on a character boundary. */
+	title[0] = '\0';
+	for (i = 0; i < 100; i++)
+		strcat(title, "档");
+	site_download_name(out, sizeof(out), "C", title);
+	assert_true(strlen(out) <= 2 + FOLIO_SITE_TITLE_BYTES);
+	assert_int_equal(folio_utf8_check(out, strlen(out)), strlen(out));
+	assert_int_equal((strlen(out) - 2) % 3, 0);
+}
+
+static void markup_escapes_user_text(void **state)
+{
+	folio_error err = {0};
+	site_w w;
+
+	(void)state;
+	w_init(&w, "t", &err);
+	w_text(&w, "<script>alert(\"x\")</script> & '标题'");
+	w_attr(&w, "title", "a\"b<c>&d\te\nf");
+	assert_int_equal(w.rc, 0);
+	assert_string_equal(w.b.data, "&lt;script&gt;alert(\"x\")&lt;/script"
+		"&gt; &amp; '标题' title=\"a&quot;b&lt;c&gt;&amp;d&#9;e&#10;f\"");
+	w_free(&w);
+	/* What XML cannot carry is refused, never dropped. */
+	w_init(&w, "page.html", &err);
+	w_text(&w, "a\x01" "b");
+	assert_int_equal(w.rc, FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "page.html"));
+	w_raw(&w, "more");   /* no-op after a failure */
+	w_free(&w);
+	memset(&err, 0, sizeof(err));
+	w_init(&w, "t", &err);
+	w_text(&w, "\xef\xbf\xbe");   /* U+FFFE */
+	assert_int_equal(w.rc, FOLIO_EINPUT);
+	w_free(&w);
+}
+
+/* ---- from the model ---- */
+
+static folio_doc *doc_from(const char *body, const char *numbering)
+{
+	char xml[8192];
+	folio_error err = {0};
+	folio_doc *d = NULL;
+
+	snprintf(xml, sizeof(xml), "<?xml version=\"1.0\" encoding="
+		"\"UTF-8\"?>\n<document xmlns=\"urn:folio:document:1\" "
+		"id=\"t-1\"%s><meta><title>测试&lt;标题&gt;</title>"
+		"<issuer>江临市档案局</issuer><date>2024-05-06</date>"
+		"<category>通知</category></meta><body>%s</body></document>",
+		numbering, body);
+	if (folio_xml_read_memory(&d, xml, strlen(xml), "t.xml", &err) != 0)
+		fail_msg("%s", err.msg);
+	return d;
+}
+
+static void summary_is_the_opening_cut_at_a_sentence(void **state)
+{
+	folio_doc *d;
+	char *s = NULL, para[2048];
+	size_t i;
+
+	(void)state;
+	d = doc_from("<p>短的开头。</p><p>第二段也收进来，凑够六十个字以后就"
+		"停下，这里再写一些字，让两段合起来超过六十个字，看看摘要是不是"
+		"把两段都收进来了。</p><p>第三段不该出现。</p>", "");
+	assert_int_equal(site_summary(&s, d), 0);
+	assert_non_null(strstr(s, "短的开头。第二段"));
+	assert_null(strstr(s, "第三段"));
+	free(s);
+	folio_doc_free(d);
+
+	/* Over SITE_SUMMARY_CHARS: cut after the last 。 in range. */
+	strcpy(para, "<p>");
+	for (i = 0; i < 10; i++)
+		strcat(para, "这是一个十五个字的完整句子。");
+	strcat(para, "</p>");
+	d = doc_from(para, "");
+	assert_int_equal(site_summary(&s, d), 0);
+	assert_int_equal(folio_utf8_count(s), 112);   /* 8 sentences of 14 */
+	assert_int_equal(strcmp(s + strlen(s) - 3, "。"), 0);
+	free(s);
+	folio_doc_free(d);
+
+	/* No sentence end: cut at the limit and marked. */
+	strcpy(para, "<p>");
+	for (i = 0; i < 150; i++)
+		strcat(para, "字");
+	strcat(para, "</p>");
+	d = doc_from(para, "");
+	assert_int_equal(site_summary(&s, d), 0);
+	assert_int_equal(folio_utf8_count(s), SITE_SUMMARY_CHARS + 2);
+	assert_int_equal(strcmp(s + strlen(s) - 6, "……"), 0);
+	free(s);
+	folio_doc_free(d);
+
+	d = doc_from("<section><heading>只有标题</heading></section>", "");
+	assert_int_equal(site_summary(&s, d), 0);
+	assert_null(s);
+	folio_doc_free(d);
+}
+
+static void meta_reuses_the_epub_identifier(void **state)
+{
+	char uuid[64];
+	folio_error err = {0};
+	site_doc sd;
+	folio_doc *d;
+
+	(void)state;
+	memset(&sd, 0, sizeof(sd));
+	d = doc_from("<p>正文。</p><section><heading>总则</heading>"
+		"<section><heading>目的</heading><p>一。</p></section>"
+		"</section><section><heading>附则</heading><p>二。</p>"
+		"</section>", " numbering=\"chapters\"");
+	assert_int_equal(site_doc_from_model(&sd, d, &err), 0);
+	assert_int_equal(folio_epub_uuid(uuid, sizeof(uuid), &d->meta, &err),
+		0);
+	assert_string_equal(sd.uuid, uuid);
+	assert_string_equal(sd.title, "测试<标题>");
+	assert_int_equal(sd.n_outline, 3);
+	assert_string_equal(sd.outline[0].label, "第一章　总则");
+	assert_int_equal(sd.outline[1].level, 2);
+	assert_string_equal(sd.outline[1].label, "第一节　目的");
+	assert_string_equal(sd.outline[2].label, "第二章　附则");
+	site_doc_clear(&sd);
+	folio_doc_free(d);
+}
+
+/* ---- pages ---- */
+
+static void page_escapes_and_carries_qr_only_with_base(void **state)
+{
+	folio_site_record rec = {"t.xml", "t.xml", "", "J012-2024-D30-0001",
+		3, 1000, 2000};
+	folio_site_options o;
+	folio_site_stats st;
+	folio_error err = {0};
+	folio_buf page = {0};
+	site_ctx c;
+	site_doc sd;
+	folio_doc *d;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	memset(&c, 0, sizeof(c));
+	memset(&sd, 0, sizeof(sd));
+	o.fonds_name = "江临市<人民政府>";
+	o.batch_id = "B1";
+	o.epoch = -1;
+	c.opts = &o;
+	c.stats = &st;
+	d = doc_from("<p>正文。</p>", "");
+	assert_int_equal(site_doc_from_model(&sd, d, &err), 0);
+	sd.rec = &rec;
+	assert_int_equal(site_render_page(&page, &c, &sd, &err), 0);
+	assert_non_null(strstr(page.data, "<html lang=\"zh-CN\">"));
+	assert_non_null(strstr(page.data, "<h1>测试&lt;标题&gt;</h1>"));
+	assert_non_null(strstr(page.data, "江临市&lt;人民政府&gt;"));
+	assert_null(strstr(page.data, "<标题>"));
+	assert_non_null(strstr(page.data, "download=\"J012-2024-D30-0001-"
+		"测试_标题.epub\""));
+	assert_null(strstr(page.data, "<svg"));
+	assert_null(strstr(page.data, "canonical"));
+	folio_buf_free(&page);
+	assert_int_equal(folio_site_base_url(c.base, sizeof(c.base),
+		"https://x.org/s", &err), 0);
+	assert_int_equal(site_render_page(&page, &c, &sd, &err), 0);
+	assert_non_null(strstr(page.data, "<svg"));
+	assert_non_null(strstr(page.data, "<link rel=\"canonical\" href=\""
+		"https://x.org/s/docs/J012-2024-D30-0001.html\">"));
+	/* Relative links stay relative with a base. */
+	assert_non_null(strstr(page.data,
+		"href=\"../files/J012-2024-D30-0001.pdf\""));
+	folio_buf_free(&page);
+	site_doc_clear(&sd);
+	folio_doc_free(d);
+}
+
+static void download_name_in_page_is_sanitised(void **state)
+{
+	char out[SITE_NAME_MAX];
+
+	(void)state;
+	/* The title of doc_from() holds < and >: both become '_'. */
+	site_download_name(out, sizeof(out), "J012-2024-D30-0001",
+		"测试<标题>");
+	assert_string_equal(out, "J012-2024-D30-0001-测试_标题");
+}
+
+/* ---- cache ---- */
+
+static void cache_round_trips_text_with_tabs_and_newlines(void **state)
+{
+	folio_site_record rec = {"a\tb.xml", "a\tb.xml",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"J012-2024-Y-0002", 7, 11, 13};
+	char path[] = "/tmp/folio-site-cache-XXXXXX";
+	folio_site_stats st;
+	folio_error err = {0};
+	const site_cache_doc *e;
+	site_cache cache;
+	site_ctx c;
+	site_doc sd;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	memset(&c, 0, sizeof(c));
+	memset(&sd, 0, sizeof(sd));
+	c.stats = &st;
+	strcpy(c.dir, "/nonexistent");
+	sd.rec = &rec;
+	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000000");
+	sd.title = strdup("题\t名\n第二行\\反斜杠");
+	sd.issuer = strdup("机关");
+	sd.date = strdup("2024-01-02");
+	sd.summary = strdup("摘要\r");
+	sd.page_size = 99;
+	sd.page_mtime_ns = 123456789;
+	c.docs = &sd;
+	c.n = 1;
+	assert_int_equal(site_cache_write(path, &c,
+		"1111111111111111111111111111111111111111111111111111111111111111",
+		"2222222222222222222222222222222222222222222222222222222222222222",
+		&err), 0);
+	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_string_equal(cache.version, FOLIO_VERSION);
+	assert_string_equal(cache.state,
+		"2222222222222222222222222222222222222222222222222222222222222222");
+	e = site_cache_find(&cache, "a\tb.xml");
+	assert_non_null(e);
+	assert_string_equal(e->meta.title, sd.title);
+	assert_string_equal(e->meta.summary, "摘要\r");
+	assert_null(e->meta.subtitle);
+	assert_string_equal(e->code, "J012-2024-Y-0002");
+	assert_int_equal(e->pages, 7);
+	assert_int_equal(e->page_size, 99);
+	assert_int_equal(e->page_mtime_ns, 123456789);
+	assert_null(site_cache_find(&cache, "other.xml"));
+	site_cache_free(&cache);
+	/* A torn or foreign file reads as an empty cache. */
+	assert_int_equal(truncate(path, 100), 0);
+	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(cache.n_docs, 0);
+	site_cache_free(&cache);
+	unlink(path);
+	site_doc_clear(&sd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(qr_matrix_has_the_symbol_structure),
+		cmocka_unit_test(qr_is_deterministic_and_grows_with_text),
+		cmocka_unit_test(qr_refuses_what_it_cannot_carry),
+		cmocka_unit_test(base_url_is_normalised_or_refused),
+		cmocka_unit_test(download_names_are_safe),
+		cmocka_unit_test(markup_escapes_user_text),
+		cmocka_unit_test(summary_is_the_opening_cut_at_a_sentence),
+		cmocka_unit_test(meta_reuses_the_epub_identifier),
+		cmocka_unit_test(page_escapes_and_carries_qr_only_with_base),
+		cmocka_unit_test(download_name_in_page_is_sanitised),
+		cmocka_unit_test(cache_round_trips_text_with_tabs_and_newlines),
+	};
+	int rc;
+
+	folio_xml_init();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	folio_xml_cleanup();
+	return rc;
+}
