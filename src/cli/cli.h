@@ -55,5 +55,8 @@ int cmd_build(int argc, char **argv);
 int cmd_archive(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
 
 #endif

@@ -14,6 +14,9 @@ const cli_command cli_commands[] = {
 	{"archive", cmd_archive, "build the signed archival ZIP of a batch"},
 	{"verify", cmd_verify, "check a signed archive, name what fails"},
 	{"keygen", cmd_keygen, "make a signing key and certificate"},
+	{"ls", cmd_ls, "list the records of a signed archive"},
+	{"extract", cmd_extract, "take records out of a verified archive"},
+	{"retention", cmd_retention, "review which records' retention ends"},
 	{NULL, NULL, NULL}
 };
 

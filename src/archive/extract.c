@@ -1,0 +1,443 @@
+/* extract.c - records out of a verified archive (see tools.h): verify,
+ * list and read through one open file; write every file to a temporary
+ * name under a directory descriptor, and rename them all into place only
+ * once everything was written. */
+#include "archive/tools.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/file.h"
+#include "util/zip.h"
+
+typedef struct extractor {
+	const char *zip_path;
+	char fd_path[64];           /* /proc/self/fd/N of the open archive */
+	const char *dir;
+	const folio_extract_options *opts;
+	folio_error *err;
+	folio_archive_listing list;
+	unsigned char *chosen;      /* per listed record */
+	unsigned char *made_dir;    /* per listed record: folder made here */
+	folio_zip_reader *zr;
+	int dfd;
+	int made_top;               /* dir was made by this call */
+	size_t committed;           /* files renamed into place so far */
+	folio_extract_stats *stats;
+} extractor;
+
+/* Messages about the archive name the path the user gave, not the
+ * descriptor it was read through. */
+static void own_path(extractor *x)
+{
+	char msg[FOLIO_ERROR_MSG_MAX];
+	size_t n = strlen(x->fd_path);
+	char *at = strstr(x->err->msg, x->fd_path);
+
+	if (at == NULL || n == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%.*s%s%s", (int)(at - x->err->msg),
+		x->err->msg, x->zip_path, at + n);
+	snprintf(x->err->msg, sizeof(x->err->msg), "%s", msg);
+}
+
+static int sys_fail(extractor *x, const char *what, const char *name)
+{
+	int e = errno;
+
+	return folio_error_set(x->err, FOLIO_EIO, "%s/%s: cannot %s (%s)",
+		x->dir, name, what, strerror(e));
+}
+
+/* A 档号 as a folder name: what record.rng allows (ASCII letters,
+ * digits, '-'), checked again because it names a path. */
+static int safe_code(const char *c)
+{
+	size_t i;
+
+	if (c[0] == '\0' || c[0] == '-')
+		return 0;
+	for (i = 0; c[i]; i++)
+		if (!((c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= 'a' &&
+		    c[i] <= 'z') || (c[i] >= '0' && c[i] <= '9') ||
+		    c[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int find_code(const folio_archive_listing *l, const char *code)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->records[mid].code, code);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int choose(extractor *x)
+{
+	const folio_extract_options *o = x->opts;
+	size_t i;
+
+	x->chosen = calloc(x->list.n ? x->list.n : 1, 1);
+	x->made_dir = calloc(x->list.n ? x->list.n : 1, 1);
+	if (x->chosen == NULL || x->made_dir == NULL)
+		return folio_error_set(x->err, FOLIO_ENOMEM, "out of memory");
+	if (o->n_codes == 0) {
+		memset(x->chosen, 1, x->list.n);
+		return 0;
+	}
+	for (i = 0; i < o->n_codes; i++) {
+		int k = find_code(&x->list, o->codes[i]);
+		if (k < 0)
+			return folio_error_set(x->err, FOLIO_EUSAGE, "%s holds "
+				"no record %s", x->zip_path, o->codes[i]);
+		x->chosen[k] = 1;
+	}
+	return 0;
+}
+
+/* The record folders' files, one (file index, name) at a time:
+ * the files record.xml lists, then record.xml itself. */
+static int file_of(const folio_listed_record *r, size_t j,
+	const char **name, size_t *entry, uint64_t *size)
+{
+	if (j < r->n_files) {
+		*name = r->files[j].name;
+		*entry = r->files[j].entry;
+		*size = r->files[j].size;
+		return 1;
+	}
+	if (j == r->n_files) {
+		*name = "record.xml";
+		*entry = r->record_entry;
+		*size = r->record_size;
+		return 1;
+	}
+	return 0;
+}
+
+static void temp_name(char *out, size_t outsz, const char *name)
+{
+	snprintf(out, outsz, ".%s.tmp.%ld", name, (long)getpid());
+}
+
+static int open_record_dir(extractor *x, size_t k, int create)
+{
+	const char *code = x->list.records[k].code;
+	int fd;
+
+	if (create) {
+		if (mkdirat(x->dfd, code, 0755) == 0)
+			x->made_dir[k] = 1;
+		else if (errno != EEXIST)
+			return sys_fail(x, "make the folder", code);
+	}
+	/* An existing name must be a real folder, never a link to one. */
+	fd = openat(x->dfd, code, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR || errno == ELOOP ? folio_error_set(
+			x->err, FOLIO_EIO, "%s/%s: exists and is not a folder",
+			x->dir, code) : sys_fail(x, "open the folder", code);
+	return fd;
+}
+
+typedef struct sink_ctx {
+	int fd;
+	extractor *x;
+	const char *name;
+} sink_ctx;
+
+static int write_piece(void *ctx, const void *p, size_t n)
+{
+	sink_ctx *s = ctx;
+	const char *b = p;
+
+	while (n > 0) {
+		ssize_t w = write(s->fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return sys_fail(s->x, "write", s->name);
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Entry `entry` of the archive into a new temporary file in rfd: the
+ * reader checks the size, the deflate stream and the CRC as it goes. */
+static int write_temp(extractor *x, int rfd, const char *code,
+	const char *name, size_t entry, uint64_t size)
+{
+	char tmp[FOLIO_RECORD_FILE_NAME_MAX + 32], shown[256];
+	struct stat st;
+	sink_ctx s;
+	int rc;
+
+	snprintf(shown, sizeof(shown), "%s/%s", code, name);
+	if (fstatat(rfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!x->opts->force)
+			return folio_error_set(x->err, FOLIO_EIO, "%s/%s: "
+				"already exists (--force replaces it)", x->dir,
+				shown);
+		if (S_ISDIR(st.st_mode))
+			return folio_error_set(x->err, FOLIO_EIO, "%s/%s: "
+				"exists and is a folder", x->dir, shown);
+	} else if (errno != ENOENT) {
+		return sys_fail(x, "look at", shown);
+	}
+	temp_name(tmp, sizeof(tmp), name);
+	s.fd = openat(rfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		O_CLOEXEC, 0644);
+	s.x = x;
+	s.name = shown;
+	if (s.fd < 0)
+		return sys_fail(x, "create a temporary file for", shown);
+	if (fchmod(s.fd, 0644) < 0) {
+		rc = sys_fail(x, "set the mode of", shown);
+		goto done;
+	}
+	rc = folio_zip_read_cb(x->zr, entry, size, write_piece, &s, x->err);
+	if (rc == 0 && fsync(s.fd) < 0)
+		rc = sys_fail(x, "flush", shown);
+done:
+	if (close(s.fd) < 0 && rc == 0)
+		rc = sys_fail(x, "close", shown);
+	if (rc < 0)
+		unlinkat(rfd, tmp, 0);
+	return rc;
+}
+
+/* Remove what this call left behind: temporaries (every one it may
+ * have made) and the folders it made, if empty. */
+static void clean_up(extractor *x)
+{
+	char tmp[FOLIO_RECORD_FILE_NAME_MAX + 32];
+	size_t k, j, entry;
+	const char *name;
+	uint64_t size;
+
+	if (x->dfd < 0 || x->chosen == NULL)
+		return;
+	for (k = 0; k < x->list.n; k++) {
+		int rfd;
+		if (!x->chosen[k])
+			continue;
+		rfd = openat(x->dfd, x->list.records[k].code, O_RDONLY |
+			O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (rfd < 0)
+			continue;
+		for (j = 0; file_of(&x->list.records[k], j, &name, &entry,
+			&size); j++) {
+			temp_name(tmp, sizeof(tmp), name);
+			unlinkat(rfd, tmp, 0);
+		}
+		close(rfd);
+		if (x->made_dir[k])
+			unlinkat(x->dfd, x->list.records[k].code, AT_REMOVEDIR);
+	}
+}
+
+static int write_all(extractor *x)
+{
+	size_t k, j, entry;
+	const char *name;
+	uint64_t size;
+	int rc = 0;
+
+	for (k = 0; k < x->list.n && rc == 0; k++) {
+		const folio_listed_record *r = &x->list.records[k];
+		int rfd;
+		if (!x->chosen[k])
+			continue;
+		if (!safe_code(r->code))
+			return folio_error_set(x->err, FOLIO_EVERIFY, "%s: 档号 "
+				"'%s' cannot name a folder", x->zip_path,
+				r->code);
+		if ((rfd = open_record_dir(x, k, 1)) < 0)
+			return rfd;
+		for (j = 0; rc == 0 && file_of(r, j, &name, &entry, &size);
+			j++) {
+			if (name[0] == '.' || strchr(name, '/') != NULL)
+				rc = folio_error_set(x->err, FOLIO_EVERIFY,
+					"%s: %s: file name '%s' refused",
+					x->zip_path, r->code, name);
+			else
+				rc = write_temp(x, rfd, r->code, name, entry,
+					size);
+		}
+		if (rc == 0 && fsync(rfd) < 0)
+			rc = sys_fail(x, "flush the folder", r->code);
+		close(rfd);
+	}
+	return rc;
+}
+
+/* Every temporary into place. Without force a name that appeared since
+ * it was checked is not replaced (RENAME_NOREPLACE), and the files this
+ * call already placed are taken back out. */
+static int commit(extractor *x)
+{
+	char tmp[FOLIO_RECORD_FILE_NAME_MAX + 32];
+	size_t k, j, entry, done_files = 0;
+	const char *name;
+	uint64_t size;
+	int rc = 0;
+
+	for (k = 0; k < x->list.n && rc == 0; k++) {
+		const folio_listed_record *r = &x->list.records[k];
+		int rfd;
+		if (!x->chosen[k])
+			continue;
+		if ((rfd = open_record_dir(x, k, 0)) < 0)
+			return rfd;
+		for (j = 0; rc == 0 && file_of(r, j, &name, &entry, &size);
+			j++) {
+			temp_name(tmp, sizeof(tmp), name);
+			if (renameat2(rfd, tmp, rfd, name, x->opts->force ? 0 :
+				RENAME_NOREPLACE) < 0) {
+				rc = sys_fail(x, "rename into place", name);
+				break;
+			}
+			done_files++;
+			x->stats->files++;
+			x->stats->bytes += size;
+		}
+		if (rc == 0 && fsync(rfd) < 0)
+			rc = sys_fail(x, "flush the folder", r->code);
+		close(rfd);
+		x->stats->records++;
+	}
+	x->committed = done_files;
+	return rc;
+}
+
+/* After a failed commit without force: every file placed was new. */
+static void uncommit(extractor *x)
+{
+	size_t k, j, entry, left = x->committed;
+	const char *name;
+	uint64_t size;
+
+	for (k = 0; k < x->list.n && left > 0; k++) {
+		int rfd;
+		if (!x->chosen[k])
+			continue;
+		rfd = openat(x->dfd, x->list.records[k].code, O_RDONLY |
+			O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (rfd < 0)
+			continue;
+		for (j = 0; left > 0 && file_of(&x->list.records[k], j, &name,
+			&entry, &size); j++, left--)
+			unlinkat(rfd, name, 0);
+		close(rfd);
+	}
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+		a->st_size == b->st_size &&
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+		a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+		a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+		a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static int open_dir(extractor *x)
+{
+	x->dfd = open(x->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x->dfd < 0 && errno == ENOENT) {
+		if (mkdir(x->dir, 0755) < 0)
+			return folio_error_set(x->err, FOLIO_EIO, "%s: cannot "
+				"make the folder (%s)", x->dir, strerror(errno));
+		x->made_top = 1;
+		x->dfd = open(x->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+	}
+	if (x->dfd < 0)
+		return folio_error_set(x->err, FOLIO_EIO, "%s: expected a "
+			"folder (%s)", x->dir, strerror(errno));
+	return 0;
+}
+
+int folio_archive_extract(folio_extract_stats *out, const char *zip_path,
+	const char *dir, const folio_extract_options *opts, folio_error *err)
+{
+	folio_list_options lo = {1, NULL};
+	struct stat before, after;
+	extractor x;
+	int fd = -1, rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&x, 0, sizeof(x));
+	x.zip_path = zip_path;
+	x.dir = dir;
+	x.opts = opts;
+	x.err = err;
+	x.dfd = -1;
+	x.stats = out;
+	lo.trust_path = opts->trust_path;
+	if ((rc = folio_file_open_regular(&fd, zip_path, err)) < 0)
+		goto done;
+	if (fstat(fd, &before) < 0) {
+		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot stat (%s)",
+			zip_path, strerror(errno));
+		goto done;
+	}
+	snprintf(x.fd_path, sizeof(x.fd_path), "/proc/self/fd/%d", fd);
+	/* Verify, list and read the one file opened: nothing can swap
+	 * another in between. */
+	rc = folio_archive_list(&x.list, x.fd_path, &lo, err);
+	out->report = x.list.report;
+	if (rc < 0 || (rc = choose(&x)) < 0 ||
+	    (rc = folio_zip_open_read(&x.zr, x.fd_path, NULL, err)) < 0) {
+		own_path(&x);
+		goto done;
+	}
+	if ((rc = open_dir(&x)) < 0)
+		goto done;
+	if ((rc = write_all(&x)) < 0) {
+		own_path(&x);
+		goto done;
+	}
+	if (fstat(fd, &after) < 0 || !same_file(&before, &after)) {
+		rc = folio_error_set(err, FOLIO_EIO, "%s: changed while it "
+			"was being extracted; nothing written", zip_path);
+		goto done;
+	}
+	if ((rc = commit(&x)) < 0 && !opts->force)
+		uncommit(&x);
+done:
+	if (rc < 0) {
+		clean_up(&x);
+		if (x.made_top)
+			rmdir(dir);
+		out->records = out->files = 0;
+		out->bytes = 0;
+	}
+	if (x.dfd >= 0)
+		close(x.dfd);
+	if (fd >= 0)
+		close(fd);
+	folio_zip_reader_free(x.zr);
+	folio_archive_listing_free(&x.list);
+	free(x.chosen);
+	free(x.made_dir);
+	return rc;
+}

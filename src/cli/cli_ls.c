@@ -1,0 +1,149 @@
+/* folio ls - the records of a signed archive. */
+#include <stdio.h>
+#include <string.h>
+
+#include "archive/tools.h"
+#include "cli/cli.h"
+#include "util/buf.h"
+
+static void ls_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: folio ls ARCHIVE.zip [--verify] [--trust CA.pem] "
+		"[--json]\n"
+		"\n"
+		"Lists the records of a signed archive: 档号, 日期, 保管期限,\n"
+		"密级, 题名, and each file with its size. The container is read\n"
+		"strictly (as verify reads it) and every record.xml is checked\n"
+		"against its schema and its folder, but the signature and the\n"
+		"digests are checked only with --verify (which refuses an\n"
+		"invalid archive, exit 1); the output says which (first line,\n"
+		"or \"verified\" in --json). Exit 0 listed, 1 invalid or\n"
+		"inconsistent archive, 2 unreadable or usage.\n");
+}
+
+static void json_str(folio_buf *b, const char *key, const char *v)
+{
+	folio_buf_printf(b, "\"%s\":", key);
+	if (v == NULL) {
+		folio_buf_puts(b, "null");
+		return;
+	}
+	folio_buf_putc(b, '"');
+	folio_buf_put_json(b, v);
+	folio_buf_putc(b, '"');
+}
+
+static void print_json(const char *zip, const folio_archive_listing *l)
+{
+	folio_buf b = {0};
+	size_t i, j;
+
+	folio_buf_putc(&b, '{');
+	json_str(&b, "archive", zip);
+	folio_buf_printf(&b, ",\"verified\":%s,\"records\":[",
+		l->verified ? "true" : "false");
+	for (i = 0; i < l->n; i++) {
+		const folio_listed_record *r = &l->records[i];
+		folio_buf_puts(&b, i ? ",\n{" : "\n{");
+		json_str(&b, "code", r->code);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "title", r->title);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "issuer", r->issuer);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "doc_number", r->doc_number);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "date", r->date);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "retention", r->retention);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "security", r->security);
+		folio_buf_printf(&b, ",\"bytes\":%llu,\"files\":[",
+			(unsigned long long)r->bytes);
+		for (j = 0; j < r->n_files; j++) {
+			folio_buf_puts(&b, j ? ",{" : "{");
+			json_str(&b, "name", r->files[j].name);
+			folio_buf_printf(&b, ",\"size\":%llu}",
+				(unsigned long long)r->files[j].size);
+		}
+		folio_buf_puts(&b, "]}");
+	}
+	folio_buf_puts(&b, "]}\n");
+	fputs(b.data ? b.data : "{}\n", stdout);
+	folio_buf_free(&b);
+}
+
+static void print_text(const char *zip, const folio_archive_listing *l)
+{
+	size_t i, j;
+
+	if (l->verified)
+		printf("%s: %zu records, verified (signed by %s at %s)\n",
+			zip, l->n, l->report.signer, l->report.signing_time);
+	else
+		printf("%s: %zu records, NOT VERIFIED (folio verify, or ls "
+			"--verify, checks the signature and every digest)\n",
+			zip, l->n);
+	for (i = 0; i < l->n; i++) {
+		const folio_listed_record *r = &l->records[i];
+		printf("%s  %s  %s  %s  %s\n", r->code, r->date, r->retention,
+			r->security, r->title);
+		for (j = 0; j < r->n_files; j++)
+			printf("    %12llu  %s\n",
+				(unsigned long long)r->files[j].size,
+				r->files[j].name);
+	}
+}
+
+int cmd_ls(int argc, char **argv)
+{
+	const char *zip_path = NULL;
+	folio_list_options opts = {0, NULL};
+	folio_archive_listing list;
+	folio_error err = {0};
+	int i, rc, json = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			ls_usage(stdout);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "--verify") == 0) {
+			opts.verify = 1;
+		} else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc) {
+			opts.trust_path = argv[++i];
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else if (argv[i][0] != '-' && zip_path == NULL) {
+			zip_path = argv[i];
+		} else {
+			fprintf(stderr, "folio ls: unexpected '%s'\n", argv[i]);
+			ls_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (zip_path == NULL || (opts.trust_path != NULL && !opts.verify)) {
+		if (zip_path != NULL)
+			fprintf(stderr, "folio ls: --trust needs --verify\n");
+		ls_usage(stderr);
+		return EXIT_USAGE;
+	}
+	rc = folio_archive_list(&list, zip_path, &opts, &err);
+	if (rc < 0) {
+		fprintf(stderr, "folio ls: %s\n", err.msg[0] ? err.msg :
+			folio_error_name(rc));
+		if (list.report.entry[0])
+			fprintf(stderr, "folio ls: first failing entry: %s "
+				"(check: %s)\n", list.report.entry,
+				list.report.check);
+		folio_archive_listing_free(&list);
+		return cli_exit_status(rc);
+	}
+	if (json)
+		print_json(zip_path, &list);
+	else
+		print_text(zip_path, &list);
+	folio_archive_listing_free(&list);
+	return EXIT_OK;
+}

@@ -1,0 +1,222 @@
+/* folio retention - the disposal review of signed archives. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive/tools.h"
+#include "cli/cli.h"
+#include "util/buf.h"
+
+static const char *const status_name[3] = {"kept", "ending", "ended"};
+
+static void retention_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: folio retention ARCHIVE.zip... [--as-of YYYY-MM-DD] "
+		"[--json] [--no-verify] [--trust CA.pem]\n"
+		"\n"
+		"The disposal review: for every record, its 保管期限 and the\n"
+		"last day it is kept. 永久 never ends; 定期N年 is counted in\n"
+		"whole years from 1 January after the year of the record's\n"
+		"日期 (定期10年 of 2014: kept until 2024-12-31). Lists the\n"
+		"records whose term has ended (the as-of day is after the\n"
+		"last day), those ending within a year (the last day is\n"
+		"before the same date next year) and those kept. --as-of\n"
+		"defaults to today (UTC; the day of SOURCE_DATE_EPOCH when\n"
+		"set). Every archive is verified first (an invalid one stops\n"
+		"the review, exit 1); --no-verify only lists, and says so.\n"
+		"Exit 0 reviewed, 1 invalid archive, 2 unreadable or usage.\n");
+}
+
+typedef struct reviewed {
+	const char *archive;
+	const folio_listed_record *r;
+	folio_retention_review rv;
+} reviewed;
+
+static void json_str(folio_buf *b, const char *key, const char *v)
+{
+	folio_buf_printf(b, "\"%s\":\"", key);
+	folio_buf_put_json(b, v ? v : "");
+	folio_buf_putc(b, '"');
+}
+
+static void print_json(const reviewed *v, size_t n, const folio_date *as_of,
+	int verified, const size_t count[3])
+{
+	folio_buf b = {0};
+	size_t i;
+
+	folio_buf_printf(&b, "{\"as_of\":\"%04d-%02d-%02d\",\"verified\":%s,"
+		"\"ended\":%zu,\"ending\":%zu,\"kept\":%zu,\"records\":[",
+		as_of->year, as_of->month, as_of->day, verified ? "true" :
+		"false", count[2], count[1], count[0]);
+	for (i = 0; i < n; i++) {
+		folio_buf_puts(&b, i ? ",\n{" : "\n{");
+		json_str(&b, "archive", v[i].archive);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "code", v[i].r->code);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "title", v[i].r->title);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "date", v[i].r->date);
+		folio_buf_putc(&b, ',');
+		json_str(&b, "retention", v[i].r->retention);
+		if (v[i].rv.permanent)
+			folio_buf_puts(&b, ",\"kept_until\":null");
+		else
+			folio_buf_printf(&b, ",\"kept_until\":\"%04d-%02d-%02d\"",
+				v[i].rv.last_day.year, v[i].rv.last_day.month,
+				v[i].rv.last_day.day);
+		folio_buf_printf(&b, ",\"status\":\"%s\"}",
+			status_name[v[i].rv.status]);
+	}
+	folio_buf_puts(&b, "]}\n");
+	fputs(b.data ? b.data : "{}\n", stdout);
+	folio_buf_free(&b);
+}
+
+static void print_text(const reviewed *v, size_t n, const folio_date *as_of,
+	int verified, const size_t count[3])
+{
+	static const char *const heading[3] = {"kept", "ending within a year",
+		"ended"};
+	int s;
+	size_t i;
+
+	printf("retention as of %04d-%02d-%02d: %zu records, %s\n",
+		as_of->year, as_of->month, as_of->day, n, verified ?
+		"archives verified" : "NOT VERIFIED (--no-verify)");
+	for (s = 2; s >= 0; s--) {
+		printf("%s (%zu):\n", heading[s], count[s]);
+		for (i = 0; i < n; i++) {
+			char until[32];
+			if ((int)v[i].rv.status != s)
+				continue;
+			if (v[i].rv.permanent)
+				snprintf(until, sizeof(until), "never ends");
+			else
+				snprintf(until, sizeof(until), "kept until "
+					"%04d-%02d-%02d", v[i].rv.last_day.year,
+					v[i].rv.last_day.month,
+					v[i].rv.last_day.day);
+			printf("  %s  %s  %s  %s  %s  (%s)\n", v[i].r->code,
+				v[i].r->date, v[i].r->retention, until,
+				v[i].r->title, v[i].archive);
+		}
+	}
+}
+
+static int as_of_default(folio_date *out)
+{
+	folio_error err = {0};
+	int64_t now;
+
+	if (folio_archive_now(&now, &err) < 0) {
+		fprintf(stderr, "folio retention: %s\n", err.msg);
+		return -1;
+	}
+	*out = folio_date_of_time(now);
+	return 0;
+}
+
+int cmd_retention(int argc, char **argv)
+{
+	folio_list_options opts = {1, NULL};
+	folio_archive_listing *lists;
+	const char **zips;
+	folio_date as_of;
+	folio_error err = {0};
+	reviewed *v = NULL;
+	size_t n_zips = 0, n = 0, total = 0, count[3] = {0, 0, 0}, k, i;
+	const char *as_of_text = NULL;
+	int a, rc = 0, json = 0, status = EXIT_OK;
+
+	zips = calloc((size_t)argc, sizeof(*zips));
+	lists = calloc((size_t)argc, sizeof(*lists));
+	if (zips == NULL || lists == NULL) {
+		fprintf(stderr, "folio retention: out of memory\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--help") == 0 ||
+		    strcmp(argv[a], "-h") == 0) {
+			retention_usage(stdout);
+			goto done;
+		} else if (strcmp(argv[a], "--as-of") == 0 && a + 1 < argc) {
+			as_of_text = argv[++a];
+		} else if (strcmp(argv[a], "--json") == 0) {
+			json = 1;
+		} else if (strcmp(argv[a], "--no-verify") == 0) {
+			opts.verify = 0;
+		} else if (strcmp(argv[a], "--trust") == 0 && a + 1 < argc) {
+			opts.trust_path = argv[++a];
+		} else if (argv[a][0] != '-') {
+			zips[n_zips++] = argv[a];
+		} else {
+			fprintf(stderr, "folio retention: unexpected '%s'\n",
+				argv[a]);
+			retention_usage(stderr);
+			status = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (n_zips == 0) {
+		retention_usage(stderr);
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (as_of_text != NULL ? folio_date_parse(&as_of, as_of_text,
+		&err) < 0 : as_of_default(&as_of) < 0) {
+		if (err.msg[0])
+			fprintf(stderr, "folio retention: --as-of: %s\n",
+				err.msg);
+		status = EXIT_USAGE;
+		goto done;
+	}
+	for (k = 0; k < n_zips; k++) {
+		if ((rc = folio_archive_list(&lists[k], zips[k], &opts,
+			&err)) < 0) {
+			fprintf(stderr, "folio retention: %s\n", err.msg);
+			if (lists[k].report.entry[0])
+				fprintf(stderr, "folio retention: first failing "
+					"entry: %s (check: %s)\n",
+					lists[k].report.entry,
+					lists[k].report.check);
+			status = cli_exit_status(rc);
+			goto done;
+		}
+		total += lists[k].n;
+	}
+	if ((v = calloc(total ? total : 1, sizeof(*v))) == NULL) {
+		fprintf(stderr, "folio retention: out of memory\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	for (k = 0; k < n_zips; k++)
+		for (i = 0; i < lists[k].n; i++, n++) {
+			const folio_listed_record *r = &lists[k].records[i];
+			v[n].archive = zips[k];
+			v[n].r = r;
+			if ((rc = folio_retention_assess(&v[n].rv, r->date,
+				r->retention, as_of, &err)) < 0) {
+				fprintf(stderr, "folio retention: %s: %s: %s\n",
+					zips[k], r->code, err.msg);
+				status = cli_exit_status(rc);
+				goto done;
+			}
+			count[v[n].rv.status]++;
+		}
+	if (json)
+		print_json(v, n, &as_of, opts.verify, count);
+	else
+		print_text(v, n, &as_of, opts.verify, count);
+done:
+	for (k = 0; lists != NULL && k < n_zips; k++)
+		folio_archive_listing_free(&lists[k]);
+	free(lists);
+	free(zips);
+	free(v);
+	return status;
+}
