@@ -213,8 +213,6 @@ static int write_temp(extractor *x, int rfd, const char *code,
 		goto done;
 	}
 	rc = folio_zip_read_cb(x->zr, entry, size, write_piece, &s, x->err);
-	if (rc == 0 && fsync(s.fd) < 0)
-		rc = sys_fail(x, "flush", shown);
 done:
 	if (close(s.fd) < 0 && rc == 0)
 		rc = sys_fail(x, "close", shown);
@@ -281,8 +279,6 @@ static int write_all(extractor *x)
 				rc = write_temp(x, rfd, r->code, name, entry,
 					size);
 		}
-		if (rc == 0 && fsync(rfd) < 0)
-			rc = sys_fail(x, "flush the folder", r->code);
 		close(rfd);
 	}
 	return rc;
@@ -318,8 +314,6 @@ static int commit(extractor *x)
 			x->stats->files++;
 			x->stats->bytes += size;
 		}
-		if (rc == 0 && fsync(rfd) < 0)
-			rc = sys_fail(x, "flush the folder", r->code);
 		close(rfd);
 		x->stats->records++;
 	}
@@ -421,8 +415,17 @@ int folio_archive_extract(folio_extract_stats *out, const char *zip_path,
 			"was being extracted; nothing written", zip_path);
 		goto done;
 	}
+	/* One syncfs for all the files (an fsync each costs ~40 ms here,
+	 * hours at 400,000 files) before any is renamed, one for the
+	 * renames after. */
+	if (syncfs(x.dfd) < 0) {
+		rc = sys_fail(&x, "flush", ".");
+		goto done;
+	}
 	if ((rc = commit(&x)) < 0 && !opts->force)
 		uncommit(&x);
+	if (rc == 0 && syncfs(x.dfd) < 0)
+		rc = sys_fail(&x, "flush", ".");
 done:
 	if (rc < 0) {
 		clean_up(&x);

@@ -96,8 +96,9 @@ void folio_archive_listing_free(folio_archive_listing *l);
  * descriptor, never following a symlink (a record folder that exists
  * must be a real folder, a file that exists is refused unless force).
  * Each file is streamed to a temporary file in its folder (O_EXCL, mode
- * 0644), its size and CRC checked by the reader, fsynced, and renamed
- * into place only when every file of every record has been written: a
+ * 0644), its size and CRC checked by the reader; all are flushed with
+ * one syncfs(2) and renamed into place only when every file of every
+ * record has been written (a second syncfs flushes the renames): a
  * failure removes every temporary file and every folder this call made,
  * so nothing partial is left (files already in dir are never touched,
  * except those replaced under force, which are replaced only at the
