@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "site/qr.h"
+#include "util/qr.h"
 
 #define OPDS_ACQ "application/atom+xml;profile=opds-catalog;kind=acquisition"
 

@@ -7,7 +7,7 @@
  *   html.c       index.html and the document pages (with the QR's SVG)
  *   opds.c       the OPDS feeds
  *   markup.c     escaping writer shared by html.c and opds.c
- *   qr.c         the libqrencode adapter (qr.h)
+ * The QR codes come from util/qr.h, which the PDF writer shares.
  */
 #ifndef FOLIO_SITE_SITE_IMPL_H
 #define FOLIO_SITE_SITE_IMPL_H

@@ -16,7 +16,7 @@
 
 #include "epub/epub.h"
 #include "model/xml_read.h"
-#include "site/qr.h"
+#include "util/qr.h"
 #include "site/site.h"
 #include "site/site_impl.h"
 #include "util/utf8.h"

@@ -16,8 +16,8 @@
  * or too long for any symbol, FOLIO_ENOMEM. Thread-safe (libqrencode is
  * built with its mutex in Debian). folio_qr_free(NULL) is a no-op.
  */
-#ifndef FOLIO_SITE_QR_H
-#define FOLIO_SITE_QR_H
+#ifndef FOLIO_UTIL_QR_H
+#define FOLIO_UTIL_QR_H
 
 #include <stddef.h>
 

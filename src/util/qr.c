@@ -6,7 +6,7 @@
  * flag bits besides "dark"; only bit 0 is copied out, so callers never
  * see its encoding.
  */
-#include "site/qr.h"
+#include "util/qr.h"
 
 #include <errno.h>
 #include <stdlib.h>
