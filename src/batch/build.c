@@ -175,6 +175,12 @@ static int env_digest(run *r, folio_error *err)
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* The QR codes' address is drawn into every PDF. */
+	if (r->qr_base[0] && folio_buf_printf(&b, "pdf-qr %s\n",
+		r->qr_base) < 0) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
 	if ((rc = folio_fontset_describe(&b, r->fonts, err)) < 0)
 		goto done;
 	rc = hex_digest(r->env, b.data, b.len, err);
@@ -627,6 +633,11 @@ static int documents_run(run *r, folio_error *err)
 	r->epub.css_path = r->m->style_css;
 	r->style = style;
 	r->fonts = fonts;
+	if (style->qr && (r->opts->base_url || r->m->base_url) &&
+	    (rc = folio_site_base_url(r->qr_base, sizeof(r->qr_base),
+		r->opts->base_url ? r->opts->base_url : r->m->base_url,
+		err)) < 0)
+		goto done;
 	if ((rc = fonts_identity(r->inputs.fonts, fonts, err)) < 0 ||
 	    (rc = env_digest(r, err)) < 0 ||
 	    (rc = open_caches(r, err)) < 0 ||

@@ -14,6 +14,7 @@
 #include "batch/manifest.h"
 #include "epub/epub.h"
 #include "pdf/pdf.h"
+#include "site/site.h"
 #include "util/digest.h"
 
 #define PATH_MAX_LEN 4096
@@ -32,6 +33,9 @@ typedef struct run {
 	const struct folio_style *style;
 	const struct folio_fontset *fonts;
 	folio_pdf_options pdf;
+	/* The site's base URL, checked, when the style draws QR codes on
+	 * the PDFs (each points at docs/<档号>.html); "" otherwise. */
+	char qr_base[FOLIO_SITE_URL_MAX + 2];
 	folio_epub_options epub;
 	int src_dir_fd;                /* the manifest's folder */
 	int pdf_dir_fd, epub_dir_fd;   /* dir/pdf, dir/epub (O_PATH) */

@@ -135,6 +135,7 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	const folio_batch_manifest *m = r->m;
 	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
 	char pdf_path[PATH_MAX_LEN], epub_path[PATH_MAX_LEN];
+	char qr_url[FOLIO_SITE_URL_MAX + FOLIO_ARCHIVE_CODE_MAX + 16];
 	folio_pdf_options popts = r->pdf;
 	folio_pdf_stats pstats;
 	folio_layout lay;
@@ -164,8 +165,12 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	    (rc = folio_run_join(pdf_path, sizeof(pdf_path), err,
 		"%s/pdf/%s.pdf", r->dir, d->code)) < 0 ||
 	    (rc = folio_run_join(epub_path, sizeof(epub_path), err,
-		"%s/epub/%s.epub", r->dir, d->code)) < 0)
+		"%s/epub/%s.epub", r->dir, d->code)) < 0 ||
+	    (r->qr_base[0] && (rc = folio_site_doc_url(qr_url,
+		sizeof(qr_url), r->qr_base, d->code, err)) < 0))
 		goto done;
+	if (r->qr_base[0])
+		popts.qr_url = qr_url;
 	t = folio_now_ns();
 	rc = folio_layout_document(&lay, doc, r->style, r->fonts, lopts, err);
 	d->layout_ms = folio_run_ms_since(t);

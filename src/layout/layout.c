@@ -314,7 +314,8 @@ int folio_layout_document(folio_layout *out, const folio_doc *doc,
 	if ((rc = setup_roles(&c, fs)) < 0 ||
 	    (rc = folio_linebreaker_new(&c.lb, err)) < 0)
 		goto done;
-	if ((rc = lay_out(&c)) < 0 || (rc = finish(&c, out)) < 0)
+	if ((rc = lay_out(&c)) < 0 || (rc = finish(&c, out)) < 0 ||
+	    (rc = place_qr(out, style, err)) < 0)
 		goto done;
 done:
 	if (rc < 0)

@@ -176,6 +176,9 @@ int add_red_header(ctx *c);
 int emit_page_numbers(ctx *c);
 int push_rule(ctx *c, size_t page, double y, double width);
 int add_imprint(ctx *c);
+/* qr_place.c: the QR code's square on the finished layout's last
+ * page (style <qr>); FOLIO_EUSAGE when it would cover something. */
+int place_qr(folio_layout *out, const folio_style *st, folio_error *err);
 
 /* paginate.c */
 int paginate(ctx *c);

@@ -96,6 +96,11 @@ typedef struct folio_page {
 	size_t n_rules;
 	int number;            /* printed page number (1-based), 0 = none */
 	folio_page_start start; /* where the page begins in the source */
+	/* A square kept free for a QR code (style <qr>, last page only):
+	 * bottom-left corner and side, quiet zone included; qr_size 0 =
+	 * none. Nothing else on the page touches it. The PDF writer draws
+	 * the code in it when it is given a URL. */
+	double qr_x, qr_y, qr_size;
 } folio_page;
 
 /* Code points drawn with one face (sorted, distinct): subset these. */

@@ -23,6 +23,7 @@
 #include "pdf/font_objects.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/qr.h"
 #include "util/utf8.h"
 
 /* libharu's UTF-8 encoding maps code points to 16-bit CIDs. */
@@ -57,6 +58,7 @@ typedef struct writer {
 	size_t font_bytes;
 	long long subset_ns;   /* HarfBuzz time inside embed_face */
 	unsigned char *boxed;  /* BMP bitmap of the layout's substitutions */
+	folio_qr *qr;          /* opts.qr_url's symbol, or NULL */
 } writer;
 
 int folio_pdf_options_init(folio_pdf_options *out, folio_error *err)
@@ -447,6 +449,41 @@ static void draw_runs(writer *w, HPDF_Page page, const folio_page *pg)
 	HPDF_Page_EndText(page);
 }
 
+/* The QR code in the page's square: each row's runs of dark modules
+ * as one rectangle, all filled at once (the union is the symbol). */
+static int draw_qr(writer *w, HPDF_Page page, const folio_page *pg)
+{
+	const folio_qr *qr = w->qr;
+	double m = pg->qr_size / (qr->size + 2 * FOLIO_QR_QUIET);
+	double x0 = pg->qr_x + FOLIO_QR_QUIET * m;
+	double top = pg->qr_y + pg->qr_size - FOLIO_QR_QUIET * m;
+	int x, y;
+
+	if (m < FOLIO_PDF_QR_MIN_MODULE)
+		return folio_error_set(w->err, FOLIO_EUSAGE, "QR code: %d "
+			"modules a side leave %.2fmm a module in the style's "
+			"%.1fmm square (at least %.2fmm needed): a shorter URL "
+			"or a larger <qr size>", qr->size, m * 25.4 / 72,
+			pg->qr_size * 25.4 / 72, FOLIO_PDF_QR_MIN_MODULE *
+			25.4 / 72);
+	HPDF_Page_SetRGBFill(page, 0, 0, 0);
+	for (y = 0; y < qr->size; y++)
+		for (x = 0; x < qr->size; x++) {
+			int run = 0;
+			while (x + run < qr->size &&
+			    qr->dark[y * qr->size + x + run])
+				run++;
+			if (run == 0)
+				continue;
+			HPDF_Page_Rectangle(page, (HPDF_REAL)(x0 + x * m),
+				(HPDF_REAL)(top - (y + 1) * m),
+				(HPDF_REAL)(run * m), (HPDF_REAL)m);
+			x += run;
+		}
+	HPDF_Page_Fill(page);
+	return 0;
+}
+
 static int draw_pages(writer *w)
 {
 	const folio_layout *l = w->layout;
@@ -468,6 +505,9 @@ static int draw_pages(writer *w)
 				draw_rules(page, pg);
 			if (pg->n_runs)
 				draw_runs(w, page, pg);
+			if (pg->qr_size > 0 && w->qr != NULL &&
+			    (rc = draw_qr(w, page, pg)) < 0)
+				return rc;
 		}
 		snprintf(step, sizeof(step), "drawing page %zu", pi + 1);
 		rc = haru_check(w, page != NULL, step);
@@ -639,7 +679,9 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 		w.opts = *opts;
 
 	t0 = folio_now_ns();
-	if ((rc = take_faces(&w)) < 0 || (rc = check_runs(&w)) < 0)
+	if ((rc = take_faces(&w)) < 0 || (rc = check_runs(&w)) < 0 ||
+	    (w.opts.qr_url != NULL && (rc = folio_qr_encode(&w.qr,
+		w.opts.qr_url, err)) < 0))
 		goto done;
 	w.pdf = HPDF_New(haru_error_handler, &w.haru);
 	if (w.pdf == NULL) {
@@ -685,5 +727,6 @@ done:
 		free(w.faces[i].drawn);
 	free(w.boxed);
 	free(w.pages);
+	folio_qr_free(w.qr);
 	return rc;
 }

@@ -82,7 +82,17 @@ typedef struct folio_pdf_options {
 	int uncompressed;
 	/* When not NULL, filled in on success. */
 	folio_pdf_stats *stats;
+	/* The document's page on the site, or NULL: drawn as a QR code
+	 * (ECC level M, black squares on the white page, four modules of
+	 * quiet zone) in the square layout kept for it (folio_page.qr_*,
+	 * style <qr>); nothing is drawn without a URL or a square. A URL
+	 * whose modules would come out smaller than FOLIO_PDF_QR_MIN_MODULE
+	 * points (too long for the square to scan) is FOLIO_EUSAGE. */
+	const char *qr_url;
 } folio_pdf_options;
+
+/* 0.25 mm: the smallest module print shops and phone cameras handle. */
+#define FOLIO_PDF_QR_MIN_MODULE (0.25 * 72.0 / 25.4)
 
 /* Defaults, with has_epoch/epoch taken from SOURCE_DATE_EPOCH when it is
  * set to a plain non-negative decimal number. Returns FOLIO_EUSAGE (with

@@ -181,8 +181,10 @@ int site_render_page(folio_buf *page, const site_ctx *c, const site_doc *d,
 	snprintf(rel, sizeof(rel), "docs/%s.html", d->rec->code);
 	w_init(&w, rel, err);
 	if (c->base[0]) {
-		site_href(href, sizeof(href), c, 1, 1, rel);
-		if ((rc = folio_qr_encode(&qr, href, err)) < 0)
+		/* The same address the PDF's code carries. */
+		if ((rc = folio_site_doc_url(href, sizeof(href), c->base,
+			d->rec->code, err)) < 0 ||
+		    (rc = folio_qr_encode(&qr, href, err)) < 0)
 			goto done;
 	}
 	head(&w, c, 1, d->title, rel);
@@ -231,7 +233,8 @@ int site_render_page(folio_buf *page, const site_ctx *c, const site_doc *d,
 	/* The code goes before the outline, which can run long, so it stays
 	 * near the downloads. */
 	if (qr != NULL) {
-		site_href(href, sizeof(href), c, 1, 1, rel);
+		folio_site_doc_url(href, sizeof(href), c->base, d->rec->code,
+			err);
 		w_raw(&w, "<section class=\"qr\" aria-labelledby=\"s-qr\">\n"
 			"<h2 id=\"s-qr\">二维码</h2>\n<figure>");
 		qr_svg(&w, qr, href);

@@ -133,6 +133,21 @@ int folio_site_base_url(char *out, size_t outsz, const char *url,
 	return 0;
 }
 
+int folio_site_doc_url(char *out, size_t outsz, const char *url,
+	const char *code, folio_error *err)
+{
+	char base[FOLIO_SITE_URL_MAX + 2];
+	int rc, n;
+
+	if ((rc = folio_site_base_url(base, sizeof(base), url, err)) < 0)
+		return rc;
+	n = snprintf(out, outsz, "%sdocs/%s.html", base, code);
+	if (n < 0 || (size_t)n >= outsz)
+		return folio_error_set(err, FOLIO_ELIMIT, "the page URL of %s "
+			"is longer than %zu bytes", code, outsz - 1);
+	return 0;
+}
+
 void site_href(char *out, size_t outsz, const site_ctx *c, int depth,
 	int absolute, const char *path)
 {

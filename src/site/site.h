@@ -111,4 +111,10 @@ int folio_site_build(folio_site_stats *out, const folio_site_record *recs,
 int folio_site_base_url(char *out, size_t outsz, const char *url,
 	folio_error *err);
 
+/* The address of a document's page on the site served from url (a base
+ * URL as above): "<base>docs/<档号>.html", the page a QR code points at,
+ * on the site and on the PDF. FOLIO_ELIMIT when it does not fit out. */
+int folio_site_doc_url(char *out, size_t outsz, const char *url,
+	const char *code, folio_error *err);
+
 #endif

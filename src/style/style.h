@@ -60,6 +60,12 @@ typedef struct folio_style_role {
 	int defined;        /* 0: not in the file (roles fall back to body) */
 } folio_style_role;
 
+/* Side of the page's QR code: AUTO is the side the page number is
+ * not on (right when there is none). */
+typedef enum folio_qr_side {
+	FOLIO_QR_AUTO, FOLIO_QR_LEFT, FOLIO_QR_RIGHT
+} folio_qr_side;
+
 typedef enum folio_align {
 	FOLIO_ALIGN_JUSTIFY, FOLIO_ALIGN_LEFT, FOLIO_ALIGN_CENTER,
 	FOLIO_ALIGN_RIGHT
@@ -128,6 +134,15 @@ typedef struct folio_style {
 	/* 版记 at the foot of the last page. */
 	int imprint;
 	double imprint_thick, imprint_thin; /* rule widths */
+
+	/* QR code of the document's page on the site, in the bottom
+	 * margin of the last page (under the 版记): a square of qr_size
+	 * points, its quiet zone included, its top qr_below under the
+	 * text block. Layout keeps the square (folio_page.qr_*); the PDF
+	 * writer draws the code when it is given the URL. */
+	int qr;
+	double qr_size, qr_below;
+	folio_qr_side qr_side;
 } folio_style;
 
 /* Band geometry: pitch in points, and the distance from the text block

@@ -270,6 +270,38 @@ static int check_grid(reader *r, const xmlNode *root)
 	return 0;
 }
 
+/* The QR code's square must fit the bottom margin and be large
+ * enough to scan once printed (the writer checks the module size). */
+static int read_qr(reader *r, const xmlNode *n)
+{
+	folio_style *s = &r->h->style;
+	const char *side = attr(r, n, "side");
+	double margin = s->page_height - s->margin_top - s->block_height;
+	int rc;
+
+	s->qr = boolean(attr(r, n, "enabled"), 1);
+	if ((rc = length(&s->qr_size, r, n, "size", 0)) < 0 ||
+	    (rc = length(&s->qr_below, r, n, "below", 1)) < 0)
+		return rc;
+	s->qr_side = side == NULL || strcmp(side, "auto") == 0 ?
+		FOLIO_QR_AUTO : strcmp(side, "left") == 0 ? FOLIO_QR_LEFT :
+		FOLIO_QR_RIGHT;
+	if (s->qr_size < 10 * FOLIO_MM_TO_PT)
+		return at(r, n, "expected a QR code size of at least 10mm, "
+			"found %.1fmm", s->qr_size / FOLIO_MM_TO_PT);
+	if (s->qr_size > s->block_width / 2)
+		return at(r, n, "expected a QR code at most half the text "
+			"block wide (%.1fmm), found %.1fmm",
+			s->block_width / 2 / FOLIO_MM_TO_PT,
+			s->qr_size / FOLIO_MM_TO_PT);
+	if (s->qr_below + s->qr_size > margin)
+		return at(r, n, "expected the QR code (below + size = %.1fmm) "
+			"to fit the bottom margin of %.1fmm",
+			(s->qr_below + s->qr_size) / FOLIO_MM_TO_PT,
+			margin / FOLIO_MM_TO_PT);
+	return 0;
+}
+
 static int read_layout(reader *r, const xmlNode *root)
 {
 	folio_style *s = &r->h->style;
@@ -342,6 +374,8 @@ static int read_layout(reader *r, const xmlNode *root)
 		    (rc = length(&s->imprint_thin, r, n, "thin", 1)) < 0)
 			return rc;
 	}
+	if ((n = child(root, "qr")) != NULL)
+		return read_qr(r, n);
 	return 0;
 }
 
