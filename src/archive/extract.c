@@ -290,7 +290,7 @@ static int write_all(extractor *x)
 static int commit(extractor *x)
 {
 	char tmp[FOLIO_RECORD_FILE_NAME_MAX + 32];
-	size_t k, j, entry, done_files = 0;
+	size_t k, j, entry;
 	const char *name;
 	uint64_t size;
 	int rc = 0;
@@ -310,14 +310,13 @@ static int commit(extractor *x)
 				rc = sys_fail(x, "rename into place", name);
 				break;
 			}
-			done_files++;
+			x->committed++;
 			x->stats->files++;
 			x->stats->bytes += size;
 		}
 		close(rfd);
 		x->stats->records++;
 	}
-	x->committed = done_files;
 	return rc;
 }
 

@@ -189,6 +189,18 @@ static void date_of(char out[11], const folio_buf *text)
 		d + (strlen(d) >= 6 ? 6 : 0));
 }
 
+static int kept_field(const char *name)
+{
+	static const char *const kept[] = {"题名", "责任者", "文件编号",
+		"日期", "密级", "保管期限", "档号"};
+	size_t i;
+
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (strcmp(name, kept[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* One record.xml, streamed and validated, into r. */
 static int read_record(lister *l, size_t index, size_t folder_len,
 	folio_listed_record *r)
@@ -200,7 +212,7 @@ static int read_record(lister *l, size_t index, size_t folder_len,
 	folio_buf text = {0}, fname = {0}, fsize = {0};
 	folio_xml_item it;
 	char d2[32] = "", d3[32] = "";
-	int rc, code_seen = 0;
+	int rc, code_seen = 0, want = 0;
 
 	text.limit = fname.limit = fsize.limit = FOLIO_LISTED_TEXT_MAX + 1;
 	r->record_entry = index;
@@ -219,6 +231,8 @@ static int read_record(lister *l, size_t index, size_t folder_len,
 	}
 	while ((rc = folio_xml_reader_next(&it, xr, l->err)) == 1) {
 		if (it.kind == FOLIO_XML_TEXT) {
+			if (!want)
+				continue;
 			if (folio_buf_append(&text, it.text, it.text_len) < 0) {
 				rc = folio_error_set(l->err, FOLIO_ELIMIT, "%s: "
 					"%s:%u:%u: a text longer than %d bytes",
@@ -234,6 +248,10 @@ static int read_record(lister *l, size_t index, size_t folder_len,
 				snprintf(d2, sizeof(d2), "%s", it.name);
 			else if (it.depth == 3)
 				snprintf(d3, sizeof(d3), "%s", it.name);
+			/* Only the texts listed are kept (and capped). */
+			want = it.depth == 2 ? kept_field(d2) : it.depth == 3 &&
+				(strcmp(d3, "计算机文件名") == 0 ||
+				strcmp(d3, "计算机文件大小") == 0);
 			if (it.depth == 2 && strcmp(d2, "计算机文件") == 0) {
 				folio_buf_reset(&fname);
 				folio_buf_reset(&fsize);
