@@ -4,6 +4,7 @@
 #include "archive/tools.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int leap(int y)
@@ -159,4 +160,47 @@ int folio_retention_assess(folio_retention_review *out, const char *date,
 	else
 		out->status = FOLIO_RETENTION_KEPT;
 	return 0;
+}
+
+int folio_retention_review_lists(folio_retention_report *out,
+	const folio_archive_listing *lists, size_t n_lists, folio_date as_of,
+	folio_error *err)
+{
+	size_t total = 0, k, i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < n_lists; k++)
+		total += lists[k].n;
+	out->items = calloc(total ? total : 1, sizeof(*out->items));
+	if (out->items == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (k = 0; k < n_lists; k++)
+		for (i = 0; i < lists[k].n; i++) {
+			folio_retention_item *it = &out->items[out->n];
+			const folio_listed_record *r = &lists[k].records[i];
+			it->list = k;
+			it->record = r;
+			if ((rc = folio_retention_assess(&it->review, r->date,
+				r->retention ? r->retention : "", as_of,
+				err)) < 0) {
+				char msg[FOLIO_ERROR_MSG_MAX];
+				snprintf(msg, sizeof(msg), "%s", err->msg);
+				folio_error_clear(err);
+				return folio_error_set(err, rc, "record %s: %s",
+					r->code, msg);
+			}
+			out->count[it->review.status]++;
+			out->n++;
+		}
+	return 0;
+}
+
+void folio_retention_report_free(folio_retention_report *r)
+{
+	if (r == NULL)
+		return;
+	free(r->items);
+	r->items = NULL;
+	r->n = 0;
 }

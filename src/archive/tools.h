@@ -177,4 +177,27 @@ typedef struct folio_retention_review {
 int folio_retention_assess(folio_retention_review *out, const char *date,
 	const char *retention, folio_date as_of, folio_error *err);
 
+/* The review of every record of lists[0..n_lists) (see
+ * folio_archive_list), in the lists' order, as of as_of. Items point
+ * into the lists, which must outlive the report. FOLIO_EINPUT naming
+ * the record for a 日期 or 保管期限 the review cannot read (record.rng
+ * makes that impossible in a listed archive). Free with
+ * folio_retention_report_free, also after a failure. */
+typedef struct folio_retention_item {
+	size_t list;                       /* index into lists */
+	const folio_listed_record *record;
+	folio_retention_review review;
+} folio_retention_item;
+
+typedef struct folio_retention_report {
+	folio_retention_item *items;
+	size_t n;
+	size_t count[3];                   /* by folio_retention_status */
+} folio_retention_report;
+
+int folio_retention_review_lists(folio_retention_report *out,
+	const folio_archive_listing *lists, size_t n_lists, folio_date as_of,
+	folio_error *err);
+void folio_retention_report_free(folio_retention_report *r);
+
 #endif

@@ -28,12 +28,6 @@ static void retention_usage(FILE *fp)
 		"Exit 0 reviewed, 1 invalid archive, 2 unreadable or usage.\n");
 }
 
-typedef struct reviewed {
-	const char *archive;
-	const folio_listed_record *r;
-	folio_retention_review rv;
-} reviewed;
-
 static void json_str(folio_buf *b, const char *key, const char *v)
 {
 	folio_buf_printf(b, "\"%s\":\"", key);
@@ -41,68 +35,71 @@ static void json_str(folio_buf *b, const char *key, const char *v)
 	folio_buf_putc(b, '"');
 }
 
-static void print_json(const reviewed *v, size_t n, const folio_date *as_of,
-	int verified, const size_t count[3])
+static void print_json(const folio_retention_report *rep,
+	const char *const *zips, const folio_date *as_of, int verified)
 {
+	const folio_retention_item *v = rep->items;
 	folio_buf b = {0};
 	size_t i;
 
 	folio_buf_printf(&b, "{\"as_of\":\"%04d-%02d-%02d\",\"verified\":%s,"
 		"\"ended\":%zu,\"ending\":%zu,\"kept\":%zu,\"records\":[",
 		as_of->year, as_of->month, as_of->day, verified ? "true" :
-		"false", count[2], count[1], count[0]);
-	for (i = 0; i < n; i++) {
+		"false", rep->count[2], rep->count[1], rep->count[0]);
+	for (i = 0; i < rep->n; i++) {
 		folio_buf_puts(&b, i ? ",\n{" : "\n{");
-		json_str(&b, "archive", v[i].archive);
+		json_str(&b, "archive", zips[v[i].list]);
 		folio_buf_putc(&b, ',');
-		json_str(&b, "code", v[i].r->code);
+		json_str(&b, "code", v[i].record->code);
 		folio_buf_putc(&b, ',');
-		json_str(&b, "title", v[i].r->title);
+		json_str(&b, "title", v[i].record->title);
 		folio_buf_putc(&b, ',');
-		json_str(&b, "date", v[i].r->date);
+		json_str(&b, "date", v[i].record->date);
 		folio_buf_putc(&b, ',');
-		json_str(&b, "retention", v[i].r->retention);
-		if (v[i].rv.permanent)
+		json_str(&b, "retention", v[i].record->retention);
+		if (v[i].review.permanent)
 			folio_buf_puts(&b, ",\"kept_until\":null");
 		else
 			folio_buf_printf(&b, ",\"kept_until\":\"%04d-%02d-%02d\"",
-				v[i].rv.last_day.year, v[i].rv.last_day.month,
-				v[i].rv.last_day.day);
+				v[i].review.last_day.year,
+				v[i].review.last_day.month,
+				v[i].review.last_day.day);
 		folio_buf_printf(&b, ",\"status\":\"%s\"}",
-			status_name[v[i].rv.status]);
+			status_name[v[i].review.status]);
 	}
 	folio_buf_puts(&b, "]}\n");
 	fputs(b.data ? b.data : "{}\n", stdout);
 	folio_buf_free(&b);
 }
 
-static void print_text(const reviewed *v, size_t n, const folio_date *as_of,
-	int verified, const size_t count[3])
+static void print_text(const folio_retention_report *rep,
+	const char *const *zips, const folio_date *as_of, int verified)
 {
+	const folio_retention_item *v = rep->items;
 	static const char *const heading[3] = {"kept", "ending within a year",
 		"ended"};
 	int s;
 	size_t i;
 
 	printf("retention as of %04d-%02d-%02d: %zu records, %s\n",
-		as_of->year, as_of->month, as_of->day, n, verified ?
+		as_of->year, as_of->month, as_of->day, rep->n, verified ?
 		"archives verified" : "NOT VERIFIED (--no-verify)");
 	for (s = 2; s >= 0; s--) {
-		printf("%s (%zu):\n", heading[s], count[s]);
-		for (i = 0; i < n; i++) {
+		printf("%s (%zu):\n", heading[s], rep->count[s]);
+		for (i = 0; i < rep->n; i++) {
+			const folio_retention_review *rv = &v[i].review;
+			const folio_listed_record *r = v[i].record;
 			char until[32];
-			if ((int)v[i].rv.status != s)
+			if ((int)rv->status != s)
 				continue;
-			if (v[i].rv.permanent)
+			if (rv->permanent)
 				snprintf(until, sizeof(until), "never ends");
 			else
 				snprintf(until, sizeof(until), "kept until "
-					"%04d-%02d-%02d", v[i].rv.last_day.year,
-					v[i].rv.last_day.month,
-					v[i].rv.last_day.day);
-			printf("  %s  %s  %s  %s  %s  (%s)\n", v[i].r->code,
-				v[i].r->date, v[i].r->retention, until,
-				v[i].r->title, v[i].archive);
+					"%04d-%02d-%02d", rv->last_day.year,
+					rv->last_day.month, rv->last_day.day);
+			printf("  %s  %s  %s  %s  %s  (%s)\n", r->code, r->date,
+				r->retention, until, r->title, zips[v[i].list]);
 		}
 	}
 }
@@ -127,8 +124,8 @@ int cmd_retention(int argc, char **argv)
 	const char **zips;
 	folio_date as_of;
 	folio_error err = {0};
-	reviewed *v = NULL;
-	size_t n_zips = 0, n = 0, total = 0, count[3] = {0, 0, 0}, k, i;
+	folio_retention_report rep = {NULL, 0, {0, 0, 0}};
+	size_t n_zips = 0, k;
 	const char *as_of_text = NULL;
 	int a, rc = 0, json = 0, status = EXIT_OK;
 
@@ -187,36 +184,22 @@ int cmd_retention(int argc, char **argv)
 			status = cli_exit_status(rc);
 			goto done;
 		}
-		total += lists[k].n;
 	}
-	if ((v = calloc(total ? total : 1, sizeof(*v))) == NULL) {
-		fprintf(stderr, "folio retention: out of memory\n");
-		status = EXIT_USAGE;
+	if ((rc = folio_retention_review_lists(&rep, lists, n_zips, as_of,
+		&err)) < 0) {
+		fprintf(stderr, "folio retention: %s\n", err.msg);
+		status = cli_exit_status(rc);
 		goto done;
 	}
-	for (k = 0; k < n_zips; k++)
-		for (i = 0; i < lists[k].n; i++, n++) {
-			const folio_listed_record *r = &lists[k].records[i];
-			v[n].archive = zips[k];
-			v[n].r = r;
-			if ((rc = folio_retention_assess(&v[n].rv, r->date,
-				r->retention, as_of, &err)) < 0) {
-				fprintf(stderr, "folio retention: %s: %s: %s\n",
-					zips[k], r->code, err.msg);
-				status = cli_exit_status(rc);
-				goto done;
-			}
-			count[v[n].rv.status]++;
-		}
 	if (json)
-		print_json(v, n, &as_of, opts.verify, count);
+		print_json(&rep, zips, &as_of, opts.verify);
 	else
-		print_text(v, n, &as_of, opts.verify, count);
+		print_text(&rep, zips, &as_of, opts.verify);
 done:
 	for (k = 0; lists != NULL && k < n_zips; k++)
 		folio_archive_listing_free(&lists[k]);
+	folio_retention_report_free(&rep);
 	free(lists);
 	free(zips);
-	free(v);
 	return status;
 }

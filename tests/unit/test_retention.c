@@ -172,6 +172,51 @@ static void test_assess(void **state)
 		day(2024, 1, 1), &err), FOLIO_EINPUT);
 }
 
+/* The review of several listings: every record once, in order, the
+ * counts adding up; a record the review cannot read is named. */
+static void test_review_lists(void **state)
+{
+	folio_listed_record a[2], b[1];
+	folio_archive_listing lists[2];
+	folio_retention_report rep;
+	folio_error err = {0};
+
+	(void)state;
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	memset(lists, 0, sizeof(lists));
+	strcpy(a[0].code, "J012-2014-D10-0001");
+	strcpy(a[0].date, "2014-06-01");
+	a[0].retention = (char *)"定期10年";
+	strcpy(a[1].code, "J012-2014-Y-0002");
+	strcpy(a[1].date, "2014-06-02");
+	a[1].retention = (char *)"永久";
+	strcpy(b[0].code, "J012-1995-D30-0001");
+	strcpy(b[0].date, "1995-01-01");
+	b[0].retention = (char *)"定期30年";
+	lists[0].records = a;
+	lists[0].n = 2;
+	lists[1].records = b;
+	lists[1].n = 1;
+	assert_int_equal(folio_retention_review_lists(&rep, lists, 2,
+		day(2025, 1, 1), &err), 0);
+	assert_int_equal(rep.n, 3);
+	assert_ptr_equal(rep.items[2].record, &b[0]);
+	assert_int_equal(rep.items[2].list, 1);
+	assert_int_equal(rep.items[0].review.status, FOLIO_RETENTION_ENDED);
+	assert_int_equal(rep.items[1].review.status, FOLIO_RETENTION_KEPT);
+	assert_int_equal(rep.items[2].review.status, FOLIO_RETENTION_ENDING);
+	assert_int_equal(rep.count[FOLIO_RETENTION_ENDED], 1);
+	assert_int_equal(rep.count[FOLIO_RETENTION_ENDING], 1);
+	assert_int_equal(rep.count[FOLIO_RETENTION_KEPT], 1);
+	folio_retention_report_free(&rep);
+	b[0].retention = (char *)"定期";
+	assert_int_equal(folio_retention_review_lists(&rep, lists, 2,
+		day(2025, 1, 1), &err), FOLIO_EINPUT);
+	assert_non_null(strstr(err.msg, "record J012-1995-D30-0001: "));
+	folio_retention_report_free(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_add_years),
 		cmocka_unit_test(test_years),
 		cmocka_unit_test(test_assess),
+		cmocka_unit_test(test_review_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
