@@ -21,7 +21,9 @@
 
 #include "font/font.h"
 #include "pdf/font_objects.h"
+#include "pdf/streams.h"
 #include "util/buf.h"
+#include "util/deflate.h"
 #include "util/file.h"
 #include "util/utf8.h"
 
@@ -473,6 +475,11 @@ static int draw_pages(writer *w)
 		rc = haru_check(w, page != NULL, step);
 		if (rc < 0)
 			return rc;
+		if (!w->opts.uncompressed &&
+		    folio_pdf_deflate_contents(page, FOLIO_DEFLATE_TEXT) !=
+		    HPDF_OK)
+			return folio_error_set(w->err, FOLIO_ENOMEM,
+				"compressing page %zu: out of memory", pi + 1);
 		w->pages[pi] = page;
 	}
 	return 0;
@@ -647,8 +654,8 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 			"libharu could not start a document (out of memory)");
 		goto done;
 	}
-	HPDF_SetCompressionMode(w.pdf, w.opts.uncompressed ?
-		HPDF_COMP_NONE : HPDF_COMP_ALL);
+	/* Every stream is deflated by the writer itself (pdf/streams.h). */
+	HPDF_SetCompressionMode(w.pdf, HPDF_COMP_NONE);
 	HPDF_UseUTFEncodings(w.pdf);
 	rc = haru_check(&w, 1, "setting up the document");
 	if (rc < 0)
