@@ -10,6 +10,9 @@
 #ifndef FOLIO_FONT_FACE_IMPL_H
 #define FOLIO_FONT_FACE_IMPL_H
 
+#include <stdatomic.h>
+#include <stdint.h>
+
 #include <hb.h>
 
 #include "font/font.h"
@@ -24,6 +27,12 @@ struct folio_face {
 	folio_outlines outlines;
 	double ascender;     /* em */
 	double descender;    /* em, negative */
+	/* What the cmap and hmtx say of each BMP code point, filled on
+	 * first use (CP_* in fontset.c): layout and the PDF writer ask
+	 * about the same few thousand characters for every document of a
+	 * batch, and HarfBuzz's lookup costs about 270 instructions. Racing
+	 * workers store the same value, hence relaxed atomics. */
+	_Atomic uint32_t *bmp;
 	long long file_size; /* for folio_fontset_describe */
 	long long file_mtime_ns;
 };
