@@ -33,8 +33,16 @@ struct folio_face {
 	 * batch, and HarfBuzz's lookup costs about 270 instructions. Racing
 	 * workers store the same value, hence relaxed atomics. */
 	_Atomic uint32_t *bmp;
+	/* PDF programs of small code point sets made before (subset.c):
+	 * page numbers draw the same few digits in most documents. */
+	struct subset_cache *subsets;
 	long long file_size; /* for folio_fontset_describe */
 	long long file_mtime_ns;
 };
+
+/* The cache behind folio_face_pdf_program, one per face (subset.c);
+ * NULL when out of memory. _free(NULL) is a no-op. */
+struct subset_cache *folio_subset_cache_new(void);
+void folio_subset_cache_free(struct subset_cache *c);
 
 #endif

@@ -311,6 +311,7 @@ static void face_free(folio_face *f)
 	hb_font_destroy(f->font);
 	hb_face_destroy(f->hb);
 	free(f->bmp);
+	folio_subset_cache_free(f->subsets);
 	free(f->path);
 	free(f->ps_name);
 	free(f);
@@ -370,7 +371,8 @@ static int face_load(folio_face **out, const char *path, unsigned index,
 	f->hb = hb_face_create(blob, index);
 	/* Address space only: pages are touched as code points are. */
 	f->bmp = calloc(BMP_CODES, sizeof(*f->bmp));
-	if (f->bmp == NULL) {
+	f->subsets = folio_subset_cache_new();
+	if (f->bmp == NULL || f->subsets == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}

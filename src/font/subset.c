@@ -13,12 +13,19 @@
 #include "font/cff.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hb-subset.h>
 
 #define MAX_SUBSET_CPS ((size_t)1 << 20)
+/* Sets this small are kept per face and given again when they recur:
+ * the page-number face's digits repeat in nearly every document of a
+ * batch (190 of 200), and each subset of a CJK face costs the plan's
+ * fixed part whatever its size. */
+#define CACHE_MAX_CPS 16
+#define CACHE_MAX_ENTRIES 64
 #define MAX_TABLES 256
 
 static const hb_tag_t common_tables[] = {
@@ -223,7 +230,133 @@ static hb_codepoint_t new_glyph(const hb_subset_plan_t *plan, uint32_t cp)
 	return g == HB_MAP_VALUE_INVALID ? 0 : g;
 }
 
+typedef struct cached_program {
+	uint32_t cps[CACHE_MAX_CPS];
+	size_t n;
+	folio_font_program prog;
+} cached_program;
+
+struct subset_cache {
+	pthread_mutex_t lock;
+	cached_program entries[CACHE_MAX_ENTRIES];
+	size_t n;
+};
+
+struct subset_cache *folio_subset_cache_new(void)
+{
+	struct subset_cache *c = calloc(1, sizeof(*c));
+
+	if (c != NULL && pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+void folio_subset_cache_free(struct subset_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		folio_font_program_free(&c->entries[i].prog);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+/* A deep copy of src into out (zeroed first). */
+static int program_copy(folio_font_program *out, const folio_font_program *src)
+{
+	size_t n = src->n ? src->n : 1;
+
+	*out = *src;
+	memset(&out->program, 0, sizeof(out->program));
+	out->program.limit = src->program.limit;
+	out->cids = malloc(n * sizeof(*out->cids));
+	out->widths = malloc(n * sizeof(*out->widths));
+	if (out->cids == NULL || out->widths == NULL ||
+	    folio_buf_append(&out->program, src->program.data,
+		src->program.len) < 0) {
+		folio_font_program_free(out);
+		return FOLIO_ENOMEM;
+	}
+	memcpy(out->cids, src->cids, src->n * sizeof(*out->cids));
+	memcpy(out->widths, src->widths, src->n * sizeof(*out->widths));
+	return 0;
+}
+
+/* 1 and a copy in out when the face made this set before; 0 if not;
+ * FOLIO_ENOMEM. */
+static int cache_take(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n)
+{
+	struct subset_cache *c = face->subsets;
+	size_t i;
+	int rc = 0;
+
+	if (c == NULL || n > CACHE_MAX_CPS)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < c->n && rc == 0; i++)
+		if (c->entries[i].n == n && memcmp(c->entries[i].cps, cps,
+			n * sizeof(*cps)) == 0)
+			rc = program_copy(out, &c->entries[i].prog) < 0 ?
+				FOLIO_ENOMEM : 1;
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+/* Keep a copy of prog for cps when there is room (best effort: a full
+ * cache or no memory only means the next one is made again). */
+static void cache_keep(const folio_face *face, const uint32_t *cps,
+	size_t n, const folio_font_program *prog)
+{
+	struct subset_cache *c = face->subsets;
+	size_t i;
+
+	if (c == NULL || n > CACHE_MAX_CPS)
+		return;
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < c->n; i++)
+		if (c->entries[i].n == n && memcmp(c->entries[i].cps, cps,
+			n * sizeof(*cps)) == 0)
+			break;  /* another worker made it meanwhile */
+	if (i == c->n && c->n < CACHE_MAX_ENTRIES &&
+	    program_copy(&c->entries[c->n].prog, prog) == 0) {
+		if (n)
+			memcpy(c->entries[c->n].cps, cps, n * sizeof(*cps));
+		c->entries[c->n].n = n;
+		c->n++;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+static int make_pdf_program(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n, folio_error *err);
+
 int folio_face_pdf_program(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n, folio_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n > MAX_SUBSET_CPS)
+		return folio_error_set(err, FOLIO_ELIMIT,
+			"%s: subset of %zu characters, over the %zu limit",
+			face->path, n, MAX_SUBSET_CPS);
+	rc = cache_take(out, face, cps, n);
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	rc = make_pdf_program(out, face, cps, n, err);
+	if (rc == 0)
+		cache_keep(face, cps, n, out);
+	return rc;
+}
+
+static int make_pdf_program(folio_font_program *out, const folio_face *face,
 	const uint32_t *cps, size_t n, folio_error *err)
 {
 	int cff = face->outlines == FOLIO_OUTLINES_CFF;
