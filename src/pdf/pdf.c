@@ -97,6 +97,7 @@ static const char *haru_error_name(HPDF_STATUS e)
 	case HPDF_INVALID_DATE_TIME: return "invalid date";
 	case HPDF_INVALID_DOCUMENT: return "invalid document";
 	case HPDF_INVALID_FONT_NAME: return "invalid font name";
+	case HPDF_INVALID_OBJECT: return "invalid object";
 	case HPDF_INVALID_PARAMETER: return "invalid parameter";
 	case HPDF_PAGE_INVALID_SIZE: return "invalid page size";
 	case HPDF_PAGE_INVALID_FONT_SIZE: return "invalid font size";
@@ -475,11 +476,17 @@ static int draw_pages(writer *w)
 		rc = haru_check(w, page != NULL, step);
 		if (rc < 0)
 			return rc;
-		if (!w->opts.uncompressed &&
-		    folio_pdf_deflate_contents(page, FOLIO_DEFLATE_TEXT) !=
-		    HPDF_OK)
-			return folio_error_set(w->err, FOLIO_ENOMEM,
-				"compressing page %zu: out of memory", pi + 1);
+		if (!w->opts.uncompressed) {
+			HPDF_STATUS st = folio_pdf_deflate_contents(page,
+				FOLIO_DEFLATE_TEXT);
+
+			if (st != HPDF_OK)
+				return folio_error_set(w->err,
+					st == HPDF_FAILD_TO_ALLOC_MEM ?
+					FOLIO_ENOMEM : FOLIO_ELIB,
+					"compressing page %zu: %s", pi + 1,
+					haru_error_name(st));
+		}
 		w->pages[pi] = page;
 	}
 	return 0;
