@@ -88,6 +88,9 @@ def build_once(argv):
     out = argv[argv.index("-o") + 1]
     with open(os.path.join(out, BATCH_ID, "report.json")) as f:
         rep = json.load(f)
+    # CPU seconds of the child (user + system): on a shared machine
+    # the figure that does not move with other people's load.
+    rep["_cpu_s"] = ru.ru_utime + ru.ru_stime
     return dt, ru.ru_maxrss, rep
 
 
@@ -127,8 +130,10 @@ def batch_rows(t):
     gen(d, n)
     m = os.path.join(d, "batch.xml")
     per_doc = None
-    for what, extra in (("PDF+EPUB", ["--no-archive"]),
-                        ("full pipeline (PDF+EPUB+signed ZIP)", [])):
+    # PDF+EPUB alone (the figure set against other typesetters), then
+    # everything a batch makes: the site and the signed archive too.
+    for what, extra in (("PDF+EPUB", ["--no-archive", "--no-site"]),
+                        ("full pipeline (PDF+EPUB+site+signed ZIP)", [])):
         for j in (1, 2):
             out = os.path.join(t, "out-%s-j%d" % (extra and "pe" or "all",
                                                  j))
@@ -136,9 +141,12 @@ def batch_rows(t):
                                        str(j), "--quiet",
                                        "--allow-partial"] + extra)
             tot = rep["totals"]
-            speed.append("| %s | %d | %d | %d | %.2f | %.1f | %.1f | %.1f |"
+            speed.append("| %s | %d | %d | %d | %.2f | %.1f | %.1f | "
+                         "%.2f | %.0f | %.1f |"
                          % (what, j, n, tot["pages"], dt, n / dt,
-                            tot["pages"] / dt, rss / 1024.0))
+                            tot["pages"] / dt, rep["_cpu_s"],
+                            tot["pages"] / max(rep["_cpu_s"], 1e-9),
+                            rss / 1024.0))
             if j == 1 and extra:
                 built = max(tot["built"], 1)
                 per_doc = tot["ms"]
@@ -211,8 +219,10 @@ def batch_rows(t):
             "workers) | archive ms |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     shead = ["| %d generated documents | workers | docs | pages | wall s | "
-             "docs/s | pages/s | peak RSS MiB |" % n,
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "docs/s | pages/s | CPU s | pages per CPU s | peak RSS MiB |"
+             % n,
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+             "| ---: |"]
     return shead + speed + [""] + head + rows + [""] + notes
 
 
@@ -382,8 +392,32 @@ def main():
     print("recorded in BENCHMARKS.md")
 
 
+def writer_split(seed, out):
+    """The PDF writer's stages on the seed, from `folio pdf --stats`
+    (in-process, median of RUNS): a row whose name carries the split."""
+    keys = ("layout_ms", "subset_ms", "build_ms", "save_ms")
+    got = {k: [] for k in keys}
+    for _ in range(RUNS):
+        p = subprocess.run([FOLIO, "pdf", seed, "-o", out, "--stats"],
+                           env=ENV, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL)
+        if p.returncode != 0:
+            return None
+        line = p.stdout.decode().strip().splitlines()[-1]
+        stats = json.loads(line)
+        for k in keys:
+            got[k].append(stats[k])
+    med = {k: statistics.median(v) for k, v in got.items()}
+    return ("`folio pdf --stats` on the seed, in-process, median of %d, "
+            "ms: layout %.1f; the writer: subset %.1f, build (font "
+            "objects, pages, deflate) %.1f, save (write, fsync, rename) "
+            "%.1f." % (RUNS, med["layout_ms"], med["subset_ms"],
+                       med["build_ms"], med["save_ms"]))
+
+
 def stage_rows(t):
     rows = []
+    split = None
     seed = os.path.join(t, "seed.xml")
     rows.append(bench("import seed page (text -> XML)",
                       [FOLIO, "import", CORPUS, "--meta",
@@ -405,10 +439,13 @@ def stage_rows(t):
         p = os.path.join(t, "seed.pdf")
         rows.append(bench("pdf seed (gbt9704)",
                           [FOLIO, "pdf", seed, "-o", p], p))
+        split = writer_split(seed, p)
         lp = os.path.join(TOP, "examples", "long-plan.xml")
         rows.append(bench("pdf long-plan (8+ pages)",
                           [FOLIO, "pdf", lp, "-o", p], p))
     batch = batch_rows(t) if has("build") else []
+    if has("pdf") and split:
+        batch += ["", split]
     return rows, batch
 
 

@@ -10,6 +10,9 @@
 #ifndef FOLIO_FONT_FACE_IMPL_H
 #define FOLIO_FONT_FACE_IMPL_H
 
+#include <stdatomic.h>
+#include <stdint.h>
+
 #include <hb.h>
 
 #include "font/font.h"
@@ -24,8 +27,22 @@ struct folio_face {
 	folio_outlines outlines;
 	double ascender;     /* em */
 	double descender;    /* em, negative */
+	/* What the cmap and hmtx say of each BMP code point, filled on
+	 * first use (CP_* in fontset.c): layout and the PDF writer ask
+	 * about the same few thousand characters for every document of a
+	 * batch, and HarfBuzz's lookup costs about 270 instructions. Racing
+	 * workers store the same value, hence relaxed atomics. */
+	_Atomic uint32_t *bmp;
+	/* PDF programs of small code point sets made before (subset.c):
+	 * page numbers draw the same few digits in most documents. */
+	struct subset_cache *subsets;
 	long long file_size; /* for folio_fontset_describe */
 	long long file_mtime_ns;
 };
+
+/* The cache behind folio_face_pdf_program, one per face (subset.c);
+ * NULL when out of memory. _free(NULL) is a no-op. */
+struct subset_cache *folio_subset_cache_new(void);
+void folio_subset_cache_free(struct subset_cache *c);
 
 #endif

@@ -119,6 +119,9 @@ int folio_face_subset(folio_buf *out, const folio_face *face,
  * is cps[i]'s advance rounded to an integer (1000 for .notdef), the
  * value the PDF's W array and the writer's text positions both use. Free with
  * folio_font_program_free (zeroed struct: no-op).
+ * Thread-safe on a shared face; each face keeps the programs of up to
+ * 64 sets of at most 16 code points (page numbers recur in nearly every
+ * document) and gives copies of them again.
  * Errors: as folio_face_subset, and FOLIO_ELIB for a CFF table the
  * subsetter produced that cannot be read back. */
 typedef struct folio_font_program {

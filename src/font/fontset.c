@@ -26,6 +26,12 @@
 #define MAX_FACES FOLIO_FONT_MAX_FACES
 #define MAX_FONT_FILE_BYTES ((long long)256 * 1024 * 1024)
 #define MAX_NAME_BYTES 256
+/* A bmp[] entry: 0 until looked up, then CP_KNOWN, CP_HAS when the face
+ * maps the code point, and its advance in font units in the low bits. */
+#define CP_KNOWN 0x80000000u
+#define CP_HAS 0x40000000u
+#define CP_ADVANCE 0x3FFFFFFFu
+#define BMP_CODES 0x10000u
 #define MAX_TTC_INDEX 255
 /* Bounds on the walk of the system font folders: a huge or looping
  * tree must not stall every run. */
@@ -304,6 +310,8 @@ static void face_free(folio_face *f)
 		return;
 	hb_font_destroy(f->font);
 	hb_face_destroy(f->hb);
+	free(f->bmp);
+	folio_subset_cache_free(f->subsets);
 	free(f->path);
 	free(f->ps_name);
 	free(f);
@@ -361,6 +369,13 @@ static int face_load(folio_face **out, const char *path, unsigned index,
 		goto done;
 	}
 	f->hb = hb_face_create(blob, index);
+	/* Address space only: pages are touched as code points are. */
+	f->bmp = calloc(BMP_CODES, sizeof(*f->bmp));
+	f->subsets = folio_subset_cache_new();
+	if (f->bmp == NULL || f->subsets == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
 	f->index = index;
 	f->upem = hb_face_get_upem(f->hb);
 	f->file_size = (long long)st.st_size;
@@ -762,10 +777,35 @@ int folio_fontset_chain(const folio_face **out, size_t max, size_t *out_n,
 	return 0;
 }
 
-int folio_face_has_glyph(const folio_face *face, uint32_t cp)
+/* cp's entry, from the cache when the face has one and cp is in the
+ * BMP; an advance that does not fit is looked up each time. */
+static uint32_t cp_info(const folio_face *face, uint32_t cp)
 {
 	hb_codepoint_t g;
-	return hb_font_get_nominal_glyph(face->font, cp, &g) != 0;
+	hb_position_t adv;
+	uint32_t v;
+
+	if (face->bmp != NULL && cp < BMP_CODES) {
+		v = atomic_load_explicit(&face->bmp[cp], memory_order_relaxed);
+		if (v != 0)
+			return v;
+	}
+	if (!hb_font_get_nominal_glyph(face->font, cp, &g))
+		v = CP_KNOWN;
+	else {
+		adv = hb_font_get_glyph_h_advance(face->font, g);
+		if (adv < 0 || (uint32_t)adv > CP_ADVANCE)
+			return CP_HAS;  /* not cached: see folio_face_advance */
+		v = CP_KNOWN | CP_HAS | (uint32_t)adv;
+	}
+	if (face->bmp != NULL && cp < BMP_CODES)
+		atomic_store_explicit(&face->bmp[cp], v, memory_order_relaxed);
+	return v;
+}
+
+int folio_face_has_glyph(const folio_face *face, uint32_t cp)
+{
+	return (cp_info(face, cp) & CP_HAS) != 0;
 }
 
 const folio_face *folio_font_pick(const folio_face *const *chain, size_t n,
@@ -789,8 +829,13 @@ int folio_fontset_covers(const folio_fontset *fs, uint32_t cp)
 
 double folio_face_advance(const folio_face *face, uint32_t cp)
 {
+	uint32_t v = cp_info(face, cp);
 	hb_codepoint_t g;
 
+	if (!(v & CP_HAS))
+		return 0.0;
+	if (v & CP_KNOWN)
+		return (double)(v & CP_ADVANCE) / face->upem;
 	if (!hb_font_get_nominal_glyph(face->font, cp, &g))
 		return 0.0;
 	return (double)hb_font_get_glyph_h_advance(face->font, g) / face->upem;

@@ -14,9 +14,10 @@
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_objects.h>
-#include <zlib.h>
 
+#include "pdf/streams.h"
 #include "util/buf.h"
+#include "util/deflate.h"
 #include "util/utf8.h"
 
 #define N_CODES 0x10000u
@@ -68,51 +69,46 @@ static void free_font(HPDF_Dict obj)
 	HPDF_FreeMem(obj->mmgr, attr);
 }
 
+/* Append "<XXXX>" then `after` (a CMap's code): printf cost about
+ * 3,000 instructions a line, and a CMap has a line per code point. */
+static int put_code(folio_buf *b, uint32_t code, char after)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char s[7] = {'<', hex[code >> 12 & 15], hex[code >> 8 & 15],
+		hex[code >> 4 & 15], hex[code & 15], '>', after};
+
+	return folio_buf_append(b, s, sizeof(s));
+}
+
+/* Append the decimal CID then a newline. */
+static int put_cid(folio_buf *b, unsigned cid)
+{
+	char s[12];
+	size_t i = sizeof(s);
+
+	s[--i] = '\n';
+	do {
+		s[--i] = (char)('0' + cid % 10);
+		cid /= 10;
+	} while (cid != 0);
+	return folio_buf_append(b, s + i, sizeof(s) - i);
+}
+
 static HPDF_Dict new_stream(font_build *b)
 {
-	HPDF_Dict d = HPDF_DictStream_New(b->pdf->mmgr, b->pdf->xref);
-
-	if (d != NULL && b->compress)
-		d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	return d;
+	return HPDF_DictStream_New(b->pdf->mmgr, b->pdf->xref);
 }
 
-static HPDF_STATUS stream_put(HPDF_Dict d, const folio_buf *text)
+/* The stream's data, deflated here at `level` when the document is
+ * compressed: libharu would deflate it again at zlib's default level,
+ * the step that cost most after subsetting (see util/deflate.h). */
+static HPDF_STATUS stream_put(font_build *b, HPDF_Dict d,
+	const folio_buf *data, int level)
 {
-	return HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)text->data,
-		(HPDF_UINT)text->len);
-}
-
-/* libharu removes a /Filter it did not apply itself; a dictionary's
- * write_fn adds entries after the others. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream out)
-{
-	(void)d;
-	return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-}
-
-/* A font program deflated here at zlib's fastest level, not by libharu
- * at its default: CFF charstrings barely compress (FandolFang's subset
- * for the seed: 217 KB -> 176.7 KB at level 1, 172.6 KB at level 6),
- * and level 6 spent about a third of the seed's instructions on them. */
-static HPDF_STATUS put_font_program(HPDF_Dict file, const folio_buf *prog)
-{
-	uLongf len = compressBound((uLong)prog->len);
-	Bytef *z = malloc(len);
-	HPDF_STATUS ret;
-
-	if (z == NULL)
-		return HPDF_FAILD_TO_ALLOC_MEM;
-	if (compress2(z, &len, (const Bytef *)prog->data, (uLong)prog->len,
-	    Z_BEST_SPEED) != Z_OK) {
-		free(z);
-		return HPDF_ZLIB_ERROR;
-	}
-	file->filter = HPDF_STREAM_FILTER_NONE;
-	file->write_fn = write_flate_filter;
-	ret = HPDF_Stream_Write(file->stream, z, (HPDF_UINT)len);
-	free(z);
-	return ret;
+	if (!b->compress)
+		return HPDF_Stream_Write(d->stream,
+			(const HPDF_BYTE *)data->data, (HPDF_UINT)data->len);
+	return folio_pdf_put_deflated(d, data->data, data->len, level);
 }
 
 static HPDF_Dict system_info(font_build *b)
@@ -161,9 +157,9 @@ static HPDF_Dict encoding_cmap(font_build *b, const char *name)
 					"%zu begincidrange\n", left <
 					ENTRIES_PER_BLOCK ? left :
 					ENTRIES_PER_BLOCK);
-			rc |= folio_buf_printf(&body, "<%04X> <%04X> %u\n",
-				(unsigned)b->cps[i], (unsigned)b->cps[j - 1],
-				(unsigned)p->cids[i]);
+			rc |= put_code(&body, b->cps[i], ' ');
+			rc |= put_code(&body, b->cps[j - 1], ' ');
+			rc |= put_cid(&body, p->cids[i]);
 			left--;
 			if (++in_block == ENTRIES_PER_BLOCK || left == 0) {
 				rc |= folio_buf_puts(&body, "endcidrange\n");
@@ -189,8 +185,8 @@ static HPDF_Dict encoding_cmap(font_build *b, const char *name)
 					"%zu begincidchar\n", left <
 					ENTRIES_PER_BLOCK ? left :
 					ENTRIES_PER_BLOCK);
-			rc |= folio_buf_printf(&body, "<%04X> %u\n",
-				(unsigned)b->cps[i], (unsigned)p->cids[i]);
+			rc |= put_code(&body, b->cps[i], ' ');
+			rc |= put_cid(&body, p->cids[i]);
 			left--;
 			if (++in_block == ENTRIES_PER_BLOCK || left == 0) {
 				rc |= folio_buf_puts(&body, "endcidchar\n");
@@ -218,7 +214,7 @@ static HPDF_Dict encoding_cmap(font_build *b, const char *name)
 		b->ret |= HPDF_Dict_AddName(d, "CMapName", name);
 		b->ret |= HPDF_Dict_Add(d, "CIDSystemInfo", system_info(b));
 		b->ret |= HPDF_Dict_AddNumber(d, "WMode", 0);
-		b->ret |= stream_put(d, &t);
+		b->ret |= stream_put(b, d, &t, FOLIO_DEFLATE_TEXT);
 	}
 	folio_buf_free(&t);
 	folio_buf_free(&body);
@@ -257,9 +253,9 @@ static HPDF_Dict to_unicode(font_build *b)
 				rc |= folio_buf_printf(&t, "%zu beginbfrange\n",
 					left < ENTRIES_PER_BLOCK ? left :
 					ENTRIES_PER_BLOCK);
-			rc |= folio_buf_printf(&t, "<%04X> <%04X> <%04X>\n",
-				(unsigned)cps[i], (unsigned)cps[j - 1],
-				(unsigned)cps[i]);
+			rc |= put_code(&t, cps[i], ' ');
+			rc |= put_code(&t, cps[j - 1], ' ');
+			rc |= put_code(&t, cps[i], '\n');
 			left--;
 			if (++in_block == ENTRIES_PER_BLOCK || left == 0) {
 				rc |= folio_buf_puts(&t, "endbfrange\n");
@@ -272,7 +268,7 @@ static HPDF_Dict to_unicode(font_build *b)
 	if (rc != 0)
 		b->ret |= HPDF_FAILD_TO_ALLOC_MEM;
 	else
-		b->ret |= stream_put(d, &t);
+		b->ret |= stream_put(b, d, &t, FOLIO_DEFLATE_TEXT);
 	folio_buf_free(&t);
 	return d;
 }
@@ -362,8 +358,7 @@ static HPDF_Dict descriptor(font_build *b, const char *base_font)
 			(HPDF_INT32)p->program.len);
 		b->ret |= HPDF_Dict_Add(d, "FontFile2", file);
 	}
-	b->ret |= b->compress ? put_font_program(file, &p->program) :
-		stream_put(file, &p->program);
+	b->ret |= stream_put(b, file, &p->program, FOLIO_DEFLATE_FONT);
 	return d;
 }
 

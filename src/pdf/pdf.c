@@ -21,7 +21,9 @@
 
 #include "font/font.h"
 #include "pdf/font_objects.h"
+#include "pdf/streams.h"
 #include "util/buf.h"
+#include "util/deflate.h"
 #include "util/file.h"
 #include "util/qr.h"
 #include "util/utf8.h"
@@ -97,6 +99,7 @@ static const char *haru_error_name(HPDF_STATUS e)
 	case HPDF_INVALID_DATE_TIME: return "invalid date";
 	case HPDF_INVALID_DOCUMENT: return "invalid document";
 	case HPDF_INVALID_FONT_NAME: return "invalid font name";
+	case HPDF_INVALID_OBJECT: return "invalid object";
 	case HPDF_INVALID_PARAMETER: return "invalid parameter";
 	case HPDF_PAGE_INVALID_SIZE: return "invalid page size";
 	case HPDF_PAGE_INVALID_FONT_SIZE: return "invalid font size";
@@ -513,6 +516,17 @@ static int draw_pages(writer *w)
 		rc = haru_check(w, page != NULL, step);
 		if (rc < 0)
 			return rc;
+		if (!w->opts.uncompressed) {
+			HPDF_STATUS st = folio_pdf_deflate_contents(page,
+				FOLIO_DEFLATE_TEXT);
+
+			if (st != HPDF_OK)
+				return folio_error_set(w->err,
+					st == HPDF_FAILD_TO_ALLOC_MEM ?
+					FOLIO_ENOMEM : FOLIO_ELIB,
+					"compressing page %zu: %s", pi + 1,
+					haru_error_name(st));
+		}
 		w->pages[pi] = page;
 	}
 	return 0;
@@ -689,8 +703,8 @@ int folio_pdf_write(const char *path, const folio_layout *layout,
 			"libharu could not start a document (out of memory)");
 		goto done;
 	}
-	HPDF_SetCompressionMode(w.pdf, w.opts.uncompressed ?
-		HPDF_COMP_NONE : HPDF_COMP_ALL);
+	/* Every stream is deflated by the writer itself (pdf/streams.h). */
+	HPDF_SetCompressionMode(w.pdf, HPDF_COMP_NONE);
 	HPDF_UseUTFEncodings(w.pdf);
 	rc = haru_check(&w, 1, "setting up the document");
 	if (rc < 0)

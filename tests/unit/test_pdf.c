@@ -650,6 +650,64 @@ static void test_options_from_environment(void **state)
 	assert_int_equal(o.has_epoch, 0);
 }
 
+/* Occurrences of needle in hay[0..len). */
+static size_t count_in(const char *hay, size_t len, const char *needle)
+{
+	size_t n = 0, k = strlen(needle), i;
+
+	for (i = 0; i + k <= len; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			n++;
+	return n;
+}
+
+/* The writer deflates every stream itself (libharu's own compression is
+ * off): each stream says /FlateDecode once, and each decodes (qpdf
+ * inflates them all for --check and for --qdf, whose text pdftotext
+ * reads the same as the compressed file's). */
+static void test_every_stream_deflated(void **state)
+{
+	folio_buf out = {0}, a = {0}, b = {0};
+	char path[160];
+	FILE *f;
+	char *bytes;
+	long len;
+	sample s;
+
+	(void)state;
+	sample_build(&s);
+	write_sample(&s, "deflated.pdf", NULL);
+	snprintf(path, sizeof(path), "%s/deflated.pdf", dir);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	assert_true(len > 0);
+	rewind(f);
+	bytes = malloc((size_t)len);
+	assert_non_null(bytes);
+	assert_int_equal(fread(bytes, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	/* pages, two fonts (Encoding, ToUnicode, program each) */
+	assert_true(count_in(bytes, (size_t)len, "endstream") >= 7);
+	assert_int_equal(count_in(bytes, (size_t)len, "endstream"),
+		count_in(bytes, (size_t)len, "/FlateDecode"));
+	free(bytes);
+	assert_int_equal(run(&out, "qpdf --check '%s' 2>&1", path), 0);
+	assert_non_null(strstr(out.data, "No syntax or stream encoding "
+		"errors"));
+	assert_int_equal(run(&out, "qpdf --qdf --object-streams=disable "
+		"'%s' '%s/inflated.pdf' 2>&1", path, dir), 0);
+	assert_int_equal(run(&a, "pdftotext '%s' -", path), 0);
+	assert_int_equal(run(&b, "pdftotext '%s/inflated.pdf' -", dir), 0);
+	assert_true(a.len > 0);
+	assert_string_equal(a.data, b.data);
+	folio_buf_free(&out);
+	folio_buf_free(&a);
+	folio_buf_free(&b);
+	sample_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -664,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_libharu_errors),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_options_from_environment),
+		cmocka_unit_test(test_every_stream_deflated),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
