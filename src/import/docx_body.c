@@ -226,6 +226,17 @@ static int put_text(docx *d, const char *s)
 
 /* ---- drawings ---------------------------------------------------------- */
 
+/* An image the document shows from outside the file: folio never
+ * fetches, and a record without the picture would be incomplete. */
+static int linked(docx *d, const xmlNode *n, const docx_rel *rel)
+{
+	return docx_fail(d, n, FOLIO_EINPUT, "expected images embedded in "
+		"the file, found one linked to '%.300s' (TargetMode=External; "
+		"never fetched): in Word, embed the picture (File > Info > "
+		"Edit Links to Files > Save picture in document), save and "
+		"import again", rel->target);
+}
+
 static int figure(docx *d, para_ctx *pc, const xmlNode *n)
 {
 	const xmlNode *blip = find_desc(n, "blip", 0);
@@ -249,17 +260,14 @@ static int figure(docx *d, para_ctx *pc, const xmlNode *n)
 	if (blip == NULL)
 		return skip(d, n, "drawing without an image (a shape or "
 			"chart)", NULL);
-	if (!docx_attr(id, sizeof(id), blip, "embed")) {
+	if (!docx_attr(id, sizeof(id), blip, "embed"))
 		docx_attr(id, sizeof(id), blip, "link");
-		rel = docx_rel_find(d, id);
-		return docx_skip_add(d, blip, rel ? rel->target : id,
-			"linked image (not fetched)", NULL);
-	}
 	rel = docx_rel_find(d, id);
-	if (rel == NULL || rel->external)
-		return docx_skip_add(d, blip, rel ? rel->target : id, rel ?
-			"linked image (not fetched)" :
-			"image with no relationship", NULL);
+	if (rel == NULL)
+		return docx_skip_add(d, blip, id, "image with no relationship",
+			NULL);
+	if (rel->external)
+		return linked(d, blip, rel);
 	f = folio_doc_figure(d->im->doc);
 	b = folio_doc_block(d->im->doc, FOLIO_BLOCK_FIGURE);
 	if (f == NULL || b == NULL)
@@ -308,9 +316,11 @@ static int vml(docx *d, para_ctx *pc, const xmlNode *n)
 	}
 	docx_attr(id, sizeof(id), img, "id");
 	rel = docx_rel_find(d, id);
-	if (rel == NULL || rel->external)
-		return docx_skip_add(d, img, rel ? rel->target : id,
-			"linked image (not fetched)", NULL);
+	if (rel == NULL)
+		return docx_skip_add(d, img, id, "image with no relationship",
+			NULL);
+	if (rel->external)
+		return linked(d, img, rel);
 	f = folio_doc_figure(d->im->doc);
 	b = folio_doc_block(d->im->doc, FOLIO_BLOCK_FIGURE);
 	if (f == NULL || b == NULL)

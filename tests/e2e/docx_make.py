@@ -11,6 +11,7 @@ inputs (truncated.docx, bomb.docx, doctype.docx, encrypted.docx, old.doc,
 old.wps, text.odt, external.docx) and OUTDIR/source.md / source.html for
 pandoc and LibreOffice.
 """
+import base64
 import os
 import struct
 import sys
@@ -241,6 +242,64 @@ def ole(path, names):
         f.write(bytes(head) + bytes(512) + bytes(dirs))
 
 
+MARKDOWN = """---
+title: 关于做好二〇二六年春季防汛准备工作的通知
+lang: zh-CN
+---
+
+各区人民政府，市政府各部门：
+
+为切实做好今年春季防汛准备工作，确保人民群众生命财产安全，现就有关事项通知如下。
+
+# 一、提高思想认识
+
+各单位要充分认识防汛工作的重要性和紧迫性。
+
+# 二、落实工作措施
+
+1. 全面排查河道堤防隐患。
+2. 及时补充防汛物资储备。
+3. 严格执行值班值守制度。
+
++--------------+--------------+
+| 任务         | 责任单位     |
++==============+==============+
+| 隐患排查     | 市水务局     |
++--------------+--------------+
+| 物资储备     | 市应急管理局 |
++--------------+--------------+
+
+![防汛指挥体系图](chart.png){width=80mm}
+
+某某市防汛抗旱指挥部办公室
+
+2026年3月10日
+"""
+
+HTML = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>通知</title></head>
+<body>
+<p align="center">关于加强二〇二六年城市道路养护管理的通知</p>
+<p>各区人民政府，市政府各部门：</p>
+<p>为进一步提升城市道路养护水平，保障市民出行安全，现就有关事项通知如下。</p>
+<h1>一、明确养护责任</h1>
+<p>各区要按照属地管理原则，落实道路养护主体责任。</p>
+<h1>二、突出工作重点</h1>
+<ol><li>及时修补破损路面。</li><li>定期清理排水设施。</li>
+<li>规范设置交通标志。</li></ol>
+<table border="1"><thead><tr><th>项目</th><th colspan="2">责任单位与时限</th></tr>
+</thead><tbody>
+<tr><td rowspan="2">路面修补</td><td>市城管局</td><td>四月底前</td></tr>
+<tr><td>各区城管部门</td><td>五月底前</td></tr>
+<tr><td>设施清理</td><td>市水务局</td><td>六月底前</td></tr>
+</tbody></table>
+<p><img src="%s" alt="道路养护进度示意图" width="300" height="150"></p>
+<p>某某市城市管理局</p>
+<p>2026年4月8日</p>
+</body></html>
+"""
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -248,11 +307,28 @@ def main():
     with open(os.path.join(out, "chart.png"), "wb") as f:
         f.write(image)
     docx(os.path.join(out, "word.docx"), image=image)
-    # External relationship: reported, never fetched.
-    docx(os.path.join(out, "external.docx"), extra_rel=(
+    # Inputs for pandoc (Markdown; HTML for merged cells, which its
+    # Markdown cannot write) and LibreOffice (HTML, the image embedded as
+    # a data: URI; linked.html names the file, which LibreOffice keeps
+    # as an external relationship).
+    with open(os.path.join(out, "pandoc.md"), "w") as f:
+        f.write(MARKDOWN)
+    uri = "data:image/png;base64," + base64.b64encode(image).decode()
+    with open(os.path.join(out, "office.html"), "w") as f:
+        f.write(HTML % uri)
+    with open(os.path.join(out, "linked.html"), "w") as f:
+        f.write(HTML % "chart.png")
+    # External relationships: a hyperlink is reported, never fetched;
+    # an image linked from outside the file is refused.
+    link = ('<Relationship Id="rId21" Type="%s/hyperlink" '
+            'Target="http://example.invalid/list" TargetMode="External"/>'
+            % REL)
+    docx(os.path.join(out, "hyperlink.docx"), extra_rel=link)
+    docx(os.path.join(out, "external.docx"), extra_rel=link + (
         '<Relationship Id="rId20" Type="%s/image" '
         'Target="http://example.invalid/x.png" TargetMode="External"/>'
-        % REL))
+        % REL), document=DOCUMENT.replace('r:embed="rId10"',
+                                          'r:link="rId20"'))
     with open(os.path.join(out, "word.docx"), "rb") as f:
         data = f.read()
     with open(os.path.join(out, "truncated.docx"), "wb") as f:
