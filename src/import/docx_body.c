@@ -24,6 +24,7 @@ typedef struct para_ctx {
 } para_ctx;
 
 static int walk(docx *d, para_ctx *pc, const xmlNode *n, int depth);
+static int alternate(docx *d, para_ctx *pc, const xmlNode *n, int depth);
 
 static int oom(docx *d)
 {
@@ -418,10 +419,22 @@ static int run(docx *d, para_ctx *pc, const xmlNode *r)
 		} else if (docx_is(c, "object")) {
 			rc = skip(d, c, "embedded object (OLE)", NULL);
 		} else if (local_is(c, "AlternateContent")) {
-			rc = walk(d, pc, c, 1);
+			rc = alternate(d, pc, c, 1);
 		}
 	}
 	return rc;
+}
+
+/* mc:AlternateContent: one of the choices, the first (Word writes the
+ * current format there, the fallback for older readers after it). */
+static int alternate(docx *d, para_ctx *pc, const xmlNode *n, int depth)
+{
+	const xmlNode *ch;
+
+	for (ch = n->children; ch != NULL; ch = ch->next)
+		if (local_is(ch, "Choice") || local_is(ch, "Fallback"))
+			return walk(d, pc, ch, depth + 1);
+	return 0;
 }
 
 static int walk(docx *d, para_ctx *pc, const xmlNode *n, int depth)
@@ -456,17 +469,11 @@ static int walk(docx *d, para_ctx *pc, const xmlNode *n, int depth)
 			if (rc == 0)
 				rc = walk(d, pc, c, depth + 1);
 		} else if (local_is(c, "AlternateContent")) {
-			/* One of the choices: the first, which Word writes
-			 * in the current format. */
-			const xmlNode *ch;
-			for (ch = c->children; ch; ch = ch->next)
-				if (local_is(ch, "Choice") ||
-				    local_is(ch, "Fallback"))
-					break;
-			if (ch != NULL)
-				rc = walk(d, pc, ch, depth + 1);
+			rc = alternate(d, pc, c, depth);
 		} else if (local_is(c, "drawing")) {
 			rc = figure(d, pc, c);
+		} else if (local_is(c, "pict")) {
+			rc = vml(d, pc, c);
 		} else if (local_is(c, "oMath") || local_is(c, "oMathPara")) {
 			rc = skip(d, c, "equation", NULL);
 		}
@@ -528,11 +535,6 @@ int docx_read_paragraph(docx *d, const void *node, int in_cell)
 	docx_para_new(d, p);
 	if (ppr != NULL)
 		style_hints(d, &pc, ppr, &num_id, &ilvl);
-	/* A paragraph whose mark is a deletion is merged away in the
-	 * accepted text; its words (if any) were reported by walk. */
-	if (ppr != NULL && (c = docx_child(ppr, "rPr")) != NULL &&
-	    docx_child(c, "del") != NULL && docx_child(p, "r") == NULL)
-		return 0;
 	num.limit = 256;
 	if (num_id > 0) {
 		if ((rc = docx_number_text(&num, d, num_id, ilvl, &bullet,

@@ -297,6 +297,94 @@ static void test_runs(void **state)
 	folio_doc_free(doc);
 }
 
+/* Drawings: a DrawingML picture with extent and descr, a caption
+ * paragraph, a text box in mc:AlternateContent whose paragraph follows
+ * its anchor, a VML picture, a GIF reported and left out. */
+static void test_drawings(void **state)
+{
+	static const unsigned char png[] = {
+		0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n',
+		0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 4, 0, 0, 0, 2, 8, 2,
+		0, 0, 0, 1, 2, 3, 4,
+		0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+	static const char rels[] = "<Relationships xmlns=\"http://schemas."
+		"openxmlformats.org/package/2006/relationships\">"
+		"<Relationship Id=\"i1\" Type=\"x/image\" "
+		"Target=\"media/a.png\"/>"
+		"<Relationship Id=\"i2\" Type=\"x/image\" "
+		"Target=\"/word/media/b.gif\"/></Relationships>";
+	static const char styles[] = "<w:styles " W_NS ">"
+		"<w:style w:styleId=\"c\"><w:name w:val=\"题注\"/></w:style>"
+		"</w:styles>";
+	char *doc_xml = document(HEAD
+		"<w:p><w:r><w:t>见下图。</w:t></w:r><w:r><w:drawing>"
+		"<wp:inline xmlns:wp=\"urn:wp\"><wp:extent cx=\"1800000\" "
+		"cy=\"900000\"/><wp:docPr id=\"1\" descr=\"示意\"/>"
+		"<a:blip xmlns:a=\"urn:a\" xmlns:r=\"urn:r\" r:embed=\"i1\"/>"
+		"</wp:inline></w:drawing></w:r></w:p>"
+		"<w:p><w:pPr><w:pStyle w:val=\"c\"/></w:pPr><w:r><w:t>图1 示意图"
+		"</w:t></w:r></w:p>"
+		"<w:p><w:r><mc:AlternateContent xmlns:mc=\"urn:mc\"><mc:Choice>"
+		"<w:drawing><w:txbxContent>" P("框中的文字。")
+		"</w:txbxContent></w:drawing></mc:Choice><mc:Fallback>"
+		"<w:pict><w:txbxContent>" P("框中的文字。") "</w:txbxContent>"
+		"</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+		"<w:r><w:t>锚定段落。</w:t></w:r></w:p>"
+		"<w:p><w:r><w:pict><v:imagedata xmlns:v=\"urn:v\" "
+		"xmlns:r=\"urn:r\" r:id=\"i1\"/></w:pict></w:r></w:p>"
+		"<w:p><w:r><w:drawing><a:blip xmlns:a=\"urn:a\" "
+		"xmlns:r=\"urn:r\" r:embed=\"i2\"/></w:drawing></w:r></w:p>"
+		FOOT);
+	char path[256];
+	folio_error err = {0};
+	folio_import_report rep = {0};
+	folio_import_media media;
+	folio_zip *z = NULL;
+	folio_doc *doc = NULL;
+	const folio_block *b;
+
+	(void)state;
+	path_of(path, sizeof(path), "draw.docx");
+	assert_int_equal(folio_zip_create(&z, path, 1600000000, &err), 0);
+	assert_int_equal(folio_zip_add_mem(z, "word/document.xml", doc_xml,
+		strlen(doc_xml), FOLIO_ZIP_DEFLATE, &err), 0);
+	assert_int_equal(folio_zip_add_mem(z, "word/_rels/document.xml.rels",
+		rels, strlen(rels), FOLIO_ZIP_DEFLATE, &err), 0);
+	assert_int_equal(folio_zip_add_mem(z, "word/styles.xml", styles,
+		strlen(styles), FOLIO_ZIP_DEFLATE, &err), 0);
+	assert_int_equal(folio_zip_add_mem(z, "word/media/a.png", png,
+		sizeof(png), FOLIO_ZIP_STORE, &err), 0);
+	assert_int_equal(folio_zip_add_mem(z, "word/media/b.gif", "GIF89a..",
+		8, FOLIO_ZIP_STORE, &err), 0);
+	assert_int_equal(folio_zip_close(z, &err), 0);
+	free(doc_xml);
+	if (folio_docx_import(&doc, &media, path, "m", NULL, &rep, &err) != 0)
+		fail_msg("%s", err.msg);
+	b = doc->body;
+	assert_string_equal(b->text, "见下图。");
+	b = b->next;
+	assert_int_equal(b->kind, FOLIO_BLOCK_FIGURE);
+	assert_string_equal(b->figure->src, "m/image1.png");
+	assert_int_equal(b->figure->width_mm100, 5000);
+	assert_int_equal(b->figure->px_width, 4);
+	assert_string_equal(b->figure->alt, "示意");
+	assert_string_equal(b->figure->caption, "图1 示意图");
+	b = b->next;
+	assert_string_equal(b->text, "锚定段落。");
+	assert_string_equal(b->next->text, "框中的文字。");
+	b = b->next->next;
+	assert_int_equal(b->kind, FOLIO_BLOCK_FIGURE);
+	assert_string_equal(b->figure->src, "m/image2.png");
+	assert_int_equal(media.n, 2);
+	assert_int_equal(media.images[0].len, sizeof(png));
+	assert_int_equal(rep.skipped, 1);
+	assert_string_equal(rep.entries[rep.n_entries - 1].reason,
+		"image not in PNG or JPEG");
+	folio_import_media_free(&media);
+	folio_import_report_free(&rep);
+	folio_doc_free(doc);
+}
+
 static void test_package_errors(void **state)
 {
 	char path[256], *big, *doc_xml;
@@ -360,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_numbering),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_drawings),
 		cmocka_unit_test(test_package_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
