@@ -190,6 +190,9 @@ static int read_rels(docx *d)
 		rel->external = strcasecmp(mode, "External") == 0;
 		rel->image = strlen(type) >= 6 &&
 			strcmp(type + strlen(type) - 6, "/image") == 0;
+		rel->header_footer = strlen(type) >= 7 &&
+			(strcmp(type + strlen(type) - 7, "/header") == 0 ||
+			strcmp(type + strlen(type) - 7, "/footer") == 0);
 		if (rel->external || resolve(target, sizeof(target), from,
 		    v) < 0)
 			snprintf(target, sizeof(target), "%s", v);
@@ -484,6 +487,43 @@ static int make_page(docx *d)
 		d->n_images ? "only images" : "no text");
 }
 
+/* Page headers and footers are not part of the text (a 公文's 版头 is in
+ * the body); what they say goes in the report. */
+static int report_headers(docx *d)
+{
+	folio_buf b = {0}, t = {0};
+	void *xml = NULL;
+	size_t i, k;
+	int rc = 0;
+
+	t.limit = FOLIO_MAX_TEXT_BYTES;
+	for (i = 0; i < d->n_rels && rc == 0; i++) {
+		const docx_rel *r = &d->rels[i];
+		if (r->external || !r->header_footer)
+			continue;
+		folio_buf_free(&b);
+		folio_buf_reset(&t);
+		folio_xml_free(xml);
+		xml = NULL;
+		if ((rc = docx_read_part(&b, d, r->target, DOCX_MAX_PART,
+		    0)) <= 0 ||
+		    (rc = docx_parse(&xml, d, r->target, &b)) < 0 ||
+		    (rc = docx_plain_text(&t, d, xmlDocGetRootElement(xml),
+		    0)) < 0)
+			continue;
+		for (k = 0; k < t.len && t.data[k] == ' '; k++)
+			;
+		if (k < t.len)
+			rc = docx_skip_add(d, NULL, t.data + k,
+				"page header or footer (not part of the text)",
+				r->target);
+	}
+	folio_xml_free(xml);
+	folio_buf_free(&b);
+	folio_buf_free(&t);
+	return rc < 0 ? rc : 0;
+}
+
 static int read_document(docx *d)
 {
 	folio_buf b = {0};
@@ -500,6 +540,7 @@ static int read_document(docx *d)
 		goto done;
 	}
 	if ((rc = read_rels(d)) < 0 ||
+	    (rc = report_headers(d)) < 0 ||
 	    (rc = docx_read_styles(d)) < 0 ||
 	    (rc = docx_read_numbering(d)) < 0 ||
 	    (rc = docx_read_footnotes(d)) < 0 ||

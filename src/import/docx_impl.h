@@ -45,6 +45,7 @@ typedef struct docx_rel {
 	char *target;           /* resolved part name, or the URL */
 	int external;           /* TargetMode="External": never fetched */
 	int image;              /* type .../image */
+	int header_footer;      /* type .../header or .../footer */
 } docx_rel;
 
 typedef struct docx_style {

@@ -165,14 +165,15 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 reasons = [e['reason'] for e in r['entries'] if e['action'] == 'skipped']
 want = ['comment', 'deleted text (tracked change)',
-        'field code (its shown result kept)']
+        'field code (its shown result kept)',
+        'page header or footer (not part of the text)']
 missing = [w for w in want if w not in reasons]
 print('ok - word.docx: report lists what was skipped' if not missing and
       r['skipped'] == len(reasons) else
       'not ok - word.docx: report lists what was skipped: %s' % missing)
 EOF
 		check "word.docx: stderr summary names the skipped items" grep -q \
-			'skipped 3: 1 comment, 1 deleted text' "$T/$f.import"
+			'skipped 4: 1 page header or footer (not part of the text), 1 comment, 1 deleted text' "$T/$f.import"
 	fi
 	# The output side: tables and figures drawn (issue 12, j12out).
 	if "$FOLIO" pdf "$T/out/$f.xml" -o "$T/out/$f.pdf" >"$T/$f.pdf.out" 2>&1 &&

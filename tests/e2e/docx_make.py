@@ -183,7 +183,12 @@ RELS_DOC = ('<?xml version="1.0" encoding="UTF-8"?>'
             '<Relationship Id="rId3" Type="%s/footnotes" Target="footnotes.xml"/>'
             '<Relationship Id="rId4" Type="%s/comments" Target="comments.xml"/>'
             '<Relationship Id="rId10" Type="%s/image" Target="media/image1.png"/>'
-            '%%s</Relationships>' % (REL, REL, REL, REL, REL))
+            '<Relationship Id="rId11" Type="%s/header" Target="header1.xml"/>'
+            '%%s</Relationships>' % (REL, REL, REL, REL, REL, REL))
+
+HEADER = ('<?xml version="1.0" encoding="UTF-8"?>'
+          '<w:hdr xmlns:w="%s"><w:p><w:r><w:t>内部资料 注意保存</w:t></w:r>'
+          '</w:p></w:hdr>' % W)
 
 RELS_ROOT = ('<?xml version="1.0" encoding="UTF-8"?>'
              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -210,6 +215,7 @@ def docx(path, document=DOCUMENT, extra_rel="", image=None):
         z.writestr("word/numbering.xml", NUMBERING)
         z.writestr("word/footnotes.xml", FOOTNOTES)
         z.writestr("word/comments.xml", COMMENTS)
+        z.writestr("word/header1.xml", HEADER)
         z.writestr("word/media/image1.png", image or png(200, 100))
 
 
