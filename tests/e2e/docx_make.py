@@ -3,6 +3,7 @@
 binary fixture in the tree). Every text is our own invented 公文.
 
     docx_make.py OUTDIR
+    docx_make.py --big N FILE.docx   (N paragraphs, a 2,000-row table)
 
 writes OUTDIR/word.docx (hand-made WordprocessingML with auto-numbering,
 tracked changes, a field, a comment, a footnote, a merged-cell table, an
@@ -306,7 +307,27 @@ HTML = """<!DOCTYPE html>
 """
 
 
+def big(path, n):
+    """n paragraphs and a 2,000-row table (BENCHMARKS.md)."""
+    paras = "".join(p("第%d段：各单位要加强统计数据质量管理，确保数据真实准确"
+                      "完整，按时报送各项统计报表。" % i) for i in range(n))
+    rows = [row([cell("项目"), cell("责任单位"), cell("完成时限")],
+                header=True)]
+    rows += [row([cell("事项%d" % i), cell("市统计局"), cell("三月底前")])
+             for i in range(2000)]
+    body = (p("关于开展统计数据质量核查工作的通知", jc="center") +
+            p("各区人民政府：") + paras + '<w:tbl><w:tblGrid>' +
+            '<w:gridCol w:w="2000"/>' * 3 + '</w:tblGrid>' + "".join(rows) +
+            '</w:tbl>' + p("某某市统计局", jc="right") +
+            p("2026年3月2日", jc="right"))
+    docx(path, document='<?xml version="1.0" encoding="UTF-8"?>'
+         '<w:document %s><w:body>%s</w:body></w:document>' % (NS, body))
+
+
 def main():
+    if sys.argv[1] == "--big":
+        big(sys.argv[3], int(sys.argv[2]))
+        return
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     image = png(200, 100)
