@@ -270,10 +270,20 @@ int docx_add_image(const char **out_src, docx *d, const docx_rel *rel,
 	folio_buf b = {0};
 	char name[FOLIO_MAX_FIGURE_PATH + 1], what[1100];
 	docx_image *img;
+	size_t k;
 	long i;
 	int rc;
 
 	*out_src = NULL;
+	/* A picture shown twice (a logo) is one file. */
+	for (k = 0; k < d->n_images; k++)
+		if (strcmp(d->images[k].part, rel->target) == 0) {
+			f->format = d->images[k].format;
+			f->px_width = d->images[k].px_width;
+			f->px_height = d->images[k].px_height;
+			*out_src = d->images[k].name;
+			return 0;
+		}
 	if (d->n_images >= DOCX_MAX_IMAGES)
 		return docx_fail(d, node, FOLIO_ELIMIT, "expected at most %d "
 			"images, found more", DOCX_MAX_IMAGES);
@@ -309,6 +319,10 @@ int docx_add_image(const char **out_src, docx *d, const docx_rel *rel,
 	}
 	img->data = (unsigned char *)b.data;
 	img->len = b.len;
+	img->part = rel->target;    /* rels live as long as the reader */
+	img->format = f->format;
+	img->px_width = f->px_width;
+	img->px_height = f->px_height;
 	b.data = NULL;
 	d->n_images++;
 	*out_src = img->name;

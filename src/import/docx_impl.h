@@ -98,6 +98,9 @@ typedef struct docx_skip {
 
 typedef struct docx_image {
 	char *name;             /* figure src */
+	const char *part;       /* the media part it came from (a rel's) */
+	folio_image_format format;
+	unsigned px_width, px_height;
 	unsigned char *data;
 	size_t len;
 } docx_image;
