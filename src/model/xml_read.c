@@ -551,6 +551,34 @@ static int check_choice(reader *r, const xmlNode *n, const char *what,
 		list, v);
 }
 
+/* A figure's src names a file beside the source: say what is wrong
+ * with it before the schema's "failed to validate attributes". */
+static int check_figures(reader *r, const xmlNode *n, int depth)
+{
+	const xmlNode *c;
+	xmlChar *src;
+	int rc = 0, ok;
+
+	for (c = n->children; c != NULL && rc == 0 && depth < FOLIO_MAX_DEPTH;
+	    c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (!is(c, "figure")) {
+			rc = check_figures(r, c, depth + 1);
+			continue;
+		}
+		src = xmlGetProp(c, (const xmlChar *)"src");
+		ok = src == NULL || folio_figure_src_valid((const char *)src);
+		if (!ok)
+			rc = at(r, c, FOLIO_EINPUT, "expected src as a relative "
+				"path of ASCII letters, digits, '.', '_', '-' "
+				"and '/' (no '..', nothing absolute), found "
+				"'%.200s'", (const char *)src);
+		xmlFree(src);
+	}
+	return rc;
+}
+
 /* Values a clerk types by hand get their own precise messages before
  * the schema's generic ones. */
 static int check_values(reader *r, const xmlNode *root)
@@ -579,6 +607,8 @@ static int check_values(reader *r, const xmlNode *root)
 	    n = n->next)
 		if (is(n, "date"))
 			rc = check_date(r, n);
+	if (rc == 0)
+		rc = check_figures(r, root, 0);
 	return rc;
 }
 

@@ -237,7 +237,12 @@ static void test_figure_errors(void **state)
 		"none.png");
 	expect_error("<figure src=\"c.png\"/>", FOLIO_EINPUT, "doc.xml:5:",
 		"found a GIF file");
-	expect_error("<figure src=\"../a.png\"/>", FOLIO_EINPUT, ":5:", "");
+	expect_error("<figure src=\"../a.png\"/>", FOLIO_EINPUT,
+		"doc.xml:5:1: <figure>: expected src as a relative path",
+		"found '../a.png'");
+	expect_error("<section><heading>一</heading><figure "
+		"src=\"/etc/a.png\"/></section>", FOLIO_EINPUT, "doc.xml:5:",
+		"found '/etc/a.png'");
 	expect_error("<figure src=\"a.png\" width=\"0mm\"/>", FOLIO_EINPUT,
 		":5:", "expected width as millimetres");
 }
