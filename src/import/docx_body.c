@@ -416,6 +416,15 @@ static int run(docx *d, para_ctx *pc, const xmlNode *r)
 			rc = figure(d, pc, c);
 		} else if (docx_is(c, "pict")) {
 			rc = vml(d, pc, c);
+		} else if (docx_is(c, "ruby")) {
+			/* The base text is the text; the reading above it
+			 * (w:rt) is a gloss. */
+			const xmlNode *base = docx_child(c, "rubyBase");
+			if (base != NULL)
+				rc = walk(d, pc, base, 1);
+			if (rc == 0 && docx_child(c, "rt") != NULL)
+				rc = skip(d, docx_child(c, "rt"),
+					"ruby reading (phonetic guide)", NULL);
 		} else if (docx_is(c, "object")) {
 			rc = skip(d, c, "embedded object (OLE)", NULL);
 		} else if (local_is(c, "AlternateContent")) {
@@ -533,6 +542,9 @@ int docx_read_paragraph(docx *d, const void *node, int in_cell)
 	memset(&pc, 0, sizeof(pc));
 	pc.node = p;
 	docx_para_new(d, p);
+	/* A field's code never runs past its paragraph in Word's files; a
+	 * broken one (no separate, no end) must not swallow what follows. */
+	d->field_code = 0;
 	if (ppr != NULL)
 		style_hints(d, &pc, ppr, &num_id, &ilvl);
 	num.limit = 256;

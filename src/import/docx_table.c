@@ -211,9 +211,9 @@ static int count_cols(const tbl *t)
 
 	for (r = 0; r < t->n_rows; r++) {
 		w = t->rows[r].before + t->rows[r].after;
+		/* A legacy hMerge cell still stands on its grid column. */
 		for (i = 0; i < t->rows[r].n_tcs; i++)
-			if (t->rows[r].tcs[i].vmerge != 3)
-				w += t->rows[r].tcs[i].span;
+			w += t->rows[r].tcs[i].span;
 		if (w > most)
 			most = w;
 	}
