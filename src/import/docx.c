@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <libxml/tree.h>
 
@@ -366,12 +367,26 @@ static int ole_encrypted(const char *data, size_t n)
 static int refuse_ole(const char *path, folio_error *err)
 {
 	char *data = NULL;
-	size_t n = 0;
+	size_t n = 0, cap;
+	FILE *fp = NULL;
+	struct stat st;
 	int rc, enc;
 
-	rc = folio_file_read(&data, &n, path, DOCX_MAX_DOCUMENT, err);
-	if (rc < 0)
+	/* The directory is looked for in the first 64 MiB only: a larger
+	 * file is still an OLE2 file, and told so. */
+	if ((rc = folio_file_fopen_regular(&fp, path, err)) < 0)
 		return rc;
+	cap = fstat(fileno(fp), &st) == 0 && st.st_size >= 0 &&
+		(uint64_t)st.st_size < DOCX_MAX_DOCUMENT ?
+		(size_t)st.st_size : DOCX_MAX_DOCUMENT;
+	data = malloc(cap ? cap : 1);
+	if (data == NULL) {
+		fclose(fp);
+		return folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory",
+			path);
+	}
+	n = fread(data, 1, cap, fp);
+	fclose(fp);
 	enc = ole_encrypted(data, n);
 	free(data);
 	if (enc)
