@@ -193,6 +193,14 @@ static int write_block(content *c, const folio_block *bl, int index,
 		for (; ch != NULL && rc == 0; ch = ch->next)
 			rc = write_block(c, ch, 1, hbase, tbase);
 		break;
+	case FOLIO_BLOCK_TABLE:
+	case FOLIO_BLOCK_FIGURE:
+		/* Issue 12's output side (j12out) writes these. */
+		rc = folio_error_set(c->err, FOLIO_EINPUT, "%s:%u:%u: "
+			"this build cannot write %s into an EPUB yet",
+			c->doc->source_path, bl->line, bl->col,
+			bl->kind == FOLIO_BLOCK_TABLE ? "tables" : "figures");
+		break;
 	}
 	return rc;
 }

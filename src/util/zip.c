@@ -147,11 +147,19 @@ int folio_zip_add_mem(folio_zip *z, const char *name, const void *data,
 		return rc;
 	/* libzip reads the data only at zip_close: keep our own copy so the
 	 * caller may reuse its buffer; libzip frees it (freep = 1). */
-	copy = malloc(len ? len : 1);
+	if (len == 0) {
+		/* libzip keeps no pointer to an empty buffer, so it would
+		 * never free a copy of one (found by fuzz_docx). */
+		src = zip_source_buffer(z->za, NULL, 0, 0);
+		if (src == NULL)
+			return lib_error(err, z->out.final_path, name,
+				zip_get_error(z->za));
+		return add_source(z, name, src, method, err);
+	}
+	copy = malloc(len);
 	if (copy == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if (len)
-		memcpy(copy, data, len);
+	memcpy(copy, data, len);
 	src = zip_source_buffer(z->za, copy, len, 1);
 	if (src == NULL) {
 		free(copy);

@@ -3,7 +3,8 @@
 # corpus in tests/fuzz/corpus/TARGET (what fuzzing found, trimmed): the
 # hand-made seeds in tests/fuzz/seeds/TARGET (a genuine one-record
 # archive, a signature), the examples, the bad-input and stress cases,
-# the styles. Files and folders, relative to the top.
+# the styles; for docx, the hand-made document.xml files in
+# tests/fuzz/seeds/docx. Files and folders, relative to the top.
 fuzz_seeds() {
 	[ -d "tests/fuzz/seeds/$1" ] && echo "tests/fuzz/seeds/$1"
 	case $1 in
