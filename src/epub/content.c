@@ -193,6 +193,12 @@ static int write_block(content *c, const folio_block *bl, int index,
 		for (; ch != NULL && rc == 0; ch = ch->next)
 			rc = write_block(c, ch, 1, hbase, tbase);
 		break;
+	case FOLIO_BLOCK_TABLE:
+		epub_write_table(c->x, c->b, c->doc, bl);
+		break;
+	case FOLIO_BLOCK_FIGURE:
+		rc = epub_write_figure(c->x, c->b, c->doc, bl, c->err);
+		break;
 	}
 	return rc;
 }

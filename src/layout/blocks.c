@@ -252,6 +252,12 @@ int add_blocks(ctx *c, const folio_block *b, int *article)
 		case FOLIO_BLOCK_ARTICLE:
 			rc = add_article(c, b, ++*article);
 			break;
+		case FOLIO_BLOCK_TABLE:
+			rc = add_table(c, b);
+			break;
+		case FOLIO_BLOCK_FIGURE:
+			rc = add_figure(c, b);
+			break;
 		}
 	}
 	return rc;

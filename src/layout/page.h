@@ -54,6 +54,15 @@ typedef struct folio_rule {
 	folio_rgb color;
 } folio_rule;
 
+/* An image (a figure of the model) drawn into a box: (x, y) is the
+ * box's bottom-left corner, width x height its size in points, the
+ * image's own proportions kept. The writer reads the file at
+ * figure->path (format figure->format); layout only used its size. */
+typedef struct folio_image {
+	double x, y, width, height;
+	const folio_figure *figure;
+} folio_image;
+
 /* A bookmark: heading text with its generated number, on `page`. */
 typedef struct folio_outline_entry {
 	int level;        /* 1 .. 4 */
@@ -96,6 +105,8 @@ typedef struct folio_page {
 	size_t n_rules;
 	int number;            /* printed page number (1-based), 0 = none */
 	folio_page_start start; /* where the page begins in the source */
+	folio_image *images;   /* drawn before the runs and rules */
+	size_t n_images;
 } folio_page;
 
 /* Code points drawn with one face (sorted, distinct): subset these. */

@@ -21,6 +21,7 @@
 
 #include "font/font.h"
 #include "pdf/font_objects.h"
+#include "pdf/images.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/utf8.h"
@@ -57,6 +58,7 @@ typedef struct writer {
 	size_t font_bytes;
 	long long subset_ns;   /* HarfBuzz time inside embed_face */
 	unsigned char *boxed;  /* BMP bitmap of the layout's substitutions */
+	pdf_images *images;    /* image files embedded so far */
 } writer;
 
 int folio_pdf_options_init(folio_pdf_options *out, folio_error *err)
@@ -447,6 +449,26 @@ static void draw_runs(writer *w, HPDF_Page page, const folio_page *pg)
 	HPDF_Page_EndText(page);
 }
 
+/* Images first: rules and text may be drawn over them, never under. */
+static int draw_images(writer *w, HPDF_Page page, const folio_page *pg)
+{
+	char step[320];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < pg->n_images; i++) {
+		const folio_image *im = &pg->images[i];
+		if ((rc = pdf_image_draw(&w->images, w->pdf, page, im,
+			w->err)) < 0)
+			return rc;
+		snprintf(step, sizeof(step), "embedding the image %s",
+			im->figure->src ? im->figure->src : "?");
+		if ((rc = haru_check(w, 1, step)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int draw_pages(writer *w)
 {
 	const folio_layout *l = w->layout;
@@ -464,6 +486,8 @@ static int draw_pages(writer *w)
 		if (page != NULL) {
 			HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width);
 			HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height);
+			if (pg->n_images && (rc = draw_images(w, page, pg)) < 0)
+				return rc;
 			if (pg->n_rules)
 				draw_rules(page, pg);
 			if (pg->n_runs)
@@ -685,5 +709,6 @@ done:
 		free(w.faces[i].drawn);
 	free(w.boxed);
 	free(w.pages);
+	pdf_images_free(w.images);
 	return rc;
 }

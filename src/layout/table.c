@@ -1,0 +1,516 @@
+/*
+ * table.c - ruled tables on the grid.
+ *
+ * A table is laid out in the same bands as the text around it: every
+ * line of cell text takes one band, a row is as many bands as its
+ * tallest cell needs, and the rules run along band edges, halfway
+ * between the em boxes of neighbouring lines, so the grid of the page
+ * goes on through the table. Cell text goes through the same font layer
+ * and clreq breaker as paragraphs, at the cell's inner width.
+ *
+ * In the flow a table is one line per band (p NULL, `table` set), kept
+ * together within a row group (rows joined by a rowspan) and with the
+ * header rows before the first body row: pagination may end a page only
+ * between row groups, or inside one taller than a page. A page that
+ * starts inside the body reserves bands for the header rows
+ * (table_page_start), which emit_tables draws there again.
+ */
+#include "layout/layout_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Text keeps a quarter character from the rules on either side. */
+#define PAD_CHARS 0.25
+#define RULE_OUTER 1.0   /* points: the frame */
+#define RULE_INNER 0.5   /* points: between rows and columns */
+
+typedef struct tcell {
+	const folio_cell *cell;
+	int row, rowspan, col, colspan;
+	int header;
+	fline *lines;           /* text lines, left from the block's edge */
+	size_t n_lines;
+} tcell;
+
+typedef struct table_lay {
+	const folio_block *block;
+	const folio_table *t;
+	int n_rows, n_cols;
+	double *edge;           /* n_cols + 1 column edges from the left */
+	int *row_band;          /* n_rows + 1: first band of each row */
+	int *slot;              /* n_rows * n_cols: cell index covering it */
+	tcell *cells;
+	size_t n_cells;
+	int header_bands;       /* bands repeated on continuation pages */
+	int n_bands;
+	fline **band_line;      /* n_bands: the flow line of each band */
+} table_lay;
+
+typedef struct header_repeat {
+	table_lay *tl;
+	size_t page;
+	int band;               /* page band of the first header band */
+} header_repeat;
+
+/* ---- layout of cells ------------------------------------------------- */
+
+/* Column widths: the model's proportions (or equal shares) of the
+ * measure, none narrower than one character and its padding. */
+static int column_edges(ctx *c, table_lay *tl)
+{
+	const folio_table *t = tl->t;
+	int n = tl->n_cols, i;
+	double min = c->cpitch * (1 + 2 * PAD_CHARS), sum = 0, total = 0;
+	double excess, room = 0, *w;
+
+	/* Two characters a column when the measure has room: a one-
+	 * character column sets 序号 as 序 over 号. */
+	if (c->cpitch * (2 + 2 * PAD_CHARS) * n <= c->measure)
+		min = c->cpitch * (2 + 2 * PAD_CHARS);
+	if (min * n > c->measure + 1e-6)
+		return folio_error_set(c->err, FOLIO_EINPUT, "%s:%u:%u: "
+			"expected a table of at most %d columns (one "
+			"character each fits the %.0f mm measure), found %d",
+			c->doc->source_path, tl->block->line ? tl->block->line :
+			1, tl->block->col ? tl->block->col : 1,
+			(int)(c->measure / min), c->measure * 25.4 / 72, n);
+	w = folio_arena_alloc(c->a, (size_t)n * sizeof(*w));
+	tl->edge = folio_arena_alloc(c->a, (size_t)(n + 1) * sizeof(*w));
+	if (w == NULL || tl->edge == NULL)
+		return nomem(c);
+	for (i = 0; i < n; i++)
+		sum += t->widths ? (double)t->widths[i] : 1.0;
+	for (i = 0; i < n; i++) {
+		w[i] = c->measure * (t->widths ? (double)t->widths[i] : 1.0) /
+			sum;
+		if (w[i] < min)
+			w[i] = min;
+		total += w[i];
+	}
+	/* Columns raised to the minimum take their width from the rest. */
+	excess = total - c->measure;
+	for (i = 0; i < n; i++)
+		room += w[i] - min;
+	for (i = 0; i < n && excess > 1e-9 && room > 0; i++)
+		w[i] -= excess * (w[i] - min) / room;
+	tl->edge[0] = 0;
+	for (i = 0; i < n; i++)
+		tl->edge[i + 1] = tl->edge[i] + w[i];
+	tl->edge[n] = c->measure;
+	return 0;
+}
+
+/* One paragraph of a cell broken at the cell's inner width: header
+ * cells and one-line cells centred, longer text justified. */
+static int cell_para(ctx *c, tcell *tc, const folio_block *pb, double left,
+	double width, vec *out)
+{
+	para *p = folio_arena_alloc(c->a, sizeof(*p));
+	para_opts o = body_opts(c, pb);
+	folio_lb_line *ls;
+	size_t i, n = 0;
+	seg s[1] = {{0}};
+	int rc;
+
+	if (p == NULL)
+		return nomem(c);
+	s[0].text = pb->text ? pb->text : "";
+	s[0].role = FOLIO_ROLE_BODY;
+	s[0].source = 1;
+	if ((rc = build_para(c, p, s, 1, &o)) < 0)
+		return rc;
+	if (p->n == 0)
+		return 0;
+	if ((ls = malloc(p->n * sizeof(*ls))) == NULL)
+		return nomem(c);
+	folio_lb_break(ls, &n, p->x, p->items, p->n, width, width,
+		tc->header ? FOLIO_LB_NATURAL : FOLIO_LB_JUSTIFY);
+	if (n == 1 && !tc->header)  /* a short cell: natural, centred */
+		folio_lb_break(ls, &n, p->x, p->items, p->n, width, width,
+			FOLIO_LB_NATURAL);
+	for (i = 0; i < n; i++) {
+		fline *l = vec_push(c, out, sizeof(*l));
+		if (l == NULL) {
+			free(ls);
+			return FOLIO_ENOMEM;
+		}
+		l->p = p;
+		l->start = ls[i].start;
+		l->end = ls[i].end;
+		l->width = ls[i].width;
+		l->kind = FOLIO_RUN_BODY;
+		l->left = left + (tc->header || n == 1 ?
+			(width - ls[i].width) / 2 : 0);
+		l->src.part = FOLIO_SOURCE_BLOCK;
+		l->src.block = pb;
+		l->src.attachment = c->attachment;
+		l->src.offset = p->src[ls[i].start];
+	}
+	free(ls);
+	return 0;
+}
+
+static int cell_lines(ctx *c, table_lay *tl, tcell *tc)
+{
+	double pad = PAD_CHARS * c->cpitch;
+	double left = tl->edge[tc->col] + pad;
+	double width = tl->edge[tc->col + tc->colspan] - tl->edge[tc->col] -
+		2 * pad;
+	const folio_block *pb;
+	vec v = {0};
+	int rc = 0;
+
+	for (pb = tc->cell->paras; pb != NULL && rc == 0; pb = pb->next)
+		if (pb->kind == FOLIO_BLOCK_PARA)
+			rc = cell_para(c, tc, pb, left, width, &v);
+	if (rc == 0 && v.n > 0) {
+		tc->lines = arena_copy(c, v.data, v.n, sizeof(fline));
+		tc->n_lines = v.n;
+		if (tc->lines == NULL)
+			rc = nomem(c);
+	}
+	free(v.data);
+	return rc;
+}
+
+/* Band counts: a row is as tall as the tallest cell starting in it;
+ * a cell spanning rows that needs more than they give makes the last
+ * of them taller. */
+static int row_bands(ctx *c, table_lay *tl)
+{
+	int *h = calloc((size_t)tl->n_rows, sizeof(*h)), r;
+	size_t i;
+
+	if (h == NULL)
+		return nomem(c);
+	for (r = 0; r < tl->n_rows; r++)
+		h[r] = 1;
+	for (i = 0; i < tl->n_cells; i++) {
+		const tcell *tc = &tl->cells[i];
+		if (tc->rowspan == 1 && (int)tc->n_lines > h[tc->row])
+			h[tc->row] = (int)tc->n_lines;
+	}
+	/* Spanning cells in the order of the row they end in. */
+	for (r = 0; r < tl->n_rows; r++)
+		for (i = 0; i < tl->n_cells; i++) {
+			const tcell *tc = &tl->cells[i];
+			int k, have = 0;
+			if (tc->rowspan == 1 || tc->row + tc->rowspan - 1 != r)
+				continue;
+			for (k = tc->row; k <= r; k++)
+				have += h[k];
+			if ((int)tc->n_lines > have)
+				h[r] += (int)tc->n_lines - have;
+		}
+	tl->row_band[0] = 0;
+	for (r = 0; r < tl->n_rows; r++)
+		tl->row_band[r + 1] = tl->row_band[r] + h[r];
+	tl->n_bands = tl->row_band[tl->n_rows];
+	free(h);
+	return 0;
+}
+
+static int place_cells(ctx *c, table_lay *tl)
+{
+	const folio_table *t = tl->t;
+	size_t n = 0, r, i;
+	int k, j;
+
+	for (r = 0; r < t->n_rows; r++)
+		n += t->rows[r].n_cells;
+	tl->cells = folio_arena_alloc(c->a, (n ? n : 1) * sizeof(*tl->cells));
+	tl->slot = folio_arena_alloc(c->a, (size_t)tl->n_rows *
+		(size_t)tl->n_cols * sizeof(*tl->slot));
+	tl->row_band = folio_arena_alloc(c->a, (size_t)(tl->n_rows + 1) *
+		sizeof(*tl->row_band));
+	if (tl->cells == NULL || tl->slot == NULL || tl->row_band == NULL)
+		return nomem(c);
+	for (i = 0; i < (size_t)tl->n_rows * (size_t)tl->n_cols; i++)
+		tl->slot[i] = -1;
+	/* folio_table_check proved the grid; spans are clamped all the
+	 * same, so a model built otherwise cannot index past it. */
+	for (r = 0; r < t->n_rows; r++)
+		for (i = 0; i < t->rows[r].n_cells; i++) {
+			const folio_cell *cell = &t->rows[r].cells[i];
+			tcell *tc = &tl->cells[tl->n_cells];
+			tc->cell = cell;
+			tc->row = (int)r;
+			tc->col = cell->column < 0 ? 0 :
+				cell->column >= tl->n_cols ? tl->n_cols - 1 :
+				cell->column;
+			tc->colspan = cell->colspan < 1 ? 1 : cell->colspan;
+			if (tc->col + tc->colspan > tl->n_cols)
+				tc->colspan = tl->n_cols - tc->col;
+			tc->rowspan = cell->rowspan < 1 ? 1 : cell->rowspan;
+			if (tc->row + tc->rowspan > tl->n_rows)
+				tc->rowspan = tl->n_rows - tc->row;
+			tc->header = t->rows[r].header;
+			for (k = tc->row; k < tc->row + tc->rowspan; k++)
+				for (j = tc->col; j < tc->col + tc->colspan;
+				     j++)
+					tl->slot[k * tl->n_cols + j] =
+						(int)tl->n_cells;
+			tl->n_cells++;
+		}
+	return 0;
+}
+
+/* Whether a page may end after band b: only where no cell spans
+ * across (every column's cell ends there), never inside the header
+ * rows or right after them. */
+static int band_ends_group(const table_lay *tl, int b)
+{
+	int r, j;
+
+	if (b + 1 >= tl->n_bands)
+		return 1;
+	if (tl->t->header_rows > 0 && tl->t->header_rows <
+	    (size_t)tl->n_rows && b + 1 <= tl->row_band[tl->t->header_rows])
+		return 0;  /* the header stays with the first body row */
+	for (r = 1; r < tl->n_rows; r++)
+		if (tl->row_band[r] == b + 1)
+			break;
+	if (r == tl->n_rows)
+		return 0;  /* inside a row */
+	for (j = 0; j < tl->n_cols; j++)
+		if (tl->slot[r * tl->n_cols + j] ==
+		    tl->slot[(r - 1) * tl->n_cols + j])
+			return 0;
+	return 1;
+}
+
+int add_table(ctx *c, const folio_block *b)
+{
+	const folio_table *t = b->table;
+	table_lay *tl, **slot;
+	fline *first;
+	size_t i, k;
+	int band, rc;
+
+	if (t == NULL || t->n_rows == 0 || t->n_cols == 0)
+		return 0;
+	tl = folio_arena_alloc(c->a, sizeof(*tl));
+	if (tl == NULL)
+		return nomem(c);
+	tl->block = b;
+	tl->t = t;
+	tl->n_rows = (int)t->n_rows;
+	tl->n_cols = (int)t->n_cols;
+	if ((rc = column_edges(c, tl)) < 0 || (rc = place_cells(c, tl)) < 0)
+		return rc;
+	for (i = 0; i < tl->n_cells; i++)
+		if ((rc = cell_lines(c, tl, &tl->cells[i])) < 0)
+			return rc;
+	if ((rc = row_bands(c, tl)) < 0)
+		return rc;
+	/* A header taller than half a page is not repeated: the rows
+	 * under it would get too little of each page. */
+	tl->header_bands = t->header_rows > 0 && t->header_rows <=
+		t->n_rows ? tl->row_band[t->header_rows] : 0;
+	if (tl->header_bands * 2 > c->st->lines)
+		tl->header_bands = 0;
+	tl->band_line = folio_arena_alloc(c->a, (size_t)tl->n_bands *
+		sizeof(*tl->band_line));
+	if (tl->band_line == NULL)
+		return nomem(c);
+	for (band = 0; band < tl->n_bands; band++) {
+		fline *l = push_line(c);
+		if (l == NULL)
+			return FOLIO_ENOMEM;
+		l->kind = FOLIO_RUN_BODY;
+		l->para_id = ++c->para_id;
+		l->n_lines = 1;
+		l->table = tl;
+		l->table_band = band;
+		l->keep_next = !band_ends_group(tl, band);
+	}
+	/* A page that starts inside the table starts at the first cell
+	 * text of its first band (page lists, search hits). */
+	first = (fline *)c->lines.data + c->lines.n - (size_t)tl->n_bands;
+	for (i = 0; i < tl->n_cells; i++) {
+		const tcell *tc = &tl->cells[i];
+		int span = tl->row_band[tc->row + tc->rowspan] -
+			tl->row_band[tc->row];
+		int off = span > (int)tc->n_lines ?
+			(span - (int)tc->n_lines) / 2 : 0;
+		for (k = 0; k < tc->n_lines; k++) {
+			fline *l = &first[tl->row_band[tc->row] + off + (int)k];
+			if (l->src.part == FOLIO_SOURCE_NONE)
+				l->src = tc->lines[k].src;
+		}
+	}
+	if ((slot = vec_push(c, &c->tables, sizeof(*slot))) == NULL)
+		return FOLIO_ENOMEM;
+	*slot = tl;
+	return 0;
+}
+
+/* ---- pagination ------------------------------------------------------ */
+
+int table_page_start(ctx *c, const fline *l, size_t page, int band,
+	int bands_left)
+{
+	header_repeat *h;
+	const table_lay *tl = l->table;
+
+	if (tl == NULL || tl->header_bands == 0 ||
+	    l->table_band < tl->header_bands ||
+	    tl->header_bands >= bands_left)
+		return 0;
+	if ((h = vec_push(c, &c->repeats, sizeof(*h))) == NULL)
+		return FOLIO_ENOMEM;
+	h->tl = l->table;
+	h->page = page;
+	h->band = band;
+	return tl->header_bands;
+}
+
+/* ---- drawing --------------------------------------------------------- */
+
+static int rule(ctx *c, size_t page, double x0, double y0, double x1,
+	double y1, double width)
+{
+	rule_rec *r = vec_push(c, &c->rules, sizeof(*r));
+
+	if (r == NULL)
+		return FOLIO_ENOMEM;
+	r->page = page;
+	r->rule.x0 = x0;
+	r->rule.y0 = y0;
+	r->rule.x1 = x1;
+	r->rule.y1 = y1;
+	r->rule.width = width;
+	return 0;
+}
+
+static int row_of_band(const table_lay *tl, int b)
+{
+	int r = 0;
+
+	while (r + 1 < tl->n_rows && tl->row_band[r + 1] <= b)
+		r++;
+	return r;
+}
+
+/* Table bands [b0, b1) drawn on `page` from page band pb: frame, row
+ * rules where no cell spans across, column rules where no cell spans
+ * across, and the text lines of every cell that fall in the range. */
+static int draw_bands(ctx *c, const table_lay *tl, size_t page, int b0,
+	int b1, int pb)
+{
+	const folio_style *st = c->st;
+	double top = st->page_height - st->margin_top;
+	double x0 = st->margin_left;
+	int b, j, r, rc;
+	size_t i, k;
+
+#define Y(band) (top - (double)(pb + (band) - b0) * c->lpitch)
+	/* Frame top and bottom: the table's own or a page's cut. */
+	if ((rc = rule(c, page, x0, Y(b0), x0 + c->measure, Y(b0),
+		RULE_OUTER)) < 0 ||
+	    (rc = rule(c, page, x0, Y(b1), x0 + c->measure, Y(b1),
+		RULE_OUTER)) < 0)
+		return rc;
+	/* Rules between rows, interrupted where a cell spans across;
+	 * the rule under the header is the frame's width. */
+	for (r = 1; r < tl->n_rows; r++) {
+		int yb = tl->row_band[r], start = -1;
+		double w = (size_t)r == tl->t->header_rows ? RULE_OUTER :
+			RULE_INNER;
+		if (yb <= b0 || yb >= b1)
+			continue;
+		for (j = 0; j <= tl->n_cols; j++) {
+			int cut = j < tl->n_cols &&
+				tl->slot[r * tl->n_cols + j] !=
+				tl->slot[(r - 1) * tl->n_cols + j];
+			if (cut && start < 0)
+				start = j;
+			if (!cut && start >= 0) {
+				if ((rc = rule(c, page, x0 + tl->edge[start],
+					Y(yb), x0 + tl->edge[j], Y(yb), w)) < 0)
+					return rc;
+				start = -1;
+			}
+		}
+	}
+	/* Column edges, band by band, joined where they continue. */
+	for (j = 0; j <= tl->n_cols; j++) {
+		int start = -1;
+		for (b = b0; b <= b1; b++) {
+			int on = 0;
+			if (b < b1) {
+				r = row_of_band(tl, b);
+				on = j == 0 || j == tl->n_cols ||
+					tl->slot[r * tl->n_cols + j - 1] !=
+					tl->slot[r * tl->n_cols + j];
+			}
+			if (on && start < 0)
+				start = b;
+			if (!on && start >= 0) {
+				if ((rc = rule(c, page, x0 + tl->edge[j],
+					Y(start), x0 + tl->edge[j], Y(b),
+					j == 0 || j == tl->n_cols ? RULE_OUTER :
+					RULE_INNER)) < 0)
+					return rc;
+				start = -1;
+			}
+		}
+	}
+#undef Y
+	/* Text: a cell's lines centred in its bands, top down. */
+	for (i = 0; i < tl->n_cells; i++) {
+		const tcell *tc = &tl->cells[i];
+		int first = tl->row_band[tc->row];
+		int span = tl->row_band[tc->row + tc->rowspan] - first;
+		int off = (span - (int)tc->n_lines) / 2;
+
+		if (off < 0)
+			off = 0;
+		for (k = 0; k < tc->n_lines; k++) {
+			fline ln = tc->lines[k];
+			b = first + off + (int)k;
+			if (b < b0 || b >= b1)
+				continue;
+			ln.page = page;
+			ln.band = pb + b - b0;
+			if ((rc = emit_line(c, &ln)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int emit_tables(ctx *c)
+{
+	fline *l = c->lines.data;
+	const header_repeat *h = c->repeats.data;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->lines.n; i++)
+		if (l[i].table != NULL)
+			l[i].table->band_line[l[i].table_band] = &l[i];
+	for (i = 0; i < c->repeats.n; i++)
+		if ((rc = draw_bands(c, h[i].tl, h[i].page, 0,
+			h[i].tl->header_bands, h[i].band)) < 0)
+			return rc;
+	for (i = 0; i < c->tables.n; i++) {
+		const table_lay *tl = ((table_lay **)c->tables.data)[i];
+		int b0 = 0, b;
+
+		/* One stretch of bands per page. */
+		for (b = 1; b <= tl->n_bands; b++) {
+			const fline *a = tl->band_line[b0];
+			if (b < tl->n_bands &&
+			    tl->band_line[b]->page == a->page)
+				continue;
+			if (a->page != (size_t)-1 && (rc = draw_bands(c, tl,
+				a->page, b0, b, a->band)) < 0)
+				return rc;
+			b0 = b;
+		}
+	}
+	return 0;
+}
