@@ -61,6 +61,10 @@ static void note_text(check_stats *st, const folio_fontset *fs, const char *s,
 	}
 }
 
+static void walk_table(check_stats *st, const folio_fontset *fs,
+	const folio_doc *doc, const folio_table *t, folio_buf *human,
+	folio_buf *json, int *first_heading);
+
 /* Walk blocks: count, collect uncovered characters, list headings. */
 static void walk(check_stats *st, const folio_fontset *fs,
 	const folio_doc *doc, const folio_block *b, folio_buf *human,
@@ -99,8 +103,31 @@ static void walk(check_stats *st, const folio_fontset *fs,
 			walk(st, fs, doc, b->children, human, json,
 				first_heading);
 			break;
+		case FOLIO_BLOCK_TABLE:
+			walk_table(st, fs, doc, b->table, human, json,
+				first_heading);
+			break;
+		case FOLIO_BLOCK_FIGURE:
+			if (b->figure->caption)
+				note_text(st, fs, b->figure->caption, 1);
+			if (b->figure->alt)
+				note_text(st, fs, b->figure->alt, 0);
+			break;
 		}
 	}
+}
+
+/* Cell text is body text: counted and checked like paragraphs. */
+static void walk_table(check_stats *st, const folio_fontset *fs,
+	const folio_doc *doc, const folio_table *t, folio_buf *human,
+	folio_buf *json, int *first_heading)
+{
+	size_t r, i;
+
+	for (r = 0; r < t->n_rows; r++)
+		for (i = 0; i < t->rows[r].n_cells; i++)
+			walk(st, fs, doc, t->rows[r].cells[i].paras, human,
+				json, first_heading);
 }
 
 static void note_meta(check_stats *st, const folio_fontset *fs,

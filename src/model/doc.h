@@ -27,15 +27,27 @@
 
 /* Limits applied by every reader (sizes in util/limits.h). */
 #define FOLIO_MAX_HEADING_LEVEL 4                    /* 一、 to （1） */
+#define FOLIO_MAX_TABLE_ROWS 5000                    /* one table */
+#define FOLIO_MAX_TABLE_COLS 64                      /* grid columns */
+#define FOLIO_MAX_TABLE_CELLS 50000                  /* one table */
+#define FOLIO_MAX_CELL_PARAS 64                      /* one cell */
+#define FOLIO_MAX_IMAGE_BYTES ((size_t)16 * 1024 * 1024) /* one file */
+#define FOLIO_MAX_IMAGE_SIDE 20000                   /* pixels */
+#define FOLIO_MAX_IMAGE_PIXELS 50000000              /* width * height */
+#define FOLIO_MAX_FIGURE_PATH 200                    /* bytes of src */
 
 typedef enum folio_block_kind {
 	FOLIO_BLOCK_PARA,     /* text */
 	FOLIO_BLOCK_SECTION,  /* heading + children */
 	FOLIO_BLOCK_LIST,     /* items (PARA blocks) in children */
-	FOLIO_BLOCK_ARTICLE   /* 第N条: numbered clause; children are PARA */
+	FOLIO_BLOCK_ARTICLE,  /* 第N条: numbered clause; children are PARA */
+	FOLIO_BLOCK_TABLE,    /* rows of cells in `table` */
+	FOLIO_BLOCK_FIGURE    /* an image file with caption in `figure` */
 } folio_block_kind;
 
 typedef struct folio_block folio_block;
+typedef struct folio_table folio_table;
+typedef struct folio_figure folio_figure;
 struct folio_block {
 	folio_block_kind kind;
 	folio_block *next;      /* sibling */
@@ -46,6 +58,59 @@ struct folio_block {
 	                         * numbered siblings count without it */
 	int ordered;            /* LIST: 1 = ordered, 0 = bullets */
 	unsigned line, col;     /* where it was read (0 if generated) */
+	folio_table *table;     /* TABLE */
+	folio_figure *figure;   /* FIGURE */
+};
+
+/* A table on a grid of n_cols columns. Each row lists only the cells that
+ * start in it; a cell with rowspan > 1 also covers the same columns of
+ * the rows below, which list no cell there. folio_table_check (readers
+ * call it) proves the grid: every row covers every column exactly once,
+ * spans stay inside the table, header rows come first and no header cell
+ * reaches into the body; it also fills folio_cell.column. */
+typedef struct folio_cell {
+	folio_block *paras;     /* PARA blocks; NULL for an empty cell */
+	int colspan, rowspan;   /* >= 1 */
+	int column;             /* 0-based grid column it starts in */
+	unsigned line, col;
+} folio_cell;
+
+typedef struct folio_row {
+	folio_cell *cells;
+	size_t n_cells;
+	int header;             /* repeated after a page break */
+	unsigned line, col;
+} folio_row;
+
+struct folio_table {
+	folio_row *rows;
+	size_t n_rows;          /* >= 1 */
+	size_t n_cols;          /* >= 1, grid columns */
+	const unsigned *widths; /* n_cols relative widths (> 0), or NULL:
+	                         * equal columns */
+	size_t header_rows;     /* rows[0 .. header_rows) have header = 1 */
+};
+
+typedef enum folio_image_format {
+	FOLIO_IMAGE_PNG = 1,
+	FOLIO_IMAGE_JPEG
+} folio_image_format;
+
+/* An image file beside the source. src is a relative '/'-separated path
+ * whose segments start with a letter, digit, '_' or '-' (no "..", no
+ * absolute path): it names the file in archive records too. The reader
+ * resolves it against the source's folder into path and reads the
+ * format and pixel size from the file (folio_figure_load). */
+struct folio_figure {
+	const char *src;        /* as written, e.g. "images/chart.png" */
+	const char *path;       /* src joined to the source's folder */
+	folio_image_format format;
+	unsigned px_width, px_height;
+	unsigned width_mm100;   /* printed width in 1/100 mm; 0: not given
+	                         * (layout picks, at most the measure) */
+	const char *caption;    /* 图题, may be NULL */
+	const char *alt;        /* text alternative, may be NULL (then the
+	                         * caption stands for it) */
 };
 
 /* Numbering scheme for the body. GBT9704: levels 一、 （一） 1. （1）.
@@ -151,6 +216,36 @@ int folio_doc_traditional(const folio_doc *doc);
 
 /* Chinese numeral for 1..99999 (一, 十, 十一, 二十, 一百零五 ...). */
 void folio_cn_numeral(char *out, size_t outsz, int n);
+
+/* Table and figure nodes in the document's arena (zeroed; cell spans
+ * set to 1). NULL when the arena is full. */
+folio_table *folio_doc_table(folio_doc *doc, size_t n_rows);
+folio_cell *folio_doc_cells(folio_doc *doc, size_t n_cells);
+folio_figure *folio_doc_figure(folio_doc *doc);
+
+/* Prove a TABLE block's grid (see folio_cell) against the limits above
+ * and fill each cell's column. Errors: FOLIO_EINPUT / FOLIO_ELIMIT as
+ * "file:line:col: ..." at the offending row or cell. */
+int folio_table_check(const folio_doc *doc, folio_table *t,
+	unsigned line, unsigned col, folio_error *err);
+
+/* Format and pixel size of an image held in memory: PNG (IHDR, ending
+ * IEND) or baseline/progressive JPEG (SOF). FOLIO_EINPUT with a message
+ * naming `what` when the bytes are neither, are cut short or exceed
+ * FOLIO_MAX_IMAGE_SIDE / FOLIO_MAX_IMAGE_PIXELS. */
+int folio_image_probe(folio_image_format *out_format, unsigned *out_w,
+	unsigned *out_h, const unsigned char *data, size_t len,
+	const char *what, folio_error *err);
+
+/* Whether s is an acceptable figure src (see folio_figure). */
+int folio_figure_src_valid(const char *s);
+
+/* Resolve f->src against doc->source_path's folder into f->path, then
+ * read the file (at most FOLIO_MAX_IMAGE_BYTES) and probe it. Errors
+ * are located at line:col of the <figure>: missing file (FOLIO_EIO),
+ * not PNG/JPEG (FOLIO_EINPUT), too large (FOLIO_ELIMIT). */
+int folio_figure_load(folio_doc *doc, folio_figure *f, unsigned line,
+	unsigned col, folio_error *err);
 
 /* Validate required fields and dates; message names path and what is
  * missing. Readers call it last. */

@@ -143,6 +143,223 @@ static int read_paras(folio_block **out, reader *r, const xmlNode *first,
 	return 0;
 }
 
+/* A positive whole number attribute (schema-checked shape), capped so
+ * later arithmetic cannot overflow. */
+static int number_attr(int *out, reader *r, const xmlNode *n,
+	const char *name, long max)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	const char *s = (const char *)v;
+	long value = 0;
+	int digits = 0;
+
+	if (v == NULL)
+		return 0;
+	for (; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'; s++)
+		;
+	for (; *s >= '0' && *s <= '9' && value <= max; s++, digits++)
+		value = value * 10 + (*s - '0');
+	xmlFree(v);
+	if (digits == 0 || value < 1 || value > max)
+		return at(r, n, FOLIO_EINPUT, "expected %s from 1 to %ld",
+			name, max);
+	*out = (int)value;
+	return 0;
+}
+
+static int count_children(const xmlNode *n, const char *local)
+{
+	const xmlNode *c;
+	int k = 0;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (is(c, local))
+			k++;
+	return k;
+}
+
+/* widths="2 3 3": relative column widths, which also fix the number of
+ * grid columns; without them the first row's spans do. */
+static int read_widths(folio_table *t, reader *r, const xmlNode *n)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"widths");
+	const char *s = (const char *)v;
+	unsigned w[FOLIO_MAX_TABLE_COLS], *copy;
+	size_t count = 0;
+	unsigned long value;
+	int rc = 0;
+
+	if (v == NULL)
+		return 0;
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			s++;
+			continue;
+		}
+		value = 0;
+		while (*s >= '0' && *s <= '9' && value < 1000000)
+			value = value * 10 + (unsigned long)(*s++ - '0');
+		if (value == 0 || value >= 1000000 || (*s && *s != ' ' &&
+		    *s != '\t' && *s != '\n' && *s != '\r')) {
+			rc = at(r, n, FOLIO_EINPUT, "expected widths as whole "
+				"numbers from 1 to 999999, found '%s'",
+				(const char *)v);
+			goto done;
+		}
+		if (count == FOLIO_MAX_TABLE_COLS) {
+			rc = at(r, n, FOLIO_ELIMIT, "table limit exceeded: "
+				"expected at most %d columns", FOLIO_MAX_TABLE_COLS);
+			goto done;
+		}
+		w[count++] = (unsigned)value;
+	}
+	copy = folio_arena_alloc(r->doc->arena, count * sizeof(*copy) + 1);
+	if (copy == NULL) {
+		rc = folio_error_set(r->err, FOLIO_ELIMIT, "%s: document "
+			"exceeds the memory limit", r->name);
+		goto done;
+	}
+	memcpy(copy, w, count * sizeof(*copy));
+	t->widths = copy;
+	t->n_cols = count;
+done:
+	xmlFree(v);
+	return rc;
+}
+
+/* A cell holds text, or <p> paragraphs, or nothing. */
+static int read_cell(folio_cell *cell, reader *r, const xmlNode *n)
+{
+	const xmlNode *c;
+	int rc, paras = count_children(n, "p");
+
+	cell->line = (unsigned)folio_xml_node_line(n);
+	cell->col = folio_xml_node_col(n);
+	if ((rc = number_attr(&cell->colspan, r, n, "colspan",
+	    FOLIO_MAX_TABLE_COLS)) < 0 ||
+	    (rc = number_attr(&cell->rowspan, r, n, "rowspan",
+	    FOLIO_MAX_TABLE_ROWS)) < 0)
+		return rc;
+	if (paras > FOLIO_MAX_CELL_PARAS)
+		return at(r, n, FOLIO_ELIMIT, "cell limit exceeded: expected "
+			"at most %d paragraphs, found %d", FOLIO_MAX_CELL_PARAS,
+			paras);
+	if (paras > 0)
+		return read_paras(&cell->paras, r, n->children, "p");
+	for (c = n->children; c != NULL; c = c->next)
+		if ((c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL &&
+		    strspn((const char *)c->content, " \t\r\n") !=
+		    strlen((const char *)c->content))
+			break;
+	if (c == NULL)
+		return 0;       /* an empty cell */
+	if ((cell->paras = new_block(r, FOLIO_BLOCK_PARA, n)) == NULL)
+		return FOLIO_ELIMIT;
+	return text_of(&cell->paras->text, r, n);
+}
+
+static int read_table(folio_block *b, reader *r, const xmlNode *n)
+{
+	const xmlNode *rn, *cn;
+	folio_table *t;
+	folio_row *row;
+	xmlChar *v;
+	int rows = count_children(n, "row"), cells, k, rc, span;
+
+	if (rows > FOLIO_MAX_TABLE_ROWS)
+		return at(r, n, FOLIO_ELIMIT, "table limit exceeded: expected "
+			"at most %d rows, found %d", FOLIO_MAX_TABLE_ROWS, rows);
+	if (rows == 0)
+		return at(r, n, FOLIO_EINPUT, "expected at least one <row>, "
+			"found none");
+	if ((t = folio_doc_table(r->doc, (size_t)rows)) == NULL)
+		return folio_error_set(r->err, FOLIO_ELIMIT, "%s: document "
+			"exceeds the memory limit", r->name);
+	b->table = t;
+	if ((rc = read_widths(t, r, n)) < 0)
+		return rc;
+	row = t->rows;
+	for (rn = n->children; rn != NULL; rn = rn->next) {
+		if (!is(rn, "row"))
+			continue;
+		row->line = (unsigned)folio_xml_node_line(rn);
+		row->col = folio_xml_node_col(rn);
+		v = xmlGetProp(rn, (const xmlChar *)"header");
+		row->header = v != NULL && strcmp((const char *)v, "yes") == 0;
+		xmlFree(v);
+		cells = count_children(rn, "cell");
+		if (cells > FOLIO_MAX_TABLE_COLS)
+			return at(r, rn, FOLIO_ELIMIT, "table limit exceeded: "
+				"expected at most %d cells in a row, found %d",
+				FOLIO_MAX_TABLE_COLS, cells);
+		if (cells > 0 && (row->cells = folio_doc_cells(r->doc,
+		    (size_t)cells)) == NULL)
+			return folio_error_set(r->err, FOLIO_ELIMIT, "%s: "
+				"document exceeds the memory limit", r->name);
+		k = 0;
+		for (cn = rn->children; cn != NULL; cn = cn->next) {
+			if (!is(cn, "cell"))
+				continue;
+			if ((rc = read_cell(&row->cells[k++], r, cn)) < 0)
+				return rc;
+		}
+		row->n_cells = (size_t)cells;
+		row++;
+	}
+	/* Without widths the first row's spans count the columns. */
+	if (t->widths == NULL) {
+		span = 0;
+		for (k = 0; k < (int)t->rows[0].n_cells; k++)
+			span += t->rows[0].cells[k].colspan;
+		t->n_cols = (size_t)span;
+	}
+	return folio_table_check(r->doc, t, b->line, b->col, r->err);
+}
+
+/* width="120mm" or "80.5mm": kept in 1/100 mm, parsed without the
+ * locale's decimal point. */
+static int read_figure(folio_block *b, reader *r, const xmlNode *n)
+{
+	folio_figure *f = folio_doc_figure(r->doc);
+	const xmlNode *caption = child(n, "caption"), *alt = child(n, "alt");
+	xmlChar *v;
+	const char *s;
+	unsigned long whole = 0, frac = 0;
+	int digits = 0, fdigits = 0, rc;
+
+	if (f == NULL)
+		return folio_error_set(r->err, FOLIO_ELIMIT, "%s: document "
+			"exceeds the memory limit", r->name);
+	b->figure = f;
+	v = xmlGetProp(n, (const xmlChar *)"src");
+	f->src = v ? folio_arena_strdup(r->doc->arena, (const char *)v) :
+		NULL;
+	xmlFree(v);
+	if ((v = xmlGetProp(n, (const xmlChar *)"width")) != NULL) {
+		for (s = (const char *)v; *s >= '0' && *s <= '9' &&
+		    digits < 5; s++, digits++)
+			whole = whole * 10 + (unsigned long)(*s - '0');
+		if (*s == '.')
+			for (s++; *s >= '0' && *s <= '9' && fdigits < 2;
+			    s++, fdigits++)
+				frac = frac * 10 + (unsigned long)(*s - '0');
+		if (fdigits == 1)
+			frac *= 10;
+		rc = digits == 0 || digits > 4 || strcmp(s, "mm") != 0 ||
+			whole * 100 + frac == 0;
+		xmlFree(v);
+		if (rc)
+			return at(r, n, FOLIO_EINPUT, "expected width as "
+				"millimetres, e.g. \"120mm\" or \"80.5mm\"");
+		f->width_mm100 = (unsigned)(whole * 100 + frac);
+	}
+	if ((caption != NULL && (rc = text_of(&f->caption, r, caption)) < 0) ||
+	    (alt != NULL && (rc = text_of(&f->alt, r, alt)) < 0))
+		return rc;
+	return folio_figure_load(r->doc, f, b->line, b->col, r->err);
+}
+
 static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
 	int level)
 {
@@ -192,10 +409,19 @@ static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
 			if ((b = new_block(r, FOLIO_BLOCK_ARTICLE, n)) == NULL)
 				return FOLIO_ELIMIT;
 			rc = read_paras(&b->children, r, n->children, "p");
+		} else if (is(n, "table")) {
+			if ((b = new_block(r, FOLIO_BLOCK_TABLE, n)) == NULL)
+				return FOLIO_ELIMIT;
+			rc = read_table(b, r, n);
+		} else if (is(n, "figure")) {
+			if ((b = new_block(r, FOLIO_BLOCK_FIGURE, n)) == NULL)
+				return FOLIO_ELIMIT;
+			rc = read_figure(b, r, n);
 		} else {
 			/* The schema admits nothing else; say so anyway. */
 			return at(r, n, FOLIO_EINPUT, "expected <p>, <list>, "
-				"<section> or <article>, found <%s>",
+				"<section>, <article>, <table> or <figure>, "
+				"found <%s>",
 				(const char *)n->name);
 		}
 		if (rc < 0)

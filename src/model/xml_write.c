@@ -1,5 +1,6 @@
 #include "model/xml_write.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <libxml/xmlstring.h>
@@ -131,6 +132,120 @@ static int meta(writer *wr)
 
 static int blocks(writer *wr, const folio_block *b, int depth);
 
+static int attr(writer *wr, const char *name, const char *value)
+{
+	return xmlTextWriterWriteAttribute(wr->w, X(name), X(value)) < 0 ?
+		lib_failed(wr) : 0;
+}
+
+static int number_attr(writer *wr, const char *name, unsigned long v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%lu", v);
+	return attr(wr, name, s);
+}
+
+/* One paragraph is written as the cell's text, several as <p>s, none
+ * as an empty <cell/>. */
+static int cell(writer *wr, const folio_cell *c)
+{
+	const folio_block *p;
+	int rc;
+
+	if ((rc = start(wr, "cell")) < 0 ||
+	    (c->colspan > 1 && (rc = number_attr(wr, "colspan",
+	    (unsigned long)c->colspan)) < 0) ||
+	    (c->rowspan > 1 && (rc = number_attr(wr, "rowspan",
+	    (unsigned long)c->rowspan)) < 0))
+		return rc;
+	if (c->paras != NULL && c->paras->next == NULL) {
+		if ((rc = check_text(wr, c->paras->text, "cell",
+		    c->paras->line, c->paras->col)) < 0)
+			return rc;
+		if (xmlTextWriterWriteString(wr->w, X(c->paras->text)) < 0)
+			return lib_failed(wr);
+	} else {
+		for (p = c->paras; p != NULL; p = p->next)
+			if ((rc = element(wr, "p", p->text, p->line,
+			    p->col)) < 0)
+				return rc;
+	}
+	return end(wr);
+}
+
+static int table(writer *wr, const folio_block *b)
+{
+	const folio_table *t = b->table;
+	char widths[FOLIO_MAX_TABLE_COLS * 8];
+	size_t r, i, len = 0;
+	int rc;
+
+	if (t == NULL || t->n_rows == 0)
+		return folio_error_set(wr->err, FOLIO_EINPUT, "%s:%u:%u: "
+			"expected rows in this table, found none",
+			wr->doc->source_path, b->line, b->col);
+	if ((rc = start(wr, "table")) < 0)
+		return rc;
+	if (t->widths != NULL && t->n_cols <= FOLIO_MAX_TABLE_COLS) {
+		for (i = 0; i < t->n_cols; i++)
+			len += (size_t)snprintf(widths + len,
+				sizeof(widths) - len, "%s%u", i ? " " : "",
+				t->widths[i] % 1000000);
+		if ((rc = attr(wr, "widths", widths)) < 0)
+			return rc;
+	}
+	for (r = 0; r < t->n_rows; r++) {
+		const folio_row *row = &t->rows[r];
+
+		if (row->n_cells == 0)
+			return folio_error_set(wr->err, FOLIO_EINPUT,
+				"%s:%u:%u: expected cells in this row, found "
+				"none", wr->doc->source_path, row->line,
+				row->col);
+		if ((rc = start(wr, "row")) < 0 ||
+		    (row->header && (rc = attr(wr, "header", "yes")) < 0))
+			return rc;
+		for (i = 0; i < row->n_cells; i++)
+			if ((rc = cell(wr, &row->cells[i])) < 0)
+				return rc;
+		if ((rc = end(wr)) < 0)
+			return rc;
+	}
+	return end(wr);
+}
+
+static int figure(writer *wr, const folio_block *b)
+{
+	const folio_figure *f = b->figure;
+	char width[32];
+	int rc;
+
+	if (f == NULL || !folio_figure_src_valid(f->src))
+		return folio_error_set(wr->err, FOLIO_EINPUT, "%s:%u:%u: "
+			"expected a figure with a relative image path, found "
+			"'%s'", wr->doc->source_path, b->line, b->col,
+			f && f->src ? f->src : "");
+	if ((rc = start(wr, "figure")) < 0 ||
+	    (rc = attr(wr, "src", f->src)) < 0)
+		return rc;
+	if (f->width_mm100 > 0) {
+		if (f->width_mm100 % 100 == 0)
+			snprintf(width, sizeof(width), "%umm",
+				f->width_mm100 / 100 % 10000);
+		else
+			snprintf(width, sizeof(width), "%u.%02umm",
+				f->width_mm100 / 100 % 10000,
+				f->width_mm100 % 100);
+		if ((rc = attr(wr, "width", width)) < 0)
+			return rc;
+	}
+	if ((rc = optional(wr, "caption", f->caption)) < 0 ||
+	    (rc = optional(wr, "alt", f->alt)) < 0)
+		return rc;
+	return end(wr);
+}
+
 static int block(writer *wr, const folio_block *b, int depth)
 {
 	const folio_block *c;
@@ -183,10 +298,14 @@ static int block(writer *wr, const folio_block *b, int depth)
 				return rc;
 		}
 		break;
+	case FOLIO_BLOCK_TABLE:
+		return table(wr, b);
+	case FOLIO_BLOCK_FIGURE:
+		return figure(wr, b);
 	default:
 		return folio_error_set(wr->err, FOLIO_EINPUT,
-			"%s:%u:%u: expected a paragraph, section, list or "
-			"article, found block kind %d", wr->doc->source_path,
+			"%s:%u:%u: expected a paragraph, section, list, "
+			"article, table or figure, found block kind %d", wr->doc->source_path,
 			b->line, b->col, (int)b->kind);
 	}
 	/* Lists and articles need at least one child in the schema. */

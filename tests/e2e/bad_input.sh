@@ -56,7 +56,7 @@ bad() {
 
 # Control: the same harness accepts a valid source (so a refusal below is
 # the input's doing, not a broken binary).
-sed 's|<table>表格</table>||' "$W/unknown-element.xml" >"$W/good.xml"
+sed 's|<chart>图表</chart>||' "$W/unknown-element.xml" >"$W/good.xml"
 if (cd "$W" && "$FOLIO" check good.xml >/dev/null 2>"$T/stderr"); then
 	ok "control: a valid source passes check"
 else
@@ -161,7 +161,7 @@ bad "wrong namespace" check wrong-namespace.xml 1 wrong-namespace.xml:2:1 \
 bad "no namespace" check no-namespace.xml 1 no-namespace.xml:2:1 \
 	"expected namespace urn:folio:document:1, found no namespace"
 bad "unknown element" check unknown-element.xml 1 unknown-element.xml:10:5 \
-	"expected an element the schema allows here, found <table>"
+	"expected an element the schema allows here, found <chart>"
 bad "unknown attribute" check unknown-attribute.xml 1 \
 	unknown-attribute.xml:2:1 "found attribute 'colour'"
 bad "missing title" check missing-title.xml 1 missing-title.xml:3:3 \

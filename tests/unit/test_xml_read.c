@@ -228,7 +228,7 @@ static void test_schema_errors(void **state)
 	const char *no_title = HEAD "<document " NS ">\n<meta><issuer>x"
 		"</issuer><date>2020-04-27</date></meta><body/></document>";
 	const char *unknown = HEAD "<document " NS ">" META_MIN
-		"<body>\n  <p>x</p><table/></body></document>";
+		"<body>\n  <p>x</p><chart/></body></document>";
 	const char *wrong_ns = HEAD "<document xmlns=\"urn:x\">" META_MIN
 		"<body/></document>";
 	const char *retention = HEAD "<document " NS "><meta><title>t</title>"
@@ -248,7 +248,7 @@ static void test_schema_errors(void **state)
 		"t.xml:3:1: <meta>: expected element <title>, found none");
 	read_bad(unknown, strlen(unknown), FOLIO_EINPUT,
 		"t.xml:3:11: <body>: expected an element the schema allows "
-		"here, found <table>");
+		"here, found <chart>");
 	read_bad(wrong_ns, strlen(wrong_ns), FOLIO_EINPUT,
 		"t.xml:2:1: <document>: expected namespace "
 		"urn:folio:document:1, found urn:x");
