@@ -30,6 +30,10 @@ typedef struct tcell {
 	const folio_cell *cell;
 	int row, rowspan, col, colspan;
 	int header;
+	para **paras;           /* one per paragraph of the cell */
+	const folio_block **blocks;
+	size_t n_paras;
+	double natural;         /* widest paragraph on one line, points */
 	fline *lines;           /* text lines, left from the block's edge */
 	size_t n_lines;
 } tcell;
@@ -56,19 +60,25 @@ typedef struct header_repeat {
 
 /* ---- layout of cells ------------------------------------------------- */
 
-/* Column widths: the model's proportions (or equal shares) of the
- * measure, none narrower than one character and its padding. */
+/* Column widths: the model's proportions of the measure, or, without
+ * them, what the text asks for: every column gets its widest one-line
+ * cell when all fit, else the room beyond the minimum goes to the
+ * columns in proportion to what they lack (an auto-sized HTML table
+ * does the same); none narrower than the minimum. */
 static int column_edges(ctx *c, table_lay *tl)
 {
 	const folio_table *t = tl->t;
 	int n = tl->n_cols, i;
-	double min = c->cpitch * (1 + 2 * PAD_CHARS), sum = 0, total = 0;
-	double excess, room = 0, *w;
+	/* (plus a hair, so two characters fit whatever the rounding) */
+	double pad = 2 * PAD_CHARS * c->cpitch + 0.01;
+	double min = c->cpitch + pad, sum = 0, total = 0, room = 0;
+	double excess, *w, *want;
+	size_t k;
 
 	/* Two characters a column when the measure has room: a one-
 	 * character column sets 序号 as 序 over 号. */
-	if (c->cpitch * (2 + 2 * PAD_CHARS) * n <= c->measure)
-		min = c->cpitch * (2 + 2 * PAD_CHARS);
+	if ((2 * c->cpitch + pad) * n <= c->measure)
+		min = 2 * c->cpitch + pad;
 	if (min * n > c->measure + 1e-6)
 		return folio_error_set(c->err, FOLIO_EINPUT, "%s:%u:%u: "
 			"expected a table of at most %d columns (one "
@@ -77,24 +87,46 @@ static int column_edges(ctx *c, table_lay *tl)
 			1, tl->block->col ? tl->block->col : 1,
 			(int)(c->measure / min), c->measure * 25.4 / 72, n);
 	w = folio_arena_alloc(c->a, (size_t)n * sizeof(*w));
+	want = folio_arena_alloc(c->a, (size_t)n * sizeof(*want));
 	tl->edge = folio_arena_alloc(c->a, (size_t)(n + 1) * sizeof(*w));
-	if (w == NULL || tl->edge == NULL)
+	if (w == NULL || want == NULL || tl->edge == NULL)
 		return nomem(c);
 	for (i = 0; i < n; i++)
-		sum += t->widths ? (double)t->widths[i] : 1.0;
-	for (i = 0; i < n; i++) {
-		w[i] = c->measure * (t->widths ? (double)t->widths[i] : 1.0) /
-			sum;
-		if (w[i] < min)
-			w[i] = min;
-		total += w[i];
+		want[i] = min;
+	for (k = 0; k < tl->n_cells; k++) {
+		const tcell *tc = &tl->cells[k];
+		if (tc->colspan == 1 && tc->natural + pad > want[tc->col])
+			want[tc->col] = tc->natural + pad;
 	}
-	/* Columns raised to the minimum take their width from the rest. */
-	excess = total - c->measure;
 	for (i = 0; i < n; i++)
-		room += w[i] - min;
-	for (i = 0; i < n && excess > 1e-9 && room > 0; i++)
-		w[i] -= excess * (w[i] - min) / room;
+		sum += t->widths ? (double)t->widths[i] : want[i];
+	if (t->widths == NULL && sum <= c->measure) {
+		/* Everything fits on one line: the spare room goes to the
+		 * columns in proportion, so the table fills the measure. */
+		for (i = 0; i < n; i++)
+			w[i] = want[i] * c->measure / sum;
+	} else if (t->widths == NULL) {
+		for (i = 0; i < n; i++)
+			room += want[i] - min;
+		for (i = 0; i < n; i++)
+			w[i] = min + (c->measure - min * n) *
+				(room > 0 ? (want[i] - min) / room : 1.0 / n);
+	} else {
+		for (i = 0; i < n; i++) {
+			w[i] = c->measure * (double)t->widths[i] / sum;
+			if (w[i] < min)
+				w[i] = min;
+			total += w[i];
+		}
+		/* Columns raised to the minimum take their width from the
+		 * others. */
+		excess = total - c->measure;
+		room = 0;
+		for (i = 0; i < n; i++)
+			room += w[i] - min;
+		for (i = 0; i < n && excess > 1e-9 && room > 0; i++)
+			w[i] -= excess * (w[i] - min) / room;
+	}
 	tl->edge[0] = 0;
 	for (i = 0; i < n; i++)
 		tl->edge[i + 1] = tl->edge[i] + w[i];
@@ -102,25 +134,55 @@ static int column_edges(ctx *c, table_lay *tl)
 	return 0;
 }
 
-/* One paragraph of a cell broken at the cell's inner width: header
- * cells and one-line cells centred, longer text justified. */
-static int cell_para(ctx *c, tcell *tc, const folio_block *pb, double left,
-	double width, vec *out)
+/* The cell's paragraphs through the font layer, and the width the
+ * widest needs on one line. */
+static int cell_paras(ctx *c, tcell *tc)
 {
-	para *p = folio_arena_alloc(c->a, sizeof(*p));
-	para_opts o = body_opts(c, pb);
-	folio_lb_line *ls;
-	size_t i, n = 0;
-	seg s[1] = {{0}};
+	const folio_block *pb;
+	size_t n = 0, k;
 	int rc;
 
-	if (p == NULL)
+	for (pb = tc->cell->paras; pb != NULL; pb = pb->next)
+		n += pb->kind == FOLIO_BLOCK_PARA;
+	if (n == 0)
+		return 0;
+	tc->paras = folio_arena_alloc(c->a, n * sizeof(*tc->paras));
+	tc->blocks = folio_arena_alloc(c->a, n * sizeof(*tc->blocks));
+	if (tc->paras == NULL || tc->blocks == NULL)
 		return nomem(c);
-	s[0].text = pb->text ? pb->text : "";
-	s[0].role = FOLIO_ROLE_BODY;
-	s[0].source = 1;
-	if ((rc = build_para(c, p, s, 1, &o)) < 0)
-		return rc;
+	for (pb = tc->cell->paras; pb != NULL; pb = pb->next) {
+		para_opts o = body_opts(c, pb);
+		seg s[1] = {{0}};
+		para *p;
+		double w = 0;
+
+		if (pb->kind != FOLIO_BLOCK_PARA)
+			continue;
+		if ((p = folio_arena_alloc(c->a, sizeof(*p))) == NULL)
+			return nomem(c);
+		s[0].text = pb->text ? pb->text : "";
+		s[0].role = FOLIO_ROLE_BODY;
+		s[0].source = 1;
+		if ((rc = build_para(c, p, s, 1, &o)) < 0)
+			return rc;
+		for (k = 0; k < p->n; k++)
+			w += p->items[k].width;
+		if (w > tc->natural)
+			tc->natural = w;
+		tc->blocks[tc->n_paras] = pb;
+		tc->paras[tc->n_paras++] = p;
+	}
+	return 0;
+}
+
+/* One paragraph of a cell broken at the cell's inner width: header
+ * cells and one-line cells centred, longer text justified. */
+static int cell_para(ctx *c, tcell *tc, para *p, const folio_block *pb,
+	double left, double width, vec *out)
+{
+	folio_lb_line *ls;
+	size_t i, n = 0;
+
 	if (p->n == 0)
 		return 0;
 	if ((ls = malloc(p->n * sizeof(*ls))) == NULL)
@@ -158,13 +220,13 @@ static int cell_lines(ctx *c, table_lay *tl, tcell *tc)
 	double left = tl->edge[tc->col] + pad;
 	double width = tl->edge[tc->col + tc->colspan] - tl->edge[tc->col] -
 		2 * pad;
-	const folio_block *pb;
 	vec v = {0};
+	size_t k;
 	int rc = 0;
 
-	for (pb = tc->cell->paras; pb != NULL && rc == 0; pb = pb->next)
-		if (pb->kind == FOLIO_BLOCK_PARA)
-			rc = cell_para(c, tc, pb, left, width, &v);
+	for (k = 0; k < tc->n_paras && rc == 0; k++)
+		rc = cell_para(c, tc, tc->paras[k], tc->blocks[k], left, width,
+			&v);
 	if (rc == 0 && v.n > 0) {
 		tc->lines = arena_copy(c, v.data, v.n, sizeof(fline));
 		tc->n_lines = v.n;
@@ -298,7 +360,12 @@ int add_table(ctx *c, const folio_block *b)
 	tl->t = t;
 	tl->n_rows = (int)t->n_rows;
 	tl->n_cols = (int)t->n_cols;
-	if ((rc = column_edges(c, tl)) < 0 || (rc = place_cells(c, tl)) < 0)
+	if ((rc = place_cells(c, tl)) < 0)
+		return rc;
+	for (i = 0; i < tl->n_cells; i++)
+		if ((rc = cell_paras(c, &tl->cells[i])) < 0)
+			return rc;
+	if ((rc = column_edges(c, tl)) < 0)
 		return rc;
 	for (i = 0; i < tl->n_cells; i++)
 		if ((rc = cell_lines(c, tl, &tl->cells[i])) < 0)
