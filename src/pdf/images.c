@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/doc.h"
+#include "pdf/png_decode.h"
 #include "util/file.h"
 
 #define MAX_IMAGES 4096  /* distinct files in one PDF */
@@ -23,6 +24,7 @@ static int load(HPDF_Image *out, HPDF_Doc pdf, const folio_figure *f,
 	folio_error *err)
 {
 	folio_image_format format;
+	pdf_raster r;
 	unsigned w, h;
 	char *data = NULL;
 	size_t len = 0;
@@ -44,11 +46,23 @@ static int load(HPDF_Image *out, HPDF_Doc pdf, const folio_figure *f,
 		goto done;
 	}
 	/* libharu copies what it needs into the document's streams. */
-	*out = format == FOLIO_IMAGE_PNG ?
-		HPDF_LoadPngImageFromMem(pdf, (const HPDF_BYTE *)data,
-			(HPDF_UINT)len) :
-		HPDF_LoadJpegImageFromMem(pdf, (const HPDF_BYTE *)data,
+	if (format == FOLIO_IMAGE_JPEG) {
+		*out = HPDF_LoadJpegImageFromMem(pdf, (const HPDF_BYTE *)data,
 			(HPDF_UINT)len);
+		goto done;
+	}
+	if ((rc = pdf_png_decode(&r, (const unsigned char *)data, len, f->src,
+		err)) < 0)
+		goto done;
+	*out = HPDF_LoadRawImageFromMem(pdf, r.color, r.width, r.height,
+		r.channels == 3 ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY, 8);
+	if (*out != NULL && r.alpha != NULL) {
+		HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf, r.alpha,
+			r.width, r.height, HPDF_CS_DEVICE_GRAY, 8);
+		if (mask == NULL || HPDF_Image_AddSMask(*out, mask) != HPDF_OK)
+			*out = NULL;
+	}
+	pdf_raster_free(&r);
 done:
 	free(data);
 	return rc;

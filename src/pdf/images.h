@@ -3,8 +3,9 @@
  * src/pdf/).
  *
  * Each image file is read and embedded once per PDF, however often it
- * is drawn: PNG through libharu's PNG decoder (a transparent PNG gets a
- * soft mask), JPEG passed through as a DCT stream. The file is checked
+ * is drawn: PNG decoded by png_decode.c into 8-bit gray or RGB samples
+ * (a transparent PNG gets a soft mask), JPEG passed through as a DCT
+ * stream. The file is checked
  * again here (it is read after layout, which only had its header): its
  * format must still be the one the reader found.
  */
