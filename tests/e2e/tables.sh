@@ -144,6 +144,93 @@ check "pdf: header row repeated at the top of each continuation page" \
 	judge header
 check "pdf: every Han character of cells and captions in the text" judge han
 
+# Every kind of PNG draws with the samples it holds: gray 8/16-bit, RGB
+# 16-bit, RGBA, palette with tRNS, gray+alpha, interlaced (libharu's own
+# loader refuses interlaced files and garbles 16-bit samples).
+mkdir -p "$T/png"
+cat >"$T/png/gen.py" <<'PY'
+import struct, zlib
+def chunk(k, d):
+    return (struct.pack(">I", len(d)) + k + d +
+            struct.pack(">I", zlib.crc32(k + d) & 0xffffffff))
+def png(name, depth, ctype, pix, extra=b"", inter=False, w=64, h=32):
+    raw = b""
+    passes = ([(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4),
+               (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)] if inter else
+              [(0, 0, 1, 1)])
+    for xs, ys, dx, dy in passes:
+        for y in range(ys, h, dy):
+            raw += b"\0" + b"".join(pix(x, y) for x in range(xs, w, dx))
+    hdr = struct.pack(">IIBBBBB", w, h, depth, ctype, 0, 0, int(inter))
+    open(name, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", hdr) +
+        extra + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+g16 = lambda x: x * 1024 + 300
+png("g16.png", 16, 0, lambda x, y: struct.pack(">H", g16(x)))
+png("g8.png", 8, 0, lambda x, y: bytes([x * 4]))
+png("rgb16.png", 16, 2, lambda x, y: struct.pack(">HHH", g16(x), 0, 0))
+png("rgba.png", 8, 6, lambda x, y: bytes([x * 4, 0, 0, 255 - x]))
+png("pal.png", 8, 3, lambda x, y: bytes([x // 32]),
+    chunk(b"PLTE", bytes([200, 0, 0, 0, 200, 0])) +
+    chunk(b"tRNS", bytes([255, 128])))
+png("ga.png", 8, 4, lambda x, y: bytes([x * 4, 200]))
+png("inter.png", 8, 2, lambda x, y: bytes([x * 4, y * 8, 0]), inter=True)
+figs = "".join('<figure src="%s.png"><caption>%s</caption></figure>'
+               % (n, n) for n in ("g16", "g8", "rgb16", "rgba", "pal",
+                                  "ga", "inter"))
+open("png.xml", "w").write('<?xml version="1.0" encoding="UTF-8"?>'
+    '<document xmlns="urn:folio:document:1"><meta><title>图片格式</title>'
+    '<issuer>江临市档案局</issuer><date>2024-04-02</date></meta><body>'
+    '<p>图片。</p>' + figs + '</body></document>')
+PY
+cat >"$T/png/judge.py" <<'PY'
+import glob, struct, sys, zlib
+def first_row(path):
+    d = open(path, "rb").read()
+    w, h, depth, ctype = struct.unpack(">IIBB", d[16:26])
+    idat, at = b"", 8
+    while at < len(d):
+        n, k = struct.unpack(">I4s", d[at:at + 8])
+        if k == b"IDAT":
+            idat += d[at + 8:at + 8 + n]
+        at += 12 + n
+    raw = zlib.decompress(idat)
+    bpp = {0: 1, 2: 3}[ctype]
+    if depth != 8:
+        sys.exit("%s: %d-bit extraction" % (path, depth))
+    f, row = raw[0], bytearray(raw[1:1 + w * bpp])
+    # Undo the first row's filter (the row above is all zero).
+    for i in range(bpp, len(row)):
+        left = row[i - bpp]
+        if f in (1, 4):
+            row[i] = (row[i] + left) & 255
+        elif f == 3:
+            row[i] = (row[i] + left // 2) & 255
+    return bytes(row)
+imgs = sorted(glob.glob("img-*.png"))
+# 7 images, soft masks for RGBA, palette+tRNS and gray+alpha.
+if len(imgs) != 10:
+    sys.exit("expected 7 images and 3 masks, found %d" % len(imgs))
+want = {
+    0: bytes((x * 1024 + 300) >> 8 for x in range(64)),
+    1: bytes(x * 4 for x in range(64)),
+    2: b"".join(bytes([(x * 1024 + 300) >> 8, 0, 0]) for x in range(64)),
+    3: b"".join(bytes([x * 4, 0, 0]) for x in range(64)),
+    4: bytes(255 - x for x in range(64)),
+    6: bytes([255] * 32 + [128] * 32),
+}
+for i, exp in want.items():
+    got = first_row(imgs[i])
+    if got != exp:
+        sys.exit("%s: first row %r..., expected %r..."
+                 % (imgs[i], got[:9], exp[:9]))
+PY
+png_kinds() {
+	(cd "$T/png" && python3 gen.py && "$FOLIO" pdf png.xml -o png.pdf &&
+		pdfimages -png png.pdf img && python3 judge.py)
+}
+check "pdf: PNGs of every kind (16-bit, palette, alpha, interlaced) draw their samples" \
+	png_kinds
+
 # --- EPUB -------------------------------------------------------------
 check "epub of the tables case" "$FOLIO" epub "$SRC" -o "$T/t.epub"
 epubcheck_all "$T/t.epub"
