@@ -43,6 +43,10 @@ FANDOL_FILES := FandolFang-Regular.otf FandolSong-Regular.otf \
 # Debian's chromium, never a browser of its own (PUPPETEER_SKIP_DOWNLOAD).
 # Node.js and npm come from Debian when the machine has none.
 DEB_PACKAGES += chromium
+# Word files for the DOCX import tests (tests/e2e/docx.sh) are written at
+# test time by two independent programs: pandoc and LibreOffice Writer
+# (without the GUI; one start converts every input).
+DEB_PACKAGES += pandoc libreoffice-writer-nogui
 ACE_DIR := build/ace
 ACE_STAMP := $(ACE_DIR)/.installed
 

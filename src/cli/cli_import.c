@@ -14,7 +14,7 @@
 static void import_usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: folio import PAGE.txt -o SOURCE.xml [--report REPORT.json]\n"
+		"usage: folio import PAGE.txt|FILE.docx -o SOURCE.xml [--report REPORT.json]\n"
 		"                    [--encoding NAME] [--meta KEY=VALUE]...\n"
 		"\n"
 		"Reads a page copied from a web site or a 公文 as text (UTF-8, UTF-16\n"
@@ -26,7 +26,8 @@ static void import_usage(FILE *fp)
 		"says how many. --meta fills or overrides a field: title, subtitle,\n"
 		"issuer, doc-number, date, category, subject, index-number, security,\n"
 		"retention, keywords, recipients, cc, printed-by, printed-date, url,\n"
-		"note, id (lists comma-separated).\n");
+		"note, id (lists comma-separated). A Word file (.docx) is read the\n"
+		"same way; its images are written to SOURCE-media/ beside SOURCE.xml.\n");
 }
 
 int cli_parse_meta(folio_meta_override *out, size_t max, size_t *n,
@@ -60,6 +61,8 @@ int cmd_import(int argc, char **argv)
 	folio_error err = {0};
 	folio_doc *doc = NULL;
 	folio_buf json = {0};
+	folio_import_media media = {0};
+	char media_dir[160];
 	size_t n_meta = 0;
 	int i, rc;
 
@@ -94,9 +97,13 @@ int cmd_import(int argc, char **argv)
 	}
 	opts.meta = meta;
 	opts.n_meta = n_meta;
-	rc = folio_text_import(&doc, in, &opts, &report, &err);
+	folio_import_media_dir(media_dir, sizeof(media_dir), out);
+	rc = folio_import_file(&doc, &media, in, media_dir, &opts, &report,
+		&err);
 	if (rc == 0)
-		rc = folio_xml_write_file(out, doc, &err);
+		rc = folio_import_media_write(&media, out, &err);
+	if (rc == 0 && (rc = folio_xml_write_file(out, doc, &err)) < 0)
+		folio_import_media_remove(&media, out);
 	if (rc == 0 && report_path != NULL) {
 		rc = folio_import_report_json(&json, &report, in);
 		if (rc < 0)
@@ -111,6 +118,7 @@ int cmd_import(int argc, char **argv)
 			"--report");
 	folio_buf_free(&json);
 	folio_import_report_free(&report);
+	folio_import_media_free(&media);
 	folio_doc_free(doc);
 	if (rc < 0)
 		return cli_report(&err);

@@ -358,11 +358,15 @@ int imp_build_body(importer *im)
 		    im->p[i].outline < bd.base_outline)
 			bd.base_outline = im->p[i].outline;
 	start(&bd, &doc->body);
+	/* A table or figure above the title still belongs to the text. */
+	for (i = 0; i < im->body_start && i < im->n; i++)
+		if (im->p[i].object != NULL)
+			append(im, im->p[i].object);
 	for (i = im->body_start; i < im->n; i++) {
 		imp_para *p = &im->p[i];
 		int changed = 0;
 
-		if (p->role != R_BODY || p->n == 0)
+		if (p->object == NULL && (p->role != R_BODY || p->n == 0))
 			continue;
 		while (p->att > cur && cur < im->n_att) {
 			const imp_att *at = &im->att[cur];
@@ -382,6 +386,14 @@ int imp_build_body(importer *im)
 			tail = &a->next;
 			start(&bd, &a->body);
 			cur++;
+		}
+		if (p->object != NULL) {
+			/* Articles hold paragraphs only. */
+			if ((rc = close_article(&bd, p)) < 0)
+				return rc;
+			bd.list = NULL;
+			append(im, p->object);
+			continue;
 		}
 		bd.n_typed = p->n < TYPED_MAX ? p->n : TYPED_MAX;
 		memcpy(bd.typed, p->v, bd.n_typed * sizeof(*bd.typed));

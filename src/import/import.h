@@ -66,8 +66,11 @@ typedef struct folio_import_options {
 typedef enum folio_import_action {
 	FOLIO_IMPORT_DROPPED,     /* not in the source at all */
 	FOLIO_IMPORT_MOVED,       /* became metadata, 落款, 附件说明 ... */
-	FOLIO_IMPORT_RENUMBERED   /* body text whose typed number differs
+	FOLIO_IMPORT_RENUMBERED,  /* body text whose typed number differs
 	                           * from the one the style generates */
+	FOLIO_IMPORT_SKIPPED      /* Word content not taken: a comment,
+	                           * deleted text, a field's code, an
+	                           * external link (never fetched) ... */
 } folio_import_action;
 
 /* One input line that did not become body text as typed. */
@@ -92,7 +95,69 @@ typedef struct folio_import_report {
 	size_t joined_lines;      /* lines of a hard-wrapped page joined to
 	                           * the line above into one paragraph */
 	void *pool;               /* texts of the entries (private) */
+	size_t skipped;           /* SKIPPED entries */
 } folio_import_report;
+
+/* What kind of input a file is, by its first bytes (not its name). */
+typedef enum folio_input_kind {
+	FOLIO_INPUT_TEXT,         /* anything else: a page of text */
+	FOLIO_INPUT_ZIP,          /* a ZIP package: .docx (or .odt ...) */
+	FOLIO_INPUT_OLE           /* an OLE2 compound file: .doc, .wps,
+	                           * or a password-protected .docx */
+} folio_input_kind;
+
+folio_input_kind folio_input_kind_of(const char *head, size_t n);
+
+/* Images a Word file carried, to be written beside the source as the
+ * figures name them (src relative to the source's folder). */
+typedef struct folio_import_image {
+	const char *src;
+	const unsigned char *data;
+	size_t len;
+} folio_import_image;
+
+typedef struct folio_import_media {
+	folio_import_image *images;
+	size_t n;
+	void *priv;
+} folio_import_media;
+
+void folio_import_media_free(folio_import_media *m);
+
+/* Write every image beside out_path (the source that names them),
+ * creating its folder, each file atomically; on failure none is left. */
+int folio_import_media_write(const folio_import_media *m,
+	const char *out_path, folio_error *err);
+/* Remove the images written for out_path (its source failed). */
+void folio_import_media_remove(const folio_import_media *m,
+	const char *out_path);
+
+/* Import a Word (.docx) file: the package is read with bounded libzip
+ * (util/zip_package.h), every XML part with the safe parser (no DTD, no
+ * network), and the paragraphs go through the same recognisers as a
+ * page of text. media receives the images its figures name, each
+ * named "<media_dir>/imageN.png|jpg" (media_dir: a folder relative to
+ * the source to be written, valid as a figure src; NULL: "media"). A file
+ * that is an OLE2 compound file (.doc, .wps, an encrypted .docx) or an
+ * OpenDocument text is refused with what to do instead. Errors as for
+ * folio_text_import, messages "FILE:PART:line:col: ..." where a part's
+ * position is known. */
+int folio_docx_import(folio_doc **out, folio_import_media *media,
+	const char *path, const char *media_dir,
+	const folio_import_options *opts,
+	folio_import_report *report, folio_error *err);
+
+/* Any importable file: by its first bytes a Word file goes to
+ * folio_docx_import (media may then be filled), anything else to
+ * folio_text_import. */
+int folio_import_file(folio_doc **out, folio_import_media *media,
+	const char *path, const char *media_dir,
+	const folio_import_options *opts,
+	folio_import_report *report, folio_error *err);
+
+/* The media_dir for a source written to out_path: "<base>-media" when
+ * the base name is usable in a figure src, else "media-<hash>". */
+void folio_import_media_dir(char *out, size_t outsz, const char *out_path);
 
 /* Import the text file at path (read with a FOLIO_MAX_SOURCE_BYTES cap).
  * opts and report may be NULL. Calls folio_doc_validate last. */

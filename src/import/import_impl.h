@@ -93,6 +93,9 @@ typedef struct imp_para {
 	const char *detail;     /* for the report, or NULL */
 	const char *typed;      /* a typed heading number the style ... */
 	const char *generated;  /* ... generates differently (report) */
+	folio_block *object;    /* a TABLE or FIGURE from a Word reader
+	                         * (role R_BLANK, no text): body.c puts it
+	                         * where it stood */
 } imp_para;
 
 /* Fields the recognisers offer values for; the best offer (lowest
@@ -168,6 +171,8 @@ typedef struct importer {
 	int depth;
 	int chapters;           /* numbering chosen for the body */
 	folio_buf out;          /* scratch UTF-8 */
+	int paragraphs;         /* the reader gives real paragraphs (Word):
+	                         * no unwrapping of hard-wrapped lines */
 } importer;
 
 /* ---- chars.c: character classes and small matchers ---- */
@@ -306,6 +311,9 @@ int imp_detail(importer *im, imp_para *p, const char *fmt, ...)
 int imp_report_fill(importer *im);
 int imp_report_renumbered(importer *im, imp_para *p,
 	const char *typed, const char *generated);
+/* Content a Word reader did not take (SKIPPED), after imp_report_fill. */
+int imp_report_skipped(importer *im, unsigned line, unsigned col,
+	const char *text, const char *reason, const char *detail);
 
 /* ---- recognise.c: the shared recognisers, in order ---- */
 int imp_recognise(importer *im);

@@ -135,13 +135,65 @@ int imp_report_fill(importer *im)
 	return 0;
 }
 
+int imp_report_skipped(importer *im, unsigned line, unsigned col,
+	const char *text, const char *reason, const char *detail)
+{
+	folio_import_report *r = im->report;
+	folio_import_entry e;
+
+	if (r == NULL)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	e.line = line;
+	e.col = col;
+	e.action = FOLIO_IMPORT_SKIPPED;
+	e.text = keep(r, text ? text : "", text ? strlen(text) : 0);
+	e.reason = reason;
+	e.detail = detail ? keep(r, detail, strlen(detail)) : NULL;
+	if (e.text == NULL || (detail && e.detail == NULL) || push(r, &e) < 0)
+		return folio_error_set(im->err, FOLIO_ENOMEM,
+			"%s: out of memory", im->name);
+	r->skipped++;
+	return 0;
+}
+
 static const char *action_name(folio_import_action a)
 {
 	switch (a) {
 	case FOLIO_IMPORT_DROPPED: return "dropped";
 	case FOLIO_IMPORT_MOVED: return "moved";
+	case FOLIO_IMPORT_SKIPPED: return "skipped";
 	default: return "renumbered";
 	}
+}
+
+/* "2 comments, 1 deleted text": reasons of the skipped entries, counted
+ * in the order they first appear (reasons are static strings). */
+static void skipped_summary(folio_buf *out, const folio_import_report *r)
+{
+	const char *reason[8];
+	size_t count[8], kinds = 0, other = 0, i, k;
+
+	for (i = 0; i < r->n_entries; i++) {
+		const folio_import_entry *e = &r->entries[i];
+		if (e->action != FOLIO_IMPORT_SKIPPED)
+			continue;
+		for (k = 0; k < kinds && strcmp(reason[k], e->reason); k++)
+			;
+		if (k == kinds && kinds < 8) {
+			reason[kinds] = e->reason;
+			count[kinds++] = 0;
+		}
+		if (k < kinds)
+			count[k]++;
+		else
+			other++;
+	}
+	for (k = 0; k < kinds; k++)
+		folio_buf_printf(out, "%s%zu %s", k ? ", " : "", count[k],
+			reason[k]);
+	if (other)
+		folio_buf_printf(out, ", %zu other", other);
 }
 
 static const char *how_name(folio_charset_how h)
@@ -180,9 +232,10 @@ int folio_import_report_json(folio_buf *out, const folio_import_report *r,
 	folio_buf_printf(out, ",\"confidence\":%d,\"lines\":%zu,"
 		"\"dropped\":%zu,\"moved\":%zu,\"renumbered\":%zu,"
 		"\"punctuation_lines\":%zu,\"marker_lines\":%zu,"
-		"\"joined_lines\":%zu,\"entries\":[", r->encoding.confidence,
-		r->lines, r->dropped, r->moved, r->renumbered,
-		r->punctuation_lines, r->marker_lines, r->joined_lines);
+		"\"joined_lines\":%zu,\"skipped\":%zu,\"entries\":[",
+		r->encoding.confidence, r->lines, r->dropped, r->moved,
+		r->renumbered, r->punctuation_lines, r->marker_lines,
+		r->joined_lines, r->skipped);
 	for (i = 0; i < r->n_entries; i++) {
 		const folio_import_entry *e = &r->entries[i];
 		folio_buf_printf(out, "%s\n {\"line\":%u,\"col\":%u",
@@ -239,10 +292,16 @@ int folio_import_report_summary(folio_buf *out,
 			r->renumbered == 1 ? "" : "s");
 		sep = "; ";
 	}
-	if (r->joined_lines)
+	if (r->joined_lines) {
 		folio_buf_printf(out, "%s%zu wrapped line%s joined to the line "
 			"above", sep, r->joined_lines,
 			r->joined_lines == 1 ? "" : "s");
+		sep = "; ";
+	}
+	if (r->skipped) {
+		folio_buf_printf(out, "%sskipped %zu: ", sep, r->skipped);
+		skipped_summary(out, r);
+	}
 	return out->data == NULL ? folio_buf_puts(out, "") : 0;
 }
 

@@ -77,6 +77,18 @@ int folio_source_read(folio_doc **out, const char *path,
 		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
 			"folio source (XML or text), found an empty file",
 			path);
+	else if (folio_input_kind_of(data, n) == FOLIO_INPUT_ZIP)
+		/* A Word file read as text would be a page of noise. */
+		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
+			"folio source (XML or text), found a ZIP file (.docx?): "
+			"import it first: folio import '%s' -o SOURCE.xml", path,
+			path);
+	else if (folio_input_kind_of(data, n) == FOLIO_INPUT_OLE)
+		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
+			"folio source (XML or text), found an OLE2 file (Word "
+			"97-2003 .doc or WPS .wps): convert it with soffice "
+			"--headless --convert-to docx '%s', then folio import "
+			"the .docx", path, path);
 	else if (folio_source_kind_of(path, data, n < HEAD_BYTES ? n :
 	    HEAD_BYTES) == FOLIO_SOURCE_TEXT)
 		rc = folio_text_import_memory(out, path, data, n,

@@ -10,7 +10,8 @@
  * found ..." messages, what no reader can take: a file over
  * FOLIO_MAX_SOURCE_BYTES (checked with stat, before reading: FOLIO_ELIMIT,
  * "size limit"), an XML source in UTF-16 or UTF-32 ("expected UTF-8,
- * found UTF-16") and an empty file. Text pages in other encodings go to
+ * found UTF-16"), an empty file, and a Word file (a ZIP or OLE2 file by
+ * its first bytes: "import it first" / "convert it with soffice"). Text pages in other encodings go to
  * the importer, which converts them (util/charset.h). A missing file or a
  * directory is FOLIO_EIO.
  *

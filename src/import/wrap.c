@@ -61,10 +61,11 @@ static size_t page_width(const importer *im)
 
 int imp_unwrap(importer *im)
 {
-	size_t width = page_width(im), i, j, total;
+	size_t width, i, j, total;
 	uint32_t *v;
 
-	if (width == 0)
+	/* A Word paragraph is a paragraph: nothing was wrapped. */
+	if (im->paragraphs || (width = page_width(im)) == 0)
 		return 0;
 	for (i = im->body_start; i < im->n; i++) {
 		imp_para *p = &im->p[i];
