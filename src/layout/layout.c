@@ -292,12 +292,14 @@ static int lay_out(ctx *c)
 		return rc;
 	for (j = 0; j < c->lines.n; j++) {
 		const fline *l = &((const fline *)c->lines.data)[j];
+		if (l->table != NULL && (rc = emit_table_line(c, l)) < 0)
+			return rc;
 		if (l->blank || l->p == NULL || l->page == (size_t)-1)
 			continue;
 		if ((rc = emit_line(c, l)) < 0)
 			return rc;
 	}
-	if ((rc = emit_tables(c)) < 0 || (rc = emit_figures(c)) < 0)
+	if ((rc = emit_figures(c)) < 0)
 		return rc;
 	if ((rc = add_imprint(c)) < 0 ||
 	    (rc = emit_page_numbers(c)) < 0 ||
@@ -343,7 +345,6 @@ done:
 	free(c.sub_slots);
 	free(c.outline.data);
 	free(c.images.data);
-	free(c.tables.data);
 	free(c.repeats.data);
 	free(c.cps);
 	free(c.brk);

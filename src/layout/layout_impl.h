@@ -120,7 +120,6 @@ typedef struct ctx {
 	int first_band;   /* first band of page 1 (after the red header) */
 	size_t n_pages;
 	vec images;       /* image_rec */
-	vec tables;       /* table_lay *, in flow order */
 	vec repeats;      /* header_repeat: a table's header on a page */
 	uint32_t *cps;    /* scratch for ICU */
 	uint8_t *brk;
@@ -198,7 +197,7 @@ int add_table(ctx *c, const folio_block *b);
  * header rows (0 when none), noted for drawing. */
 int table_page_start(ctx *c, const fline *l, size_t page, int band,
 	int bands_left);
-int emit_tables(ctx *c);
+int emit_table_line(ctx *c, const fline *l);
 
 /* figure.c: images scaled to the measure, kept with their caption */
 int add_figure(ctx *c, const folio_block *b);

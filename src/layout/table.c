@@ -13,7 +13,7 @@
  * header rows before the first body row: pagination may end a page only
  * between row groups, or inside one taller than a page. A page that
  * starts inside the body reserves bands for the header rows
- * (table_page_start), which emit_tables draws there again.
+ * (table_page_start), which emit_table_line draws there again.
  */
 #include "layout/layout_impl.h"
 
@@ -49,7 +49,6 @@ typedef struct table_lay {
 	size_t n_cells;
 	int header_bands;       /* bands repeated on continuation pages */
 	int n_bands;
-	fline **band_line;      /* n_bands: the flow line of each band */
 } table_lay;
 
 typedef struct header_repeat {
@@ -346,7 +345,7 @@ static int band_ends_group(const table_lay *tl, int b)
 int add_table(ctx *c, const folio_block *b)
 {
 	const folio_table *t = b->table;
-	table_lay *tl, **slot;
+	table_lay *tl;
 	fline *first;
 	size_t i, k;
 	int band, rc;
@@ -378,10 +377,6 @@ int add_table(ctx *c, const folio_block *b)
 		t->n_rows ? tl->row_band[t->header_rows] : 0;
 	if (tl->header_bands * 2 > c->st->lines)
 		tl->header_bands = 0;
-	tl->band_line = folio_arena_alloc(c->a, (size_t)tl->n_bands *
-		sizeof(*tl->band_line));
-	if (tl->band_line == NULL)
-		return nomem(c);
 	for (band = 0; band < tl->n_bands; band++) {
 		fline *l = push_line(c);
 		if (l == NULL)
@@ -408,9 +403,6 @@ int add_table(ctx *c, const folio_block *b)
 				l->src = tc->lines[k].src;
 		}
 	}
-	if ((slot = vec_push(c, &c->tables, sizeof(*slot))) == NULL)
-		return FOLIO_ENOMEM;
-	*slot = tl;
 	return 0;
 }
 
@@ -549,35 +541,30 @@ static int draw_bands(ctx *c, const table_lay *tl, size_t page, int b0,
 	return 0;
 }
 
-int emit_tables(ctx *c)
+/* Called for each table band of the flow, in flow order, so the text
+ * of a table lands in the content stream where the table stands (text
+ * extraction in stream order, `pdftotext -raw`, reads it in place, row
+ * by row): the first band of each page's stretch draws the stretch,
+ * after the header rows repeated above it. */
+int emit_table_line(ctx *c, const fline *l)
 {
-	fline *l = c->lines.data;
+	const table_lay *tl = l->table;
 	const header_repeat *h = c->repeats.data;
+	const fline *end = l + 1;
+	const fline *last = (const fline *)c->lines.data + c->lines.n;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < c->lines.n; i++)
-		if (l[i].table != NULL)
-			l[i].table->band_line[l[i].table_band] = &l[i];
+	if (l->page == (size_t)-1 || (l->table_band > 0 &&
+	    l[-1].table == tl && l[-1].page == l->page))
+		return 0;
 	for (i = 0; i < c->repeats.n; i++)
-		if ((rc = draw_bands(c, h[i].tl, h[i].page, 0,
-			h[i].tl->header_bands, h[i].band)) < 0)
+		if (h[i].tl == tl && h[i].page == l->page &&
+		    (rc = draw_bands(c, tl, l->page, 0, tl->header_bands,
+			h[i].band)) < 0)
 			return rc;
-	for (i = 0; i < c->tables.n; i++) {
-		const table_lay *tl = ((table_lay **)c->tables.data)[i];
-		int b0 = 0, b;
-
-		/* One stretch of bands per page. */
-		for (b = 1; b <= tl->n_bands; b++) {
-			const fline *a = tl->band_line[b0];
-			if (b < tl->n_bands &&
-			    tl->band_line[b]->page == a->page)
-				continue;
-			if (a->page != (size_t)-1 && (rc = draw_bands(c, tl,
-				a->page, b0, b, a->band)) < 0)
-				return rc;
-			b0 = b;
-		}
-	}
-	return 0;
+	while (end < last && end->table == tl && end->page == l->page)
+		end++;
+	return draw_bands(c, tl, l->page, l->table_band,
+		l->table_band + (int)(end - l), l->band);
 }
