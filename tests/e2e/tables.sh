@@ -114,6 +114,27 @@ elif what == "header":
             sys.exit("page %d: header at y=%.1f, page text starts at "
                      "%.1f" % (i + 1, min(hy[0]), top))
     print("header on pages %s" % [i + 1 for i in on])
+elif what == "raw":
+    # In content-stream order the cells come row by row, each whole,
+    # where the table stands (between the paragraphs around it).
+    text = re.sub(r"\s+", "", open(plain, encoding="utf-8").read())
+    at, n = 0, 0
+    body = doc.find(NS + "body")
+    for el in body.iter():
+        if el.tag == NS + "p" and el.text and el.text.strip():
+            want = [re.sub(r"\s+", "", el.text)]
+        elif el.tag == NS + "row":
+            want = [re.sub(r"\s+", "", c) for c in cells(el)]
+        else:
+            continue
+        for w in want:
+            k = text.find(w, at)
+            if k < 0:
+                sys.exit("not in order in pdftotext -raw: %s (after %r)"
+                         % (w, text[max(0, at - 20):at]))
+            at = k + len(w)
+            n += 1
+    print("%d paragraphs and cells in order" % n)
 elif what == "han":
     text = open(plain, encoding="utf-8").read()
     want = []
@@ -143,6 +164,9 @@ check "pdf: cell texts row by row" judge rows
 check "pdf: header row repeated at the top of each continuation page" \
 	judge header
 check "pdf: every Han character of cells and captions in the text" judge han
+pdftotext -raw "$T/t.pdf" "$T/plain.txt"
+check "pdf: paragraphs and cells in order in pdftotext -raw, row by row" \
+	judge raw
 
 # Every kind of PNG draws with the samples it holds: gray 8/16-bit, RGB
 # 16-bit, RGBA, palette with tRNS, gray+alpha, interlaced (libharu's own
