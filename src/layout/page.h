@@ -47,7 +47,7 @@ typedef struct folio_run {
 	                           layout, informative for the writer) */
 } folio_run;
 
-/* A straight line (red rule under the header, 版记 rules). */
+/* A straight line (red rule under the header, 版记 rules, table rules). */
 typedef struct folio_rule {
 	double x0, y0, x1, y1;
 	double width;
