@@ -47,6 +47,8 @@ typedef struct table_lay {
 	int *slot;              /* n_rows * n_cols: cell index covering it */
 	tcell *cells;
 	size_t n_cells;
+	size_t *row_cell;       /* n_rows + 1: first cell starting in row r */
+	int max_span;           /* largest rowspan */
 	int header_bands;       /* bands repeated on continuation pages */
 	int n_bands;
 } table_lay;
@@ -242,10 +244,16 @@ static int cell_lines(ctx *c, table_lay *tl, tcell *tc)
 static int row_bands(ctx *c, table_lay *tl)
 {
 	int *h = calloc((size_t)tl->n_rows, sizeof(*h)), r;
-	size_t i;
+	size_t *end = calloc((size_t)tl->n_rows + 1, sizeof(*end));
+	size_t *order = calloc(tl->n_cells + 1, sizeof(*order));
+	size_t i, k;
 
-	if (h == NULL)
+	if (h == NULL || end == NULL || order == NULL) {
+		free(h);
+		free(end);
+		free(order);
 		return nomem(c);
+	}
 	for (r = 0; r < tl->n_rows; r++)
 		h[r] = 1;
 	for (i = 0; i < tl->n_cells; i++) {
@@ -253,23 +261,32 @@ static int row_bands(ctx *c, table_lay *tl)
 		if (tc->rowspan == 1 && (int)tc->n_lines > h[tc->row])
 			h[tc->row] = (int)tc->n_lines;
 	}
-	/* Spanning cells in the order of the row they end in. */
+	/* Spanning cells in the order of the row they end in (a counting
+	 * sort: a table of 50,000 cells must not take cells x rows). */
+	for (i = 0; i < tl->n_cells; i++)
+		if (tl->cells[i].rowspan > 1)
+			end[tl->cells[i].row + tl->cells[i].rowspan]++;
 	for (r = 0; r < tl->n_rows; r++)
-		for (i = 0; i < tl->n_cells; i++) {
-			const tcell *tc = &tl->cells[i];
-			int k, have = 0;
-			if (tc->rowspan == 1 || tc->row + tc->rowspan - 1 != r)
-				continue;
-			for (k = tc->row; k <= r; k++)
-				have += h[k];
-			if ((int)tc->n_lines > have)
-				h[r] += (int)tc->n_lines - have;
-		}
+		end[r + 1] += end[r];
+	for (i = 0; i < tl->n_cells; i++)
+		if (tl->cells[i].rowspan > 1)
+			order[end[tl->cells[i].row + tl->cells[i].rowspan - 1]++] =
+				i;
+	for (k = 0; k < end[tl->n_rows - 1]; k++) {
+		const tcell *tc = &tl->cells[order[k]];
+		int last = tc->row + tc->rowspan - 1, have = 0, j;
+		for (j = tc->row; j <= last; j++)
+			have += h[j];
+		if ((int)tc->n_lines > have)
+			h[last] += (int)tc->n_lines - have;
+	}
 	tl->row_band[0] = 0;
 	for (r = 0; r < tl->n_rows; r++)
 		tl->row_band[r + 1] = tl->row_band[r] + h[r];
 	tl->n_bands = tl->row_band[tl->n_rows];
 	free(h);
+	free(end);
+	free(order);
 	return 0;
 }
 
@@ -288,11 +305,17 @@ static int place_cells(ctx *c, table_lay *tl)
 		sizeof(*tl->row_band));
 	if (tl->cells == NULL || tl->slot == NULL || tl->row_band == NULL)
 		return nomem(c);
+	tl->row_cell = folio_arena_alloc(c->a, (size_t)(tl->n_rows + 1) *
+		sizeof(*tl->row_cell));
+	if (tl->row_cell == NULL)
+		return nomem(c);
+	tl->max_span = 1;
 	for (i = 0; i < (size_t)tl->n_rows * (size_t)tl->n_cols; i++)
 		tl->slot[i] = -1;
 	/* folio_table_check proved the grid; spans are clamped all the
 	 * same, so a model built otherwise cannot index past it. */
-	for (r = 0; r < t->n_rows; r++)
+	for (r = 0; r < t->n_rows; r++) {
+		tl->row_cell[r] = tl->n_cells;
 		for (i = 0; i < t->rows[r].n_cells; i++) {
 			const folio_cell *cell = &t->rows[r].cells[i];
 			tcell *tc = &tl->cells[tl->n_cells];
@@ -308,6 +331,8 @@ static int place_cells(ctx *c, table_lay *tl)
 			if (tc->row + tc->rowspan > tl->n_rows)
 				tc->rowspan = tl->n_rows - tc->row;
 			tc->header = t->rows[r].header;
+			if (tc->rowspan > tl->max_span)
+				tl->max_span = tc->rowspan;
 			for (k = tc->row; k < tc->row + tc->rowspan; k++)
 				for (j = tc->col; j < tc->col + tc->colspan;
 				     j++)
@@ -315,7 +340,24 @@ static int place_cells(ctx *c, table_lay *tl)
 						(int)tl->n_cells;
 			tl->n_cells++;
 		}
+	}
+	tl->row_cell[t->n_rows] = tl->n_cells;
 	return 0;
+}
+
+/* The row band b belongs to (row_band is increasing). */
+static int row_of_band(const table_lay *tl, int b)
+{
+	int lo = 0, hi = tl->n_rows - 1;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+		if (tl->row_band[mid] <= b)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
 }
 
 /* Whether a page may end after band b: only where no cell spans
@@ -330,10 +372,8 @@ static int band_ends_group(const table_lay *tl, int b)
 	if (tl->t->header_rows > 0 && tl->t->header_rows <
 	    (size_t)tl->n_rows && b + 1 <= tl->row_band[tl->t->header_rows])
 		return 0;  /* the header stays with the first body row */
-	for (r = 1; r < tl->n_rows; r++)
-		if (tl->row_band[r] == b + 1)
-			break;
-	if (r == tl->n_rows)
+	r = row_of_band(tl, b + 1);
+	if (r == 0 || tl->row_band[r] != b + 1)
 		return 0;  /* inside a row */
 	for (j = 0; j < tl->n_cols; j++)
 		if (tl->slot[r * tl->n_cols + j] ==
@@ -444,14 +484,6 @@ static int rule(ctx *c, size_t page, double x0, double y0, double x1,
 	return 0;
 }
 
-static int row_of_band(const table_lay *tl, int b)
-{
-	int r = 0;
-
-	while (r + 1 < tl->n_rows && tl->row_band[r + 1] <= b)
-		r++;
-	return r;
-}
 
 /* Table bands [b0, b1) drawn on `page` from page band pb: frame, row
  * rules where no cell spans across, column rules where no cell spans
@@ -462,7 +494,7 @@ static int draw_bands(ctx *c, const table_lay *tl, size_t page, int b0,
 	const folio_style *st = c->st;
 	double top = st->page_height - st->margin_top;
 	double x0 = st->margin_left;
-	int b, j, r, rc;
+	int b, j, r, r0, r1, rc;
 	size_t i, k;
 
 #define Y(band) (top - (double)(pb + (band) - b0) * c->lpitch)
@@ -474,7 +506,9 @@ static int draw_bands(ctx *c, const table_lay *tl, size_t page, int b0,
 		return rc;
 	/* Rules between rows, interrupted where a cell spans across;
 	 * the rule under the header is the frame's width. */
-	for (r = 1; r < tl->n_rows; r++) {
+	r0 = row_of_band(tl, b0);
+	r1 = row_of_band(tl, b1 - 1);
+	for (r = r0 + 1; r <= r1; r++) {
 		int yb = tl->row_band[r], start = -1;
 		double w = (size_t)r == tl->t->header_rows ? RULE_OUTER :
 			RULE_INNER;
@@ -519,7 +553,10 @@ static int draw_bands(ctx *c, const table_lay *tl, size_t page, int b0,
 	}
 #undef Y
 	/* Text: a cell's lines centred in its bands, top down. */
-	for (i = 0; i < tl->n_cells; i++) {
+	/* Only cells that can reach the range: starting in it, or above
+	 * it by less than the longest span. */
+	for (i = tl->row_cell[r0 + 1 > tl->max_span ? r0 + 1 - tl->max_span :
+	     0]; i < tl->row_cell[r1 + 1]; i++) {
 		const tcell *tc = &tl->cells[i];
 		int first = tl->row_band[tc->row];
 		int span = tl->row_band[tc->row + tc->rowspan] - first;
@@ -552,17 +589,24 @@ int emit_table_line(ctx *c, const fline *l)
 	const header_repeat *h = c->repeats.data;
 	const fline *end = l + 1;
 	const fline *last = (const fline *)c->lines.data + c->lines.n;
-	size_t i;
+	size_t lo = 0, hi = c->repeats.n;
 	int rc;
 
 	if (l->page == (size_t)-1 || (l->table_band > 0 &&
 	    l[-1].table == tl && l[-1].page == l->page))
 		return 0;
-	for (i = 0; i < c->repeats.n; i++)
-		if (h[i].tl == tl && h[i].page == l->page &&
-		    (rc = draw_bands(c, tl, l->page, 0, tl->header_bands,
-			h[i].band)) < 0)
-			return rc;
+	/* Repeats are in page order, at most one a page. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h[mid].page < l->page)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->repeats.n && h[lo].tl == tl && h[lo].page == l->page &&
+	    (rc = draw_bands(c, tl, l->page, 0, tl->header_bands,
+		h[lo].band)) < 0)
+		return rc;
 	while (end < last && end->table == tl && end->page == l->page)
 		end++;
 	return draw_bands(c, tl, l->page, l->table_band,
