@@ -24,7 +24,7 @@ DEB_PACKAGES := build-essential pkg-config python3 \
 	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db \
 	unzip libarchive-tools openssl tzdata fonts-noto-cjk mupdf-tools \
 	parallel python3-yaml libqrencode-dev zbar-tools python3-feedparser \
-	libdeflate-dev
+	libdeflate-dev libpng-dev
 
 # The Fandol faces (仿宋, 宋体, 黑体, 楷体; OpenType CFF, GPL with a font
 # exception) ship inside texlive-lang-chinese: deps takes only their .otf
@@ -51,7 +51,7 @@ ACE_DIR := build/ace
 ACE_STAMP := $(ACE_DIR)/.installed
 
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
-	xmlsec1-openssl openssl zlib libqrencode libdeflate
+	xmlsec1-openssl openssl zlib libqrencode libdeflate libpng
 
 CC ?= cc
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \

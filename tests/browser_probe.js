@@ -15,6 +15,13 @@
 			scrollWidth: document.documentElement.scrollWidth,
 			bodyScrollWidth: document.body.scrollWidth,
 			lang: document.documentElement.lang,
+			// Scrolling regions (EPUB tables): [scrollWidth,
+			// clientWidth] of each.
+			wraps: Array.prototype.map.call(
+				document.querySelectorAll(".table-wrap"),
+				function (e) {
+					return [e.scrollWidth, e.clientWidth];
+				}),
 			resources: performance.getEntriesByType("resource")
 				.map(function (e) { return e.name; }),
 			// Every link and source as the browser resolves it.

@@ -16,7 +16,9 @@
  *   data/schemas/NAME.rng         the schemas of our metadata
  *   data/records/<档号>/record.xml (schemas/record.rng), <档号>.xml or
  *                                 .txt (the source), <档号>.pdf and
- *                                 <档号>.epub when the outputs exist
+ *                                 <档号>.epub when the outputs exist,
+ *                                 <档号>.figN.png|jpg: the images the
+ *                                 source's figures show
  *
  * 档号 = 全宗号-年度-保管期限代码-件号 (Y, D30, D10 for 永久, 定期30年,
  * 定期10年; 件号 at least 4 digits, 1-based), e.g. J012-2024-D30-0001.
@@ -85,6 +87,14 @@ typedef struct folio_archive_batch {
 	const char *description;  /* External-Description, or NULL */
 } folio_archive_batch;
 
+/* A file a record's source refers to (a figure's image): archived in
+ * the record folder as <档号>.figN.<ext>, N counting from 1 in the
+ * order given. ext is "png" or "jpg". */
+typedef struct folio_archive_file {
+	const char *path;
+	const char *ext;
+} folio_archive_file;
+
 /* One record as the caller has it: its 档号 and 件号 (kept as given: a
  * record is never renumbered), its DA/T 46 metadata and its files. The
  * writer reads the files and nothing else: whoever made the record
@@ -111,6 +121,8 @@ typedef struct folio_archive_record {
 	const unsigned char *source_sha256;
 	const char *pdf_path;      /* <档号>.pdf, or NULL for none */
 	const char *epub_path;     /* <档号>.epub, or NULL for none */
+	const folio_archive_file *images;  /* the figures' files, each once */
+	size_t n_images;
 } folio_archive_record;
 
 typedef struct folio_archive_options {

@@ -249,6 +249,52 @@ static int record_file(package *p, folio_record *r, const char *file_name,
 	return 0;
 }
 
+/* The figures' image files, <档号>.figN.png|jpg in the record folder,
+ * described in r->images (freed by the caller after record.xml). */
+static int record_images(package *p, folio_record *r,
+	const folio_archive_record *in)
+{
+	char name[FOLIO_ZIP_MAX_NAME];
+	folio_record_file *files;
+	entry *e;
+	size_t i;
+	int n, rc;
+
+	if (in->n_images == 0)
+		return 0;
+	if (in->n_images > FOLIO_RECORD_MAX_IMAGES)
+		return folio_error_set(p->err, FOLIO_ELIMIT, "%s: record %s: "
+			"%zu images (limit %d)", in->source_path, r->code,
+			in->n_images, FOLIO_RECORD_MAX_IMAGES);
+	if ((files = calloc(in->n_images, sizeof(*files))) == NULL)
+		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	r->images = files;
+	for (i = 0; i < in->n_images; i++) {
+		const folio_archive_file *im = &in->images[i];
+		folio_record_file *f = &files[r->n_images];
+		if (im->path == NULL || im->ext == NULL ||
+		    (strcmp(im->ext, "png") != 0 && strcmp(im->ext, "jpg") != 0))
+			return folio_error_set(p->err, FOLIO_EUSAGE, "record "
+				"%s: image %zu: expected a path and the "
+				"extension png or jpg", r->code, i + 1);
+		n = snprintf(f->name, sizeof(f->name), "%s.fig%zu.%s", r->code,
+			i + 1, im->ext);
+		if (n < 0 || (size_t)n >= sizeof(f->name))
+			return folio_error_set(p->err, FOLIO_ELIMIT, "record "
+				"%s: 档号 too long to name its images",
+				r->code);
+		snprintf(name, sizeof(name), "data/records/%s/%s", r->code,
+			f->name);
+		if ((rc = add_file(p, name, im->path, &e)) < 0)
+			return rc;
+		f->media_type = e->media_type;
+		f->size = e->size;
+		memcpy(f->sha256, e->sha256, FOLIO_SHA256_LEN);
+		r->n_images++;
+	}
+	return 0;
+}
+
 /* A record the caller got wrong would make an archive verify rejects
  * (or one that silently says less): refuse it before any work. */
 static int check_record(const folio_archive_record *in, unsigned previous,
@@ -330,9 +376,14 @@ static int add_record(package *p, folio_record *r,
 			st->epubs++;
 	}
 	snprintf(name, sizeof(name), "data/records/%s/record.xml", r->code);
-	if ((rc = folio_record_xml(&xml, r, p->batch->fonds_code,
-		p->batch->year, name, p->err)) < 0 ||
-	    (rc = add_mem(p, name, &xml, NULL)) < 0) {
+	if ((rc = record_images(p, r, in)) == 0)
+		rc = folio_record_xml(&xml, r, p->batch->fonds_code,
+			p->batch->year, name, p->err);
+	/* The images' descriptions were needed for record.xml only. */
+	free(r->images);
+	r->images = NULL;
+	r->n_images = 0;
+	if (rc < 0 || (rc = add_mem(p, name, &xml, NULL)) < 0) {
 		folio_buf_free(&xml);
 		return rc;
 	}

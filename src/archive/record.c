@@ -43,6 +43,10 @@ const char *folio_media_type(const char *name)
 		return "application/pdf";
 	if (strcmp(dot, ".epub") == 0)
 		return "application/epub+zip";
+	if (strcmp(dot, ".png") == 0)
+		return "image/png";
+	if (strcmp(dot, ".jpg") == 0)
+		return "image/jpeg";
 	return "application/octet-stream";
 }
 
@@ -171,8 +175,9 @@ int folio_record_xml(folio_buf *out, const folio_record *r,
 	el(&wr, "主题词", r->keywords);
 	if (r->pages > 0)
 		el(&wr, "页数", pages);
-	for (i = 0; i < r->n_files; i++) {
-		const folio_record_file *f = &r->files[i];
+	for (i = 0; i < r->n_files + r->n_images; i++) {
+		const folio_record_file *f = i < r->n_files ? &r->files[i] :
+			&r->images[i - r->n_files];
 		snprintf(size, sizeof(size), "%llu",
 			(unsigned long long)f->size);
 		folio_sha256_hex(hex, f->sha256);

@@ -24,6 +24,7 @@
 /* <档号>.epub, the longest name, with room to spare: kept small because
  * every record of a batch is held until the catalogue is written. */
 #define FOLIO_RECORD_FILE_NAME_MAX (FOLIO_ARCHIVE_CODE_MAX + 8)
+#define FOLIO_RECORD_MAX_IMAGES 9999  /* <档号>.fig9999.jpg */
 
 typedef struct folio_record_file {
 	char name[FOLIO_RECORD_FILE_NAME_MAX];  /* inside the record folder */
@@ -40,6 +41,11 @@ typedef struct folio_record {
 	unsigned pages;                     /* 0: unknown, omitted */
 	folio_record_file files[FOLIO_RECORD_MAX_FILES];
 	size_t n_files;
+	/* Listed in record.xml after files, not in the catalogue (the
+	 * record keeps no copy: at 100,000 records the catalogue's memory
+	 * stays a fixed size each); valid while record.xml is written. */
+	folio_record_file *images;
+	size_t n_images;
 } folio_record;
 
 void folio_record_clear(folio_record *r);

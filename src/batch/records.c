@@ -9,6 +9,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/file.h"
 
 int folio_batch_code(char *out, const folio_doc *doc,
 	const folio_batch_manifest *m, unsigned number, folio_error *err)
@@ -159,12 +160,101 @@ static int partial_bag_info(folio_buf *out, const folio_doc_result *docs,
 	return 0;
 }
 
+/* ---- the images a record carries ------------------------------------- */
+
+typedef struct image_list {
+	folio_archive_file *items;
+	size_t n, cap;
+	folio_arena *a;
+} image_list;
+
+static int add_image(image_list *l, const folio_figure *f)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->items[i].path, f->path) == 0)
+			return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		folio_archive_file *more = folio_arena_alloc(l->a,
+			cap * sizeof(*more));
+		if (more == NULL)
+			return FOLIO_ENOMEM;
+		if (l->n)
+			memcpy(more, l->items, l->n * sizeof(*more));
+		l->items = more;
+		l->cap = cap;
+	}
+	l->items[l->n].path = folio_arena_strdup(l->a, f->path);
+	l->items[l->n].ext = f->format == FOLIO_IMAGE_PNG ? "png" : "jpg";
+	if (l->items[l->n].path == NULL)
+		return FOLIO_ENOMEM;
+	l->n++;
+	return 0;
+}
+
+static int walk_figures(image_list *l, const folio_block *b)
+{
+	int rc = 0;
+
+	for (; b != NULL && rc == 0; b = b->next) {
+		if (b->kind == FOLIO_BLOCK_FIGURE && b->figure != NULL &&
+		    b->figure->path != NULL)
+			rc = add_image(l, b->figure);
+		else if (b->children != NULL)
+			rc = walk_figures(l, b->children);
+	}
+	return rc;
+}
+
+/* The image files the source's figures show, each once, in reading
+ * order. Only a source that can hold a figure is read again: a text
+ * source cannot, nor an XML one without the word "figure" in it (the
+ * archive of a large batch reads every source once for its digest
+ * already; parsing them all again would double that). */
+static int source_images(folio_archive_record *r, const char *path,
+	folio_arena *a, folio_error *err)
+{
+	const char *dot = strrchr(path, '.');
+	image_list l = {NULL, 0, 0, a};
+	const folio_attachment *at;
+	folio_doc *doc = NULL;
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (dot != NULL && strcmp(dot, ".txt") == 0)
+		return 0;
+	if (dot != NULL && strcmp(dot, ".xml") == 0) {
+		if ((rc = folio_file_read(&bytes, &len, path,
+			FOLIO_MAX_SOURCE_BYTES, err)) < 0)
+			return rc;
+		rc = memmem(bytes, len, "figure", 6) != NULL;
+		free(bytes);
+		if (!rc)
+			return 0;
+	}
+	if ((rc = folio_source_read(&doc, path, NULL, err)) < 0)
+		return rc;
+	rc = walk_figures(&l, doc->body);
+	for (at = doc->attachments; at != NULL && rc == 0; at = at->next)
+		rc = walk_figures(&l, at->body);
+	folio_doc_free(doc);
+	if (rc < 0)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	r->images = l.items;
+	r->n_images = l.n;
+	return 0;
+}
+
 /* One record from document i; paths and the digest go to the arena. */
 static int make_record(folio_archive_record *r, const folio_records_job *job,
 	const folio_doc_result *d, size_t i, folio_arena *a, folio_error *err)
 {
 	const folio_doc_meta *mt = &d->meta;
 	size_t room;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->code = d->code;
@@ -187,6 +277,8 @@ static int make_record(folio_archive_record *r, const folio_records_job *job,
 				"'%s'", d->source, d->sha256);
 		r->source_sha256 = sha;
 	}
+	if ((rc = source_images(r, r->source_path, a, err)) < 0)
+		return rc;
 	if (job->outputs_dir == NULL)
 		return 0;
 	room = strlen(job->outputs_dir) + strlen(d->code) + 16;

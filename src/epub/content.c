@@ -194,12 +194,10 @@ static int write_block(content *c, const folio_block *bl, int index,
 			rc = write_block(c, ch, 1, hbase, tbase);
 		break;
 	case FOLIO_BLOCK_TABLE:
+		epub_write_table(c->x, c->b, c->doc, bl);
+		break;
 	case FOLIO_BLOCK_FIGURE:
-		/* Issue 12's output side (j12out) writes these. */
-		rc = folio_error_set(c->err, FOLIO_EINPUT, "%s:%u:%u: "
-			"this build cannot write %s into an EPUB yet",
-			c->doc->source_path, bl->line, bl->col,
-			bl->kind == FOLIO_BLOCK_TABLE ? "tables" : "figures");
+		rc = epub_write_figure(c->x, c->b, c->doc, bl, c->err);
 		break;
 	}
 	return rc;

@@ -279,6 +279,10 @@ int folio_epub_build(folio_epub_book **out, const folio_doc *doc,
 done:
 	free(b->used);
 	b->used = NULL;
+	/* Image paths point into the document, which the book outlives. */
+	free(b->images);
+	b->images = NULL;
+	b->n_images = b->cap_images = 0;
 	b->doc = NULL;
 	b->opts = NULL;
 	if (rc < 0) {
@@ -327,6 +331,7 @@ void folio_epub_book_free(folio_epub_book *book)
 		free(book->toc[i].label);
 	free(book->parts);
 	free(book->toc);
+	free(book->images);
 	free(book->used);
 	free(book);
 }

@@ -48,6 +48,12 @@ typedef struct epub_toc {
 	char href[96];           /* relative to EPUB/ */
 } epub_toc;
 
+typedef struct epub_image {
+	const char *path;        /* the figure's file (document's memory,
+	                            only while building) */
+	char href[64];           /* relative to EPUB/, e.g. images/fig1.png */
+} epub_image;
+
 struct folio_epub_book {
 	epub_part *parts;
 	size_t n_parts, cap_parts;
@@ -61,6 +67,9 @@ struct folio_epub_book {
 	int heading_seq;         /* ids h1, h2 ... across the book */
 	const folio_doc *doc;    /* only during folio_epub_build */
 	const folio_epub_options *opts;  /* likewise; may be NULL */
+	epub_image *images;      /* image files added as parts */
+	size_t n_images, cap_images;
+	int table_seq;           /* tables so far, for their labels */
 };
 
 /* New empty part appended to the book (FOLIO_ELIMIT past MAX_PARTS). */
@@ -130,5 +139,12 @@ void epub_inline(epub_xml *x, const char *text);
  * NULL. */
 void epub_inline_leaf(epub_xml *x, const char *element, const char *cls,
 	const char *text);
+
+/* Tables and figures in the open content document (tables.c); a
+ * figure adds its image file as a part on first use. */
+void epub_write_table(epub_xml *x, folio_epub_book *b, const folio_doc *doc,
+	const folio_block *bl);
+int epub_write_figure(epub_xml *x, folio_epub_book *b, const folio_doc *doc,
+	const folio_block *bl, folio_error *err);
 
 #endif

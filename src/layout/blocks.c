@@ -253,13 +253,10 @@ int add_blocks(ctx *c, const folio_block *b, int *article)
 			rc = add_article(c, b, ++*article);
 			break;
 		case FOLIO_BLOCK_TABLE:
+			rc = add_table(c, b);
+			break;
 		case FOLIO_BLOCK_FIGURE:
-			/* Issue 12's output side (j12out) lays these out. */
-			rc = folio_error_set(c->err, FOLIO_EINPUT, "%s:%u:%u: "
-				"this build cannot lay out %s yet",
-				c->doc->source_path, b->line, b->col,
-				b->kind == FOLIO_BLOCK_TABLE ? "tables" :
-				"figures");
+			rc = add_figure(c, b);
 			break;
 		}
 	}

@@ -85,6 +85,7 @@ static int finish(ctx *c, folio_layout *out)
 	const folio_style *st = c->st;
 	run_rec *runs = c->runs.data;
 	rule_rec *rules = c->rules.data;
+	image_rec *images = c->images.data;
 	cp_use *u = c->uses.data;
 	size_t i, j, pg;
 
@@ -96,6 +97,8 @@ static int finish(ctx *c, folio_layout *out)
 		out->pages[runs[i].page].n_runs++;
 	for (i = 0; i < c->rules.n; i++)
 		out->pages[rules[i].page].n_rules++;
+	for (i = 0; i < c->images.n; i++)
+		out->pages[images[i].page].n_images++;
 	for (pg = 0; pg < c->n_pages; pg++) {
 		folio_page *p = &out->pages[pg];
 		p->width = st->page_width;
@@ -105,9 +108,16 @@ static int finish(ctx *c, folio_layout *out)
 			p->n_runs * sizeof(*p->runs)) : NULL;
 		p->rules = p->n_rules ? folio_arena_alloc(c->a,
 			p->n_rules * sizeof(*p->rules)) : NULL;
-		if ((p->n_runs && !p->runs) || (p->n_rules && !p->rules))
+		p->images = p->n_images ? folio_arena_alloc(c->a,
+			p->n_images * sizeof(*p->images)) : NULL;
+		if ((p->n_runs && !p->runs) || (p->n_rules && !p->rules) ||
+		    (p->n_images && !p->images))
 			return nomem(c);
-		p->n_runs = p->n_rules = 0;
+		p->n_runs = p->n_rules = p->n_images = 0;
+	}
+	for (i = 0; i < c->images.n; i++) {
+		folio_page *p = &out->pages[images[i].page];
+		p->images[p->n_images++] = images[i].image;
 	}
 	for (i = 0; i < c->runs.n; i++) {
 		folio_page *p = &out->pages[runs[i].page];
@@ -282,11 +292,15 @@ static int lay_out(ctx *c)
 		return rc;
 	for (j = 0; j < c->lines.n; j++) {
 		const fline *l = &((const fline *)c->lines.data)[j];
+		if (l->table != NULL && (rc = emit_table_line(c, l)) < 0)
+			return rc;
 		if (l->blank || l->p == NULL || l->page == (size_t)-1)
 			continue;
 		if ((rc = emit_line(c, l)) < 0)
 			return rc;
 	}
+	if ((rc = emit_figures(c)) < 0)
+		return rc;
 	if ((rc = add_imprint(c)) < 0 ||
 	    (rc = emit_page_numbers(c)) < 0 ||
 	    (rc = add_outline_entries(c)) < 0)
@@ -331,6 +345,8 @@ done:
 	free(c.sub_counts.data);
 	free(c.sub_slots);
 	free(c.outline.data);
+	free(c.images.data);
+	free(c.repeats.data);
 	free(c.cps);
 	free(c.brk);
 	return rc;

@@ -6,6 +6,7 @@
  * advance and breaks paragraphs into lines (breaker.c), paginate.c puts
  * lines into the grid's bands, runs.c turns lines into positioned runs,
  * title_words.c says where a title may break,
+ * table.c and figure.c put tables and images on the grid,
  * furniture.c adds the red header, page numbers and 版记, and layout.c
  * drives them and assembles the result (page.h). Helpers are named
  * without a prefix: nothing here leaves src/layout/.
@@ -60,6 +61,9 @@ typedef struct fline {
 	size_t page;
 	int band;
 	folio_page_start src;   /* part NONE: no source character */
+	struct table_lay *table;   /* a band of a table (table.c), p NULL */
+	int table_band;            /* which band of the table */
+	struct figure_lay *figure; /* first band of a figure (figure.c) */
 } fline;
 
 typedef struct run_rec {
@@ -71,6 +75,11 @@ typedef struct rule_rec {
 	folio_rule rule;
 	size_t page;
 } rule_rec;
+
+typedef struct image_rec {
+	folio_image image;
+	size_t page;
+} image_rec;
 
 typedef struct cp_use {
 	uint32_t cp;
@@ -110,6 +119,8 @@ typedef struct ctx {
 	const folio_attachment *attachment; /* being laid out, or NULL */
 	int first_band;   /* first band of page 1 (after the red header) */
 	size_t n_pages;
+	vec images;       /* image_rec */
+	vec repeats;      /* header_repeat: a table's header on a page */
 	uint32_t *cps;    /* scratch for ICU */
 	uint8_t *brk;
 	size_t scratch_cap;
@@ -182,6 +193,18 @@ int place_qr(folio_layout *out, const folio_style *st, folio_error *err);
 
 /* paginate.c */
 int paginate(ctx *c);
+
+/* table.c: ruled tables on the grid, one band per line of cell text */
+int add_table(ctx *c, const folio_block *b);
+/* Bands a page starting with line l reserves for its table's repeated
+ * header rows (0 when none), noted for drawing. */
+int table_page_start(ctx *c, const fline *l, size_t page, int band,
+	int bands_left);
+int emit_table_line(ctx *c, const fline *l);
+
+/* figure.c: images scaled to the measure, kept with their caption */
+int add_figure(ctx *c, const folio_block *b);
+int emit_figures(ctx *c);
 
 /* runs.c: lines and strings as positioned runs */
 int note_use(ctx *c, const folio_face *f, const char *text);

@@ -47,12 +47,21 @@ typedef struct folio_run {
 	                           layout, informative for the writer) */
 } folio_run;
 
-/* A straight line (red rule under the header, 版记 rules). */
+/* A straight line (red rule under the header, 版记 rules, table rules). */
 typedef struct folio_rule {
 	double x0, y0, x1, y1;
 	double width;
 	folio_rgb color;
 } folio_rule;
+
+/* An image (a figure of the model) drawn into a box: (x, y) is the
+ * box's bottom-left corner, width x height its size in points, the
+ * image's own proportions kept. The writer reads the file at
+ * figure->path (format figure->format); layout only used its size. */
+typedef struct folio_image {
+	double x, y, width, height;
+	const folio_figure *figure;
+} folio_image;
 
 /* A bookmark: heading text with its generated number, on `page`. */
 typedef struct folio_outline_entry {
@@ -101,6 +110,8 @@ typedef struct folio_page {
 	 * none. Nothing else on the page touches it. The PDF writer draws
 	 * the code in it when it is given a URL. */
 	double qr_x, qr_y, qr_size;
+	folio_image *images;   /* drawn before the runs and rules */
+	size_t n_images;
 } folio_page;
 
 /* Code points drawn with one face (sorted, distinct): subset these. */

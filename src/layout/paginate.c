@@ -38,7 +38,7 @@ int paginate(ctx *c)
 	int lines = c->st->lines;
 
 	while (i < n) {
-		int band = page_first_band(c, page);
+		int band = page_first_band(c, page), k;
 		size_t m = 0, b;
 
 		/* A page never starts with an empty line. */
@@ -48,6 +48,12 @@ int paginate(ctx *c)
 		}
 		if (i == n)
 			break;
+		/* A table going on from the page before repeats its
+		 * header rows first. */
+		if ((k = table_page_start(c, &l[i], page, band, lines - band))
+			< 0)
+			return k;
+		band += k;
 		while (i + m < n && band + (int)m < lines &&
 		       (m == 0 || !l[i + m].break_before))
 			m++;

@@ -22,6 +22,7 @@
 #include "font/font.h"
 #include "pdf/font_objects.h"
 #include "pdf/streams.h"
+#include "pdf/images.h"
 #include "util/buf.h"
 #include "util/deflate.h"
 #include "util/file.h"
@@ -61,6 +62,7 @@ typedef struct writer {
 	long long subset_ns;   /* HarfBuzz time inside embed_face */
 	unsigned char *boxed;  /* BMP bitmap of the layout's substitutions */
 	folio_qr *qr;          /* opts.qr_url's symbol, or NULL */
+	pdf_images *images;    /* image files embedded so far */
 } writer;
 
 int folio_pdf_options_init(folio_pdf_options *out, folio_error *err)
@@ -487,6 +489,26 @@ static int draw_qr(writer *w, HPDF_Page page, const folio_page *pg)
 	return 0;
 }
 
+/* Images first: rules and text may be drawn over them, never under. */
+static int draw_images(writer *w, HPDF_Page page, const folio_page *pg)
+{
+	char step[320];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < pg->n_images; i++) {
+		const folio_image *im = &pg->images[i];
+		if ((rc = pdf_image_draw(&w->images, w->pdf, page, im,
+			w->err)) < 0)
+			return rc;
+		snprintf(step, sizeof(step), "embedding the image %s",
+			im->figure->src ? im->figure->src : "?");
+		if ((rc = haru_check(w, 1, step)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int draw_pages(writer *w)
 {
 	const folio_layout *l = w->layout;
@@ -504,6 +526,8 @@ static int draw_pages(writer *w)
 		if (page != NULL) {
 			HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width);
 			HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height);
+			if (pg->n_images && (rc = draw_images(w, page, pg)) < 0)
+				return rc;
 			if (pg->n_rules)
 				draw_rules(page, pg);
 			if (pg->n_runs)
@@ -742,5 +766,6 @@ done:
 	free(w.boxed);
 	free(w.pages);
 	folio_qr_free(w.qr);
+	pdf_images_free(w.images);
 	return rc;
 }

@@ -20,6 +20,10 @@
  *   - document information in Chinese: title, author (the issuer),
  *     subject (category, else subtitle), keywords, creator "folio",
  *     creation and modification dates;
+ *   - the layout's images: each file read once (figure->path, at most
+ *     FOLIO_MAX_IMAGE_BYTES) and embedded once however often it is drawn,
+ *     JPEG as its DCT stream, PNG decoded by libpng to 8-bit gray or RGB
+ *     with a soft mask for transparency (images.c, png_decode.c);
  *   - compression, and one libharu document per PDF (a font loaded into
  *     two documents, or twice into one, is unreliable in libharu 2.3.0).
  *
@@ -33,7 +37,10 @@
  *   FOLIO_ELIMIT  more pages, runs or characters than the limits below;
  *   FOLIO_ELIB    libharu refused something: the message carries its
  *                 error code in hex and its detail number;
- *   FOLIO_EIO     the output could not be written or renamed;
+ *   FOLIO_EIO     the output could not be written or renamed, or an
+ *                 image file could not be read;
+ *   FOLIO_EINPUT  an image file is no longer the PNG or JPEG the reader
+ *                 found, or libpng refuses it (the message names its src);
  *   FOLIO_EUSAGE  an empty layout or a NULL argument.
  * On failure no file exists under `path` (nor a temporary one); a file
  * already there is left untouched. Output is written to a temporary

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Accessibility of the EPUBs, judged outside folio:
 #   - Ace by DAISY 1.4.6 (build/ace, installed by make deps) on every
-#     example, the seed page, the form case and the 56 documents
+#     example, the seed page, the form case, the tables case (tables,
+#     merged cells, figures) and the 56 documents
 #     tests/e2e/batch.sh generates, in one run (one Node process, one
 #     Chromium): outcome pass, 0 violations of any impact, and the
 #     accessibility metadata present, dcterms:conformsTo included;
@@ -45,6 +46,7 @@ for x in "$TOP"/examples/*.xml; do
 	[ "$n" = batch ] || book "$n" "$x"
 done
 book form "$TOP/tests/cases/epub/form.xml"
+book tables "$TOP/tests/cases/tables/tables.xml"
 if "$FOLIO" import "$CORPUS/seed-policy-interpretation.txt" \
     --meta issuer=营口市商务局 -o "$T/seed.xml" >"$T/import.log" 2>&1; then
 	book seed "$T/seed.xml"
