@@ -270,11 +270,18 @@ static int lay_out(ctx *c)
 		return rc;
 	if (d->has_closing && (rc = add_closing(c)) < 0)
 		return rc;
+	if ((rc = add_note(c)) < 0)
+		return rc;
 	for (at = d->attachments; at != NULL; at = at->next)
 		n_att++;
+	/* An attachment without a body is only listed in the 附件说明 (its
+	 * body is not part of the source): no page of its own, but its
+	 * number is kept, so 附件2 is 附件2 in the list and on its page. */
 	for (at = d->attachments; at != NULL; at = at->next) {
 		c->attachment = at;
-		if ((rc = add_attachment(c, at, ++i, n_att)) < 0)
+		i++;
+		if (at->body != NULL &&
+		    (rc = add_attachment(c, at, i, n_att)) < 0)
 			return rc;
 	}
 	c->attachment = NULL;
