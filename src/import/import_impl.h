@@ -85,6 +85,8 @@ typedef struct imp_para {
 	unsigned line, col;     /* where src starts (1-based) */
 	unsigned vcol;          /* column of v[0] (markers skipped) */
 	unsigned indent;        /* hint: blank columns before the text */
+	unsigned trail;         /* ideographic spaces after the text (a
+	                         * form's blanks), not in v */
 	unsigned char align;    /* hint: IMP_ALIGN_* */
 	unsigned char outline;  /* hint: heading depth (# count), 0 none */
 	unsigned char item;     /* hint: IMP_ITEM_* */

@@ -3,9 +3,11 @@
  *
  * A folio_doc owns one arena; every string and node below lives in it and
  * dies with folio_doc_free(). All text is NFC-normalised, valid UTF-8,
- * without leading/trailing white space. Heading numbers (一、 （一） 1.
- * （1） 第一章 第一条) are NOT part of the text: styles generate them from
- * the level and the position (folio_doc_heading_number).
+ * without leading/trailing white space (except ideographic spaces right
+ * after the last character: a form's blanks, 填表人：　　　　). Heading
+ * numbers (一、 （一） 1. （1） 第一章 第一条) are NOT part of the text:
+ * styles generate them from the level and the position
+ * (folio_doc_heading_number).
  *
  * Structure (GB/T 9704 order): meta, body blocks, closing signature 落款,
  * the 附注 note, then attachments 附件, each with its own title and
