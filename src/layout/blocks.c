@@ -457,28 +457,53 @@ int add_closing(ctx *c)
 /* 附注 (GB/T 9704 7.3.6): on the line under the 成文日期, two characters
  * in, in parentheses (the style's, as the source holds the note bare).
  * Without a 落款 it follows the text the same way. It stays on the page
- * of the line above it. */
+ * of the line above it. Several notes come as one text, 此件公开发布）（
+ * 联系人：… (the model holds one note): each starts a line of its own. */
 int add_note(ctx *c)
 {
+	const char *note = c->doc->note, *cut;
 	para_opts o = body_opts(c, NULL);
-	seg s[3] = {{0}};
+	int first = 1, rc;
 	fline *l;
 
-	if (c->doc->note == NULL)
+	if (note == NULL)
 		return 0;
-	if (c->lines.n > 0) {
-		l = c->lines.data;
-		l[c->lines.n - 1].keep_next = 1;
-	}
 	o.align = FOLIO_ALIGN_LEFT;
 	o.first_indent = c->st->indent_chars * c->cpitch;
-	o.line = 0;
-	s[0].text = "（";
-	s[1].text = c->doc->note;
-	s[1].source = 1;
-	s[2].text = "）";
-	s[0].role = s[1].role = s[2].role = FOLIO_ROLE_BODY;
-	return add_para(c, s, 3, &o);
+	o.keep_next = 1;
+	while (*note != '\0') {
+		seg s[3] = {{0}};
+		size_t n = 0;
+
+		if (c->lines.n > 0) {
+			l = c->lines.data;
+			l[c->lines.n - 1].keep_next = 1;
+		}
+		cut = strstr(note, "）（");
+		if (first) {
+			s[n].text = "（";
+			s[n++].role = FOLIO_ROLE_BODY;
+		}
+		/* up to and with the "）" of "）（" (the source's own marks) */
+		s[n].text = cut ? folio_arena_strndup(c->a, note,
+			(size_t)(cut - note) + strlen("）")) : note;
+		if (s[n].text == NULL)
+			return nomem(c);
+		s[n].source = 1;
+		s[n++].role = FOLIO_ROLE_BODY;
+		if (cut == NULL) {
+			s[n].text = "）";
+			s[n++].role = FOLIO_ROLE_BODY;
+		}
+		o.keep_next = cut != NULL;
+		if ((rc = add_para(c, s, n, &o)) < 0)
+			return rc;
+		if (cut == NULL)
+			break;
+		note = cut + strlen("）");
+		first = 0;
+	}
+	return 0;
 }
 
 /* Whether the body already ends with a typed 附件说明 ("附件：..."). */

@@ -184,6 +184,16 @@ static void note_under_the_date(void **state)
 	assert_true(fabs(note->x0 - (LEFT + 2 * PITCH_X)) < 0.01);
 	assert_ptr_equal(note, &v.l[v.n - 1 - (v.l[v.n - 1].kind ==
 		FOLIO_RUN_PAGE_NUMBER)]);
+	/* two notes (one text, 此件公开发布）（联系人…): a line each */
+	d->note = text(d, "此件公开发布）（联系人：王敏，电话：2830017");
+	lay_out(&v, d, gbt);
+	note = find(&v, "（此件公开发布）");
+	assert_non_null(note);
+	assert_string_equal(note->text, "（此件公开发布）");
+	assert_int_equal(find(&v, "（联系人：王敏")->band, note->band + 1);
+	assert_true(fabs(find(&v, "（联系人：王敏")->x0 - (LEFT + 2 * PITCH_X))
+		< 0.01);
+	d->note = text(d, "此件公开发布");
 	/* no 落款: under the text */
 	d->has_closing = 0;
 	lay_out(&v, d, gbt);
