@@ -96,7 +96,7 @@ static int with_blanks(const char **out, importer *im, const uint32_t *v,
 	memcpy(w, v, n * sizeof(*w));
 	for (i = 0; i < p->trail; i++)
 		w[n + i] = 0x3000;
-	rc = imp_text(out, im, w, n + p->trail, p);
+	rc = imp_para_text(out, im, w, n + p->trail, p);
 	free(w);
 	return rc;
 }

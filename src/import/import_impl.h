@@ -299,6 +299,9 @@ void imp_offer_fixed(importer *im, int field, int prio, const char *value,
 #define imp_offer_date imp_offer_fixed
 int imp_text(const char **out, importer *im, const uint32_t *v, size_t n,
 	const imp_para *p);
+/* The same for a body paragraph: keeps a form's trailing blanks. */
+int imp_para_text(const char **out, importer *im, const uint32_t *v,
+	size_t n, const imp_para *p);
 int imp_settle(importer *im);
 int imp_apply_overrides(importer *im);
 

@@ -37,9 +37,10 @@ void folio_doc_free(folio_doc *doc)
 		folio_arena_free(doc->arena);
 }
 
-/* The end of s[start, end) without its trailing white space, but with
- * the ideographic spaces that directly follow the last character. */
-static size_t trim_end(const char *s, size_t start, size_t end)
+/* The end of s[start, end) without its trailing white space; with
+ * `blanks`, with the ideographic spaces that directly follow the last
+ * character. */
+static size_t trim_end(const char *s, size_t start, size_t end, int blanks)
 {
 	size_t content = end, k;
 	uint32_t cp;
@@ -53,15 +54,15 @@ static size_t trim_end(const char *s, size_t start, size_t end)
 			break;
 		content = k;
 	}
-	if (content == start)
+	if (!blanks || content == start)
 		return content;
 	while (end - content >= 3 && memcmp(s + content, "\u3000", 3) == 0)
 		content += 3;
 	return content;
 }
 
-int folio_doc_text(const char **out, folio_doc *doc, const char *s,
-	size_t n, folio_error *err)
+static int text_in(const char **out, folio_doc *doc, const char *s,
+	size_t n, int blanks, folio_error *err)
 {
 	folio_buf b = {0};
 	size_t start = 0, end = n, len, bad;
@@ -80,18 +81,19 @@ int folio_doc_text(const char **out, folio_doc *doc, const char *s,
 			"%s: invalid UTF-8 at text byte %zu", doc->source_path,
 			bad);
 	/* Trim white space at both ends: an XML source's indentation and
-	 * line ends around an element's text, and ideographic spaces typed
-	 * before a pasted paragraph as its indent (the style indents).
-	 * Ideographic spaces right after the last character stay: typed
-	 * there they are a form's blank (填表人：　　　　), content whose
-	 * width print and EPUB keep. */
+	 * line ends around an element's text, ideographic spaces typed
+	 * before a pasted paragraph as its indent (the style indents), and
+	 * blanks padding a name or a title. In a paragraph, ideographic
+	 * spaces right after the last character stay: typed there they are
+	 * a form's blank (填表人：　　　　), content whose width print and
+	 * EPUB keep. */
 	while (start < end) {
 		len = folio_utf8_decode(s + start, end - start, &cp);
 		if (!folio_is_space(cp))
 			break;
 		start += len;
 	}
-	end = trim_end(s, start, end);
+	end = trim_end(s, start, end, blanks);
 	b.limit = FOLIO_MAX_TEXT_BYTES * 2;
 	rc = folio_nfc_append(&b, s + start, end - start, err);
 	if (rc < 0)
@@ -107,6 +109,18 @@ int folio_doc_text(const char **out, folio_doc *doc, const char *s,
 done:
 	folio_buf_free(&b);
 	return rc;
+}
+
+int folio_doc_text(const char **out, folio_doc *doc, const char *s,
+	size_t n, folio_error *err)
+{
+	return text_in(out, doc, s, n, 0, err);
+}
+
+int folio_doc_para_text(const char **out, folio_doc *doc, const char *s,
+	size_t n, folio_error *err)
+{
+	return text_in(out, doc, s, n, 1, err);
 }
 
 folio_block *folio_doc_block(folio_doc *doc, folio_block_kind kind)

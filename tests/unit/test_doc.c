@@ -24,9 +24,9 @@ static void text_is_trimmed_and_normalised(void **state)
 	folio_doc_free(doc);
 }
 
-/* A form's blanks typed after the text stay (填表人：　　); white space
- * around them (an XML source's line end, an ASCII blank before them)
- * does not, and a text of blanks alone is empty. */
+/* In a paragraph, a form's blanks typed after the text stay (填表人：
+ * 　　); white space around them (an XML source's line end, an ASCII
+ * blank before them) does not, and a text of blanks alone is empty. */
 static void text_keeps_trailing_form_blanks(void **state)
 {
 	static const struct { const char *in, *want; } cases[] = {
@@ -36,6 +36,7 @@ static void text_keeps_trailing_form_blanks(void **state)
 		{"\u3000\u3000\u3000", ""},
 		{"\n  正文。\n", "正文。"},
 	};
+	const char *name = "\u3000某市人民政府\u3000\u3000";
 	folio_error err = {0};
 	folio_doc *doc;
 	const char *t;
@@ -44,10 +45,17 @@ static void text_keeps_trailing_form_blanks(void **state)
 	(void)state;
 	assert_int_equal(folio_doc_new(&doc, "x.xml", &err), 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(folio_doc_text(&t, doc, cases[i].in,
+		assert_int_equal(folio_doc_para_text(&t, doc, cases[i].in,
 			strlen(cases[i].in), &err), 0);
 		assert_string_equal(t, cases[i].want);
 	}
+	/* other texts (names, titles): blanks around them go */
+	assert_int_equal(folio_doc_text(&t, doc, name, strlen(name), &err),
+		0);
+	assert_string_equal(t, "某市人民政府");
+	assert_int_equal(folio_doc_text(&t, doc, cases[1].in,
+		strlen(cases[1].in), &err), 0);
+	assert_string_equal(t, "姓名：");
 	folio_doc_free(doc);
 }
 

@@ -392,8 +392,14 @@ static void trailing_blanks_keep_width(void **state)
 	lines v;
 
 	(void)state;
-	d->body = block(d, FOLIO_BLOCK_PARA, 0,
-		"填表人：\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80");
+	{
+		folio_error err = {0};
+		const char *form = "填表人：\xe3\x80\x80\xe3\x80\x80"
+			"\xe3\x80\x80\xe3\x80\x80";
+		d->body = block(d, FOLIO_BLOCK_PARA, 0, NULL);
+		assert_int_equal(folio_doc_para_text(&d->body->text, d, form,
+			strlen(form), &err), 0);
+	}
 	lay_out(&v, d, gbt);
 	l = find(&v, "填表人：");
 	assert_non_null(l);
