@@ -120,6 +120,8 @@ static void take_cached(folio_doc_result *d, folio_doc_result *e)
 	memset(&e->meta, 0, sizeof(e->meta));
 	d->meta_json = e->meta_json;
 	e->meta_json = NULL;
+	d->import = e->import;
+	memset(&e->import, 0, sizeof(e->import));
 	d->has_meta = 1;
 	d->pages = e->pages;
 	d->pdf_bytes = e->pdf_bytes;
@@ -140,15 +142,23 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	folio_pdf_stats pstats;
 	folio_layout lay;
 	folio_doc *doc = NULL;
+	folio_import_report irep;
+	folio_source_options sopts = {NULL, &irep};
 	long long t;
-	int rc;
+	int rc, rc2;
 
+	memset(&irep, 0, sizeof(irep));
 	memset(&lay, 0, sizeof(lay));
 	memset(&pstats, 0, sizeof(pstats));
 	popts.stats = &pstats;
 	t = folio_now_ns();
-	rc = folio_source_read(&doc, m->sources[i].path, NULL, err);
+	rc = folio_source_read(&doc, m->sources[i].path, &sopts, err);
 	d->read_ms += folio_run_ms_since(t);
+	/* A page of text went through the importer: what it dropped goes
+	 * into the report with the document, built or not. */
+	if (irep.lines > 0 && (rc2 = folio_doc_import_from(&d->import, &irep,
+	    err)) < 0 && rc == 0)
+		rc = rc2;
 	if (rc < 0)
 		goto done;
 	if (doc->meta.id != NULL && (d->id = strdup(doc->meta.id)) == NULL) {
@@ -196,6 +206,7 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	}
 	d->has_meta = 1;
 done:
+	folio_import_report_free(&irep);
 	folio_doc_free(doc);
 	return rc;
 }

@@ -28,6 +28,7 @@ void folio_doc_result_clear(folio_doc_result *d)
 	free(d->id);
 	free(d->error);
 	free(d->meta_json);
+	folio_doc_import_clear(&d->import);
 	meta_clear(&d->meta);
 	memset(d, 0, sizeof(*d));
 }
@@ -57,10 +58,32 @@ int folio_doc_result_copy(folio_doc_result *dst, const folio_doc_result *src,
 	    dup_into(&n->date, m->date) | dup_into(&n->security, m->security) |
 	    dup_into(&n->retention, m->retention) |
 	    dup_into(&n->category, m->category) |
-	    dup_into(&n->keywords, m->keywords)) {
+	    dup_into(&n->keywords, m->keywords) |
+	    folio_doc_import_copy(&dst->import, &src->import)) {
 		folio_doc_result_clear(dst);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
+	return 0;
+}
+
+/* (source, message) appended to a list the CLI prints. */
+static int listed(folio_doc_failure **list, size_t *n, const char *source,
+	const char *message, folio_error *err)
+{
+	folio_doc_failure *f = realloc(*list, (*n + 1) * sizeof(*f));
+
+	if (f == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	*list = f;
+	f = &f[*n];
+	f->source = strdup(source ? source : "?");
+	f->error = strdup(message);
+	if (f->source == NULL || f->error == NULL) {
+		free(f->source);
+		free(f->error);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	(*n)++;
 	return 0;
 }
 
@@ -80,25 +103,20 @@ int folio_report_count(folio_batch_report *r, const folio_doc_result *d,
 	r->layout_ms += d->layout_ms;
 	r->pdf_ms += d->pdf_ms;
 	r->epub_ms += d->epub_ms;
-	if (d->status == FOLIO_DOC_FAILED) {
-		folio_doc_failure *f = realloc(r->failures,
-			(r->n_failures + 1) * sizeof(*f));
-		if (f == NULL)
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		r->failures = f;
-		f = &f[r->n_failures];
-		f->source = strdup(d->source ? d->source : "?");
-		f->error = strdup(d->error ? d->error :
-			folio_error_name(d->error_code));
-		if (f->source == NULL || f->error == NULL) {
-			free(f->source);
-			free(f->error);
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		}
-		r->n_failures++;
+	if (d->import.set) {
+		r->imported++;
+		r->dropped_lines += d->import.dropped;
 	}
+	if (d->status == FOLIO_DOC_FAILED)
+		return listed(&r->failures, &r->n_failures, d->source,
+			d->error ? d->error : folio_error_name(d->error_code),
+			err);
+	/* Lines dropped by the import of a document built this run are
+	 * said again on stderr; the report keeps every document's. */
+	if (d->status == FOLIO_DOC_BUILT && d->import.dropped > 0)
+		return listed(&r->drops, &r->n_drops, d->source,
+			d->import.summary ? d->import.summary : "dropped lines",
+			err);
 	return 0;
 }
 
@@ -267,6 +285,8 @@ int folio_report_doc_json(folio_buf *b, const folio_doc_result *d,
 	    (d->meta_json ? folio_buf_puts(b, d->meta_json) :
 		d->has_meta ? put_meta(b, &d->meta) :
 		folio_buf_puts(b, "null")) < 0 ||
+	    folio_buf_puts(b, ", \"import\": ") < 0 ||
+	    folio_doc_import_json(b, &d->import) < 0 ||
 	    folio_buf_putc(b, '}') < 0)
 		return folio_error_set(err, FOLIO_ENOMEM,
 			"report: out of memory or over the size limit");
@@ -314,6 +334,8 @@ int folio_report_head_json(folio_buf *out, const folio_batch_report *r,
 		(unsigned long long)r->pdf_bytes,
 		(unsigned long long)r->epub_bytes) < 0 ||
 	    put_ms(out, r->read_ms, r->layout_ms, r->pdf_ms, r->epub_ms) < 0 ||
+	    folio_buf_printf(out, ", \"imported\": %zu, \"dropped_lines\": "
+		"%zu", r->imported, r->dropped_lines) < 0 ||
 	    folio_buf_puts(out, "},\n  \"archive\": ") < 0 ||
 	    put_str(out, "{", "status", folio_archive_status_name(r->archive))
 		< 0 ||
@@ -390,6 +412,11 @@ void folio_report_free(folio_batch_report *r)
 		free(r->failures[i].error);
 	}
 	free(r->failures);
+	for (i = 0; i < r->n_drops; i++) {
+		free(r->drops[i].source);
+		free(r->drops[i].error);
+	}
+	free(r->drops);
 	free(r->batch_id);
 	free(r->manifest);
 	free(r->out_dir);
@@ -712,6 +739,8 @@ static int read_doc_member(folio_json *j, folio_doc_result *d,
 	if (strcmp(key, "record") == 0)
 		return keep_record ? read_meta_raw(j, d, err) :
 			read_meta(j, d, err);
+	if (strcmp(key, "import") == 0)
+		return folio_doc_import_read(j, &d->import, err);
 	if (strcmp(key, "status") == 0 || strcmp(key, "error_kind") == 0) {
 		int status = strcmp(key, "status") == 0;
 		if ((rc = read_fixed(j, word, sizeof(word), err)) < 0)

@@ -10,7 +10,8 @@
  *    "pdf_mtime_ns", "epub_mtime_ns", "ms": {"read", "layout", "pdf",
  *    "epub"}, "error": MSG|null, "error_kind": NAME|null,
  *    "record": {"title", "issuer", "doc_number", "date", "security",
- *               "retention", "category", "keywords"}|null}
+ *               "retention", "category", "keywords"}|null,
+ *    "import": {...}|null (see folio_doc_import)}
  * "index" is 1-based in the manifest; "sha256" is the source's digest
  * and "source_stat" ("inode:size:mtime_ns:ctime_ns" or null) the file as
  * it was when hashed;
@@ -27,7 +28,8 @@
  *    "workers": N, "stopped": BOOL, "wall_ms": F, "docs_per_s": F,
  *    "totals": {"documents", "built", "skipped", "failed", "not_run",
  *               "pages", "pdf_bytes", "epub_bytes",
- *               "ms": {"read", "layout", "pdf", "epub"}},
+ *               "ms": {"read", "layout", "pdf", "epub"},
+ *               "imported", "dropped_lines"},
  *    "archive": {"status": "built|skipped|not written|failed",
  *                "path", "bytes", "ms", "error", "partial"},
  *    "site": {"status": "built|skipped|not written|failed", "path",
@@ -99,6 +101,25 @@ typedef enum folio_site_status {
 	FOLIO_SITE_FAILED
 } folio_site_status;
 
+/* What the importer did with a text source (import/import.h): its
+ * counts, its one-line summary and every line it dropped, so a batch
+ * loses no line without saying so. Written as the document's "import"
+ * (null for an XML source):
+ *   {"lines", "dropped", "moved", "renumbered", "summary": STR|null,
+ *    "drops": [{"line", "col", "text", "reason"}, ...]} */
+typedef struct folio_import_drop {
+	unsigned line, col;
+	char *text, *reason;
+} folio_import_drop;
+
+typedef struct folio_doc_import {
+	int set;                       /* the source was a page of text */
+	size_t lines, dropped, moved, renumbered;
+	char *summary;                 /* "dropped 2 lines: ..." or NULL */
+	folio_import_drop *drops;      /* the dropped lines, in order */
+	size_t n_drops;
+} folio_doc_import;
+
 typedef struct folio_doc_result {
 	char *source;                  /* manifest-relative path */
 	size_t index;                  /* 0-based in the manifest */
@@ -118,6 +139,7 @@ typedef struct folio_doc_result {
 	/* Or the record as the JSON it was read from, kept as it is: a
 	 * document found up to date only passes it on (cache.c). */
 	char *meta_json;
+	folio_doc_import import;       /* text sources only */
 } folio_doc_result;
 
 /* Fingerprints of what decides the outputs besides each source: the
@@ -160,6 +182,12 @@ typedef struct folio_batch_report {
 	/* Failed documents, in the order they were counted. */
 	folio_doc_failure *failures;
 	size_t n_failures;
+	/* Text sources, the lines their import dropped, and the documents
+	 * built this run that dropped some, with the importer's summary
+	 * line (error = "dropped 2 lines: ..."). */
+	size_t imported, dropped_lines;
+	folio_doc_failure *drops;
+	size_t n_drops;
 	/* The archive step. */
 	folio_archive_status archive;
 	char *archive_path;            /* malloc'd or NULL */
@@ -176,6 +204,19 @@ typedef struct folio_batch_report {
 	double site_ms;
 	char *site_error;              /* malloc'd or NULL */
 } folio_batch_report;
+
+/* The import report of a text source, as a document keeps it
+ * (report_import.c); folio_doc_import_json appends the "import" value
+ * (object or null), folio_doc_import_read reads it back. */
+struct folio_import_report;
+int folio_doc_import_from(folio_doc_import *out,
+	const struct folio_import_report *r, folio_error *err);
+void folio_doc_import_clear(folio_doc_import *im);
+int folio_doc_import_copy(folio_doc_import *dst,
+	const folio_doc_import *src);
+int folio_doc_import_json(folio_buf *out, const folio_doc_import *im);
+int folio_doc_import_read(folio_json *j, folio_doc_import *out,
+	folio_error *err);
 
 void folio_doc_result_clear(folio_doc_result *d);
 /* Copy src's strings into dst (dst is overwritten). */

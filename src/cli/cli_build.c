@@ -158,6 +158,9 @@ static void summary(const folio_batch_report *r, const char *origin)
 			"pdf %.0f ms, epub %.0f ms\n", r->read_ms,
 			r->layout_ms, r->pdf_ms, r->epub_ms);
 	printf("  outputs: %s/pdf/ and %s/epub/\n", r->out_dir, r->out_dir);
+	if (r->imported)
+		printf("  import: %zu text sources, %zu lines dropped (listed "
+			"in the report)\n", r->imported, r->dropped_lines);
 	human_size(size, sizeof(size), r->archive_bytes);
 	if (r->shard_count) {
 		printf("  archive: by the merge (folio build BATCH.xml "
@@ -350,6 +353,10 @@ int cmd_build(int argc, char **argv)
 	for (i = 0; (size_t)i < rep.n_failures; i++)
 		fprintf(stderr, "folio build: %s: %s\n", rep.failures[i].source,
 			rep.failures[i].error);
+	for (i = 0; (size_t)i < rep.n_drops; i++)
+		fprintf(stderr, "folio build: %s: %s; see %s\n",
+			rep.drops[i].source, rep.drops[i].error,
+			rep.path ? rep.path : "report.json");
 	if (rep.path != NULL && !quiet && (rc == 0 || rep.n > 0))
 		summary(&rep, opts.shard.origin);
 	if (json != NULL && rep.written &&

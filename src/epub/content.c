@@ -285,26 +285,59 @@ static void write_attachment_list(content *c)
 			snprintf(num, sizeof(num), "%d．", n);
 			gen(c, num);
 		}
-		/* generated: the attachment's own title is the text */
-		gen(c, a->title ? a->title : "");
+		/* generated when the attachment's page has its title; an
+		 * attachment without a body is listed here only, so here its
+		 * title is the source's text */
+		if (a->body != NULL)
+			gen(c, a->title ? a->title : "");
+		else
+			epub_inline(c->x, a->title ? a->title : "");
 		xw_end(c->x);
 	}
 	xw_end(c->x);
 }
 
-static void write_closing(content *c)
+/* The 落款's organs, one a line as in print (GB/T 9704 7.3.5.2): a joint
+ * 落款 holds them joined by ideographic spaces. */
+static int write_signers(content *c, const char *issuer)
+{
+	const char *p = issuer ? issuer : "", *q;
+	char *name;
+
+	for (;;) {
+		while (strncmp(p, "\xe3\x80\x80", 3) == 0)
+			p += 3;
+		if (*p == '\0')
+			return 0;
+		q = strstr(p, "\xe3\x80\x80");
+		if (q == NULL) {
+			epub_inline_leaf(c->x, "p", "signer", p);
+			return 0;
+		}
+		if ((name = strndup(p, (size_t)(q - p))) == NULL)
+			return folio_error_set(c->err, FOLIO_ENOMEM,
+				"out of memory");
+		epub_inline_leaf(c->x, "p", "signer", name);
+		free(name);
+		p = q;
+	}
+}
+
+static int write_closing(content *c)
 {
 	const folio_doc *d = c->doc;
 	const folio_meta *m = &d->meta;
 	char date[64];
+	int rc;
 
 	xw_position(c->x, d->source_path, 1, 1);
 	write_attachment_list(c);
 	if (d->has_closing) {
 		xw_start(c->x, "div");
 		xw_attr(c->x, "class", "closing");
-		epub_inline_leaf(c->x, "p", "signer", d->closing.issuer ?
-			d->closing.issuer : m->issuer);
+		if ((rc = write_signers(c, d->closing.issuer ?
+		    d->closing.issuer : m->issuer)) < 0)
+			return rc;
 		epub_date_cn(date, sizeof(date), d->closing.date ?
 			d->closing.date : m->date);
 		xw_leaf(c->x, "p", "date gen", date);
@@ -320,7 +353,7 @@ static void write_closing(content *c)
 	}
 	if (m->cc.count == 0 && m->printed_by == NULL &&
 	    m->printed_date == NULL)
-		return;
+		return 0;
 	xw_start(c->x, "div");
 	xw_attr(c->x, "class", "imprint");
 	if (m->cc.count) {
@@ -343,6 +376,7 @@ static void write_closing(content *c)
 		xw_end(c->x);
 	}
 	xw_end(c->x);
+	return 0;
 }
 
 static int write_main_text(content *c)
@@ -383,7 +417,8 @@ static int write_main_text(content *c)
 		return rc;
 	if (c->x == NULL && (rc = open_front(c)) < 0)
 		return rc;
-	write_closing(c);
+	if ((rc = write_closing(c)) < 0)
+		return rc;
 	return close_doc(c);
 }
 

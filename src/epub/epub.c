@@ -149,13 +149,24 @@ static int embed_font(folio_epub_book *b, epub_part *css, epub_part *ttf,
 	const folio_fontset *fs, folio_error *err)
 {
 	static const char *const body_family[] = {"仿宋"};
+	static const char *const hant_family[] = {"仿宋-Hant"};
 	const char *file = EPUB_FONT, *format = "truetype";
 	const folio_face *faces[8];
 	uint32_t *cps = NULL, cp;
 	size_t n_faces = 0, n = 0;
-	int rc;
+	folio_error ignored = {0};
+	int rc = -1;
 
-	rc = folio_fontset_chain(faces, 8, &n_faces, fs, body_family, 1, err);
+	/* A traditional-Chinese book embeds the map's face for traditional
+	 * characters when it names one (as print does): a subset of the
+	 * simplified 仿宋 would leave most characters to the reader's own
+	 * font, mixing faces within a line. */
+	if (folio_doc_traditional(b->doc))
+		rc = folio_fontset_chain(faces, 8, &n_faces, fs, hant_family,
+			1, &ignored);
+	if (rc < 0)
+		rc = folio_fontset_chain(faces, 8, &n_faces, fs, body_family,
+			1, err);
 	if (rc < 0)
 		return rc;
 	if (n_faces == 0)

@@ -4,6 +4,7 @@
  * generates them); one the style would generate differently is reported.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "import/import_impl.h"
@@ -80,6 +81,26 @@ static int close_article(builder *bd, const imp_para *p)
 	return 0;
 }
 
+/* The text of a paragraph that ends where its line does, with the
+ * line's trailing ideographic spaces (a form's blanks) put back. */
+static int with_blanks(const char **out, importer *im, const uint32_t *v,
+	size_t n, const imp_para *p)
+{
+	uint32_t *w = malloc((n + p->trail) * sizeof(*w));
+	size_t i;
+	int rc;
+
+	if (w == NULL)
+		return folio_error_set(im->err, FOLIO_ENOMEM,
+			"%s: out of memory", im->name);
+	memcpy(w, v, n * sizeof(*w));
+	for (i = 0; i < p->trail; i++)
+		w[n + i] = 0x3000;
+	rc = imp_para_text(out, im, w, n + p->trail, p);
+	free(w);
+	return rc;
+}
+
 static int add_para(builder *bd, const uint32_t *v, size_t n,
 	const imp_para *p)
 {
@@ -89,7 +110,11 @@ static int add_para(builder *bd, const uint32_t *v, size_t n,
 
 	if (b == NULL)
 		return FOLIO_ELIMIT;
-	if ((rc = imp_text(&b->text, im, v, n, p)) < 0)
+	if (v + n == p->v + p->n && p->trail > 0)
+		rc = with_blanks(&b->text, im, v, n, p);
+	else
+		rc = imp_text(&b->text, im, v, n, p);
+	if (rc < 0)
 		return rc;
 	if (b->text[0] == '\0')
 		return 0;

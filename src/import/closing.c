@@ -155,6 +155,57 @@ static int offer_issuer(importer *im, size_t *lines, size_t count,
 	return 0;
 }
 
+/* The 附注 lines (read upwards into notes[]) as one note, top first: the
+ * model carries one note, whose brackets the style adds, so two lines
+ * (（此件公开发布） over （联系人：…）) become 此件公开发布）（联系人：…
+ * and print as they stood, one after the other; keeping only one of them
+ * lost the other without a word. */
+static int offer_notes(importer *im, const size_t *notes, size_t n_notes)
+{
+	const imp_para *top = NULL;
+	size_t i, total = 0, k, a, b;
+	uint32_t *v;
+	int strong;
+
+	for (i = 0; i < n_notes; i++) {
+		imp_para *p = &im->p[notes[i]];
+		imp_is_note(p, &strong);
+		if (!im->has_closing && !strong)
+			continue;
+		p->role = R_NOTE;
+		total += p->n + 2;
+	}
+	if (total == 0)
+		return 0;
+	v = folio_arena_alloc(im->doc->arena, total * sizeof(*v));
+	if (v == NULL)
+		return folio_error_set(im->err, FOLIO_ELIMIT,
+			"%s: document exceeds the memory limit", im->name);
+	k = 0;
+	for (i = n_notes; i-- > 0;) {
+		const imp_para *p = &im->p[notes[i]];
+		if (p->role != R_NOTE)
+			continue;
+		/* the brackets are the style's, as heading numbers are */
+		a = 0;
+		b = p->n;
+		if (p->v[0] == 0xFF08 || p->v[0] == '(') {
+			a = 1;
+			b = p->n - 1;
+		}
+		if (top != NULL) {
+			v[k++] = 0xFF09;
+			v[k++] = 0xFF08;
+		} else {
+			top = p;
+		}
+		memcpy(v + k, p->v + a, (b - a) * sizeof(*v));
+		k += b - a;
+	}
+	imp_offer_value(im, F_NOTE, 1, v, k, top);
+	return 0;
+}
+
 int imp_closing(importer *im)
 {
 	size_t notes[4], issuers[MAX_ISSUER_LINES], n_notes = 0, n_iss = 0;
@@ -230,19 +281,7 @@ int imp_closing(importer *im)
 		if ((rc = offer_issuer(im, issuers, n_iss, org ? 2 : 5)) < 0)
 			return rc;
 	}
-	for (i = 0; i < n_notes; i++) {
-		imp_para *p = &im->p[notes[i]];
-		imp_is_note(p, &strong);
-		if (!im->has_closing && !strong)
-			continue;
-		p->role = R_NOTE;
-		/* the brackets are the style's, as heading numbers are */
-		if (p->v[0] == 0xFF08 || p->v[0] == '(')
-			imp_offer_value(im, F_NOTE, 1, p->v + 1, p->n - 2, p);
-		else
-			imp_offer_value(im, F_NOTE, 1, p->v, p->n, p);
-	}
-	return 0;
+	return offer_notes(im, notes, n_notes);
 }
 
 /* ---- 附件说明 and attachment links ------------------------------------------ */

@@ -85,6 +85,8 @@ typedef struct imp_para {
 	unsigned line, col;     /* where src starts (1-based) */
 	unsigned vcol;          /* column of v[0] (markers skipped) */
 	unsigned indent;        /* hint: blank columns before the text */
+	unsigned trail;         /* ideographic spaces after the text (a
+	                         * form's blanks), not in v */
 	unsigned char align;    /* hint: IMP_ALIGN_* */
 	unsigned char outline;  /* hint: heading depth (# count), 0 none */
 	unsigned char item;     /* hint: IMP_ITEM_* */
@@ -302,6 +304,9 @@ void imp_offer_fixed(importer *im, int field, int prio, const char *value,
 #define imp_offer_date imp_offer_fixed
 int imp_text(const char **out, importer *im, const uint32_t *v, size_t n,
 	const imp_para *p);
+/* The same for a body paragraph: keeps a form's trailing blanks. */
+int imp_para_text(const char **out, importer *im, const uint32_t *v,
+	size_t n, const imp_para *p);
 int imp_settle(importer *im);
 int imp_apply_overrides(importer *im);
 

@@ -50,8 +50,8 @@ void imp_offer_fixed(importer *im, int field, int prio, const char *value,
 	o->col = p ? p->vcol : 1;
 }
 
-int imp_text(const char **out, importer *im, const uint32_t *v, size_t n,
-	const imp_para *p)
+static int text_in(const char **out, importer *im, const uint32_t *v,
+	size_t n, const imp_para *p, int para)
 {
 	size_t i;
 
@@ -63,8 +63,20 @@ int imp_text(const char **out, importer *im, const uint32_t *v, size_t n,
 				"bytes, found a longer one", im->name,
 				p ? p->line : 1, p ? p->vcol : 1,
 				FOLIO_MAX_TEXT_BYTES);
-	return folio_doc_text(out, im->doc, im->out.data ? im->out.data : "",
-		im->out.len, im->err);
+	return (para ? folio_doc_para_text : folio_doc_text)(out, im->doc,
+		im->out.data ? im->out.data : "", im->out.len, im->err);
+}
+
+int imp_text(const char **out, importer *im, const uint32_t *v, size_t n,
+	const imp_para *p)
+{
+	return text_in(out, im, v, n, p, 0);
+}
+
+int imp_para_text(const char **out, importer *im, const uint32_t *v,
+	size_t n, const imp_para *p)
+{
+	return text_in(out, im, v, n, p, 1);
 }
 
 static int set_text(const char **field, importer *im, const char *s)

@@ -101,6 +101,13 @@ static int split(importer *im)
 		}
 		p->n = (size_t)(im->cps + cp - p->v);
 		p->role = p->n ? R_BODY : R_BLANK;
+		/* Ideographic spaces right after the text are a form's
+		 * blanks (填表人：　　　　): counted for the body paragraph,
+		 * out of the recognisers' sight. */
+		while (p->n > 0 && i - b >= 3 && memcmp(t + b, "\u3000", 3) == 0) {
+			p->trail++;
+			b += 3;
+		}
 		k++;
 		/* \r\n is one line end. */
 		if (i < im->len && t[i] == '\r' && i + 1 < im->len &&

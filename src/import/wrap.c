@@ -103,6 +103,7 @@ int imp_unwrap(importer *im)
 		}
 		p->v = v;
 		p->n = total;
+		p->trail = 0;  /* a wrapped line ends in no form blank */
 		i = j - 1;
 	}
 	return 0;

@@ -111,29 +111,38 @@ para_opts body_opts(ctx *c, const folio_block *b)
 
 int add_blocks(ctx *c, const folio_block *b, int *article);
 
+/* A heading with its generated number. Chapters (第一章, 第一节) and parts
+ * (第一部分) are words: centred, an ideographic space before the text,
+ * numbered by folio_doc_number in the document's script; the levels
+ * below them, and all levels of plain GB/T 9704 numbering, take the
+ * style's formats one level up. A section marked numbered="no" (前言)
+ * has index 0: no number, set like its numbered siblings. */
 static int add_heading(ctx *c, const folio_block *b, int index)
 {
 	char num[64];
-	const char *number, *text, *sep = "";
+	const char *number = "", *text, *sep = "";
+	folio_numbering numbering = c->doc->numbering;
 	folio_role_id role;
 	para_opts o = body_opts(c, b);
 	int level = b->level < 1 ? 1 : b->level > 4 ? 4 : b->level;
+	int words = numbering == FOLIO_NUMBERING_CHAPTERS ? 2 :
+		numbering == FOLIO_NUMBERING_PARTS ? 1 : 0;
 	seg s[2] = {{0}};
 
-	if (c->doc->numbering == FOLIO_NUMBERING_CHAPTERS) {
-		folio_doc_heading_number(num, sizeof(num), c->doc->numbering,
-			FOLIO_BLOCK_SECTION, level, index);
-		number = folio_arena_strdup(c->a, num);
-		if (level <= 2) {
+	if (level <= words) {
+		if (index > 0) {
+			folio_doc_number(num, sizeof(num), c->doc,
+				FOLIO_BLOCK_SECTION, level, index);
+			number = folio_arena_strdup(c->a, num);
 			sep = "\u3000";
-			o.align = FOLIO_ALIGN_CENTER;
 		}
-		role = level <= 2 ? FOLIO_ROLE_H1 :
-			(folio_role_id)(FOLIO_ROLE_H1 + level - 3);
+		o.align = FOLIO_ALIGN_CENTER;
+		role = FOLIO_ROLE_H1;
 	} else {
-		number = expand(c, c->st->heading_format[level - 1], index,
-			NULL);
-		role = (folio_role_id)(FOLIO_ROLE_H1 + level - 1);
+		if (index > 0)
+			number = expand(c, c->st->heading_format[level -
+				words - 1], index, NULL);
+		role = (folio_role_id)(FOLIO_ROLE_H1 + level - words - 1);
 	}
 	if (number == NULL)
 		return nomem(c);
@@ -152,7 +161,8 @@ static int add_heading(ctx *c, const folio_block *b, int index)
 	o.keep_next = 1;
 	o.outline_level = level;
 	o.outline_title = text;
-	return add_para(c, s, 2, &o);
+	return add_para(c, s[0].text[0] ? s : s + 1, s[0].text[0] ? 2 : 1,
+		&o);
 }
 
 static int add_list(ctx *c, const folio_block *list)
@@ -193,8 +203,8 @@ static int add_article(ctx *c, const folio_block *b, int number)
 	const folio_block *ch;
 	int first = 1, rc;
 
-	folio_doc_heading_number(num, sizeof(num), c->doc->numbering,
-		FOLIO_BLOCK_ARTICLE, 0, number);
+	folio_doc_number(num, sizeof(num), c->doc, FOLIO_BLOCK_ARTICLE, 0,
+		number);
 	for (ch = b->children; ch != NULL; ch = ch->next) {
 		para_opts o = body_opts(c, ch);
 		seg s[2] = {{0}};
@@ -242,7 +252,8 @@ int add_blocks(ctx *c, const folio_block *b, int *article)
 			break;
 		}
 		case FOLIO_BLOCK_SECTION:
-			rc = add_heading(c, b, ++section);
+			rc = add_heading(c, b, b->unnumbered ? 0 :
+				++section);
 			if (rc == 0)
 				rc = add_blocks(c, b->children, article);
 			break;
@@ -284,15 +295,69 @@ int add_centred(ctx *c, const char *text, folio_role_id role,
 	return add_para(c, s, 1, &o);
 }
 
+/* The issuing organs of a 落款. The model carries them as one string;
+ * the importer joins a 联合行文's organs, one a line on the page, with
+ * an ideographic space, and a source may do the same: each run of
+ * U+3000 separates two organs. At most MAX_ISSUERS; the rest stay with
+ * the last. */
+#define MAX_ISSUERS 8
+
+static size_t split_issuers(ctx *c, const char *issuer,
+	const char **names)
+{
+	const char *p = issuer, *q;
+	size_t n = 0;
+
+	while (*p != '\0') {
+		while (strncmp(p, "\u3000", 3) == 0)
+			p += 3;
+		if (*p == '\0')
+			break;
+		q = n + 1 < MAX_ISSUERS ? strstr(p, "\u3000") : NULL;
+		if (q == NULL)
+			q = p + strlen(p);
+		names[n] = folio_arena_strndup(c->a, p, (size_t)(q - p));
+		if (names[n] == NULL)
+			return 0;
+		n++;
+		p = q;
+	}
+	return n;
+}
+
+/* Width of a line of body text as the breaker measures full-width
+ * characters (advance plus the grid's tracking). */
+static double body_width(ctx *c, const char *s)
+{
+	const role_ctx *r = &c->roles[FOLIO_ROLE_BODY];
+	size_t len = strlen(s), off = 0;
+	double w = 0;
+
+	while (off < len) {
+		uint32_t cp;
+		size_t l = folio_utf8_decode(s + off, len - off, &cp);
+		const folio_face *f = folio_font_pick(r->chain, r->n, cp);
+		double adv = f ? folio_face_advance(f, cp) : 1.0;
+		off += l ? l : 1;
+		w += adv * r->size + (adv >= 0.9 ? r->tracking : 0);
+	}
+	return w;
+}
+
 /* 落款 after GB/T 9704 7.3.5, one blank line below the text (or the
  * 附件说明), measured in characters of the grid:
  *   unsealed (7.3.5.2): the issuer ends `inset` (2) characters in from
  *     the right; the date, on the next line, starts two characters right
  *     of the issuer's first character, and when that would carry it past
  *     the issuer's right edge it ends there instead and the issuer moves
- *     left to keep the two characters;
- *   sealed (7.3.5.1): the date ends `inset` (4) characters in, the issuer
- *     is centred over it. */
+ *     left to keep the two characters. Several organs (联合行文) stand
+ *     one a line, the lead organ first, right-aligned together; the
+ *     widest of them plays the single issuer's part;
+ *   sealed (7.3.5.1): the date ends `inset` (4) characters in, the
+ *     issuer is centred over it. Several organs stand side by side in
+ *     their order, two characters apart, the last centred over the date
+ *     (its seal presses on name and date); when they do not fit on one
+ *     line they are stacked, each centred over the date. */
 int add_closing(ctx *c)
 {
 	const folio_meta *m = &c->doc->meta;
@@ -300,33 +365,62 @@ int add_closing(ctx *c)
 		m->issuer;
 	const char *date = cn_date(c, c->doc->closing.date ?
 		c->doc->closing.date : m->date);
+	const char *names[MAX_ISSUERS];
 	para_opts o = body_opts(c, NULL);
-	size_t first, li = 0, ld = 0;
-	double ch = c->cpitch, right, wi = 0, wd = 0, xi, xd;
+	size_t first, k, n_names = 0, ends[MAX_ISSUERS], ld = 0;
+	double ch = c->cpitch, right, wi = 0, wd = 0, xi, xd, w, last = 0;
+	int row = 0, rc;
 	fline *l;
-	seg s[1] = {{0}};
-	int rc;
+	seg s[2 * MAX_ISSUERS] = {{0}};
 
 	if ((rc = blank_line(c, 0)) < 0)
 		return rc;
+	if (issuer != NULL && (n_names = split_issuers(c, issuer, names)) == 0
+	    && issuer[0] != '\0')
+		return nomem(c);
 	first = c->lines.n;
 	o.kind = FOLIO_RUN_SIGNATURE;
 	o.align = FOLIO_ALIGN_LEFT;
 	o.first_indent = 0;
 	o.keep_next = 1;
-	s[0].role = FOLIO_ROLE_BODY;
-	if (issuer) {
-		o.part = FOLIO_SOURCE_CLOSING;
-		s[0].text = issuer;
-		s[0].source = 1;
-		if ((rc = add_para(c, s, 1, &o)) < 0)
+	o.part = FOLIO_SOURCE_CLOSING;
+	if (c->st->closing_sealed && n_names > 1) {
+		/* side by side, when the names fit on one line */
+		for (k = 0, w = 0; k < n_names; k++)
+			w += body_width(c, names[k]) + (k ? 2 * ch : 0);
+		row = w <= c->measure;
+	}
+	if (row) {
+		for (k = 0; k < n_names; k++) {
+			if (k > 0) {
+				s[2 * k - 1].text = "\u3000\u3000";
+				s[2 * k - 1].role = FOLIO_ROLE_BODY;
+			}
+			s[2 * k].text = names[k];
+			s[2 * k].role = FOLIO_ROLE_BODY;
+			s[2 * k].source = 1;
+		}
+		last = body_width(c, names[n_names - 1]);
+		if ((rc = add_para(c, s, 2 * n_names - 1, &o)) < 0)
 			return rc;
-		li = c->lines.n;
+		ends[0] = c->lines.n;
+		n_names = 1;
+	} else {
+		for (k = 0; k < n_names; k++) {
+			s[0].text = names[k];
+			s[0].role = FOLIO_ROLE_BODY;
+			s[0].source = 1;
+			if ((rc = add_para(c, s, 1, &o)) < 0)
+				return rc;
+			ends[k] = c->lines.n;
+			o.part = FOLIO_SOURCE_NONE;
+		}
 	}
 	if (date) {
 		o.keep_next = 0;
 		o.part = FOLIO_SOURCE_NONE;
 		s[0].text = date;
+		s[0].role = FOLIO_ROLE_BODY;
 		s[0].source = 0;
 		if ((rc = add_para(c, s, 1, &o)) < 0)
 			return rc;
@@ -334,14 +428,17 @@ int add_closing(ctx *c)
 	}
 	l = c->lines.data;
 	/* A name longer than a line wraps: place its last line. */
-	if (li > first)
-		wi = l[li - 1].width;
-	if (ld > li)
+	for (k = 0; k < n_names; k++)
+		if (l[ends[k] - 1].width > wi)
+			wi = l[ends[k] - 1].width;
+	if (ld > 0)
 		wd = l[ld - 1].width;
 	right = c->measure - c->st->closing_inset_chars * ch;
 	if (c->st->closing_sealed) {
 		xd = right - wd;
 		xi = xd + wd / 2 - wi / 2;
+		if (row)  /* the last organ centred over the date */
+			xi = xd + wd / 2 - (wi - last / 2);
 	} else {
 		xi = right - wi;
 		xd = xi + 2 * ch;
@@ -350,16 +447,68 @@ int add_closing(ctx *c)
 			xi = xd - 2 * ch;
 		}
 	}
-	if (xi < 0)
-		xi = 0;
-	if (xd < 0)
-		xd = 0;
-	if (li > first)
-		l[li - 1].left = xi;
-	if (ld > li)
-		l[ld - 1].left = xd;
+	for (k = 0; k < n_names; k++) {
+		double wk = l[ends[k] - 1].width;
+		double x = c->st->closing_sealed ? xi + (wi - wk) / 2 :
+			xi + wi - wk;
+		l[ends[k] - 1].left = x < 0 ? 0 : x;
+	}
+	if (ld > 0)
+		l[ld - 1].left = xd < 0 ? 0 : xd;
 	for (; first < c->lines.n; first++)
 		l[first].keep_next = first + 1 < c->lines.n;
+	return 0;
+}
+
+/* 附注 (GB/T 9704 7.3.6): on the line under the 成文日期, two characters
+ * in, in parentheses (the style's, as the source holds the note bare).
+ * Without a 落款 it follows the text the same way. It stays on the page
+ * of the line above it. Several notes come as one text, 此件公开发布）（
+ * 联系人：… (the model holds one note): each starts a line of its own. */
+int add_note(ctx *c)
+{
+	const char *note = c->doc->note, *cut;
+	para_opts o = body_opts(c, NULL);
+	int first = 1, rc;
+	fline *l;
+
+	if (note == NULL)
+		return 0;
+	o.align = FOLIO_ALIGN_LEFT;
+	o.first_indent = c->st->indent_chars * c->cpitch;
+	o.keep_next = 1;
+	while (*note != '\0') {
+		seg s[3] = {{0}};
+		size_t n = 0;
+
+		if (c->lines.n > 0) {
+			l = c->lines.data;
+			l[c->lines.n - 1].keep_next = 1;
+		}
+		cut = strstr(note, "）（");
+		if (first) {
+			s[n].text = "（";
+			s[n++].role = FOLIO_ROLE_BODY;
+		}
+		/* up to and with the "）" of "）（" (the source's own marks) */
+		s[n].text = cut ? folio_arena_strndup(c->a, note,
+			(size_t)(cut - note) + strlen("）")) : note;
+		if (s[n].text == NULL)
+			return nomem(c);
+		s[n].source = 1;
+		s[n++].role = FOLIO_ROLE_BODY;
+		if (cut == NULL) {
+			s[n].text = "）";
+			s[n++].role = FOLIO_ROLE_BODY;
+		}
+		o.keep_next = cut != NULL;
+		if ((rc = add_para(c, s, n, &o)) < 0)
+			return rc;
+		if (cut == NULL)
+			break;
+		note = cut + strlen("）");
+		first = 0;
+	}
 	return 0;
 }
 

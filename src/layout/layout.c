@@ -185,6 +185,41 @@ static int finish(ctx *c, folio_layout *out)
 	return 0;
 }
 
+/* A traditional-Chinese document (xml:lang zh-Hant, zh-TW, zh-HK,
+ * zh-MO) is set in faces drawn for traditional characters when the font
+ * map names them: family "仿宋-Hant" goes before "仿宋", and so on. The
+ * simplified faces lack most traditional characters, so without this a
+ * line of 條例 mixed 仿宋 with whatever face of the chain had the rest.
+ * A map without such families keeps the role's own chain. */
+static int hant_chain(ctx *c, role_ctx *r, const folio_fontset *fs,
+	const folio_style_role *sr)
+{
+	const char *fam[2 * FOLIO_STYLE_MAX_CHAIN];
+	char name[2 * FOLIO_STYLE_MAX_CHAIN][96];
+	folio_error ignored = {0};
+	size_t i, n = 0;
+
+	for (i = 0; i < sr->n_families; i++) {
+		snprintf(name[i], sizeof(name[i]), "%s-Hant", sr->families[i]);
+		fam[n++] = name[i];
+		fam[n++] = sr->families[i];
+	}
+	/* A family the map lacks is no error here: try the chain with the
+	 * -Hant families, then without. */
+	if (folio_fontset_chain(r->chain, MAX_CHAIN, &r->n, fs, fam, n,
+	    &ignored) == 0)
+		return 0;
+	n = 0;
+	for (i = 0; i < sr->n_families; i++) {
+		if (folio_fontset_chain(r->chain, MAX_CHAIN, &r->n, fs,
+		    (const char *const *)&fam[2 * i], 1, &ignored) == 0)
+			fam[n++] = fam[2 * i];
+		fam[n++] = sr->families[i];
+	}
+	return folio_fontset_chain(r->chain, MAX_CHAIN, &r->n, fs, fam, n,
+		c->err);
+}
+
 static int setup_roles(ctx *c, const folio_fontset *fs)
 {
 	const folio_style *st = c->st;
@@ -195,8 +230,10 @@ static int setup_roles(ctx *c, const folio_fontset *fs)
 	for (i = 0; i < FOLIO_ROLE_COUNT; i++) {
 		const folio_style_role *sr = &st->roles[i];
 		role_ctx *r = &c->roles[i];
-		if ((rc = folio_fontset_chain(r->chain, MAX_CHAIN, &r->n, fs,
-			sr->families, sr->n_families, c->err)) < 0)
+		rc = folio_doc_traditional(c->doc) ? hant_chain(c, r, fs, sr) :
+			folio_fontset_chain(r->chain, MAX_CHAIN, &r->n, fs,
+			sr->families, sr->n_families, c->err);
+		if (rc < 0)
 			return rc;
 		if (r->n == 0)
 			return folio_error_set(c->err, FOLIO_EFONT,
@@ -280,11 +317,18 @@ static int lay_out(ctx *c)
 		return rc;
 	if (d->has_closing && (rc = add_closing(c)) < 0)
 		return rc;
+	if ((rc = add_note(c)) < 0)
+		return rc;
 	for (at = d->attachments; at != NULL; at = at->next)
 		n_att++;
+	/* An attachment without a body is only listed in the 附件说明 (its
+	 * body is not part of the source): no page of its own, but its
+	 * number is kept, so 附件2 is 附件2 in the list and on its page. */
 	for (at = d->attachments; at != NULL; at = at->next) {
 		c->attachment = at;
-		if ((rc = add_attachment(c, at, ++i, n_att)) < 0)
+		i++;
+		if (at->body != NULL &&
+		    (rc = add_attachment(c, at, i, n_att)) < 0)
 			return rc;
 	}
 	c->attachment = NULL;

@@ -177,6 +177,7 @@ int add_centred(ctx *c, const char *text, folio_role_id role,
 	folio_run_kind kind, int balanced, unsigned line, unsigned col,
 	folio_source_part part);
 int add_closing(ctx *c);
+int add_note(ctx *c);
 int add_attachment_note(ctx *c);
 int add_attachment(ctx *c, const folio_attachment *at, int index,
 	int count);

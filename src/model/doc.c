@@ -37,8 +37,32 @@ void folio_doc_free(folio_doc *doc)
 		folio_arena_free(doc->arena);
 }
 
-int folio_doc_text(const char **out, folio_doc *doc, const char *s,
-	size_t n, folio_error *err)
+/* The end of s[start, end) without its trailing white space; with
+ * `blanks`, with the ideographic spaces that directly follow the last
+ * character. */
+static size_t trim_end(const char *s, size_t start, size_t end, int blanks)
+{
+	size_t content = end, k;
+	uint32_t cp;
+
+	while (content > start) {
+		k = content - 1;
+		while (k > start && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		folio_utf8_decode(s + k, content - k, &cp);
+		if (!folio_is_space(cp))
+			break;
+		content = k;
+	}
+	if (!blanks || content == start)
+		return content;
+	while (end - content >= 3 && memcmp(s + content, "\u3000", 3) == 0)
+		content += 3;
+	return content;
+}
+
+static int text_in(const char **out, folio_doc *doc, const char *s,
+	size_t n, int blanks, folio_error *err)
 {
 	folio_buf b = {0};
 	size_t start = 0, end = n, len, bad;
@@ -56,22 +80,20 @@ int folio_doc_text(const char **out, folio_doc *doc, const char *s,
 		return folio_error_set(err, FOLIO_EINPUT,
 			"%s: invalid UTF-8 at text byte %zu", doc->source_path,
 			bad);
-	/* Trim white space (including U+3000) at both ends. */
+	/* Trim white space at both ends: an XML source's indentation and
+	 * line ends around an element's text, ideographic spaces typed
+	 * before a pasted paragraph as its indent (the style indents), and
+	 * blanks padding a name or a title. In a paragraph, ideographic
+	 * spaces right after the last character stay: typed there they are
+	 * a form's blank (填表人：　　　　), content whose width print and
+	 * EPUB keep. */
 	while (start < end) {
 		len = folio_utf8_decode(s + start, end - start, &cp);
 		if (!folio_is_space(cp))
 			break;
 		start += len;
 	}
-	while (end > start) {
-		size_t k = end - 1;
-		while (k > start && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-		folio_utf8_decode(s + k, end - k, &cp);
-		if (!folio_is_space(cp))
-			break;
-		end = k;
-	}
+	end = trim_end(s, start, end, blanks);
 	b.limit = FOLIO_MAX_TEXT_BYTES * 2;
 	rc = folio_nfc_append(&b, s + start, end - start, err);
 	if (rc < 0)
@@ -87,6 +109,18 @@ int folio_doc_text(const char **out, folio_doc *doc, const char *s,
 done:
 	folio_buf_free(&b);
 	return rc;
+}
+
+int folio_doc_text(const char **out, folio_doc *doc, const char *s,
+	size_t n, folio_error *err)
+{
+	return text_in(out, doc, s, n, 0, err);
+}
+
+int folio_doc_para_text(const char **out, folio_doc *doc, const char *s,
+	size_t n, folio_error *err)
+{
+	return text_in(out, doc, s, n, 1, err);
 }
 
 folio_block *folio_doc_block(folio_doc *doc, folio_block_kind kind)

@@ -3,9 +3,11 @@
  *
  * A folio_doc owns one arena; every string and node below lives in it and
  * dies with folio_doc_free(). All text is NFC-normalised, valid UTF-8,
- * without leading/trailing white space. Heading numbers (一、 （一） 1.
- * （1） 第一章 第一条) are NOT part of the text: styles generate them from
- * the level and the position (folio_doc_heading_number).
+ * without leading/trailing white space (except, in paragraphs, ideographic
+ * spaces right after the last character: a form's blanks). Heading
+ * numbers (一、 （一） 1. （1） 第一章 第一条) are NOT part of the text:
+ * styles generate them from the level and the position
+ * (folio_doc_heading_number).
  *
  * Structure (GB/T 9704 order): meta, body blocks, closing signature 落款,
  * the 附注 note, then attachments 附件, each with its own title and
@@ -182,6 +184,10 @@ void folio_doc_free(folio_doc *doc);
 /* Builders used by readers: NFC-normalise and trim text into the arena.
  * Return NULL-free results or FOLIO_ENOMEM/FOLIO_ELIMIT/FOLIO_EINPUT. */
 int folio_doc_text(const char **out, folio_doc *doc, const char *s,
+	size_t n, folio_error *err);
+/* The same for a paragraph's text (p, list item): ideographic spaces
+ * right after its last character are kept (填表人：　　　　). */
+int folio_doc_para_text(const char **out, folio_doc *doc, const char *s,
 	size_t n, folio_error *err);
 folio_block *folio_doc_block(folio_doc *doc, folio_block_kind kind);
 int folio_strlist_push(folio_strlist *list, folio_doc *doc, const char *s,

@@ -62,7 +62,8 @@ static xmlNode *child(const xmlNode *parent, const char *local)
 
 /* The text of a leaf element (the schema allows only text there; a
  * comment may split it into several nodes). */
-static int text_of(const char **out, reader *r, const xmlNode *n)
+static int text_in(const char **out, reader *r, const xmlNode *n,
+	int para)
 {
 	folio_buf b = {0};
 	const xmlNode *c, *only = NULL;
@@ -85,8 +86,8 @@ static int text_of(const char **out, reader *r, const xmlNode *n)
 			"at most %zu bytes in one text, found %zu bytes",
 			FOLIO_MAX_TEXT_BYTES, total);
 	if (parts == 1) {
-		rc = folio_doc_text(out, r->doc, (const char *)only->content,
-			total, r->err);
+		rc = (para ? folio_doc_para_text : folio_doc_text)(out, r->doc,
+			(const char *)only->content, total, r->err);
 	} else {
 		b.limit = FOLIO_MAX_TEXT_BYTES + 1;
 		for (c = n->children; c != NULL; c = c->next)
@@ -97,8 +98,8 @@ static int text_of(const char **out, reader *r, const xmlNode *n)
 				return folio_error_set(r->err, FOLIO_ENOMEM,
 					"%s: out of memory", r->name);
 			}
-		rc = folio_doc_text(out, r->doc, b.data ? b.data : "", b.len,
-			r->err);
+		rc = (para ? folio_doc_para_text : folio_doc_text)(out, r->doc,
+			b.data ? b.data : "", b.len, r->err);
 		folio_buf_free(&b);
 	}
 	if (rc < 0)
@@ -107,6 +108,17 @@ static int text_of(const char **out, reader *r, const xmlNode *n)
 		return at(r, n, FOLIO_EINPUT, "expected text, found %s",
 			parts ? "only white space" : "nothing");
 	return 0;
+}
+
+static int text_of(const char **out, reader *r, const xmlNode *n)
+{
+	return text_in(out, r, n, 0);
+}
+
+/* A paragraph's text keeps a form's trailing blanks. */
+static int para_text_of(const char **out, reader *r, const xmlNode *n)
+{
+	return text_in(out, r, n, 1);
 }
 
 static folio_block *new_block(reader *r, folio_block_kind kind,
@@ -135,7 +147,7 @@ static int read_paras(folio_block **out, reader *r, const xmlNode *first,
 			continue;
 		if ((b = new_block(r, FOLIO_BLOCK_PARA, n)) == NULL)
 			return FOLIO_ELIMIT;
-		if ((rc = text_of(&b->text, r, n)) < 0)
+		if ((rc = para_text_of(&b->text, r, n)) < 0)
 			return rc;
 		*out = b;
 		out = &b->next;
@@ -374,7 +386,7 @@ static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
 		if (is(n, "p")) {
 			if ((b = new_block(r, FOLIO_BLOCK_PARA, n)) == NULL)
 				return FOLIO_ELIMIT;
-			rc = text_of(&b->text, r, n);
+			rc = para_text_of(&b->text, r, n);
 		} else if (is(n, "list")) {
 			if ((b = new_block(r, FOLIO_BLOCK_LIST, n)) == NULL)
 				return FOLIO_ELIMIT;

@@ -47,6 +47,7 @@ fi
 build stress "$STRESS"
 build stress-font "$STRESS" --embed-font
 build form "$TOP/tests/cases/epub/form.xml"
+build joint-plan "$TOP/tests/cases/print/joint-plan.xml"
 build certified "$TOP/examples/notice.xml" \
 	--a11y-certifier 江临市残疾人联合会 \
 	--a11y-credential "无障碍评估 A-01" \
@@ -132,16 +133,22 @@ def source_text(path):
     if r is not None:
         parts += [t(x) for x in r]
     parts.append(t(d.find(SRC + "body")))
+    # an attachment without a body: its title in the 附件说明 only
+    atts = d.findall(SRC + "attachment")
+    body = lambda a: any(c.tag != SRC + "title" for c in a)
+    parts += [t(a) for a in atts if not body(a)]
     cl = d.find(SRC + "closing")
     if cl is not None:
         iss = cl.find(SRC + "issuer")
         parts.append(t(iss if iss is not None else meta.find(SRC + "issuer")))
+    parts.append(t(d.find(SRC + "note")))
     cc = meta.find(SRC + "cc")
     if cc is not None:
         parts += [t(x) for x in cc]
     parts.append(t(meta.find(SRC + "printed-by")))
-    for a in d.findall(SRC + "attachment"):
-        parts.append(t(a))
+    for a in atts:
+        if body(a):
+            parts.append(t(a))
     return squeeze("".join(parts)), meta
 
 epub, src, epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -169,6 +176,18 @@ for b in $books; do
 			"$(head -c 600 "$T/inspect.out")"
 	fi
 done
+
+# What the importer puts in the model besides body text: the joint
+# 落款's organs one a line, the 附注 right after the 落款, parts numbered
+# 第一部分 (前言 and 结语 without a number), and no document for an
+# attachment that is only listed (附件2 keeps its number).
+check "epub joint-plan: organs, 附注, 第N部分, listed-only attachment" sh -c '
+	unzip -p "$1" EPUB/s4.xhtml | grep -q "<p class=\"signer\">江临市档案局</p><p class=\"signer\">江临市数据资源管理局</p><p class=\"date gen\">2024年4月12日</p></div><p class=\"note\"><span class=\"gen\">（</span>联系人" &&
+	unzip -p "$1" EPUB/s2.xhtml | grep -q "第一部分　</span>总体要求" &&
+	unzip -p "$1" EPUB/s3.xhtml | grep -q "第二部分　</span>重点任务" &&
+	! unzip -p "$1" EPUB/s1.xhtml | grep -q "class=\"num gen\"" &&
+	! unzip -l "$1" | grep -q "EPUB/a1.xhtml" &&
+	unzip -p "$1" EPUB/a2.xhtml | grep -q ">附件2<"' sh "$T/joint-plan.epub"
 
 # Font: the subset is declared and much smaller than the font file; a
 # TrueType face gives body.ttf, a CFF one body.otf, each with its type.

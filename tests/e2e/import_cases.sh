@@ -12,7 +12,10 @@
 # tests/e2e/import_check.py: the report lists every line that is not
 # body text and the Han characters add up, stderr names the encoding
 # and sums up the drops. 公文 pages with a 落款 build to PDF, whose
-# closing block must be right-aligned (GB/T 9704 7.3.5).
+# closing block must be right-aligned (GB/T 9704 7.3.5). Every page
+# builds to a PDF and an EPUB that hold every Han character of its source
+# in order (tests/e2e/han_order.py): with import_check.py, the page's
+# Han characters reach the PDF or are listed as dropped.
 . "$TOP/tests/e2e/lib.sh"
 
 CASES="$TOP/tests/cases/import"
@@ -20,6 +23,7 @@ RNG="$TOP/schemas/document.rng"
 n_cases=0
 outs=""
 : >"$T/list"
+: >"$T/order"
 
 for page in "$CASES"/*.txt; do
 	pn=$(basename "$page" .txt)
@@ -63,18 +67,21 @@ $(head -c 300 "$T/$pn.err")"
 	outs="$outs $out"
 	printf 'import\t%s\t%s\t%s\t%s\t%s\n' "$pn" "$page" "$rep" "$out" \
 		"$T/$pn.err" >>"$T/list"
+	if ! "$FOLIO" pdf "$out" -o "$T/$pn.pdf" >"$T/$pn.pdf.out" 2>&1 ||
+	    ! "$FOLIO" epub "$out" -o "$T/$pn.epub" >>"$T/$pn.pdf.out" 2>&1
+	then
+		not_ok "$pn: PDF and EPUB build" \
+			"$(head -c 300 "$T/$pn.pdf.out")"
+		continue
+	fi
+	pdftotext "$T/$pn.pdf" "$T/$pn.pdf.txt" 2>/dev/null
+	printf '%s\t%s\t%s\t%s\n' "$pn" "$out" "$T/$pn.pdf.txt" \
+		"$T/$pn.epub" >>"$T/order"
 	# 公文 pages with a 落款: the PDF's closing block.
 	if grep -q '<closing>' "$out"; then
-		if "$FOLIO" pdf "$out" -o "$T/$pn.pdf" >"$T/$pn.pdf.out" 2>&1
-		then
-			pdftotext -bbox-layout "$T/$pn.pdf" "$T/$pn.html" \
-				2>/dev/null
-			printf 'pdf\t%s\t%s\t%s\n' "$pn" "$T/$pn.html" \
-				"$out" >>"$T/list"
-		else
-			not_ok "$pn: PDF builds" \
-				"$(head -c 300 "$T/$pn.pdf.out")"
-		fi
+		pdftotext -bbox-layout "$T/$pn.pdf" "$T/$pn.html" 2>/dev/null
+		printf 'pdf\t%s\t%s\t%s\n' "$pn" "$T/$pn.html" "$out" \
+			>>"$T/list"
 	fi
 done
 if [ "$n_cases" -ge 30 ]; then
@@ -86,3 +93,4 @@ fi
 check "every imported source is schema-valid" \
 	xmllint --noout --relaxng "$RNG" $outs
 python3 "$TOP/tests/e2e/import_check.py" "$T/list"
+python3 "$TOP/tests/e2e/han_order.py" "$T/order"

@@ -20,7 +20,8 @@ if "$FOLIO" import "$CORPUS/seed-policy-interpretation.txt" \
 else
 	not_ok "seed: import" "see import.sh"
 fi
-for src in "$TOP"/examples/*.xml "$TOP"/tests/cases/stress/print-stress.xml; do
+for src in "$TOP"/examples/*.xml "$TOP"/tests/cases/stress/print-stress.xml \
+    "$TOP"/tests/cases/print/*.xml; do
 	case "$(basename "$src")" in batch.xml) continue ;; esac
 	check "judge $(basename "$src" .xml)" judge "$(basename "$src" .xml)" \
 		"$src"

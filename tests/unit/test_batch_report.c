@@ -80,6 +80,30 @@ static void clear(folio_doc_result *d)
 		folio_doc_result_clear(&d[i]);
 }
 
+/* A document from a page of text: what its import dropped. */
+static void add_import(folio_doc_result *d)
+{
+	folio_import_drop *x = calloc(2, sizeof(*x));
+
+	assert_non_null(x);
+	d->import.set = 1;
+	d->import.lines = 40;
+	d->import.dropped = 2;
+	d->import.moved = 5;
+	d->import.summary = strdup("dropped 2 lines: 1 site chrome, 1 SEO "
+		"spam");
+	x[0].line = 2;
+	x[0].col = 1;
+	x[0].text = strdup("首页 | \"打印\" | 关闭\t\\");
+	x[0].reason = strdup("site chrome");
+	x[1].line = 3;
+	x[1].col = 5;
+	x[1].text = strdup("G20 峰会 G20 峰会 G20");
+	x[1].reason = strdup("SEO spam");
+	d->import.drops = x;
+	d->import.n_drops = 2;
+}
+
 static void totals_add_up(void **state)
 {
 	folio_batch_report r;
@@ -103,6 +127,19 @@ static void totals_add_up(void **state)
 	assert_int_equal(r.n_failures, 1);
 	assert_string_equal(r.failures[0].source, "c \"quoted\".xml");
 	assert_non_null(strstr(r.failures[0].error, "c.xml:4:7:"));
+	assert_int_equal(r.imported, 0);
+	assert_int_equal(r.n_drops, 0);
+	/* A built page of text with drops is listed for stderr and
+	 * counted; a skipped one only counted. */
+	add_import(&d[0]);
+	add_import(&d[1]);
+	assert_int_equal(folio_report_count(&r, &d[0], NULL), 0);
+	assert_int_equal(folio_report_count(&r, &d[1], NULL), 0);
+	assert_int_equal(r.imported, 2);
+	assert_int_equal(r.dropped_lines, 4);
+	assert_int_equal(r.n_drops, 1);
+	assert_string_equal(r.drops[0].source, "a.xml");
+	assert_string_equal(r.drops[0].error, d[0].import.summary);
 	clear(d);
 	folio_report_free(&r);
 	folio_report_free(NULL);
@@ -130,7 +167,8 @@ static void document_objects_escape_and_read_back(void **state)
 		"\"record\": {\"title\": \"关于“测试”的通知\", \"issuer\": "
 		"\"测试办公室\", \"doc_number\": \"测发〔2024〕1号\", \"date\": "
 		"\"2024-05-06\", \"security\": \"公开\", \"retention\": "
-		"\"定期30年\", \"category\": null, \"keywords\": \"档案 测试\"}}");
+		"\"定期30年\", \"category\": null, \"keywords\": \"档案 测试\"}, "
+		"\"import\": null}");
 	for (i = 0; i < 4; i++) {
 		folio_buf_reset(&b);
 		assert_int_equal(folio_report_doc_json(&b, &d[i], &err), 0);
@@ -180,6 +218,51 @@ static void document_objects_escape_and_read_back(void **state)
 		folio_buf_free(&again);
 	}
 	folio_doc_result_clear(&back);
+	/* The import report: written, read back by either reader, copied,
+	 * every dropped line intact. */
+	add_import(&d[1]);
+	for (i = 0; i < 2; i++) {
+		folio_doc_result copy;
+		size_t k;
+		folio_buf_reset(&b);
+		assert_int_equal(folio_report_doc_json(&b, &d[1], &err), 0);
+		assert_non_null(strstr(b.data, "\"import\": {\"lines\": 40, "
+			"\"dropped\": 2, \"moved\": 5, \"renumbered\": 0, "));
+		assert_int_equal(folio_json_open_memory(&j, b.data, b.len,
+			"t", &err), 0);
+		assert_int_equal(folio_report_doc_read(j, &back, (int)i,
+			&err), 0);
+		folio_json_free(j);
+		assert_int_equal(folio_doc_result_copy(&copy, &back, &err), 0);
+		folio_doc_result_clear(&back);
+		assert_true(copy.import.set);
+		assert_int_equal(copy.import.lines, 40);
+		assert_int_equal(copy.import.dropped, 2);
+		assert_int_equal(copy.import.moved, 5);
+		assert_string_equal(copy.import.summary, d[1].import.summary);
+		assert_int_equal(copy.import.n_drops, 2);
+		for (k = 0; k < 2; k++) {
+			assert_int_equal(copy.import.drops[k].line,
+				d[1].import.drops[k].line);
+			assert_int_equal(copy.import.drops[k].col,
+				d[1].import.drops[k].col);
+			assert_string_equal(copy.import.drops[k].text,
+				d[1].import.drops[k].text);
+			assert_string_equal(copy.import.drops[k].reason,
+				d[1].import.drops[k].reason);
+		}
+		folio_doc_result_clear(&copy);
+	}
+	/* A list of drops that is not one is refused. */
+	{
+		static const char bad[] = "{\"source\": \"x.txt\", "
+			"\"index\": 1, \"import\": {\"drops\": [1]}}";
+		assert_int_equal(folio_json_open_memory(&j, bad,
+			sizeof(bad) - 1, "t", &err), 0);
+		assert_int_equal(folio_report_doc_read(j, &back, 0, &err),
+			FOLIO_EINPUT);
+		folio_json_free(j);
+	}
 	folio_buf_free(&b);
 	clear(d);
 }
