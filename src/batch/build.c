@@ -261,7 +261,7 @@ static void drop_shard_files(const run *r)
 	closedir(dp);
 }
 
-static int safe_batch_id(const char *id)
+int folio_run_safe_batch_id(const char *id)
 {
 	return id[0] != '\0' && strchr(id, '/') == NULL &&
 		strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
@@ -787,7 +787,7 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	if ((rc = folio_batch_manifest_read(&m, manifest_path, err)) < 0)
 		goto done;
 	r.m = m;
-	if (!safe_batch_id(m->batch_id)) {
+	if (!folio_run_safe_batch_id(m->batch_id)) {
 		rc = folio_error_set(err, FOLIO_EINPUT, "%s: batch-id: "
 			"expected a folder name, found '%s'", manifest_path,
 			m->batch_id);

@@ -171,7 +171,9 @@ static void summary(const folio_batch_report *r, const char *origin)
 	human_size(size, sizeof(size), r->archive_bytes);
 	if (r->shard_count) {
 		printf("  archive: by the merge (folio build BATCH.xml "
-			"--merge)\n  report: %s\n", r->path);
+			"--merge)\n");
+		if (r->written)
+			printf("  report: %s\n", r->path);
 		return;
 	}
 	switch (r->archive) {
@@ -205,7 +207,11 @@ static void summary(const folio_batch_report *r, const char *origin)
 	default:
 		break;
 	}
-	printf("  report: %s\n", r->path);
+	/* Only a report that is there is named. */
+	if (r->written)
+		printf("  report: %s\n", r->path);
+	else
+		printf("  report: not written\n");
 }
 
 /* --json: a copy of the report the run wrote. */
@@ -223,6 +229,37 @@ static int write_json_copy(const char *path, const folio_batch_report *r)
 	if (rc < 0)
 		fprintf(stderr, "folio build: --json: %s\n", err.msg);
 	return rc;
+}
+
+static void plan_line(void *ctx, const folio_plan_item *it)
+{
+	int *quiet = ctx;
+
+	if (*quiet)
+		return;
+	printf("%-6s %s%s%s%s: %s%s%s\n",
+		it->reason == FOLIO_PLAN_UP_TO_DATE ? "skip" : "build",
+		it->source, it->code[0] ? " (" : "", it->code,
+		it->code[0] ? ")" : "", folio_plan_reason_name(it->reason),
+		it->detail ? ": " : "", it->detail ? it->detail : "");
+}
+
+/* --dry-run: one line per document, then the totals; nothing written. */
+static int dry_run_report(const char *manifest,
+	const folio_build_options *opts, int quiet)
+{
+	folio_plan_summary sum;
+	folio_error err = {0};
+
+	if (folio_build_plan(&sum, manifest, opts, plan_line, &quiet,
+		&err) < 0) {
+		fprintf(stderr, "folio build: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	printf("%s: %zu documents: %zu would be built, %zu up to date; "
+		"nothing written (--dry-run) in %s\n", sum.batch_id, sum.n,
+		sum.to_build, sum.up_to_date, sum.out_dir);
+	return EXIT_OK;
 }
 
 static const char *env_lookup(void *ctx, const char *name)
@@ -297,7 +334,6 @@ static int cmd_build(int argc, char **argv)
 	}
 	if (manifest == NULL)
 		return cli_usage_error(&cli_cmd_build, "expected a BATCH.xml");
-	(void)dry_run;
 	if (opts.merge && opts.shard.count) {
 		fprintf(stderr, "folio build: --merge and --shard go to "
 			"different runs\n");
@@ -317,6 +353,8 @@ static int cmd_build(int argc, char **argv)
 			"together\n");
 		return EXIT_USAGE;
 	}
+	if (dry_run)
+		return dry_run_report(manifest, &opts, quiet);
 	b.on = !quiet && isatty(STDERR_FILENO);
 	b.color = cli_color(stderr);
 	b.columns = b.on ? terminal_columns() : 80;
