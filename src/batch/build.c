@@ -261,10 +261,25 @@ static void drop_shard_files(const run *r)
 	closedir(dp);
 }
 
-int folio_run_safe_batch_id(const char *id)
+static int safe_batch_id(const char *id)
 {
 	return id[0] != '\0' && strchr(id, '/') == NULL &&
 		strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
+}
+
+int folio_run_manifest_read(folio_batch_manifest **out, const char *path,
+	folio_error *err)
+{
+	int rc = folio_batch_manifest_read(out, path, err);
+
+	if (rc == 0 && !safe_batch_id((*out)->batch_id)) {
+		rc = folio_error_set(err, FOLIO_EINPUT, "%s: batch-id: "
+			"expected a folder name, found '%s'", path,
+			(*out)->batch_id);
+		folio_batch_manifest_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* Folders, locks and the paths of this run's own files. */
@@ -784,15 +799,9 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 			"go to different runs");
 		goto done;
 	}
-	if ((rc = folio_batch_manifest_read(&m, manifest_path, err)) < 0)
+	if ((rc = folio_run_manifest_read(&m, manifest_path, err)) < 0)
 		goto done;
 	r.m = m;
-	if (!folio_run_safe_batch_id(m->batch_id)) {
-		rc = folio_error_set(err, FOLIO_EINPUT, "%s: batch-id: "
-			"expected a folder name, found '%s'", manifest_path,
-			m->batch_id);
-		goto done;
-	}
 	out->batch_id = strdup(m->batch_id);
 	out->manifest = strdup(manifest_path);
 	out->shard_index = r.shard.index;

@@ -100,9 +100,10 @@ int folio_run_lock(const char *path, int exclusive, const char *busy,
 /* build.c: an anonymous temporary file in dir. */
 int folio_run_spool(FILE **out, const char *dir, folio_error *err);
 
-/* build.c: a batch id that names one folder ("", ".", ".." and "/"
- * do not). */
-int folio_run_safe_batch_id(const char *id);
+/* build.c: the manifest, with a batch id that names one folder ("",
+ * ".", ".." and "/" do not). */
+int folio_run_manifest_read(folio_batch_manifest **out, const char *path,
+	folio_error *err);
 /* build.c: the signing key and certificate (the manifest's or
  * --key/--cert) readable, a matching pair, and the certificate valid
  * at the signing time, when this run signs; a message with a hint to

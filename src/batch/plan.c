@@ -166,15 +166,9 @@ int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
 		goto done;
 	}
 	/* The checks of a real run, in its order. */
-	if ((rc = folio_batch_manifest_read(&m, manifest_path, err)) < 0)
+	if ((rc = folio_run_manifest_read(&m, manifest_path, err)) < 0)
 		goto done;
 	r.m = m;
-	if (!folio_run_safe_batch_id(m->batch_id)) {
-		rc = folio_error_set(err, FOLIO_EINPUT, "%s: batch-id: "
-			"expected a folder name, found '%s'", manifest_path,
-			m->batch_id);
-		goto done;
-	}
 	if ((rc = folio_run_inputs(&r.inputs, m, err)) < 0 ||
 	    (rc = folio_run_signer_check(&r, err)) < 0 ||
 	    (rc = folio_run_shared_load(&r, &style, &fonts, err)) < 0)

@@ -1,8 +1,10 @@
 /*
  * cli.h - subcommands of the folio tool. Only src/cli/ prints or exits.
  *
- * Each subcommand is `int cmd_NAME(int argc, char **argv)` in its own
- * file, gets argv with argv[0] = its name, and returns the process exit
+ * Each subcommand lives in its own cli_NAME.c: its option table and
+ * texts as `const cli_command cli_cmd_NAME` (opt.h), listed in main.c's
+ * cli_commands, and a static run function that gets argv with argv[0]
+ * = its name, parses it with cli_next, and returns the process exit
  * status: 0 success, 1 invalid input / failed check, 2 usage or I/O
  * trouble (as documented in folio(1)).
  */
@@ -31,6 +33,24 @@ int cli_exit_status(int code);
 	"doc-number, date, category, subject, index-number, security, " \
 	"retention, keywords, recipients, cc, printed-by, printed-date, " \
 	"url, note, id; lists comma-separated); on XML sources too"}
+
+/* What import, pdf and epub share on their command line: one source
+ * ("-": standard input), -o OUT ("-": standard output), --meta. */
+typedef struct cli_source_args {
+	const char *in, *out;
+	folio_meta_override meta[CLI_MAX_META];
+	folio_import_options import;
+} cli_source_args;
+/* In the option loop, for whatever the command does not take itself:
+ * the option k of cli_next when it is the command's o_output or o_meta,
+ * an argument, or the end of parsing. -1 when taken (go on), else the
+ * exit status to return. */
+int cli_source_arg(cli_source_args *s, const cli_command *cmd, int k,
+	const char *v, int o_output, int o_meta);
+/* After the loop: -1 when a source and an output were given (and the
+ * import options hold the --meta overrides), else a usage error's
+ * exit status. */
+int cli_source_args_done(cli_source_args *s, const cli_command *cmd);
 
 /* Split "KEY=VALUE" (in place) into out[*n]; prints and returns -1 on a
  * malformed argument or when max is reached. */

@@ -50,55 +50,41 @@ const cli_command cli_cmd_epub = {
 
 static int cmd_epub(int argc, char **argv)
 {
-	folio_meta_override meta[CLI_MAX_META];
-	folio_import_options import = {0};
 	folio_epub_options opts = {0};
-	const char *in = NULL, *out = NULL, *v;
 	folio_fontset *fonts = NULL;
 	folio_error err = {0};
 	folio_doc *doc = NULL;
-	size_t n_meta = 0;
+	const char *v;
+	cli_source_args sa;
 	cli_args args;
 	cli_out output;
-	int k, embed = 0, rc;
+	int k, st, embed = 0, rc;
 
+	memset(&sa, 0, sizeof(sa));
 	cli_args_init(&args, &cli_cmd_epub, argc, argv);
 	while ((k = cli_next(&args, &v)) != CLI_END) {
 		switch (k) {
-		case O_OUTPUT: out = v; break;
 		case O_STYLE: opts.css_path = v; break;
 		case O_EMBED_FONT: embed = 1; break;
 		case O_CERTIFIER: opts.a11y_certifier = v; break;
 		case O_CREDENTIAL: opts.a11y_credential = v; break;
 		case O_REPORT: opts.a11y_report = v; break;
-		case O_META:
-			if (cli_parse_meta(meta, CLI_MAX_META, &n_meta, v) <
-				0)
-				return EXIT_USAGE;
-			break;
-		case CLI_ARG:
-			if (in != NULL)
-				return cli_usage_error(&cli_cmd_epub, "one "
-					"source file only");
-			in = v;
-			break;
 		default:
-			return cli_args_status(k);
+			if ((st = cli_source_arg(&sa, &cli_cmd_epub, k, v,
+				O_OUTPUT, O_META)) >= 0)
+				return st;
 		}
 	}
-	if (in == NULL || out == NULL)
-		return cli_usage_error(&cli_cmd_epub, "expected a SOURCE and "
-			"-o OUT.epub");
-	import.meta = meta;
-	import.n_meta = n_meta;
-	if (cli_out_begin(&output, out, "out.epub", &err) < 0)
+	if ((st = cli_source_args_done(&sa, &cli_cmd_epub)) >= 0)
+		return st;
+	if (cli_out_begin(&output, sa.out, "out.epub", &err) < 0)
 		return cli_report(&err);
 	rc = folio_source_date_epoch(&opts.modified, &err);
 	if (rc == 0 && embed && (rc = folio_fontset_load(&fonts, NULL,
 		&err)) == 0)
 		opts.embed_fonts = fonts;
 	if (rc == 0)
-		rc = cli_read_source(&doc, in, &import, &err);
+		rc = cli_read_source(&doc, sa.in, &sa.import, &err);
 	if (rc == 0)
 		rc = folio_epub_write(output.path, doc, &opts, &err);
 	rc = cli_out_end(&output, rc, &err);

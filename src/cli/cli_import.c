@@ -67,48 +67,35 @@ static int import_page(folio_doc **out, const char *in,
 
 static int cmd_import(int argc, char **argv)
 {
-	folio_meta_override meta[CLI_MAX_META];
-	folio_import_options opts = {0};
 	folio_import_report report = {0};
-	const char *in = NULL, *out = NULL, *report_path = NULL;
+	const char *in, *report_path = NULL;
 	folio_error err = {0};
 	folio_doc *doc = NULL;
 	folio_buf json = {0};
-	size_t n_meta = 0;
 	const char *v;
+	cli_source_args sa;
 	cli_args args;
 	cli_out output;
-	int k, rc;
+	int k, st, rc;
 
+	memset(&sa, 0, sizeof(sa));
 	cli_args_init(&args, &cli_cmd_import, argc, argv);
 	while ((k = cli_next(&args, &v)) != CLI_END) {
 		switch (k) {
-		case O_OUTPUT: out = v; break;
 		case O_REPORT: report_path = v; break;
-		case O_ENCODING: opts.encoding = v; break;
-		case O_META:
-			if (cli_parse_meta(meta, CLI_MAX_META, &n_meta, v) <
-				0)
-				return EXIT_USAGE;
-			break;
-		case CLI_ARG:
-			if (in != NULL)
-				return cli_usage_error(&cli_cmd_import, "one "
-					"input file only");
-			in = v;
-			break;
+		case O_ENCODING: sa.import.encoding = v; break;
 		default:
-			return cli_args_status(k);
+			if ((st = cli_source_arg(&sa, &cli_cmd_import, k, v,
+				O_OUTPUT, O_META)) >= 0)
+				return st;
 		}
 	}
-	if (in == NULL || out == NULL)
-		return cli_usage_error(&cli_cmd_import, "expected a PAGE and "
-			"-o SOURCE.xml");
-	opts.meta = meta;
-	opts.n_meta = n_meta;
-	if ((rc = cli_out_begin(&output, out, "source.xml", &err)) < 0)
+	if ((st = cli_source_args_done(&sa, &cli_cmd_import)) >= 0)
+		return st;
+	in = sa.in;
+	if ((rc = cli_out_begin(&output, sa.out, "source.xml", &err)) < 0)
 		return cli_report(&err);
-	rc = import_page(&doc, in, &opts, &report, &err);
+	rc = import_page(&doc, in, &sa.import, &report, &err);
 	if (rc == 0)
 		rc = folio_xml_write_file(output.path, doc, &err);
 	rc = cli_out_end(&output, rc, &err);

@@ -85,15 +85,13 @@ static void report_substitutions(const folio_layout *lay, const char *src)
 
 static int cmd_pdf(int argc, char **argv)
 {
-	folio_meta_override meta[CLI_MAX_META];
-	folio_import_options import = {0};
-	size_t n_meta = 0;
+	cli_source_args sa;
 	cli_args args;
 	cli_out output;
-	const char *v;
-	int k;
+	const char *v, *in, *out;
+	int k, st;
 	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
-	const char *in = NULL, *out = NULL, *style_path = NULL;
+	const char *style_path = NULL;
 	char default_style[4096];
 	folio_pdf_options popts;
 	folio_pdf_stats stats;
@@ -107,35 +105,25 @@ static int cmd_pdf(int argc, char **argv)
 
 	memset(&lay, 0, sizeof(lay));
 	memset(&stats, 0, sizeof(stats));
+	memset(&sa, 0, sizeof(sa));
 	cli_args_init(&args, &cli_cmd_pdf, argc, argv);
 	while ((k = cli_next(&args, &v)) != CLI_END) {
 		switch (k) {
-		case O_OUTPUT: out = v; break;
 		case O_STYLE: style_path = v; break;
 		case O_MISSING_GLYPH:
 			(void)parse_missing_glyph(&lopts.missing_glyph, v);
 			break;
 		case O_STATS: want_stats = 1; break;
-		case O_META:
-			if (cli_parse_meta(meta, CLI_MAX_META, &n_meta, v) <
-				0)
-				return EXIT_USAGE;
-			break;
-		case CLI_ARG:
-			if (in != NULL)
-				return cli_usage_error(&cli_cmd_pdf, "one "
-					"source file only");
-			in = v;
-			break;
 		default:
-			return cli_args_status(k);
+			if ((st = cli_source_arg(&sa, &cli_cmd_pdf, k, v,
+				O_OUTPUT, O_META)) >= 0)
+				return st;
 		}
 	}
-	if (in == NULL || out == NULL)
-		return cli_usage_error(&cli_cmd_pdf, "expected a SOURCE and "
-			"-o OUT.pdf");
-	import.meta = meta;
-	import.n_meta = n_meta;
+	if ((st = cli_source_args_done(&sa, &cli_cmd_pdf)) >= 0)
+		return st;
+	in = sa.in;
+	out = sa.out;
 	if (cli_out_begin(&output, out, "out.pdf", &err) < 0)
 		return cli_report(&err);
 	rc = folio_pdf_options_init(&popts, &err);
@@ -150,7 +138,7 @@ static int cmd_pdf(int argc, char **argv)
 	if (rc == 0)
 		rc = folio_fontset_load(&fonts, NULL, &err);
 	if (rc == 0)
-		rc = cli_read_source(&doc, in, &import, &err);
+		rc = cli_read_source(&doc, in, &sa.import, &err);
 	if (rc == 0) {
 		t0 = folio_now_ns();
 		rc = folio_layout_document(&lay, doc, style, fonts, lopts,

@@ -69,6 +69,35 @@ int cli_parse_meta(folio_meta_override *out, size_t max, size_t *n,
 	return 0;
 }
 
+int cli_source_arg(cli_source_args *s, const cli_command *cmd, int k,
+	const char *v, int o_output, int o_meta)
+{
+	if (k == o_output) {
+		s->out = v;
+	} else if (k == o_meta) {
+		if (cli_parse_meta(s->meta, CLI_MAX_META,
+			&s->import.n_meta, v) < 0)
+			return EXIT_USAGE;
+	} else if (k == CLI_ARG) {
+		if (s->in != NULL)
+			return cli_usage_error(cmd, "one source only, found "
+				"'%s' after '%s'", v, s->in);
+		s->in = v;
+	} else {
+		return cli_args_status(k);
+	}
+	return -1;
+}
+
+int cli_source_args_done(cli_source_args *s, const cli_command *cmd)
+{
+	if (s->in == NULL || s->out == NULL)
+		return cli_usage_error(cmd, "expected a source and -o OUT "
+			"(usage: folio %s %s)", cmd->name, cmd->synopsis);
+	s->import.meta = s->meta;
+	return -1;
+}
+
 /* ---- "-": standard input and output ----------------------------------- */
 
 /* Standard input read whole, under the same cap a file has: the cap is

@@ -42,19 +42,23 @@ static const cli_command *find_command(const char *name)
 
 static int unknown_command(const char *name)
 {
+	static const char *const top_options[] = {"help", "version"};
 	const char *names[32], *hint;
 	size_t n = 0;
+	int option = name[0] == '-';
 
 	while (cli_commands[n] != NULL && n < 32) {
 		names[n] = cli_commands[n]->name;
 		n++;
 	}
-	hint = cli_closest(name[0] == '-' ? name + strspn(name, "-") : name,
-		names, n);
-	fprintf(stderr, "folio: unknown %s '%s'", name[0] == '-' ?
-		"option" : "command", name);
-	if (hint != NULL && name[0] != '-')
-		fprintf(stderr, "; did you mean '%s'?", hint);
+	/* At the top, an option can only mean --help or --version. */
+	hint = option ? cli_closest(name + strspn(name, "-"), top_options, 2) :
+		cli_closest(name, names, n);
+	fprintf(stderr, "folio: unknown %s '%s'", option ? "option" :
+		"command", name);
+	if (hint != NULL)
+		fprintf(stderr, "; did you mean %s%s%s?", option ? "--" : "'",
+			hint, option ? "" : "'");
 	fprintf(stderr, "\nTry 'folio --help'.\n");
 	return EXIT_USAGE;
 }

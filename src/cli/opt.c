@@ -178,7 +178,10 @@ static int take(cli_args *a, int k, const char *inline_value,
 	if (*value != NULL && check_choice(a, o, *value) < 0)
 		return CLI_EXIT_USAGE;
 	if ((size_t)k < CLI_MAX_OPTS) {
-		if (a->seen[k] && !(o->flags & CLI_OPT_REPEAT)) {
+		/* A flag twice says the same thing twice; a value twice
+		 * would let the second silently win. */
+		if (a->seen[k] && o->value != NULL &&
+		    !(o->flags & CLI_OPT_REPEAT)) {
 			cli_usage_error(a->cmd, "--%s given twice; it takes "
 				"one value", o->name);
 			return CLI_EXIT_USAGE;
@@ -307,9 +310,9 @@ static void help_line(FILE *fp, const cli_opt *o)
 	char head[96];
 	int n;
 
-	n = snprintf(head, sizeof(head), "  %s%c%s--%s%s%s%s",
-		o->letter ? "-" : "  ", o->letter ? o->letter : ' ',
-		o->letter ? ", " : "  ", o->name, o->value ? "=" : "",
+	n = snprintf(head, sizeof(head), "  %c%c%c --%s%s%s%s",
+		o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
+		o->letter ? ',' : ' ', o->name, o->value ? "=" : "",
 		o->value ? o->value : "",
 		(o->flags & CLI_OPT_REPEAT) ? "..." : "");
 	fputs(head, fp);

@@ -10,8 +10,9 @@
  * `-V/--version` are part of every command without being listed in its
  * table. An option not in the table, or a command not in cli_commands,
  * is a usage error (exit 2) with a "did you mean" hint when a known
- * name is close (edit distance). An option given twice that is not
- * CLI_OPT_REPEAT is a usage error too: the second would silently win.
+ * name is close (edit distance). An option with a value given twice
+ * that is not CLI_OPT_REPEAT is a usage error too: the second would
+ * silently win (a flag twice is harmless).
  * A value name written as choices ("error|box") is checked here.
  */
 #ifndef FOLIO_CLI_OPT_H
