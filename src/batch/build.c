@@ -627,10 +627,6 @@ int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
 
 /* ---- the run ------------------------------------------------------------ */
 
-/* The signer, checked before any document is built: a batch of hours
- * must not end with "cannot read the key". Readable, a usable key that
- * belongs to the certificate, and a certificate valid at the time the
- * archive will carry as its signing time. */
 static void utc(char *out, size_t n, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -641,6 +637,10 @@ static void utc(char *out, size_t n, int64_t t)
 		snprintf(out, n, "%lld", (long long)t);
 }
 
+/* The signer, checked before any document is built: a batch of hours
+ * must not end with "cannot read the key". Readable, a usable key that
+ * belongs to the certificate, and a certificate valid at the time the
+ * archive will carry as its signing time. */
 static int check_signer(const char *key, const char *cert, folio_error *err)
 {
 	static const char hint[] = "; make a pair with `folio keygen -o DIR` "
