@@ -96,7 +96,8 @@ FUZZ_MEMFILE := $(BUILD)/obj/tests/fuzz/memfile.o
 	clean proof fuzz fuzz-merge fuzz-tools fresh-check test-tools
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/folio $(UNIT_BIN) $(FUZZ_REPLAY)
+all: $(BUILD)/folio $(BUILD)/folio.1 $(BUILD)/folio.bash $(UNIT_BIN) \
+	$(FUZZ_REPLAY)
 folio: $(BUILD)/folio
 
 $(BUILD)/obj/%.o: %.c
@@ -110,6 +111,13 @@ $(BUILD)/libfolio.a: $(LIB_OBJ)
 
 $(BUILD)/folio: $(CLI_OBJ) $(BUILD)/libfolio.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfolio.a $(LIBS)
+
+# The man page and the bash completion are made from the option tables
+# the binary parses with (src/cli/opt.h), so neither can drift.
+$(BUILD)/folio.1: $(BUILD)/folio src/cli/folio.1.in
+	$(BUILD)/folio --man src/cli/folio.1.in >$@.tmp && mv $@.tmp $@
+$(BUILD)/folio.bash: $(BUILD)/folio
+	$(BUILD)/folio --completion bash >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libfolio.a
 	@mkdir -p $(@D)
@@ -219,16 +227,19 @@ bench: deps
 	$(MAKE) VARIANT=release all
 	@python3 tests/bench.py build/release/folio
 
-install: $(BUILD)/folio
+install: $(BUILD)/folio $(BUILD)/folio.1 $(BUILD)/folio.bash
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/folio/styles \
 		$(DESTDIR)$(PREFIX)/share/folio/schemas \
 		$(DESTDIR)$(PREFIX)/share/folio/fonts \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 $(BUILD)/folio $(DESTDIR)$(PREFIX)/bin/folio
 	install -m 0644 styles/* $(DESTDIR)$(PREFIX)/share/folio/styles/
 	install -m 0644 schemas/* $(DESTDIR)$(PREFIX)/share/folio/schemas/
 	install -m 0644 fonts/fonts.xml $(DESTDIR)$(PREFIX)/share/folio/fonts/
-	install -m 0644 src/cli/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
+	install -m 0644 $(BUILD)/folio.1 $(DESTDIR)$(PREFIX)/share/man/man1/folio.1
+	install -m 0644 $(BUILD)/folio.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/folio
 
 clean:
 	rm -rf build

@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive/crypto.h"  /* FOLIO_CRYPTO_MAX_PEM for the signer files */
 #include "batch/records.h"
 #include "font/font.h"
+#include "site/site.h"
 #include "style/style_read.h"
 #include "util/clock.h"
 #include "util/epoch.h"
@@ -269,6 +272,21 @@ static int safe_batch_id(const char *id)
 {
 	return id[0] != '\0' && strchr(id, '/') == NULL &&
 		strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
+}
+
+int folio_run_manifest_read(folio_batch_manifest **out, const char *path,
+	folio_error *err)
+{
+	int rc = folio_batch_manifest_read(out, path, err);
+
+	if (rc == 0 && !safe_batch_id((*out)->batch_id)) {
+		rc = folio_error_set(err, FOLIO_EINPUT, "%s: batch-id: "
+			"expected a folder name, found '%s'", path,
+			(*out)->batch_id);
+		folio_batch_manifest_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 /* Folders, locks and the paths of this run's own files. */
@@ -616,37 +634,104 @@ int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
 
 /* ---- the run ------------------------------------------------------------ */
 
-static int documents_run(run *r, folio_error *err)
+static void utc(char *out, size_t n, int64_t t)
 {
-	int site_rc;
-	folio_style *style = NULL;
-	folio_fontset *fonts = NULL;
-	folio_error ignored = {0};
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, n, "%lld", (long long)t);
+}
+
+/* The signer, checked before any document is built: a batch of hours
+ * must not end with "cannot read the key". Readable, a usable key that
+ * belongs to the certificate, and a certificate valid at the time the
+ * archive will carry as its signing time. */
+static int check_signer(const char *key, const char *cert, folio_error *err)
+{
+	static const char hint[] = "; make a pair with `folio keygen -o DIR` "
+		"and name it in the manifest's <signer> or with --key and "
+		"--cert";
+	folio_key_kind kind;
+	folio_cert *c = NULL;
+	folio_error e = {0};
+	int64_t at, from = 0, until = 0;
 	int rc;
 
-	/* Shared, read-only inputs: loaded once, before any worker. */
+	if ((rc = folio_archive_now(&at, err)) < 0)
+		return rc;
+	if ((rc = folio_cert_load(&c, cert, &e)) == 0 &&
+	    (rc = folio_key_check(&kind, key, c, &e)) == 0)
+		rc = folio_cert_validity(&from, &until, c, &e);
+	folio_cert_free(c);
+	if (rc < 0)
+		return folio_error_set(err, rc, "signer: %s%s", e.msg[0] ?
+			e.msg : folio_error_name(rc), hint);
+	if (at < from || at > until) {
+		char a[32], f[32], u[32];
+		utc(a, sizeof(a), at);
+		utc(f, sizeof(f), from);
+		utc(u, sizeof(u), until);
+		return folio_error_set(err, FOLIO_EINPUT, "signer: %s: "
+			"expected a certificate valid at the signing time %s "
+			"(SOURCE_DATE_EPOCH or now), found one valid from %s "
+			"to %s%s", cert, a, f, u, hint);
+	}
+	return 0;
+}
+
+int folio_run_signer_check(const run *r, folio_error *err)
+{
+	const folio_build_options *o = r->opts;
+
+	/* Shards sign nothing; --no-archive neither. The merge signs. */
+	if (r->shard.count != 0 || (o->no_archive && !o->merge))
+		return 0;
+	return check_signer(o->key_path ? o->key_path : r->m->signer_key,
+		o->cert_path ? o->cert_path : r->m->signer_cert, err);
+}
+
+int folio_run_shared_load(run *r, struct folio_style **style,
+	struct folio_fontset **fonts, folio_error *err)
+{
+	int rc;
+
+	/* Shared, read-only inputs: loaded once, before any worker, and
+	 * before the output folder is touched (a bad style leaves nothing
+	 * behind). */
 	if ((rc = folio_pdf_options_init(&r->pdf, err)) < 0 ||
 	    (rc = folio_source_date_epoch(&r->epub.modified, err)) < 0 ||
-	    (rc = folio_style_read(&style, r->m->style_pdf, err)) < 0 ||
-	    (rc = folio_fontset_load(&fonts, NULL, err)) < 0)
-		goto done;
+	    (rc = folio_style_read(style, r->m->style_pdf, err)) < 0 ||
+	    (rc = folio_fontset_load(fonts, NULL, err)) < 0)
+		return rc;
 	r->epub.css_path = r->m->style_css;
-	r->style = style;
-	r->fonts = fonts;
-	if (style->qr && (r->opts->base_url || r->m->base_url) &&
+	r->style = *style;
+	r->fonts = *fonts;
+	if ((*style)->qr && (r->opts->base_url || r->m->base_url) &&
 	    (rc = folio_site_base_url(r->qr_base, sizeof(r->qr_base),
 		r->opts->base_url ? r->opts->base_url : r->m->base_url,
 		err)) < 0)
-		goto done;
-	if ((rc = fonts_identity(r->inputs.fonts, fonts, err)) < 0 ||
-	    (rc = env_digest(r, err)) < 0 ||
-	    (rc = open_caches(r, err)) < 0 ||
+		return rc;
+	if ((rc = fonts_identity(r->inputs.fonts, *fonts, err)) < 0 ||
+	    (rc = env_digest(r, err)) < 0)
+		return rc;
+	return 0;
+}
+
+static int documents_run(run *r, folio_error *err)
+{
+	int site_rc;
+	folio_error ignored = {0};
+	int rc;
+
+	if ((rc = open_caches(r, err)) < 0 ||
 	    (rc = folio_cache_writer_open(&r->journal, r->cache_path, r->env,
 		err)) < 0)
-		goto done;
+		return rc;
 	if (r->shard.count == 0 && !r->opts->no_archive &&
 	    (rc = folio_sha256_begin(&r->digest, err)) < 0)
-		goto done;
+		return rc;
 	rc = folio_run_documents(r, err);
 	r->rep->inputs = r->inputs;
 	/* A run that did not get through every document keeps its journal:
@@ -669,12 +754,38 @@ static int documents_run(run *r, folio_error *err)
 				rc = site_rc;
 		}
 	}
-done:
-	folio_fontset_free(fonts);
-	folio_style_free(style);
-	r->style = NULL;
-	r->fonts = NULL;
 	return rc;
+}
+
+/* A run that stops before its first document leaves nothing behind in
+ * an output folder it made: no empty folders, no lock, no journal. */
+static void remove_fresh_tree(const run *r, int made_root)
+{
+	char path[PATH_MAX_LEN], name[48];
+	const char *const subdirs[] = {"pdf", "epub"};
+	size_t i;
+
+	if (folio_run_join(path, sizeof(path), NULL, "%s.journal",
+		r->cache_path) == 0 && r->cache_path[0])
+		(void)unlink(path);
+	if (r->shard.count != 0) {
+		folio_shard_name(name, sizeof(name), r->shard.index,
+			r->shard.count);
+		if (folio_run_join(path, sizeof(path), NULL, "%s/%s.lock",
+			r->shards_dir, name) == 0)
+			(void)unlink(path);
+	}
+	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++)
+		if (folio_run_join(path, sizeof(path), NULL, "%s/%s", r->dir,
+			subdirs[i]) == 0)
+			(void)rmdir(path);
+	(void)rmdir(r->shards_dir);
+	if (folio_run_join(path, sizeof(path), NULL, "%s/.lock", r->dir) ==
+		0)
+		(void)unlink(path);
+	(void)rmdir(r->dir);
+	if (made_root)
+		(void)rmdir(r->opts->out_root ? r->opts->out_root : "out");
 }
 
 int folio_build_run(folio_batch_report *out, const char *manifest_path,
@@ -682,7 +793,9 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 {
 	folio_batch_manifest *m = NULL;
 	folio_error ignored = {0};
-	int lock_fd = -1, shard_fd = -1, rc;
+	folio_style *style = NULL;
+	folio_fontset *fonts = NULL;
+	int lock_fd = -1, shard_fd = -1, rc, fresh = 0, made_root = 0;
 	run r;
 
 	memset(&r, 0, sizeof(r));
@@ -698,15 +811,9 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 			"go to different runs");
 		goto done;
 	}
-	if ((rc = folio_batch_manifest_read(&m, manifest_path, err)) < 0)
+	if ((rc = folio_run_manifest_read(&m, manifest_path, err)) < 0)
 		goto done;
 	r.m = m;
-	if (!safe_batch_id(m->batch_id)) {
-		rc = folio_error_set(err, FOLIO_EINPUT, "%s: batch-id: "
-			"expected a folder name, found '%s'", manifest_path,
-			m->batch_id);
-		goto done;
-	}
 	out->batch_id = strdup(m->batch_id);
 	out->manifest = strdup(manifest_path);
 	out->shard_index = r.shard.index;
@@ -717,10 +824,26 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = prepare(&r, &lock_fd, &shard_fd, err)) < 0 ||
-	    (rc = folio_run_inputs(&r.inputs, m, err)) < 0)
+	/* Everything that can be checked is checked before the output
+	 * folder is touched. */
+	if ((rc = folio_run_inputs(&r.inputs, m, err)) < 0 ||
+	    (rc = folio_run_signer_check(&r, err)) < 0 ||
+	    (!opts->merge && (rc = folio_run_shared_load(&r, &style, &fonts,
+		err)) < 0))
 		goto done;
 	out->inputs = r.inputs;
+	{
+		struct stat st;
+		made_root = stat(opts->out_root ? opts->out_root : "out",
+			&st) != 0;
+		/* The batch's folder is ours to clean up if this run made
+		 * it and stops before any document. */
+		fresh = made_root || folio_run_join(r.dir, sizeof(r.dir),
+			NULL, "%s/%s", opts->out_root ? opts->out_root : "out",
+			m->batch_id) < 0 || stat(r.dir, &st) != 0;
+	}
+	if ((rc = prepare(&r, &lock_fd, &shard_fd, err)) < 0)
+		goto done;
 	if (opts->merge) {
 		rc = folio_run_merge(&r, err);
 		goto done;
@@ -738,6 +861,11 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	if (rc == 0 && r.shard.count == 0 && !out->stopped)
 		drop_shard_files(&r);
 done:
+	if (rc < 0 && fresh && r.documents == NULL && !out->written &&
+	    r.dir[0])
+		remove_fresh_tree(&r, made_root);
+	folio_fontset_free(fonts);
+	folio_style_free(style);
 	if (r.src_dir_fd >= 0)
 		close(r.src_dir_fd);
 	if (r.pdf_dir_fd >= 0)

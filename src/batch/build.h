@@ -98,6 +98,44 @@ typedef struct folio_build_options {
 int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	const folio_build_options *opts, folio_error *err);
 
+/* --dry-run: what folio_build_run would do to each document of the
+ * run's slice, and why, after the same checks (manifest, styles, fonts,
+ * signer) and from the same cache and last report, without writing
+ * anything: no folder, lock or journal. on_item is called once per
+ * document in slice order. A source that cannot be read is listed as
+ * such (the run would fail it), not an error of the plan. */
+typedef enum folio_plan_reason {
+	FOLIO_PLAN_NEW,             /* no earlier run built it */
+	FOLIO_PLAN_SOURCE_CHANGED,
+	FOLIO_PLAN_STYLE_CHANGED,   /* print style or EPUB stylesheet */
+	FOLIO_PLAN_SETTINGS_CHANGED,/* fonts, folio, SOURCE_DATE_EPOCH */
+	FOLIO_PLAN_OUTPUT_MISSING,  /* or changed since it was written */
+	FOLIO_PLAN_FAILED_BEFORE,
+	FOLIO_PLAN_FORCED,
+	FOLIO_PLAN_UNREADABLE,
+	FOLIO_PLAN_UP_TO_DATE       /* the only one that is not built */
+} folio_plan_reason;
+
+typedef struct folio_plan_item {
+	size_t index;               /* 0-based in the manifest */
+	const char *source;         /* manifest-relative */
+	char code[64];              /* 档号 of its outputs, "" unknown */
+	folio_plan_reason reason;
+	const char *detail;         /* UNREADABLE: the message */
+} folio_plan_item;
+
+typedef struct folio_plan_summary {
+	char batch_id[128];
+	char out_dir[4096];
+	size_t n, to_build, up_to_date;
+} folio_plan_summary;
+
+int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
+	const folio_build_options *opts,
+	void (*on_item)(void *ctx, const folio_plan_item *it), void *ctx,
+	folio_error *err);
+const char *folio_plan_reason_name(folio_plan_reason r);
+
 /* `folio archive`: the archive of what the last whole-batch run or merge
  * reported in dir/report.json (dir: out/<batch>), written to zip_path.
  * The report must be of this manifest as it is now, complete and with

@@ -104,6 +104,24 @@ int folio_run_lock(const char *path, int exclusive, const char *busy,
 /* build.c: an anonymous temporary file in dir. */
 int folio_run_spool(FILE **out, const char *dir, folio_error *err);
 
+/* build.c: the manifest, with a batch id that names one folder ("",
+ * ".", ".." and "/" do not). */
+int folio_run_manifest_read(folio_batch_manifest **out, const char *path,
+	folio_error *err);
+/* build.c: the signing key and certificate (the manifest's or
+ * --key/--cert) readable, a matching pair, and the certificate valid
+ * at the signing time, when this run signs; a message with a hint to
+ * run `folio keygen` otherwise. */
+int folio_run_signer_check(const run *r, folio_error *err);
+/* build.c: PDF/EPUB options, the style and the fonts (owned by the
+ * caller: *style, *fonts), the fonts' identity and the cache key. */
+int folio_run_shared_load(run *r, struct folio_style **style,
+	struct folio_fontset **fonts, folio_error *err);
+/* documents.c: the cache entry e makes document i with source digest
+ * sha up to date (its outputs in place, as recorded). */
+int folio_run_up_to_date(const run *r, const folio_doc_result *e,
+	const char *sha, size_t i);
+
 /* merge.c: the merge step (build.h). */
 int folio_run_merge(run *r, folio_error *err);
 

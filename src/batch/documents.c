@@ -96,7 +96,7 @@ static int output_current(int dir_fd, const char *code, const char *ext,
 		st.st_mtim.tv_nsec == mtime;
 }
 
-static int up_to_date(const run *r, const folio_doc_result *e,
+int folio_run_up_to_date(const run *r, const folio_doc_result *e,
 	const char *sha, size_t i)
 {
 	return e->has_meta && strcmp(e->sha256, sha) == 0 &&
@@ -298,8 +298,8 @@ static int job_run(void *ctx, size_t j, int worker)
 			rc = hash_source(r, i, d, &err);
 			hashed = 1;
 		}
-		current = rc == 0 && up_to_date(r, &e, same ? e.sha256 :
-			d->sha256, i);
+		current = rc == 0 && folio_run_up_to_date(r, &e, same ?
+			e.sha256 : d->sha256, i);
 		if (current)
 			take_cached(d, &e);
 		folio_doc_result_clear(&e);

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/tree.h>
 
 #include "site/site.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/paths.h"
 #include "util/xml.h"
 
 #define BATCH_NS "urn:folio:batch:1"
@@ -170,6 +172,49 @@ static int take_path(reader *r, char **out, const xmlNode *parent,
 		return rc;
 	*out = join(r->m->dir, rel);
 	free(rel);
+	if (*out == NULL)
+		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A style file: left out, the installed one; given, next to the
+ * manifest, else in the data folder, else in its styles/ folder (so
+ * "gbt9704.xml" names the installed style). The first that exists. */
+static int take_style(reader *r, char **out, const xmlNode *style,
+	const char *name, const char *installed)
+{
+	const xmlNode *n = style ? child(style, name) : NULL;
+	char path[4096], rel[1100];
+	char *given = NULL;
+	int rc;
+
+	if (n == NULL) {
+		snprintf(rel, sizeof(rel), "styles/%s", installed);
+		if ((rc = folio_data_path(path, sizeof(path), rel, r->err)) < 0)
+			return rc;
+		*out = strdup(path);
+		goto done;
+	}
+	if ((rc = take(r, &given, style, name)) < 0)
+		return rc;
+	*out = join(r->m->dir, given);
+	if (*out == NULL || given[0] == '/' || access(*out, F_OK) == 0)
+		goto done;
+	if (strlen(given) < 1000 &&
+	    (folio_data_path(path, sizeof(path), given, NULL) == 0 ||
+	     (snprintf(rel, sizeof(rel), "styles/%s", given),
+	      folio_data_path(path, sizeof(path), rel, NULL) == 0))) {
+		free(*out);
+		*out = strdup(path);
+		goto done;
+	}
+	rc = at(r, n, FOLIO_EINPUT, "<%s>: expected a file, found none "
+		"at %s (next to the manifest), nor as %s or styles/%s in the "
+		"data folder", name, *out, given, given);
+	free(given);
+	return rc;
+done:
+	free(given);
 	if (*out == NULL)
 		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
 	return 0;
@@ -440,8 +485,10 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	    (rc = take(&r, &m->security, n ? n : root, "security")) < 0)
 		goto done;
 	n = child(root, "style");
-	if ((rc = take_path(&r, &m->style_pdf, n ? n : root, "pdf")) < 0 ||
-	    (rc = take_path(&r, &m->style_css, n ? n : root, "epub-css")) < 0)
+	if ((rc = take_style(&r, &m->style_pdf, n, "pdf", "gbt9704.xml")) <
+		0 ||
+	    (rc = take_style(&r, &m->style_css, n, "epub-css", "epub.css")) <
+		0)
 		goto done;
 	n = child(root, "signer");
 	if ((rc = take_path(&r, &m->signer_key, n ? n : root, "key")) < 0 ||

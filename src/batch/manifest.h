@@ -18,6 +18,12 @@
  * served) is checked as folio_site_base_url does, so a bad one is named
  * with its position here rather than after the batch is built.
  *
+ * <style> and each of its files are optional: left out, the installed
+ * styles/gbt9704.xml and styles/epub.css (util/paths.h). A relative
+ * style path is looked up next to the manifest, then in the data folder,
+ * then in its styles/ folder; the first file that exists wins, none is
+ * an error at the element's position.
+ *
  * Paths in the result are ready to open: sources and the shared files
  * (styles, signer) are joined to the manifest's folder unless absolute.
  *

@@ -10,26 +10,41 @@
 #include "batch/records.h"
 #include "cli/cli.h"
 
-static void archive_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio archive BATCH.xml -o ARCHIVE.zip "
-		"[--key KEY] [--cert CERT]\n"
-		"                     [--outputs DIR | --sources-only]\n"
-		"\n"
-		"Writes one signed ZIP (ASiC-E container, BagIt bag, DA/T 46\n"
-		"records) of the batch. The records are what the last\n"
-		"`folio build` (a whole-batch run, or the merge of shards)\n"
-		"reported in DIR/report.json, with the PDF and EPUB of each\n"
-		"from DIR/pdf/<档号>.pdf and DIR/epub/<档号>.epub (default\n"
-		"DIR: out/<batch id>); nothing is laid out again. The report\n"
-		"must match the manifest and styles as they are now, and\n"
-		"each output the file it names. --sources-only reads the\n"
-		"sources for their metadata and archives them alone.\n"
-		"--key/--cert override the manifest's signer.\n"
-		"SOURCE_DATE_EPOCH fixes every time stamp.\n"
-		"Exit 0 written, 1 bad input, 2 usage or I/O trouble.\n");
-}
+static int cmd_archive(int argc, char **argv);
+
+enum { O_OUTPUT, O_KEY, O_CERT, O_OUTPUTS, O_SOURCES_ONLY };
+
+static const cli_opt archive_opts[] = {
+	[O_OUTPUT] = {"output", 'o', "ARCHIVE.zip", CLI_OPT_FILE,
+		"where the signed ZIP goes"},
+	[O_KEY] = {"key", 0, "KEY", CLI_OPT_FILE,
+		"signing key instead of the manifest's"},
+	[O_CERT] = {"cert", 0, "CERT", CLI_OPT_FILE,
+		"signing certificate instead of the manifest's"},
+	[O_OUTPUTS] = {"outputs", 0, "DIR", CLI_OPT_DIR,
+		"the folder of the build to archive (default: "
+		"out/<batch id>)"},
+	[O_SOURCES_ONLY] = {"sources-only", 0, NULL, 0,
+		"read the sources for their metadata and archive them alone "
+		"(not with --outputs)"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_archive = {
+	"archive", cmd_archive, "build the signed archival ZIP of a batch",
+	"[OPTIONS] BATCH.xml -o ARCHIVE.zip",
+	"Writes one signed ZIP (ASiC-E container, BagIt bag, DA/T 46\n"
+	"records) of the batch. The records are what the last `folio build`\n"
+	"(a whole-batch run, or the merge of shards) reported in\n"
+	"DIR/report.json, with the PDF and EPUB of each from\n"
+	"DIR/pdf/<档号>.pdf and DIR/epub/<档号>.epub; nothing is laid out\n"
+	"again. The report must match the manifest and styles as they are\n"
+	"now, and each output the file it names.\n"
+	"\n"
+	"SOURCE_DATE_EPOCH fixes every time stamp. Exit status 0 written, 1\n"
+	"bad input, 2 usage or I/O trouble.",
+	archive_opts, "file"
+};
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -80,7 +95,7 @@ static int default_outputs(char *out, size_t n, const char *batch,
 	return rc;
 }
 
-int cmd_archive(int argc, char **argv)
+static int cmd_archive(int argc, char **argv)
 {
 	const char *batch = NULL, *zip_path = NULL, *outputs = NULL;
 	const char *key = NULL, *cert = NULL;
@@ -89,37 +104,34 @@ int cmd_archive(int argc, char **argv)
 	folio_error err = {0};
 	char dir[1024];
 	struct timespec t0;
-	int i, rc;
+	const char *v;
+	cli_args args;
+	int k, rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			archive_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-			zip_path = argv[++i];
-		} else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) {
-			key = argv[++i];
-		} else if (strcmp(argv[i], "--cert") == 0 && i + 1 < argc) {
-			cert = argv[++i];
-		} else if (strcmp(argv[i], "--outputs") == 0 && i + 1 < argc) {
-			outputs = argv[++i];
-		} else if (strcmp(argv[i], "--sources-only") == 0) {
-			only_sources = 1;
-		} else if (argv[i][0] != '-' && batch == NULL) {
-			batch = argv[i];
-		} else {
-			fprintf(stderr, "folio archive: unexpected '%s'\n",
-				argv[i]);
-			archive_usage(stderr);
-			return EXIT_USAGE;
+	cli_args_init(&args, &cli_cmd_archive, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_OUTPUT: zip_path = v; break;
+		case O_KEY: key = v; break;
+		case O_CERT: cert = v; break;
+		case O_OUTPUTS: outputs = v; break;
+		case O_SOURCES_ONLY: only_sources = 1; break;
+		case CLI_ARG:
+			if (batch != NULL)
+				return cli_usage_error(&cli_cmd_archive,
+					"unexpected '%s'", v);
+			batch = v;
+			break;
+		default:
+			return cli_args_status(k);
 		}
 	}
-	if (batch == NULL || zip_path == NULL ||
-	    (only_sources && outputs != NULL)) {
-		archive_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (batch == NULL || zip_path == NULL)
+		return cli_usage_error(&cli_cmd_archive, "expected a "
+			"BATCH.xml and -o ARCHIVE.zip");
+	if (only_sources && outputs != NULL)
+		return cli_usage_error(&cli_cmd_archive, "--sources-only and "
+			"--outputs exclude each other");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (only_sources) {
 		rc = sources_only(&st, batch, zip_path, key, cert, &err);

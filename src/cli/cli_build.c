@@ -23,65 +23,75 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static void build_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio build BATCH.xml [-o OUT] [-j N] [--no-archive] "
-		"[--force]\n"
-		"                   [--allow-partial] [--json REPORT.json] "
-		"[--quiet]\n"
-		"                   [--key KEY --cert CERT] [--no-site] "
-		"[--base-url URL]\n"
-		"                   [--shard K/N | --shard auto[/N] | "
-		"--merge]\n"
-		"\n"
-		"Builds every source of the batch manifest into "
-		"OUT/<batch>/pdf/<档号>.pdf\n"
-		"and OUT/<batch>/epub/<档号>.epub, then the signed archive "
-		"OUT/<batch>/<batch>.zip,\n"
-		"the site OUT/<batch>/site/ (index.html, a page per document, "
-		"OPDS feed),\n"
-		"and writes OUT/<batch>/report.json. Documents whose "
-		"source, style, fonts\n"
-		"and folio version are unchanged since the last run are "
-		"skipped.\n"
-		"  -o OUT           output folder (default: out)\n"
-		"  -j N             worker threads (default: number of "
-		"cores)\n"
-		"  --no-archive     PDFs and EPUBs only\n"
-		"  --force          rebuild everything, ignoring the cache\n"
-		"  --allow-partial  write the archive even when documents "
-		"failed (without them)\n"
-		"  --json FILE      also write the report to FILE\n"
-		"  --quiet          no progress bar and no summary\n"
-		"  --key, --cert    signer key and certificate instead of the "
-		"manifest's\n"
-		"  --shard K/N      build only shard K of N (documents i with "
-		"i mod N = K-1)\n"
-		"                   into the same OUT, with its report in "
-		"OUT/<batch>/shards/;\n"
-		"                   no archive. auto: K (and N) from "
-		"SLURM_ARRAY_TASK_ID and\n"
-		"                   SLURM_ARRAY_TASK_COUNT, or from "
-		"JOB_COMPLETION_INDEX or\n"
-		"                   PARALLEL_SEQ with the count given as "
-		"auto/N\n"
-		"  --merge          check that every shard finished, then "
-		"write the archive and\n"
-		"                   report.json from the shards' reports "
-		"(nothing laid out again)\n"
-		"  --no-site        no site/ (index, document pages, OPDS "
-		"feed)\n"
-		"  --base-url URL   where site/ will be served (instead of the "
-		"manifest's\n"
-		"                   <publish><base-url>): absolute feed links "
-		"and QR codes\n"
-		"Exit status: 0 every document built (or was up to date), 1 "
-		"some failed,\n"
-		"2 usage, input/output, archive or site trouble or (--merge) a "
-		"shard that did not\n"
-		"finish, 128+N when stopped by signal N.\n");
-}
+static int cmd_build(int argc, char **argv);
+
+enum { O_OUTPUT, O_JOBS, O_NO_ARCHIVE, O_FORCE, O_ALLOW_PARTIAL, O_JSON,
+	O_QUIET, O_KEY, O_CERT, O_SHARD, O_MERGE, O_NO_SITE, O_BASE_URL,
+	O_DRY_RUN };
+
+static const cli_opt build_opts[] = {
+	[O_OUTPUT] = {"output", 'o', "OUT", CLI_OPT_DIR,
+		"output folder (default: out)"},
+	[O_JOBS] = {"jobs", 'j', "N", 0,
+		"worker threads (default: the number of cores)"},
+	[O_NO_ARCHIVE] = {"no-archive", 0, NULL, 0, "PDFs and EPUBs only"},
+	[O_FORCE] = {"force", 0, NULL, 0,
+		"rebuild everything, ignoring the cache"},
+	[O_ALLOW_PARTIAL] = {"allow-partial", 0, NULL, 0,
+		"write the archive even when documents failed (without "
+		"them)"},
+	[O_JSON] = {"json", 0, "FILE", CLI_OPT_FILE,
+		"also write the report to FILE"},
+	[O_QUIET] = {"quiet", 'q', NULL, 0,
+		"no progress bar and no summary"},
+	[O_KEY] = {"key", 0, "KEY", CLI_OPT_FILE,
+		"signing key instead of the manifest's (with --cert)"},
+	[O_CERT] = {"cert", 0, "CERT", CLI_OPT_FILE,
+		"signing certificate instead of the manifest's (with --key)"},
+	[O_SHARD] = {"shard", 0, "K/N", 0,
+		"build only shard K of N (documents i with i mod N = K-1) "
+		"into the same OUT, its report in OUT/<batch>/shards/, no "
+		"archive; auto or auto/N takes K (and N) from "
+		"SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, "
+		"JOB_COMPLETION_INDEX or PARALLEL_SEQ"},
+	[O_MERGE] = {"merge", 0, NULL, 0,
+		"check that every shard finished, then write the archive, "
+		"the site and report.json from the shards' reports (nothing "
+		"laid out again)"},
+	[O_NO_SITE] = {"no-site", 0, NULL, 0,
+		"no site/ (index, document pages, OPDS feed)"},
+	[O_BASE_URL] = {"base-url", 0, "URL", 0,
+		"where site/ will be served (instead of the manifest's "
+		"<publish><base-url>): absolute feed links and QR codes"},
+	[O_DRY_RUN] = {"dry-run", 'n', NULL, 0,
+		"list each document and what would happen to it and why "
+		"(new, source changed, style changed, output missing, up to "
+		"date), writing nothing"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_build = {
+	"build", cmd_build,
+	"build a whole batch: PDFs, EPUBs, signed archive, site",
+	"[OPTIONS] BATCH.xml",
+	"Builds every source of the batch manifest into\n"
+	"OUT/<batch>/pdf/<档号>.pdf and OUT/<batch>/epub/<档号>.epub, then the\n"
+	"signed archive OUT/<batch>/<batch>.zip, the site OUT/<batch>/site/\n"
+	"(index.html, a page per document, OPDS feed), and writes\n"
+	"OUT/<batch>/report.json. Documents whose source, style, fonts and\n"
+	"folio version are unchanged since the last run are skipped.\n"
+	"\n"
+	"Before any document is built, the manifest, the styles and (unless\n"
+	"--no-archive or --shard) the signing key and certificate are\n"
+	"checked: readable, a matching pair, valid at the signing time. An\n"
+	"error there leaves nothing behind in OUT.\n"
+	"\n"
+	"Exit status: 0 every document built (or was up to date), 1 some\n"
+	"failed, 2 usage, input/output, signer, archive or site trouble or\n"
+	"(--merge) a shard that did not finish, 128+N when stopped by\n"
+	"signal N.",
+	build_opts, "file"
+};
 
 typedef struct bar {
 	int on;           /* stderr is a terminal and not --quiet */
@@ -164,7 +174,9 @@ static void summary(const folio_batch_report *r, const char *origin)
 	human_size(size, sizeof(size), r->archive_bytes);
 	if (r->shard_count) {
 		printf("  archive: by the merge (folio build BATCH.xml "
-			"--merge)\n  report: %s\n", r->path);
+			"--merge)\n");
+		if (r->written)
+			printf("  report: %s\n", r->path);
 		return;
 	}
 	switch (r->archive) {
@@ -198,7 +210,11 @@ static void summary(const folio_batch_report *r, const char *origin)
 	default:
 		break;
 	}
-	printf("  report: %s\n", r->path);
+	/* Only a report that is there is named. */
+	if (r->written)
+		printf("  report: %s\n", r->path);
+	else
+		printf("  report: not written\n");
 }
 
 /* --json: a copy of the report the run wrote. */
@@ -216,6 +232,37 @@ static int write_json_copy(const char *path, const folio_batch_report *r)
 	if (rc < 0)
 		fprintf(stderr, "folio build: --json: %s\n", err.msg);
 	return rc;
+}
+
+static void plan_line(void *ctx, const folio_plan_item *it)
+{
+	int *quiet = ctx;
+
+	if (*quiet)
+		return;
+	printf("%-6s %s%s%s%s: %s%s%s\n",
+		it->reason == FOLIO_PLAN_UP_TO_DATE ? "skip" : "build",
+		it->source, it->code[0] ? " (" : "", it->code,
+		it->code[0] ? ")" : "", folio_plan_reason_name(it->reason),
+		it->detail ? ": " : "", it->detail ? it->detail : "");
+}
+
+/* --dry-run: one line per document, then the totals; nothing written. */
+static int dry_run_report(const char *manifest,
+	const folio_build_options *opts, int quiet)
+{
+	folio_plan_summary sum;
+	folio_error err = {0};
+
+	if (folio_build_plan(&sum, manifest, opts, plan_line, &quiet,
+		&err) < 0) {
+		fprintf(stderr, "folio build: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	printf("%s: %zu documents: %zu would be built, %zu up to date; "
+		"nothing written (--dry-run) in %s\n", sum.batch_id, sum.n,
+		sum.to_build, sum.up_to_date, sum.out_dir);
+	return EXIT_OK;
 }
 
 static const char *env_lookup(void *ctx, const char *name)
@@ -237,79 +284,59 @@ static int parse_jobs(int *out, const char *s)
 	return 0;
 }
 
-int cmd_build(int argc, char **argv)
+static int cmd_build(int argc, char **argv)
 {
 	folio_build_options opts;
 	folio_batch_report rep;
 	folio_error err = {0};
 	struct sigaction sa, old_int, old_term;
-	const char *manifest = NULL, *json = NULL;
-	int quiet = 0, i, rc, status;
+	const char *manifest = NULL, *json = NULL, *v;
+	int quiet = 0, dry_run = 0, i, k, rc, status;
+	cli_args args;
 	bar b;
 
 	memset(&opts, 0, sizeof(opts));
 	memset(&b, 0, sizeof(b));
 	opts.out_root = "out";
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			build_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
-			opts.out_root = argv[++i];
-		} else if ((strcmp(a, "-j") == 0 && i + 1 < argc) ||
-			(strncmp(a, "-j", 2) == 0 && a[2] != '\0')) {
-			const char *v = a[2] ? a + 2 : argv[++i];
-			if (parse_jobs(&opts.workers, v) < 0) {
-				fprintf(stderr, "folio build: -j: expected a "
-					"number from 0 to 1024, found '%s'\n",
-					v);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(a, "--no-archive") == 0) {
-			opts.no_archive = 1;
-		} else if (strcmp(a, "--force") == 0) {
-			opts.force = 1;
-		} else if (strcmp(a, "--allow-partial") == 0) {
-			opts.allow_partial = 1;
-		} else if (strcmp(a, "--json") == 0 && i + 1 < argc) {
-			json = argv[++i];
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-			quiet = 1;
-		} else if (strcmp(a, "--key") == 0 && i + 1 < argc) {
-			opts.key_path = argv[++i];
-		} else if (strcmp(a, "--cert") == 0 && i + 1 < argc) {
-			opts.cert_path = argv[++i];
-		} else if (strcmp(a, "--shard") == 0 && i + 1 < argc) {
-			if (folio_shard_parse(&opts.shard, argv[++i],
-				env_lookup, NULL, &err) < 0) {
-				fprintf(stderr, "folio build: %s\n", err.msg);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(a, "--merge") == 0) {
-			opts.merge = 1;
-		} else if (strcmp(a, "--no-site") == 0) {
-			opts.no_site = 1;
-		} else if (strcmp(a, "--base-url") == 0 && i + 1 < argc) {
-			opts.base_url = argv[++i];
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "folio build: unknown option or "
-				"missing value '%s'\n", a);
-			build_usage(stderr);
-			return EXIT_USAGE;
-		} else if (manifest == NULL) {
-			manifest = a;
-		} else {
-			fprintf(stderr, "folio build: one batch manifest "
-				"only\n");
-			return EXIT_USAGE;
+	cli_args_init(&args, &cli_cmd_build, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_OUTPUT: opts.out_root = v; break;
+		case O_JOBS:
+			if (parse_jobs(&opts.workers, v) < 0)
+				return cli_usage_error(&cli_cmd_build, "-j: "
+					"expected a number from 0 to 1024, "
+					"found '%s'", v);
+			break;
+		case O_NO_ARCHIVE: opts.no_archive = 1; break;
+		case O_FORCE: opts.force = 1; break;
+		case O_ALLOW_PARTIAL: opts.allow_partial = 1; break;
+		case O_JSON: json = v; break;
+		case O_QUIET: quiet = 1; break;
+		case O_KEY: opts.key_path = v; break;
+		case O_CERT: opts.cert_path = v; break;
+		case O_SHARD:
+			if (folio_shard_parse(&opts.shard, v, env_lookup,
+				NULL, &err) < 0)
+				return cli_usage_error(&cli_cmd_build, "%s",
+					err.msg);
+			break;
+		case O_MERGE: opts.merge = 1; break;
+		case O_NO_SITE: opts.no_site = 1; break;
+		case O_BASE_URL: opts.base_url = v; break;
+		case O_DRY_RUN: dry_run = 1; break;
+		case CLI_ARG:
+			if (manifest != NULL)
+				return cli_usage_error(&cli_cmd_build, "one "
+					"batch manifest only");
+			manifest = v;
+			break;
+		default:
+			return cli_args_status(k);
 		}
 	}
-	if (manifest == NULL) {
-		build_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (manifest == NULL)
+		return cli_usage_error(&cli_cmd_build, "expected a BATCH.xml");
 	if (opts.merge && opts.shard.count) {
 		fprintf(stderr, "folio build: --merge and --shard go to "
 			"different runs\n");
@@ -329,8 +356,10 @@ int cmd_build(int argc, char **argv)
 			"together\n");
 		return EXIT_USAGE;
 	}
+	if (dry_run)
+		return dry_run_report(manifest, &opts, quiet);
 	b.on = !quiet && isatty(STDERR_FILENO);
-	b.color = getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == 0;
+	b.color = cli_color(stderr);
 	b.columns = b.on ? terminal_columns() : 80;
 	opts.progress = show_progress;
 	opts.progress_ctx = &b;

@@ -10,7 +10,6 @@
 #include "util/buf.h"
 #include "util/utf8.h"
 
-#define MAX_META 32
 #define MAX_UNCOVERED 4096
 
 typedef struct check_stats {
@@ -21,18 +20,34 @@ typedef struct check_stats {
 	int uncovered_truncated;
 } check_stats;
 
-static void check_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio check [--json] [--fonts FONTS.xml] [--meta KEY=VALUE]... "
-		"[--encoding NAME] SOURCE...\n"
-		"\n"
-		"Validates XML sources and pasted-text pages and prints each one's\n"
-		"structure: title, date, heading tree, paragraph and character\n"
-		"counts, and characters no configured font covers. --json prints one\n"
-		"JSON object per source, one per line. Exit status 0 only if every\n"
-		"source is valid.\n");
-}
+static int cmd_check(int argc, char **argv);
+
+enum { O_JSON, O_FONTS, O_META, O_ENCODING };
+
+static const cli_opt check_opts[] = {
+	[O_JSON] = {"json", 0, NULL, 0,
+		"one JSON object per source, one per line"},
+	[O_FONTS] = {"fonts", 0, "FONTS.xml", CLI_OPT_FILE,
+		"font families to check coverage against (default: the "
+		"installed fonts/fonts.xml)"},
+	[O_META] = CLI_OPT_META,
+	[O_ENCODING] = {"encoding", 0, "NAME", 0,
+		"the encoding of text pages, when detection cannot tell"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_check = {
+	"check", cmd_check, "validate sources and print their structure",
+	"[OPTIONS] SOURCE...",
+	"Validates XML sources and pasted-text pages ('-': standard input)\n"
+	"and prints each one's structure: title, date, heading tree,\n"
+	"paragraph and character counts, and characters no configured font\n"
+	"covers.\n"
+	"\n"
+	"Exit status 0 only if every source is valid; 1 when one is not, 2\n"
+	"for usage or I/O trouble (the worst wins).",
+	check_opts, "file"
+};
 
 static void note_text(check_stats *st, const folio_fontset *fs, const char *s,
 	int counted)
@@ -254,60 +269,69 @@ static int check_one(const char *path, const folio_source_options *opts,
 	return EXIT_OK;
 }
 
-int cmd_check(int argc, char **argv)
+static int cmd_check(int argc, char **argv)
 {
-	folio_meta_override meta[MAX_META];
+	folio_meta_override meta[CLI_MAX_META];
 	folio_import_options import = {0};
 	folio_source_options opts = {0};
-	const char *fonts = NULL;
+	const char *fonts = NULL, *v;
+	const char **files;
 	folio_fontset *fs = NULL;
 	folio_error err = {0};
-	size_t n_meta = 0;
-	int i, as_json = 0, status = EXIT_OK, n_files = 0;
+	size_t n_meta = 0, n_files = 0, i;
+	int k, as_json = 0, status = EXIT_OK, stdin_used = 0;
+	cli_args args;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			check_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			as_json = 1;
-		} else if (strcmp(argv[i], "--fonts") == 0 && i + 1 < argc) {
-			fonts = argv[++i];
-		} else if (strcmp(argv[i], "--meta") == 0 && i + 1 < argc) {
-			if (cli_parse_meta(meta, MAX_META, &n_meta, argv[++i]) < 0)
+	files = calloc((size_t)argc, sizeof(*files));
+	if (files == NULL) {
+		fprintf(stderr, "folio: out of memory\n");
+		return EXIT_USAGE;
+	}
+	cli_args_init(&args, &cli_cmd_check, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_JSON: as_json = 1; break;
+		case O_FONTS: fonts = v; break;
+		case O_ENCODING: import.encoding = v; break;
+		case O_META:
+			if (cli_parse_meta(meta, CLI_MAX_META, &n_meta, v) <
+				0) {
+				free(files);
 				return EXIT_USAGE;
-		} else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
-			import.encoding = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "folio check: unknown option '%s'\n",
-				argv[i]);
-			check_usage(stderr);
-			return EXIT_USAGE;
-		} else {
-			n_files++;
+			}
+			break;
+		case CLI_ARG:
+			if (strcmp(v, "-") == 0 && stdin_used++) {
+				free(files);
+				return cli_usage_error(&cli_cmd_check, "'-' "
+					"(standard input) given twice");
+			}
+			files[n_files++] = v;
+			break;
+		default:
+			free(files);
+			return cli_args_status(k);
 		}
 	}
 	if (n_files == 0) {
-		check_usage(stderr);
-		return EXIT_USAGE;
+		free(files);
+		return cli_usage_error(&cli_cmd_check, "expected at least "
+			"one SOURCE");
 	}
-	if (folio_fontset_load(&fs, fonts, &err) < 0)
+	if (folio_fontset_load(&fs, fonts, &err) < 0) {
+		free(files);
 		return cli_report(&err);
+	}
 	import.meta = meta;
 	import.n_meta = n_meta;
 	opts.import = &import;
-	for (i = 1; i < argc; i++) {
-		int s;
-		if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			if (strcmp(argv[i], "--json") != 0)
-				i++;
-			continue;
-		}
-		s = check_one(argv[i], &opts, fs, as_json);
+	for (i = 0; i < n_files; i++) {
+		int s = check_one(files[i], &opts, fs, as_json);
 		/* Worst status wins: usage/IO trouble over invalid input. */
 		if (s > status)
 			status = s;
 	}
 	folio_fontset_free(fs);
+	free(files);
 	return status;
 }

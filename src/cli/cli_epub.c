@@ -10,88 +10,84 @@
 #include "import/source.h"
 #include "util/epoch.h"
 
-/* Also declared in cli/cli.h once the command table lists it; repeated
- * here so this file compiles warning-free on its own. */
+static int cmd_epub(int argc, char **argv);
 
-static void epub_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio epub SOURCE -o OUT.epub [--style FILE.css] "
-		"[--embed-font]\n"
-		"       [--a11y-certifier NAME] [--a11y-credential TEXT] "
-		"[--a11y-report URL]\n"
-		"\n"
-		"Builds an EPUB 3 book (title page, one chapter per level-1 "
-		"section,\n"
-		"attachments, navigation and NCX) from an XML or text source.\n"
-		"  --style FILE   stylesheet (default: styles/epub.css)\n"
-		"  --embed-font   embed a subset of the body font (仿宋 role) "
-		"holding\n"
-		"                 exactly the characters of the book\n"
-		"  --a11y-certifier NAME   who evaluated the book's "
-		"accessibility\n"
-		"                 (a11y:certifiedBy; default: the issuer)\n"
-		"  --a11y-credential TEXT  that evaluator's credential\n"
-		"  --a11y-report URL       where the evaluation report is "
-		"published\n"
-		"SOURCE_DATE_EPOCH, when set, gives dcterms:modified and the "
-		"ZIP times;\n"
-		"otherwise the document's date at 00:00:00 UTC is used.\n");
-}
+enum { O_OUTPUT, O_STYLE, O_EMBED_FONT, O_CERTIFIER, O_CREDENTIAL, O_REPORT,
+	O_META };
 
-int cmd_epub(int argc, char **argv)
+static const cli_opt epub_opts[] = {
+	[O_OUTPUT] = {"output", 'o', "OUT.epub", CLI_OPT_FILE,
+		"where the EPUB goes ('-': standard output)"},
+	[O_STYLE] = {"style", 0, "FILE.css", CLI_OPT_FILE,
+		"stylesheet (default: the installed styles/epub.css)"},
+	[O_EMBED_FONT] = {"embed-font", 0, NULL, 0,
+		"embed a subset of the body font (仿宋 role) holding exactly "
+		"the characters of the book"},
+	[O_CERTIFIER] = {"a11y-certifier", 0, "NAME", 0,
+		"who evaluated the book's accessibility (a11y:certifiedBy; "
+		"default: the issuer)"},
+	[O_CREDENTIAL] = {"a11y-credential", 0, "TEXT", 0,
+		"that evaluator's credential"},
+	[O_REPORT] = {"a11y-report", 0, "URL", 0,
+		"where the evaluation report is published"},
+	[O_META] = CLI_OPT_META,
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_epub = {
+	"epub", cmd_epub, "build an EPUB 3 book from a source",
+	"[OPTIONS] SOURCE -o OUT.epub",
+	"Builds an EPUB 3 book (title page, one chapter per level-1\n"
+	"section, attachments, navigation and NCX) from an XML or text\n"
+	"source ('-': standard input). The book meets EPUB Accessibility 1.1\n"
+	"at WCAG 2.1 AA and says so in its metadata.\n"
+	"\n"
+	"SOURCE_DATE_EPOCH, when set, gives dcterms:modified and the ZIP\n"
+	"times; otherwise the document's date at 00:00:00 UTC is used.\n"
+	"Exit status 0 written, 1 invalid source, 2 usage or I/O trouble.",
+	epub_opts, "file"
+};
+
+static int cmd_epub(int argc, char **argv)
 {
 	folio_epub_options opts = {0};
-	const char *in = NULL, *out = NULL;
 	folio_fontset *fonts = NULL;
 	folio_error err = {0};
 	folio_doc *doc = NULL;
-	int i, embed = 0, rc;
+	const char *v;
+	cli_source_args sa;
+	cli_args args;
+	cli_out output;
+	int k, st, embed = 0, rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
-			epub_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-			out = argv[++i];
-		} else if (strcmp(argv[i], "--style") == 0 && i + 1 < argc) {
-			opts.css_path = argv[++i];
-		} else if (strcmp(argv[i], "--a11y-certifier") == 0 &&
-		    i + 1 < argc) {
-			opts.a11y_certifier = argv[++i];
-		} else if (strcmp(argv[i], "--a11y-credential") == 0 &&
-		    i + 1 < argc) {
-			opts.a11y_credential = argv[++i];
-		} else if (strcmp(argv[i], "--a11y-report") == 0 &&
-		    i + 1 < argc) {
-			opts.a11y_report = argv[++i];
-		} else if (strcmp(argv[i], "--embed-font") == 0) {
-			embed = 1;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "folio epub: unknown option '%s'\n",
-				argv[i]);
-			epub_usage(stderr);
-			return EXIT_USAGE;
-		} else if (in == NULL) {
-			in = argv[i];
-		} else {
-			fprintf(stderr, "folio epub: one source file only\n");
-			return EXIT_USAGE;
+	memset(&sa, 0, sizeof(sa));
+	cli_args_init(&args, &cli_cmd_epub, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_STYLE: opts.css_path = v; break;
+		case O_EMBED_FONT: embed = 1; break;
+		case O_CERTIFIER: opts.a11y_certifier = v; break;
+		case O_CREDENTIAL: opts.a11y_credential = v; break;
+		case O_REPORT: opts.a11y_report = v; break;
+		default:
+			if ((st = cli_source_arg(&sa, &cli_cmd_epub, k, v,
+				O_OUTPUT, O_META)) >= 0)
+				return st;
 		}
 	}
-	if (in == NULL || out == NULL) {
-		epub_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if ((st = cli_source_args_done(&sa, &cli_cmd_epub)) >= 0)
+		return st;
+	if (cli_out_begin(&output, sa.out, "out.epub", &err) < 0)
+		return cli_report(&err);
 	rc = folio_source_date_epoch(&opts.modified, &err);
 	if (rc == 0 && embed && (rc = folio_fontset_load(&fonts, NULL,
 		&err)) == 0)
 		opts.embed_fonts = fonts;
 	if (rc == 0)
-		rc = cli_read_source(&doc, in, NULL, &err);
+		rc = cli_read_source(&doc, sa.in, &sa.import, &err);
 	if (rc == 0)
-		rc = folio_epub_write(out, doc, &opts, &err);
+		rc = folio_epub_write(output.path, doc, &opts, &err);
+	rc = cli_out_end(&output, rc, &err);
 	folio_doc_free(doc);
 	folio_fontset_free(fonts);
 	if (rc < 0)

@@ -1,5 +1,6 @@
 /* folio import - a page of pasted text to a reviewable XML source. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -9,103 +10,116 @@
 #include "util/buf.h"
 #include "util/file.h"
 
-#define MAX_META 32
+static int cmd_import(int argc, char **argv);
 
-static void import_usage(FILE *fp)
+enum { O_OUTPUT, O_REPORT, O_ENCODING, O_META };
+
+static const cli_opt import_opts[] = {
+	[O_OUTPUT] = {"output", 'o', "SOURCE.xml", CLI_OPT_FILE,
+		"where the XML source goes ('-': standard output)"},
+	[O_REPORT] = {"report", 0, "REPORT.json", CLI_OPT_FILE,
+		"list every line that is not body text (JSON: line, text, "
+		"what happened, why)"},
+	[O_ENCODING] = {"encoding", 0, "NAME", 0,
+		"the page's encoding, when detection cannot tell"},
+	[O_META] = CLI_OPT_META,
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_import = {
+	"import", cmd_import,
+	"turn a pasted web page (text) into an XML source",
+	"[OPTIONS] PAGE.txt|FILE.docx -o SOURCE.xml",
+	"Reads a page copied from a web site or a 公文 as text ('-': standard\n"
+	"input; UTF-8, UTF-16 or UTF-32 with a byte order mark, GB18030/GBK\n"
+	"or Big5, detected; --encoding names another), recognises its title,\n"
+	"metadata table, 文号, 主送, headings, 附件说明, 落款, 附注 and 版记,\n"
+	"drops site chrome and spam lines above the title, converts ASCII\n"
+	"punctuation between Han characters to full-width forms, and writes\n"
+	"an XML source for review. Every line that is not body text is\n"
+	"listed in --report and summed up on stderr. A Word file (.docx) is\n"
+	"read the same way; its images are written to SOURCE-media/ beside\n"
+	"SOURCE.xml (so a .docx with images needs -o FILE, not standard\n"
+	"output).\n"
+	"\n"
+	"Exit status 0 written, 1 when the page cannot become a source (no\n"
+	"title, no date or no issuer found: give them with --meta), 2 usage\n"
+	"or I/O trouble.",
+	import_opts, "file"
+};
+
+/* The page from a file (text or Word), or from standard input (text)
+ * with the same cap. */
+static int import_page(folio_doc **out, folio_import_media *media,
+	const char *in, const char *media_dir,
+	const folio_import_options *opts, folio_import_report *report,
+	folio_error *err)
 {
-	fprintf(fp,
-		"usage: folio import PAGE.txt|FILE.docx -o SOURCE.xml [--report REPORT.json]\n"
-		"                    [--encoding NAME] [--meta KEY=VALUE]...\n"
-		"\n"
-		"Reads a page copied from a web site or a 公文 as text (UTF-8, UTF-16\n"
-		"with a byte order mark, GB18030/GBK or Big5, detected; --encoding\n"
-		"names another), recognises its title, metadata table, 文号, 主送,\n"
-		"headings, 附件说明, 落款, 附注 and 版记, drops site chrome, and writes\n"
-		"an XML source for review. Every line that is not body text is\n"
-		"listed in --report (JSON: line, text, what happened, why); stderr\n"
-		"says how many. --meta fills or overrides a field: title, subtitle,\n"
-		"issuer, doc-number, date, category, subject, index-number, security,\n"
-		"retention, keywords, recipients, cc, printed-by, printed-date, url,\n"
-		"note, id (lists comma-separated). A Word file (.docx) is read the\n"
-		"same way; its images are written to SOURCE-media/ beside SOURCE.xml.\n");
+	char *data = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (strcmp(in, "-") != 0)
+		return folio_import_file(out, media, in, media_dir, opts,
+			report, err);
+	*out = NULL;
+	if ((rc = cli_read_stdin(&data, &n, FOLIO_MAX_SOURCE_BYTES, err)) < 0)
+		return rc;
+	rc = folio_text_import_memory(out, "stdin", data, n, opts, report,
+		err);
+	free(data);
+	return rc;
 }
 
-int cli_parse_meta(folio_meta_override *out, size_t max, size_t *n,
-	const char *arg)
+static int cmd_import(int argc, char **argv)
 {
-	const char *eq = strchr(arg, '=');
-
-	if (eq == NULL || eq == arg) {
-		fprintf(stderr, "folio: --meta expects KEY=VALUE, found '%s'\n",
-			arg);
-		return -1;
-	}
-	if (*n >= max) {
-		fprintf(stderr, "folio: at most %zu --meta options\n", max);
-		return -1;
-	}
-	/* The key is cut in place: argv strings are ours to modify. */
-	*(char *)(uintptr_t)eq = '\0';
-	out[*n].key = arg;
-	out[*n].value = eq + 1;
-	(*n)++;
-	return 0;
-}
-
-int cmd_import(int argc, char **argv)
-{
-	folio_meta_override meta[MAX_META];
-	folio_import_options opts = {0};
 	folio_import_report report = {0};
-	const char *in = NULL, *out = NULL, *report_path = NULL;
+	const char *in, *report_path = NULL;
 	folio_error err = {0};
 	folio_doc *doc = NULL;
 	folio_buf json = {0};
 	folio_import_media media = {0};
 	char media_dir[160];
-	size_t n_meta = 0;
-	int i, rc;
+	const char *v;
+	cli_source_args sa;
+	cli_args args;
+	cli_out output;
+	int k, st, rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			import_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-			out = argv[++i];
-		} else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
-			report_path = argv[++i];
-		} else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
-			opts.encoding = argv[++i];
-		} else if (strcmp(argv[i], "--meta") == 0 && i + 1 < argc) {
-			if (cli_parse_meta(meta, MAX_META, &n_meta, argv[++i]) < 0)
-				return EXIT_USAGE;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "folio import: unknown option '%s'\n",
-				argv[i]);
-			import_usage(stderr);
-			return EXIT_USAGE;
-		} else if (in == NULL) {
-			in = argv[i];
-		} else {
-			fprintf(stderr, "folio import: one input file only\n");
-			return EXIT_USAGE;
+	memset(&sa, 0, sizeof(sa));
+	cli_args_init(&args, &cli_cmd_import, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_REPORT: report_path = v; break;
+		case O_ENCODING: sa.import.encoding = v; break;
+		default:
+			if ((st = cli_source_arg(&sa, &cli_cmd_import, k, v,
+				O_OUTPUT, O_META)) >= 0)
+				return st;
 		}
 	}
-	if (in == NULL || out == NULL) {
-		import_usage(stderr);
-		return EXIT_USAGE;
-	}
-	opts.meta = meta;
-	opts.n_meta = n_meta;
-	folio_import_media_dir(media_dir, sizeof(media_dir), out);
-	rc = folio_import_file(&doc, &media, in, media_dir, &opts, &report,
+	if ((st = cli_source_args_done(&sa, &cli_cmd_import)) >= 0)
+		return st;
+	in = sa.in;
+	if ((rc = cli_out_begin(&output, sa.out, "source.xml", &err)) < 0)
+		return cli_report(&err);
+	folio_import_media_dir(media_dir, sizeof(media_dir),
+		output.to_stdout ? "source.xml" : sa.out);
+	rc = import_page(&doc, &media, in, media_dir, &sa.import, &report,
 		&err);
+	if (rc == 0 && media.n > 0 && output.to_stdout)
+		rc = folio_error_set(&err, FOLIO_EUSAGE, "%s: the document has "
+			"%zu images, written beside the source: give -o "
+			"SOURCE.xml, not standard output", in, media.n);
 	if (rc == 0)
-		rc = folio_import_media_write(&media, out, &err);
-	if (rc == 0 && (rc = folio_xml_write_file(out, doc, &err)) < 0)
-		folio_import_media_remove(&media, out);
+		rc = folio_import_media_write(&media, sa.out, &err);
+	if (rc == 0 && (rc = folio_xml_write_file(output.path, doc,
+		&err)) < 0)
+		folio_import_media_remove(&media, sa.out);
+	rc = cli_out_end(&output, rc, &err);
 	if (rc == 0 && report_path != NULL) {
-		rc = folio_import_report_json(&json, &report, in);
+		rc = folio_import_report_json(&json, &report,
+			strcmp(in, "-") ? in : "stdin");
 		if (rc < 0)
 			rc = folio_error_set(&err, rc, "%s: the report exceeds "
 				"the output limit", report_path);
@@ -114,7 +128,7 @@ int cmd_import(int argc, char **argv)
 				json.len, &err);
 	}
 	if (rc == 0)
-		cli_import_notice(in, &report, report_path ? report_path :
+		cli_import_notice(strcmp(in, "-") ? in : "stdin", &report, report_path ? report_path :
 			"--report");
 	folio_buf_free(&json);
 	folio_import_report_free(&report);

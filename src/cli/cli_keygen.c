@@ -8,52 +8,61 @@
 
 #define CERT_YEARS 30
 
-static void keygen_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio keygen -o DIR [--ec] [--org NAME] [--force]\n"
-		"\n"
-		"Writes DIR/signer.key (private key, mode 0600) and\n"
-		"DIR/signer.crt (self-signed X.509 certificate, CN and O =\n"
-		"NAME, valid %d years from SOURCE_DATE_EPOCH when set, else\n"
-		"from now). RSA-2048 by default; --ec makes an ECDSA P-256\n"
-		"key. An existing key or certificate is never overwritten\n"
-		"(exit 2) unless --force is given; the old pair is then kept\n"
-		"as signer.key.old and signer.crt.old.\n", CERT_YEARS);
-}
+static int cmd_keygen(int argc, char **argv);
 
-int cmd_keygen(int argc, char **argv)
+enum { O_OUTPUT, O_EC, O_ORG, O_FORCE };
+
+static const cli_opt keygen_opts[] = {
+	[O_OUTPUT] = {"output", 'o', "DIR", CLI_OPT_DIR,
+		"the folder for signer.key and signer.crt"},
+	[O_EC] = {"ec", 0, NULL, 0,
+		"an ECDSA P-256 key (default: RSA-2048)"},
+	[O_ORG] = {"org", 0, "NAME", 0,
+		"the certificate's CN and O (default: folio signer)"},
+	[O_FORCE] = {"force", 0, NULL, 0,
+		"replace an existing pair, keeping it as signer.key.old and "
+		"signer.crt.old"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_keygen = {
+	"keygen", cmd_keygen, "make a signing key and certificate",
+	"[OPTIONS] -o DIR",
+	"Writes DIR/signer.key (private key, mode 0600) and DIR/signer.crt\n"
+	"(self-signed X.509 certificate, valid 30 years from\n"
+	"SOURCE_DATE_EPOCH when set, else from now). An existing key or\n"
+	"certificate is never overwritten (exit 2) unless --force is given.\n"
+	"\n"
+	"Exit status 0 written, 2 usage or I/O trouble.",
+	keygen_opts, NULL
+};
+
+static int cmd_keygen(int argc, char **argv)
 {
 	const char *dir = NULL, *org = "folio signer";
 	folio_key_kind kind = FOLIO_KEY_RSA;
 	folio_error err = {0};
 	int64_t now;
-	int i, rc, force = 0;
+	const char *v;
+	cli_args args;
+	int k, rc, force = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			keygen_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-			dir = argv[++i];
-		} else if (strcmp(argv[i], "--org") == 0 && i + 1 < argc) {
-			org = argv[++i];
-		} else if (strcmp(argv[i], "--ec") == 0) {
-			kind = FOLIO_KEY_EC;
-		} else if (strcmp(argv[i], "--force") == 0) {
-			force = 1;
-		} else {
-			fprintf(stderr, "folio keygen: unexpected '%s'\n",
-				argv[i]);
-			keygen_usage(stderr);
-			return EXIT_USAGE;
+	cli_args_init(&args, &cli_cmd_keygen, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_OUTPUT: dir = v; break;
+		case O_ORG: org = v; break;
+		case O_EC: kind = FOLIO_KEY_EC; break;
+		case O_FORCE: force = 1; break;
+		case CLI_ARG:
+			return cli_usage_error(&cli_cmd_keygen, "unexpected "
+				"'%s'", v);
+		default:
+			return cli_args_status(k);
 		}
 	}
-	if (dir == NULL) {
-		keygen_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (dir == NULL)
+		return cli_usage_error(&cli_cmd_keygen, "expected -o DIR");
 	if ((rc = folio_archive_now(&now, &err)) < 0 ||
 	    (rc = folio_keygen(dir, kind, org, now, CERT_YEARS, force,
 		&err)) < 0) {

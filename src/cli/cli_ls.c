@@ -6,21 +6,36 @@
 #include "cli/cli.h"
 #include "util/buf.h"
 
-static void ls_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio ls ARCHIVE.zip [--verify] [--trust CA.pem] "
-		"[--json]\n"
-		"\n"
-		"Lists the records of a signed archive: 档号, 日期, 保管期限,\n"
-		"密级, 题名, and each file with its size. The container is read\n"
-		"strictly (as verify reads it) and every record.xml is checked\n"
-		"against its schema and its folder, but the signature and the\n"
-		"digests are checked only with --verify (which refuses an\n"
-		"invalid archive, exit 1); the output says which (first line,\n"
-		"or \"verified\" in --json). Exit 0 listed, 1 invalid or\n"
-		"inconsistent archive, 2 unreadable or usage.\n");
-}
+static int cmd_ls(int argc, char **argv);
+
+enum { O_VERIFY, O_TRUST, O_JSON };
+
+static const cli_opt ls_opts[] = {
+	[O_VERIFY] = {"verify", 0, NULL, 0,
+		"verify the archive first and refuse an invalid one"},
+	[O_TRUST] = {"trust", 0, "CA.pem", CLI_OPT_FILE,
+		"with --verify, check the signer's certificate chain against "
+		"this trust anchor"},
+	[O_JSON] = {"json", 0, NULL, 0,
+		"the listing as one JSON object on stdout"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_ls = {
+	"ls", cmd_ls, "list the records of a signed archive",
+	"[OPTIONS] ARCHIVE.zip",
+	"Lists the records of a signed archive: 档号, 日期, 保管期限,\n"
+	"密级, 题名, and each file with its size. The container is read\n"
+	"strictly (as verify reads it) and every record.xml is checked\n"
+	"against its schema and its folder, but the signature and the\n"
+	"digests are checked only with --verify (which refuses an\n"
+	"invalid archive, exit 1); the output says which (first line,\n"
+	"or \"verified\" in --json).\n"
+	"\n"
+	"Exit status 0 listed, 1 invalid or inconsistent archive, 2\n"
+	"unreadable or usage.",
+	ls_opts, "file"
+};
 
 static void json_str(folio_buf *b, const char *key, const char *v)
 {
@@ -96,39 +111,35 @@ static void print_text(const char *zip, const folio_archive_listing *l)
 	}
 }
 
-int cmd_ls(int argc, char **argv)
+static int cmd_ls(int argc, char **argv)
 {
-	const char *zip_path = NULL;
+	const char *zip_path = NULL, *v;
 	folio_list_options opts = {0, NULL};
 	folio_archive_listing list;
 	folio_error err = {0};
-	int i, rc, json = 0;
+	cli_args args;
+	int k, rc, json = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			ls_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--verify") == 0) {
-			opts.verify = 1;
-		} else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc) {
-			opts.trust_path = argv[++i];
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-		} else if (argv[i][0] != '-' && zip_path == NULL) {
-			zip_path = argv[i];
-		} else {
-			fprintf(stderr, "folio ls: unexpected '%s'\n", argv[i]);
-			ls_usage(stderr);
-			return EXIT_USAGE;
+	cli_args_init(&args, &cli_cmd_ls, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_VERIFY: opts.verify = 1; break;
+		case O_TRUST: opts.trust_path = v; break;
+		case O_JSON: json = 1; break;
+		case CLI_ARG:
+			if (zip_path != NULL)
+				return cli_usage_error(&cli_cmd_ls,
+					"unexpected '%s'", v);
+			zip_path = v;
+			break;
+		default:
+			return cli_args_status(k);
 		}
 	}
-	if (zip_path == NULL || (opts.trust_path != NULL && !opts.verify)) {
-		if (zip_path != NULL)
-			fprintf(stderr, "folio ls: --trust needs --verify\n");
-		ls_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (zip_path == NULL)
+		return cli_usage_error(&cli_cmd_ls, "expected an ARCHIVE.zip");
+	if (opts.trust_path != NULL && !opts.verify)
+		return cli_usage_error(&cli_cmd_ls, "--trust needs --verify");
 	rc = folio_archive_list(&list, zip_path, &opts, &err);
 	if (rc < 0) {
 		fprintf(stderr, "folio ls: %s\n", err.msg[0] ? err.msg :

@@ -13,32 +13,41 @@
 #include "util/paths.h"
 #include "util/utf8.h"
 
-/* Also declared in cli/cli.h once the command table lists it; repeated
- * here so this file compiles warning-free on its own. */
+static int cmd_pdf(int argc, char **argv);
 
-static void pdf_usage(FILE *fp)
+enum { O_OUTPUT, O_STYLE, O_MISSING_GLYPH, O_STATS, O_META };
+
+static const cli_opt pdf_opts[] = {
+	[O_OUTPUT] = {"output", 'o', "OUT.pdf", CLI_OPT_FILE,
+		"where the PDF goes ('-': standard output)"},
+	[O_STYLE] = {"style", 0, "FILE.xml", CLI_OPT_FILE,
+		"print style (default: the installed styles/gbt9704.xml)"},
+	[O_MISSING_GLYPH] = {"missing-glyph", 0, "error|box", 0,
+		"a character no font of its role has: an error naming it and "
+		"its place (default), or drawn as a box and reported on "
+		"stderr"},
+	[O_STATS] = {"stats", 0, NULL, 0,
+		"print the time of each stage as JSON on stdout"},
+	[O_META] = CLI_OPT_META,
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_pdf = {
+	"pdf", cmd_pdf, "lay out a source and write a print-ready PDF",
+	"[OPTIONS] SOURCE -o OUT.pdf",
+	"Lays out an XML or text source ('-': standard input) and writes a\n"
+	"PDF with embedded font subsets, bookmarks and document information.\n"
+	"\n"
+	"SOURCE_DATE_EPOCH, when set, gives the PDF's dates (and makes the\n"
+	"output byte-identical); otherwise the document's date is used.\n"
+	"Exit status 0 written, 1 invalid source, 2 usage or I/O trouble.",
+	pdf_opts, "file"
+};
+
+/* --stats goes to stdout, unless the PDF itself does. */
+static FILE *want_stats_fp(const char *out)
 {
-	fprintf(fp,
-		"usage: folio pdf SOURCE -o OUT.pdf [--style FILE.xml] "
-		"[--missing-glyph=error|box]\n"
-		"                 [--stats]\n"
-		"\n"
-		"Lays out an XML or text source and writes a PDF with "
-		"embedded font\n"
-		"subsets, bookmarks and document information.\n"
-		"  --style FILE         print style (default: "
-		"styles/gbt9704.xml)\n"
-		"  --missing-glyph=error  a character no font of its role has "
-		"is an\n"
-		"                       error naming it and its place "
-		"(default)\n"
-		"  --missing-glyph=box  draw it as a box and report it on "
-		"stderr\n"
-		"  --stats              print the time of each stage as JSON "
-		"on stdout\n"
-		"SOURCE_DATE_EPOCH, when set, gives the PDF's dates (and "
-		"makes the output\n"
-		"byte-identical); otherwise the document's date is used.\n");
+	return strcmp(out, "-") == 0 ? stderr : stdout;
 }
 
 static int parse_missing_glyph(folio_missing_glyph *out, const char *v)
@@ -74,10 +83,15 @@ static void report_substitutions(const folio_layout *lay, const char *src)
 	}
 }
 
-int cmd_pdf(int argc, char **argv)
+static int cmd_pdf(int argc, char **argv)
 {
+	cli_source_args sa;
+	cli_args args;
+	cli_out output;
+	const char *v, *in, *out;
+	int k, st;
 	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
-	const char *in = NULL, *out = NULL, *style_path = NULL;
+	const char *style_path = NULL;
 	char default_style[4096];
 	folio_pdf_options popts;
 	folio_pdf_stats stats;
@@ -87,46 +101,31 @@ int cmd_pdf(int argc, char **argv)
 	folio_doc *doc = NULL;
 	folio_layout lay;
 	long long t0 = 0, t1 = 0;
-	int i, rc, want_stats = 0;
+	int rc, want_stats = 0;
 
 	memset(&lay, 0, sizeof(lay));
 	memset(&stats, 0, sizeof(stats));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			pdf_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
-			out = argv[++i];
-		} else if (strcmp(a, "--style") == 0 && i + 1 < argc) {
-			style_path = argv[++i];
-		} else if (strncmp(a, "--missing-glyph=", 16) == 0 ||
-			(strcmp(a, "--missing-glyph") == 0 && i + 1 < argc)) {
-			const char *v = a[15] == '=' ? a + 16 : argv[++i];
-			if (parse_missing_glyph(&lopts.missing_glyph, v) < 0) {
-				fprintf(stderr, "folio pdf: --missing-glyph: "
-					"expected error or box, found '%s'\n",
-					v);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(a, "--stats") == 0) {
-			want_stats = 1;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "folio pdf: unknown option '%s'\n", a);
-			pdf_usage(stderr);
-			return EXIT_USAGE;
-		} else if (in == NULL) {
-			in = a;
-		} else {
-			fprintf(stderr, "folio pdf: one source file only\n");
-			return EXIT_USAGE;
+	memset(&sa, 0, sizeof(sa));
+	cli_args_init(&args, &cli_cmd_pdf, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_STYLE: style_path = v; break;
+		case O_MISSING_GLYPH:
+			(void)parse_missing_glyph(&lopts.missing_glyph, v);
+			break;
+		case O_STATS: want_stats = 1; break;
+		default:
+			if ((st = cli_source_arg(&sa, &cli_cmd_pdf, k, v,
+				O_OUTPUT, O_META)) >= 0)
+				return st;
 		}
 	}
-	if (in == NULL || out == NULL) {
-		pdf_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if ((st = cli_source_args_done(&sa, &cli_cmd_pdf)) >= 0)
+		return st;
+	in = sa.in;
+	out = sa.out;
+	if (cli_out_begin(&output, out, "out.pdf", &err) < 0)
+		return cli_report(&err);
 	rc = folio_pdf_options_init(&popts, &err);
 	popts.stats = &stats;
 	if (rc == 0 && style_path == NULL) {
@@ -139,7 +138,7 @@ int cmd_pdf(int argc, char **argv)
 	if (rc == 0)
 		rc = folio_fontset_load(&fonts, NULL, &err);
 	if (rc == 0)
-		rc = cli_read_source(&doc, in, NULL, &err);
+		rc = cli_read_source(&doc, in, &sa.import, &err);
 	if (rc == 0) {
 		t0 = folio_now_ns();
 		rc = folio_layout_document(&lay, doc, style, fonts, lopts,
@@ -147,11 +146,13 @@ int cmd_pdf(int argc, char **argv)
 		t1 = folio_now_ns();
 	}
 	if (rc == 0) {
-		report_substitutions(&lay, in);
-		rc = folio_pdf_write(out, &lay, doc, &popts, &err);
+		report_substitutions(&lay, strcmp(in, "-") ? in : "stdin");
+		rc = folio_pdf_write(output.path, &lay, doc, &popts, &err);
 	}
+	rc = cli_out_end(&output, rc, &err);
 	if (rc == 0 && want_stats)
-		printf("{\"pages\":%zu,\"layout_ms\":%.3f,\"subset_ms\":%.3f,"
+		fprintf(want_stats_fp(out), "{\"pages\":%zu,"
+			"\"layout_ms\":%.3f,\"subset_ms\":%.3f,"
 			"\"build_ms\":%.3f,\"save_ms\":%.3f,\"bytes\":%zu,"
 			"\"fonts\":%zu,\"font_bytes\":%zu}\n", lay.n_pages,
 			(double)(t1 - t0) / 1e6,

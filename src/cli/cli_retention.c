@@ -9,24 +9,41 @@
 
 static const char *const status_name[3] = {"kept", "ending", "ended"};
 
-static void retention_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio retention ARCHIVE.zip... [--as-of YYYY-MM-DD] "
-		"[--json] [--no-verify] [--trust CA.pem]\n"
-		"\n"
-		"The disposal review: for every record, its 保管期限 and the\n"
-		"last day it is kept. 永久 never ends; 定期N年 is counted in\n"
-		"whole years from 1 January after the year of the record's\n"
-		"日期 (定期10年 of 2014: kept until 2024-12-31). Lists the\n"
-		"records whose term has ended (the as-of day is after the\n"
-		"last day), those ending within a year (the last day is\n"
-		"before the same date next year) and those kept. --as-of\n"
-		"defaults to today (UTC; the day of SOURCE_DATE_EPOCH when\n"
-		"set). Every archive is verified first (an invalid one stops\n"
-		"the review, exit 1); --no-verify only lists, and says so.\n"
-		"Exit 0 reviewed, 1 invalid archive, 2 unreadable or usage.\n");
-}
+static int cmd_retention(int argc, char **argv);
+
+enum { O_AS_OF, O_JSON, O_NO_VERIFY, O_TRUST };
+
+static const cli_opt retention_opts[] = {
+	[O_AS_OF] = {"as-of", 0, "YYYY-MM-DD", 0,
+		"review as of this day (default: today, UTC, or the day of "
+		"SOURCE_DATE_EPOCH)"},
+	[O_JSON] = {"json", 0, NULL, 0,
+		"the review as one JSON object on stdout"},
+	[O_NO_VERIFY] = {"no-verify", 0, NULL, 0,
+		"only list, without verifying (the output says so)"},
+	[O_TRUST] = {"trust", 0, "CA.pem", CLI_OPT_FILE,
+		"check the signer's certificate chain against this trust "
+		"anchor"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_retention = {
+	"retention", cmd_retention, "review which records' retention ends",
+	"[OPTIONS] ARCHIVE.zip...",
+	"The disposal review: for every record, its 保管期限 and the\n"
+	"last day it is kept. 永久 never ends; 定期N年 is counted in\n"
+	"whole years from 1 January after the year of the record's\n"
+	"日期 (定期10年 of 2014: kept until 2024-12-31). Lists the\n"
+	"records whose term has ended (the as-of day is after the\n"
+	"last day), those ending within a year (the last day is\n"
+	"before the same date next year) and those kept. Every\n"
+	"archive is verified first (an invalid one stops the review,\n"
+	"exit 1).\n"
+	"\n"
+	"Exit status 0 reviewed, 1 invalid archive, 2 unreadable or\n"
+	"usage.",
+	retention_opts, "file"
+};
 
 static void json_str(folio_buf *b, const char *key, const char *v)
 {
@@ -117,7 +134,7 @@ static int as_of_default(folio_date *out)
 	return 0;
 }
 
-int cmd_retention(int argc, char **argv)
+static int cmd_retention(int argc, char **argv)
 {
 	folio_list_options opts = {1, NULL};
 	folio_archive_listing *lists;
@@ -126,7 +143,8 @@ int cmd_retention(int argc, char **argv)
 	folio_error err = {0};
 	folio_retention_report rep = {NULL, 0, {0, 0, 0}};
 	size_t n_zips = 0, k;
-	const char *as_of_text = NULL;
+	const char *as_of_text = NULL, *v;
+	cli_args args;
 	int a, rc = 0, json = 0, status = EXIT_OK;
 
 	zips = calloc((size_t)argc, sizeof(*zips));
@@ -136,32 +154,22 @@ int cmd_retention(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--help") == 0 ||
-		    strcmp(argv[a], "-h") == 0) {
-			retention_usage(stdout);
-			goto done;
-		} else if (strcmp(argv[a], "--as-of") == 0 && a + 1 < argc) {
-			as_of_text = argv[++a];
-		} else if (strcmp(argv[a], "--json") == 0) {
-			json = 1;
-		} else if (strcmp(argv[a], "--no-verify") == 0) {
-			opts.verify = 0;
-		} else if (strcmp(argv[a], "--trust") == 0 && a + 1 < argc) {
-			opts.trust_path = argv[++a];
-		} else if (argv[a][0] != '-') {
-			zips[n_zips++] = argv[a];
-		} else {
-			fprintf(stderr, "folio retention: unexpected '%s'\n",
-				argv[a]);
-			retention_usage(stderr);
-			status = EXIT_USAGE;
+	cli_args_init(&args, &cli_cmd_retention, argc, argv);
+	while ((a = cli_next(&args, &v)) != CLI_END) {
+		switch (a) {
+		case O_AS_OF: as_of_text = v; break;
+		case O_JSON: json = 1; break;
+		case O_NO_VERIFY: opts.verify = 0; break;
+		case O_TRUST: opts.trust_path = v; break;
+		case CLI_ARG: zips[n_zips++] = v; break;
+		default:
+			status = cli_args_status(a);
 			goto done;
 		}
 	}
 	if (n_zips == 0) {
-		retention_usage(stderr);
-		status = EXIT_USAGE;
+		status = cli_usage_error(&cli_cmd_retention, "expected an "
+			"ARCHIVE.zip");
 		goto done;
 	}
 	if (as_of_text != NULL ? folio_date_parse(&as_of, as_of_text,

@@ -8,27 +8,39 @@
 #include "cli/cli.h"
 #include "util/buf.h"
 
-static void verify_usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: folio verify ARCHIVE.zip [--trust CA.pem] [--json] "
-		"[--list]\n"
-		"\n"
-		"Checks, trusting nothing in the archive, and names the\n"
-		"first entry that fails: one reading of the ZIP container\n"
-		"(one end record, local headers equal to the central\n"
-		"directory, no unreferenced byte, plain files, no extra\n"
-		"fields); mimetype first and stored; safe, unique paths;\n"
-		"the XAdES signature, its SigningCertificateV2 and\n"
-		"SigningTime; with --trust, the certificate chain; every\n"
-		"entry signed exactly once (META-INF/manifest.xml too) and\n"
-		"every digest; manifest.xml listing every file; the BagIt\n"
-		"manifests and Payload-Oxum; every record.xml and the\n"
-		"catalogue. --list prints \"SIZE NAME\" for every entry of\n"
-		"a valid archive, as every unzip tool will extract it.\n"
-		"Exit 0 valid, 1 invalid (tampered or incomplete), 2\n"
-		"unreadable or usage.\n");
-}
+static int cmd_verify(int argc, char **argv);
+
+enum { O_TRUST, O_JSON, O_LIST };
+
+static const cli_opt verify_opts[] = {
+	[O_TRUST] = {"trust", 0, "CA.pem", CLI_OPT_FILE,
+		"check the signer's certificate chain against this trust "
+		"anchor"},
+	[O_JSON] = {"json", 0, NULL, 0,
+		"the verdict as one JSON object on stdout"},
+	[O_LIST] = {"list", 0, NULL, 0,
+		"print SIZE NAME for every entry of a valid archive, as "
+		"every unzip tool will extract it"},
+	{NULL, 0, NULL, 0, NULL}
+};
+
+const cli_command cli_cmd_verify = {
+	"verify", cmd_verify, "check a signed archive, name what fails",
+	"[OPTIONS] ARCHIVE.zip",
+	"Checks, trusting nothing in the archive, and names the first\n"
+	"entry that fails: one reading of the ZIP container (one end\n"
+	"record, local headers equal to the central directory, no\n"
+	"unreferenced byte, plain files, no extra fields); mimetype first\n"
+	"and stored; safe, unique paths; the XAdES signature, its\n"
+	"SigningCertificateV2 and SigningTime; with --trust, the\n"
+	"certificate chain; every entry signed exactly once and every\n"
+	"digest; manifest.xml listing every file; the BagIt manifests and\n"
+	"Payload-Oxum; every record.xml and the catalogue.\n"
+	"\n"
+	"Exit status 0 valid, 1 invalid (tampered or incomplete), 2\n"
+	"unreadable or usage.",
+	verify_opts, "file"
+};
 
 static void list_entry(void *ctx, const char *name, uint64_t size)
 {
@@ -44,7 +56,7 @@ static void json_field(folio_buf *b, const char *key, const char *value,
 	folio_buf_putc(b, '"');
 }
 
-int cmd_verify(int argc, char **argv)
+static int cmd_verify(int argc, char **argv)
 {
 	const char *zip_path = NULL;
 	folio_verify_options opts = {NULL};
@@ -52,32 +64,29 @@ int cmd_verify(int argc, char **argv)
 	folio_error err = {0};
 	struct timespec t0, t1;
 	double secs;
-	int i, rc, json = 0, status;
+	const char *v;
+	cli_args args;
+	int k, rc, json = 0, status;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
-			verify_usage(stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc) {
-			opts.trust_path = argv[++i];
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-		} else if (strcmp(argv[i], "--list") == 0) {
-			opts.list = list_entry;
-		} else if (argv[i][0] != '-' && zip_path == NULL) {
-			zip_path = argv[i];
-		} else {
-			fprintf(stderr, "folio verify: unexpected '%s'\n",
-				argv[i]);
-			verify_usage(stderr);
-			return EXIT_USAGE;
+	cli_args_init(&args, &cli_cmd_verify, argc, argv);
+	while ((k = cli_next(&args, &v)) != CLI_END) {
+		switch (k) {
+		case O_TRUST: opts.trust_path = v; break;
+		case O_JSON: json = 1; break;
+		case O_LIST: opts.list = list_entry; break;
+		case CLI_ARG:
+			if (zip_path != NULL)
+				return cli_usage_error(&cli_cmd_verify,
+					"unexpected '%s'", v);
+			zip_path = v;
+			break;
+		default:
+			return cli_args_status(k);
 		}
 	}
-	if (zip_path == NULL) {
-		verify_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (zip_path == NULL)
+		return cli_usage_error(&cli_cmd_verify, "expected an "
+			"ARCHIVE.zip");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = folio_archive_verify(&rep, zip_path, &opts, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -189,4 +189,10 @@ int folio_import_report_summary(folio_buf *out,
 /* Frees what the report holds (not r itself); NULL is a no-op. */
 void folio_import_report_free(folio_import_report *r);
 
+/* The --meta overrides of opts applied to a document read some other
+ * way (an XML source), with the same keys, checks and messages, then
+ * folio_doc_validate. name is the source's name for messages. */
+int folio_import_apply_meta(folio_doc *doc, const char *name,
+	const folio_import_options *opts, folio_error *err);
+
 #endif

@@ -400,6 +400,27 @@ int imp_apply_overrides(importer *im)
 	return 0;
 }
 
+int folio_import_apply_meta(folio_doc *doc, const char *name,
+	const folio_import_options *opts, folio_error *err)
+{
+	importer im;
+	int rc;
+
+	/* The same checks and field rules as an import's overrides, on a
+	 * document read from XML; then the model's own checks again. */
+	memset(&im, 0, sizeof(im));
+	im.doc = doc;
+	im.name = name;
+	im.opts = opts;
+	im.err = err;
+	im.out.limit = FOLIO_MAX_TEXT_BYTES + 8;
+	rc = imp_apply_overrides(&im);
+	folio_buf_free(&im.out);
+	if (rc == 0)
+		rc = folio_doc_validate(doc, err);
+	return rc;
+}
+
 static int docnum(importer *im)
 {
 	const imp_offer *o = &im->offer[F_DOCNUM];

@@ -60,6 +60,51 @@ static int check_wide(const char *path, const unsigned char *s, size_t n,
 	return 0;
 }
 
+int folio_source_read_memory(folio_doc **out, const char *name,
+	const char *data, size_t n, const folio_source_options *opts,
+	folio_error *err)
+{
+	const folio_import_options *import = opts ? opts->import : NULL;
+	int rc;
+
+	*out = NULL;
+	if (n > FOLIO_MAX_SOURCE_BYTES)
+		return folio_error_set(err, FOLIO_ELIMIT, "%s:1:1: size limit "
+			"exceeded: expected at most %zu bytes, found more",
+			name, (size_t)FOLIO_MAX_SOURCE_BYTES);
+	if (n == 0)
+		return folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
+			"folio source (XML or text), found an empty file",
+			name);
+	if (folio_input_kind_of(data, n) == FOLIO_INPUT_ZIP)
+		/* A Word file read as text would be a page of noise. */
+		return folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
+			"folio source (XML or text), found a ZIP file (.docx?): "
+			"import it first: folio import '%s' -o SOURCE.xml", name,
+			name);
+	if (folio_input_kind_of(data, n) == FOLIO_INPUT_OLE)
+		return folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
+			"folio source (XML or text), found an OLE2 file (Word "
+			"97-2003 .doc or WPS .wps): convert it with soffice "
+			"--headless --convert-to docx '%s', then folio import "
+			"the .docx", name, name);
+	if (folio_source_kind_of(name, data, n < HEAD_BYTES ? n :
+	    HEAD_BYTES) == FOLIO_SOURCE_TEXT)
+		return folio_text_import_memory(out, name, data, n, import,
+			opts ? opts->report : NULL, err);
+	if ((rc = check_wide(name, (const unsigned char *)data,
+	    n < HEAD_BYTES ? n : HEAD_BYTES, err)) < 0 ||
+	    (rc = folio_xml_read_memory(out, data, n, name, err)) < 0)
+		return rc;
+	/* --meta means the same for every kind of source. */
+	if (import != NULL && import->n_meta > 0 &&
+	    (rc = folio_import_apply_meta(*out, name, import, err)) < 0) {
+		folio_doc_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int folio_source_read(folio_doc **out, const char *path,
 	const folio_source_options *opts, folio_error *err)
 {
@@ -73,30 +118,7 @@ int folio_source_read(folio_doc **out, const char *path,
 	rc = folio_file_read(&data, &n, path, FOLIO_MAX_SOURCE_BYTES, err);
 	if (rc < 0)
 		return rc;
-	if (n == 0)
-		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
-			"folio source (XML or text), found an empty file",
-			path);
-	else if (folio_input_kind_of(data, n) == FOLIO_INPUT_ZIP)
-		/* A Word file read as text would be a page of noise. */
-		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
-			"folio source (XML or text), found a ZIP file (.docx?): "
-			"import it first: folio import '%s' -o SOURCE.xml", path,
-			path);
-	else if (folio_input_kind_of(data, n) == FOLIO_INPUT_OLE)
-		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
-			"folio source (XML or text), found an OLE2 file (Word "
-			"97-2003 .doc or WPS .wps): convert it with soffice "
-			"--headless --convert-to docx '%s', then folio import "
-			"the .docx", path, path);
-	else if (folio_source_kind_of(path, data, n < HEAD_BYTES ? n :
-	    HEAD_BYTES) == FOLIO_SOURCE_TEXT)
-		rc = folio_text_import_memory(out, path, data, n,
-			opts ? opts->import : NULL, opts ? opts->report : NULL,
-			err);
-	else if ((rc = check_wide(path, (const unsigned char *)data,
-	    n < HEAD_BYTES ? n : HEAD_BYTES, err)) == 0)
-		rc = folio_xml_read_memory(out, data, n, path, err);
+	rc = folio_source_read_memory(out, path, data, n, opts, err);
 	free(data);
 	return rc;
 }

@@ -41,6 +41,14 @@ typedef enum folio_source_kind {
 int folio_source_read(folio_doc **out, const char *path,
 	const folio_source_options *opts, folio_error *err);
 
+/* The same for bytes already read (standard input); name stands for
+ * the file in messages and, like a path, decides the kind when the
+ * bytes do not. The --meta overrides of opts->import apply to XML
+ * sources too (folio_import_apply_meta). */
+int folio_source_read_memory(folio_doc **out, const char *name,
+	const char *data, size_t n, const folio_source_options *opts,
+	folio_error *err);
+
 /* The kind folio_source_read would choose for these leading bytes of a
  * file called `path` (exposed for the batch scheduler and tests). */
 folio_source_kind folio_source_kind_of(const char *path, const char *head,

@@ -7,6 +7,7 @@ check "make install DESTDIR=... PREFIX=/usr/local" \
 	DESTDIR="$T/stage" PREFIX=/usr/local
 P="$T/stage/usr/local"
 for f in bin/folio share/man/man1/folio.1 share/folio/schemas/document.rng \
+	share/bash-completion/completions/folio \
 	share/folio/styles/gbt9704.xml share/folio/styles/epub.css \
 	share/folio/fonts/fonts.xml; do
 	if [ -f "$P/$f" ]; then ok "installed $f"; else

@@ -295,7 +295,8 @@ static void test_manifest(void **state)
 		"  <year>2024</year><batch-id>B1</batch-id>\n"
 		"  <defaults><retention>永久</retention>"
 		"<security>公开</security></defaults>\n"
-		"  <style><pdf>s.xml</pdf><epub-css>e.css</epub-css></style>\n"
+		"  <style><pdf>st/s.xml</pdf><epub-css>st/e.css</epub-css>"
+		"</style>\n"
 		"  <signer><key>k/signer.key</key>"
 		"<certificate>/abs/signer.crt</certificate></signer>\n";
 	char text[2048];
@@ -307,6 +308,11 @@ static void test_manifest(void **state)
 	write_text(dir, "a.xml", "x");
 	write_text(dir, "c.txt", "x");
 	write_text(dir, "skip.xml", "x");
+	/* Style files must exist (beside the manifest, out of the glob). */
+	snprintf(path, sizeof(path), "%s/st", dir);
+	mkdir(path, 0755);
+	write_text(dir, "st/s.xml", "x");
+	write_text(dir, "st/e.css", "x");
 	snprintf(text, sizeof(text), "%s  <sources>\n"
 		"    <source>c.txt</source>\n"
 		"    <source>*.xml</source>\n"
@@ -328,6 +334,8 @@ static void test_manifest(void **state)
 	assert_string_equal(m->sources[2].rel, "b.xml");
 	assert_non_null(strstr(m->signer_key, "/m/k/signer.key"));
 	assert_string_equal(m->signer_cert, "/abs/signer.crt");
+	assert_non_null(strstr(m->style_pdf, "/m/st/s.xml"));
+	assert_non_null(strstr(m->style_css, "/m/st/e.css"));
 	folio_batch_manifest_free(m);
 
 	/* A glob that matches nothing: file:line:col. */
