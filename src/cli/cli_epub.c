@@ -8,7 +8,10 @@
 #include "epub/epub.h"
 #include "font/font.h"
 #include "import/source.h"
+#include "layout/layout.h"
+#include "style/style_read.h"
 #include "util/epoch.h"
+#include "util/paths.h"
 
 /* Also declared in cli/cli.h once the command table lists it; repeated
  * here so this file compiles warning-free on its own. */
@@ -18,6 +21,7 @@ static void epub_usage(FILE *fp)
 	fprintf(fp,
 		"usage: folio epub SOURCE -o OUT.epub [--style FILE.css] "
 		"[--embed-font]\n"
+		"       [--print-style FILE.xml] [--page-source NAME]\n"
 		"       [--a11y-certifier NAME] [--a11y-credential TEXT] "
 		"[--a11y-report URL]\n"
 		"\n"
@@ -34,6 +38,17 @@ static void epub_usage(FILE *fp)
 		"  --a11y-credential TEXT  that evaluator's credential\n"
 		"  --a11y-report URL       where the evaluation report is "
 		"published\n"
+		"  --print-style FILE.xml  print style the page list follows "
+		"(default:\n"
+		"                 styles/gbt9704.xml, as folio pdf): give the "
+		"--style\n"
+		"                 the PDF was made with\n"
+		"  --page-source NAME      how the book names that PDF "
+		"(default: OUT\n"
+		"                 with .pdf for .epub)\n"
+		"The book marks where each page of the PDF begins and lists "
+		"the pages\n"
+		"(page-list), from a layout made as folio pdf makes it.\n"
 		"SOURCE_DATE_EPOCH, when set, gives dcterms:modified and the "
 		"ZIP times;\n"
 		"otherwise the document's date at 00:00:00 UTC is used.\n");
@@ -42,7 +57,13 @@ static void epub_usage(FILE *fp)
 int cmd_epub(int argc, char **argv)
 {
 	folio_epub_options opts = {0};
-	const char *in = NULL, *out = NULL;
+	/* A character no font has is no reason to refuse a book: lay out
+	 * as folio pdf --missing-glyph box does (same pages otherwise). */
+	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_BOX};
+	const char *in = NULL, *out = NULL, *style_path = NULL;
+	char default_style[4096], source[4096];
+	folio_style *style = NULL;
+	folio_layout lay;
 	folio_fontset *fonts = NULL;
 	folio_error err = {0};
 	folio_doc *doc = NULL;
@@ -66,6 +87,12 @@ int cmd_epub(int argc, char **argv)
 		} else if (strcmp(argv[i], "--a11y-report") == 0 &&
 		    i + 1 < argc) {
 			opts.a11y_report = argv[++i];
+		} else if (strcmp(argv[i], "--print-style") == 0 &&
+		    i + 1 < argc) {
+			style_path = argv[++i];
+		} else if (strcmp(argv[i], "--page-source") == 0 &&
+		    i + 1 < argc) {
+			opts.page_source = argv[++i];
 		} else if (strcmp(argv[i], "--embed-font") == 0) {
 			embed = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -84,16 +111,42 @@ int cmd_epub(int argc, char **argv)
 		epub_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (opts.page_source == NULL) {
+		/* notice.epub follows notice.pdf */
+		const char *base = strrchr(out, '/');
+		size_t n;
+		base = base ? base + 1 : out;
+		n = strlen(base);
+		if (n > 5 && strcmp(base + n - 5, ".epub") == 0)
+			n -= 5;
+		snprintf(source, sizeof(source), "%.*s.pdf", (int)n, base);
+		opts.page_source = source;
+	}
+	memset(&lay, 0, sizeof(lay));
 	rc = folio_source_date_epoch(&opts.modified, &err);
-	if (rc == 0 && embed && (rc = folio_fontset_load(&fonts, NULL,
-		&err)) == 0)
+	if (rc == 0 && style_path == NULL) {
+		rc = folio_data_path(default_style, sizeof(default_style),
+			"styles/gbt9704.xml", &err);
+		style_path = default_style;
+	}
+	if (rc == 0)
+		rc = folio_style_read(&style, style_path, &err);
+	if (rc == 0)
+		rc = folio_fontset_load(&fonts, NULL, &err);
+	if (rc == 0 && embed)
 		opts.embed_fonts = fonts;
 	if (rc == 0)
 		rc = cli_read_source(&doc, in, NULL, &err);
 	if (rc == 0)
+		rc = folio_layout_document(&lay, doc, style, fonts, lopts,
+			&err);
+	if (rc == 0) {
+		opts.print = &lay;
 		rc = folio_epub_write(out, doc, &opts, &err);
+	}
 	folio_doc_free(doc);
 	folio_fontset_free(fonts);
+	folio_style_free(style);
 	if (rc < 0)
 		return cli_report(&err);
 	return EXIT_OK;

@@ -354,20 +354,22 @@ static void content_is_escaped_and_complete(void **state)
 	assert_xpath(x, "//h:section/h:section/h:p", "正文]]>结束");
 	xmlFreeDoc(x);
 
-	/* Closing and 版记 end the main text, after the last section. */
+	/* The closing ends the main text, after the last section. */
 	x = parse_part(b, "EPUB/s2.xhtml");
 	assert_xpath(x, "//h:ol/h:li", "甲|乙");
 	assert_xpath(x, "//h:div[@class='closing']/h:p",
 		"江临市人民政府办公室|2024年3月18日");
-	assert_xpath(x, "//h:p[@class='cc']", "抄送：市档案馆。");
-	assert_xpath(x, "//h:p[@class='printed']",
-		"江临市人民政府办公室2024年3月19日印发");
+	assert_xpath(x, "//h:p[@class='cc']", "");
 	xmlFreeDoc(x);
 
+	/* The 版记 ends the book, after the attachments, as in print. */
 	x = parse_part(b, "EPUB/a1.xhtml");
 	assert_xpath(x, "//h:p[@class='att-label gen']", "附件");
 	assert_xpath(x, "//h:h2", "附件名");
 	assert_xpath(x, "//h:h3", "一、附件节");
+	assert_xpath(x, "//h:p[@class='cc']", "抄送：市档案馆。");
+	assert_xpath(x, "//h:p[@class='printed']",
+		"江临市人民政府办公室2024年3月19日印发");
 	xmlFreeDoc(x);
 	folio_epub_book_free(b);
 	folio_doc_free(d);
