@@ -203,18 +203,23 @@ static int write_block(content *c, const folio_block *bl, int index,
 		rc = write_section(c, bl, index, hbase, tbase);
 		break;
 	case FOLIO_BLOCK_LIST:
+		/* An item's number is drawn ahead of its content: a page
+		 * beginning with it is marked at the end of the item before,
+		 * or ahead of the list for the first. */
+		if (bl->children && bl->children->kind == FOLIO_BLOCK_PARA)
+			mark_before(c, FOLIO_SOURCE_BLOCK, bl->children);
 		xw_start(c->x, bl->ordered ? "ol" : "ul");
 		for (ch = bl->children; ch != NULL && rc == 0; ch = ch->next) {
 			xw_start(c->x, "li");
 			if (ch->kind == FOLIO_BLOCK_PARA) {
 				at(c, ch->line, ch->col);
-				/* the number is the list's: the item's start */
-				mark_before(c, FOLIO_SOURCE_BLOCK, ch);
 				rc = marked_text(c, FOLIO_SOURCE_BLOCK, ch,
 					ch->text ? ch->text : "");
 			} else {
 				rc = write_block(c, ch, 1, hbase, tbase);
 			}
+			if (ch->next && ch->next->kind == FOLIO_BLOCK_PARA)
+				mark_before(c, FOLIO_SOURCE_BLOCK, ch->next);
 			xw_end(c->x);
 		}
 		xw_end(c->x);
