@@ -56,4 +56,14 @@ int cmd_archive(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 
+/* The print style at style_path (NULL: styles/gbt9704.xml, found by
+ * folio_data_path) and the fontset, as folio pdf lays out with them.
+ * On error both out pointers may be set: free them (free(NULL) is a
+ * no-op). */
+struct folio_style;
+struct folio_fontset;
+int cli_print_inputs(struct folio_style **style,
+	struct folio_fontset **fonts, const char *style_path,
+	folio_error *err);
+
 #endif

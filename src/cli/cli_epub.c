@@ -11,7 +11,6 @@
 #include "layout/layout.h"
 #include "style/style_read.h"
 #include "util/epoch.h"
-#include "util/paths.h"
 
 /* Also declared in cli/cli.h once the command table lists it; repeated
  * here so this file compiles warning-free on its own. */
@@ -61,7 +60,7 @@ int cmd_epub(int argc, char **argv)
 	 * as folio pdf --missing-glyph box does (same pages otherwise). */
 	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_BOX};
 	const char *in = NULL, *out = NULL, *style_path = NULL;
-	char default_style[4096], source[4096];
+	char source[4096];
 	folio_style *style = NULL;
 	folio_layout lay;
 	folio_fontset *fonts = NULL;
@@ -124,15 +123,8 @@ int cmd_epub(int argc, char **argv)
 	}
 	memset(&lay, 0, sizeof(lay));
 	rc = folio_source_date_epoch(&opts.modified, &err);
-	if (rc == 0 && style_path == NULL) {
-		rc = folio_data_path(default_style, sizeof(default_style),
-			"styles/gbt9704.xml", &err);
-		style_path = default_style;
-	}
 	if (rc == 0)
-		rc = folio_style_read(&style, style_path, &err);
-	if (rc == 0)
-		rc = folio_fontset_load(&fonts, NULL, &err);
+		rc = cli_print_inputs(&style, &fonts, style_path, &err);
 	if (rc == 0 && embed)
 		opts.embed_fonts = fonts;
 	if (rc == 0)
