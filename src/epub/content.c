@@ -12,11 +12,11 @@
  * it. */
 #include "epub/epub_impl.h"
 
-#include "layout/page.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "layout/page.h"
 
 typedef struct content {
 	folio_epub_book *b;
@@ -469,8 +469,11 @@ static int write_attachments(content *c)
 	for (a = c->doc->attachments; a != NULL; a = a->next) {
 		const char *title = a->title ? a->title : "";
 		n++;
-		/* listed only: its body is not part of the source */
-		if (a->body == NULL)
+		/* Listed only: its body is not part of the source. When the
+		 * print still gives it a page (label and title), so does the
+		 * book, for that page's marker to have its place. */
+		if (a->body == NULL && !epub_page_starts_in(c->b,
+			FOLIO_SOURCE_ATTACHMENT, a))
 			continue;
 		snprintf(id, sizeof(id), "a%d", n);
 		snprintf(file, sizeof(file), "%s.xhtml", id);
@@ -524,8 +527,9 @@ int epub_write_content(folio_epub_book *b, folio_error *err)
 		xw_free(c.x);
 		return rc;
 	}
-	/* The book ends with the 版记 and any page not marked yet. */
-	write_imprint(&c);
+	/* The book ends with the 版记, on the last page; a page the spine
+	 * had no place for is marked there. */
 	epub_mark_rest(b, c.x, c.href);
+	write_imprint(&c);
 	return close_doc(&c);
 }

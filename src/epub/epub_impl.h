@@ -158,6 +158,7 @@ void epub_write_a11y_metadata(epub_xml *x, const folio_epub_book *b);
  *   epub_mark_text       part/key's source text, with the markers of the
  *                        pages beginning inside it at their characters
  *   epub_mark_rest       every marker not yet out (end of the book)
+ *   epub_page_starts_in  whether a page begins in part/key
  * href: the document being written, relative to EPUB/. */
 int epub_pages_init(folio_epub_book *b, folio_error *err);
 void epub_mark_page(folio_epub_book *b, epub_xml *x, const char *href,
@@ -167,6 +168,9 @@ void epub_mark_before(folio_epub_book *b, epub_xml *x, const char *href,
 int epub_mark_text(folio_epub_book *b, epub_xml *x, const char *href,
 	int part, const void *key, const char *text, folio_error *err);
 void epub_mark_rest(folio_epub_book *b, epub_xml *x, const char *href);
+/* Does a printed page begin in part/key? */
+int epub_page_starts_in(const folio_epub_book *b, int part,
+	const void *key);
 /* The page-list nav of the navigation document (none without pages). */
 void epub_write_page_list(const folio_epub_book *b, epub_xml *x);
 

@@ -217,6 +217,12 @@ int epub_mark_text(folio_epub_book *b, epub_xml *x, const char *href,
 	return 0;
 }
 
+int epub_page_starts_in(const folio_epub_book *b, int part,
+	const void *key)
+{
+	return b->n_pages > 0 && same(b, first_of(b, part, key), part, key);
+}
+
 void epub_mark_rest(folio_epub_book *b, epub_xml *x, const char *href)
 {
 	if (b->n_pages > 0)

@@ -2,8 +2,8 @@
 # The print page list of the EPUBs against their PDFs (pagelist_check.py
 # says exactly what is compared): on every example, the stress sources,
 # the form case and the seed page (when ../shared/corpus is beside the
-# tree), made by folio pdf + folio epub; on a generated batch made by
-# folio build (one layout for both); on a PDF made with another print
+# tree) and an attachment listed only, made by folio pdf + folio epub; on
+# a generated batch made by folio build (one layout for both); on a PDF made with another print
 # style and the EPUB told so with --print-style. EPUBCheck 0/0/0 on the
 # books with page lists; the same bytes twice; a bad print style refused
 # with nothing written. (Ace on books with page lists: epub_a11y.sh.)
@@ -36,6 +36,17 @@ for x in "$TOP"/tests/cases/stress/*.xml; do
 	pair "$(basename "$x" .xml)" "$x" --missing-glyph box
 done
 pair form "$TOP/tests/cases/epub/form.xml"
+# An attachment listed only (no body): the print gives it a page of its
+# label and title, and so must the book.
+python3 - "$TOP/examples/notice.xml" "$T/listed.xml" <<'PY'
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+a = s.index("<attachment>", s.index("<attachment>") + 1)
+b = s.index("</attachment>", a)
+t = s.index("</title>", a) + len("</title>")
+open(sys.argv[2], "w", encoding="utf-8").write(s[:t] + "\n  " + s[b:])
+PY
+pair listed "$T/listed.xml"
 if have_seed; then
 	if "$FOLIO" import "$CORPUS/seed-policy-interpretation.txt" \
 	    --meta issuer=营口市商务局 -o "$T/seed.xml" >"$T/import.log" 2>&1
@@ -123,7 +134,7 @@ if [ "${FOLIO_VARIANT:-release}" = sanitize ]; then
 	exit 0
 fi
 set --
-for f in "$T"/b/*stress.epub "$T"/b/a5*.epub; do
+for f in "$T"/b/*stress.epub "$T"/b/a5*.epub "$T"/b/listed.epub; do
 	[ -f "$f" ] && set -- "$@" "$f"
 done
 epubcheck_all "$@"
