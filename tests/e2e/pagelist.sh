@@ -1,12 +1,13 @@
 #!/bin/sh
 # The print page list of the EPUBs against their PDFs (pagelist_check.py
 # says exactly what is compared): on every example, the stress sources,
-# the form case and the seed page (when ../shared/corpus is beside the
-# tree) and an attachment listed only, made by folio pdf + folio epub; on
-# a generated batch made by folio build (one layout for both); on a PDF made with another print
-# style and the EPUB told so with --print-style. EPUBCheck 0/0/0 on the
-# books with page lists; the same bytes twice; a bad print style refused
-# with nothing written. (Ace on books with page lists: epub_a11y.sh.)
+# the form case, the seed page (when ../shared/corpus is beside the
+# tree) and a notice with an attachment listed only, made by folio pdf +
+# folio epub; on a generated batch made by folio build (one layout for
+# both); on a PDF made with another print style and the EPUB told so
+# with --print-style. EPUBCheck 0/0/0 on the books no other script
+# checks; the same bytes twice; a bad print style refused with nothing
+# written. (Ace on books with page lists: epub_a11y.sh.)
 . "$TOP/tests/e2e/lib.sh"
 
 CHECK="$TOP/tests/e2e/pagelist_check.py"
