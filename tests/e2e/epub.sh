@@ -136,12 +136,13 @@ def source_text(path):
     if cl is not None:
         iss = cl.find(SRC + "issuer")
         parts.append(t(iss if iss is not None else meta.find(SRC + "issuer")))
+    for a in d.findall(SRC + "attachment"):
+        parts.append(t(a))
+    # The 版记 ends the book, after the attachments, as in print.
     cc = meta.find(SRC + "cc")
     if cc is not None:
         parts += [t(x) for x in cc]
     parts.append(t(meta.find(SRC + "printed-by")))
-    for a in d.findall(SRC + "attachment"):
-        parts.append(t(a))
     return squeeze("".join(parts)), meta
 
 epub, src, epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])
