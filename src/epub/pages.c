@@ -67,6 +67,10 @@ int epub_pages_init(folio_epub_book *b, folio_error *err)
 
 	if (lay == NULL || lay->n_pages == 0)
 		return 0;
+	if (src != NULL && strlen(src) >= sizeof(b->page_source))
+		return folio_error_set(err, FOLIO_EUSAGE,
+			"page source: expected a name of at most %zu bytes, "
+			"found %zu", sizeof(b->page_source) - 1, strlen(src));
 	b->pages = calloc(lay->n_pages, sizeof(*b->pages));
 	b->page_keys = malloc(lay->n_pages * sizeof(*b->page_keys));
 	if (b->pages == NULL || b->page_keys == NULL)

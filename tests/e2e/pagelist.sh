@@ -128,6 +128,17 @@ else
 	ok "a missing print style is refused, nothing written"
 fi
 
+# A page source name longer than the package keeps: refused, not cut.
+long=$(printf '%0300d' 0)
+if "$FOLIO" epub "$TOP/examples/notice.xml" --page-source "$long" \
+    -o "$T/long.epub" >"$T/long.out" 2>&1; then
+	not_ok "a 300-byte page source is refused" "exit 0"
+elif [ -e "$T/long.epub" ] || ! grep -q "page source" "$T/long.out"; then
+	not_ok "a 300-byte page source is refused" "$(head -c 300 "$T/long.out")"
+else
+	ok "a 300-byte page source is refused, nothing written"
+fi
+
 # EPUBCheck on the books no other script checks (examples, form and
 # seed: epub.sh and epub_a11y.sh).
 if [ "${FOLIO_VARIANT:-release}" = sanitize ]; then
