@@ -43,8 +43,8 @@ static void epub_usage(FILE *fp)
 		"--style\n"
 		"                 the PDF was made with\n"
 		"  --page-source NAME      how the book names that PDF "
-		"(default: OUT\n"
-		"                 with .pdf for .epub)\n"
+		"(default: the\n"
+		"                 SOURCE's name with .pdf for its extension)\n"
 		"The book marks where each page of the PDF begins and lists "
 		"the pages\n"
 		"(page-list), from a layout made as folio pdf makes it.\n"
@@ -111,13 +111,13 @@ int cmd_epub(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (opts.page_source == NULL) {
-		/* notice.epub follows notice.pdf */
-		const char *base = strrchr(out, '/');
+		/* notice.xml gives notice.pdf, whatever the book is called:
+		 * the same source makes the same book. */
+		const char *base = strrchr(in, '/'), *dot;
 		size_t n;
-		base = base ? base + 1 : out;
-		n = strlen(base);
-		if (n > 5 && strcmp(base + n - 5, ".epub") == 0)
-			n -= 5;
+		base = base ? base + 1 : in;
+		dot = strrchr(base, '.');
+		n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
 		snprintf(source, sizeof(source), "%.*s.pdf", (int)n, base);
 		opts.page_source = source;
 	}
