@@ -139,6 +139,8 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	char pdf_path[PATH_MAX_LEN], epub_path[PATH_MAX_LEN];
 	char qr_url[FOLIO_SITE_URL_MAX + FOLIO_ARCHIVE_CODE_MAX + 16];
 	folio_pdf_options popts = r->pdf;
+	folio_epub_options eopts;
+	char pdf_name[sizeof(d->code) + 8];
 	folio_pdf_stats pstats;
 	folio_layout lay;
 	folio_doc *doc = NULL;
@@ -192,8 +194,14 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	d->pdf_ms = folio_run_ms_since(t);
 	if (rc < 0)
 		goto done;
+	/* The EPUB's page list follows the PDF just written: same layout,
+	 * named by the PDF's file name in the batch. */
+	eopts = r->epub;
+	eopts.print = &lay;
+	snprintf(pdf_name, sizeof(pdf_name), "%s.pdf", d->code);
+	eopts.page_source = pdf_name;
 	t = folio_now_ns();
-	rc = folio_epub_write(epub_path, doc, &r->epub, err);
+	rc = folio_epub_write(epub_path, doc, &eopts, err);
 	d->epub_ms = folio_run_ms_since(t);
 	if (rc < 0)
 		goto done;

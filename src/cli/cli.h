@@ -94,4 +94,14 @@ extern const cli_command cli_cmd_import, cli_cmd_check, cli_cmd_pdf,
 	cli_cmd_epub, cli_cmd_build, cli_cmd_archive, cli_cmd_verify,
 	cli_cmd_keygen, cli_cmd_ls, cli_cmd_extract, cli_cmd_retention;
 
+/* The print style at style_path (NULL: styles/gbt9704.xml, found by
+ * folio_data_path) and the fontset, as folio pdf lays out with them.
+ * On error both out pointers may be set: free them (free(NULL) is a
+ * no-op). */
+struct folio_style;
+struct folio_fontset;
+int cli_print_inputs(struct folio_style **style,
+	struct folio_fontset **fonts, const char *style_path,
+	folio_error *err);
+
 #endif

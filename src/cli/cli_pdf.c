@@ -92,7 +92,6 @@ static int cmd_pdf(int argc, char **argv)
 	int k, st;
 	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
 	const char *style_path = NULL;
-	char default_style[4096];
 	folio_pdf_options popts;
 	folio_pdf_stats stats;
 	folio_fontset *fonts = NULL;
@@ -128,15 +127,8 @@ static int cmd_pdf(int argc, char **argv)
 		return cli_report(&err);
 	rc = folio_pdf_options_init(&popts, &err);
 	popts.stats = &stats;
-	if (rc == 0 && style_path == NULL) {
-		rc = folio_data_path(default_style, sizeof(default_style),
-			"styles/gbt9704.xml", &err);
-		style_path = default_style;
-	}
 	if (rc == 0)
-		rc = folio_style_read(&style, style_path, &err);
-	if (rc == 0)
-		rc = folio_fontset_load(&fonts, NULL, &err);
+		rc = cli_print_inputs(&style, &fonts, style_path, &err);
 	if (rc == 0)
 		rc = cli_read_source(&doc, in, &sa.import, &err);
 	if (rc == 0) {

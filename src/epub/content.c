@@ -4,12 +4,19 @@
  * Text the style generates (heading numbers, labels such as 附件1 and
  * 抄送：, separators, dates written out in Chinese) is wrapped in
  * class="gen", so a reader of the spine can tell source text from
- * generated text; the completeness test relies on it. */
+ * generated text; the completeness test relies on it.
+ *
+ * The spine follows the print's order, so the page-break markers of
+ * pages.c come out in page order: title page, main text, 附件说明, 落款,
+ * the attachments, and the 版记 last, where GB/T 9704 and the PDF put
+ * it. */
 #include "epub/epub_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "layout/page.h"
 
 typedef struct content {
 	folio_epub_book *b;
@@ -86,6 +93,35 @@ static void gen(content *c, const char *text)
 	xw_leaf(c->x, "span", "gen", text);
 }
 
+/* Page markers ahead of part/key's element (pages.c). */
+static void mark_before(content *c, folio_source_part part,
+	const void *key)
+{
+	epub_mark_before(c->b, c->x, c->href, (int)part, key);
+}
+
+/* part/key's source text, page markers inside it. */
+static int marked_text(content *c, folio_source_part part, const void *key,
+	const char *text)
+{
+	return epub_mark_text(c->b, c->x, c->href, (int)part, key, text,
+		c->err);
+}
+
+/* <element class="cls">text</element> with its page markers. */
+static int marked_leaf(content *c, const char *element, const char *cls,
+	folio_source_part part, const void *key, const char *text)
+{
+	int rc;
+
+	xw_start(c->x, element);
+	if (cls != NULL)
+		xw_attr(c->x, "class", cls);
+	rc = marked_text(c, part, key, text);
+	xw_end(c->x);
+	return rc;
+}
+
 static int write_blocks(content *c, const folio_block *first, int hbase,
 	int tbase);
 
@@ -122,11 +158,15 @@ static int write_section(content *c, const folio_block *s, int index,
 	if (hbase > 1 || level > 1)
 		xw_start(c->x, "section");
 	at(c, s->line, s->col);
+	/* A page that begins with the heading's number: marked ahead of
+	 * the heading, out of its accessible name. */
+	mark_before(c, FOLIO_SOURCE_BLOCK, s);
 	xw_start(c->x, h);
 	xw_attr(c->x, "id", id);
 	if (num[0])
 		xw_leaf(c->x, "span", "num gen", num);
-	epub_inline(c->x, text);
+	if ((rc = marked_text(c, FOLIO_SOURCE_BLOCK, s, text)) < 0)
+		return rc;
 	xw_end(c->x);
 	n = strlen(num) + strlen(text) + 1;
 	label = malloc(n);
@@ -155,21 +195,31 @@ static int write_block(content *c, const folio_block *bl, int index,
 	switch (bl->kind) {
 	case FOLIO_BLOCK_PARA:
 		at(c, bl->line, bl->col);
-		epub_inline_leaf(c->x, "p", NULL, bl->text ? bl->text : "");
+		mark_before(c, FOLIO_SOURCE_BLOCK, bl);
+		rc = marked_leaf(c, "p", NULL, FOLIO_SOURCE_BLOCK, bl,
+			bl->text ? bl->text : "");
 		break;
 	case FOLIO_BLOCK_SECTION:
 		rc = write_section(c, bl, index, hbase, tbase);
 		break;
 	case FOLIO_BLOCK_LIST:
+		/* An item's number is drawn ahead of its content: a page
+		 * beginning with it is marked at the end of the item before,
+		 * or ahead of the list for the first. */
+		if (bl->children && bl->children->kind == FOLIO_BLOCK_PARA)
+			mark_before(c, FOLIO_SOURCE_BLOCK, bl->children);
 		xw_start(c->x, bl->ordered ? "ol" : "ul");
 		for (ch = bl->children; ch != NULL && rc == 0; ch = ch->next) {
 			xw_start(c->x, "li");
 			if (ch->kind == FOLIO_BLOCK_PARA) {
 				at(c, ch->line, ch->col);
-				epub_inline(c->x, ch->text ? ch->text : "");
+				rc = marked_text(c, FOLIO_SOURCE_BLOCK, ch,
+					ch->text ? ch->text : "");
 			} else {
 				rc = write_block(c, ch, 1, hbase, tbase);
 			}
+			if (ch->next && ch->next->kind == FOLIO_BLOCK_PARA)
+				mark_before(c, FOLIO_SOURCE_BLOCK, ch->next);
 			xw_end(c->x);
 		}
 		xw_end(c->x);
@@ -180,13 +230,16 @@ static int write_block(content *c, const folio_block *bl, int index,
 		/* The ideographic space after 第N条 is the print layout's. */
 		strncat(num, "\xe3\x80\x80", sizeof(num) - strlen(num) - 1);
 		at(c, bl->line, bl->col);
+		ch = bl->children;
+		if (ch != NULL && ch->kind == FOLIO_BLOCK_PARA)
+			mark_before(c, FOLIO_SOURCE_BLOCK, ch);
 		xw_start(c->x, "p");
 		xw_attr(c->x, "class", "article");
 		xw_leaf(c->x, "span", "num gen", num);
-		ch = bl->children;
 		if (ch != NULL && ch->kind == FOLIO_BLOCK_PARA) {
 			at(c, ch->line, ch->col);
-			epub_inline(c->x, ch->text ? ch->text : "");
+			rc = marked_text(c, FOLIO_SOURCE_BLOCK, ch,
+				ch->text ? ch->text : "");
 			ch = ch->next;
 		}
 		xw_end(c->x);
@@ -240,7 +293,12 @@ static int write_title_page(content *c)
 		return rc;
 	xw_attr(c->x, "class", "titlepage");
 	xw_position(c->x, c->doc->source_path, 1, 1);
-	epub_inline_leaf(c->x, "h1", "title", m->title);
+	/* Page 1 begins the book: its 版头 is the title page's 文号 and
+	 * issuer, below the title. */
+	epub_mark_page(c->b, c->x, c->href, 0);
+	if ((rc = marked_leaf(c, "h1", "title", FOLIO_SOURCE_TITLE, NULL,
+		m->title)) < 0)
+		return rc;
 	if (m->subtitle)
 		epub_inline_leaf(c->x, "p", "subtitle", m->subtitle);
 	if (m->doc_number)
@@ -279,6 +337,7 @@ static void write_attachment_list(content *c)
 	xw_start(c->x, "div");
 	xw_attr(c->x, "class", "attachment-list");
 	for (a = c->doc->attachments; a != NULL; a = a->next) {
+		mark_before(c, FOLIO_SOURCE_ATTACHMENT_NOTE, a);
 		xw_start(c->x, "p");
 		gen(c, ++n == 1 ? "附件：" : "\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80");
 		if (count > 1) {
@@ -335,11 +394,13 @@ static int write_closing(content *c)
 	if (d->has_closing) {
 		xw_start(c->x, "div");
 		xw_attr(c->x, "class", "closing");
+		mark_before(c, FOLIO_SOURCE_CLOSING, NULL);
 		if ((rc = write_signers(c, d->closing.issuer ?
 		    d->closing.issuer : m->issuer)) < 0)
 			return rc;
 		epub_date_cn(date, sizeof(date), d->closing.date ?
 			d->closing.date : m->date);
+		mark_before(c, FOLIO_SOURCE_DATE, NULL);
 		xw_leaf(c->x, "p", "date gen", date);
 		xw_end(c->x);
 	}
@@ -351,9 +412,21 @@ static int write_closing(content *c)
 		gen(c, "）");
 		xw_end(c->x);
 	}
+	return 0;
+}
+
+/* 版记 (GB/T 9704 7.4): the end of the document, after the attachments,
+ * as in print. */
+static void write_imprint(content *c)
+{
+	const folio_meta *m = &c->doc->meta;
+	char date[64];
+
 	if (m->cc.count == 0 && m->printed_by == NULL &&
 	    m->printed_date == NULL)
-		return 0;
+		return;
+	xw_position(c->x, c->doc->source_path, 1, 1);
+	mark_before(c, FOLIO_SOURCE_IMPRINT, NULL);
 	xw_start(c->x, "div");
 	xw_attr(c->x, "class", "imprint");
 	if (m->cc.count) {
@@ -376,7 +449,6 @@ static int write_closing(content *c)
 		xw_end(c->x);
 	}
 	xw_end(c->x);
-	return 0;
 }
 
 static int write_main_text(content *c)
@@ -390,6 +462,7 @@ static int write_main_text(content *c)
 		if ((rc = open_front(c)) < 0)
 			return rc;
 		xw_position(c->x, d->source_path, 1, 1);
+		mark_before(c, FOLIO_SOURCE_RECIPIENTS, NULL);
 		xw_start(c->x, "p");
 		xw_attr(c->x, "class", "recipients");
 		write_list_line(c, &d->meta.recipients, "：");
@@ -417,9 +490,7 @@ static int write_main_text(content *c)
 		return rc;
 	if (c->x == NULL && (rc = open_front(c)) < 0)
 		return rc;
-	if ((rc = write_closing(c)) < 0)
-		return rc;
-	return close_doc(c);
+	return write_closing(c);  /* the document stays open */
 }
 
 static int write_attachments(content *c)
@@ -434,8 +505,11 @@ static int write_attachments(content *c)
 	for (a = c->doc->attachments; a != NULL; a = a->next) {
 		const char *title = a->title ? a->title : "";
 		n++;
-		/* listed only: its body is not part of the source */
-		if (a->body == NULL)
+		/* Listed only: its body is not part of the source. When the
+		 * print still gives it a page (label and title), so does the
+		 * book, for that page's marker to have its place. */
+		if (a->body == NULL && !epub_page_starts_in(c->b,
+			FOLIO_SOURCE_ATTACHMENT, a))
 			continue;
 		snprintf(id, sizeof(id), "a%d", n);
 		snprintf(file, sizeof(file), "%s.xhtml", id);
@@ -443,14 +517,19 @@ static int write_attachments(content *c)
 			snprintf(label, sizeof(label), "附件%d", n);
 		else
 			snprintf(label, sizeof(label), "附件");
+		if ((rc = close_doc(c)) < 0)
+			return rc;
 		rc = open_doc(c, file, id, title[0] ? title : label,
 			"appendix");
 		if (rc < 0)
 			return rc;
 		xw_attr(c->x, "class", "attachment");
+		mark_before(c, FOLIO_SOURCE_ATTACHMENT, a);
 		xw_leaf(c->x, "p", "att-label gen", label);
 		at(c, a->line, a->col);
-		epub_inline_leaf(c->x, "h2", "att-title", title);
+		if ((rc = marked_leaf(c, "h2", "att-title",
+			FOLIO_SOURCE_ATTACHMENT, a, title)) < 0)
+			return rc;
 		c->rank = 2;
 		len = strlen(label) + strlen(title) + 4;
 		if ((toc = malloc(len)) == NULL)
@@ -465,10 +544,8 @@ static int write_attachments(content *c)
 		c->articles = 0;
 		if ((rc = write_blocks(c, a->body, 2, 1)) < 0)
 			return rc;
-		if ((rc = close_doc(c)) < 0)
-			return rc;
 	}
-	return 0;
+	return 0;  /* the last document stays open */
 }
 
 int epub_write_content(folio_epub_book *b, folio_error *err)
@@ -482,7 +559,13 @@ int epub_write_content(folio_epub_book *b, folio_error *err)
 	c.err = err;
 	if ((rc = write_title_page(&c)) < 0 ||
 	    (rc = write_main_text(&c)) < 0 ||
-	    (rc = write_attachments(&c)) < 0)
+	    (rc = write_attachments(&c)) < 0) {
 		xw_free(c.x);
-	return rc;
+		return rc;
+	}
+	/* The book ends with the 版记, on the last page; a page the spine
+	 * had no place for is marked there. */
+	epub_mark_rest(b, c.x, c.href);
+	write_imprint(&c);
+	return close_doc(&c);
 }

@@ -237,7 +237,8 @@ int folio_epub_build(folio_epub_book **out, const folio_doc *doc,
 	    (rc = folio_doc_validate(doc, err)) < 0 ||
 	    (rc = folio_epub_uuid(b->uuid, sizeof(b->uuid), &doc->meta,
 		err)) < 0 ||
-	    (rc = set_modified(b, opts, err)) < 0)
+	    (rc = set_modified(b, opts, err)) < 0 ||
+	    (rc = epub_pages_init(b, err)) < 0)
 		goto done;
 	if (opts && opts->embed_fonts) {
 		b->used = calloc(1, UNICODE_BITMAP_BYTES);
@@ -343,6 +344,8 @@ void folio_epub_book_free(folio_epub_book *book)
 	free(book->parts);
 	free(book->toc);
 	free(book->images);
+	free(book->pages);
+	free(book->page_keys);
 	free(book->used);
 	free(book);
 }

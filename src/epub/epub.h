@@ -13,7 +13,10 @@
  * a subset of the body font. Every XML part is written with libxml2's
  * writer, so any text survives escaping. Each epub:type comes with its
  * DPUB-ARIA role, runs of Latin words with lang="en", and runs of
- * ideographic spaces (a form's blanks) with class="blank".
+ * ideographic spaces (a form's blanks) with class="blank". Given the
+ * print layout (options.print), page-break markers sit at the first
+ * character of every printed page, and the navigation document carries
+ * a page-list (pages.c).
  *
  * folio_epub_save writes the parts into a ZIP (util/zip.h): mimetype
  * first and stored, the rest deflated in a fixed order, entry times from
@@ -38,6 +41,7 @@
 #define FOLIO_EPUB_MAX_CSS ((size_t)1024 * 1024)
 
 struct folio_fontset;
+struct folio_layout;
 
 typedef struct folio_epub_options {
 	/* Stylesheet file; NULL: styles/epub.css found by folio_data_path. */
@@ -55,6 +59,16 @@ typedef struct folio_epub_options {
 	const char *a11y_certifier;
 	const char *a11y_credential;
 	const char *a11y_report;
+	/* The print layout of the same document (layout/page.h), laid out
+	 * with the style and fonts of its PDF, or NULL. With it the book
+	 * marks where every printed page begins (epub:type="pagebreak",
+	 * role="doc-pagebreak", aria-label the printed page number) and
+	 * lists the pages in a page-list nav, and the package names the
+	 * PDF as the source of its pagination. Must outlive the build. */
+	const struct folio_layout *print;
+	/* How the package names that PDF (dc:source refined by source-of
+	 * "pagination"): its file name or identifier; NULL: "print". */
+	const char *page_source;
 } folio_epub_options;
 
 typedef struct folio_epub_book folio_epub_book;

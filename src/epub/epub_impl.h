@@ -42,6 +42,24 @@ typedef struct epub_part {
 	folio_buf data;
 } epub_part;
 
+/* Where printed page `page` (0-based) begins: layout/page.h's start,
+ * its key the block or attachment it names (NULL for parts the document
+ * has once), and where the marker went. */
+typedef struct epub_page {
+	int part;                /* folio_source_part */
+	const void *key;
+	size_t offset;
+	int lead;
+	int number;              /* printed page number */
+	char href[32];           /* document holding its marker; "" not yet */
+} epub_page;
+
+typedef struct epub_page_key {
+	int part;
+	const void *key;
+	size_t page;
+} epub_page_key;
+
 typedef struct epub_toc {
 	int depth;               /* 1 = top level */
 	char *label;             /* malloc'd, e.g. "一、总体要求" */
@@ -65,6 +83,11 @@ struct folio_epub_book {
 	uint8_t *used;           /* code point bitmap when embedding */
 	int has_font;
 	int heading_seq;         /* ids h1, h2 ... across the book */
+	epub_page *pages;        /* printed pages, in order; none: no list */
+	size_t n_pages;
+	epub_page_key *page_keys; /* pages sorted by (part, key, page) */
+	size_t next_page;        /* first page whose marker is not out */
+	char page_source[256];   /* dc:source of the page list */
 	const folio_doc *doc;    /* only during folio_epub_build */
 	const folio_epub_options *opts;  /* likewise; may be NULL */
 	epub_image *images;      /* image files added as parts */
@@ -132,9 +155,48 @@ const char *epub_role_of(const char *epub_type);
 void epub_type_attr(epub_xml *x, const char *epub_type);
 void epub_write_a11y_metadata(epub_xml *x, const folio_epub_book *b);
 
+/* Page-break markers (pages.c). Markers go out in page order, each
+ * once: a page whose start the writer never reaches (it has no place in
+ * the spine) is marked just before the next page's marker, or at the
+ * end of the book.
+ *   epub_pages_init      the pages of options.print (none without it)
+ *   epub_mark_page       marker of page i here (page 1: the book's start)
+ *   epub_mark_before     markers of the pages that begin with the
+ *                        generated text ahead of part/key's own text, or
+ *                        with a generated part itself: before its element
+ *   epub_mark_text       part/key's source text, with the markers of the
+ *                        pages beginning inside it at their characters
+ *   epub_mark_rest       every marker not yet out (end of the book)
+ *   epub_page_starts_in  whether a page begins in part/key
+ * href: the document being written, relative to EPUB/. */
+int epub_pages_init(folio_epub_book *b, folio_error *err);
+void epub_mark_page(folio_epub_book *b, epub_xml *x, const char *href,
+	size_t i);
+void epub_mark_before(folio_epub_book *b, epub_xml *x, const char *href,
+	int part, const void *key);
+int epub_mark_text(folio_epub_book *b, epub_xml *x, const char *href,
+	int part, const void *key, const char *text, folio_error *err);
+void epub_mark_rest(folio_epub_book *b, epub_xml *x, const char *href);
+/* Does a printed page begin in part/key? */
+int epub_page_starts_in(const folio_epub_book *b, int part,
+	const void *key);
+/* The page-list nav of the navigation document (none without pages). */
+void epub_write_page_list(const folio_epub_book *b, epub_xml *x);
+
 /* Inline text (inline.c): Latin runs in <span lang="en">, runs of two
  * or more ideographic spaces in <span class="blank">, the rest as is. */
 void epub_inline(epub_xml *x, const char *text);
+/* epub_inline with markers: emit(arg, i) writes marker i where byte
+ * at[i] of the text begins (at ascending; one past the end: at the end),
+ * inside a span when the character opens one. */
+typedef struct epub_marks {
+	const size_t *at;
+	size_t n;
+	void (*emit)(void *arg, size_t i);
+	void *arg;
+} epub_marks;
+void epub_inline_marked(epub_xml *x, const char *text,
+	const epub_marks *m);
 /* <element class="cls">text</element> with inline markup; cls may be
  * NULL. */
 void epub_inline_leaf(epub_xml *x, const char *element, const char *cls,

@@ -86,9 +86,27 @@ static size_t blank_run(const char *s, size_t n, size_t i)
 	return i;
 }
 
+/* text[from, to), with the markers that fall before `to`. */
+static void put(epub_xml *x, const char *text, size_t from, size_t to,
+	const epub_marks *m, size_t *next)
+{
+	while (m != NULL && *next < m->n && m->at[*next] < to) {
+		size_t at = m->at[*next] > from ? m->at[*next] : from;
+		xw_text_n(x, text + from, at - from);
+		m->emit(m->arg, (*next)++);
+		from = at;
+	}
+	xw_text_n(x, text + from, to - from);
+}
+
 void epub_inline(epub_xml *x, const char *text)
 {
-	size_t n = strlen(text), i = 0, plain = 0, end, len;
+	epub_inline_marked(x, text, NULL);
+}
+
+void epub_inline_marked(epub_xml *x, const char *text, const epub_marks *m)
+{
+	size_t n = strlen(text), i = 0, plain = 0, end, len, next = 0;
 	int letters;
 	uint32_t cp;
 
@@ -110,7 +128,7 @@ void epub_inline(epub_xml *x, const char *text)
 			i += len;
 			continue;
 		}
-		xw_text_n(x, text + plain, i - plain);
+		put(x, text, plain, i, m, &next);
 		xw_start(x, "span");
 		if (cp == IDEOGRAPHIC_SPACE) {
 			xw_attr(x, "class", "blank");
@@ -118,11 +136,13 @@ void epub_inline(epub_xml *x, const char *text)
 			xw_attr(x, "lang", "en");
 			xw_attr(x, "xml:lang", "en");
 		}
-		xw_text_n(x, text + i, end - i);
+		put(x, text, i, end, m, &next);
 		xw_end(x);
 		i = plain = end;
 	}
-	xw_text_n(x, text + plain, n - plain);
+	put(x, text, plain, n, m, &next);
+	while (m != NULL && next < m->n)
+		m->emit(m->arg, next++);
 }
 
 void epub_inline_leaf(epub_xml *x, const char *element, const char *cls,

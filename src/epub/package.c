@@ -110,6 +110,7 @@ int epub_write_nav(folio_epub_book *b, folio_error *err)
 	xw_leaf(x, "h1", NULL, "目录");
 	write_nav_tree(b, x);
 	xw_end(x);
+	epub_write_page_list(b, x);
 	xw_start(x, "nav");
 	xw_attr(x, "epub:type", "landmarks");
 	xw_attr(x, "hidden", "hidden");

@@ -418,7 +418,7 @@ int add_closing(ctx *c)
 	}
 	if (date) {
 		o.keep_next = 0;
-		o.part = FOLIO_SOURCE_NONE;
+		o.part = FOLIO_SOURCE_DATE;
 		s[0].text = date;
 		s[0].role = FOLIO_ROLE_BODY;
 		s[0].source = 0;
@@ -566,6 +566,8 @@ int add_attachment_note(ctx *c)
 		o.keep_next = 1;
 		o.line = at->line;
 		o.col = at->col;
+		o.part = FOLIO_SOURCE_ATTACHMENT_NOTE;
+		o.attachment = at;
 		if ((rc = add_para(c, s, 2, &o)) < 0)
 			return rc;
 	}

@@ -123,15 +123,34 @@ static int finish(ctx *c, folio_layout *out)
 		folio_page *p = &out->pages[runs[i].page];
 		p->runs[p->n_runs++] = runs[i].run;
 	}
-	/* Each page begins where its first line with source text does. */
+	/* Each page begins where its first line with a start does; lines
+	 * printed above it without one (an attachment's label) make it a
+	 * lead: `lead` marks them while the page has no start yet. */
 	for (i = 0; i < c->lines.n; i++) {
 		const fline *l = &((const fline *)c->lines.data)[i];
-		if (l->blank || l->page >= c->n_pages ||
-		    l->src.part == FOLIO_SOURCE_NONE ||
-		    out->pages[l->page].start.part != FOLIO_SOURCE_NONE)
+		folio_page_start *s;
+		if (l->blank || l->p == NULL || l->page >= c->n_pages)
 			continue;
-		out->pages[l->page].start = l->src;
+		s = &out->pages[l->page].start;
+		if (s->part != FOLIO_SOURCE_NONE)
+			continue;
+		if (l->src.part == FOLIO_SOURCE_NONE) {
+			s->lead = 1;
+			continue;
+		}
+		*s = (folio_page_start){ l->src.part, l->src.block,
+			l->src.attachment, l->src.offset,
+			s->lead || l->src.lead };
 	}
+	for (pg = 0; pg < c->n_pages; pg++)
+		if (out->pages[pg].start.part == FOLIO_SOURCE_NONE)
+			out->pages[pg].start.lead = 0;
+	/* A page of nothing but the 版记 begins with it. */
+	for (i = 0; i < c->runs.n; i++)
+		if (runs[i].run.kind == FOLIO_RUN_IMPRINT &&
+		    out->pages[runs[i].page].start.part == FOLIO_SOURCE_NONE)
+			out->pages[runs[i].page].start.part =
+				FOLIO_SOURCE_IMPRINT;
 	for (i = 0; i < c->rules.n; i++) {
 		folio_page *p = &out->pages[rules[i].page];
 		p->rules[p->n_rules++] = rules[i].rule;
@@ -304,6 +323,7 @@ static int lay_out(ctx *c)
 		para_opts o = body_opts(c, NULL);
 		seg s[1] = {{0}};
 		o.first_indent = 0;
+		o.part = FOLIO_SOURCE_RECIPIENTS;
 		s[0].text = join(c, &m->recipients, "、", "：");
 		s[0].role = FOLIO_ROLE_BODY;
 		if (s[0].text == NULL)

@@ -72,29 +72,44 @@ typedef struct folio_outline_entry {
 } folio_outline_entry;
 
 /* Where a page begins in the source, for page lists (EPUB page-list,
- * search hits): the part of the document that holds the first source
- * character printed on the page, and that character's offset, in code
- * points, into the part's text (model text, NFC; a collapsed run of
- * ASCII blanks still counts every blank). Generated text (heading
- * numbers, 附件说明, dates, page numbers, 版记) is never a start. A page
- * with no source character (only furniture) has part NONE.
+ * search hits): the part of the document that holds the first character
+ * printed on the page (furniture aside: 版头, page numbers), and that
+ * character's offset. For source parts the offset is in code points into
+ * the part's text (model text, NFC; a collapsed run of ASCII blanks
+ * still counts every blank); generated text (heading numbers, 附件说明,
+ * dates, page numbers, 版记) is never a source start. Generated parts
+ * name the generated paragraph the page begins with; their offset counts
+ * the printed paragraph's characters (0: the page begins with it). A
+ * page with nothing but furniture has part NONE.
  *   TITLE       doc->meta.title
  *   BLOCK       `block`'s text: a PARA (paragraph, list item, article
  *               paragraph) or a SECTION's heading; `attachment` is the
  *               attachment holding it, NULL in the main body
  *   ATTACHMENT  `attachment`'s title
  *   CLOSING     the 落款 issuer (doc->closing.issuer, else meta.issuer)
+ * generated:
+ *   RECIPIENTS  the 主送 line
+ *   ATTACHMENT_NOTE  the 附件说明 line naming `attachment`
+ *   DATE        the 落款 date
+ *   IMPRINT     the 版记 (a page holding only it)
+ * `lead` is set when generated text is printed on the page above the
+ * start, in the same flow (a heading's or list item's number on its
+ * line, an attachment's 附件N label above its title): the page then
+ * begins with that generated text, not at the start itself.
  * Pointers are into the document model. Filled by pagination. */
 typedef enum folio_source_part {
 	FOLIO_SOURCE_NONE, FOLIO_SOURCE_TITLE, FOLIO_SOURCE_BLOCK,
-	FOLIO_SOURCE_ATTACHMENT, FOLIO_SOURCE_CLOSING
+	FOLIO_SOURCE_ATTACHMENT, FOLIO_SOURCE_CLOSING,
+	FOLIO_SOURCE_RECIPIENTS, FOLIO_SOURCE_ATTACHMENT_NOTE,
+	FOLIO_SOURCE_DATE, FOLIO_SOURCE_IMPRINT
 } folio_source_part;
 
 typedef struct folio_page_start {
 	folio_source_part part;
 	const folio_block *block;
 	const folio_attachment *attachment;
-	size_t offset;          /* code points into the part's text */
+	size_t offset;          /* see above */
+	int lead;               /* generated text above it on the page */
 } folio_page_start;
 
 typedef struct folio_page {

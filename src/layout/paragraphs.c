@@ -332,14 +332,20 @@ int add_para(ctx *c, const seg *segs, size_t n_segs,
 			l->outline_level = o->outline_level;
 			l->outline_title = o->outline_title;
 		}
+		/* A generated paragraph starts at its first character; a
+		 * source one at its first source character, after any
+		 * generated number before it on the line (lead). */
 		for (k = ls[i].start; o->part != FOLIO_SOURCE_NONE &&
 		     k < ls[i].end; k++)
-			if (p->src[k] != FOLIO_NO_SOURCE) {
+			if (p->src[k] != FOLIO_NO_SOURCE ||
+			    o->part >= FOLIO_SOURCE_RECIPIENTS) {
 				l->src.part = o->part;
 				l->src.block = o->block;
 				l->src.attachment = o->attachment ? o->attachment :
 					c->attachment;
-				l->src.offset = p->src[k];
+				l->src.offset = p->src[k] != FOLIO_NO_SOURCE ?
+					p->src[k] : k;
+				l->src.lead = k > ls[i].start;
 				break;
 			}
 	}

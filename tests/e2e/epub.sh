@@ -142,13 +142,14 @@ def source_text(path):
         iss = cl.find(SRC + "issuer")
         parts.append(t(iss if iss is not None else meta.find(SRC + "issuer")))
     parts.append(t(d.find(SRC + "note")))
+    for a in atts:
+        if body(a):
+            parts.append(t(a))
+    # The 版记 ends the book, after the attachments, as in print.
     cc = meta.find(SRC + "cc")
     if cc is not None:
         parts += [t(x) for x in cc]
     parts.append(t(meta.find(SRC + "printed-by")))
-    for a in atts:
-        if body(a):
-            parts.append(t(a))
     return squeeze("".join(parts)), meta
 
 epub, src, epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -19,6 +19,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "epub/epub.h"
+#include "layout/page.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/zip.h"
@@ -354,20 +355,22 @@ static void content_is_escaped_and_complete(void **state)
 	assert_xpath(x, "//h:section/h:section/h:p", "正文]]>结束");
 	xmlFreeDoc(x);
 
-	/* Closing and 版记 end the main text, after the last section. */
+	/* The closing ends the main text, after the last section. */
 	x = parse_part(b, "EPUB/s2.xhtml");
 	assert_xpath(x, "//h:ol/h:li", "甲|乙");
 	assert_xpath(x, "//h:div[@class='closing']/h:p",
 		"江临市人民政府办公室|2024年3月18日");
-	assert_xpath(x, "//h:p[@class='cc']", "抄送：市档案馆。");
-	assert_xpath(x, "//h:p[@class='printed']",
-		"江临市人民政府办公室2024年3月19日印发");
+	assert_xpath(x, "//h:p[@class='cc']", "");
 	xmlFreeDoc(x);
 
+	/* The 版记 ends the book, after the attachments, as in print. */
 	x = parse_part(b, "EPUB/a1.xhtml");
 	assert_xpath(x, "//h:p[@class='att-label gen']", "附件");
 	assert_xpath(x, "//h:h2", "附件名");
 	assert_xpath(x, "//h:h3", "一、附件节");
+	assert_xpath(x, "//h:p[@class='cc']", "抄送：市档案馆。");
+	assert_xpath(x, "//h:p[@class='printed']",
+		"江临市人民政府办公室2024年3月19日印发");
 	xmlFreeDoc(x);
 	folio_epub_book_free(b);
 	folio_doc_free(d);
@@ -685,6 +688,108 @@ static int teardown(void **state)
 	return rmdir(tmpdir);
 }
 
+/* The part's bytes hold `a` and, after it, `b` (NULL: any). */
+static void assert_in_order(const folio_epub_book *bk, const char *part,
+	const char *a, const char *b)
+{
+	size_t len = 0;
+	const char *data = folio_epub_find(bk, part, &len), *pa, *pb;
+
+	assert_non_null(data);
+	pa = strstr(data, a);
+	if (pa == NULL)
+		fail_msg("%s: no '%s'", part, a);
+	if (b != NULL && ((pb = strstr(data, b)) == NULL || pb < pa))
+		fail_msg("%s: '%s' not after '%s'", part, b, a);
+}
+
+#define MARK(n) "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" " \
+	"id=\"page-" #n "\" aria-label=\"" #n "\"/>"
+
+/* Page starts as layout gives them (layout/page.h) become markers at
+ * the right characters, in page order: mid-paragraph at the offset in
+ * code points, ahead of a heading whose number begins the page, at the
+ * end of the item before a list item whose number does, before an
+ * attachment's label and the 版记; a page with no start just before the
+ * next page's marker. */
+static void page_markers_follow_the_print(void **state)
+{
+	folio_doc *d = sample_doc();
+	folio_page pages[7];
+	folio_layout lay;
+	folio_epub_options o = {0};
+	folio_epub_book *b = NULL;
+	folio_error err = {0};
+	const folio_block *p0 = d->body, *s1 = p0->next,
+		*i2 = s1->next->children->children->next;
+	xmlDocPtr x;
+	size_t i;
+
+	(void)state;
+	memset(pages, 0, sizeof(pages));
+	memset(&lay, 0, sizeof(lay));
+	for (i = 0; i < 7; i++)
+		pages[i].number = (int)i + 1;
+	pages[0].start.part = FOLIO_SOURCE_TITLE;
+	pages[1].start = (folio_page_start){FOLIO_SOURCE_BLOCK, p0, NULL, 2,
+		0};
+	pages[2].start = (folio_page_start){FOLIO_SOURCE_BLOCK, s1, NULL, 0,
+		1};
+	pages[3].start.part = FOLIO_SOURCE_NONE;
+	pages[4].start = (folio_page_start){FOLIO_SOURCE_BLOCK, i2, NULL, 0,
+		1};
+	pages[5].start = (folio_page_start){FOLIO_SOURCE_ATTACHMENT, NULL,
+		d->attachments, 0, 1};
+	pages[6].start.part = FOLIO_SOURCE_IMPRINT;
+	lay.pages = pages;
+	lay.n_pages = 7;
+	o.css_path = css_path;
+	o.modified = 0;
+	o.print = &lay;
+	o.page_source = "x.pdf";
+	assert_int_equal(folio_epub_build(&b, d, &o, &err), 0);
+
+	assert_in_order(b, "EPUB/title.xhtml", MARK(1), "<h1");
+	assert_in_order(b, "EPUB/front.xhtml", "导语" MARK(2) "&lt;p&gt;",
+		NULL);
+	assert_in_order(b, "EPUB/s1.xhtml", MARK(3), "<h2");
+	assert_in_order(b, "EPUB/s2.xhtml",
+		"甲" MARK(4) MARK(5) "</li><li>乙", NULL);
+	assert_in_order(b, "EPUB/a1.xhtml", MARK(6),
+		"<p class=\"att-label gen\">");
+	assert_in_order(b, "EPUB/a1.xhtml", MARK(7), "<div class=\"imprint\">");
+
+	x = parse_part(b, "EPUB/nav.xhtml");
+	assert_xpath(x, "//h:nav[@epub:type='page-list']/@role",
+		"doc-pagelist");
+	assert_xpath(x, "//h:nav[@epub:type='page-list']//h:a/@href",
+		"title.xhtml#page-1|front.xhtml#page-2|s1.xhtml#page-3|"
+		"s2.xhtml#page-4|s2.xhtml#page-5|a1.xhtml#page-6|"
+		"a1.xhtml#page-7");
+	assert_xpath(x, "//h:nav[@epub:type='page-list']//h:a",
+		"1|2|3|4|5|6|7");
+	xmlFreeDoc(x);
+	x = parse_part(b, "EPUB/package.opf");
+	assert_xpath(x, "//dc:source[@id='page-source']", "x.pdf");
+	assert_xpath(x, "//opf:meta[@property='source-of']"
+		"[@refines='#page-source']", "pagination");
+	assert_xpath(x, "//opf:meta[@property='schema:accessibilityFeature']"
+		"[.='printPageNumbers']", "printPageNumbers");
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
+
+	/* Without a print layout: no markers, no page list, no source. */
+	b = build(d, 0);
+	x = parse_part(b, "EPUB/nav.xhtml");
+	assert_xpath(x, "//h:nav[@epub:type='page-list']", "");
+	xmlFreeDoc(x);
+	x = parse_part(b, "EPUB/package.opf");
+	assert_xpath(x, "//dc:source", "");
+	xmlFreeDoc(x);
+	folio_epub_book_free(b);
+	folio_doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -699,6 +804,7 @@ int main(void)
 		cmocka_unit_test(heading_ranks_never_skip),
 		cmocka_unit_test(saved_books_are_byte_identical),
 		cmocka_unit_test(zip_round_trip),
+		cmocka_unit_test(page_markers_follow_the_print),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

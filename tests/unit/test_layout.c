@@ -522,9 +522,12 @@ static void page_starts_in_the_source(void **state)
 			n_att++;
 			assert_ptr_equal(s0->attachment, &at);
 			assert_int_equal(s0->offset, 0);
+			/* its 附件 label is printed above the title */
+			assert_true(s0->lead);
 			continue;
 		}
 		assert_int_equal(s0->part, FOLIO_SOURCE_BLOCK);
+		assert_false(s0->lead);
 		assert_non_null(s0->block);
 		assert_true(s0->attachment == NULL ||
 			s0->attachment == &at);

@@ -173,7 +173,7 @@ static void sample_build(sample *s)
 	s->rules1[0] = (folio_rule){79.4, 560, 521.6, 560, 1.0,
 		{0.9, 0, 0}};
 	s->pages[0] = (folio_page){595.28, 841.89, s->runs1, 4,
-		s->rules1, 1, 1, {FOLIO_SOURCE_NONE, NULL, NULL, 0}, 0, 0, 0, NULL, 0};
+		s->rules1, 1, 1, {FOLIO_SOURCE_NONE, NULL, NULL, 0, 0}, 0, 0, 0, NULL, 0};
 
 	set_run(&s->runs2[0], hei, 16, 79.4, 760, "一、总体要求",
 		FOLIO_RUN_HEADING);
@@ -183,7 +183,7 @@ static void sample_build(sample *s)
 	set_run(&s->runs2[2], song, 14, 100, 60, "— 2 —",
 		FOLIO_RUN_PAGE_NUMBER);
 	s->pages[1] = (folio_page){595.28, 841.89, s->runs2, 3, NULL, 0,
-		2, {FOLIO_SOURCE_NONE, NULL, NULL, 0}, 0, 0, 0, NULL, 0};
+		2, {FOLIO_SOURCE_NONE, NULL, NULL, 0, 0}, 0, 0, 0, NULL, 0};
 
 	s->outline[0] = (folio_outline_entry){1, "一、总体要求", 1, 776};
 	s->outline[1] = (folio_outline_entry){2, "（一）指导思想", 1, 700};
