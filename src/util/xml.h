@@ -147,4 +147,16 @@ int folio_xml_reader_next(folio_xml_item *out, folio_xml_reader *r,
 folio_xml_failure folio_xml_reader_failure(const folio_xml_reader *r);
 void folio_xml_reader_free(folio_xml_reader *r);
 
+/* Stream a whole document through a reader and drop its items: 0 when
+ * it is well-formed and (with schema_name) valid against
+ * schemas/NAME.rng, else the reader's located error. Memory does not
+ * grow with the document: this is how folio checks what it wrote
+ * (record.xml, a catalogue of 100,000 records) without a tree. */
+int folio_xml_validate_stream(folio_xml_pull pull, void *ctx,
+	const char *name, const char *schema_name,
+	const folio_xml_limits *limits, folio_error *err);
+int folio_xml_validate_memory(const char *data, size_t len,
+	const char *name, const char *schema_name,
+	const folio_xml_limits *limits, folio_error *err);
+
 #endif
