@@ -27,7 +27,7 @@
 typedef struct entry {
 	char *name;
 	const char *media_type;
-	char *path;             /* streamed from here, or NULL */
+	const char *path;       /* streamed from here (borrowed), or NULL */
 	char *data;             /* in memory, or NULL */
 	size_t len;
 	uint64_t spool_off;
@@ -166,8 +166,9 @@ static int add_file(package *p, const char *name, const char *path,
 	entry *e = add_entry(p, name);
 	int rc;
 
-	if (e == NULL || (e->path = strdup(path)) == NULL)
+	if (e == NULL)
 		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	e->path = path;
 	if ((rc = folio_sha256_file(e->sha256, &e->size, path, p->err)) < 0)
 		return rc;
 	if (out)
@@ -181,7 +182,6 @@ static void package_free(package *p)
 
 	for (i = 0; i < p->n; i++) {
 		free(p->entries[i].name);
-		free(p->entries[i].path);
 		free(p->entries[i].data);
 	}
 	free(p->entries);
@@ -396,10 +396,11 @@ static int add_catalogue(package *p)
 		goto done;
 	}
 	e = add_entry(p, "data/catalogue.xml");
-	if (e == NULL || (e->path = strdup(p->cat_file.temp_path)) == NULL) {
+	if (e == NULL) {
 		rc = folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
+	e->path = p->cat_file.temp_path;
 	e->size = len;
 	rc = folio_sha256_end(e->sha256, b.sha, p->err);
 	b.sha = NULL;
@@ -575,13 +576,15 @@ static int write_zip(package *p, const char *zip_path, uint64_t sig_off,
 		method = strcmp(e->media_type, "application/pdf") == 0 ||
 			strcmp(e->media_type, "application/epub+zip") == 0 ?
 			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE;
+		/* Hashed again as libzip reads them: a file that changed
+		 * since it was hashed and signed fails the archive. */
 		if (e->path)
-			rc = folio_zip_add_file(z, e->name, e->path, method,
-				err);
+			rc = folio_zip_add_file_checked(z, e->name, e->path, 0,
+				e->size, e->sha256, method, err);
 		else if (e->spooled)
-			rc = folio_zip_add_file_part(z, e->name,
+			rc = folio_zip_add_file_checked(z, e->name,
 				p->spool.temp_path, e->spool_off, e->len,
-				method, err);
+				e->sha256, method, err);
 		else
 			rc = folio_zip_add_mem(z, e->name, e->data, e->len,
 				method, err);
@@ -656,6 +659,16 @@ int folio_archive_write(folio_archive_stats *out,
 	    (rc = folio_catalogue_begin(&p.cat, p.cat_file.fp, batch, err))
 		< 0)
 		goto done;
+	/* Every entry's place at once: doubling would hold two arrays (at
+	 * 400,000 entries, 38 MB and 50 MB) while it copies. */
+	p.cap = 16;
+	for (i = 0; i < n; i++)
+		p.cap += 2u + (in[i].pdf_path != NULL ? 1u : 0u) +
+			(in[i].epub_path != NULL ? 1u : 0u);
+	if ((p.entries = malloc(p.cap * sizeof(*p.entries))) == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
 	/* Each record is written (record.xml, its catalogue row) and
 	 * forgotten: only the entries' names and digests stay. */
 	for (i = 0; i < n; i++) {
