@@ -52,6 +52,14 @@ int folio_xml_text_ok(const char *s, size_t n, uint32_t *bad_cp,
 	return 1;
 }
 
+static size_t limit_of(const folio_buf *b)
+{
+	return b->limit ? b->limit : FOLIO_BUF_DEFAULT_LIMIT;
+}
+
+static int fail(folio_xmlw *w, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static int fail(folio_xmlw *w, int code, const char *fmt, ...)
 {
 	char msg[512];
@@ -71,7 +79,7 @@ static void lib_failed(folio_xmlw *w, const char *what)
 {
 	if (w->sink_rc == FOLIO_ELIMIT)
 		fail(w, FOLIO_ELIMIT, "larger than the limit of %zu bytes",
-			w->dest->limit);
+			limit_of(w->dest));
 	else if (w->sink_rc == FOLIO_EIO)
 		fail(w, FOLIO_EIO, "cannot write: %m");
 	else if (w->sink_rc == FOLIO_ENOMEM)
@@ -92,9 +100,8 @@ static int sink_write(void *ctx, const char *p, int len)
 			return -1;
 		}
 	} else if (folio_buf_append(w->dest, p, (size_t)len) < 0) {
-		w->sink_rc = w->dest->limit != 0 && w->dest->len +
-			(size_t)len > w->dest->limit ? FOLIO_ELIMIT :
-			FOLIO_ENOMEM;
+		w->sink_rc = w->dest->len + (size_t)len > limit_of(w->dest) ?
+			FOLIO_ELIMIT : FOLIO_ENOMEM;
 		return -1;
 	}
 	w->bytes += (uint64_t)len;
