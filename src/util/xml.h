@@ -29,7 +29,8 @@
  *
  * The returned document pointer is an opaque libxml2 xmlDoc* passed as
  * void* so no libxml2 type leaks into other modules' headers; modules
- * that walk the tree include <libxml/tree.h> in their .c file.
+ * walk the tree with util/xml_tree.h and write XML with
+ * util/xml_writer.h, never with libxml2 itself.
  */
 #ifndef FOLIO_UTIL_XML_H
 #define FOLIO_UTIL_XML_H
