@@ -18,7 +18,7 @@ DESTDIR ?=
 # java/javac (epubcheck), man; tzdata for the time-zone checks.
 DEB_PACKAGES := build-essential pkg-config python3 \
 	libhpdf-dev libzip-dev libxml2-dev zlib1g-dev libicu-dev \
-	libharfbuzz-dev libxmlsec1-dev xmlsec1 libssl-dev libcmocka-dev \
+	libharfbuzz-dev xmlsec1 libssl-dev libcmocka-dev \
 	epubcheck default-jdk-headless qpdf poppler-utils libxml2-utils \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei \
 	fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai man-db \
@@ -51,7 +51,7 @@ ACE_DIR := build/ace
 ACE_STAMP := $(ACE_DIR)/.installed
 
 PKG_MODULES := libxml-2.0 icu-uc icu-i18n harfbuzz harfbuzz-subset libzip \
-	xmlsec1-openssl openssl zlib libqrencode libdeflate libpng
+	openssl zlib libqrencode libdeflate libpng
 
 CC ?= cc
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \

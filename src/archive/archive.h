@@ -27,9 +27,13 @@
  * and an archive that leaves some out keeps the others' numbers.
  *
  * Every file's SHA-256 is computed once and used for record.xml, the
- * BagIt manifest and the signature (xmlsec re-reads the bytes through
- * archive-confined IO and the two results must agree: a file changing
- * while being archived is an error). Entries are sorted bytewise after
+ * BagIt manifest and the signature (archive/signature.h, written as a
+ * stream); the bytes are hashed again as they are copied into the ZIP
+ * and the two results must agree: a file changing while being archived
+ * is an error. Memory: the signature and the catalogue are streamed to
+ * temporary files, never held as trees; what stays is about 150 bytes
+ * per entry here and libzip's own record of each entry until the ZIP
+ * is closed. Entries are sorted bytewise after
  * mimetype; all entries carry the DOS time of `time` in UTC, so with a
  * fixed time and an RSA key the archive is byte-identical run to run.
  *

@@ -9,21 +9,16 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <libxml/tree.h>
-#include <libxml/xmlwriter.h>
-
 #include "archive/asic.h"
 #include "archive/crypto.h"
 #include "archive/record.h"
-#include "archive/xmlsig.h"
+#include "archive/signature.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/paths.h"
 #include "util/xml.h"
 #include "util/zip.h"
 
-#define X(s) ((const xmlChar *)(s))
-#define SIG_ID "S0"
 
 /* One file of the archive other than mimetype and META-INF/. Its bytes
  * are in a file streamed at zip close: the source's own (path), or, for
@@ -32,7 +27,7 @@
 typedef struct entry {
 	char *name;
 	const char *media_type;
-	char *path;             /* streamed from here, or NULL */
+	const char *path;       /* streamed from here (borrowed), or NULL */
 	char *data;             /* in memory, or NULL */
 	size_t len;
 	uint64_t spool_off;
@@ -50,6 +45,10 @@ typedef struct package {
 	size_t n, cap;
 	folio_outfile spool;
 	uint64_t spool_len;
+	/* The catalogue, written as the records come (its own temporary
+	 * file: record.xml files go to the spool meanwhile). */
+	folio_outfile cat_file;
+	folio_catalogue *cat;
 	const folio_archive_batch *batch;
 	folio_error *err;
 } package;
@@ -152,7 +151,7 @@ static int add_mem(package *p, const char *name, folio_buf *buf,
 	return 0;
 }
 
-/* Everything spooled so far readable by others (xmlsec, libzip). */
+/* Everything spooled so far readable by others (libzip). */
 static int spool_flush(package *p)
 {
 	if (p->spool.fp != NULL && fflush(p->spool.fp) != 0)
@@ -167,8 +166,9 @@ static int add_file(package *p, const char *name, const char *path,
 	entry *e = add_entry(p, name);
 	int rc;
 
-	if (e == NULL || (e->path = strdup(path)) == NULL)
+	if (e == NULL)
 		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	e->path = path;
 	if ((rc = folio_sha256_file(e->sha256, &e->size, path, p->err)) < 0)
 		return rc;
 	if (out)
@@ -182,10 +182,11 @@ static void package_free(package *p)
 
 	for (i = 0; i < p->n; i++) {
 		free(p->entries[i].name);
-		free(p->entries[i].path);
 		free(p->entries[i].data);
 	}
 	free(p->entries);
+	folio_catalogue_free(p->cat);
+	folio_outfile_abort(&p->cat_file);
 	folio_outfile_abort(&p->spool);
 }
 
@@ -194,8 +195,8 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* The record's metadata, copied (the records are kept until the
- * catalogue is written). */
+/* The record's metadata, copied (the caller's record may point into
+ * buffers that do not outlive the call). */
 static int copy_record(folio_record *r, const folio_archive_record *in,
 	folio_error *err)
 {
@@ -387,7 +388,77 @@ static int add_record(package *p, folio_record *r,
 		folio_buf_free(&xml);
 		return rc;
 	}
-	return 0;
+	return folio_catalogue_add(p->cat, r);
+}
+
+/* Reading back a stretch of a file we wrote, hashing it on the way. */
+typedef struct readback {
+	FILE *fp;
+	folio_sha256_ctx *sha;
+	uint64_t size;
+	const char *path;
+} readback;
+
+static int pull_readback(void *ctx, char *buf, size_t len, size_t *out_n,
+	folio_error *err)
+{
+	readback *b = ctx;
+	size_t n = fread(buf, 1, len, b->fp);
+
+	*out_n = n;
+	if (n == 0 && ferror(b->fp))
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot read: %m",
+			b->path);
+	b->size += n;
+	return n > 0 ? folio_sha256_update(b->sha, buf, n, err) : 0;
+}
+
+/* End the catalogue, check it against its schema by streaming it back
+ * (a tree of 100,000 records would cost hundreds of MB) and add it as
+ * an entry read from its file, hashed in the same pass. */
+static int add_catalogue(package *p)
+{
+	folio_xml_limits limits = {0, 0};
+	readback b = {NULL, NULL, 0, p->cat_file.temp_path};
+	uint64_t len = 0;
+	entry *e;
+	int rc;
+
+	if ((rc = folio_catalogue_end(&len, p->cat)) < 0)
+		return rc;
+	folio_catalogue_free(p->cat);
+	p->cat = NULL;
+	if (fflush(p->cat_file.fp) != 0)
+		return folio_error_set(p->err, FOLIO_EIO, "%s: cannot write: "
+			"%m", p->cat_file.temp_path);
+	/* The catalogue of 999,999 records stays well under this. */
+	limits.max_bytes = (size_t)2 * 1024 * 1024 * 1024;
+	if ((b.fp = fopen(p->cat_file.temp_path, "rb")) == NULL)
+		return folio_error_set(p->err, FOLIO_EIO, "%s: cannot read: %m",
+			p->cat_file.temp_path);
+	if ((rc = folio_sha256_begin(&b.sha, p->err)) < 0 ||
+	    (rc = folio_xml_validate_stream(pull_readback, &b,
+		"data/catalogue.xml", "catalogue", &limits, p->err)) < 0)
+		goto done;
+	if (b.size != len) {
+		rc = folio_error_set(p->err, FOLIO_EIO, "%s: read %llu bytes "
+			"of %llu", p->cat_file.temp_path,
+			(unsigned long long)b.size, (unsigned long long)len);
+		goto done;
+	}
+	e = add_entry(p, "data/catalogue.xml");
+	if (e == NULL) {
+		rc = folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	e->path = p->cat_file.temp_path;
+	e->size = len;
+	rc = folio_sha256_end(e->sha256, b.sha, p->err);
+	b.sha = NULL;
+done:
+	folio_sha256_free(b.sha);
+	fclose(b.fp);
+	return rc;
 }
 
 static int add_schema(package *p, const char *schema)
@@ -489,322 +560,46 @@ nomem:
 	return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
 }
 
-/* The signature template: every entry by reference, then the signed
- * properties; xmlsec fills the digests, the value and the certificate. */
-static int signature_template(folio_buf *out, const package *p,
-	folio_key_kind kind, const folio_cert *cert, int64_t t,
-	folio_error *err)
-{
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-	unsigned char cert_digest[FOLIO_SHA256_LEN];
-	char uri[3 * FOLIO_ZIP_MAX_NAME + 1], when[32];
-	folio_buf b64 = {0};
-	const unsigned char *der;
-	size_t der_len, i;
-	time_t tt = (time_t)t;
-	struct tm tm;
-	int bad = 0, rc = 0;
-
-	if (w == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	der = folio_cert_der(cert, &der_len);
-	if ((rc = folio_sha256(cert_digest, der, der_len, err)) < 0)
-		goto done;
-	if (folio_base64_append(&b64, cert_digest, sizeof(cert_digest)) < 0) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	gmtime_r(&tt, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-
-#define S(prefix, name) bad |= xmlTextWriterStartElementNS(w, X(prefix), \
-	X(name), NULL) < 0
-#define A(name, value) bad |= xmlTextWriterWriteAttribute(w, X(name), \
-	X(value)) < 0
-#define E() bad |= xmlTextWriterEndElement(w) < 0
-#define T(prefix, name, text) bad |= xmlTextWriterWriteElementNS(w, \
-	X(prefix), X(name), NULL, X(text)) < 0
-	/* Indented for the person who opens it in 2040; the white space is
-	 * covered by the signature like everything else. */
-	bad |= xmlTextWriterSetIndent(w, 1) < 0;
-	bad |= xmlTextWriterSetIndentString(w, X(" ")) < 0;
-	bad |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
-	bad |= xmlTextWriterStartElementNS(w, X("asic"),
-		X("XAdESSignatures"), X(NS_ASIC)) < 0;
-	bad |= xmlTextWriterWriteAttributeNS(w, X("xmlns"), X("ds"), NULL,
-		X(NS_DS)) < 0;
-	bad |= xmlTextWriterWriteAttributeNS(w, X("xmlns"), X("xades"), NULL,
-		X(NS_XADES)) < 0;
-	S("ds", "Signature");
-	A("Id", SIG_ID);
-	S("ds", "SignedInfo");
-	S("ds", "CanonicalizationMethod");
-	A("Algorithm", ALG_EXC_C14N);
-	E();
-	S("ds", "SignatureMethod");
-	A("Algorithm", kind == FOLIO_KEY_EC ? ALG_ECDSA_SHA256 :
-		ALG_RSA_SHA256);
-	E();
-	for (i = 0; i < p->n && !bad; i++) {
-		if (folio_uri_encode(uri, sizeof(uri), p->entries[i].name)
-			< 0) {
-			rc = folio_error_set(err, FOLIO_ELIMIT,
-				"%s: name too long for a URI",
-				p->entries[i].name);
-			goto done;
-		}
-		S("ds", "Reference");
-		A("URI", uri);
-		S("ds", "DigestMethod");
-		A("Algorithm", ALG_SHA256);
-		E();
-		T("ds", "DigestValue", "");
-		E();
-	}
-	S("ds", "Reference");
-	A("Type", TYPE_SIGNED_PROPS);
-	A("URI", "#" SIG_ID "-SignedProperties");
-	S("ds", "Transforms");
-	S("ds", "Transform");
-	A("Algorithm", ALG_EXC_C14N);
-	E();
-	E();
-	S("ds", "DigestMethod");
-	A("Algorithm", ALG_SHA256);
-	E();
-	T("ds", "DigestValue", "");
-	E();
-	E(); /* SignedInfo */
-	S("ds", "SignatureValue");
-	A("Id", SIG_ID "-SignatureValue");
-	E();
-	S("ds", "KeyInfo");
-	S("ds", "X509Data");
-	T("ds", "X509Certificate", "");
-	E();
-	E();
-	S("ds", "Object");
-	S("xades", "QualifyingProperties");
-	A("Target", "#" SIG_ID);
-	S("xades", "SignedProperties");
-	A("Id", SIG_ID "-SignedProperties");
-	S("xades", "SignedSignatureProperties");
-	T("xades", "SigningTime", when);
-	S("xades", "SigningCertificateV2");
-	S("xades", "Cert");
-	S("xades", "CertDigest");
-	S("ds", "DigestMethod");
-	A("Algorithm", ALG_SHA256);
-	E();
-	T("ds", "DigestValue", b64.data);
-	E();
-	E();
-	E();
-	E(); /* SignedSignatureProperties */
-	E(); /* SignedProperties */
-	E(); /* QualifyingProperties */
-	E(); /* Object */
-	E(); /* Signature */
-	E(); /* XAdESSignatures */
-	bad |= xmlTextWriterEndDocument(w) < 0;
-#undef S
-#undef A
-#undef E
-#undef T
-	xmlFreeTextWriter(w);
-	w = NULL;
-	if (bad) {
-		rc = folio_error_set(err, FOLIO_ELIB,
-			"libxml2 could not write the signature template");
-		goto done;
-	}
-	if (folio_buf_append(out, xmlBufferContent(buf),
-		(size_t)xmlBufferLength(buf)) < 0)
-		rc = folio_error_set(err, FOLIO_ELIMIT,
-			"signature template exceeds the buffer limit");
-done:
-	if (w != NULL)
-		xmlFreeTextWriter(w);
-	if (buf != NULL)
-		xmlBufferFree(buf);
-	folio_buf_free(&b64);
-	return rc;
-}
-
-/* Reading side of the IO that xmlsec gets while signing. */
-typedef struct sign_handle {
-	const entry *e;
-	FILE *fp;
-	uint64_t left;          /* bytes of the entry left in fp */
-	size_t pos;
-} sign_handle;
-
-static void *sign_open(void *ctx, const char *name)
+static const char *signed_file(void *ctx, size_t i,
+	const unsigned char **out_sha256)
 {
 	const package *p = ctx;
-	entry key;
-	const entry *e;
-	sign_handle *h;
 
-	key.name = (char *)(uintptr_t)name;
-	e = bsearch(&key, p->entries, p->n, sizeof(*p->entries), by_name);
-	if (e == NULL || (h = calloc(1, sizeof(*h))) == NULL)
-		return NULL;
-	h->e = e;
-	h->left = UINT64_MAX;
-	if (e->path != NULL && (h->fp = fopen(e->path, "rb")) == NULL) {
-		free(h);
-		return NULL;
-	}
-	if (e->spooled) {
-		h->fp = fopen(p->spool.temp_path, "rb");
-		h->left = e->len;
-		if (h->fp == NULL || fseeko(h->fp, (off_t)e->spool_off,
-			SEEK_SET) != 0) {
-			if (h->fp != NULL)
-				fclose(h->fp);
-			free(h);
-			return NULL;
-		}
-	}
-	return h;
+	*out_sha256 = p->entries[i].sha256;
+	return p->entries[i].name;
 }
 
-static int sign_read(void *vh, char *buf, int len)
+/* The signature, streamed to the end of the spool: one Reference per
+ * entry, from the digests taken when each entry was added (see
+ * archive/signature.h). */
+static int sign(uint64_t *out_off, uint64_t *out_len, package *p,
+	const folio_archive_options *opts, folio_key_kind kind,
+	const folio_cert *cert)
 {
-	sign_handle *h = vh;
-	size_t n;
+	folio_signature_input in;
+	int rc;
 
-	if (len <= 0)
-		return 0;
-	if (h->fp != NULL) {
-		n = (size_t)len;
-		if (n > h->left)
-			n = (size_t)h->left;
-		n = fread(buf, 1, n, h->fp);
-		h->left -= n;
-		return ferror(h->fp) ? -1 : (int)n;
-	}
-	n = h->e->len - h->pos;
-	if (n > (size_t)len)
-		n = (size_t)len;
-	memcpy(buf, h->e->data + h->pos, n);
-	h->pos += n;
-	return (int)n;
-}
-
-static void sign_close(void *vh)
-{
-	sign_handle *h = vh;
-
-	if (h->fp != NULL)
-		fclose(h->fp);
-	free(h);
-}
-
-/* The digests xmlsec computed must be the ones we computed: otherwise a
- * file changed between hashing and signing. */
-static int compare_digests(xmlDocPtr doc, const package *p,
-	folio_error *err)
-{
-	xmlNodePtr root = xmlDocGetRootElement(doc), n, si = NULL, c;
-	folio_buf b64 = {0};
-	size_t i = 0;
-	int rc = 0;
-
-	for (n = root ? root->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE)
-			for (si = n->children; si && !(si->type ==
-				XML_ELEMENT_NODE && xmlStrEqual(si->name,
-				X("SignedInfo"))); si = si->next)
-				;
-	for (n = si ? si->children : NULL; n && i < p->n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE ||
-		    !xmlStrEqual(n->name, X("Reference")))
-			continue;
-		for (c = n->children; c && !(c->type == XML_ELEMENT_NODE &&
-			xmlStrEqual(c->name, X("DigestValue"))); c = c->next)
-			;
-		folio_buf_reset(&b64);
-		if (folio_base64_append(&b64, p->entries[i].sha256,
-			FOLIO_SHA256_LEN) < 0) {
-			rc = folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-			break;
-		}
-		{
-			xmlChar *v = c ? xmlNodeGetContent(c) : NULL;
-			int same = v && strcmp((const char *)v, b64.data) == 0;
-			xmlFree(v);
-			if (!same) {
-				rc = folio_error_set(err, FOLIO_EIO,
-					"%s: changed while being archived "
-					"(its digest differs between two "
-					"reads)", p->entries[i].path ?
-					p->entries[i].path :
-					p->entries[i].name);
-				break;
-			}
-		}
-		i++;
-	}
-	if (rc == 0 && i != p->n)
-		rc = folio_error_set(err, FOLIO_ELIB,
-			"signature has %zu references, expected %zu", i, p->n);
-	folio_buf_free(&b64);
-	return rc;
-}
-
-static int sign(folio_buf *out, package *p, const char *key_path,
-	const char *cert_path, folio_key_kind kind, const folio_cert *cert,
-	int64_t t, folio_error *err)
-{
-	folio_xml_limits limits = {(size_t)1024 * 1024 * 1024, 0};
-	folio_sig_io io = {p, sign_open, sign_read, sign_close};
-	folio_buf tpl = {0};
-	xmlChar *mem = NULL;
-	void *doc = NULL;
-	int size = 0, rc;
-
-	tpl.limit = (size_t)1024 * 1024 * 1024;
-	if ((rc = signature_template(&tpl, p, kind, cert, t, err)) < 0 ||
-	    (rc = folio_xml_parse_memory(&doc, tpl.data, tpl.len,
-		SIGNATURE_ENTRY, &limits, err)) < 0)
-		goto done;
-	/* At scale the tree and xmlsec's state are the peak: hold nothing
-	 * else of the signature while they live. */
-	folio_buf_free(&tpl);
-	if ((rc = folio_xmlsig_sign(doc, key_path, cert_path, &io, err)) < 0 ||
-	    (rc = compare_digests(doc, p, err)) < 0)
-		goto done;
-	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-	folio_xml_free(doc);
-	doc = NULL;
-	if (mem == NULL || size <= 0) {
-		rc = folio_error_set(err, FOLIO_ELIB,
-			"libxml2 could not write the signature");
-		goto done;
-	}
-	out->limit = tpl.limit;
-	if (folio_buf_append(out, mem, (size_t)size) < 0)
-		rc = folio_error_set(err, FOLIO_ELIMIT,
-			"signature exceeds the buffer limit");
-done:
-	xmlFree(mem);
-	folio_xml_free(doc);
-	folio_buf_free(&tpl);
-	return rc;
+	in.file = signed_file;
+	in.ctx = p;
+	in.n = p->n;
+	in.key_path = opts->key_path;
+	in.kind = kind;
+	in.cert = cert;
+	in.time = opts->time;
+	*out_off = p->spool_len;
+	if ((rc = folio_signature_write(out_len, p->spool.fp, &in, p->err))
+		< 0)
+		return rc;
+	p->spool_len += *out_len;
+	return spool_flush(p);
 }
 
 /* Entries in name order after mimetype, the signature in its place
  * (after META-INF/manifest.xml). Our in-memory copies are dropped as
  * soon as libzip holds its own (folio_zip_add_mem copies), so the peak
  * holds one copy, not two. */
-static int write_zip(package *p, const char *zip_path, folio_buf *sig,
-	int64_t t, folio_error *err)
+static int write_zip(package *p, const char *zip_path, uint64_t sig_off,
+	uint64_t sig_len, int64_t t, folio_error *err)
 {
 	folio_zip *z = NULL;
 	size_t i;
@@ -820,10 +615,10 @@ static int write_zip(package *p, const char *zip_path, folio_buf *sig,
 		folio_zip_method method;
 		if (!sig_done && (e == NULL ||
 		    strcmp(e->name, SIGNATURE_ENTRY) > 0)) {
-			if ((rc = folio_zip_add_mem(z, SIGNATURE_ENTRY,
-				sig->data, sig->len, FOLIO_ZIP_DEFLATE, err)) < 0)
+			if ((rc = folio_zip_add_file_part(z, SIGNATURE_ENTRY,
+				p->spool.temp_path, sig_off, sig_len,
+				FOLIO_ZIP_DEFLATE, err)) < 0)
 				goto fail;
-			folio_buf_free(sig);
 			sig_done = 1;
 		}
 		if (e == NULL)
@@ -832,13 +627,15 @@ static int write_zip(package *p, const char *zip_path, folio_buf *sig,
 		method = strcmp(e->media_type, "application/pdf") == 0 ||
 			strcmp(e->media_type, "application/epub+zip") == 0 ?
 			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE;
+		/* Hashed again as libzip reads them: a file that changed
+		 * since it was hashed and signed fails the archive. */
 		if (e->path)
-			rc = folio_zip_add_file(z, e->name, e->path, method,
-				err);
+			rc = folio_zip_add_file_checked(z, e->name, e->path, 0,
+				e->size, e->sha256, method, err);
 		else if (e->spooled)
-			rc = folio_zip_add_file_part(z, e->name,
+			rc = folio_zip_add_file_checked(z, e->name,
 				p->spool.temp_path, e->spool_off, e->len,
-				method, err);
+				e->sha256, method, err);
 		else
 			rc = folio_zip_add_mem(z, e->name, e->data, e->len,
 				method, err);
@@ -880,17 +677,19 @@ int folio_archive_write(folio_archive_stats *out,
 	size_t n, const char *zip_path, const folio_archive_options *opts,
 	folio_error *err)
 {
-	folio_record *records = NULL;
+	folio_record record;
 	folio_cert *cert = NULL;
 	folio_key_kind kind;
-	folio_buf cat = {0}, odf = {0}, sig = {0};
+	folio_buf odf = {0};
 	const char **names = NULL, **types = NULL;
+	uint64_t sig_off = 0, sig_len = 0;
 	package p;
 	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
+	memset(&record, 0, sizeof(record));
 	p.err = err;
 	p.batch = batch;
 	if (n == 0 || n > FOLIO_ARCHIVE_MAX_RECORDS)
@@ -906,26 +705,31 @@ int folio_archive_write(folio_archive_stats *out,
 	    (rc = folio_key_check(&kind, opts->key_path, cert, err)) < 0 ||
 	    (rc = signing_time_in_validity(cert, opts->cert_path, opts->time,
 		err)) < 0 ||
-	    (rc = folio_outfile_open(&p.spool, zip_path, err)) < 0)
+	    (rc = folio_outfile_open(&p.spool, zip_path, err)) < 0 ||
+	    (rc = folio_outfile_open(&p.cat_file, zip_path, err)) < 0 ||
+	    (rc = folio_catalogue_begin(&p.cat, p.cat_file.fp, batch, err))
+		< 0)
 		goto done;
-	records = calloc(n, sizeof(*records));
-	if (records == NULL) {
+	/* Every entry's place at once: doubling would hold two arrays (at
+	 * 400,000 entries, 38 MB and 50 MB) while it copies. */
+	p.cap = 16;
+	for (i = 0; i < n; i++)
+		p.cap += 2u + (in[i].pdf_path != NULL ? 1u : 0u) +
+			(in[i].epub_path != NULL ? 1u : 0u);
+	if ((p.entries = malloc(p.cap * sizeof(*p.entries))) == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (i = 0; i < n; i++)
-		if ((rc = add_record(&p, &records[i], &in[i], out)) < 0)
+	/* Each record is written (record.xml, its catalogue row) and
+	 * forgotten: only the entries' names and digests stay. */
+	for (i = 0; i < n; i++) {
+		rc = add_record(&p, &record, &in[i], out);
+		folio_record_clear(&record);
+		if (rc < 0)
 			goto done;
+	}
 	out->records = n;
-	cat.limit = (size_t)1024 * 1024 * 1024;
-	if ((rc = folio_catalogue_xml(&cat, batch, records, n, err)) < 0)
-		goto done;
-	/* The records were kept for the catalogue only. */
-	for (i = 0; i < n; i++)
-		folio_record_clear(&records[i]);
-	free(records);
-	records = NULL;
-	if ((rc = add_mem(&p, "data/catalogue.xml", &cat, NULL)) < 0 ||
+	if ((rc = add_catalogue(&p)) < 0 ||
 	    (rc = add_schema(&p, "record")) < 0 ||
 	    (rc = add_schema(&p, "catalogue")) < 0 ||
 	    (rc = add_bag(&p, batch, opts->time, opts->bag_info_extra, out))
@@ -951,23 +755,21 @@ int folio_archive_write(folio_archive_stats *out,
 	if ((rc = folio_odf_manifest_xml(&odf, names, types, p.n, err)) < 0 ||
 	    (rc = add_text(&p, MANIFEST_ENTRY, &odf)) < 0)
 		goto done;
+	free(names);
+	free(types);
+	names = types = NULL;
 	qsort(p.entries, p.n, sizeof(*p.entries), by_name);
 	if ((rc = spool_flush(&p)) < 0 ||
-	    (rc = sign(&sig, &p, opts->key_path, opts->cert_path, kind, cert,
-		opts->time, err)) < 0 ||
-	    (rc = write_zip(&p, zip_path, &sig, opts->time, err)) < 0)
+	    (rc = sign(&sig_off, &sig_len, &p, opts, kind, cert)) < 0 ||
+	    (rc = write_zip(&p, zip_path, sig_off, sig_len, opts->time, err))
+		< 0)
 		goto done;
 	out->entries = p.n + 2;
 done:
-	if (records != NULL)
-		for (i = 0; i < n; i++)
-			folio_record_clear(&records[i]);
-	free(records);
+	folio_record_clear(&record);
 	free(names);
 	free(types);
-	folio_buf_free(&cat);
 	folio_buf_free(&odf);
-	folio_buf_free(&sig);
 	folio_cert_free(cert);
 	package_free(&p);
 	return rc;

@@ -382,6 +382,65 @@ done:
 	return rc;
 }
 
+/* OpenSSL gives ECDSA values in DER; XML-DSig wants r || s, each
+ * left-padded to the curve's order (32 bytes on P-256). */
+static int ecdsa_raw(folio_buf *out, const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)len);
+	const BIGNUM *r, *s;
+	unsigned char rs[64];
+	int ok;
+
+	if (sig == NULL)
+		return -1;
+	ECDSA_SIG_get0(sig, &r, &s);
+	ok = BN_bn2binpad(r, rs, 32) == 32 && BN_bn2binpad(s, rs + 32, 32)
+		== 32 && folio_buf_append(out, rs, sizeof(rs)) == 0;
+	ECDSA_SIG_free(sig);
+	return ok ? 0 : -1;
+}
+
+int folio_key_sign_digest(folio_buf *out, const char *key_path,
+	folio_key_kind kind, const unsigned char digest[FOLIO_SHA256_LEN],
+	folio_error *err)
+{
+	EVP_PKEY *key = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	unsigned char *sig = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = load_key(&key, key_path, err)) < 0)
+		return rc;
+	if (!EVP_PKEY_is_a(key, kind == FOLIO_KEY_RSA ? "RSA" : "EC")) {
+		rc = folio_error_set(err, FOLIO_EINPUT, "%s: expected %s key, "
+			"found %s", key_path, kind == FOLIO_KEY_RSA ? "an RSA" :
+			"an EC", EVP_PKEY_get0_type_name(key));
+		goto done;
+	}
+	ctx = EVP_PKEY_CTX_new(key, NULL);
+	if (ctx == NULL || EVP_PKEY_sign_init(ctx) <= 0 ||
+	    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0 ||
+	    (kind == FOLIO_KEY_RSA &&
+	     EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0) ||
+	    EVP_PKEY_sign(ctx, NULL, &len, digest, FOLIO_SHA256_LEN) <= 0 ||
+	    (sig = OPENSSL_malloc(len)) == NULL ||
+	    EVP_PKEY_sign(ctx, sig, &len, digest, FOLIO_SHA256_LEN) <= 0) {
+		rc = ssl_error(err, FOLIO_ELIB, "cannot sign", key_path);
+		goto done;
+	}
+	if (kind == FOLIO_KEY_EC ? ecdsa_raw(out, sig, len) < 0 :
+	    folio_buf_append(out, sig, len) < 0)
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+done:
+	ERR_clear_error();
+	OPENSSL_free(sig);
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
 int folio_key_check(folio_key_kind *out, const char *key_path,
 	const folio_cert *cert, folio_error *err)
 {

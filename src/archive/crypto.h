@@ -2,8 +2,8 @@
  * crypto.h - the OpenSSL adapter: digests, base64, keys, certificates,
  * key generation.
  *
- * The only file that calls OpenSSL directly (xmlsec, which sits on top of
- * OpenSSL, is wrapped by archive/xmlsig.h). OpenSSL's ERR queue becomes
+ * The only file that calls OpenSSL directly (the archive's signature is
+ * made here too: archive/signature.h). OpenSSL's ERR queue becomes
  * one folio_error message naming the file concerned; the queue is always
  * left empty.
  *
@@ -72,6 +72,15 @@ int folio_cert_verify_digest(const folio_cert *c, folio_key_kind alg,
  * kind it is. */
 int folio_key_check(folio_key_kind *out, const char *key_path,
 	const folio_cert *cert, folio_error *err);
+
+/* Sign a SHA-256 digest with the PEM private key in key_path (of the
+ * kind folio_key_check told): RSA PKCS#1 v1.5 (rsa-sha256), or ECDSA on
+ * P-256 written as r || s (64 bytes, ecdsa-sha256), appended to out.
+ * RSA values depend only on key and digest; ECDSA values do not repeat
+ * (OpenSSL 3.0 has no deterministic ECDSA). */
+int folio_key_sign_digest(folio_buf *out, const char *key_path,
+	folio_key_kind kind, const unsigned char digest[FOLIO_SHA256_LEN],
+	folio_error *err);
 
 /* Generate a key pair and a self-signed certificate for organisation
  * `org` (CN and O), valid from not_before for `years` years, and write

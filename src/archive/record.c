@@ -4,13 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "util/xml.h"
+#include "util/xml_writer.h"
 
 #include "archive/asic.h"
 
-#define X(s) ((const xmlChar *)(s))
 /* The catalogue of 70,000 records is tens of MB: above the source cap. */
 #define MAX_METADATA_BYTES ((size_t)512 * 1024 * 1024)
 
@@ -50,98 +48,14 @@ const char *folio_media_type(const char *name)
 	return "application/octet-stream";
 }
 
-/* A writer into an xmlBuffer; every call's result is checked once at
- * the end through `failed` to keep the element lists readable. */
-typedef struct writer {
-	xmlBufferPtr buf;
-	xmlTextWriterPtr w;
-	int failed;
-} writer;
-
-static int writer_open(writer *wr)
-{
-	memset(wr, 0, sizeof(*wr));
-	wr->buf = xmlBufferCreate();
-	if (wr->buf == NULL)
-		return -1;
-	wr->w = xmlNewTextWriterMemory(wr->buf, 0);
-	if (wr->w == NULL) {
-		xmlBufferFree(wr->buf);
-		return -1;
-	}
-	if (xmlTextWriterSetIndent(wr->w, 1) < 0 ||
-	    xmlTextWriterSetIndentString(wr->w, X("  ")) < 0 ||
-	    xmlTextWriterStartDocument(wr->w, "1.0", "UTF-8", NULL) < 0)
-		wr->failed = 1;
-	return 0;
-}
-
-static void el(writer *wr, const char *name, const char *text)
-{
-	if (text == NULL)
-		return;
-	if (xmlTextWriterWriteElement(wr->w, X(name), X(text))
-		< 0)
-		wr->failed = 1;
-}
-
-static void start(writer *wr, const char *name)
-{
-	if (xmlTextWriterStartElement(wr->w, X(name)) < 0)
-		wr->failed = 1;
-}
-
-static void attr(writer *wr, const char *name, const char *value)
-{
-	if (xmlTextWriterWriteAttribute(wr->w, X(name), X(value))
-		< 0)
-		wr->failed = 1;
-}
-
-static void finish(writer *wr)
-{
-	if (xmlTextWriterEndElement(wr->w) < 0)
-		wr->failed = 1;
-}
-
-/* Close the writer, copy the text to out, and validate it. */
-static int writer_close(writer *wr, folio_buf *out, const char *schema,
+/* Validate what was written, streamed as a reader would see it. */
+static int validate(const folio_buf *b, const char *schema,
 	const char *name, folio_error *err)
 {
 	folio_xml_limits limits = {MAX_METADATA_BYTES, 0};
-	void *doc = NULL;
-	int rc = 0;
 
-	if (xmlTextWriterEndDocument(wr->w) < 0)
-		wr->failed = 1;
-	xmlFreeTextWriter(wr->w);
-	wr->w = NULL;
-	if (wr->failed) {
-		rc = folio_error_set(err, FOLIO_ELIB,
-			"%s: libxml2 could not write the metadata", name);
-		goto done;
-	}
-	if (folio_buf_append(out, xmlBufferContent(wr->buf),
-		(size_t)xmlBufferLength(wr->buf)) < 0) {
-		rc = folio_error_set(err, FOLIO_ELIMIT,
-			"%s: metadata exceeds the buffer limit", name);
-		goto done;
-	}
-	/* One copy is enough while the text is parsed back. */
-	xmlBufferFree(wr->buf);
-	wr->buf = NULL;
-	if (schema == NULL)
-		goto done;
-	/* Validate what was written, as a reader would see it. */
-	if ((rc = folio_xml_parse_memory(&doc, out->data, out->len, name,
-		&limits, err)) < 0)
-		goto done;
-	rc = folio_xml_validate(doc, schema, name, err);
-done:
-	folio_xml_free(doc);
-	if (wr->buf != NULL)
-		xmlBufferFree(wr->buf);
-	return rc;
+	return folio_xml_validate_memory(b->data, b->len, name, schema,
+		&limits, err);
 }
 
 int folio_record_xml(folio_buf *out, const folio_record *r,
@@ -150,109 +64,144 @@ int folio_record_xml(folio_buf *out, const folio_record *r,
 {
 	char number[16], size[32], hex[2 * FOLIO_SHA256_LEN + 1];
 	char pages[16];
-	writer wr;
-	size_t i;
+	folio_xmlw *w;
+	size_t i, start = out->len;
+	int rc;
 
-	if (writer_open(&wr) < 0)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_xmlw_new_buf(&w, out, name, "  ", err)) < 0)
+		return rc;
 	snprintf(number, sizeof(number), "%04u", r->number);
 	snprintf(pages, sizeof(pages), "%u", r->pages);
-	if (xmlTextWriterStartElementNS(wr.w, NULL, X("文件"),
-		X(FOLIO_RECORD_NS)) < 0)
-		wr.failed = 1;
-	attr(&wr, "version", "1");
-	el(&wr, "题名", r->title);
-	el(&wr, "责任者", r->issuer);
-	el(&wr, "文件编号", r->doc_number);
-	el(&wr, "日期", r->date8);
-	el(&wr, "密级", r->security);
-	el(&wr, "保管期限", r->retention);
-	el(&wr, "全宗号", fonds_code);
-	el(&wr, "年度", year);
-	el(&wr, "档号", r->code);
-	el(&wr, "件号", number);
-	el(&wr, "文种", r->category);
-	el(&wr, "主题词", r->keywords);
+	folio_xmlw_start_ns(w, NULL, "文件", FOLIO_RECORD_NS);
+	folio_xmlw_attr(w, "version", "1");
+	folio_xmlw_element(w, "题名", r->title);
+	folio_xmlw_element(w, "责任者", r->issuer);
+	folio_xmlw_element(w, "文件编号", r->doc_number);
+	folio_xmlw_element(w, "日期", r->date8);
+	folio_xmlw_element(w, "密级", r->security);
+	folio_xmlw_element(w, "保管期限", r->retention);
+	folio_xmlw_element(w, "全宗号", fonds_code);
+	folio_xmlw_element(w, "年度", year);
+	folio_xmlw_element(w, "档号", r->code);
+	folio_xmlw_element(w, "件号", number);
+	folio_xmlw_element(w, "文种", r->category);
+	folio_xmlw_element(w, "主题词", r->keywords);
 	if (r->pages > 0)
-		el(&wr, "页数", pages);
+		folio_xmlw_element(w, "页数", pages);
 	for (i = 0; i < r->n_files + r->n_images; i++) {
 		const folio_record_file *f = i < r->n_files ? &r->files[i] :
 			&r->images[i - r->n_files];
 		snprintf(size, sizeof(size), "%llu",
 			(unsigned long long)f->size);
 		folio_sha256_hex(hex, f->sha256);
-		start(&wr, "计算机文件");
-		el(&wr, "计算机文件名", f->name);
-		el(&wr, "格式信息", f->media_type);
-		el(&wr, "计算机文件大小", size);
-		el(&wr, "SHA-256", hex);
-		finish(&wr);
+		folio_xmlw_start(w, "计算机文件");
+		folio_xmlw_element(w, "计算机文件名", f->name);
+		folio_xmlw_element(w, "格式信息", f->media_type);
+		folio_xmlw_element(w, "计算机文件大小", size);
+		folio_xmlw_element(w, "SHA-256", hex);
+		folio_xmlw_end(w);
 	}
-	finish(&wr);
-	return writer_close(&wr, out, "record", name, err);
+	folio_xmlw_end(w);
+	rc = folio_xmlw_close(w);
+	folio_xmlw_free(w);
+	if (rc == 0) {
+		folio_buf doc = *out;
+		doc.data += start;
+		doc.len -= start;
+		rc = validate(&doc, "record", name, err);
+	}
+	return rc;
 }
 
-int folio_catalogue_xml(folio_buf *out, const folio_archive_batch *m,
-	const folio_record *records, size_t n, folio_error *err)
+struct folio_catalogue {
+	folio_xmlw *w;
+	size_t seq;
+};
+
+int folio_catalogue_begin(folio_catalogue **out, FILE *fp,
+	const folio_archive_batch *m, folio_error *err)
+{
+	folio_catalogue *c = calloc(1, sizeof(*c));
+	int rc;
+
+	*out = NULL;
+	if (c == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_xmlw_new_file(&c->w, fp, "data/catalogue.xml", "  ",
+		err)) < 0) {
+		free(c);
+		return rc;
+	}
+	folio_xmlw_start_ns(c->w, NULL, "文件目录", FOLIO_CATALOGUE_NS);
+	folio_xmlw_attr(c->w, "version", "1");
+	folio_xmlw_element(c->w, "全宗号", m->fonds_code);
+	folio_xmlw_element(c->w, "全宗名称", m->fonds_name);
+	folio_xmlw_element(c->w, "年度", m->year);
+	folio_xmlw_element(c->w, "批次号", m->batch_id);
+	*out = c;
+	return folio_xmlw_status(c->w);
+}
+
+int folio_catalogue_add(folio_catalogue *c, const folio_record *r)
 {
 	char seq[24];
-	writer wr;
-	size_t i, j;
+	size_t j;
 
-	if (writer_open(&wr) < 0)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if (xmlTextWriterStartElementNS(wr.w, NULL, X("文件目录"),
-		X(FOLIO_CATALOGUE_NS)) < 0)
-		wr.failed = 1;
-	attr(&wr, "version", "1");
-	el(&wr, "全宗号", m->fonds_code);
-	el(&wr, "全宗名称", m->fonds_name);
-	el(&wr, "年度", m->year);
-	el(&wr, "批次号", m->batch_id);
-	for (i = 0; i < n && !wr.failed; i++) {
-		const folio_record *r = &records[i];
-		snprintf(seq, sizeof(seq), "%zu", i + 1);
-		start(&wr, "条目");
-		el(&wr, "顺序号", seq);
-		el(&wr, "档号", r->code);
-		el(&wr, "责任者", r->issuer);
-		el(&wr, "题名", r->title);
-		el(&wr, "日期", r->date8);
-		el(&wr, "密级", r->security);
-		el(&wr, "保管期限", r->retention);
-		for (j = 0; j < r->n_files; j++)
-			el(&wr, "计算机文件名", r->files[j].name);
-		finish(&wr);
-	}
-	finish(&wr);
-	return writer_close(&wr, out, "catalogue", "data/catalogue.xml", err);
+	snprintf(seq, sizeof(seq), "%zu", ++c->seq);
+	folio_xmlw_start(c->w, "条目");
+	folio_xmlw_element(c->w, "顺序号", seq);
+	folio_xmlw_element(c->w, "档号", r->code);
+	folio_xmlw_element(c->w, "责任者", r->issuer);
+	folio_xmlw_element(c->w, "题名", r->title);
+	folio_xmlw_element(c->w, "日期", r->date8);
+	folio_xmlw_element(c->w, "密级", r->security);
+	folio_xmlw_element(c->w, "保管期限", r->retention);
+	for (j = 0; j < r->n_files; j++)
+		folio_xmlw_element(c->w, "计算机文件名", r->files[j].name);
+	folio_xmlw_end(c->w);
+	return folio_xmlw_status(c->w);
+}
+
+int folio_catalogue_end(uint64_t *out_len, folio_catalogue *c)
+{
+	int rc;
+
+	folio_xmlw_end(c->w);
+	rc = folio_xmlw_close(c->w);
+	*out_len = folio_xmlw_bytes(c->w);
+	return rc;
+}
+
+void folio_catalogue_free(folio_catalogue *c)
+{
+	if (c == NULL)
+		return;
+	folio_xmlw_free(c->w);
+	free(c);
 }
 
 int folio_odf_manifest_xml(folio_buf *out, const char *const *names,
 	const char *const *media_types, size_t n, folio_error *err)
 {
-	writer wr;
+	folio_xmlw *w;
 	size_t i;
+	int rc;
 
-	if (writer_open(&wr) < 0)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if (xmlTextWriterStartElementNS(wr.w, X("manifest"),
-		X("manifest"), X(NS_ODF)) < 0 ||
-	    xmlTextWriterWriteAttributeNS(wr.w, X("manifest"),
-		X("version"), NULL, X("1.2")) < 0)
-		wr.failed = 1;
-	for (i = 0; i <= n && !wr.failed; i++) {
-		if (xmlTextWriterStartElementNS(wr.w, X("manifest"),
-			X("file-entry"), NULL) < 0 ||
-		    xmlTextWriterWriteAttributeNS(wr.w, X("manifest"),
-			X("full-path"), NULL,
-			X(i == 0 ? "/" : names[i - 1])) < 0 ||
-		    xmlTextWriterWriteAttributeNS(wr.w, X("manifest"),
-			X("media-type"), NULL, X(i == 0 ?
-			FOLIO_ASIC_MIMETYPE : media_types[i - 1])) < 0 ||
-		    xmlTextWriterEndElement(wr.w) < 0)
-			wr.failed = 1;
+	if ((rc = folio_xmlw_new_buf(&w, out, "META-INF/manifest.xml", "  ",
+		err)) < 0)
+		return rc;
+	folio_xmlw_start_ns(w, "manifest", "manifest", NS_ODF);
+	folio_xmlw_attr_ns(w, "manifest", "version", NULL, "1.2");
+	for (i = 0; i <= n && folio_xmlw_status(w) == 0; i++) {
+		folio_xmlw_start_ns(w, "manifest", "file-entry", NULL);
+		folio_xmlw_attr_ns(w, "manifest", "full-path", NULL,
+			i == 0 ? "/" : names[i - 1]);
+		folio_xmlw_attr_ns(w, "manifest", "media-type", NULL, i == 0 ?
+			FOLIO_ASIC_MIMETYPE : media_types[i - 1]);
+		folio_xmlw_end(w);
 	}
-	finish(&wr);
-	return writer_close(&wr, out, NULL, "META-INF/manifest.xml", err);
+	folio_xmlw_end(w);
+	rc = folio_xmlw_close(w);
+	folio_xmlw_free(w);
+	return rc;
 }

@@ -1,17 +1,18 @@
 /*
  * record.h - DA/T 46 record metadata (record.xml), the batch catalogue
  * 文件目录 (catalogue.xml) and the ODF manifest of the archive, written
- * with libxml2's xmlTextWriter and validated against the shipped schemas
+ * through util/xml_writer.h and validated against the shipped schemas
  * (schemas/record.rng, schemas/catalogue.rng) before they are used.
  *
  * A folio_record owns copies of its strings (folio_record_clear frees
- * them), so the catalogue can be written after the documents are freed.
+ * them).
  */
 #ifndef FOLIO_ARCHIVE_RECORD_H
 #define FOLIO_ARCHIVE_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "archive/archive.h"
 #include "archive/crypto.h"
@@ -56,9 +57,17 @@ int folio_record_xml(folio_buf *out, const folio_record *r,
 	const char *fonds_code, const char *year, const char *name,
 	folio_error *err);
 
-/* data/catalogue.xml for the records, validated. */
-int folio_catalogue_xml(folio_buf *out, const folio_archive_batch *batch,
-	const folio_record *records, size_t n, folio_error *err);
+/* data/catalogue.xml, written to fp one record at a time as the records
+ * are archived (a catalogue of 100,000 records is never in memory).
+ * Not validated here: the caller streams the written bytes back through
+ * the reader with schemas/catalogue.rng (folio_xml_validate_stream).
+ * end closes the document and gives the bytes written. */
+typedef struct folio_catalogue folio_catalogue;
+int folio_catalogue_begin(folio_catalogue **out, FILE *fp,
+	const folio_archive_batch *batch, folio_error *err);
+int folio_catalogue_add(folio_catalogue *c, const folio_record *r);
+int folio_catalogue_end(uint64_t *out_len, folio_catalogue *c);
+void folio_catalogue_free(folio_catalogue *c);
 
 /* META-INF/manifest.xml listing names[0..n) with their media types. */
 int folio_odf_manifest_xml(folio_buf *out, const char *const *names,

@@ -20,7 +20,7 @@
 
 #include "archive/asic.h"
 #include "archive/c14n.h"
-#include "archive/xmlsig.h"
+#include "archive/uri.h"
 
 /* The elements of a signature, and what each may contain. */
 enum {

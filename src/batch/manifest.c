@@ -10,13 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libxml/tree.h>
-
 #include "site/site.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/paths.h"
 #include "util/xml.h"
+#include "util/xml_tree.h"
 
 #define BATCH_NS "urn:folio:batch:1"
 #define MAX_EXCLUDES 1024
@@ -73,60 +72,25 @@ static int seen_grow(reader *r)
 	return 0;
 }
 
-static int at(reader *r, const xmlNode *n, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int at(reader *r, const folio_xml_node *n, int code,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int at(reader *r, const xmlNode *n, int code, const char *fmt, ...)
+static int at(reader *r, const folio_xml_node *n, int code,
+	const char *fmt, ...)
 {
-	char what[512];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	rc = folio_xml_verror(r->err, code, r->m->path, n, 0, fmt, ap);
 	va_end(ap);
-	return folio_error_set(r->err, code, "%s:%ld:%u: %s", r->m->path,
-		folio_xml_node_line(n), folio_xml_node_col(n), what);
+	return rc;
 }
 
-static int is_el(const xmlNode *n, const char *name)
+static const folio_xml_node *child(const folio_xml_node *n,
+	const char *name)
 {
-	return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-		strcmp((const char *)n->ns->href, BATCH_NS) == 0 &&
-		strcmp((const char *)n->name, name) == 0;
-}
-
-static const xmlNode *child(const xmlNode *n, const char *name)
-{
-	const xmlNode *c;
-
-	for (c = n ? n->children : NULL; c != NULL; c = c->next)
-		if (is_el(c, name))
-			return c;
-	return NULL;
-}
-
-/* Trimmed text content of an element, malloc'd. */
-static char *text_of(const xmlNode *n)
-{
-	xmlChar *t;
-	char *s, *start, *end;
-
-	if (n == NULL)
-		return NULL;
-	t = xmlNodeGetContent(n);
-	if (t == NULL)
-		return NULL;
-	start = (char *)t;
-	while (*start == ' ' || *start == '\t' || *start == '\n' ||
-		*start == '\r')
-		start++;
-	end = start + strlen(start);
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
-		end[-1] == '\n' || end[-1] == '\r'))
-		end--;
-	s = strndup(start, (size_t)(end - start));
-	xmlFree(t);
-	return s;
+	return folio_xml_child(n, BATCH_NS, name);
 }
 
 static char *join(const char *dir, const char *rel)
@@ -145,15 +109,15 @@ static char *join(const char *dir, const char *rel)
 
 /* Required element text into *out; the schema already checked presence,
  * this only guards against a missing schema file. */
-static int take(reader *r, char **out, const xmlNode *parent,
+static int take(reader *r, char **out, const folio_xml_node *parent,
 	const char *name)
 {
-	const xmlNode *n = child(parent, name);
+	const folio_xml_node *n = child(parent, name);
 
 	if (n == NULL)
 		return at(r, parent, FOLIO_EINPUT,
 			"expected <%s>, found none", name);
-	*out = text_of(n);
+	*out = folio_xml_text_trimmed(n);
 	if (*out == NULL)
 		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
 	if ((*out)[0] == '\0')
@@ -162,7 +126,7 @@ static int take(reader *r, char **out, const xmlNode *parent,
 	return 0;
 }
 
-static int take_path(reader *r, char **out, const xmlNode *parent,
+static int take_path(reader *r, char **out, const folio_xml_node *parent,
 	const char *name)
 {
 	char *rel = NULL;
@@ -180,10 +144,10 @@ static int take_path(reader *r, char **out, const xmlNode *parent,
 /* A style file: left out, the installed one; given, next to the
  * manifest, else in the data folder, else in its styles/ folder (so
  * "gbt9704.xml" names the installed style). The first that exists. */
-static int take_style(reader *r, char **out, const xmlNode *style,
+static int take_style(reader *r, char **out, const folio_xml_node *style,
 	const char *name, const char *installed)
 {
-	const xmlNode *n = style ? child(style, name) : NULL;
+	const folio_xml_node *n = style ? child(style, name) : NULL;
 	char path[4096], rel[1100];
 	char *given = NULL;
 	int rc;
@@ -247,7 +211,7 @@ static int is_pattern(const char *s)
 /* The path rules keep the names inside the folder; a symbolic link
  * (the file or a folder on its way) could still lead anywhere, and the
  * archive would carry that file under the source's name. */
-static int inside_folder(reader *r, const xmlNode *n,
+static int inside_folder(reader *r, const folio_xml_node *n,
 	const folio_batch_source *s)
 {
 	char *real;
@@ -274,7 +238,7 @@ static int inside_folder(reader *r, const xmlNode *n,
 	return 0;
 }
 
-static int push_source(reader *r, const xmlNode *n, const char *rel)
+static int push_source(reader *r, const folio_xml_node *n, const char *rel)
 {
 	folio_batch_manifest *m = r->m;
 	folio_batch_source *s;
@@ -328,7 +292,7 @@ static int push_source(reader *r, const xmlNode *n, const char *rel)
 
 /* glob(3) runs relative to the manifest folder: prefix the folder, then
  * strip it again from each match. */
-static int expand(reader *r, const xmlNode *n, const char *pattern)
+static int expand(reader *r, const folio_xml_node *n, const char *pattern)
 {
 	folio_batch_manifest *m = r->m;
 	char *full = join(m->dir, pattern);
@@ -361,27 +325,28 @@ done:
 	return rc;
 }
 
-static int read_sources(reader *r, const xmlNode *sources)
+static int read_sources(reader *r, const folio_xml_node *sources)
 {
 	const char *excludes[MAX_EXCLUDES];
 	char *texts[MAX_EXCLUDES];
 	size_t n_ex = 0, i, j, kept;
-	const xmlNode *c;
+	const folio_xml_node *c;
 	int rc = 0;
 
-	for (c = sources ? sources->children : NULL; c && rc == 0;
-		c = c->next) {
+	for (c = folio_xml_child(sources, BATCH_NS, NULL); c && rc == 0;
+		c = folio_xml_next(c, BATCH_NS, NULL)) {
 		char *t;
-		if (!is_el(c, "source") && !is_el(c, "exclude"))
+		if (!folio_xml_is(c, BATCH_NS, "source") &&
+		    !folio_xml_is(c, BATCH_NS, "exclude"))
 			continue;
-		t = text_of(c);
+		t = folio_xml_text_trimmed(c);
 		if (t == NULL)
 			return folio_error_set(r->err, FOLIO_ENOMEM,
 				"out of memory");
 		if (!path_inside(t)) {
 			rc = at(r, c, FOLIO_EINPUT, "expected a path inside "
 				"the manifest's folder, found %s", t);
-		} else if (is_el(c, "exclude")) {
+		} else if (folio_xml_is(c, BATCH_NS, "exclude")) {
 			if (n_ex == MAX_EXCLUDES) {
 				rc = at(r, c, FOLIO_ELIMIT, "expected at most "
 					"%d excludes, found more",
@@ -420,15 +385,15 @@ static int read_sources(reader *r, const xmlNode *sources)
 
 /* <publish><base-url>: the schema checked its shape; folio_site_base_url
  * also refuses what a pattern cannot say ("." segments, bad %XX). */
-static int read_publish(reader *r, const xmlNode *publish)
+static int read_publish(reader *r, const folio_xml_node *publish)
 {
-	const xmlNode *n = child(publish, "base-url");
+	const folio_xml_node *n = child(publish, "base-url");
 	char url[FOLIO_SITE_URL_MAX + 2];
 	folio_error e = {0};
 
 	if (n == NULL)
 		return 0;
-	if ((r->m->base_url = text_of(n)) == NULL)
+	if ((r->m->base_url = folio_xml_text_trimmed(n)) == NULL)
 		return folio_error_set(r->err, FOLIO_ENOMEM, "out of memory");
 	if (folio_site_base_url(url, sizeof(url), r->m->base_url, &e) < 0)
 		return at(r, n, FOLIO_EINPUT, "<base-url>: %s", e.msg);
@@ -439,9 +404,8 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	folio_error *err)
 {
 	folio_batch_manifest *m;
-	xmlDoc *doc = NULL;
-	void *vdoc = NULL;
-	const xmlNode *root, *n;
+	void *doc = NULL;
+	const folio_xml_node *root, *n;
 	const char *slash;
 	reader r;
 	int rc;
@@ -462,13 +426,12 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	}
 	r.m = m;
 	r.err = err;
-	if ((rc = folio_xml_parse_file(&vdoc, path, NULL, err)) < 0)
+	if ((rc = folio_xml_parse_file(&doc, path, NULL, err)) < 0)
 		goto done;
-	doc = vdoc;
 	if ((rc = folio_xml_validate(doc, "batch", path, err)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(doc);
-	if (!is_el(root, "batch")) {
+	root = folio_xml_root(doc);
+	if (!folio_xml_is(root, BATCH_NS, "batch")) {
 		rc = folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected "
 			"<batch> in %s, found another root", path, BATCH_NS);
 		goto done;
@@ -479,7 +442,7 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	    (rc = take(&r, &m->year, root, "year")) < 0 ||
 	    (rc = take(&r, &m->batch_id, root, "batch-id")) < 0)
 		goto done;
-	m->description = text_of(child(root, "description"));
+	m->description = folio_xml_text_trimmed(child(root, "description"));
 	n = child(root, "defaults");
 	if ((rc = take(&r, &m->retention, n ? n : root, "retention")) < 0 ||
 	    (rc = take(&r, &m->security, n ? n : root, "security")) < 0)

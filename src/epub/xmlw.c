@@ -1,21 +1,20 @@
-/* The libxml2 xmlTextWriter adapter for src/epub/: every byte of markup in
- * a book comes from here, so escaping lives in one place. */
+/* Markup of a book, over the one XML writer (util/xml_writer.h): every
+ * byte of markup in a book comes from here, so escaping lives in one
+ * place. What this layer adds is the book's: text refused with the
+ * source position of the block it came from, and the characters used
+ * marked for the font subset. */
 #include "epub/epub_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "util/utf8.h"
-
-/* libxml2 takes unsigned chars; BAD_CAST would drop const. */
-#define XC (const xmlChar *)
+#include "util/xml_writer.h"
 
 struct epub_xml {
-	xmlBufferPtr buf;
-	xmlTextWriterPtr w;
+	folio_xmlw *w;
+	folio_buf buf;
 	int rc;
 	folio_error *err;
 	char name[64];
@@ -24,17 +23,11 @@ struct epub_xml {
 	uint8_t *used;
 };
 
-static void fail(epub_xml *x, const char *what)
-{
-	if (x->rc == 0)
-		x->rc = folio_error_set(x->err, FOLIO_ELIB,
-			"%s: libxml2 writer failed (%s)", x->name, what);
-}
-
 int xw_new(epub_xml **out, const char *name, int indent, uint8_t *used,
 	folio_error *err)
 {
 	epub_xml *x;
+	int rc;
 
 	*out = NULL;
 	x = calloc(1, sizeof(*x));
@@ -43,19 +36,13 @@ int xw_new(epub_xml **out, const char *name, int indent, uint8_t *used,
 	x->err = err;
 	x->used = used;
 	snprintf(x->name, sizeof(x->name), "%s", name);
-	x->buf = xmlBufferCreate();
-	if (x->buf != NULL)
-		x->w = xmlNewTextWriterMemory(x->buf, 0);
-	if (x->w == NULL) {
+	x->buf.limit = EPUB_MAX_PART;
+	if ((rc = folio_xmlw_new_buf(&x->w, &x->buf, name,
+		indent ? "  " : NULL, err)) < 0) {
 		xw_free(x);
-		return folio_error_set(err, FOLIO_ENOMEM,
-			"%s: cannot start an XML writer", name);
+		return rc;
 	}
-	if (indent && (xmlTextWriterSetIndent(x->w, 1) < 0 ||
-	    xmlTextWriterSetIndentString(x->w, XC "  ") < 0))
-		fail(x, "indent");
-	if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0)
-		fail(x, "start");
+	x->rc = folio_xmlw_status(x->w);
 	*out = x;
 	return 0;
 }
@@ -68,53 +55,53 @@ void xw_position(epub_xml *x, const char *path, unsigned line,
 	x->col = col;
 }
 
+/* The writer's first failure becomes ours. */
+static void sync(epub_xml *x)
+{
+	if (x->rc == 0)
+		x->rc = folio_xmlw_status(x->w);
+}
+
 void xw_doctype_html(epub_xml *x)
 {
-	if (x->rc == 0 &&
-	    xmlTextWriterWriteDTD(x->w, XC "html", NULL, NULL, NULL) < 0)
-		fail(x, "doctype");
+	if (x->rc == 0)
+		folio_xmlw_doctype(x->w, "html");
+	sync(x);
 }
 
 void xw_start(epub_xml *x, const char *element)
 {
-	if (x->rc == 0 &&
-	    xmlTextWriterStartElement(x->w, XC element) < 0)
-		fail(x, element);
-}
-
-/* XML 1.0 Char: tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD, >= U+10000.
- * Valid UTF-8 already excludes surrogates. */
-static int xml_char(uint32_t cp)
-{
-	if (cp < 0x20)
-		return cp == 0x09 || cp == 0x0A || cp == 0x0D;
-	return cp != 0xFFFE && cp != 0xFFFF;
+	if (x->rc == 0)
+		folio_xmlw_start(x->w, element);
+	sync(x);
 }
 
 /* Refuse what XML cannot carry instead of writing a book no reader
- * opens; mark the characters used for the font subset. */
+ * opens, naming the source position; mark the characters used for the
+ * font subset. */
 static int check_text(epub_xml *x, const char *s)
 {
-	size_t n = strlen(s), i = 0, len;
+	size_t n = strlen(s), i = 0, len, off;
 	uint32_t cp;
 
+	if (!folio_xml_text_ok(s, n, &cp, &off)) {
+		if (x->path != NULL)
+			return x->rc = folio_error_set(x->err, FOLIO_EINPUT,
+				"%s:%u:%u: expected text characters, found %s "
+				"U+%04X", x->path, x->line, x->col,
+				cp != 0xFFFFFFFFu ? "control character" :
+				"invalid UTF-8", cp != 0xFFFFFFFFu ?
+				(unsigned)cp : 0u);
+		return x->rc = folio_error_set(x->err, FOLIO_EINPUT,
+			"%s: expected text characters, found U+%04X",
+			x->name, cp != 0xFFFFFFFFu ? (unsigned)cp : 0u);
+	}
+	if (x->used == NULL)
+		return 0;
 	while (i < n) {
 		len = folio_utf8_decode(s + i, n - i, &cp);
-		if (len == 0 || !xml_char(cp)) {
-			if (x->path != NULL)
-				return x->rc = folio_error_set(x->err,
-					FOLIO_EINPUT, "%s:%u:%u: expected text "
-					"characters, found %s U+%04X",
-					x->path, x->line, x->col,
-					len ? "control character" :
-					"invalid UTF-8", (unsigned)cp);
-			return x->rc = folio_error_set(x->err, FOLIO_EINPUT,
-				"%s: expected text characters, found U+%04X",
-				x->name, (unsigned)cp);
-		}
-		if (x->used != NULL)
-			x->used[cp >> 3] = (uint8_t)(x->used[cp >> 3] |
-				(1u << (cp & 7)));
+		x->used[cp >> 3] = (uint8_t)(x->used[cp >> 3] |
+			(1u << (cp & 7)));
 		i += len;
 	}
 	return 0;
@@ -124,17 +111,16 @@ void xw_attr(epub_xml *x, const char *name, const char *value)
 {
 	if (x->rc != 0 || check_text(x, value) < 0)
 		return;
-	if (xmlTextWriterWriteAttribute(x->w, XC name,
-		XC value) < 0)
-		fail(x, name);
+	folio_xmlw_attr(x->w, name, value);
+	sync(x);
 }
 
 void xw_text(epub_xml *x, const char *text)
 {
 	if (x->rc != 0 || check_text(x, text) < 0)
 		return;
-	if (xmlTextWriterWriteString(x->w, XC text) < 0)
-		fail(x, "text");
+	folio_xmlw_text(x->w, text);
+	sync(x);
 }
 
 void xw_text_n(epub_xml *x, const char *text, size_t n)
@@ -143,7 +129,7 @@ void xw_text_n(epub_xml *x, const char *text, size_t n)
 
 	if (x->rc != 0 || n == 0)
 		return;
-	/* libxml2's writer escapes only NUL-terminated strings. */
+	/* Checked and marked as a whole string, like xw_text. */
 	copy = malloc(n + 1);
 	if (copy == NULL) {
 		x->rc = folio_error_set(x->err, FOLIO_ENOMEM, "%s: out of memory",
@@ -158,8 +144,9 @@ void xw_text_n(epub_xml *x, const char *text, size_t n)
 
 void xw_end(epub_xml *x)
 {
-	if (x->rc == 0 && xmlTextWriterEndElement(x->w) < 0)
-		fail(x, "end");
+	if (x->rc == 0)
+		folio_xmlw_end(x->w);
+	sync(x);
 }
 
 void xw_leaf(epub_xml *x, const char *element, const char *cls,
@@ -176,22 +163,12 @@ int xw_finish(epub_xml *x, folio_buf *dest)
 {
 	int rc;
 
-	if (x->rc == 0 && xmlTextWriterEndDocument(x->w) < 0)
-		fail(x, "end document");
-	/* Freeing the writer flushes it into the buffer. */
-	xmlFreeTextWriter(x->w);
-	x->w = NULL;
-	if (x->rc == 0) {
-		size_t len = (size_t)xmlBufferLength(x->buf);
-		if (len > EPUB_MAX_PART)
-			x->rc = folio_error_set(x->err, FOLIO_ELIMIT,
-				"%s: %zu bytes exceeds the limit of %zu",
-				x->name, len, EPUB_MAX_PART);
-		else if (folio_buf_append(dest, xmlBufferContent(x->buf),
-			len) < 0)
-			x->rc = folio_error_set(x->err, FOLIO_ENOMEM,
-				"%s: out of memory", x->name);
-	}
+	if (x->rc == 0)
+		x->rc = folio_xmlw_close(x->w);
+	if (x->rc == 0 && folio_buf_append(dest, x->buf.data ? x->buf.data :
+		"", x->buf.len) < 0)
+		x->rc = folio_error_set(x->err, FOLIO_ENOMEM,
+			"%s: out of memory", x->name);
 	rc = x->rc;
 	xw_free(x);
 	return rc;
@@ -201,10 +178,8 @@ void xw_free(epub_xml *x)
 {
 	if (x == NULL)
 		return;
-	if (x->w != NULL)
-		xmlFreeTextWriter(x->w);
-	if (x->buf != NULL)
-		xmlBufferFree(x->buf);
+	folio_xmlw_free(x->w);
+	folio_buf_free(&x->buf);
 	free(x);
 }
 

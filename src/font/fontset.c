@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include <hb-ot.h>
-#include <libxml/tree.h>
 
 #include "util/paths.h"
 #include "util/xml.h"
+#include "util/xml_tree.h"
 
 #define MAX_MAP_BYTES ((size_t)1024 * 1024)
 #define MAX_FAMILIES 64
@@ -464,33 +464,6 @@ static int find_loaded(const folio_fontset *fs, const char *path,
 	return -1;
 }
 
-static char *node_text(xmlNode *node)
-{
-	xmlChar *raw = xmlNodeGetContent(node);
-	char *s, *start, *end;
-
-	if (raw == NULL)
-		return NULL;
-	start = (char *)raw;
-	while (*start == ' ' || *start == '\t' || *start == '\n'
-		|| *start == '\r')
-		start++;
-	end = start + strlen(start);
-	while (end > start && (end[-1] == ' ' || end[-1] == '\t'
-		|| end[-1] == '\n' || end[-1] == '\r'))
-		end--;
-	*end = '\0';
-	s = dup_str(start);
-	xmlFree(raw);
-	return s;
-}
-
-static int is_element(const xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE
-		&& strcmp((const char *)n->name, name) == 0;
-}
-
 static int append_looked_for(family *fam, const char *entry)
 {
 	size_t old = fam->looked_for ? strlen(fam->looked_for) : 0;
@@ -509,10 +482,10 @@ static int append_looked_for(family *fam, const char *entry)
 }
 
 static int load_file_entry(folio_fontset *fs, family *fam,
-	const char *map_dir, xmlNode *node, folio_error *err)
+	const char *map_dir, const folio_xml_node *node, folio_error *err)
 {
-	long line = folio_xml_node_line(node);
-	char *entry = node_text(node);
+	long line = (long)folio_xml_line(node);
+	char *entry = folio_xml_text_trimmed(node);
 	char file[PATH_MAX], path[PATH_MAX];
 	unsigned index;
 	folio_face *face = NULL;
@@ -561,23 +534,22 @@ static family *find_family(const folio_fontset *fs, const char *name)
 	return NULL;
 }
 
-static int read_map(folio_fontset *fs, void *doc_ptr, const char *map_dir,
+static int read_map(folio_fontset *fs, void *doc, const char *map_dir,
 	folio_error *err)
 {
-	xmlDoc *doc = doc_ptr;
-	xmlNode *root = xmlDocGetRootElement(doc);
-	xmlNode *n, *f;
-	xmlChar *fallback;
+	const folio_xml_node *root = folio_xml_root(doc);
+	const folio_xml_node *n, *f;
+	char *fallback;
 	size_t count = 0;
-	int rc;
+	int rc, nomem;
 
-	if (root == NULL || !is_element(root, "fonts"))
+	if (root == NULL || !folio_xml_is(root, NULL, "fonts"))
 		return folio_error_set(err, FOLIO_EINPUT,
 			"%s:1:1: expected <fonts>, found %s", fs->map_path,
-			root ? (const char *)root->name : "nothing");
-	for (n = root->children; n != NULL; n = n->next)
-		if (is_element(n, "family"))
-			count++;
+			root ? folio_xml_name(root) : "nothing");
+	for (n = folio_xml_child(root, NULL, "family"); n != NULL;
+		n = folio_xml_next(n, NULL, "family"))
+		count++;
 	if (count > MAX_FAMILIES)
 		return folio_error_set(err, FOLIO_ELIMIT,
 			"%s: more than %d font families", fs->map_path,
@@ -585,61 +557,54 @@ static int read_map(folio_fontset *fs, void *doc_ptr, const char *map_dir,
 	fs->families = calloc(count ? count : 1, sizeof(*fs->families));
 	if (fs->families == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	for (n = root->children; n != NULL; n = n->next) {
+	for (n = folio_xml_child(root, NULL, "family"); n != NULL;
+		n = folio_xml_next(n, NULL, "family")) {
 		family *fam;
-		xmlChar *name;
+		char *name = folio_xml_attr_copy(n, "name", &nomem);
 
-		if (!is_element(n, "family"))
-			continue;
-		name = xmlGetProp(n, (const xmlChar *)"name");
+		if (nomem)
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
 		if (name == NULL || name[0] == '\0'
-			|| strlen((const char *)name) >= MAX_NAME_BYTES) {
-			xmlFree(name);
+			|| strlen(name) >= MAX_NAME_BYTES) {
+			free(name);
 			return folio_error_set(err, FOLIO_EINPUT,
-				"%s:%ld:1: expected a family name of 1 to %d "
-				"bytes", fs->map_path, folio_xml_node_line(n),
+				"%s:%u:1: expected a family name of 1 to %d "
+				"bytes", fs->map_path, folio_xml_line(n),
 				MAX_NAME_BYTES - 1);
 		}
-		if (find_family(fs, (const char *)name) != NULL) {
+		if (find_family(fs, name) != NULL) {
 			rc = folio_error_set(err, FOLIO_EINPUT,
-				"%s:%ld:1: expected a new family name, found "
+				"%s:%u:1: expected a new family name, found "
 				"\"%s\" a second time", fs->map_path,
-				folio_xml_node_line(n), (const char *)name);
-			xmlFree(name);
+				folio_xml_line(n), name);
+			free(name);
 			return rc;
 		}
 		fam = &fs->families[fs->n_families++];
-		fam->name = dup_str((const char *)name);
-		fam->line = folio_xml_node_line(n);
-		xmlFree(name);
-		if (fam->name == NULL)
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		for (f = n->children; f != NULL; f = f->next) {
-			if (!is_element(f, "file"))
-				continue;
+		fam->name = name;
+		fam->line = (long)folio_xml_line(n);
+		for (f = folio_xml_child(n, NULL, "file"); f != NULL;
+			f = folio_xml_next(f, NULL, "file")) {
 			rc = load_file_entry(fs, fam, map_dir, f, err);
 			if (rc < 0)
 				return rc;
 		}
 	}
-	fallback = xmlGetProp(root, (const xmlChar *)"fallback");
+	fallback = folio_xml_attr_copy(root, "fallback", &nomem);
+	if (nomem)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	if (fallback != NULL) {
-		int known = find_family(fs, (const char *)fallback) != NULL;
+		int known = find_family(fs, fallback) != NULL;
 		if (!known) {
 			rc = folio_error_set(err, FOLIO_EINPUT,
-				"%s:%ld:1: expected the fallback to name a "
+				"%s:%u:1: expected the fallback to name a "
 				"family of this file, found \"%s\"", fs->map_path,
-				folio_xml_node_line(root),
-				(const char *)fallback);
-			xmlFree(fallback);
+				folio_xml_line(root), fallback);
+			free(fallback);
 			return rc;
 		}
-		fs->fallback = dup_str((const char *)fallback);
-		xmlFree(fallback);
-		if (fs->fallback == NULL)
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
+		fs->fallback = fallback;
 	}
 	return 0;
 }

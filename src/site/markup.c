@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util/utf8.h"
+#include "util/xml_writer.h"
 
 /* Bytes kept in memory before they go to the file. */
 #define DRAIN_AT ((size_t)256 * 1024)
@@ -77,23 +77,27 @@ void w_printf(site_w *w, const char *fmt, ...)
 	put(w, small, (size_t)n);
 }
 
-/* A code point XML 1.0 allows in text (RFC 4287 feeds are XML). */
-static int xml_char(uint32_t c)
-{
-	return c == 0x9 || c == 0xA || c == 0xD ||
-		(c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
-		(c >= 0x10000 && c <= 0x10FFFF);
-}
-
+/* Pages are HTML5, not XML (void elements, no declaration), so they
+ * are written here rather than through util/xml_writer.h; which
+ * characters XML 1.0 can carry (the Atom feeds are XML) is decided in
+ * one place for both, folio_xml_text_ok. */
 static void escaped(site_w *w, const char *s, int attr)
 {
-	size_t n = strlen(s), i = 0, run = 0;
+	size_t n = strlen(s), i, run = 0, bad_off;
+	uint32_t cp;
 
-	while (w->rc == 0 && i < n) {
+	if (w->rc != 0)
+		return;
+	if (!folio_xml_text_ok(s, n, &cp, &bad_off)) {
+		w->rc = folio_error_set(w->err, FOLIO_EINPUT, "%s: expected "
+			"text XML can carry, found %s at byte %zu of "
+			"\"%.40s\"", w->name, cp == 0xFFFFFFFFu ?
+			"invalid UTF-8" : "a control character", bad_off, s);
+		return;
+	}
+	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		const char *rep = NULL;
-		uint32_t cp;
-		size_t k = 1;
 
 		if (ch == '&')
 			rep = "&amp;";
@@ -109,25 +113,13 @@ static void escaped(site_w *w, const char *s, int attr)
 			rep = "&#9;";
 		else if (ch == '\r')
 			rep = "&#13;";   /* parsers turn a raw CR into LF */
-		else if (ch >= 0x80 || ch < 0x20) {
-			k = folio_utf8_decode(s + i, n - i, &cp);
-			if (k == 0 || !xml_char(cp)) {
-				w->rc = folio_error_set(w->err, FOLIO_EINPUT,
-					"%s: expected text XML can carry, found "
-					"%s at byte %zu of \"%.40s\"", w->name,
-					k == 0 ? "invalid UTF-8" :
-					"a control character", i, s);
-				return;
-			}
-		}
 		if (rep != NULL) {
 			put(w, s + i - run, run);
 			put(w, rep, strlen(rep));
 			run = 0;
 		} else {
-			run += k;
+			run++;
 		}
-		i += k;
 	}
 	put(w, s + n - run, run);
 }

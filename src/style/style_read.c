@@ -12,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-
 #include "util/arena.h"
 #include "util/xml.h"
+#include "util/xml_tree.h"
 
 #define SCHEMA "style"
 #define STYLE_ARENA_LIMIT ((size_t)1024 * 1024)
@@ -37,54 +36,42 @@ static const char *const role_names[FOLIO_ROLE_COUNT] = {
 	"header", "doc-number", "imprint", "label"
 };
 
-static int at(reader *r, const xmlNode *n, const char *fmt, ...)
+static int at(reader *r, const folio_xml_node *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int at(reader *r, const xmlNode *n, const char *fmt, ...)
+static int at(reader *r, const folio_xml_node *n, const char *fmt, ...)
 {
-	char text[FOLIO_ERROR_MSG_MAX];
 	va_list ap;
-	long line = folio_xml_node_line(n);
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	rc = folio_xml_verror(r->err, FOLIO_EINPUT, r->name, n, 1, fmt, ap);
 	va_end(ap);
-	return folio_error_set(r->err, FOLIO_EINPUT, "%s:%ld:%u: <%s>: %s",
-		r->name, line > 0 ? line : 1, folio_xml_node_col(n),
-		(const char *)n->name, text);
+	return rc;
 }
 
-static int is(const xmlNode *n, const char *local)
+static const folio_xml_node *child(const folio_xml_node *parent,
+	const char *local)
 {
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-		strcmp((const char *)n->name, local) == 0;
-}
-
-static const xmlNode *child(const xmlNode *parent, const char *local)
-{
-	const xmlNode *c;
-
-	for (c = parent->children; c != NULL; c = c->next)
-		if (is(c, local))
-			return c;
-	return NULL;
+	return folio_xml_child(parent, NULL, local);
 }
 
 /* Attribute value copied into the style's arena ("" when absent: the
  * schema makes required ones present). */
-static const char *attr(reader *r, const xmlNode *n, const char *name)
+static const char *attr(reader *r, const folio_xml_node *n,
+	const char *name)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *v = folio_xml_attr_copy(n, name, NULL);
 	char *s;
 
 	if (v == NULL)
 		return NULL;
-	s = folio_arena_strdup(r->h->arena, (const char *)v);
-	xmlFree(v);
+	s = folio_arena_strdup(r->h->arena, v);
+	free(v);
 	return s;
 }
 
-static int length(double *out, reader *r, const xmlNode *n,
+static int length(double *out, reader *r, const folio_xml_node *n,
 	const char *name, int allow_zero)
 {
 	const char *v = attr(r, n, name);
@@ -114,7 +101,7 @@ static int length(double *out, reader *r, const xmlNode *n,
 	return 0;
 }
 
-static int number(double *out, reader *r, const xmlNode *n,
+static int number(double *out, reader *r, const folio_xml_node *n,
 	const char *name, double max)
 {
 	const char *v = attr(r, n, name);
@@ -131,7 +118,7 @@ static int number(double *out, reader *r, const xmlNode *n,
 	return 0;
 }
 
-static int color(folio_rgb *out, reader *r, const xmlNode *n,
+static int color(folio_rgb *out, reader *r, const folio_xml_node *n,
 	const char *name)
 {
 	const char *v = attr(r, n, name);
@@ -156,11 +143,11 @@ static int boolean(const char *v, int dflt)
 	return strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 }
 
-static int read_role(reader *r, const xmlNode *n)
+static int read_role(reader *r, const folio_xml_node *n)
 {
 	folio_style_role *role = NULL;
 	const char *name = attr(r, n, "name");
-	const xmlNode *c;
+	const folio_xml_node *c;
 	int i, rc;
 
 	for (i = 0; i < FOLIO_ROLE_COUNT; i++)
@@ -178,17 +165,16 @@ static int read_role(reader *r, const xmlNode *n)
 	if (role->size > 200)
 		return at(r, n, "expected a size up to 200pt, found %.1fpt",
 			role->size);
-	for (c = n->children; c != NULL; c = c->next) {
-		xmlChar *t;
-		if (!is(c, "family"))
-			continue;
+	for (c = child(n, "family"); c != NULL;
+		c = folio_xml_next(c, NULL, "family")) {
+		char *t;
 		if (role->n_families == FOLIO_STYLE_MAX_CHAIN)
 			return at(r, c, "expected at most %d families in a "
 				"chain, found more", FOLIO_STYLE_MAX_CHAIN);
-		t = xmlNodeGetContent(c);
-		role->families[role->n_families] =
-			folio_arena_strdup(r->h->arena, t ? (char *)t : "");
-		xmlFree(t);
+		t = folio_xml_text(c);
+		role->families[role->n_families] = t == NULL ? NULL :
+			folio_arena_strdup(r->h->arena, t);
+		free(t);
 		if (role->families[role->n_families] == NULL)
 			return folio_error_set(r->err, FOLIO_ENOMEM,
 				"out of memory");
@@ -198,11 +184,11 @@ static int read_role(reader *r, const xmlNode *n)
 	return 0;
 }
 
-static int read_block(reader *r, const xmlNode *root)
+static int read_block(reader *r, const folio_xml_node *root)
 {
 	folio_style *s = &r->h->style;
-	const xmlNode *page = child(root, "page");
-	const xmlNode *tb = child(root, "text-block");
+	const folio_xml_node *page = child(root, "page");
+	const folio_xml_node *tb = child(root, "text-block");
 	double lines, chars;
 	int rc;
 
@@ -238,7 +224,7 @@ static int read_block(reader *r, const xmlNode *root)
 
 /* Every role placed on the grid must fit its band, and the body's
  * characters must not overlap by more than a quarter. */
-static int check_grid(reader *r, const xmlNode *root)
+static int check_grid(reader *r, const folio_xml_node *root)
 {
 	static const folio_role_id on_grid[] = {
 		FOLIO_ROLE_TITLE, FOLIO_ROLE_SUBTITLE, FOLIO_ROLE_BODY,
@@ -246,7 +232,7 @@ static int check_grid(reader *r, const xmlNode *root)
 		FOLIO_ROLE_DOC_NUMBER, FOLIO_ROLE_IMPRINT, FOLIO_ROLE_LABEL
 	};
 	const folio_style *s = &r->h->style;
-	const xmlNode *tb = child(root, "text-block");
+	const folio_xml_node *tb = child(root, "text-block");
 	double pitch = folio_style_line_pitch(s);
 	size_t i;
 
@@ -272,7 +258,7 @@ static int check_grid(reader *r, const xmlNode *root)
 
 /* The QR code's square must fit the bottom margin and be large
  * enough to scan once printed (the writer checks the module size). */
-static int read_qr(reader *r, const xmlNode *n)
+static int read_qr(reader *r, const folio_xml_node *n)
 {
 	folio_style *s = &r->h->style;
 	const char *side = attr(r, n, "side");
@@ -302,10 +288,10 @@ static int read_qr(reader *r, const xmlNode *n)
 	return 0;
 }
 
-static int read_layout(reader *r, const xmlNode *root)
+static int read_layout(reader *r, const folio_xml_node *root)
 {
 	folio_style *s = &r->h->style;
-	const xmlNode *n, *c;
+	const folio_xml_node *n, *c;
 	double v;
 	int rc;
 
@@ -325,10 +311,9 @@ static int read_layout(reader *r, const xmlNode *root)
 	n = child(root, "headings");
 	if ((rc = number(&s->heading_indent_chars, r, n, "indent", 20)) < 0)
 		return rc;
-	for (c = n->children; c != NULL; c = c->next) {
+	for (c = child(n, "level"); c != NULL;
+		c = folio_xml_next(c, NULL, "level")) {
 		const char *lv;
-		if (!is(c, "level"))
-			continue;
 		lv = attr(r, c, "n");
 		if (lv == NULL || lv[0] < '1' || lv[0] > '4')
 			return at(r, c, "expected n from 1 to 4, found '%s'",
@@ -402,7 +387,7 @@ static void set_defaults(folio_style *s)
 int folio_style_read(folio_style **out, const char *path, folio_error *err)
 {
 	void *xdoc = NULL;
-	const xmlNode *root, *c;
+	const folio_xml_node *root, *c;
 	reader r;
 	holder *h;
 	int rc;
@@ -421,10 +406,11 @@ int folio_style_read(folio_style **out, const char *path, folio_error *err)
 	if ((rc = folio_xml_parse_file(&xdoc, path, NULL, err)) < 0 ||
 	    (rc = folio_xml_validate(xdoc, SCHEMA, path, err)) < 0)
 		goto done;
-	root = xmlDocGetRootElement((xmlDoc *)xdoc);
+	root = folio_xml_root(xdoc);
 	h->style.name = attr(&r, root, "name");
-	for (c = root->children; c != NULL; c = c->next)
-		if (is(c, "role") && (rc = read_role(&r, c)) < 0)
+	for (c = child(root, "role"); c != NULL;
+		c = folio_xml_next(c, NULL, "role"))
+		if ((rc = read_role(&r, c)) < 0)
 			goto done;
 	if (!h->style.roles[FOLIO_ROLE_BODY].defined) {
 		rc = at(&r, root, "expected a role named body, found none");

@@ -1,7 +1,8 @@
 /*
  * xml_impl.h - internals shared by the files of the libxml2 adapter
  * (xml.c: whole documents and schema validation; xml_guard.c: the byte
- * checks made before libxml2 sees anything; xml_reader.c: streaming).
+ * checks made before libxml2 sees anything; xml_reader.c: streaming;
+ * xml_tree.c: walking a parsed tree; xml_writer.c: writing).
  * Private to src/util/xml*.c.
  */
 #ifndef FOLIO_UTIL_XML_IMPL_H

@@ -373,3 +373,50 @@ void folio_xml_reader_free(folio_xml_reader *r)
 	free(r->name);
 	free(r);
 }
+
+int folio_xml_validate_stream(folio_xml_pull pull, void *ctx,
+	const char *name, const char *schema_name,
+	const folio_xml_limits *limits, folio_error *err)
+{
+	folio_xml_reader *r = NULL;
+	folio_xml_item it;
+	int rc;
+
+	if ((rc = folio_xml_reader_open(&r, pull, ctx, name, schema_name,
+		limits, err)) < 0)
+		return rc;
+	while ((rc = folio_xml_reader_next(&it, r, err)) > 0)
+		;
+	folio_xml_reader_free(r);
+	return rc;
+}
+
+typedef struct memory_source {
+	const char *data;
+	size_t len, off;
+} memory_source;
+
+static int pull_memory(void *ctx, char *buf, size_t len, size_t *out_n,
+	folio_error *err)
+{
+	memory_source *m = ctx;
+	size_t n = m->len - m->off;
+
+	(void)err;
+	if (n > len)
+		n = len;
+	memcpy(buf, m->data + m->off, n);
+	m->off += n;
+	*out_n = n;
+	return 0;
+}
+
+int folio_xml_validate_memory(const char *data, size_t len,
+	const char *name, const char *schema_name,
+	const folio_xml_limits *limits, folio_error *err)
+{
+	memory_source m = {data, len, 0};
+
+	return folio_xml_validate_stream(pull_memory, &m, name, schema_name,
+		limits, err);
+}

@@ -102,6 +102,16 @@ int folio_zip_add_file(folio_zip *z, const char *name, const char *path,
 int folio_zip_add_file_part(folio_zip *z, const char *name,
 	const char *path, uint64_t offset, uint64_t len,
 	folio_zip_method method, folio_error *err);
+/* Add an entry streamed from bytes [offset, offset + len) of the file
+ * at path (read when closing), hashed as it is read: if its SHA-256 is
+ * not sha256 (or the file is shorter), close fails with FOLIO_EIO
+ * naming the file ("changed while being archived") and nothing is
+ * written. name, path and sha256 are borrowed: they must stay valid
+ * until close or free. */
+int folio_zip_add_file_checked(folio_zip *z, const char *name,
+	const char *path, uint64_t offset, uint64_t len,
+	const unsigned char sha256[32], folio_zip_method method,
+	folio_error *err);
 /* Write the archive and rename it into place. z is freed either way. */
 int folio_zip_close(folio_zip *z, folio_error *err);
 /* Discard an unclosed archive (removes the temporary file); NULL is ok. */

@@ -1,5 +1,5 @@
 /* Unit tests: archive codes, base64/URI helpers, digests, keygen, the
- * xmlsec adapter's confinement, the batch manifest, write + verify (the
+ * streamed signature, the batch manifest, write + verify (the
  * zip reader has its own tests in test_zip.c). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,9 @@
 
 #include "archive/archive.h"
 #include "archive/crypto.h"
-#include "archive/xmlsig.h"
+#include "archive/c14n.h"
+#include "archive/signature.h"
+#include "archive/uri.h"
 #include "batch/manifest.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -178,108 +180,197 @@ static void test_keygen(void **state)
 	assert_null(cert);
 }
 
-/* An IO that serves one in-memory entry and records every name asked. */
-typedef struct mem_io {
-	const char *name;
+/* Three files to sign, one with a name that needs percent-encoding;
+ * with `long_name`, a name too long for a URI. */
+typedef struct sig_files {
+	unsigned char sha[3][FOLIO_SHA256_LEN];
+	int long_name;
+	char big[FOLIO_ZIP_MAX_NAME + 200];
+} sig_files;
+
+static const char *sig_file(void *ctx, size_t i, const unsigned char **out)
+{
+	static const char *const names[] = {"META-INF/manifest.xml",
+		"data/档 b.pdf", "data/records/x.xml"};
+	sig_files *f = ctx;
+
+	*out = f->sha[i];
+	if (f->long_name && i == 2) {
+		/* Each space is three characters of the URI. */
+		memset(f->big, ' ', sizeof(f->big) - 1);
+		f->big[sizeof(f->big) - 1] = '\0';
+		return f->big;
+	}
+	return names[i];
+}
+
+typedef struct sig_read {
 	const char *data;
-	char asked[8][128];
-	int n_asked;
-} mem_io;
+	size_t len, off;
+} sig_read;
 
-typedef struct mem_handle {
-	const char *data;
-	size_t pos, len;
-} mem_handle;
-
-static void *mem_open(void *ctx, const char *name)
+static int pull_sig(void *ctx, char *buf, size_t len, size_t *out_n,
+	folio_error *err)
 {
-	mem_io *io = ctx;
-	mem_handle *h;
+	sig_read *r = ctx;
+	size_t n = r->len - r->off < len ? r->len - r->off : len;
 
-	if (io->n_asked < 8)
-		snprintf(io->asked[io->n_asked++], 128, "%s", name);
-	if (strcmp(name, io->name) != 0)
-		return NULL;
-	h = calloc(1, sizeof(*h));
-	h->data = io->data;
-	h->len = strlen(io->data);
-	return h;
+	(void)err;
+	memcpy(buf, r->data + r->off, n);
+	r->off += n;
+	*out_n = n;
+	return 0;
 }
 
-static int mem_read(void *vh, char *buf, int len)
+static int sha_sink(void *ctx, const void *p, size_t n)
 {
-	mem_handle *h = vh;
-	size_t n = h->len - h->pos;
-
-	if (n > (size_t)len)
-		n = (size_t)len;
-	memcpy(buf, h->data + h->pos, n);
-	h->pos += n;
-	return (int)n;
+	return folio_sha256_update(ctx, p, n, NULL);
 }
 
-static void mem_close(void *vh)
+/* Stream a written signature back as verify does: SignedInfo's
+ * canonical digest, the value, the Reference URIs. */
+static void read_signature(const char *data, size_t len,
+	unsigned char digest[FOLIO_SHA256_LEN], folio_buf *value,
+	char uris[8][256], int *n_uris)
 {
-	free(vh);
-}
-
-static const char *sig_template(const char *uri, char *out, size_t n)
-{
-	snprintf(out, n,
-		"<?xml version=\"1.0\"?>\n"
-		"<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"
-		"<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="
-		"\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
-		"<ds:SignatureMethod Algorithm="
-		"\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>"
-		"<ds:Reference URI=\"%s\"><ds:DigestMethod Algorithm="
-		"\"http://www.w3.org/2001/04/xmlenc#sha256\"/>"
-		"<ds:DigestValue/></ds:Reference></ds:SignedInfo>"
-		"<ds:SignatureValue/><ds:KeyInfo><ds:X509Data>"
-		"<ds:X509Certificate/></ds:X509Data></ds:KeyInfo>"
-		"</ds:Signature>\n", uri);
-	return out;
-}
-
-static void test_xmlsig_confined(void **state)
-{
-	char key[600], crt[600], tpl[2048];
-	mem_io io = {"a.txt", "archived bytes", {{0}}, 0};
-	folio_sig_io sio = {&io, mem_open, mem_read, mem_close};
+	sig_read src = {data, len, 0};
+	folio_xml_reader *r = NULL;
+	folio_sha256_ctx *sha = NULL;
+	folio_c14n *c = NULL;
+	folio_buf text = {0};
 	folio_error err = {0};
-	void *doc = NULL;
-	int i;
+	folio_xml_item it;
+	int in_value = 0, rc;
+	size_t i;
+
+	*n_uris = 0;
+	assert_int_equal(folio_xml_reader_open(&r, pull_sig, &src, "sig",
+		NULL, NULL, &err), 0);
+	while ((rc = folio_xml_reader_next(&it, r, &err)) > 0) {
+		if (it.kind == FOLIO_XML_START &&
+		    strcmp(it.name, "SignedInfo") == 0) {
+			assert_int_equal(folio_sha256_begin(&sha, &err), 0);
+			assert_int_equal(folio_c14n_new(&c, sha_sink, sha, "sig",
+				&err), 0);
+		}
+		if (c != NULL && folio_c14n_feed(c, &it, &err) == 1) {
+			assert_int_equal(folio_sha256_end(digest, sha, &err),
+				0);
+			sha = NULL;
+			folio_c14n_free(c);
+			c = NULL;
+		}
+		if (it.kind == FOLIO_XML_START &&
+		    strcmp(it.name, "Reference") == 0)
+			for (i = 0; i < it.n_attrs; i++)
+				if (strcmp(it.attrs[i].name, "URI") == 0 &&
+				    *n_uris < 8)
+					snprintf(uris[(*n_uris)++], 256, "%s",
+						it.attrs[i].value);
+		if (it.kind == FOLIO_XML_START)
+			in_value = strcmp(it.name, "SignatureValue") == 0;
+		else if (it.kind == FOLIO_XML_END)
+			in_value = 0;
+		else if (it.kind == FOLIO_XML_TEXT && in_value)
+			assert_int_equal(folio_buf_append(&text, it.text,
+				it.text_len), 0);
+	}
+	assert_int_equal(rc, 0);
+	assert_null(c);
+	assert_int_equal(folio_base64_decode(value, text.data, text.len), 0);
+	folio_buf_free(&text);
+	folio_xml_reader_free(r);
+}
+
+static int write_sig(char **out, size_t *out_len, const char *dir,
+	folio_key_kind kind, folio_cert *cert, sig_files *files,
+	folio_error *err)
+{
+	char key[600];
+	folio_signature_input in = {sig_file, files, 3, key, kind, cert,
+		1587945600};
+	uint64_t len = 0;
+	FILE *fp = tmpfile();
+	int rc;
+
+	snprintf(key, sizeof(key), "%s/%s/signer.key", tmp, dir);
+	rc = folio_signature_write(&len, fp, &in, err);
+	*out = NULL;
+	*out_len = 0;
+	if (rc == 0) {
+		*out = malloc(len + 1);
+		rewind(fp);
+		assert_int_equal(fread(*out, 1, len, fp), len);
+		(*out)[len] = '\0';
+		*out_len = (size_t)len;
+	}
+	fclose(fp);
+	return rc;
+}
+
+/* The streamed signature: its value verifies over the canonical form
+ * of what was written, for both key kinds; RSA repeats byte for byte;
+ * every file has its Reference (percent-encoded); what cannot be
+ * written is refused. */
+static void test_signature_stream(void **state)
+{
+	static const char *const dirs[] = {"rsa", "ec"};
+	sig_files files;
+	folio_error err = {0};
+	int k;
 
 	(void)state;
-	snprintf(key, sizeof(key), "%s/rsa/signer.key", tmp);
-	snprintf(crt, sizeof(crt), "%s/rsa/signer.crt", tmp);
-	sig_template("a.txt", tpl, sizeof(tpl));
-	assert_int_equal(folio_xml_parse_memory(&doc, tpl, strlen(tpl), "t",
-		NULL, &err), 0);
-	assert_int_equal(folio_xmlsig_sign(doc, key, crt, &sio, &err), 0);
-	/* The referenced bytes came through our IO, by entry name. */
-	assert_true(io.n_asked > 0);
-	assert_string_equal(io.asked[0], "a.txt");
-	folio_xml_free(doc);
+	memset(&files, 0, sizeof(files));
+	for (k = 0; k < 3; k++)
+		assert_int_equal(folio_sha256(files.sha[k], dirs[k % 2], 2,
+			&err), 0);
+	for (k = 0; k < 2; k++) {
+		folio_key_kind kind = k ? FOLIO_KEY_EC : FOLIO_KEY_RSA;
+		unsigned char digest[FOLIO_SHA256_LEN];
+		char crt[600], uris[8][256], *a = NULL, *b = NULL;
+		folio_cert *cert = NULL;
+		folio_buf value = {0};
+		size_t alen, blen;
+		int n_uris;
 
-	/* Names outside the archive never reach the disk or the network:
-	 * an absolute URL is refused before our IO is even asked, a
-	 * relative escape is asked of our IO, which has no such entry. */
-	const char *escapes[] = {"file:///etc/hostname", "/etc/hostname",
-		"http://127.0.0.1:9/x", "../../../../etc/hostname"};
-	for (i = 0; i < 4; i++) {
-		folio_error e2 = {0};
-		io.n_asked = 0;
-		sig_template(escapes[i], tpl, sizeof(tpl));
-		assert_int_equal(folio_xml_parse_memory(&doc, tpl, strlen(tpl),
-			"t", NULL, &e2), 0);
-		assert_int_not_equal(folio_xmlsig_sign(doc, key, crt, &sio,
-			&e2), 0);
-		if (i < 3)
-			assert_int_equal(io.n_asked, 0);
-		else
-			assert_string_equal(io.asked[0], escapes[i]);
-		folio_xml_free(doc);
+		snprintf(crt, sizeof(crt), "%s/%s/signer.crt", tmp, dirs[k]);
+		assert_int_equal(folio_cert_load(&cert, crt, &err), 0);
+		assert_int_equal(write_sig(&a, &alen, dirs[k], kind, cert,
+			&files, &err), 0);
+		assert_int_equal(write_sig(&b, &blen, dirs[k], kind, cert,
+			&files, &err), 0);
+		if (kind == FOLIO_KEY_RSA) {
+			assert_int_equal(alen, blen);
+			assert_memory_equal(a, b, alen);
+		}
+		read_signature(a, alen, digest, &value, uris, &n_uris);
+		assert_int_equal(value.len, kind == FOLIO_KEY_EC ? 64 : 256);
+		assert_int_equal(folio_cert_verify_digest(cert, kind, digest,
+			value.data, value.len, &err), 0);
+		assert_int_equal(n_uris, 4);
+		assert_string_equal(uris[0], "META-INF/manifest.xml");
+		assert_string_equal(uris[1], "data/%E6%A1%A3%20b.pdf");
+		assert_string_equal(uris[3], "#S0-SignedProperties");
+		/* One byte of a digest changed: the value no longer fits. */
+		digest[0] ^= 1;
+		assert_int_equal(folio_cert_verify_digest(cert, kind, digest,
+			value.data, value.len, &err), FOLIO_EVERIFY);
+		folio_error_clear(&err);
+		folio_buf_free(&value);
+		free(a);
+		free(b);
+
+		/* A name too long for a URI, a key of the other kind. */
+		files.long_name = 1;
+		assert_int_equal(write_sig(&a, &alen, dirs[k], kind, cert,
+			&files, &err), FOLIO_ELIMIT);
+		assert_non_null(strstr(err.msg, "too long"));
+		files.long_name = 0;
+		folio_error_clear(&err);
+		assert_int_equal(write_sig(&a, &alen, dirs[1 - k], kind, cert,
+			&files, &err), FOLIO_EINPUT);
+		folio_error_clear(&err);
+		folio_cert_free(cert);
 	}
 }
 
@@ -506,7 +597,7 @@ int main(void)
 		cmocka_unit_test(test_uri),
 		cmocka_unit_test(test_base64_and_digest),
 		cmocka_unit_test(test_keygen),
-		cmocka_unit_test(test_xmlsig_confined),
+		cmocka_unit_test(test_signature_stream),
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_write_and_verify),
 		cmocka_unit_test(test_sha256_stream),
