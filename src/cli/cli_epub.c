@@ -99,10 +99,11 @@ static int cmd_epub(int argc, char **argv)
 		return st;
 	if (cli_out_begin(&output, sa.out, "out.epub", &err) < 0)
 		return cli_report(&err);
-	if (opts.page_source == NULL) {
+	if (opts.page_source == NULL && strcmp(sa.in, "-") != 0) {
 		/* notice.xml gives notice.pdf, whatever the book is called:
-		 * the same source makes the same book. */
-		const char *in = strcmp(sa.in, "-") ? sa.in : "stdin";
+		 * the same source makes the same book. (From standard input:
+		 * the document's id, below.) */
+		const char *in = sa.in;
 		const char *base = strrchr(in, '/'), *dot;
 		size_t n;
 		base = base ? base + 1 : in;
@@ -119,6 +120,11 @@ static int cmd_epub(int argc, char **argv)
 		opts.embed_fonts = fonts;
 	if (rc == 0)
 		rc = cli_read_source(&doc, sa.in, &sa.import, &err);
+	if (rc == 0 && opts.page_source == NULL) {
+		snprintf(source, sizeof(source), "%s.pdf", doc->meta.id && doc->meta.id[0] ?
+			doc->meta.id : "source");
+		opts.page_source = source;
+	}
 	if (rc == 0)
 		rc = folio_layout_document(&lay, doc, style, fonts, lopts,
 			&err);

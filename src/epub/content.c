@@ -362,6 +362,7 @@ static int write_signers(content *c, const char *issuer)
 {
 	const char *p = issuer ? issuer : "", *q;
 	char *name;
+	int rc, first = 1;
 
 	for (;;) {
 		while (strncmp(p, "\xe3\x80\x80", 3) == 0)
@@ -369,15 +370,23 @@ static int write_signers(content *c, const char *issuer)
 		if (*p == '\0')
 			return 0;
 		q = strstr(p, "\xe3\x80\x80");
-		if (q == NULL) {
-			epub_inline_leaf(c->x, "p", "signer", p);
-			return 0;
-		}
-		if ((name = strndup(p, (size_t)(q - p))) == NULL)
+		if ((name = strndup(p, q ? (size_t)(q - p) : strlen(p))) ==
+		    NULL)
 			return folio_error_set(c->err, FOLIO_ENOMEM,
 				"out of memory");
-		epub_inline_leaf(c->x, "p", "signer", name);
+		/* A page can begin only at the lead organ (print keeps the
+		 * closing block together): its markers go in its text. */
+		if (first)
+			rc = marked_leaf(c, "p", "signer",
+				FOLIO_SOURCE_CLOSING, NULL, name);
+		else
+			rc = (epub_inline_leaf(c->x, "p", "signer", name), 0);
 		free(name);
+		if (rc < 0)
+			return rc;
+		first = 0;
+		if (q == NULL)
+			return 0;
 		p = q;
 	}
 }

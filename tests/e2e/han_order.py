@@ -14,8 +14,8 @@ source's book. For each case (one Python start for the whole corpus):
     印发机关), are a subsequence of the Han characters of the PDF's text,
     and the 文号 appears in it; an attachment without a body is listed
     and has no page (no page holds only 附件 and its title);
-  - epub: the same sequence (the 版记 before the attachments, as the book
-    has it) is a subsequence of the spine's Han characters.
+  - epub: the same sequence (the 版记 after the attachments, at the end
+    of the book as in print) is a subsequence of the spine's Han characters.
 Generated text (heading numbers, 附件, dates written out) may stand
 between: a subsequence, not equality. Metadata no page shows (索引号,
 主题分类, 文种, 主题词, url) is not part of the sequence. Together with
@@ -80,7 +80,7 @@ def sequences(path):
     imprint = [text(r) for r in cc] if cc is not None else []
     imprint.append(m('printed-by'))
     pdf = head + body + listed + tail + pages + imprint
-    epub = head + body + listed + tail + imprint + pages
+    epub = head + body + listed + tail + pages + imprint
     bodiless = [text(a.find(NS + 'title')) for a in atts
                 if not has_body(a)]
     return han(''.join(pdf)), han(''.join(epub)), m('doc-number'), bodiless
