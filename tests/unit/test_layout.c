@@ -32,33 +32,7 @@
 /* 16 pt line centred in its band, baseline 0.12 em over the box bottom. */
 #define FIRST_BASELINE_MM (37 + (225.0 / 22 + 16 / MM) / 2 - 0.12 * 16 / MM)
 
-static folio_fontset *fs;
-static folio_style *gbt;
-
-static int setup(void **state)
-{
-	folio_error err = {0};
-	char path[4096];
-
-	(void)state;
-	folio_xml_init();
-	if (folio_fontset_load(&fs, NULL, &err) < 0 ||
-	    folio_data_path(path, sizeof(path), "styles/gbt9704.xml",
-		&err) < 0 ||
-	    folio_style_read(&gbt, path, &err) < 0) {
-		print_error("setup: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	folio_style_free(gbt);
-	folio_fontset_free(fs);
-	return 0;
-}
+#include "layout_fixture.h"
 
 /* ---- a view of the output by line ---------------------------------- */
 

@@ -25,33 +25,7 @@
 #define RIGHT ((28 + 156) * MM)
 #define PITCH_X (156.0 / 28 * MM)
 
-static folio_fontset *fs;
-static folio_style *gbt;
-
-static int setup(void **state)
-{
-	folio_error err = {0};
-	char path[4096];
-
-	(void)state;
-	folio_xml_init();
-	if (folio_fontset_load(&fs, NULL, &err) < 0 ||
-	    folio_data_path(path, sizeof(path), "styles/gbt9704.xml",
-		&err) < 0 ||
-	    folio_style_read(&gbt, path, &err) < 0) {
-		print_error("setup: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	folio_style_free(gbt);
-	folio_fontset_free(fs);
-	return 0;
-}
+#include "layout_fixture.h"
 
 /* ---- the output as lines of text ------------------------------------ */
 
