@@ -60,12 +60,24 @@ t=$(now)
 mkdir -p "$root/root/folio"
 git archive HEAD | tar -x -C "$root/root/folio"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The network as this machine sees it: certificate authorities added
+# locally (a proxy that inspects TLS signs with one of them) go into the
+# root's store too, and Node.js (npm ci of the test tools), which reads
+# only its own list unless told, is pointed at that store as here.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp /usr/local/share/ca-certificates/*.crt \
+		"$root/usr/local/share/ca-certificates/"
+	chroot "$root" update-ca-certificates >>"$log" 2>&1
+fi
 # /proc and /sys for the JVM and apt; /dev without /dev/pts, as on a
 # machine with no terminal (the progress-bar test then says it skips).
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
 mount --bind /dev "$root/dev"
 step "committed tree copied in (git archive HEAD), no ../shared" "$t"
+[ -n "${NODE_EXTRA_CA_CERTS:-}" ] &&
+	export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 
 t=$(now)
 if chroot "$root" /bin/sh -c 'cd /root/folio && make demo' \

@@ -17,6 +17,13 @@ skips=0
 failed_names=""
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
+start=$(date +%s)
+
+# Wall-clock seconds per binary or script, so the slow ones show in the
+# CI log (CI has 20 minutes for everything); never a pass/fail rule.
+lap() {
+	echo "$(($(date +%s) - $2)) $1" >>"$log/times"
+}
 
 for build in "$@"; do
 	case "$build" in /*) ;; *) build="$top/$build" ;; esac
@@ -24,6 +31,7 @@ for build in "$@"; do
 	for t in "$build"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name="$variant/unit/$(basename "$t")"
+		t0=$(date +%s)
 		if "$t" >"$log/out" 2>&1; then
 			pass=$((pass + 1)); echo "ok - $name"
 			sed -n "s|^skip - |skip - $name: |p" "$log/out" \
@@ -33,10 +41,12 @@ for build in "$@"; do
 			failed_names="$failed_names $name"
 			sed 's/^/    /' "$log/out" | tail -40
 		fi
+		lap "$name" "$t0"
 	done
 	for s in "$top"/tests/e2e/*.sh; do
 		[ -f "$s" ] || continue
 		name="$variant/e2e/$(basename "$s" .sh)"
+		t0=$(date +%s)
 		FOLIO="$build/folio" FOLIO_VARIANT="$variant" TOP="$top" \
 			sh "$s" >"$log/out" 2>&1
 		rc=$?
@@ -54,11 +64,13 @@ for build in "$@"; do
 			failed_names="$failed_names $name"
 			grep -vE '^(not )?ok - ' "$log/out" | tail -40 | sed 's/^/    /'
 		fi
+		lap "$name" "$t0"
 	done
 	for r in "$build"/fuzz/replay_*; do
 		[ -x "$r" ] || continue
 		target=${r##*/replay_}
 		name="$variant/fuzz/$target"
+		t0=$(date +%s)
 		# shellcheck disable=SC2046 # seed paths have no spaces
 		if (cd "$top" && . tests/fuzz/seeds.sh &&
 		    FOLIO_DATADIR="$top" "$r" "tests/fuzz/corpus/$target" \
@@ -71,9 +83,13 @@ for build in "$@"; do
 			failed_names="$failed_names $name"
 			tail -40 "$log/out" | sed 's/^/    /'
 		fi
+		lap "$name" "$t0"
 	done
 done
-touch "$log/skips"
+touch "$log/skips" "$log/times"
+echo "# slowest (seconds, wall clock; $(($(date +%s) - start)) s in all):"
+sort -rn "$log/times" | head -12 | sed 's/^/#   /'
+
 skips=$(wc -l <"$log/skips")
 if [ "$skips" -gt 0 ]; then
 	cat "$log/skips"
