@@ -447,7 +447,8 @@ int folio_cache_recover(const char *path, folio_error *err)
 	if ((old = fopen(path, "rb")) != NULL &&
 	    (len = getline(&line, &cap, old)) > 0 &&
 	    header_ok(line, (size_t)len, env, NULL)) {
-		qsort(hashes, n_hashes, sizeof(*hashes), by_value);
+		if (n_hashes > 0)   /* a journal of its header alone */
+			qsort(hashes, n_hashes, sizeof(*hashes), by_value);
 		if ((rc = copy_lines(old, out.fp, hashes, n_hashes, NULL,
 			NULL)) < 0)
 			goto fail;
