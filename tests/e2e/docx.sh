@@ -22,24 +22,31 @@ python3 "$MAKE" "$FX" || { not_ok "docx fixtures" "docx_make.py failed"; exit 0;
 key=$(cat "$MAKE" | sha256sum | cut -c1-16)
 CACHE="$TOP/build/docx-fixtures/$key"
 if [ ! -s "$CACHE/office.docx" ] || [ ! -s "$CACHE/pandoc-md.docx" ]; then
-	mkdir -p "$CACHE.tmp"
-	(cd "$FX" && pandoc pandoc.md -o "$CACHE.tmp/pandoc-md.docx" &&
-		pandoc -f html office.html -o "$CACHE.tmp/pandoc-html.docx") \
+	# The release and sanitize passes may convert at the same time (run.sh
+	# runs them side by side): each into its own folder; the first to
+	# finish fills the cache, the other drops its copy.
+	new="$CACHE.tmp.$$"
+	mkdir -p "$new"
+	(cd "$FX" && pandoc pandoc.md -o "$new/pandoc-md.docx" &&
+		pandoc -f html office.html -o "$new/pandoc-html.docx") \
 		>"$T/pandoc.out" 2>&1 ||
 		not_ok "pandoc writes the docx inputs" "$(head -c 400 "$T/pandoc.out")"
 	# One LibreOffice start for every HTML input; HOME keeps its profile
 	# out of the user's.
 	(cd "$FX" && HOME="$T/lohome" soffice --headless \
 		--infilter="HTML (StarWriter)" \
-		--convert-to 'docx:MS Word 2007 XML' --outdir "$CACHE.tmp" \
+		--convert-to 'docx:MS Word 2007 XML' --outdir "$new" \
 		office.html linked.html) >"$T/soffice.out" 2>&1
-	if [ -s "$CACHE.tmp/office.docx" ] && [ -s "$CACHE.tmp/linked.docx" ] &&
-	    [ -s "$CACHE.tmp/pandoc-md.docx" ]; then
-		rm -rf "$CACHE" && mv "$CACHE.tmp" "$CACHE"
+	if [ -s "$new/office.docx" ] && [ -s "$new/linked.docx" ] &&
+	    [ -s "$new/pandoc-md.docx" ]; then
+		if [ ! -s "$CACHE/office.docx" ]; then
+			rm -rf "$CACHE" && mv -T "$new" "$CACHE"
+		fi
 	else
 		not_ok "LibreOffice writes the docx inputs" \
 			"$(head -c 400 "$T/soffice.out")"
 	fi
+	rm -rf "$new"
 fi
 for f in pandoc-md pandoc-html office linked; do
 	[ -s "$CACHE/$f.docx" ] && cp "$CACHE/$f.docx" "$FX/$f.docx"
