@@ -114,20 +114,6 @@ int docx_parse(void **out, docx *d, const char *name, const folio_buf *b)
 	return rc;
 }
 
-int docx_val_int(const folio_xml_node *node, const char *name, int dflt)
-{
-	char v[32];
-	long x;
-	char *end;
-
-	if (!folio_xml_attr_get(v, sizeof(v), node, name) || v[0] == '\0')
-		return dflt;
-	x = strtol(v, &end, 10);
-	if (*end != '\0' || x < -1000000 || x > 1000000)
-		return dflt;
-	return (int)x;
-}
-
 /* ---- relationships ----------------------------------------------------- */
 
 /* A relationship target relative to the folder of `from`, normalised:

@@ -166,14 +166,14 @@ int docx_read_part(folio_buf *out, docx *d, const char *name, size_t limit,
  * root element (Strict if it is in Strict's namespace, else
  * Transitional). */
 int docx_parse(void **out, docx *d, const char *name, const folio_buf *b);
-/* A whole-number attribute (w:val="3"), or dflt when absent, not a
- * number or beyond +-1,000,000; node may be NULL. */
-int docx_val_int(const folio_xml_node *node, const char *name, int dflt);
 const docx_rel *docx_rel_find(const docx *d, const char *id);
 int docx_add_image(const char **out_src, docx *d, const docx_rel *rel,
 	const folio_xml_node *node, folio_figure *f);
 
 /* docx_styles.c */
+/* A whole-number attribute (w:val="3"), or dflt when absent, not a
+ * number or beyond +-1,000,000; node may be NULL. */
+int docx_val_int(const folio_xml_node *node, const char *name, int dflt);
 int docx_read_styles(docx *d);
 int docx_read_numbering(docx *d);
 const docx_style *docx_style_find(docx *d, const char *id);

@@ -10,6 +10,20 @@
 #include "util/xml.h"
 #include "util/xml_tree.h"
 
+int docx_val_int(const folio_xml_node *node, const char *name, int dflt)
+{
+	char v[32];
+	long x;
+	char *end;
+
+	if (!folio_xml_attr_get(v, sizeof(v), node, name) || v[0] == '\0')
+		return dflt;
+	x = strtol(v, &end, 10);
+	if (*end != '\0' || x < -1000000 || x > 1000000)
+		return dflt;
+	return (int)x;
+}
+
 static char *dup(docx *d, const char *s)
 {
 	char *c = strdup(s);
