@@ -7,36 +7,42 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <libxml/tree.h>
-
 #include "import/docx_impl.h"
 #include "util/file.h"
 #include "util/utf8.h"
 #include "util/xml.h"
+#include "util/xml_tree.h"
 
 #define SOFFICE "soffice --headless --convert-to docx"
 
-int docx_fail(docx *d, const void *node, int code, const char *fmt, ...)
+int docx_fail(docx *d, const folio_xml_node *node, int code,
+	const char *fmt, ...)
 {
-	char text[FOLIO_ERROR_MSG_MAX];
+	char text[FOLIO_ERROR_MSG_MAX], file[FOLIO_ERROR_MSG_MAX];
 	va_list ap;
-	long line = node ? folio_xml_node_line(node) : 0;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (node == NULL)
-		return folio_error_set(d->im->err, code, "%s: %s", d->path,
+	if (node == NULL) {
+		vsnprintf(text, sizeof(text), fmt, ap);
+		rc = folio_error_set(d->im->err, code, "%s: %s", d->path,
 			text);
-	return folio_error_set(d->im->err, code, "%s:%s:%ld:%u: %s", d->path,
-		d->part, line > 0 ? line : 1, folio_xml_node_col(node), text);
+	} else {
+		/* As long as a message: a longer name is cut there anyway. */
+		if (snprintf(file, sizeof(file), "%s:%s", d->path, d->part) <
+		    0)
+			file[0] = '\0';
+		rc = folio_xml_verror(d->im->err, code, file, node, 0, fmt,
+			ap);
+	}
+	va_end(ap);
+	return rc;
 }
 
-int docx_skip_add(docx *d, const void *node, const char *text,
+int docx_skip_add(docx *d, const folio_xml_node *node, const char *text,
 	const char *reason, const char *detail)
 {
 	docx_skip *s;
-	long line = node ? folio_xml_node_line(node) : 0;
 
 	if (d->n_skips == d->cap_skips) {
 		size_t cap = d->cap_skips ? 2 * d->cap_skips : 16;
@@ -53,8 +59,8 @@ int docx_skip_add(docx *d, const void *node, const char *text,
 		d->cap_skips = cap;
 	}
 	s = &d->skips[d->n_skips];
-	s->line = line > 0 ? (unsigned)line : 1;
-	s->col = node ? folio_xml_node_col(node) : 1;
+	s->line = node ? folio_xml_line(node) : 1;
+	s->col = node ? folio_xml_col(node) : 1;
 	s->reason = reason;
 	s->text = strdup(text ? text : "");
 	s->detail = detail ? strdup(detail) : NULL;
@@ -94,10 +100,18 @@ int docx_parse(void **out, docx *d, const char *name, const folio_buf *b)
 
 	lim.max_bytes = DOCX_MAX_DOCUMENT;
 	lim.max_depth = DOCX_XML_DEPTH;
+	int rc;
+
 	snprintf(label, sizeof(label), "%s:%s", d->path, name);
 	snprintf(d->part, sizeof(d->part), "%.1000s", name);
-	return folio_xml_parse_memory(out, b->data ? b->data : "", b->len,
+	rc = folio_xml_parse_memory(out, b->data ? b->data : "", b->len,
 		label, &lim, d->im->err);
+	if (rc == 0) {
+		const char *ns = folio_xml_ns(folio_xml_root(*out));
+		d->w = ns != NULL && strcmp(ns, DOCX_W_STRICT) == 0 ?
+			DOCX_W_STRICT : DOCX_W_TRANSITIONAL;
+	}
+	return rc;
 }
 
 /* ---- relationships ----------------------------------------------------- */
@@ -149,7 +163,7 @@ static int read_rels(docx *d)
 	const char *slash;
 	folio_buf b = {0};
 	void *xml = NULL;
-	const xmlNode *root, *r;
+	const folio_xml_node *root, *r;
 	size_t count = 0;
 	int rc;
 
@@ -162,9 +176,10 @@ static int read_rels(docx *d)
 		goto done;
 	if ((rc = docx_parse(&xml, d, name, &b)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(xml);
-	for (r = root ? root->children : NULL; r; r = r->next)
-		count += r->type == XML_ELEMENT_NODE ? 1 : 0;
+	root = folio_xml_root(xml);
+	for (r = folio_xml_child(root, NULL, NULL); r;
+	    r = folio_xml_next(r, NULL, NULL))
+		count++;
 	if (count > DOCX_MAX_RELS) {
 		rc = docx_fail(d, root, FOLIO_ELIMIT, "expected at most %d "
 			"relationships, found %zu", DOCX_MAX_RELS, count);
@@ -176,18 +191,16 @@ static int read_rels(docx *d)
 			"%s: out of memory", d->path);
 		goto done;
 	}
-	for (r = root->children; r; r = r->next) {
+	for (r = folio_xml_child(root, NULL, "Relationship"); r;
+	    r = folio_xml_next(r, NULL, "Relationship")) {
 		docx_rel *rel;
 		char target[1024];
-		if (r->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)r->name, "Relationship") != 0)
-			continue;
 		rel = &d->rels[d->n_rels];
-		docx_attr(v, sizeof(v), r, "Id");
+		folio_xml_attr_get(v, sizeof(v), r, "Id");
 		rel->id = strdup(v);
-		docx_attr(mode, sizeof(mode), r, "TargetMode");
-		docx_attr(type, sizeof(type), r, "Type");
-		docx_attr(v, sizeof(v), r, "Target");
+		folio_xml_attr_get(mode, sizeof(mode), r, "TargetMode");
+		folio_xml_attr_get(type, sizeof(type), r, "Type");
+		folio_xml_attr_get(v, sizeof(v), r, "Target");
 		rel->external = strcasecmp(mode, "External") == 0;
 		rel->image = strlen(type) >= 6 &&
 			strcmp(type + strlen(type) - 6, "/image") == 0;
@@ -235,7 +248,7 @@ static int find_main(docx *d)
 {
 	folio_buf b = {0};
 	void *xml = NULL;
-	const xmlNode *root, *r;
+	const folio_xml_node *r;
 	char type[256], target[512];
 	int rc;
 
@@ -244,13 +257,13 @@ static int find_main(docx *d)
 		goto done;
 	if ((rc = docx_parse(&xml, d, "_rels/.rels", &b)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(xml);
-	for (r = root ? root->children : NULL; r; r = r->next) {
-		docx_attr(type, sizeof(type), r, "Type");
+	for (r = folio_xml_child(folio_xml_root(xml), NULL, NULL); r;
+	    r = folio_xml_next(r, NULL, NULL)) {
+		folio_xml_attr_get(type, sizeof(type), r, "Type");
 		if (strlen(type) < 15 || strcmp(type + strlen(type) - 15,
 		    "/officeDocument") != 0)
 			continue;
-		docx_attr(target, sizeof(target), r, "Target");
+		folio_xml_attr_get(target, sizeof(target), r, "Target");
 		if (resolve(d->part, sizeof(d->part), "", target) < 0)
 			snprintf(d->part, sizeof(d->part),
 				"word/document.xml");
@@ -266,7 +279,7 @@ done:
 /* ---- media ------------------------------------------------------------- */
 
 int docx_add_image(const char **out_src, docx *d, const docx_rel *rel,
-	const void *node, folio_figure *f)
+	const folio_xml_node *node, folio_figure *f)
 {
 	folio_buf b = {0};
 	char name[FOLIO_MAX_FIGURE_PATH + 1], what[1100];
@@ -537,8 +550,7 @@ static int report_headers(docx *d)
 		if ((rc = docx_read_part(&b, d, r->target, DOCX_MAX_PART,
 		    0)) <= 0 ||
 		    (rc = docx_parse(&xml, d, r->target, &b)) < 0 ||
-		    (rc = docx_plain_text(&t, d, xmlDocGetRootElement(xml),
-		    0)) < 0)
+		    (rc = docx_plain_text(&t, d, folio_xml_root(xml), 0)) < 0)
 			continue;
 		for (k = 0; k < t.len && t.data[k] == ' '; k++)
 			;
@@ -557,7 +569,7 @@ static int read_document(docx *d)
 {
 	folio_buf b = {0};
 	void *xml = NULL;
-	const xmlNode *root, *body;
+	const folio_xml_node *root, *body;
 	char main_part[1024];
 	int rc;
 
@@ -579,12 +591,13 @@ static int read_document(docx *d)
 		goto done;
 	if ((rc = docx_parse(&xml, d, main_part, &b)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(xml);
-	body = docx_is(root, "document") ? docx_child(root, "body") : NULL;
+	root = folio_xml_root(xml);
+	body = folio_xml_is(root, d->w, "document") ?
+		folio_xml_child(root, d->w, "body") : NULL;
 	if (body == NULL) {
 		rc = docx_fail(d, root, FOLIO_EINPUT, "expected "
 			"<w:document><w:body>, found <%s>", root ?
-			(const char *)root->name : "nothing");
+			folio_xml_name(root) : "nothing");
 		goto done;
 	}
 	rc = docx_read_body(d, body);

@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-
 #include "import/docx_impl.h"
 #include "util/utf8.h"
 #include "util/xml.h"
+#include "util/xml_tree.h"
 
 #define MAX_TEXTBOXES 16
 #define REPORT_TEXT_MAX 200     /* bytes of skipped text in the report */
@@ -18,13 +17,13 @@
 typedef struct para_ctx {
 	unsigned char align, outline, item;
 	int caption;
-	const xmlNode *boxes[MAX_TEXTBOXES];
+	const folio_xml_node *boxes[MAX_TEXTBOXES];
 	int n_boxes;
-	const xmlNode *node;
+	const folio_xml_node *node;
 } para_ctx;
 
-static int walk(docx *d, para_ctx *pc, const xmlNode *n, int depth);
-static int alternate(docx *d, para_ctx *pc, const xmlNode *n, int depth);
+static int walk(docx *d, para_ctx *pc, const folio_xml_node *n, int depth);
+static int alternate(docx *d, para_ctx *pc, const folio_xml_node *n, int depth);
 
 static int oom(docx *d)
 {
@@ -33,55 +32,50 @@ static int oom(docx *d)
 		d->part, FOLIO_MAX_TEXT_BYTES);
 }
 
-/* Element in any namespace by local name (DrawingML, VML, markup
- * compatibility), for the parts outside WordprocessingML. */
-static int local_is(const xmlNode *n, const char *local)
+/* Elements outside WordprocessingML (DrawingML, VML, markup
+ * compatibility) are matched by local name in any namespace. */
+#define ANY_NS NULL
+#define FIND_DEPTH (DOCX_XML_DEPTH + 1)
+
+/* Text of an element (w:t, w:instrText), or NULL with the message set. */
+static char *text_of(docx *d, const folio_xml_node *n)
 {
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-		strcmp((const char *)n->name, local) == 0;
+	char *t = folio_xml_text(n);
+
+	if (t == NULL)
+		folio_error_set(d->im->err, FOLIO_ENOMEM, "%s: out of memory",
+			d->path);
+	return t;
 }
 
-static const xmlNode *find_desc(const xmlNode *n, const char *local,
+int docx_plain_text(folio_buf *out, docx *d, const folio_xml_node *n,
 	int depth)
 {
-	const xmlNode *c, *hit;
-
-	if (depth > DOCX_XML_DEPTH)
-		return NULL;
-	for (c = n->children; c != NULL; c = c->next) {
-		if (local_is(c, local))
-			return c;
-		if (c->type == XML_ELEMENT_NODE &&
-		    (hit = find_desc(c, local, depth + 1)) != NULL)
-			return hit;
-	}
-	return NULL;
-}
-
-int docx_plain_text(folio_buf *out, docx *d, const void *node, int depth)
-{
-	const xmlNode *c, *n = node;
+	const folio_xml_node *c;
+	char *t;
 	int rc;
 
 	if (depth > DOCX_XML_DEPTH)
 		return 0;
-	for (c = n->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (docx_is(c, "t") || docx_is(c, "delText") ||
-		    local_is(c, "t")) {
-			xmlChar *t = xmlNodeGetContent(c);
-			rc = folio_buf_puts(out, t ? (const char *)t : "");
-			xmlFree(t);
+	for (c = folio_xml_child(n, NULL, NULL); c != NULL;
+	    c = folio_xml_next(c, NULL, NULL)) {
+		/* a:t (DrawingML) too: text in shapes. */
+		if (folio_xml_is(c, d->w, "delText") ||
+		    folio_xml_is(c, ANY_NS, "t")) {
+			if ((t = text_of(d, c)) == NULL)
+				return FOLIO_ENOMEM;
+			rc = folio_buf_puts(out, t);
+			free(t);
 			if (rc < 0)
 				return oom(d);
-		} else if (docx_is(c, "tab") || docx_is(c, "br")) {
+		} else if (folio_xml_is(c, d->w, "tab") ||
+		    folio_xml_is(c, d->w, "br")) {
 			if (folio_buf_putc(out, ' ') < 0)
 				return oom(d);
-		} else if (docx_is(c, "instrText")) {
+		} else if (folio_xml_is(c, d->w, "instrText")) {
 			continue;
 		} else {
-			if (docx_is(c, "p") && out->len > 0 &&
+			if (folio_xml_is(c, d->w, "p") && out->len > 0 &&
 			    folio_buf_putc(out, ' ') < 0)
 				return oom(d);
 			if ((rc = docx_plain_text(out, d, c, depth + 1)) < 0)
@@ -102,7 +96,7 @@ static void clip(char *out, size_t outsz, const char *s, size_t n)
 	out[len] = '\0';
 }
 
-static int skip(docx *d, const xmlNode *n, const char *reason,
+static int skip(docx *d, const folio_xml_node *n, const char *reason,
 	const char *detail)
 {
 	folio_buf t = {0};
@@ -119,13 +113,11 @@ static int skip(docx *d, const xmlNode *n, const char *reason,
 	return rc;
 }
 
-int docx_para_new(docx *d, const void *node)
+int docx_para_new(docx *d, const folio_xml_node *node)
 {
-	long line = folio_xml_node_line(node);
-
 	folio_buf_reset(&d->cur);
-	d->cur_line = line > 0 ? (unsigned)line : 1;
-	d->cur_col = folio_xml_node_col(node);
+	d->cur_line = folio_xml_line(node);
+	d->cur_col = folio_xml_col(node);
 	return 0;
 }
 
@@ -186,16 +178,15 @@ int docx_para_end(docx *d)
 	return end_piece(d, &pc);
 }
 
-int docx_object(docx *d, folio_block *b, const void *node)
+int docx_object(docx *d, folio_block *b, const folio_xml_node *node)
 {
 	docx_para *q;
-	long line = folio_xml_node_line(node);
 	int rc;
 
 	if ((rc = push_para(d, &q)) < 0)
 		return rc;
-	q->line = line > 0 ? (unsigned)line : 1;
-	q->col = folio_xml_node_col(node);
+	q->line = folio_xml_line(node);
+	q->col = folio_xml_col(node);
 	q->text_at = d->text.len;
 	q->object = b;
 	b->line = q->line;
@@ -229,7 +220,7 @@ static int put_text(docx *d, const char *s)
 
 /* An image the document shows from outside the file: folio never
  * fetches, and a record without the picture would be incomplete. */
-static int linked(docx *d, const xmlNode *n, const docx_rel *rel)
+static int linked(docx *d, const folio_xml_node *n, const docx_rel *rel)
 {
 	return docx_fail(d, n, FOLIO_EINPUT, "expected images embedded in "
 		"the file, found one linked to '%.300s' (TargetMode=External; "
@@ -238,12 +229,16 @@ static int linked(docx *d, const xmlNode *n, const docx_rel *rel)
 		"import again", rel->target);
 }
 
-static int figure(docx *d, para_ctx *pc, const xmlNode *n)
+static int figure(docx *d, para_ctx *pc, const folio_xml_node *n)
 {
-	const xmlNode *blip = find_desc(n, "blip", 0);
-	const xmlNode *ext = find_desc(n, "extent", 0);
-	const xmlNode *pr = find_desc(n, "docPr", 0);
-	const xmlNode *box = find_desc(n, "txbxContent", 0);
+	const folio_xml_node *blip = folio_xml_find(n, ANY_NS, "blip",
+		FIND_DEPTH);
+	const folio_xml_node *ext = folio_xml_find(n, ANY_NS, "extent",
+		FIND_DEPTH);
+	const folio_xml_node *pr = folio_xml_find(n, ANY_NS, "docPr",
+		FIND_DEPTH);
+	const folio_xml_node *box = folio_xml_find(n, ANY_NS, "txbxContent",
+		FIND_DEPTH);
 	const docx_rel *rel;
 	folio_figure *f;
 	folio_block *b;
@@ -261,8 +256,8 @@ static int figure(docx *d, para_ctx *pc, const xmlNode *n)
 	if (blip == NULL)
 		return skip(d, n, "drawing without an image (a shape or "
 			"chart)", NULL);
-	if (!docx_attr(id, sizeof(id), blip, "embed"))
-		docx_attr(id, sizeof(id), blip, "link");
+	if (!folio_xml_attr_get(id, sizeof(id), blip, "embed"))
+		folio_xml_attr_get(id, sizeof(id), blip, "link");
 	rel = docx_rel_find(d, id);
 	if (rel == NULL)
 		return docx_skip_add(d, blip, id, "image with no relationship",
@@ -278,15 +273,15 @@ static int figure(docx *d, para_ctx *pc, const xmlNode *n)
 		return rc;
 	f->src = src;
 	/* EMU: 36000 per mm, so 360 per 1/100 mm. */
-	if (ext != NULL && docx_attr(cx, sizeof(cx), ext, "cx")) {
+	if (ext != NULL && folio_xml_attr_get(cx, sizeof(cx), ext, "cx")) {
 		long long v = atoll(cx) / 360;
 		if (v > 0 && v < 1000000)
 			f->width_mm100 = (unsigned)v;
 	}
-	if (pr != NULL && (docx_attr(alt, sizeof(alt), pr, "descr") ||
-	    docx_attr(alt, sizeof(alt), pr, "title")) && alt[0] != '\0' &&
-	    (rc = folio_doc_text(&f->alt, d->im->doc, alt, strlen(alt),
-	    d->im->err)) < 0)
+	if (pr != NULL && (folio_xml_attr_get(alt, sizeof(alt), pr,
+	    "descr") || folio_xml_attr_get(alt, sizeof(alt), pr, "title")) &&
+	    alt[0] != '\0' && (rc = folio_doc_text(&f->alt, d->im->doc, alt,
+	    strlen(alt), d->im->err)) < 0)
 		return rc;
 	if (f->alt != NULL && f->alt[0] == '\0')
 		f->alt = NULL;
@@ -297,10 +292,12 @@ static int figure(docx *d, para_ctx *pc, const xmlNode *n)
 }
 
 /* VML (Word 2003 pictures, old text boxes). */
-static int vml(docx *d, para_ctx *pc, const xmlNode *n)
+static int vml(docx *d, para_ctx *pc, const folio_xml_node *n)
 {
-	const xmlNode *img = find_desc(n, "imagedata", 0);
-	const xmlNode *box = find_desc(n, "txbxContent", 0);
+	const folio_xml_node *img = folio_xml_find(n, ANY_NS, "imagedata",
+		FIND_DEPTH);
+	const folio_xml_node *box = folio_xml_find(n, ANY_NS, "txbxContent",
+		FIND_DEPTH);
 	const docx_rel *rel;
 	folio_figure *f;
 	folio_block *b;
@@ -315,7 +312,7 @@ static int vml(docx *d, para_ctx *pc, const xmlNode *n)
 		}
 		return skip(d, n, "drawing without an image (a shape)", NULL);
 	}
-	docx_attr(id, sizeof(id), img, "id");
+	folio_xml_attr_get(id, sizeof(id), img, "id");
 	rel = docx_rel_find(d, id);
 	if (rel == NULL)
 		return docx_skip_add(d, img, id, "image with no relationship",
@@ -337,11 +334,11 @@ static int vml(docx *d, para_ctx *pc, const xmlNode *n)
 
 /* ---- runs and the elements around them -------------------------------- */
 
-static int field_char(docx *d, const xmlNode *c)
+static int field_char(docx *d, const folio_xml_node *c)
 {
 	char type[32];
 
-	docx_attr(type, sizeof(type), c, "fldCharType");
+	folio_xml_attr_get(type, sizeof(type), c, "fldCharType");
 	if (strcmp(type, "begin") == 0) {
 		if (d->field_depth++ == 0)
 			folio_buf_reset(&d->instr);
@@ -357,7 +354,7 @@ static int field_char(docx *d, const xmlNode *c)
 	return 0;
 }
 
-static int footnote_mark(docx *d, const xmlNode *c)
+static int footnote_mark(docx *d, const folio_xml_node *c)
 {
 	int id = docx_val_int(c, "id", -1), *x;
 	char mark[32];
@@ -372,62 +369,67 @@ static int footnote_mark(docx *d, const xmlNode *c)
 	return put_text(d, mark);
 }
 
-static int run(docx *d, para_ctx *pc, const xmlNode *r)
+static int run(docx *d, para_ctx *pc, const folio_xml_node *r)
 {
-	const xmlNode *c;
-	char v[32];
+	const folio_xml_node *c;
+	char v[32], *t;
 	int rc = 0;
 
-	for (c = r->children; c != NULL && rc == 0; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (docx_is(c, "fldChar")) {
+	for (c = folio_xml_child(r, NULL, NULL); c != NULL && rc == 0;
+	    c = folio_xml_next(c, NULL, NULL)) {
+		if (folio_xml_is(c, d->w, "fldChar")) {
 			rc = field_char(d, c);
-		} else if (docx_is(c, "instrText")) {
-			xmlChar *t = xmlNodeGetContent(c);
+		} else if (folio_xml_is(c, d->w, "instrText")) {
+			if ((t = text_of(d, c)) == NULL)
+				return FOLIO_ENOMEM;
+			/* Instructions past the buffer's 4 KiB are cut:
+			 * they only name the field in the report. */
 			if (d->field_depth <= 1)
-				folio_buf_puts(&d->instr, t ? (const char *)
-					t : "");
-			xmlFree(t);
+				(void)folio_buf_puts(&d->instr, t);
+			free(t);
 		} else if (d->field_code) {
 			continue;       /* a field's code, not its result */
-		} else if (docx_is(c, "t")) {
-			xmlChar *t = xmlNodeGetContent(c);
-			rc = put_text(d, t ? (const char *)t : "");
-			xmlFree(t);
-		} else if (docx_is(c, "tab") || docx_is(c, "ptab")) {
+		} else if (folio_xml_is(c, d->w, "t")) {
+			if ((t = text_of(d, c)) == NULL)
+				return FOLIO_ENOMEM;
+			rc = put_text(d, t);
+			free(t);
+		} else if (folio_xml_is(c, d->w, "tab") ||
+		    folio_xml_is(c, d->w, "ptab")) {
 			rc = put_text(d, " ");
-		} else if (docx_is(c, "br") || docx_is(c, "cr")) {
-			docx_attr(v, sizeof(v), c, "type");
+		} else if (folio_xml_is(c, d->w, "br") ||
+		    folio_xml_is(c, d->w, "cr")) {
+			folio_xml_attr_get(v, sizeof(v), c, "type");
 			/* A page or column break ends nothing in the text. */
 			if (strcmp(v, "page") != 0 && strcmp(v, "column") != 0)
 				rc = end_piece(d, pc);
-		} else if (docx_is(c, "noBreakHyphen")) {
+		} else if (folio_xml_is(c, d->w, "noBreakHyphen")) {
 			rc = put_text(d, "-");
-		} else if (docx_is(c, "sym")) {
-			docx_attr(v, sizeof(v), c, "char");
+		} else if (folio_xml_is(c, d->w, "sym")) {
+			folio_xml_attr_get(v, sizeof(v), c, "char");
 			rc = docx_skip_add(d, c, v, "symbol-font character",
 				NULL);
-		} else if (docx_is(c, "footnoteReference")) {
+		} else if (folio_xml_is(c, d->w, "footnoteReference")) {
 			rc = footnote_mark(d, c);
-		} else if (docx_is(c, "endnoteReference")) {
+		} else if (folio_xml_is(c, d->w, "endnoteReference")) {
 			rc = docx_skip_add(d, c, "", "endnote", NULL);
-		} else if (docx_is(c, "drawing")) {
+		} else if (folio_xml_is(c, d->w, "drawing")) {
 			rc = figure(d, pc, c);
-		} else if (docx_is(c, "pict")) {
+		} else if (folio_xml_is(c, d->w, "pict")) {
 			rc = vml(d, pc, c);
-		} else if (docx_is(c, "ruby")) {
+		} else if (folio_xml_is(c, d->w, "ruby")) {
 			/* The base text is the text; the reading above it
 			 * (w:rt) is a gloss. */
-			const xmlNode *base = docx_child(c, "rubyBase");
+			const folio_xml_node *base = folio_xml_child(c, d->w,
+				"rubyBase");
 			if (base != NULL)
 				rc = walk(d, pc, base, 1);
-			if (rc == 0 && docx_child(c, "rt") != NULL)
-				rc = skip(d, docx_child(c, "rt"),
+			if (rc == 0 && folio_xml_child(c, d->w, "rt") != NULL)
+				rc = skip(d, folio_xml_child(c, d->w, "rt"),
 					"ruby reading (phonetic guide)", NULL);
-		} else if (docx_is(c, "object")) {
+		} else if (folio_xml_is(c, d->w, "object")) {
 			rc = skip(d, c, "embedded object (OLE)", NULL);
-		} else if (local_is(c, "AlternateContent")) {
+		} else if (folio_xml_is(c, ANY_NS, "AlternateContent")) {
 			rc = alternate(d, pc, c, 1);
 		}
 	}
@@ -436,69 +438,76 @@ static int run(docx *d, para_ctx *pc, const xmlNode *r)
 
 /* mc:AlternateContent: one of the choices, the first (Word writes the
  * current format there, the fallback for older readers after it). */
-static int alternate(docx *d, para_ctx *pc, const xmlNode *n, int depth)
+static int alternate(docx *d, para_ctx *pc, const folio_xml_node *n, int depth)
 {
-	const xmlNode *ch;
+	const folio_xml_node *ch;
 
-	for (ch = n->children; ch != NULL; ch = ch->next)
-		if (local_is(ch, "Choice") || local_is(ch, "Fallback"))
+	for (ch = folio_xml_child(n, NULL, NULL); ch != NULL;
+	    ch = folio_xml_next(ch, NULL, NULL))
+		if (folio_xml_is(ch, ANY_NS, "Choice") ||
+		    folio_xml_is(ch, ANY_NS, "Fallback"))
 			return walk(d, pc, ch, depth + 1);
 	return 0;
 }
 
-static int walk(docx *d, para_ctx *pc, const xmlNode *n, int depth)
+static int walk(docx *d, para_ctx *pc, const folio_xml_node *n, int depth)
 {
-	const xmlNode *c;
+	const folio_xml_node *c;
 	int rc = 0;
 
 	if (depth > DOCX_XML_DEPTH)
 		return docx_fail(d, n, FOLIO_ELIMIT, "expected elements "
 			"nested at most %d deep", DOCX_XML_DEPTH);
-	for (c = n->children; c != NULL && rc == 0; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (docx_is(c, "r")) {
+	for (c = folio_xml_child(n, NULL, NULL); c != NULL && rc == 0;
+	    c = folio_xml_next(c, NULL, NULL)) {
+		if (folio_xml_is(c, d->w, "r")) {
 			rc = run(d, pc, c);
-		} else if (docx_is(c, "del") || docx_is(c, "moveFrom")) {
+		} else if (folio_xml_is(c, d->w, "del") ||
+		    folio_xml_is(c, d->w, "moveFrom")) {
 			rc = skip(d, c, "deleted text (tracked change)", NULL);
-		} else if (docx_is(c, "ins") || docx_is(c, "moveTo") ||
-		    docx_is(c, "hyperlink") || docx_is(c, "smartTag") ||
-		    docx_is(c, "customXml") || docx_is(c, "bdo") ||
-		    docx_is(c, "dir")) {
+		} else if (folio_xml_is(c, d->w, "ins") ||
+		    folio_xml_is(c, d->w, "moveTo") ||
+		    folio_xml_is(c, d->w, "hyperlink") ||
+		    folio_xml_is(c, d->w, "smartTag") ||
+		    folio_xml_is(c, d->w, "customXml") ||
+		    folio_xml_is(c, d->w, "bdo") ||
+		    folio_xml_is(c, d->w, "dir")) {
 			rc = walk(d, pc, c, depth + 1);
-		} else if (docx_is(c, "sdt")) {
-			const xmlNode *sc = docx_child(c, "sdtContent");
+		} else if (folio_xml_is(c, d->w, "sdt")) {
+			const folio_xml_node *sc = folio_xml_child(c, d->w,
+				"sdtContent");
 			if (sc != NULL)
 				rc = walk(d, pc, sc, depth + 1);
-		} else if (docx_is(c, "fldSimple")) {
+		} else if (folio_xml_is(c, d->w, "fldSimple")) {
 			char instr[512];
-			docx_attr(instr, sizeof(instr), c, "instr");
+			folio_xml_attr_get(instr, sizeof(instr), c, "instr");
 			rc = docx_skip_add(d, c, instr,
 				"field code (its shown result kept)", NULL);
 			if (rc == 0)
 				rc = walk(d, pc, c, depth + 1);
-		} else if (local_is(c, "AlternateContent")) {
+		} else if (folio_xml_is(c, ANY_NS, "AlternateContent")) {
 			rc = alternate(d, pc, c, depth);
-		} else if (local_is(c, "drawing")) {
+		} else if (folio_xml_is(c, ANY_NS, "drawing")) {
 			rc = figure(d, pc, c);
-		} else if (local_is(c, "pict")) {
+		} else if (folio_xml_is(c, ANY_NS, "pict")) {
 			rc = vml(d, pc, c);
-		} else if (local_is(c, "oMath") || local_is(c, "oMathPara")) {
+		} else if (folio_xml_is(c, ANY_NS, "oMath") ||
+		    folio_xml_is(c, ANY_NS, "oMathPara")) {
 			rc = skip(d, c, "equation", NULL);
 		}
 	}
 	return rc;
 }
 
-static void style_hints(docx *d, para_ctx *pc, const xmlNode *ppr,
+static void style_hints(docx *d, para_ctx *pc, const folio_xml_node *ppr,
 	int *num_id, int *ilvl)
 {
 	const docx_style *st = NULL;
-	const xmlNode *c, *np;
+	const folio_xml_node *c, *np;
 	char v[128];
 
-	if ((c = docx_child(ppr, "pStyle")) != NULL) {
-		docx_attr(v, sizeof(v), c, "val");
+	if ((c = folio_xml_child(ppr, d->w, "pStyle")) != NULL) {
+		folio_xml_attr_get(v, sizeof(v), c, "val");
 		st = docx_style_find(d, v);
 	}
 	if (st != NULL) {
@@ -507,13 +516,15 @@ static void style_hints(docx *d, para_ctx *pc, const xmlNode *ppr,
 		*num_id = st->num_id;
 		*ilvl = st->ilvl;
 	}
-	if ((c = docx_child(ppr, "outlineLvl")) != NULL) {
+	if ((c = folio_xml_child(ppr, d->w, "outlineLvl")) != NULL) {
 		int lv = docx_val_int(c, "val", 9);
 		pc->outline = (unsigned char)(lv >= 0 && lv < 9 ? lv + 1 : 0);
 	}
-	if ((np = docx_child(ppr, "numPr")) != NULL) {
-		int id = docx_val_int(docx_child(np, "numId"), "val", -1);
-		int lv = docx_val_int(docx_child(np, "ilvl"), "val", -1);
+	if ((np = folio_xml_child(ppr, d->w, "numPr")) != NULL) {
+		int id = docx_val_int(folio_xml_child(np, d->w, "numId"),
+			"val", -1);
+		int lv = docx_val_int(folio_xml_child(np, d->w, "ilvl"),
+			"val", -1);
 		if (id >= 0)
 			*num_id = id;
 		if (lv >= 0)
@@ -521,8 +532,8 @@ static void style_hints(docx *d, para_ctx *pc, const xmlNode *ppr,
 	}
 	if (*num_id > 0 && *ilvl < 0)
 		*ilvl = 0;
-	if ((c = docx_child(ppr, "jc")) != NULL) {
-		docx_attr(v, sizeof(v), c, "val");
+	if ((c = folio_xml_child(ppr, d->w, "jc")) != NULL) {
+		folio_xml_attr_get(v, sizeof(v), c, "val");
 		pc->align = strcmp(v, "center") == 0 ? IMP_ALIGN_CENTER :
 			strcmp(v, "right") == 0 || strcmp(v, "end") == 0 ?
 			IMP_ALIGN_RIGHT : strcmp(v, "left") == 0 ||
@@ -531,9 +542,9 @@ static void style_hints(docx *d, para_ctx *pc, const xmlNode *ppr,
 	}
 }
 
-int docx_read_paragraph(docx *d, const void *node, int in_cell)
+int docx_read_paragraph(docx *d, const folio_xml_node *p, int in_cell)
 {
-	const xmlNode *p = node, *ppr = docx_child(p, "pPr"), *c;
+	const folio_xml_node *ppr = folio_xml_child(p, d->w, "pPr"), *c;
 	para_ctx pc;
 	folio_buf num = {0};
 	int num_id = -1, ilvl = -1, bullet = 0, suffix = 2, rc, i;
@@ -566,11 +577,11 @@ int docx_read_paragraph(docx *d, const void *node, int in_cell)
 		goto done;
 	/* Text boxes follow their anchor paragraph. */
 	for (i = 0; i < pc.n_boxes && rc == 0; i++)
-		for (c = pc.boxes[i]->children; c != NULL && rc == 0;
-		    c = c->next)
-			if (docx_is(c, "p"))
+		for (c = folio_xml_child(pc.boxes[i], NULL, NULL);
+		    c != NULL && rc == 0; c = folio_xml_next(c, NULL, NULL))
+			if (folio_xml_is(c, d->w, "p"))
 				rc = docx_read_paragraph(d, c, in_cell);
-			else if (docx_is(c, "tbl"))
+			else if (folio_xml_is(c, d->w, "tbl"))
 				rc = skip(d, c, "table in a text box", NULL);
 done:
 	folio_buf_free(&num);
@@ -612,27 +623,31 @@ static void attach_captions(docx *d)
 	}
 }
 
-int docx_read_body(docx *d, const void *body)
+int docx_read_body(docx *d, const folio_xml_node *body)
 {
-	const xmlNode *c;
+	const folio_xml_node *c;
 	int rc = 0;
 
-	for (c = ((const xmlNode *)body)->children; c != NULL && rc == 0;
-	    c = c->next) {
-		if (docx_is(c, "p"))
+	for (c = folio_xml_child(body, NULL, NULL); c != NULL && rc == 0;
+	    c = folio_xml_next(c, NULL, NULL)) {
+		if (folio_xml_is(c, d->w, "p"))
 			rc = docx_read_paragraph(d, c, 0);
-		else if (docx_is(c, "tbl"))
+		else if (folio_xml_is(c, d->w, "tbl"))
 			rc = docx_read_table(d, c);
-		else if (docx_is(c, "sdt") || docx_is(c, "customXml")) {
-			const xmlNode *sc = docx_is(c, "sdt") ?
-				docx_child(c, "sdtContent") : c;
+		else if (folio_xml_is(c, d->w, "sdt") ||
+		    folio_xml_is(c, d->w, "customXml")) {
+			const folio_xml_node *sc = folio_xml_is(c, d->w,
+				"sdt") ? folio_xml_child(c, d->w, "sdtContent") :
+				c;
 			if (sc != NULL)
 				rc = docx_read_body(d, sc);
-		} else if (docx_is(c, "del") || docx_is(c, "moveFrom"))
+		} else if (folio_xml_is(c, d->w, "del") ||
+		    folio_xml_is(c, d->w, "moveFrom"))
 			rc = skip(d, c, "deleted text (tracked change)", NULL);
-		else if (docx_is(c, "ins") || docx_is(c, "moveTo"))
+		else if (folio_xml_is(c, d->w, "ins") ||
+		    folio_xml_is(c, d->w, "moveTo"))
 			rc = docx_read_body(d, c);
-		else if (local_is(c, "AlternateContent"))
+		else if (folio_xml_is(c, ANY_NS, "AlternateContent"))
 			rc = skip(d, c, "alternate content", NULL);
 	}
 	if (rc == 0)
@@ -646,7 +661,7 @@ int docx_read_footnotes(docx *d)
 {
 	folio_buf b = {0}, t = {0};
 	void *xml = NULL;
-	const xmlNode *root, *n;
+	const folio_xml_node *root, *n;
 	char type[32];
 	size_t count = 0;
 	int rc;
@@ -656,9 +671,10 @@ int docx_read_footnotes(docx *d)
 		goto done;
 	if ((rc = docx_parse(&xml, d, "word/footnotes.xml", &b)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(xml);
-	for (n = root ? root->children : NULL; n; n = n->next)
-		count += docx_is(n, "footnote") ? 1 : 0;
+	root = folio_xml_root(xml);
+	for (n = folio_xml_child(root, d->w, "footnote"); n;
+	    n = folio_xml_next(n, d->w, "footnote"))
+		count++;
 	d->footnotes = calloc(count ? count : 1, sizeof(*d->footnotes));
 	d->footnote_ids = calloc(count ? count : 1, sizeof(*d->footnote_ids));
 	if (d->footnotes == NULL || d->footnote_ids == NULL) {
@@ -667,10 +683,9 @@ int docx_read_footnotes(docx *d)
 		goto done;
 	}
 	t.limit = FOLIO_MAX_TEXT_BYTES;
-	for (n = root->children; n; n = n->next) {
-		if (!docx_is(n, "footnote"))
-			continue;
-		docx_attr(type, sizeof(type), n, "type");
+	for (n = folio_xml_child(root, d->w, "footnote"); n;
+	    n = folio_xml_next(n, d->w, "footnote")) {
+		folio_xml_attr_get(type, sizeof(type), n, "type");
 		if (type[0] != '\0' && strcmp(type, "normal") != 0)
 			continue;       /* separators */
 		folio_buf_reset(&t);
@@ -697,7 +712,7 @@ int docx_read_comments(docx *d)
 {
 	folio_buf b = {0};
 	void *xml = NULL;
-	const xmlNode *root, *n;
+	const folio_xml_node *n;
 	char author[128], detail[256];
 	int rc;
 
@@ -706,11 +721,9 @@ int docx_read_comments(docx *d)
 		goto done;
 	if ((rc = docx_parse(&xml, d, "word/comments.xml", &b)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(xml);
-	for (n = root ? root->children : NULL; n && rc == 0; n = n->next) {
-		if (!docx_is(n, "comment"))
-			continue;
-		docx_attr(author, sizeof(author), n, "author");
+	for (n = folio_xml_child(folio_xml_root(xml), d->w, "comment");
+	    n && rc == 0; n = folio_xml_next(n, d->w, "comment")) {
+		folio_xml_attr_get(author, sizeof(author), n, "author");
 		snprintf(detail, sizeof(detail), "word/comments.xml%s%s",
 			author[0] ? ", by " : "", author);
 		rc = skip(d, n, "comment", detail);

@@ -27,6 +27,7 @@
 
 #include "import/import_impl.h"
 #include "util/buf.h"
+#include "util/xml_tree.h"
 #include "util/zip_package.h"
 
 #define DOCX_MAX_PARAS ((size_t)1000000)
@@ -39,6 +40,12 @@
 #define DOCX_MAX_DOCUMENT ((size_t)64 * 1024 * 1024)
 #define DOCX_MAX_PART ((size_t)16 * 1024 * 1024)
 #define DOCX_XML_DEPTH 256
+
+/* WordprocessingML's namespace: Transitional (what Word, WPS, pandoc and
+ * LibreOffice write) and Strict name the same elements. */
+#define DOCX_W_TRANSITIONAL \
+	"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define DOCX_W_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 typedef struct docx_rel {
 	char *id;
@@ -110,6 +117,7 @@ typedef struct docx {
 	folio_package *pkg;
 	const char *path;       /* the .docx */
 	char part[1024];        /* the part being read */
+	const char *w;          /* its WordprocessingML namespace */
 	const char *media_dir;
 
 	docx_rel *rels;
@@ -146,26 +154,26 @@ typedef struct docx {
 } docx;
 
 /* docx.c */
-int docx_fail(docx *d, const void *node, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-int docx_skip_add(docx *d, const void *node, const char *text,
+/* "file.docx:part:line:col: ..." at node (util/xml_tree.h), or
+ * "file.docx: ..." when node is NULL. */
+int docx_fail(docx *d, const folio_xml_node *node, int code,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int docx_skip_add(docx *d, const folio_xml_node *node, const char *text,
 	const char *reason, const char *detail);
 int docx_read_part(folio_buf *out, docx *d, const char *name, size_t limit,
 	int required);
+/* Parse a part read by docx_read_part; sets d->part, and d->w from the
+ * root element (Strict if it is in Strict's namespace, else
+ * Transitional). */
 int docx_parse(void **out, docx *d, const char *name, const folio_buf *b);
 const docx_rel *docx_rel_find(const docx *d, const char *id);
 int docx_add_image(const char **out_src, docx *d, const docx_rel *rel,
-	const void *node, folio_figure *f);
-
-/* xml helpers (docx_styles.c): WordprocessingML elements and attributes
- * by local name, transitional or strict namespace. */
-int docx_is(const void *node, const char *local);
-void *docx_child(const void *node, const char *local);
-/* Attribute value by local name, into out (truncated); 0 if absent. */
-int docx_attr(char *out, size_t outsz, const void *node, const char *local);
-int docx_val_int(const void *node, const char *local, int dflt);
+	const folio_xml_node *node, folio_figure *f);
 
 /* docx_styles.c */
+/* A whole-number attribute (w:val="3"), or dflt when absent, not a
+ * number or beyond +-1,000,000; node may be NULL. */
+int docx_val_int(const folio_xml_node *node, const char *name, int dflt);
 int docx_read_styles(docx *d);
 int docx_read_numbering(docx *d);
 const docx_style *docx_style_find(docx *d, const char *id);
@@ -175,17 +183,18 @@ int docx_number_text(folio_buf *out, docx *d, int num_id, int ilvl,
 	int *bullet, int *suffix);
 
 /* docx_body.c */
-int docx_read_body(docx *d, const void *body);
-int docx_read_paragraph(docx *d, const void *p, int in_cell);
+int docx_read_body(docx *d, const folio_xml_node *body);
+int docx_read_paragraph(docx *d, const folio_xml_node *p, int in_cell);
 int docx_read_footnotes(docx *d);
 int docx_read_comments(docx *d);
-int docx_para_new(docx *d, const void *node);
+int docx_para_new(docx *d, const folio_xml_node *node);
 int docx_para_end(docx *d);
-int docx_object(docx *d, folio_block *b, const void *node);
+int docx_object(docx *d, folio_block *b, const folio_xml_node *node);
 /* Text of every w:t below node (for cells and the report). */
-int docx_plain_text(folio_buf *out, docx *d, const void *node, int depth);
+int docx_plain_text(folio_buf *out, docx *d, const folio_xml_node *node,
+	int depth);
 
 /* docx_table.c */
-int docx_read_table(docx *d, const void *tbl);
+int docx_read_table(docx *d, const folio_xml_node *tbl);
 
 #endif

@@ -5,84 +5,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/tree.h>
-
 #include "import/docx_impl.h"
 #include "util/utf8.h"
 #include "util/xml.h"
+#include "util/xml_tree.h"
 
-/* ---- WordprocessingML by local name --------------------------------- */
-
-static int w_namespace(const xmlNode *n)
-{
-	const char *h;
-	size_t len;
-
-	if (n->ns == NULL || n->ns->href == NULL)
-		return 0;
-	h = (const char *)n->ns->href;
-	len = strlen(h);
-	/* Transitional (2006/main) and Strict (purl.oclc.org) both. */
-	return (len >= 26 && strcmp(h + len - 26,
-		"wordprocessingml/2006/main") == 0) ||
-		(len >= 21 && strcmp(h + len - 21, "wordprocessingml/main") ==
-		0);
-}
-
-int docx_is(const void *node, const char *local)
-{
-	const xmlNode *n = node;
-
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-		strcmp((const char *)n->name, local) == 0 && w_namespace(n);
-}
-
-void *docx_child(const void *node, const char *local)
-{
-	const xmlNode *c;
-
-	for (c = node ? ((const xmlNode *)node)->children : NULL; c != NULL;
-	    c = c->next)
-		if (docx_is(c, local))
-			return (void *)(uintptr_t)c;
-	return NULL;
-}
-
-int docx_attr(char *out, size_t outsz, const void *node, const char *local)
-{
-	const xmlNode *n = node;
-	const xmlAttr *a;
-	const char *v;
-	size_t len;
-
-	out[0] = '\0';
-	if (n == NULL || n->type != XML_ELEMENT_NODE)
-		return 0;
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (strcmp((const char *)a->name, local) != 0)
-			continue;
-		v = a->children && a->children->content ?
-			(const char *)a->children->content : "";
-		len = strlen(v);
-		if (len >= outsz)
-			len = outsz - 1;
-		/* Never cut a UTF-8 sequence. */
-		while (len > 0 && ((unsigned char)v[len] & 0xC0) == 0x80)
-			len--;
-		memcpy(out, v, len);
-		out[len] = '\0';
-		return 1;
-	}
-	return 0;
-}
-
-int docx_val_int(const void *node, const char *local, int dflt)
+int docx_val_int(const folio_xml_node *node, const char *name, int dflt)
 {
 	char v[32];
 	long x;
 	char *end;
 
-	if (!docx_attr(v, sizeof(v), node, local) || v[0] == '\0')
+	if (!folio_xml_attr_get(v, sizeof(v), node, name) || v[0] == '\0')
 		return dflt;
 	x = strtol(v, &end, 10);
 	if (*end != '\0' || x < -1000000 || x > 1000000)
@@ -132,7 +66,8 @@ int docx_read_styles(docx *d)
 {
 	folio_buf b = {0};
 	void *xml = NULL;
-	const xmlNode *root, *s, *ppr, *np, *c;
+	const folio_xml_node *root, *s, *ppr, *np, *c;
+	const char *w;
 	char v[128];
 	size_t count = 0;
 	int rc;
@@ -142,10 +77,11 @@ int docx_read_styles(docx *d)
 		goto done;
 	if ((rc = docx_parse(&xml, d, "word/styles.xml", &b)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(xml);
-	for (s = root ? root->children : NULL; s != NULL; s = s->next)
-		if (docx_is(s, "style"))
-			count++;
+	root = folio_xml_root(xml);
+	w = d->w;
+	for (s = folio_xml_child(root, w, "style"); s != NULL;
+	    s = folio_xml_next(s, w, "style"))
+		count++;
 	if (count > DOCX_MAX_STYLES) {
 		rc = docx_fail(d, root, FOLIO_ELIMIT, "word/styles.xml: "
 			"expected at most %d styles, found %zu",
@@ -158,25 +94,23 @@ int docx_read_styles(docx *d)
 			"%s: out of memory", d->path);
 		goto done;
 	}
-	for (s = root->children; s != NULL; s = s->next) {
-		docx_style *st;
-		if (!docx_is(s, "style"))
-			continue;
-		st = &d->styles[d->n_styles++];
-		docx_attr(v, sizeof(v), s, "styleId");
+	for (s = folio_xml_child(root, w, "style"); s != NULL;
+	    s = folio_xml_next(s, w, "style")) {
+		docx_style *st = &d->styles[d->n_styles++];
+		folio_xml_attr_get(v, sizeof(v), s, "styleId");
 		if ((st->id = dup(d, v)) == NULL) {
 			rc = FOLIO_ENOMEM;
 			goto done;
 		}
-		if ((c = docx_child(s, "name")) != NULL) {
-			docx_attr(v, sizeof(v), c, "val");
+		if ((c = folio_xml_child(s, w, "name")) != NULL) {
+			folio_xml_attr_get(v, sizeof(v), c, "val");
 			st->outline = heading_name(v);
 			st->caption = caption_name(v);
 		}
 		if (st->outline == 0)
 			st->outline = heading_name(st->id);
-		if ((c = docx_child(s, "basedOn")) != NULL) {
-			docx_attr(v, sizeof(v), c, "val");
+		if ((c = folio_xml_child(s, w, "basedOn")) != NULL) {
+			folio_xml_attr_get(v, sizeof(v), c, "val");
 			if ((st->based_on = dup(d, v)) == NULL) {
 				rc = FOLIO_ENOMEM;
 				goto done;
@@ -184,17 +118,18 @@ int docx_read_styles(docx *d)
 		}
 		st->num_id = -1;
 		st->ilvl = -1;
-		if ((ppr = docx_child(s, "pPr")) != NULL) {
-			if ((c = docx_child(ppr, "outlineLvl")) != NULL) {
+		if ((ppr = folio_xml_child(s, w, "pPr")) != NULL) {
+			if ((c = folio_xml_child(ppr, w, "outlineLvl")) !=
+			    NULL) {
 				int lv = docx_val_int(c, "val", 9);
 				/* 9 is "body text" */
 				st->outline = lv >= 0 && lv < 9 ? lv + 1 : 0;
 			}
-			if ((np = docx_child(ppr, "numPr")) != NULL) {
-				st->num_id = docx_val_int(docx_child(np,
-					"numId"), "val", -1);
-				st->ilvl = docx_val_int(docx_child(np, "ilvl"),
-					"val", -1);
+			if ((np = folio_xml_child(ppr, w, "numPr")) != NULL) {
+				st->num_id = docx_val_int(folio_xml_child(np,
+					w, "numId"), "val", -1);
+				st->ilvl = docx_val_int(folio_xml_child(np, w,
+					"ilvl"), "val", -1);
 			}
 		}
 	}
@@ -241,22 +176,24 @@ const docx_style *docx_style_find(docx *d, const char *id)
 
 /* ---- numbering --------------------------------------------------------- */
 
-static int read_level(docx_level *l, const xmlNode *lvl)
+static int read_level(docx_level *l, const char *w,
+	const folio_xml_node *lvl)
 {
-	const xmlNode *c;
+	const folio_xml_node *c;
 	char v[64];
 
-	l->start = docx_val_int(docx_child(lvl, "start"), "val", 1);
-	l->restart = docx_val_int(docx_child(lvl, "lvlRestart"), "val", -1);
-	if ((c = docx_child(lvl, "numFmt")) != NULL)
-		docx_attr(l->fmt, sizeof(l->fmt), c, "val");
+	l->start = docx_val_int(folio_xml_child(lvl, w, "start"), "val", 1);
+	l->restart = docx_val_int(folio_xml_child(lvl, w, "lvlRestart"),
+		"val", -1);
+	if ((c = folio_xml_child(lvl, w, "numFmt")) != NULL)
+		folio_xml_attr_get(l->fmt, sizeof(l->fmt), c, "val");
 	else
 		snprintf(l->fmt, sizeof(l->fmt), "decimal");
-	if ((c = docx_child(lvl, "lvlText")) != NULL)
-		docx_attr(l->text, sizeof(l->text), c, "val");
+	if ((c = folio_xml_child(lvl, w, "lvlText")) != NULL)
+		folio_xml_attr_get(l->text, sizeof(l->text), c, "val");
 	l->suff = 0;
-	if ((c = docx_child(lvl, "suff")) != NULL) {
-		docx_attr(v, sizeof(v), c, "val");
+	if ((c = folio_xml_child(lvl, w, "suff")) != NULL) {
+		folio_xml_attr_get(v, sizeof(v), c, "val");
 		l->suff = strcmp(v, "space") == 0 ? 1 :
 			strcmp(v, "nothing") == 0 ? 2 : 0;
 	}
@@ -267,7 +204,8 @@ int docx_read_numbering(docx *d)
 {
 	folio_buf b = {0};
 	void *xml = NULL;
-	const xmlNode *root, *n, *c;
+	const folio_xml_node *root, *n, *c;
+	const char *w;
 	size_t na = 0, nn = 0, i;
 	int rc, k, aid;
 
@@ -276,10 +214,12 @@ int docx_read_numbering(docx *d)
 		goto done;
 	if ((rc = docx_parse(&xml, d, "word/numbering.xml", &b)) < 0)
 		goto done;
-	root = xmlDocGetRootElement(xml);
-	for (n = root ? root->children : NULL; n != NULL; n = n->next) {
-		na += docx_is(n, "abstractNum") ? 1 : 0;
-		nn += docx_is(n, "num") ? 1 : 0;
+	root = folio_xml_root(xml);
+	w = d->w;
+	for (n = folio_xml_child(root, w, NULL); n != NULL;
+	    n = folio_xml_next(n, w, NULL)) {
+		na += folio_xml_is(n, w, "abstractNum") ? 1 : 0;
+		nn += folio_xml_is(n, w, "num") ? 1 : 0;
 	}
 	if (na > DOCX_MAX_NUMS || nn > DOCX_MAX_NUMS) {
 		rc = docx_fail(d, root, FOLIO_ELIMIT, "word/numbering.xml: "
@@ -294,8 +234,9 @@ int docx_read_numbering(docx *d)
 			"%s: out of memory", d->path);
 		goto done;
 	}
-	for (n = root->children; n != NULL; n = n->next) {
-		if (docx_is(n, "abstractNum")) {
+	for (n = folio_xml_child(root, w, NULL); n != NULL;
+	    n = folio_xml_next(n, w, NULL)) {
+		if (folio_xml_is(n, w, "abstractNum")) {
 			docx_abstract *a = &d->abstracts[d->n_abstracts++];
 			a->id = docx_val_int(n, "abstractNumId", -1);
 			a->last_num = -1;
@@ -305,27 +246,29 @@ int docx_read_numbering(docx *d)
 				snprintf(a->lvl[k].fmt, sizeof(a->lvl[k].fmt),
 					"decimal");
 			}
-			for (c = n->children; c != NULL; c = c->next) {
+			for (c = folio_xml_child(n, w, "lvl"); c != NULL;
+			    c = folio_xml_next(c, w, "lvl")) {
 				int il = docx_val_int(c, "ilvl", -1);
-				if (docx_is(c, "lvl") && il >= 0 && il < 9)
-					read_level(&a->lvl[il], c);
+				if (il >= 0 && il < 9)
+					read_level(&a->lvl[il], w, c);
 			}
-		} else if (docx_is(n, "num")) {
+		} else if (folio_xml_is(n, w, "num")) {
 			docx_num *m = &d->nums[d->n_nums++];
 			m->id = docx_val_int(n, "numId", -1);
 			m->abstract = -1;
-			aid = docx_val_int(docx_child(n, "abstractNumId"),
-				"val", -1);
+			aid = docx_val_int(folio_xml_child(n, w,
+				"abstractNumId"), "val", -1);
 			for (k = 0; k < 9; k++)
 				m->override[k] = -1;
-			for (c = n->children; c != NULL; c = c->next) {
+			for (c = folio_xml_child(n, w, "lvlOverride");
+			    c != NULL; c = folio_xml_next(c, w,
+			    "lvlOverride")) {
 				int il = docx_val_int(c, "ilvl", -1);
-				const xmlNode *so;
-				if (!docx_is(c, "lvlOverride") || il < 0 ||
-				    il > 8)
+				const folio_xml_node *so;
+				if (il < 0 || il > 8)
 					continue;
-				if ((so = docx_child(c, "startOverride")) !=
-				    NULL)
+				if ((so = folio_xml_child(c, w,
+				    "startOverride")) != NULL)
 					m->override[il] = docx_val_int(so,
 						"val", 1);
 			}

@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-
 #include "import/docx_impl.h"
-#include "util/xml.h"
+#include "util/xml_tree.h"
 
 typedef struct tc_info {
 	size_t first, end;      /* its paragraphs in d->paras */
@@ -35,64 +33,66 @@ typedef struct tbl {
 	size_t first_text;      /* d->text.len before it */
 } tbl;
 
-static int on(const xmlNode *n)
+static int on(const folio_xml_node *n)
 {
 	char v[16];
 
 	if (n == NULL)
 		return 0;
-	if (!docx_attr(v, sizeof(v), n, "val"))
+	if (!folio_xml_attr_get(v, sizeof(v), n, "val"))
 		return 1;
 	return strcmp(v, "0") != 0 && strcmp(v, "false") != 0 &&
 		strcmp(v, "off") != 0;
 }
 
-static void set_pos(unsigned *line, unsigned *col, const xmlNode *n)
+static void set_pos(unsigned *line, unsigned *col, const folio_xml_node *n)
 {
-	long l = folio_xml_node_line(n);
-
-	*line = l > 0 ? (unsigned)l : 1;
-	*col = folio_xml_node_col(n);
+	*line = folio_xml_line(n);
+	*col = folio_xml_col(n);
 }
 
-static int read_cell(docx *d, tc_info *tc, const xmlNode *c)
+static int read_cell(docx *d, tc_info *tc, const folio_xml_node *c)
 {
-	const xmlNode *pr = docx_child(c, "tcPr"), *k, *vm;
+	const folio_xml_node *pr = folio_xml_child(c, d->w, "tcPr");
+	const folio_xml_node *k, *vm, *sc;
 	char v[32];
 	int rc = 0;
 
 	set_pos(&tc->line, &tc->col, c);
 	tc->span = 1;
 	if (pr != NULL) {
-		tc->span = docx_val_int(docx_child(pr, "gridSpan"), "val", 1);
+		tc->span = docx_val_int(folio_xml_child(pr, d->w,
+			"gridSpan"), "val", 1);
 		if (tc->span < 1 || tc->span > FOLIO_MAX_TABLE_COLS)
 			tc->span = 1;
-		if ((vm = docx_child(pr, "vMerge")) != NULL) {
-			docx_attr(v, sizeof(v), vm, "val");
+		if ((vm = folio_xml_child(pr, d->w, "vMerge")) != NULL) {
+			folio_xml_attr_get(v, sizeof(v), vm, "val");
 			tc->vmerge = strcmp(v, "restart") == 0 ? 1 : 2;
 		}
-		if ((vm = docx_child(pr, "hMerge")) != NULL) {
-			docx_attr(v, sizeof(v), vm, "val");
+		if ((vm = folio_xml_child(pr, d->w, "hMerge")) != NULL) {
+			folio_xml_attr_get(v, sizeof(v), vm, "val");
 			if (strcmp(v, "restart") != 0)
 				tc->vmerge = 3;     /* joins the cell left */
 		}
 	}
 	tc->first = d->n_paras;
-	for (k = c->children; k != NULL && rc == 0; k = k->next) {
-		if (docx_is(k, "p"))
+	for (k = folio_xml_child(c, d->w, NULL); k != NULL && rc == 0;
+	    k = folio_xml_next(k, d->w, NULL)) {
+		if (folio_xml_is(k, d->w, "p"))
 			rc = docx_read_paragraph(d, k, 1);
-		else if (docx_is(k, "tbl"))
+		else if (folio_xml_is(k, d->w, "tbl"))
 			rc = docx_read_table(d, k);
-		else if (docx_is(k, "sdt") && docx_child(k, "sdtContent"))
-			rc = docx_read_body(d, docx_child(k, "sdtContent"));
+		else if (folio_xml_is(k, d->w, "sdt") &&
+		    (sc = folio_xml_child(k, d->w, "sdtContent")) != NULL)
+			rc = docx_read_body(d, sc);
 	}
 	tc->end = d->n_paras;
 	return rc;
 }
 
-static int read_row(docx *d, tbl *t, const xmlNode *r)
+static int read_row(docx *d, tbl *t, const folio_xml_node *r)
 {
-	const xmlNode *pr = docx_child(r, "trPr"), *c;
+	const folio_xml_node *pr = folio_xml_child(r, d->w, "trPr"), *c;
 	tr_info *row;
 	size_t count = 0;
 	int rc = 0;
@@ -115,18 +115,19 @@ static int read_row(docx *d, tbl *t, const xmlNode *r)
 	memset(row, 0, sizeof(*row));
 	set_pos(&row->line, &row->col, r);
 	if (pr != NULL) {
-		row->header = on(docx_child(pr, "tblHeader"));
-		row->before = docx_val_int(docx_child(pr, "gridBefore"), "val",
-			0);
-		row->after = docx_val_int(docx_child(pr, "gridAfter"), "val",
-			0);
+		row->header = on(folio_xml_child(pr, d->w, "tblHeader"));
+		row->before = docx_val_int(folio_xml_child(pr, d->w,
+			"gridBefore"), "val", 0);
+		row->after = docx_val_int(folio_xml_child(pr, d->w,
+			"gridAfter"), "val", 0);
 		if (row->before < 0 || row->before > FOLIO_MAX_TABLE_COLS)
 			row->before = 0;
 		if (row->after < 0 || row->after > FOLIO_MAX_TABLE_COLS)
 			row->after = 0;
 	}
-	for (c = r->children; c != NULL; c = c->next)
-		count += docx_is(c, "tc") ? 1 : 0;
+	for (c = folio_xml_child(r, d->w, "tc"); c != NULL;
+	    c = folio_xml_next(c, d->w, "tc"))
+		count++;
 	if (count > FOLIO_MAX_TABLE_COLS)
 		return docx_fail(d, r, FOLIO_ELIMIT, "table limit exceeded: "
 			"expected at most %d cells in a row, found %zu",
@@ -135,9 +136,9 @@ static int read_row(docx *d, tbl *t, const xmlNode *r)
 	if (row->tcs == NULL)
 		return folio_error_set(d->im->err, FOLIO_ENOMEM,
 			"%s: out of memory", d->path);
-	for (c = r->children; c != NULL && rc == 0; c = c->next)
-		if (docx_is(c, "tc"))
-			rc = read_cell(d, &row->tcs[row->n_tcs++], c);
+	for (c = folio_xml_child(r, d->w, "tc"); c != NULL && rc == 0;
+	    c = folio_xml_next(c, d->w, "tc"))
+		rc = read_cell(d, &row->tcs[row->n_tcs++], c);
 	return rc;
 }
 
@@ -222,7 +223,7 @@ static int count_cols(const tbl *t)
 
 /* The grid: returns 1 when built, 0 when the table is to be read as
  * paragraphs (a check failed: reported), < 0 on error. */
-static int build(docx *d, tbl *t, const xmlNode *node, folio_block **out,
+static int build(docx *d, tbl *t, const folio_xml_node *node, folio_block **out,
 	folio_block **lifted, size_t *n_lifted)
 {
 	folio_cell *origin[FOLIO_MAX_TABLE_COLS];
@@ -349,9 +350,9 @@ static int build(docx *d, tbl *t, const xmlNode *node, folio_block **out,
 	return 1;
 }
 
-int docx_read_table(docx *d, const void *node)
+int docx_read_table(docx *d, const folio_xml_node *n)
 {
-	const xmlNode *n = node, *g, *c;
+	const folio_xml_node *g, *c;
 	folio_block *b = NULL, **lifted = NULL;
 	size_t n_lifted = 0, i, figures = 0;
 	tbl t;
@@ -364,27 +365,27 @@ int docx_read_table(docx *d, const void *node)
 	if (d->tables > 0) {
 		rc = docx_skip_add(d, n, "", "nested table read as "
 			"paragraphs of its cell", NULL);
-		for (g = n->children; g && rc == 0; g = g->next)
-			for (c = docx_is(g, "tr") ? g->children : NULL;
-			    c && rc == 0; c = c->next)
-				if (docx_is(c, "tc")) {
-					tc_info tc;
-					memset(&tc, 0, sizeof(tc));
-					rc = read_cell(d, &tc, c);
-				}
+		for (g = folio_xml_child(n, d->w, "tr"); g && rc == 0;
+		    g = folio_xml_next(g, d->w, "tr"))
+			for (c = folio_xml_child(g, d->w, "tc"); c && rc == 0;
+			    c = folio_xml_next(c, d->w, "tc")) {
+				tc_info tc;
+				memset(&tc, 0, sizeof(tc));
+				rc = read_cell(d, &tc, c);
+			}
 		return rc;
 	}
-	if ((g = docx_child(n, "tblGrid")) != NULL)
-		for (c = g->children; c != NULL; c = c->next)
-			if (docx_is(c, "gridCol") &&
-			    t.n_grid < FOLIO_MAX_TABLE_COLS) {
+	if ((g = folio_xml_child(n, d->w, "tblGrid")) != NULL)
+		for (c = folio_xml_child(g, d->w, "gridCol"); c != NULL;
+		    c = folio_xml_next(c, d->w, "gridCol"))
+			if (t.n_grid < FOLIO_MAX_TABLE_COLS) {
 				int w = docx_val_int(c, "w", 0);
 				t.widths[t.n_grid++] = w > 0 ? (unsigned)w : 0;
 			}
 	d->tables++;
-	for (c = n->children; c != NULL && rc == 0; c = c->next)
-		if (docx_is(c, "tr"))
-			rc = read_row(d, &t, c);
+	for (c = folio_xml_child(n, d->w, "tr"); c != NULL && rc == 0;
+	    c = folio_xml_next(c, d->w, "tr"))
+		rc = read_row(d, &t, c);
 	d->tables--;
 	if (rc < 0)
 		goto done;

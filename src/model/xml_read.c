@@ -1,13 +1,14 @@
 #include "model/xml_read.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <libxml/tree.h>
 
 #include "util/buf.h"
 #include "util/xml.h"
+#include "util/xml_tree.h"
 
 #define SCHEMA "document"
 #define FOLIO_NS "urn:folio:document:1"
@@ -18,90 +19,62 @@ typedef struct reader {
 	folio_error *err;
 } reader;
 
-static int at(reader *r, const xmlNode *n, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int at(reader *r, const folio_xml_node *n, int code,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Set the error at n's start tag: "file:line:col: <name>: ...". */
-static int at(reader *r, const xmlNode *n, int code, const char *fmt, ...)
+static int at(reader *r, const folio_xml_node *n, int code,
+	const char *fmt, ...)
 {
-	char text[FOLIO_ERROR_MSG_MAX];
 	va_list ap;
-	long line = folio_xml_node_line(n);
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	rc = folio_xml_verror(r->err, code, r->name, n, 1, fmt, ap);
 	va_end(ap);
-	return folio_error_set(r->err, code, "%s:%ld:%u: <%s>: %s", r->name,
-		line > 0 ? line : 1, folio_xml_node_col(n),
-		(const char *)n->name, text);
+	return rc;
 }
 
-static void set_position(folio_block *b, const xmlNode *n)
+static void set_position(folio_block *b, const folio_xml_node *n)
 {
-	long line = folio_xml_node_line(n);
-
-	b->line = line > 0 ? (unsigned)line : 1;
-	b->col = folio_xml_node_col(n);
+	b->line = folio_xml_line(n);
+	b->col = folio_xml_col(n);
 }
 
-static int is(const xmlNode *n, const char *local)
+static int nomem(reader *r)
 {
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-		strcmp((const char *)n->name, local) == 0;
-}
-
-static xmlNode *child(const xmlNode *parent, const char *local)
-{
-	xmlNode *c;
-
-	for (c = parent ? parent->children : NULL; c != NULL; c = c->next)
-		if (is(c, local))
-			return c;
-	return NULL;
+	return folio_error_set(r->err, FOLIO_ENOMEM, "%s: out of memory",
+		r->name);
 }
 
 /* The text of a leaf element (the schema allows only text there; a
- * comment may split it into several nodes). */
-static int text_in(const char **out, reader *r, const xmlNode *n,
+ * comment may split it into several nodes). The copy is bounded by the
+ * source's own size. */
+static int text_in(const char **out, reader *r, const folio_xml_node *n,
 	int para)
 {
 	folio_buf b = {0};
-	const xmlNode *c, *only = NULL;
-	size_t total = 0, parts = 0;
+	size_t parts = 0;
 	int rc;
 
 	*out = NULL;
-	for (c = n->children; c != NULL; c = c->next) {
-		if (c->type != XML_TEXT_NODE &&
-		    c->type != XML_CDATA_SECTION_NODE)
-			continue;
-		total += strlen((const char *)c->content);
-		only = c;
-		parts++;
+	b.limit = FOLIO_MAX_SOURCE_BYTES + 1;
+	if (folio_xml_own_text(&b, &parts, n) < 0) {
+		folio_buf_free(&b);
+		return nomem(r);
 	}
 	/* Checked here rather than left to folio_doc_text so the message
 	 * carries the element's position. */
-	if (total > FOLIO_MAX_TEXT_BYTES)
-		return at(r, n, FOLIO_ELIMIT, "text limit exceeded: expected "
+	if (b.len > FOLIO_MAX_TEXT_BYTES) {
+		rc = at(r, n, FOLIO_ELIMIT, "text limit exceeded: expected "
 			"at most %zu bytes in one text, found %zu bytes",
-			FOLIO_MAX_TEXT_BYTES, total);
-	if (parts == 1) {
-		rc = (para ? folio_doc_para_text : folio_doc_text)(out, r->doc,
-			(const char *)only->content, total, r->err);
-	} else {
-		b.limit = FOLIO_MAX_TEXT_BYTES + 1;
-		for (c = n->children; c != NULL; c = c->next)
-			if ((c->type == XML_TEXT_NODE ||
-			    c->type == XML_CDATA_SECTION_NODE) &&
-			    folio_buf_puts(&b, (const char *)c->content) < 0) {
-				folio_buf_free(&b);
-				return folio_error_set(r->err, FOLIO_ENOMEM,
-					"%s: out of memory", r->name);
-			}
-		rc = (para ? folio_doc_para_text : folio_doc_text)(out, r->doc,
-			b.data ? b.data : "", b.len, r->err);
+			FOLIO_MAX_TEXT_BYTES, b.len);
 		folio_buf_free(&b);
+		return rc;
 	}
+	rc = (para ? folio_doc_para_text : folio_doc_text)(out, r->doc,
+		b.data ? b.data : "", b.len, r->err);
+	folio_buf_free(&b);
 	if (rc < 0)
 		return rc;
 	if ((*out)[0] == '\0')
@@ -110,19 +83,19 @@ static int text_in(const char **out, reader *r, const xmlNode *n,
 	return 0;
 }
 
-static int text_of(const char **out, reader *r, const xmlNode *n)
+static int text_of(const char **out, reader *r, const folio_xml_node *n)
 {
 	return text_in(out, r, n, 0);
 }
 
 /* A paragraph's text keeps a form's trailing blanks. */
-static int para_text_of(const char **out, reader *r, const xmlNode *n)
+static int para_text_of(const char **out, reader *r, const folio_xml_node *n)
 {
 	return text_in(out, r, n, 1);
 }
 
 static folio_block *new_block(reader *r, folio_block_kind kind,
-	const xmlNode *n)
+	const folio_xml_node *n)
 {
 	folio_block *b = folio_doc_block(r->doc, kind);
 
@@ -135,16 +108,16 @@ static folio_block *new_block(reader *r, folio_block_kind kind,
 	return b;
 }
 
-static int read_paras(folio_block **out, reader *r, const xmlNode *first,
-	const char *local)
+/* Every <local> child of parent as a paragraph. */
+static int read_paras(folio_block **out, reader *r,
+	const folio_xml_node *parent, const char *local)
 {
-	const xmlNode *n;
+	const folio_xml_node *n;
 	folio_block *b;
 	int rc;
 
-	for (n = first; n != NULL; n = n->next) {
-		if (!is(n, local))
-			continue;
+	for (n = folio_xml_child(parent, NULL, local); n != NULL;
+	    n = folio_xml_next(n, NULL, local)) {
 		if ((b = new_block(r, FOLIO_BLOCK_PARA, n)) == NULL)
 			return FOLIO_ELIMIT;
 		if ((rc = para_text_of(&b->text, r, n)) < 0)
@@ -157,11 +130,11 @@ static int read_paras(folio_block **out, reader *r, const xmlNode *first,
 
 /* A positive whole number attribute (schema-checked shape), capped so
  * later arithmetic cannot overflow. */
-static int number_attr(int *out, reader *r, const xmlNode *n,
+static int number_attr(int *out, reader *r, const folio_xml_node *n,
 	const char *name, long max)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	const char *s = (const char *)v;
+	char *v = folio_xml_attr_copy(n, name, NULL);
+	const char *s = v;
 	long value = 0;
 	int digits = 0;
 
@@ -171,7 +144,7 @@ static int number_attr(int *out, reader *r, const xmlNode *n,
 		;
 	for (; *s >= '0' && *s <= '9' && value <= max; s++, digits++)
 		value = value * 10 + (*s - '0');
-	xmlFree(v);
+	free(v);
 	if (digits == 0 || value < 1 || value > max)
 		return at(r, n, FOLIO_EINPUT, "expected %s from 1 to %ld",
 			name, max);
@@ -179,23 +152,23 @@ static int number_attr(int *out, reader *r, const xmlNode *n,
 	return 0;
 }
 
-static int count_children(const xmlNode *n, const char *local)
+static int count_children(const folio_xml_node *n, const char *local)
 {
-	const xmlNode *c;
+	const folio_xml_node *c;
 	int k = 0;
 
-	for (c = n->children; c != NULL; c = c->next)
-		if (is(c, local))
-			k++;
+	for (c = folio_xml_child(n, NULL, local); c != NULL;
+	    c = folio_xml_next(c, NULL, local))
+		k++;
 	return k;
 }
 
 /* widths="2 3 3": relative column widths, which also fix the number of
  * grid columns; without them the first row's spans do. */
-static int read_widths(folio_table *t, reader *r, const xmlNode *n)
+static int read_widths(folio_table *t, reader *r, const folio_xml_node *n)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)"widths");
-	const char *s = (const char *)v;
+	char *v = folio_xml_attr_copy(n, "widths", NULL);
+	const char *s = v;
 	unsigned w[FOLIO_MAX_TABLE_COLS], *copy;
 	size_t count = 0;
 	unsigned long value;
@@ -214,8 +187,7 @@ static int read_widths(folio_table *t, reader *r, const xmlNode *n)
 		if (value == 0 || value >= 1000000 || (*s && *s != ' ' &&
 		    *s != '\t' && *s != '\n' && *s != '\r')) {
 			rc = at(r, n, FOLIO_EINPUT, "expected widths as whole "
-				"numbers from 1 to 999999, found '%s'",
-				(const char *)v);
+				"numbers from 1 to 999999, found '%s'", v);
 			goto done;
 		}
 		if (count == FOLIO_MAX_TABLE_COLS) {
@@ -235,18 +207,19 @@ static int read_widths(folio_table *t, reader *r, const xmlNode *n)
 	t->widths = copy;
 	t->n_cols = count;
 done:
-	xmlFree(v);
+	free(v);
 	return rc;
 }
 
 /* A cell holds text, or <p> paragraphs, or nothing. */
-static int read_cell(folio_cell *cell, reader *r, const xmlNode *n)
+static int read_cell(folio_cell *cell, reader *r, const folio_xml_node *n)
 {
-	const xmlNode *c;
-	int rc, paras = count_children(n, "p");
+	folio_buf own = {0};
+	size_t parts;
+	int rc, blank, paras = count_children(n, "p");
 
-	cell->line = (unsigned)folio_xml_node_line(n);
-	cell->col = folio_xml_node_col(n);
+	cell->line = folio_xml_line(n);
+	cell->col = folio_xml_col(n);
 	if ((rc = number_attr(&cell->colspan, r, n, "colspan",
 	    FOLIO_MAX_TABLE_COLS)) < 0 ||
 	    (rc = number_attr(&cell->rowspan, r, n, "rowspan",
@@ -257,26 +230,27 @@ static int read_cell(folio_cell *cell, reader *r, const xmlNode *n)
 			"at most %d paragraphs, found %d", FOLIO_MAX_CELL_PARAS,
 			paras);
 	if (paras > 0)
-		return read_paras(&cell->paras, r, n->children, "p");
-	for (c = n->children; c != NULL; c = c->next)
-		if ((c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL &&
-		    strspn((const char *)c->content, " \t\r\n") !=
-		    strlen((const char *)c->content))
-			break;
-	if (c == NULL)
+		return read_paras(&cell->paras, r, n, "p");
+	own.limit = FOLIO_MAX_SOURCE_BYTES + 1;
+	if (folio_xml_own_text(&own, &parts, n) < 0) {
+		folio_buf_free(&own);
+		return nomem(r);
+	}
+	blank = own.data == NULL || strspn(own.data, " \t\r\n") == own.len;
+	folio_buf_free(&own);
+	if (blank)
 		return 0;       /* an empty cell */
 	if ((cell->paras = new_block(r, FOLIO_BLOCK_PARA, n)) == NULL)
 		return FOLIO_ELIMIT;
 	return text_of(&cell->paras->text, r, n);
 }
 
-static int read_table(folio_block *b, reader *r, const xmlNode *n)
+static int read_table(folio_block *b, reader *r, const folio_xml_node *n)
 {
-	const xmlNode *rn, *cn;
+	const folio_xml_node *rn, *cn;
 	folio_table *t;
 	folio_row *row;
-	xmlChar *v;
+	char header[8];
 	int rows = count_children(n, "row"), cells, k, rc, span;
 
 	if (rows > FOLIO_MAX_TABLE_ROWS)
@@ -292,14 +266,12 @@ static int read_table(folio_block *b, reader *r, const xmlNode *n)
 	if ((rc = read_widths(t, r, n)) < 0)
 		return rc;
 	row = t->rows;
-	for (rn = n->children; rn != NULL; rn = rn->next) {
-		if (!is(rn, "row"))
-			continue;
-		row->line = (unsigned)folio_xml_node_line(rn);
-		row->col = folio_xml_node_col(rn);
-		v = xmlGetProp(rn, (const xmlChar *)"header");
-		row->header = v != NULL && strcmp((const char *)v, "yes") == 0;
-		xmlFree(v);
+	for (rn = folio_xml_child(n, NULL, "row"); rn != NULL;
+	    rn = folio_xml_next(rn, NULL, "row")) {
+		row->line = folio_xml_line(rn);
+		row->col = folio_xml_col(rn);
+		row->header = folio_xml_attr_get(header, sizeof(header), rn,
+			"header") && strcmp(header, "yes") == 0;
 		cells = count_children(rn, "cell");
 		if (cells > FOLIO_MAX_TABLE_COLS)
 			return at(r, rn, FOLIO_ELIMIT, "table limit exceeded: "
@@ -310,9 +282,8 @@ static int read_table(folio_block *b, reader *r, const xmlNode *n)
 			return folio_error_set(r->err, FOLIO_ELIMIT, "%s: "
 				"document exceeds the memory limit", r->name);
 		k = 0;
-		for (cn = rn->children; cn != NULL; cn = cn->next) {
-			if (!is(cn, "cell"))
-				continue;
+		for (cn = folio_xml_child(rn, NULL, "cell"); cn != NULL;
+		    cn = folio_xml_next(cn, NULL, "cell")) {
 			if ((rc = read_cell(&row->cells[k++], r, cn)) < 0)
 				return rc;
 		}
@@ -331,11 +302,12 @@ static int read_table(folio_block *b, reader *r, const xmlNode *n)
 
 /* width="120mm" or "80.5mm": kept in 1/100 mm, parsed without the
  * locale's decimal point. */
-static int read_figure(folio_block *b, reader *r, const xmlNode *n)
+static int read_figure(folio_block *b, reader *r, const folio_xml_node *n)
 {
 	folio_figure *f = folio_doc_figure(r->doc);
-	const xmlNode *caption = child(n, "caption"), *alt = child(n, "alt");
-	xmlChar *v;
+	const folio_xml_node *caption = folio_xml_child(n, NULL, "caption");
+	const folio_xml_node *alt = folio_xml_child(n, NULL, "alt");
+	char *v;
 	const char *s;
 	unsigned long whole = 0, frac = 0;
 	int digits = 0, fdigits = 0, rc;
@@ -344,12 +316,11 @@ static int read_figure(folio_block *b, reader *r, const xmlNode *n)
 		return folio_error_set(r->err, FOLIO_ELIMIT, "%s: document "
 			"exceeds the memory limit", r->name);
 	b->figure = f;
-	v = xmlGetProp(n, (const xmlChar *)"src");
-	f->src = v ? folio_arena_strdup(r->doc->arena, (const char *)v) :
-		NULL;
-	xmlFree(v);
-	if ((v = xmlGetProp(n, (const xmlChar *)"width")) != NULL) {
-		for (s = (const char *)v; *s >= '0' && *s <= '9' &&
+	v = folio_xml_attr_copy(n, "src", NULL);
+	f->src = v ? folio_arena_strdup(r->doc->arena, v) : NULL;
+	free(v);
+	if ((v = folio_xml_attr_copy(n, "width", NULL)) != NULL) {
+		for (s = v; *s >= '0' && *s <= '9' &&
 		    digits < 5; s++, digits++)
 			whole = whole * 10 + (unsigned long)(*s - '0');
 		if (*s == '.')
@@ -360,7 +331,7 @@ static int read_figure(folio_block *b, reader *r, const xmlNode *n)
 			frac *= 10;
 		rc = digits == 0 || digits > 4 || strcmp(s, "mm") != 0 ||
 			whole * 100 + frac == 0;
-		xmlFree(v);
+		free(v);
 		if (rc)
 			return at(r, n, FOLIO_EINPUT, "expected width as "
 				"millimetres, e.g. \"120mm\" or \"80.5mm\"");
@@ -372,30 +343,27 @@ static int read_figure(folio_block *b, reader *r, const xmlNode *n)
 	return folio_figure_load(r->doc, f, b->line, b->col, r->err);
 }
 
-static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
-	int level)
+/* Blocks from first (an element, or NULL) to the last element sibling. */
+static int read_blocks(folio_block **out, reader *r,
+	const folio_xml_node *first, int level)
 {
-	const xmlNode *n, *heading;
+	const folio_xml_node *n, *heading;
 	folio_block *b;
-	xmlChar *type;
+	char type[16];
 	int rc;
 
-	for (n = first; n != NULL; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (is(n, "p")) {
+	for (n = first; n != NULL; n = folio_xml_next(n, NULL, NULL)) {
+		if (folio_xml_is(n, NULL, "p")) {
 			if ((b = new_block(r, FOLIO_BLOCK_PARA, n)) == NULL)
 				return FOLIO_ELIMIT;
 			rc = para_text_of(&b->text, r, n);
-		} else if (is(n, "list")) {
+		} else if (folio_xml_is(n, NULL, "list")) {
 			if ((b = new_block(r, FOLIO_BLOCK_LIST, n)) == NULL)
 				return FOLIO_ELIMIT;
-			type = xmlGetProp(n, (const xmlChar *)"type");
-			b->ordered = type != NULL &&
-				strcmp((const char *)type, "ordered") == 0;
-			xmlFree(type);
-			rc = read_paras(&b->children, r, n->children, "item");
-		} else if (is(n, "section")) {
+			b->ordered = folio_xml_attr_get(type, sizeof(type), n,
+				"type") && strcmp(type, "ordered") == 0;
+			rc = read_paras(&b->children, r, n, "item");
+		} else if (folio_xml_is(n, NULL, "section")) {
 			if (level > FOLIO_MAX_HEADING_LEVEL)
 				return at(r, n, FOLIO_EINPUT, "expected "
 					"sections nested at most %d deep "
@@ -405,27 +373,25 @@ static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
 			if ((b = new_block(r, FOLIO_BLOCK_SECTION, n)) == NULL)
 				return FOLIO_ELIMIT;
 			b->level = level;
-			type = xmlGetProp(n, (const xmlChar *)"numbered");
-			b->unnumbered = type != NULL &&
-				strcmp((const char *)type, "no") == 0;
-			xmlFree(type);
-			heading = child(n, "heading");
+			b->unnumbered = folio_xml_attr_get(type, sizeof(type),
+				n, "numbered") && strcmp(type, "no") == 0;
+			heading = folio_xml_child(n, NULL, "heading");
 			if (heading == NULL)
 				return at(r, n, FOLIO_EINPUT, "expected a "
 					"<heading>, found none");
 			if ((rc = text_of(&b->text, r, heading)) < 0)
 				return rc;
-			rc = read_blocks(&b->children, r, heading->next,
-				level + 1);
-		} else if (is(n, "article")) {
+			rc = read_blocks(&b->children, r,
+				folio_xml_next(heading, NULL, NULL), level + 1);
+		} else if (folio_xml_is(n, NULL, "article")) {
 			if ((b = new_block(r, FOLIO_BLOCK_ARTICLE, n)) == NULL)
 				return FOLIO_ELIMIT;
-			rc = read_paras(&b->children, r, n->children, "p");
-		} else if (is(n, "table")) {
+			rc = read_paras(&b->children, r, n, "p");
+		} else if (folio_xml_is(n, NULL, "table")) {
 			if ((b = new_block(r, FOLIO_BLOCK_TABLE, n)) == NULL)
 				return FOLIO_ELIMIT;
 			rc = read_table(b, r, n);
-		} else if (is(n, "figure")) {
+		} else if (folio_xml_is(n, NULL, "figure")) {
 			if ((b = new_block(r, FOLIO_BLOCK_FIGURE, n)) == NULL)
 				return FOLIO_ELIMIT;
 			rc = read_figure(b, r, n);
@@ -433,8 +399,7 @@ static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
 			/* The schema admits nothing else; say so anyway. */
 			return at(r, n, FOLIO_EINPUT, "expected <p>, <list>, "
 				"<section>, <article>, <table> or <figure>, "
-				"found <%s>",
-				(const char *)n->name);
+				"found <%s>", folio_xml_name(n));
 		}
 		if (rc < 0)
 			return rc;
@@ -444,16 +409,15 @@ static int read_blocks(folio_block **out, reader *r, const xmlNode *first,
 	return 0;
 }
 
-static int read_list(folio_strlist *list, reader *r, const xmlNode *n,
+static int read_list(folio_strlist *list, reader *r, const folio_xml_node *n,
 	const char *item)
 {
-	const xmlNode *c;
+	const folio_xml_node *c;
 	const char *s;
 	int rc;
 
-	for (c = n->children; c != NULL; c = c->next) {
-		if (!is(c, item))
-			continue;
+	for (c = folio_xml_child(n, NULL, item); c != NULL;
+	    c = folio_xml_next(c, NULL, item)) {
 		if ((rc = text_of(&s, r, c)) < 0 ||
 		    (rc = folio_strlist_push(list, r->doc, s, r->err)) < 0)
 			return rc;
@@ -461,41 +425,56 @@ static int read_list(folio_strlist *list, reader *r, const xmlNode *n,
 	return 0;
 }
 
-static int read_meta(reader *r, const xmlNode *meta)
+/* The text field of folio_meta an element of <meta> fills, or NULL. */
+static const char **meta_field(folio_meta *m, const folio_xml_node *n)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{"title", offsetof(folio_meta, title)},
+		{"subtitle", offsetof(folio_meta, subtitle)},
+		{"issuer", offsetof(folio_meta, issuer)},
+		{"doc-number", offsetof(folio_meta, doc_number)},
+		{"date", offsetof(folio_meta, date)},
+		{"category", offsetof(folio_meta, category)},
+		{"subject", offsetof(folio_meta, subject)},
+		{"index-number", offsetof(folio_meta, index_number)},
+		{"security", offsetof(folio_meta, security)},
+		{"retention", offsetof(folio_meta, retention)},
+		{"printed-by", offsetof(folio_meta, printed_by)},
+		{"printed-date", offsetof(folio_meta, printed_date)},
+		{"url", offsetof(folio_meta, url)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcmp(folio_xml_name(n), fields[i].name) == 0)
+			return (const char **)(void *)((char *)m +
+				fields[i].off);
+	return NULL;
+}
+
+static int read_meta(reader *r, const folio_xml_node *meta)
 {
 	folio_meta *m = &r->doc->meta;
-	const xmlNode *n;
+	const folio_xml_node *n;
 	const char **field;
 	int rc;
 
-	for (n = meta->children; n != NULL; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		field = NULL;
-		if (is(n, "title")) field = &m->title;
-		else if (is(n, "subtitle")) field = &m->subtitle;
-		else if (is(n, "issuer")) field = &m->issuer;
-		else if (is(n, "doc-number")) field = &m->doc_number;
-		else if (is(n, "date")) field = &m->date;
-		else if (is(n, "category")) field = &m->category;
-		else if (is(n, "subject")) field = &m->subject;
-		else if (is(n, "index-number")) field = &m->index_number;
-		else if (is(n, "security")) field = &m->security;
-		else if (is(n, "retention")) field = &m->retention;
-		else if (is(n, "printed-by")) field = &m->printed_by;
-		else if (is(n, "printed-date")) field = &m->printed_date;
-		else if (is(n, "url")) field = &m->url;
-		if (field != NULL)
+	for (n = folio_xml_child(meta, NULL, NULL); n != NULL;
+	    n = folio_xml_next(n, NULL, NULL)) {
+		if ((field = meta_field(m, n)) != NULL)
 			rc = text_of(field, r, n);
-		else if (is(n, "keywords"))
+		else if (folio_xml_is(n, NULL, "keywords"))
 			rc = read_list(&m->keywords, r, n, "keyword");
-		else if (is(n, "recipients"))
+		else if (folio_xml_is(n, NULL, "recipients"))
 			rc = read_list(&m->recipients, r, n, "recipient");
-		else if (is(n, "cc"))
+		else if (folio_xml_is(n, NULL, "cc"))
 			rc = read_list(&m->cc, r, n, "recipient");
 		else
 			rc = at(r, n, FOLIO_EINPUT, "expected a meta field, "
-				"found <%s>", (const char *)n->name);
+				"found <%s>", folio_xml_name(n));
 		if (rc < 0)
 			return rc;
 	}
@@ -504,18 +483,12 @@ static int read_meta(reader *r, const xmlNode *meta)
 
 /* Leading/trailing ASCII white space removed, as the schema's token and
  * date types do, into a bounded copy for checks and messages. */
-static void value_of(char *out, size_t outsz, const xmlNode *n)
+static void value_of(char *out, size_t outsz, const folio_xml_node *n)
 {
-	xmlChar *v = xmlNodeGetContent(n);
-	const char *s = v ? (const char *)v : "";
-	size_t len;
+	char *v = folio_xml_text_trimmed(n);
+	const char *s = v ? v : "";
+	size_t len = strlen(s);
 
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-	    s[len - 1] == '\r' || s[len - 1] == '\n'))
-		len--;
 	if (len >= outsz)
 		len = outsz - 1;
 	/* Do not cut a UTF-8 sequence in half in the message. */
@@ -523,10 +496,10 @@ static void value_of(char *out, size_t outsz, const xmlNode *n)
 		len--;
 	memcpy(out, s, len);
 	out[len] = '\0';
-	xmlFree(v);
+	free(v);
 }
 
-static int check_date(reader *r, const xmlNode *n)
+static int check_date(reader *r, const folio_xml_node *n)
 {
 	char v[64];
 	int i, shape = 1;
@@ -545,7 +518,7 @@ static int check_date(reader *r, const xmlNode *n)
 	return 0;
 }
 
-static int check_choice(reader *r, const xmlNode *n, const char *what,
+static int check_choice(reader *r, const folio_xml_node *n, const char *what,
 	const char *const *allowed)
 {
 	char v[128], list[256] = "";
@@ -565,128 +538,130 @@ static int check_choice(reader *r, const xmlNode *n, const char *what,
 
 /* A figure's src names a file beside the source: say what is wrong
  * with it before the schema's "failed to validate attributes". */
-static int check_figures(reader *r, const xmlNode *n, int depth)
+static int check_figures(reader *r, const folio_xml_node *n, int depth)
 {
-	const xmlNode *c;
-	xmlChar *src;
+	const folio_xml_node *c;
+	char *src;
 	int rc = 0, ok;
 
-	for (c = n->children; c != NULL && rc == 0 && depth < FOLIO_MAX_DEPTH;
-	    c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (!is(c, "figure")) {
+	for (c = folio_xml_child(n, NULL, NULL); c != NULL && rc == 0 &&
+	    depth < FOLIO_MAX_DEPTH; c = folio_xml_next(c, NULL, NULL)) {
+		if (!folio_xml_is(c, NULL, "figure")) {
 			rc = check_figures(r, c, depth + 1);
 			continue;
 		}
-		src = xmlGetProp(c, (const xmlChar *)"src");
-		ok = src == NULL || folio_figure_src_valid((const char *)src);
+		src = folio_xml_attr_copy(c, "src", NULL);
+		ok = src == NULL || folio_figure_src_valid(src);
 		if (!ok)
 			rc = at(r, c, FOLIO_EINPUT, "expected src as a relative "
 				"path of ASCII letters, digits, '.', '_', '-' "
 				"and '/' (no '..', nothing absolute), found "
-				"'%.200s'", (const char *)src);
-		xmlFree(src);
+				"'%.200s'", src);
+		free(src);
 	}
 	return rc;
 }
 
 /* Values a clerk types by hand get their own precise messages before
  * the schema's generic ones. */
-static int check_values(reader *r, const xmlNode *root)
+static int check_values(reader *r, const folio_xml_node *root)
 {
-	const xmlNode *meta = child(root, "meta"), *n;
-	const xmlNode *closing = child(root, "closing");
+	const folio_xml_node *meta = folio_xml_child(root, NULL, "meta");
+	const folio_xml_node *closing = folio_xml_child(root, NULL, "closing");
+	const folio_xml_node *n;
 	int rc = 0;
 
 	/* Outside our namespace the schema's message is the useful one. */
-	if (root->ns == NULL || root->ns->href == NULL ||
-	    strcmp((const char *)root->ns->href, FOLIO_NS) != 0)
+	if (!folio_xml_is(root, FOLIO_NS, NULL))
 		return 0;
 
-	for (n = meta ? meta->children : NULL; n != NULL && rc == 0;
-	    n = n->next) {
-		if (is(n, "date") || is(n, "printed-date"))
+	for (n = folio_xml_child(meta, NULL, NULL); n != NULL && rc == 0;
+	    n = folio_xml_next(n, NULL, NULL)) {
+		if (folio_xml_is(n, NULL, "date") ||
+		    folio_xml_is(n, NULL, "printed-date"))
 			rc = check_date(r, n);
-		else if (is(n, "retention"))
+		else if (folio_xml_is(n, NULL, "retention"))
 			rc = check_choice(r, n, "retention (保管期限)",
 				folio_retentions);
-		else if (is(n, "security"))
+		else if (folio_xml_is(n, NULL, "security"))
 			rc = check_choice(r, n, "security (密级)",
 				folio_securities);
 	}
-	for (n = closing ? closing->children : NULL; n != NULL && rc == 0;
-	    n = n->next)
-		if (is(n, "date"))
-			rc = check_date(r, n);
+	for (n = folio_xml_child(closing, NULL, "date"); n != NULL && rc == 0;
+	    n = folio_xml_next(n, NULL, "date"))
+		rc = check_date(r, n);
 	if (rc == 0)
 		rc = check_figures(r, root, 0);
 	return rc;
 }
 
-static int read_tree(reader *r, const xmlNode *root)
+static int read_tree(reader *r, const folio_xml_node *root)
 {
 	folio_doc *doc = r->doc;
 	folio_attachment **tail = &doc->attachments, *a;
-	const xmlNode *n, *title;
-	xmlChar *v;
+	const folio_xml_node *n, *title;
+	char *v;
 	int rc;
 
-	if ((v = xmlGetProp(root, (const xmlChar *)"id")) != NULL) {
-		doc->meta.id = folio_arena_strdup(doc->arena,
-			(const char *)v);
-		xmlFree(v);
+	if ((v = folio_xml_attr_copy(root, "id", NULL)) != NULL) {
+		doc->meta.id = folio_arena_strdup(doc->arena, v);
+		free(v);
 		if (doc->meta.id == NULL)
 			return folio_error_set(r->err, FOLIO_ELIMIT,
 				"%s: document exceeds the memory limit",
 				r->name);
 	}
-	v = xmlGetProp(root, (const xmlChar *)"numbering");
-	doc->numbering = v && strcmp((const char *)v, "chapters") == 0 ?
-		FOLIO_NUMBERING_CHAPTERS : v && strcmp((const char *)v,
-		"parts") == 0 ? FOLIO_NUMBERING_PARTS :
-		FOLIO_NUMBERING_GBT9704;
-	xmlFree(v);
-	if ((v = xmlNodeGetLang(root)) != NULL) {
-		doc->lang = folio_arena_strdup(doc->arena, (const char *)v);
-		xmlFree(v);
+	v = folio_xml_attr_copy(root, "numbering", NULL);
+	doc->numbering = v && strcmp(v, "chapters") == 0 ?
+		FOLIO_NUMBERING_CHAPTERS : v && strcmp(v, "parts") == 0 ?
+		FOLIO_NUMBERING_PARTS : FOLIO_NUMBERING_GBT9704;
+	free(v);
+	if ((v = folio_xml_attr_ns_copy(root, FOLIO_XML_NS, "lang",
+	    NULL)) != NULL) {
+		doc->lang = folio_arena_strdup(doc->arena, v);
+		free(v);
 		if (doc->lang == NULL)
 			return folio_error_set(r->err, FOLIO_ELIMIT,
 				"%s: document exceeds the memory limit",
 				r->name);
 	}
 
-	for (n = root->children; n != NULL; n = n->next) {
-		if (is(n, "meta")) {
+	for (n = folio_xml_child(root, NULL, NULL); n != NULL;
+	    n = folio_xml_next(n, NULL, NULL)) {
+		if (folio_xml_is(n, NULL, "meta")) {
 			rc = read_meta(r, n);
-		} else if (is(n, "body")) {
-			rc = read_blocks(&doc->body, r, n->children, 1);
-		} else if (is(n, "closing")) {
-			const xmlNode *issuer = child(n, "issuer");
-			const xmlNode *date = child(n, "date");
+		} else if (folio_xml_is(n, NULL, "body")) {
+			rc = read_blocks(&doc->body, r,
+				folio_xml_child(n, NULL, NULL), 1);
+		} else if (folio_xml_is(n, NULL, "closing")) {
+			const folio_xml_node *issuer = folio_xml_child(n,
+				NULL, "issuer");
+			const folio_xml_node *date = folio_xml_child(n, NULL,
+				"date");
 			doc->has_closing = 1;
 			rc = 0;
 			if (issuer != NULL)
 				rc = text_of(&doc->closing.issuer, r, issuer);
 			if (rc == 0 && date != NULL)
 				rc = text_of(&doc->closing.date, r, date);
-		} else if (is(n, "note")) {
+		} else if (folio_xml_is(n, NULL, "note")) {
 			rc = text_of(&doc->note, r, n);
-		} else if (is(n, "attachment")) {
+		} else if (folio_xml_is(n, NULL, "attachment")) {
 			a = folio_arena_alloc(doc->arena, sizeof(*a));
 			if (a == NULL)
 				return folio_error_set(r->err, FOLIO_ELIMIT,
 					"%s: document exceeds the memory "
 					"limit", r->name);
-			a->line = (unsigned)folio_xml_node_line(n);
-			a->col = folio_xml_node_col(n);
-			title = child(n, "title");
+			a->line = folio_xml_line(n);
+			a->col = folio_xml_col(n);
+			title = folio_xml_child(n, NULL, "title");
 			if (title == NULL)
 				return at(r, n, FOLIO_EINPUT, "expected a "
 					"<title>, found none");
 			rc = text_of(&a->title, r, title);
 			if (rc == 0)
-				rc = read_blocks(&a->body, r, title->next, 1);
+				rc = read_blocks(&a->body, r,
+					folio_xml_next(title, NULL, NULL), 1);
 			*tail = a;
 			tail = &a->next;
 		} else {
@@ -707,11 +682,11 @@ static int read_parsed(folio_doc **out, void *xml, const char *name,
 	folio_error *err)
 {
 	reader r = {NULL, name, err};
-	const xmlNode *root;
+	const folio_xml_node *root;
 	int rc;
 
 	*out = NULL;
-	root = xmlDocGetRootElement(xml);
+	root = folio_xml_root(xml);
 	if (root == NULL)
 		return folio_error_set(err, FOLIO_EINPUT, "%s:1:1: expected a "
 			"<document> element, found none", name);

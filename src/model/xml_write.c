@@ -1,62 +1,43 @@
 #include "model/xml_write.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <libxml/xmlstring.h>
-#include <libxml/xmlwriter.h>
-
 #include "util/file.h"
-#include "util/utf8.h"
+#include "util/xml_writer.h"
 
 #define FOLIO_NS "urn:folio:document:1"
 
-/* xmlChar is unsigned char; this keeps const (BAD_CAST drops it). */
-static const xmlChar *X(const char *s)
-{
-	return (const xmlChar *)s;
-}
-
+/* The folio_xmlw keeps its first failure (and its message); the steps
+ * below return it so a walk stops there. */
 typedef struct writer {
-	xmlTextWriterPtr w;
+	folio_xmlw *w;
 	const folio_doc *doc;
 	folio_error *err;
 } writer;
 
-/* libxml2 would write any byte it is given; a source a clerk cannot
- * reopen is worse than a refusal, so text is checked first. */
+/* The writer would refuse such text too, but this message names the
+ * source position and the element a clerk has to fix. */
 static int check_text(writer *wr, const char *s, const char *what,
 	unsigned line, unsigned col)
 {
-	size_t n, off = 0, len;
 	uint32_t c;
+	size_t off;
 
 	if (s == NULL || s[0] == '\0')
 		return folio_error_set(wr->err, FOLIO_EINPUT,
 			"%s:%u:%u: expected text in %s, found none",
 			wr->doc->source_path, line ? line : 1, col ? col : 1,
 			what);
-	n = strlen(s);
-	while (off < n) {
-		len = folio_utf8_decode(s + off, n - off, &c);
-		if (len == 0 || (c < 0x20 && c != '\t' && c != '\n' &&
-		    c != '\r') || c == 0xFFFE || c == 0xFFFF)
-			return folio_error_set(wr->err, FOLIO_EINPUT,
-				"%s:%u:%u: expected characters XML allows in "
-				"%s, found %s U+%04X", wr->doc->source_path,
-				line ? line : 1, col ? col : 1, what,
-				len ? "character" : "invalid UTF-8 near",
-				(unsigned)c);
-		off += len;
-	}
+	if (!folio_xml_text_ok(s, strlen(s), &c, &off))
+		return folio_error_set(wr->err, FOLIO_EINPUT,
+			"%s:%u:%u: expected characters XML allows in "
+			"%s, found %s U+%04X", wr->doc->source_path,
+			line ? line : 1, col ? col : 1, what,
+			c != 0xFFFFFFFFu ? "character" : "invalid UTF-8 near",
+			c != 0xFFFFFFFFu ? (unsigned)c : 0xFFFDu);
 	return 0;
-}
-
-static int lib_failed(writer *wr)
-{
-	return folio_error_set(wr->err, FOLIO_ELIB,
-		"%s: libxml2 could not write the XML source",
-		wr->doc->source_path);
 }
 
 static int element(writer *wr, const char *name, const char *text,
@@ -66,10 +47,8 @@ static int element(writer *wr, const char *name, const char *text,
 
 	if (rc < 0)
 		return rc;
-	if (xmlTextWriterWriteElement(wr->w, X(name),
-	    X(text)) < 0)
-		return lib_failed(wr);
-	return 0;
+	folio_xmlw_element(wr->w, name, text);
+	return folio_xmlw_status(wr->w);
 }
 
 static int optional(writer *wr, const char *name, const char *text)
@@ -79,13 +58,14 @@ static int optional(writer *wr, const char *name, const char *text)
 
 static int start(writer *wr, const char *name)
 {
-	return xmlTextWriterStartElement(wr->w, X(name)) < 0 ?
-		lib_failed(wr) : 0;
+	folio_xmlw_start(wr->w, name);
+	return folio_xmlw_status(wr->w);
 }
 
 static int end(writer *wr)
 {
-	return xmlTextWriterEndElement(wr->w) < 0 ? lib_failed(wr) : 0;
+	folio_xmlw_end(wr->w);
+	return folio_xmlw_status(wr->w);
 }
 
 static int list(writer *wr, const char *outer, const char *inner,
@@ -134,8 +114,8 @@ static int blocks(writer *wr, const folio_block *b, int depth);
 
 static int attr(writer *wr, const char *name, const char *value)
 {
-	return xmlTextWriterWriteAttribute(wr->w, X(name), X(value)) < 0 ?
-		lib_failed(wr) : 0;
+	folio_xmlw_attr(wr->w, name, value);
+	return folio_xmlw_status(wr->w);
 }
 
 static int number_attr(writer *wr, const char *name, unsigned long v)
@@ -163,8 +143,9 @@ static int cell(writer *wr, const folio_cell *c)
 		if ((rc = check_text(wr, c->paras->text, "cell",
 		    c->paras->line, c->paras->col)) < 0)
 			return rc;
-		if (xmlTextWriterWriteString(wr->w, X(c->paras->text)) < 0)
-			return lib_failed(wr);
+		folio_xmlw_text(wr->w, c->paras->text);
+		if ((rc = folio_xmlw_status(wr->w)) < 0)
+			return rc;
 	} else {
 		for (p = c->paras; p != NULL; p = p->next)
 			if ((rc = element(wr, "p", p->text, p->line,
@@ -257,9 +238,8 @@ static int block(writer *wr, const folio_block *b, int depth)
 	case FOLIO_BLOCK_SECTION:
 		if ((rc = start(wr, "section")) < 0)
 			return rc;
-		if (b->unnumbered && xmlTextWriterWriteAttribute(wr->w,
-		    X("numbered"), X("no")) < 0)
-			return lib_failed(wr);
+		if (b->unnumbered && (rc = attr(wr, "numbered", "no")) < 0)
+			return rc;
 		if ((rc = element(wr, "heading", b->text, b->line,
 		    b->col)) < 0 ||
 		    (rc = blocks(wr, b->children, depth + 1)) < 0)
@@ -268,9 +248,9 @@ static int block(writer *wr, const folio_block *b, int depth)
 	case FOLIO_BLOCK_LIST:
 		if ((rc = start(wr, "list")) < 0)
 			return rc;
-		if (xmlTextWriterWriteAttribute(wr->w, X("type"),
-		    X(b->ordered ? "ordered" : "unordered")) < 0)
-			return lib_failed(wr);
+		if ((rc = attr(wr, "type", b->ordered ? "ordered" :
+		    "unordered")) < 0)
+			return rc;
 		for (c = b->children; c; c = c->next, n++)
 			if ((rc = element(wr, "item", c->text, c->line,
 			    c->col)) < 0)
@@ -338,21 +318,15 @@ static int document(writer *wr)
 	const folio_attachment *a;
 	int rc;
 
-	if (xmlTextWriterStartDocument(wr->w, NULL, "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElementNS(wr->w, NULL, X("document"),
-	    X(FOLIO_NS)) < 0)
-		return lib_failed(wr);
-	if (doc->meta.id != NULL && xmlTextWriterWriteAttribute(wr->w,
-	    X("id"), X(doc->meta.id)) < 0)
-		return lib_failed(wr);
-	if (doc->numbering != FOLIO_NUMBERING_GBT9704 &&
-	    xmlTextWriterWriteAttribute(wr->w, X("numbering"),
-	    X(doc->numbering == FOLIO_NUMBERING_PARTS ? "parts" :
-	    "chapters")) < 0)
-		return lib_failed(wr);
-	if (doc->lang != NULL && xmlTextWriterWriteAttribute(wr->w,
-	    X("xml:lang"), X(doc->lang)) < 0)
-		return lib_failed(wr);
+	folio_xmlw_start_ns(wr->w, NULL, "document", FOLIO_NS);
+	if ((rc = folio_xmlw_status(wr->w)) < 0 ||
+	    (doc->meta.id != NULL && (rc = attr(wr, "id",
+	    doc->meta.id)) < 0) ||
+	    (doc->numbering != FOLIO_NUMBERING_GBT9704 && (rc = attr(wr,
+	    "numbering", doc->numbering == FOLIO_NUMBERING_PARTS ? "parts" :
+	    "chapters")) < 0) ||
+	    (doc->lang != NULL && (rc = attr(wr, "xml:lang", doc->lang)) < 0))
+		return rc;
 	if ((rc = meta(wr)) < 0 || (rc = start(wr, "body")) < 0 ||
 	    (rc = blocks(wr, doc->body, 1)) < 0 || (rc = end(wr)) < 0)
 		return rc;
@@ -373,54 +347,34 @@ static int document(writer *wr)
 		    (rc = end(wr)) < 0)
 			return rc;
 	}
-	if (xmlTextWriterEndDocument(wr->w) < 0)
-		return lib_failed(wr);
 	return 0;
 }
 
 int folio_xml_write(folio_buf *out, const folio_doc *doc, folio_error *err)
 {
 	writer wr = {NULL, doc, err};
-	xmlBufferPtr xb = xmlBufferCreate();
 	size_t before = out->len;
 	int rc;
 
-	if (xb == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory",
-			doc->source_path);
-	wr.w = xmlNewTextWriterMemory(xb, 0);
-	if (wr.w == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory",
-			doc->source_path);
-		goto done;
-	}
-	if (xmlTextWriterSetIndent(wr.w, 1) < 0 ||
-	    xmlTextWriterSetIndentString(wr.w, X("  ")) < 0) {
-		rc = lib_failed(&wr);
-		goto done;
-	}
-	rc = document(&wr);
-	/* Freeing the writer flushes into the buffer. */
-	xmlFreeTextWriter(wr.w);
-	wr.w = NULL;
-	if (rc < 0)
-		goto done;
-	rc = folio_buf_append(out, xmlBufferContent(xb),
-		(size_t)xmlBufferLength(xb));
-	/* Text files end with a newline; libxml2's memory writer omits it. */
+	if ((rc = folio_xmlw_new_buf(&wr.w, out, doc->source_path, "  ",
+	    err)) < 0)
+		return rc;
+	if ((rc = document(&wr)) == 0)
+		rc = folio_xmlw_close(wr.w);
+	folio_xmlw_free(wr.w);
+	/* Text files end with a newline (the indenting writer ends the
+	 * root element with one; this keeps the rule if that changes). */
 	if (rc == 0 && out->len > before && out->data[out->len - 1] != '\n')
 		rc = folio_buf_putc(out, '\n');
 	if (rc < 0) {
+		/* Nothing half-written stays in out. */
 		out->len = before;
 		if (out->data)
 			out->data[before] = '\0';
+	}
+	if (rc == FOLIO_ELIMIT || rc == FOLIO_ENOMEM)
 		rc = folio_error_set(err, rc, "%s: the XML source exceeds "
 			"the output limit", doc->source_path);
-	}
-done:
-	if (wr.w != NULL)
-		xmlFreeTextWriter(wr.w);
-	xmlBufferFree(xb);
 	return rc;
 }
 

@@ -77,6 +77,33 @@ unsigned folio_xml_col(const folio_xml_node *n)
 	return folio_xml_node_col(n);
 }
 
+const char *folio_xml_ns(const folio_xml_node *node)
+{
+	const xmlNode *n = X(node);
+
+	return n != NULL && n->ns != NULL ? (const char *)n->ns->href : NULL;
+}
+
+const folio_xml_node *folio_xml_find(const folio_xml_node *n,
+	const char *ns, const char *local, int max_depth)
+{
+	const xmlNode *c;
+	const folio_xml_node *hit;
+
+	if (n == NULL || max_depth < 1)
+		return NULL;
+	for (c = X(n)->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (folio_xml_is(F(c), ns, local))
+			return F(c);
+		if ((hit = folio_xml_find(F(c), ns, local,
+		    max_depth - 1)) != NULL)
+			return hit;
+	}
+	return NULL;
+}
+
 /* libxml2 allocates with its own allocator: copy into ours so callers
  * free with free(). */
 static char *ours(xmlChar *v)
@@ -103,6 +130,60 @@ char *folio_xml_attr_copy(const folio_xml_node *n, const char *name,
 	if (s == NULL && out_nomem != NULL)
 		*out_nomem = 1;
 	return s;
+}
+
+char *folio_xml_attr_ns_copy(const folio_xml_node *n, const char *ns,
+	const char *name, int *out_nomem)
+{
+	char *s;
+
+	if (out_nomem != NULL)
+		*out_nomem = 0;
+	if (n == NULL || xmlHasNsProp(X(n), (const xmlChar *)name,
+	    (const xmlChar *)ns) == NULL)
+		return NULL;
+	s = ours(xmlGetNsProp(X(n), (const xmlChar *)name,
+		(const xmlChar *)ns));
+	if (s == NULL && out_nomem != NULL)
+		*out_nomem = 1;
+	return s;
+}
+
+static void copy_cut(char *out, size_t outsz, const char *v)
+{
+	size_t len = strlen(v);
+
+	if (len >= outsz)
+		len = outsz - 1;
+	/* Never cut a UTF-8 sequence. */
+	while (len > 0 && ((unsigned char)v[len] & 0xC0) == 0x80)
+		len--;
+	memcpy(out, v, len);
+	out[len] = '\0';
+}
+
+int folio_xml_attr_get(char *out, size_t outsz, const folio_xml_node *n,
+	const char *name)
+{
+	const xmlAttr *a;
+	xmlChar *v;
+
+	out[0] = '\0';
+	if (n == NULL || (a = xmlHasProp(X(n), (const xmlChar *)name)) ==
+	    NULL)
+		return 0;
+	if (a->children == NULL)
+		return 1;
+	/* One text node is the parsed case; anything else is joined. */
+	if (a->children->next == NULL && a->children->type == XML_TEXT_NODE) {
+		copy_cut(out, outsz, a->children->content ?
+			(const char *)a->children->content : "");
+		return 1;
+	}
+	v = xmlNodeListGetString(a->doc, a->children, 1);
+	copy_cut(out, outsz, v ? (const char *)v : "");
+	xmlFree(v);
+	return 1;
 }
 
 char *folio_xml_text(const folio_xml_node *n)

@@ -48,10 +48,29 @@ const char *folio_xml_name(const folio_xml_node *n);
 unsigned folio_xml_line(const folio_xml_node *n);
 unsigned folio_xml_col(const folio_xml_node *n);
 
-/* Value of the attribute `name` (no namespace), or NULL if absent; with
- * *out_nomem set when the copy failed (out_nomem may be NULL). */
+/* Namespace URI of the element, NULL if none (or n is NULL). */
+const char *folio_xml_ns(const folio_xml_node *n);
+/* The first element below n, in document order, that folio_xml_is(ns,
+ * local), looking at most max_depth levels down (1: children only);
+ * NULL if none. */
+const folio_xml_node *folio_xml_find(const folio_xml_node *n,
+	const char *ns, const char *local, int max_depth);
+
+/* Value of the attribute `name` matched on its local name (the first
+ * such, whatever its prefix: w:val and val alike), or NULL if absent;
+ * with *out_nomem set when the copy failed (out_nomem may be NULL). */
 char *folio_xml_attr_copy(const folio_xml_node *n, const char *name,
 	int *out_nomem);
+/* The attribute `name` in namespace ns exactly (xml:lang is
+ * folio_xml_attr_ns_copy(n, FOLIO_XML_NS, "lang", ...)). */
+#define FOLIO_XML_NS "http://www.w3.org/XML/1998/namespace"
+char *folio_xml_attr_ns_copy(const folio_xml_node *n, const char *ns,
+	const char *name, int *out_nomem);
+/* The same as folio_xml_attr_copy without allocating: the value into out,
+ * cut to outsz - 1 bytes at a character boundary; 1 when present, 0
+ * (out "") when absent or n is NULL. */
+int folio_xml_attr_get(char *out, size_t outsz, const folio_xml_node *n,
+	const char *name);
 /* All text inside n, descendants included; NULL when n is NULL or
  * out of memory. */
 char *folio_xml_text(const folio_xml_node *n);

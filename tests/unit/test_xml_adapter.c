@@ -219,6 +219,62 @@ static void test_tree_walk(void **state)
 	folio_xml_free(doc);
 }
 
+/* Namespaces, descendants, attributes by namespace and into a buffer
+ * (what the Word reader needs). */
+static void test_tree_find(void **state)
+{
+	static const char text[] =
+		"<w:d xmlns:w=\"urn:w\" xmlns:r=\"urn:r\" xml:lang=\"zh-CN\""
+		" lang=\"plain\">\n"
+		"  <w:p><w:r><w:t w:val=\"中文字\">x</w:t></w:r></w:p>\n"
+		"  <w:p><q><blip r:embed=\"rId7\" e=\"\"/></q></w:p>\n"
+		"</w:d>\n";
+	const folio_xml_node *root, *p, *t;
+	folio_error err = {0};
+	void *doc = NULL;
+	char out[8], *s;
+	int nomem = 1;
+
+	(void)state;
+	assert_int_equal(folio_xml_parse_memory(&doc, text, strlen(text),
+		"f.xml", NULL, &err), 0);
+	root = folio_xml_root(doc);
+	assert_string_equal(folio_xml_ns(root), "urn:w");
+	assert_null(folio_xml_ns(NULL));
+	/* Depth-first, in document order, within max_depth levels. */
+	t = folio_xml_find(root, "urn:w", "t", 3);
+	assert_non_null(t);
+	assert_int_equal(folio_xml_line(t), 2);
+	assert_null(folio_xml_find(root, "urn:w", "t", 2));
+	assert_null(folio_xml_find(root, "urn:x", "t", 9));
+	p = folio_xml_next(folio_xml_child(root, NULL, "p"), NULL, "p");
+	assert_null(folio_xml_ns(folio_xml_find(p, NULL, "blip", 9)));
+	assert_true(folio_xml_find(root, NULL, "blip", 9) ==
+		folio_xml_find(p, NULL, "blip", 2));
+	assert_null(folio_xml_find(NULL, NULL, "blip", 9));
+	/* Any prefix; cut at a character boundary; present but empty. */
+	assert_int_equal(folio_xml_attr_get(out, sizeof(out), t, "val"), 1);
+	assert_string_equal(out, "中文");
+	assert_int_equal(folio_xml_attr_get(out, sizeof(out),
+		folio_xml_find(p, NULL, "blip", 9), "embed"), 1);
+	assert_string_equal(out, "rId7");
+	assert_int_equal(folio_xml_attr_get(out, sizeof(out),
+		folio_xml_find(p, NULL, "blip", 9), "e"), 1);
+	assert_string_equal(out, "");
+	assert_int_equal(folio_xml_attr_get(out, sizeof(out), t, "no"), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(folio_xml_attr_get(out, sizeof(out), NULL, "v"), 0);
+	/* xml:lang by its namespace, not the plain lang beside it. */
+	s = folio_xml_attr_ns_copy(root, FOLIO_XML_NS, "lang", &nomem);
+	assert_string_equal(s, "zh-CN");
+	assert_int_equal(nomem, 0);
+	free(s);
+	assert_null(folio_xml_attr_ns_copy(root, "urn:r", "lang", &nomem));
+	assert_int_equal(nomem, 0);
+	assert_null(folio_xml_attr_ns_copy(NULL, FOLIO_XML_NS, "lang", NULL));
+	folio_xml_free(doc);
+}
+
 /* Messages are located at the element's start tag. */
 static void test_tree_errors(void **state)
 {
@@ -294,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_writer_refuses),
 		cmocka_unit_test(test_writer_limit),
 		cmocka_unit_test(test_tree_walk),
+		cmocka_unit_test(test_tree_find),
 		cmocka_unit_test(test_tree_errors),
 		cmocka_unit_test(test_validate_stream),
 	};
