@@ -371,7 +371,9 @@ int folio_archive_list(folio_archive_listing *out, const char *zip_path,
 	l.out = out;
 	l.err = err;
 	if (opts != NULL && opts->verify) {
-		folio_verify_options vo = {NULL};
+		folio_verify_options vo;
+
+		memset(&vo, 0, sizeof(vo));
 		vo.trust_path = opts->trust_path;
 		if ((rc = folio_archive_verify(&out->report, zip_path, &vo,
 			err)) < 0)

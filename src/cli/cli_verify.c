@@ -59,7 +59,7 @@ static void json_field(folio_buf *b, const char *key, const char *value,
 static int cmd_verify(int argc, char **argv)
 {
 	const char *zip_path = NULL;
-	folio_verify_options opts = {NULL};
+	folio_verify_options opts = {0};
 	folio_verify_report rep;
 	folio_error err = {0};
 	struct timespec t0, t1;
