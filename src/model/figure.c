@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/digest.h"
 #include "util/file.h"
 
 folio_figure *folio_doc_figure(folio_doc *doc)
@@ -221,6 +222,8 @@ int folio_figure_load(folio_doc *doc, folio_figure *f, unsigned line,
 		rc = folio_image_probe(&f->format, &f->px_width,
 			&f->px_height, (const unsigned char *)data, len, path,
 			&inner);
+	if (rc == 0)
+		rc = folio_sha256(f->sha256, data, len, &inner);
 	free(data);
 	if (rc < 0)
 		return folio_error_set(err, rc, "%s:%u:%u: <figure>: %s",

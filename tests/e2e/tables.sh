@@ -372,3 +372,73 @@ tampered() {
 	[ $rc -eq 1 ] && grep -q "$rec/$code.fig1.png" "$T/v.out"
 }
 check "verify names a tampered image" tampered
+
+# --- the batch cache keys on the figures' files ------------------------
+# The source stays the same; only the image it shows changes. A touch
+# (same bytes) rebuilds nothing, new bytes rebuild the document, its PDF
+# and the archive, and a removed image is an error at its <figure>, with
+# no output left under the document's name.
+B=$(dirname "$zip")
+cat >"$T/png.py" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return (struct.pack(">I", len(d)) + t + d +
+            struct.pack(">I", zlib.crc32(t + d) & 0xffffffff))
+w, h = 96, 40
+raw = b"".join(b"\0" + bytes([200, 40 + y, 30]) * w for y in range(h))
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" +
+    chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+doc_status() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["documents"][0]
+print(d["status"], d.get("error") or "")' "$B/report.json"
+}
+pdf_images() {
+	rm -rf "$T/pi" && mkdir "$T/pi" &&
+	pdfimages -png "$B/pdf/$code.pdf" "$T/pi/i" && cat "$T/pi"/*.png | md5sum
+}
+images_before=$(pdf_images)
+rebuild() { "$FOLIO" build "$T/src/batch.xml" -o "$T/o" -q "$@"; }
+check "no change: the document is skipped" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' -q &&
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))[\"documents\"][0]
+sys.exit(d[\"status\"] != \"skipped\" or
+         [f[\"src\"] for f in d[\"figures\"]] != [\"chart.png\", \"photo.jpg\"])' \
+	'$B/report.json'"
+touch "$T/src/chart.png"
+check "image touched, same bytes: still skipped, archive kept" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' -q --json='$T/touch.json' &&
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(r[\"documents\"][0][\"status\"] != \"skipped\" or
+         r[\"archive\"][\"status\"] != \"skipped\")' '$T/touch.json'"
+python3 "$T/png.py" >"$T/src/chart.png"
+check "dry run names the changed image" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' --dry-run 2>&1 |
+		grep -q \"figure's image changed\""
+check "image bytes changed: the document is built again" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' -q --json='$T/new.json' &&
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(r[\"documents\"][0][\"status\"] != \"built\" or
+         r[\"archive\"][\"status\"] != \"built\")' '$T/new.json'"
+images_after=$(pdf_images)
+check "the PDF shows the new image" sh -c "
+	[ '$images_before' != '$images_after' ] &&
+	pdfimages -list '$B/pdf/$code.pdf' | grep -q ' 96 *40 '"
+check "the archive holds the new image and verifies" sh -c "
+	'$FOLIO' verify '$zip' >/dev/null &&
+	unzip -p '$zip' '$rec/$code.fig1.png' | cmp -s - '$T/src/chart.png'"
+rm "$T/src/chart.png"
+missing() {
+	rebuild >"$T/miss.out" 2>&1
+	rc=$?
+	cat "$T/miss.out"
+	[ $rc -eq 1 ] && doc_status | grep -q '^failed .*tables.xml:[0-9]*:[0-9]*: <figure>: .*chart.png' &&
+	[ ! -e "$B/pdf/$code.pdf" ] && [ ! -e "$B/epub/$code.epub" ] &&
+	[ ! -e "$zip" ]
+}
+check "image removed: an error at its <figure>, no stale PDF, EPUB or archive" missing
