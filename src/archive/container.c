@@ -293,6 +293,7 @@ static int record_images(package *p, folio_record *r,
 			return folio_error_set(p->err, FOLIO_EINPUT, "%s: record "
 				"%s: the image changed since its outputs were "
 				"made; build it again", im->path, r->code);
+		f->src = im->src;
 		f->media_type = e->media_type;
 		f->size = e->size;
 		memcpy(f->sha256, e->sha256, FOLIO_SHA256_LEN);

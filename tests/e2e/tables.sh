@@ -442,3 +442,65 @@ missing() {
 	[ ! -e "$zip" ]
 }
 check "image removed: an error at its <figure>, no stale PDF, EPUB or archive" missing
+
+# --- record.xml links each image to its <figure src> ------------------
+# Images in subfolders (one shown twice: archived once); record.xml
+# names each one's src, `folio ls` lists all five files with it, and
+# `folio extract` restores the source with its images under the names
+# it uses, so the extracted record builds again.
+mkdir -p "$T/s2/img/a" "$T/s2/k"
+cp "$CASE/chart.png" "$T/s2/img/chart.png"
+cp "$CASE/photo.jpg" "$T/s2/img/a/photo.jpg"
+sed -e 's|src="chart.png"|src="img/chart.png"|' \
+	-e 's|src="photo.jpg"|src="img/a/photo.jpg"|' \
+	"$CASE/tables.xml" >"$T/s2/tables.xml"
+python3 - "$T/s2/tables.xml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+at = s.rindex("<figure", 0, s.index('src="img/a/photo.jpg"'))
+s = s[:at] + '<figure src="img/chart.png"/>' + s[at:]
+open(p, "w", encoding="utf-8").write(s)
+PY
+sed -e "s|$T/src/tables.xml|$T/s2/tables.xml|" "$T/src/batch.xml" \
+	>"$T/s2/batch.xml"
+check "batch with images in subfolders builds and verifies" sh -c "
+	'$FOLIO' build '$T/s2/batch.xml' -o '$T/o2' -q &&
+	'$FOLIO' verify \$(ls '$T'/o2/*/*.zip)"
+zip2=$(ls "$T"/o2/*/*.zip 2>/dev/null | head -1)
+check "record.xml names each image's <figure src>, each image once" sh -c "
+	unzip -p '$zip2' '$rec/record.xml' | python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = \"{urn:folio:record:1}\"
+r = ET.parse(sys.stdin).getroot()
+got = [(f.findtext(ns + \"计算机文件名\"), f.findtext(ns + \"源文件引用\"))
+       for f in r.iter(ns + \"计算机文件\")]
+want = [(\"$code.xml\", None), (\"$code.pdf\", None), (\"$code.epub\", None),
+        (\"$code.fig1.png\", \"img/chart.png\"),
+        (\"$code.fig2.jpg\", \"img/a/photo.jpg\")]
+sys.exit(got != want and \"%r\" % got)' &&
+	xmllint --noout --relaxng '$TOP/schemas/record.rng' \
+		\$(cd '$T' && unzip -o -q '$zip2' '$rec/record.xml' -d x2 &&
+		echo '$T/x2/$rec/record.xml')"
+check "ls lists the five files with the source's names" sh -c "
+	'$FOLIO' ls '$zip2' >'$T/ls.out' &&
+	grep -q '$code.fig2.jpg  (the source.s img/a/photo.jpg)' '$T/ls.out' &&
+	'$FOLIO' ls --json '$zip2' | python3 -c '
+import json, sys
+f = json.load(sys.stdin)[\"records\"][0][\"files\"]
+sys.exit([x.get(\"src\") for x in f] !=
+         [None, None, None, \"img/chart.png\", \"img/a/photo.jpg\"])'"
+extracted() {
+	d="$T/ex/$code"
+	"$FOLIO" extract "$zip2" -o "$T/ex" || return 1
+	ls -R "$T/ex"
+	cmp "$d/img/chart.png" "$CASE/chart.png" &&
+	cmp "$d/img/a/photo.jpg" "$CASE/photo.jpg" &&
+	[ ! -e "$d/$code.fig1.png" ] && cmp "$d/$code.xml" "$T/s2/tables.xml" &&
+	"$FOLIO" pdf "$d/$code.xml" -o "$T/ex.pdf" &&
+	[ "$(pdfimages -list "$T/ex.pdf" | tail -n +3 | wc -l)" -ge 2 ]
+}
+check "extract restores the source with its images under its names; it builds" extracted
+check "extract again without --force refuses, leaving what is there" sh -c "
+	! '$FOLIO' extract '$zip2' -o '$T/ex' 2>/dev/null &&
+	cmp '$T/ex/$code/img/chart.png' '$CASE/chart.png'"
