@@ -504,3 +504,14 @@ check "extract restores the source with its images under its names; it builds" e
 check "extract again without --force refuses, leaving what is there" sh -c "
 	! '$FOLIO' extract '$zip2' -o '$T/ex' 2>/dev/null &&
 	cmp '$T/ex/$code/img/chart.png' '$CASE/chart.png'"
+merged() {
+	for s in 1/2 2/2; do
+		"$FOLIO" build "$T/s2/batch.xml" -o "$T/o3" -q --shard=$s || return 1
+	done
+	"$FOLIO" build "$T/s2/batch.xml" -o "$T/o3" -q --merge --no-site || return 1
+	z=$(ls "$T"/o3/*/*.zip) && "$FOLIO" verify "$z" >/dev/null &&
+	unzip -p "$z" "$rec/$code.fig2.jpg" | cmp -s - "$CASE/photo.jpg" &&
+	unzip -p "$z" "$rec/record.xml" |
+		grep -q '<源文件引用>img/a/photo.jpg</源文件引用>'
+}
+check "shards merged: the images and their links from the shards' reports" merged
