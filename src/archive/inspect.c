@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/paths.h"
 #include "util/xml.h"
 #include "util/zip.h"
 
@@ -139,30 +140,11 @@ static int keep_text(lister *l, char **to, const folio_buf *text,
 	return 0;
 }
 
-/* Checked again here (record.rng says the same) because extraction
- * makes a path of it. */
+/* record.rng says the same; checked again because extraction makes a
+ * path of it. */
 int folio_archive_src_valid(const char *s)
 {
-	size_t i, n = strlen(s);
-	int start = 1;
-
-	if (n == 0 || n > 200)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '/') {
-			if (start)
-				return 0;
-			start = 1;
-			continue;
-		}
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-		    (c == '.' && !start)))
-			return 0;
-		start = 0;
-	}
-	return !start;
+	return folio_relative_path_valid(s, 200);
 }
 
 /* A file record.xml lists: a plain name (record.rng allows ASCII
