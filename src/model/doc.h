@@ -108,13 +108,14 @@ struct folio_figure {
 	const char *path;       /* src joined to the source's folder */
 	folio_image_format format;
 	unsigned px_width, px_height;
-	unsigned char sha256[32]; /* of the bytes read and probed: a batch
-	                         * rebuilds the document when they change */
 	unsigned width_mm100;   /* printed width in 1/100 mm; 0: not given
 	                         * (layout picks, at most the measure) */
 	const char *caption;    /* 图题, may be NULL */
 	const char *alt;        /* text alternative, may be NULL (then the
 	                         * caption stands for it) */
+	unsigned char sha256[32]; /* SHA-256 of the bytes read and probed:
+	                         * a batch rebuilds the document when they
+	                         * change */
 };
 
 /* Numbering scheme for the body. GBT9704: levels 一、 （一） 1. （1）.
