@@ -93,10 +93,16 @@ typedef struct folio_archive_batch {
 
 /* A file a record's source refers to (a figure's image): archived in
  * the record folder as <档号>.figN.<ext>, N counting from 1 in the
- * order given. ext is "png" or "jpg". */
+ * order given. ext is "png" or "jpg". src, when given, is the name the
+ * source refers to it by (its <figure src>, a relative path): record.xml
+ * says so (源文件引用), and extraction restores the file under it.
+ * sha256, when given, is the digest the record's outputs were made
+ * from: a file that changed since is refused, as a changed source. */
 typedef struct folio_archive_file {
 	const char *path;
 	const char *ext;
+	const char *src;                   /* or NULL */
+	const unsigned char *sha256;       /* or NULL */
 } folio_archive_file;
 
 /* One record as the caller has it: its 档号 and 件号 (kept as given: a

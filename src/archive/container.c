@@ -288,6 +288,12 @@ static int record_images(package *p, folio_record *r,
 			f->name);
 		if ((rc = add_file(p, name, im->path, &e)) < 0)
 			return rc;
+		if (im->sha256 != NULL &&
+		    memcmp(im->sha256, e->sha256, FOLIO_SHA256_LEN) != 0)
+			return folio_error_set(p->err, FOLIO_EINPUT, "%s: record "
+				"%s: the image changed since its outputs were "
+				"made; build it again", im->path, r->code);
+		f->src = im->src;
 		f->media_type = e->media_type;
 		f->size = e->size;
 		memcpy(f->sha256, e->sha256, FOLIO_SHA256_LEN);

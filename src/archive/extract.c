@@ -24,6 +24,12 @@ typedef struct extractor {
 	folio_archive_listing list;
 	unsigned char *chosen;      /* per listed record */
 	unsigned char *made_dir;    /* per listed record: folder made here */
+	struct made_sub {           /* subfolders of record folders made
+	                               here, in the order made */
+		size_t record;
+		char *path;         /* relative to the record folder */
+	} *made_sub;
+	size_t n_made_sub;
 	folio_zip_reader *zr;
 	int dfd;
 	int made_top;               /* dir was made by this call */
@@ -111,18 +117,21 @@ static int choose(extractor *x)
 }
 
 /* The record folders' files, one (file index, name) at a time:
- * the files record.xml lists, then record.xml itself. */
+ * the files record.xml lists, then record.xml itself. *target is the
+ * name it takes in the record's folder: the source's for an image. */
 static int file_of(const folio_listed_record *r, size_t j,
-	const char **name, size_t *entry, uint64_t *size)
+	const char **name, const char **target, size_t *entry,
+	uint64_t *size)
 {
 	if (j < r->n_files) {
 		*name = r->files[j].name;
+		*target = r->files[j].src ? r->files[j].src : *name;
 		*entry = r->files[j].entry;
 		*size = r->files[j].size;
 		return 1;
 	}
 	if (j == r->n_files) {
-		*name = "record.xml";
+		*name = *target = "record.xml";
 		*entry = r->record_entry;
 		*size = r->record_size;
 		return 1;
@@ -130,9 +139,86 @@ static int file_of(const folio_listed_record *r, size_t j,
 	return 0;
 }
 
+#define TEMP_NAME_MAX (FOLIO_ZIP_MAX_NAME + 32)
+
 static void temp_name(char *out, size_t outsz, const char *name)
 {
 	snprintf(out, outsz, ".%s.tmp.%ld", name, (long)getpid());
+}
+
+/* The folder target (a path inside the record folder rfd) goes into,
+ * and its last name in *leaf: rfd itself for a plain name, else the
+ * subfolders walked, never through a symlink, and with create made
+ * when missing (each remembered, to be removed if the call fails).
+ * The caller closes a descriptor other than rfd. */
+static int open_parent(extractor *x, int rfd, size_t k, const char *target,
+	int create, const char **leaf)
+{
+	const char *p = target, *slash;
+	char part[FOLIO_ZIP_MAX_NAME];
+	int fd = rfd, next;
+
+	while ((slash = strchr(p, '/')) != NULL) {
+		snprintf(part, sizeof(part), "%.*s", (int)(slash - p), p);
+		if (create && mkdirat(fd, part, 0755) == 0) {
+			struct made_sub *m = realloc(x->made_sub,
+				(x->n_made_sub + 1) * sizeof(*m));
+			if (m != NULL)
+				x->made_sub = m;
+			if (m == NULL || (m[x->n_made_sub].path = strndup(
+				target, (size_t)(slash - target))) == NULL) {
+				if (fd != rfd)
+					close(fd);
+				return folio_error_set(x->err, FOLIO_ENOMEM,
+					"out of memory");
+			}
+			m[x->n_made_sub++].record = k;
+		} else if (create && errno != EEXIST) {
+			if (fd != rfd)
+				close(fd);
+			return sys_fail(x, "make the folder", target);
+		}
+		next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+		if (fd != rfd)
+			close(fd);
+		if (next < 0)
+			return errno == ENOTDIR || errno == ELOOP ?
+				folio_error_set(x->err, FOLIO_EIO, "%s/%s/%.*s: "
+				"exists and is not a folder", x->dir,
+				x->list.records[k].code,
+				(int)(slash - target), target) :
+				sys_fail(x, "open the folder", target);
+		fd = next;
+		p = slash + 1;
+	}
+	*leaf = p;
+	return fd;
+}
+
+/* Two files of record r that would take one name (an image whose src
+ * is record.xml, the source's name or another image's) cannot both be
+ * restored: refused before anything is written. */
+static int distinct_targets(extractor *x, const folio_listed_record *r)
+{
+	const char *name, *target, *other_name, *other;
+	size_t j, i, entry;
+	uint64_t size;
+
+	for (j = 0; file_of(r, j, &name, &target, &entry, &size); j++) {
+		if (target != name && !folio_archive_src_valid(target))
+			return folio_error_set(x->err, FOLIO_EVERIFY, "%s: %s: "
+				"%s: the source's name '%.200s' refused",
+				x->zip_path, r->code, name, target);
+		for (i = 0; i < j && file_of(r, i, &other_name, &other,
+			&entry, &size); i++)
+			if (strcmp(target, other) == 0)
+				return folio_error_set(x->err, FOLIO_EVERIFY,
+					"%s: %s: %s and %s would both be "
+					"extracted as '%.200s'", x->zip_path,
+					r->code, other_name, name, target);
+	}
+	return 0;
 }
 
 static int open_record_dir(extractor *x, size_t k, int create)
@@ -182,14 +268,14 @@ static int write_piece(void *ctx, const void *p, size_t n)
 /* Entry `entry` of the archive into a new temporary file in rfd: the
  * reader checks the size, the deflate stream and the CRC as it goes. */
 static int write_temp(extractor *x, int rfd, const char *code,
-	const char *name, size_t entry, uint64_t size)
+	const char *name, const char *target, size_t entry, uint64_t size)
 {
-	char tmp[FOLIO_RECORD_FILE_NAME_MAX + 32], shown[256];
+	char tmp[TEMP_NAME_MAX], shown[FOLIO_ZIP_MAX_NAME + 80];
 	struct stat st;
 	sink_ctx s;
 	int rc;
 
-	snprintf(shown, sizeof(shown), "%s/%s", code, name);
+	snprintf(shown, sizeof(shown), "%s/%s", code, target);
 	if (fstatat(rfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!x->opts->force)
 			return folio_error_set(x->err, FOLIO_EIO, "%s/%s: "
@@ -222,62 +308,83 @@ done:
 }
 
 /* Remove what this call left behind: temporaries (every one it may
- * have made) and the folders it made, if empty. */
+ * have made), then the folders it made, if empty, deepest first. */
 static void clean_up(extractor *x)
 {
-	char tmp[FOLIO_RECORD_FILE_NAME_MAX + 32];
-	size_t k, j, entry;
-	const char *name;
+	folio_error *err = x->err, quiet = {0};
+	char tmp[TEMP_NAME_MAX];
+	const char *name, *target, *leaf;
+	size_t k, j, entry, i;
 	uint64_t size;
 
 	if (x->dfd < 0 || x->chosen == NULL)
 		return;
+	/* Messages would hide the failure being cleaned up after. */
+	x->err = &quiet;
 	for (k = 0; k < x->list.n; k++) {
-		int rfd;
+		int rfd, pfd;
 		if (!x->chosen[k])
 			continue;
 		rfd = openat(x->dfd, x->list.records[k].code, O_RDONLY |
 			O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (rfd < 0)
 			continue;
-		for (j = 0; file_of(&x->list.records[k], j, &name, &entry,
-			&size); j++) {
-			temp_name(tmp, sizeof(tmp), name);
-			unlinkat(rfd, tmp, 0);
+		for (j = 0; file_of(&x->list.records[k], j, &name, &target,
+			&entry, &size); j++) {
+			if ((pfd = open_parent(x, rfd, k, target, 0, &leaf)) < 0)
+				continue;
+			temp_name(tmp, sizeof(tmp), leaf);
+			unlinkat(pfd, tmp, 0);
+			if (pfd != rfd)
+				close(pfd);
 		}
+		for (i = x->n_made_sub; i-- > 0;)
+			if (x->made_sub[i].record == k)
+				unlinkat(rfd, x->made_sub[i].path, AT_REMOVEDIR);
 		close(rfd);
 		if (x->made_dir[k])
 			unlinkat(x->dfd, x->list.records[k].code, AT_REMOVEDIR);
 	}
+	x->err = err;
 }
 
 static int write_all(extractor *x)
 {
+	const char *name, *target, *leaf;
 	size_t k, j, entry;
-	const char *name;
 	uint64_t size;
 	int rc = 0;
 
 	for (k = 0; k < x->list.n && rc == 0; k++) {
 		const folio_listed_record *r = &x->list.records[k];
-		int rfd;
+		int rfd, pfd;
 		if (!x->chosen[k])
 			continue;
 		if (!safe_code(r->code))
 			return folio_error_set(x->err, FOLIO_EVERIFY, "%s: 档号 "
 				"'%s' cannot name a folder", x->zip_path,
 				r->code);
+		if ((rc = distinct_targets(x, r)) < 0)
+			return rc;
 		if ((rfd = open_record_dir(x, k, 1)) < 0)
 			return rfd;
-		for (j = 0; rc == 0 && file_of(r, j, &name, &entry, &size);
-			j++) {
-			if (name[0] == '.' || strchr(name, '/') != NULL)
+		for (j = 0; rc == 0 && file_of(r, j, &name, &target, &entry,
+			&size); j++) {
+			if (name[0] == '.' || strchr(name, '/') != NULL) {
 				rc = folio_error_set(x->err, FOLIO_EVERIFY,
 					"%s: %s: file name '%s' refused",
 					x->zip_path, r->code, name);
-			else
-				rc = write_temp(x, rfd, r->code, name, entry,
-					size);
+				break;
+			}
+			if ((pfd = open_parent(x, rfd, k, target, 1, &leaf)) <
+				0) {
+				rc = pfd;
+				break;
+			}
+			rc = write_temp(x, pfd, r->code, leaf, target, entry,
+				size);
+			if (pfd != rfd)
+				close(pfd);
 		}
 		close(rfd);
 	}
@@ -289,27 +396,34 @@ static int write_all(extractor *x)
  * call already placed are taken back out. */
 static int commit(extractor *x)
 {
-	char tmp[FOLIO_RECORD_FILE_NAME_MAX + 32];
+	char tmp[TEMP_NAME_MAX];
+	const char *name, *target, *leaf;
 	size_t k, j, entry;
-	const char *name;
 	uint64_t size;
 	int rc = 0;
 
 	for (k = 0; k < x->list.n && rc == 0; k++) {
 		const folio_listed_record *r = &x->list.records[k];
-		int rfd;
+		int rfd, pfd;
 		if (!x->chosen[k])
 			continue;
 		if ((rfd = open_record_dir(x, k, 0)) < 0)
 			return rfd;
-		for (j = 0; rc == 0 && file_of(r, j, &name, &entry, &size);
-			j++) {
-			temp_name(tmp, sizeof(tmp), name);
-			if (renameat2(rfd, tmp, rfd, name, x->opts->force ? 0 :
-				RENAME_NOREPLACE) < 0) {
-				rc = sys_fail(x, "rename into place", name);
+		for (j = 0; rc == 0 && file_of(r, j, &name, &target, &entry,
+			&size); j++) {
+			if ((pfd = open_parent(x, rfd, k, target, 0, &leaf)) <
+				0) {
+				rc = pfd;
 				break;
 			}
+			temp_name(tmp, sizeof(tmp), leaf);
+			if (renameat2(pfd, tmp, pfd, leaf, x->opts->force ? 0 :
+				RENAME_NOREPLACE) < 0)
+				rc = sys_fail(x, "rename into place", target);
+			if (pfd != rfd)
+				close(pfd);
+			if (rc < 0)
+				break;
 			x->committed++;
 			x->stats->files++;
 			x->stats->bytes += size;
@@ -323,12 +437,15 @@ static int commit(extractor *x)
 /* After a failed commit without force: every file placed was new. */
 static void uncommit(extractor *x)
 {
+	folio_error *err = x->err, quiet = {0};
+	const char *name, *target, *leaf;
 	size_t k, j, entry, left = x->committed;
-	const char *name;
 	uint64_t size;
 
+	/* Messages would hide the failure being cleaned up after. */
+	x->err = &quiet;
 	for (k = 0; k < x->list.n && left > 0; k++) {
-		int rfd;
+		int rfd, pfd;
 		if (!x->chosen[k])
 			continue;
 		rfd = openat(x->dfd, x->list.records[k].code, O_RDONLY |
@@ -336,10 +453,16 @@ static void uncommit(extractor *x)
 		if (rfd < 0)
 			continue;
 		for (j = 0; left > 0 && file_of(&x->list.records[k], j, &name,
-			&entry, &size); j++, left--)
-			unlinkat(rfd, name, 0);
+			&target, &entry, &size); j++, left--) {
+			if ((pfd = open_parent(x, rfd, k, target, 0, &leaf)) < 0)
+				continue;
+			unlinkat(pfd, leaf, 0);
+			if (pfd != rfd)
+				close(pfd);
+		}
 		close(rfd);
 	}
+	x->err = err;
 }
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -441,5 +564,8 @@ done:
 	folio_archive_listing_free(&x.list);
 	free(x.chosen);
 	free(x.made_dir);
+	for (; x.n_made_sub > 0; x.n_made_sub--)
+		free(x.made_sub[x.n_made_sub - 1].path);
+	free(x.made_sub);
 	return rc;
 }

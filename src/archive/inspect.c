@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/paths.h"
 #include "util/xml.h"
 #include "util/zip.h"
 
@@ -139,11 +140,20 @@ static int keep_text(lister *l, char **to, const folio_buf *text,
 	return 0;
 }
 
+/* record.rng says the same; checked again because extraction makes a
+ * path of it. */
+int folio_archive_src_valid(const char *s)
+{
+	return folio_relative_path_valid(s, 200);
+}
+
 /* A file record.xml lists: a plain name (record.rng allows ASCII
  * letters, digits, '.', '_', '-', not starting with '.'), an entry of
- * the folder with the size the record gives. */
+ * the folder with the size the record gives, and for an image the
+ * source's name for it. */
 static int add_file(lister *l, folio_listed_record *r, const char *entry,
-	size_t folder_len, const folio_buf *name, const folio_buf *size)
+	size_t folder_len, const folio_buf *name, const folio_buf *size,
+	const folio_buf *src)
 {
 	char path[FOLIO_ZIP_MAX_NAME + FOLIO_RECORD_FILE_NAME_MAX + 1];
 	const char *nm = name->data ? name->data : "";
@@ -152,15 +162,19 @@ static int add_file(lister *l, folio_listed_record *r, const char *entry,
 	unsigned long long sz;
 	long k;
 
-	if (r->n_files == FOLIO_RECORD_MAX_FILES)
+	if (r->n_files == FOLIO_LISTED_MAX_FILES)
 		return folio_error_set(l->err, FOLIO_ELIMIT, "%s: %s: more "
-			"than %d files", l->path, entry, FOLIO_RECORD_MAX_FILES);
+			"than %d files", l->path, entry, FOLIO_LISTED_MAX_FILES);
 	if (nm[0] == '\0' || nm[0] == '.' || strchr(nm, '/') != NULL ||
 	    strlen(nm) >= FOLIO_RECORD_FILE_NAME_MAX ||
 	    strcmp(nm, "record.xml") == 0)
 		return folio_error_set(l->err, FOLIO_EVERIFY, "%s: %s: lists "
 			"a file named '%s', expected a plain file name of the "
 			"record", l->path, entry, nm);
+	if (src->len > 0 && !folio_archive_src_valid(src->data))
+		return folio_error_set(l->err, FOLIO_EVERIFY, "%s: %s: says "
+			"%s is the source's '%.200s', expected a relative path "
+			"of plain names", l->path, entry, nm, src->data);
 	snprintf(path, sizeof(path), "%.*s%s", (int)folder_len, entry, nm);
 	k = lookup(l, path);
 	sz = size->data ? strtoull(size->data, &end, 10) : 0;
@@ -172,7 +186,20 @@ static int add_file(lister *l, folio_listed_record *r, const char *entry,
 			"%s is %s bytes, the archive holds %llu", l->path, entry,
 			nm, size->data ? size->data : "(none)",
 			(unsigned long long)l->sizes[k]);
-	f = &r->files[r->n_files++];
+	if (r->n_files == r->cap_files) {
+		size_t cap = r->cap_files ? 2 * r->cap_files : 4;
+		f = realloc(r->files, cap * sizeof(*f));
+		if (f == NULL)
+			return folio_error_set(l->err, FOLIO_ENOMEM,
+				"out of memory");
+		r->files = f;
+		r->cap_files = cap;
+	}
+	f = &r->files[r->n_files];
+	memset(f, 0, sizeof(*f));
+	if (src->len > 0 && (f->src = strdup(src->data)) == NULL)
+		return folio_error_set(l->err, FOLIO_ENOMEM, "out of memory");
+	r->n_files++;
 	snprintf(f->name, sizeof(f->name), "%s", nm);
 	f->size = l->sizes[k];
 	f->entry = (size_t)k;
@@ -209,12 +236,13 @@ static int read_record(lister *l, size_t index, size_t folder_len,
 	folio_xml_limits limits = {FOLIO_ARCHIVE_MAX_METADATA, 0};
 	folio_zip_stream *s = NULL;
 	folio_xml_reader *xr = NULL;
-	folio_buf text = {0}, fname = {0}, fsize = {0};
+	folio_buf text = {0}, fname = {0}, fsize = {0}, fsrc = {0};
 	folio_xml_item it;
 	char d2[32] = "", d3[32] = "";
 	int rc, code_seen = 0, want = 0;
 
-	text.limit = fname.limit = fsize.limit = FOLIO_LISTED_TEXT_MAX + 1;
+	text.limit = fname.limit = fsize.limit = fsrc.limit =
+		FOLIO_LISTED_TEXT_MAX + 1;
 	r->record_entry = index;
 	r->record_size = l->sizes[index];
 	if (l->sizes[index] > FOLIO_ARCHIVE_MAX_METADATA)
@@ -251,10 +279,12 @@ static int read_record(lister *l, size_t index, size_t folder_len,
 			/* Only the texts listed are kept (and capped). */
 			want = it.depth == 2 ? kept_field(d2) : it.depth == 3 &&
 				(strcmp(d3, "计算机文件名") == 0 ||
-				strcmp(d3, "计算机文件大小") == 0);
+				strcmp(d3, "计算机文件大小") == 0 ||
+				strcmp(d3, "源文件引用") == 0);
 			if (it.depth == 2 && strcmp(d2, "计算机文件") == 0) {
 				folio_buf_reset(&fname);
 				folio_buf_reset(&fsize);
+				folio_buf_reset(&fsrc);
 			}
 			if (!it.empty)
 				continue;
@@ -263,7 +293,8 @@ static int read_record(lister *l, size_t index, size_t folder_len,
 		}
 		if (it.depth == 3) {
 			folio_buf *to = strcmp(d3, "计算机文件名") == 0 ? &fname :
-				strcmp(d3, "计算机文件大小") == 0 ? &fsize : NULL;
+				strcmp(d3, "计算机文件大小") == 0 ? &fsize :
+				strcmp(d3, "源文件引用") == 0 ? &fsrc : NULL;
 			if (to != NULL && folio_buf_append(to, text.data ?
 				text.data : "", text.len) < 0) {
 				rc = folio_error_set(l->err, FOLIO_ELIMIT, "%s: %s: "
@@ -276,7 +307,8 @@ static int read_record(lister *l, size_t index, size_t folder_len,
 		if (it.depth != 2)
 			continue;
 		if (strcmp(d2, "计算机文件") == 0)
-			rc = add_file(l, r, entry, folder_len, &fname, &fsize);
+			rc = add_file(l, r, entry, folder_len, &fname, &fsize,
+				&fsrc);
 		else if (strcmp(d2, "档号") == 0) {
 			const char *c = text.data ? text.data : "";
 			code_seen = 1;
@@ -317,6 +349,7 @@ done:
 	folio_buf_free(&text);
 	folio_buf_free(&fname);
 	folio_buf_free(&fsize);
+	folio_buf_free(&fsrc);
 	return rc;
 }
 
@@ -392,7 +425,7 @@ done:
 
 void folio_archive_listing_free(folio_archive_listing *l)
 {
-	size_t i;
+	size_t i, j;
 
 	if (l == NULL)
 		return;
@@ -403,6 +436,9 @@ void folio_archive_listing_free(folio_archive_listing *l)
 		free(r->security);
 		free(r->retention);
 		free(r->doc_number);
+		for (j = 0; j < r->n_files; j++)
+			free(r->files[j].src);
+		free(r->files);
 	}
 	free(l->records);
 	l->records = NULL;

@@ -99,6 +99,8 @@ int folio_record_xml(folio_buf *out, const folio_record *r,
 		folio_xmlw_element(w, "格式信息", f->media_type);
 		folio_xmlw_element(w, "计算机文件大小", size);
 		folio_xmlw_element(w, "SHA-256", hex);
+		/* Which <figure src> of the source this file is. */
+		folio_xmlw_element(w, "源文件引用", f->src);
 		folio_xmlw_end(w);
 	}
 	folio_xmlw_end(w);

@@ -30,6 +30,9 @@
 typedef struct folio_record_file {
 	char name[FOLIO_RECORD_FILE_NAME_MAX];  /* inside the record folder */
 	const char *media_type;                 /* static string */
+	/* An image: the name the source refers to it by (<figure src>),
+	 * borrowed while record.xml is written; NULL otherwise. */
+	const char *src;
 	uint64_t size;
 	unsigned char sha256[FOLIO_SHA256_LEN];
 } folio_record_file;

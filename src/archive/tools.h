@@ -9,7 +9,7 @@
  * validated against schemas/record.rng as it streams; nothing is held
  * as a tree. Caps: FOLIO_ARCHIVE_MAX_RECORDS records, a record.xml of
  * FOLIO_ARCHIVE_MAX_METADATA bytes, FOLIO_LISTED_TEXT_MAX bytes of any
- * one field kept, FOLIO_RECORD_MAX_FILES files per record. Past a cap:
+ * one field kept, FOLIO_LISTED_MAX_FILES files per record. Past a cap:
  * FOLIO_ELIMIT naming the archive and the entry.
  *
  * Verified or not. folio_archive_list verifies the archive first
@@ -36,10 +36,18 @@
 
 #define FOLIO_LISTED_TEXT_MAX 4096
 
+/* A record's files: its source, PDF, EPUB and the figures' images. */
+#define FOLIO_LISTED_MAX_FILES (FOLIO_RECORD_MAX_FILES + \
+	FOLIO_RECORD_MAX_IMAGES)
+
 typedef struct folio_listed_file {
 	char name[FOLIO_RECORD_FILE_NAME_MAX];  /* inside the record folder */
 	uint64_t size;                          /* bytes */
 	size_t entry;                           /* index in the container */
+	/* An image: the <figure src> of the source that shows it, as
+	 * record.xml gives it (源文件引用; checked: a relative path of
+	 * plain names), malloc'd; NULL for other files. */
+	char *src;
 } folio_listed_file;
 
 typedef struct folio_listed_record {
@@ -47,12 +55,17 @@ typedef struct folio_listed_record {
 	char date[11];                          /* 日期 as YYYY-MM-DD */
 	char *title, *issuer, *security, *retention;
 	char *doc_number;                       /* 文件编号, or NULL */
-	folio_listed_file files[FOLIO_RECORD_MAX_FILES];
-	size_t n_files;
+	folio_listed_file *files;               /* malloc'd */
+	size_t n_files, cap_files;
 	uint64_t bytes;                         /* sum of the files' sizes */
 	size_t record_entry;                    /* index of its record.xml */
 	uint64_t record_size;                   /* and its size */
 } folio_listed_record;
+
+/* Whether s is a figure's src as record.rng allows it (and a source's
+ * <figure src>): '/'-separated names of ASCII letters, digits, '.',
+ * '_', '-', none empty or starting with '.', at most 200 bytes. */
+int folio_archive_src_valid(const char *s);
 
 typedef struct folio_archive_listing {
 	folio_listed_record *records;  /* in 档号 order (the archive's) */
@@ -86,10 +99,15 @@ void folio_archive_listing_free(folio_archive_listing *l);
  * archive does not hold is FOLIO_EUSAGE naming it, before anything is
  * written. Each record becomes DIR/<档号>/ holding its files (the
  * record's own files, as record.xml lists them, and record.xml) with
- * the names the archive gives them: those names passed the strict
- * reader and record.rng's ASCII file-name pattern, and are checked
- * again here (no '/', no leading '.'). Nothing else from the archive
- * names a path.
+ * the names the archive gives them, except the figures' images, which
+ * take the names the source refers to them by (record.xml's 源文件引用,
+ * e.g. images/chart.png, subfolders made as needed), so the extracted
+ * source builds again with its images. Those names passed the strict
+ * reader and record.rng's patterns, and are checked again here (plain
+ * names, no leading '.', no "..", no absolute path); two files of a
+ * record that would take one name refuse the extraction (FOLIO_EVERIFY)
+ * before anything is written. Nothing else from the archive names a
+ * path.
  *
  * Writing: dir must exist and be a folder (opened O_DIRECTORY|O_NOFOLLOW);
  * everything below it is created with openat/mkdirat relative to that

@@ -428,6 +428,7 @@ int folio_run_digest_doc(run *r, const folio_doc_result *d,
 	int in = d->status == FOLIO_DOC_BUILT ||
 		d->status == FOLIO_DOC_SKIPPED;
 	char line[512];
+	size_t k;
 	int n;
 
 	/* Built now or before, by this run or a shard: the same record. */
@@ -440,6 +441,14 @@ int folio_run_digest_doc(run *r, const folio_doc_result *d,
 	    folio_sha256_update(r->digest, d->source, strlen(d->source) + 1,
 		err) < 0)
 		return FOLIO_ELIB;
+	/* A figure's image is archived with the record: a new one is a
+	 * new archive even when the source is the same. */
+	for (k = 0; in && k < d->n_figures; k++)
+		if (folio_sha256_update(r->digest, d->figures[k].sha256,
+			strlen(d->figures[k].sha256), err) < 0 ||
+		    folio_sha256_update(r->digest, d->figures[k].src,
+			strlen(d->figures[k].src) + 1, err) < 0)
+			return FOLIO_ELIB;
 	return 0;
 }
 

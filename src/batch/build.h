@@ -113,7 +113,8 @@ typedef enum folio_plan_reason {
 	FOLIO_PLAN_FAILED_BEFORE,
 	FOLIO_PLAN_FORCED,
 	FOLIO_PLAN_UNREADABLE,
-	FOLIO_PLAN_UP_TO_DATE       /* the only one that is not built */
+	FOLIO_PLAN_UP_TO_DATE,      /* the only one that is not built */
+	FOLIO_PLAN_FIGURE_CHANGED   /* an image a <figure> shows */
 } folio_plan_reason;
 
 typedef struct folio_plan_item {

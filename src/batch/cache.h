@@ -8,9 +8,11 @@
  * entry for its source has the SHA-256 of the source's bytes, the file's
  * env (folio version, style and stylesheet bytes, font fingerprint,
  * SOURCE_DATE_EPOCH, manifest defaults) is the run's, its 档号 still
- * fits its place, and both outputs are on disk with the size and
+ * fits its place, both outputs are on disk with the size and
  * modification time recorded (a missing, truncated or replaced output is
- * rebuilt). The entry also carries what the archive needs (pages, the
+ * rebuilt), and every image its figures show (the line's "figures") is
+ * as recorded: the same stat stamp, or else the same SHA-256 (an image
+ * changed, removed or, through a changed source, added is rebuilt). The entry also carries what the archive needs (pages, the
  * record's metadata), so a skipped document is never read again.
  *
  * Memory does not grow with the batch's text: opening indexes each line

@@ -96,7 +96,115 @@ static int output_current(int dir_fd, const char *code, const char *ext,
 		st.st_mtim.tv_nsec == mtime;
 }
 
-int folio_run_up_to_date(const run *r, const folio_doc_result *e,
+/* A source changed within this long of being hashed may share its time
+ * stamps with the content hashed (file times tick coarsely): its stamp
+ * is not kept, so the next run reads it again. */
+#define STAMP_SETTLE_NS 2000000000LL
+
+static void stamp_of(folio_source_stamp *out, const struct stat *st)
+{
+	out->set = 1;
+	out->ino = (uint64_t)st->st_ino;
+	out->size = (uint64_t)st->st_size;
+	out->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL +
+		st->st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL +
+		st->st_ctim.tv_nsec;
+}
+
+static int same_stamp(const folio_source_stamp *a,
+	const folio_source_stamp *b)
+{
+	return a->set && b->set && a->ino == b->ino && a->size == b->size &&
+		a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+/* SHA-256 hex of the file at path (and its stamp, unset when it changed
+ * too recently to be told apart by time stamps). */
+static int hash_file(char hex[FOLIO_REPORT_HEX], folio_source_stamp *stamp,
+	const char *path, size_t limit, folio_error *err)
+{
+	unsigned char sha[FOLIO_SHA256_LEN];
+	struct stat st, after;
+	struct timespec now;
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(stamp, 0, sizeof(*stamp));
+	if (stat(path, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	if ((rc = folio_file_read(&bytes, &len, path, limit, err)) < 0)
+		return rc;
+	rc = folio_sha256(sha, bytes, len, err);
+	free(bytes);
+	if (rc < 0)
+		return rc;
+	folio_sha256_hex(hex, sha);
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (stat(path, &after) == 0 && after.st_ino == st.st_ino &&
+	    after.st_ctim.tv_sec == st.st_ctim.tv_sec &&
+	    after.st_ctim.tv_nsec == st.st_ctim.tv_nsec &&
+	    (long long)now.tv_sec * 1000000000LL + now.tv_nsec -
+	    ((long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec)
+	    >= STAMP_SETTLE_NS)
+		stamp_of(stamp, &st);
+	return 0;
+}
+
+/* The source's SHA-256 and stamp. */
+static int hash_source(run *r, size_t i, folio_doc_result *d,
+	folio_error *err)
+{
+	return hash_file(d->sha256, &d->stamp, r->m->sources[i].path,
+		FOLIO_MAX_SOURCE_BYTES, err);
+}
+
+/* A figure's file as the manifest's folder sees it (rel: the source's
+ * manifest-relative path) into out; 0 when it does not fit. */
+static int figure_rel(char *out, size_t n, const char *rel, const char *src)
+{
+	const char *slash = strrchr(rel, '/');
+	int dir = slash ? (int)(slash - rel) + 1 : 0;
+	int k = snprintf(out, n, "%.*s%s", dir, rel, src);
+
+	return k > 0 && (size_t)k < n;
+}
+
+int folio_run_figures_current(const run *r, folio_doc_result *e, size_t i)
+{
+	const folio_batch_source *src = &r->m->sources[i];
+	char rel[PATH_MAX_LEN], path[PATH_MAX_LEN];
+	folio_source_stamp now;
+	struct stat st;
+	size_t k;
+
+	if (!e->figures_set)
+		return 0;      /* a line of a folio that did not list them */
+	for (k = 0; k < e->n_figures; k++) {
+		folio_doc_image *f = &e->figures[k];
+		char hex[FOLIO_REPORT_HEX];
+		folio_error ignored = {0};
+		/* A stat per figure: unchanged files are never read. */
+		if (!figure_rel(rel, sizeof(rel), src->rel, f->src) ||
+		    fstatat(r->src_dir_fd, rel, &st, 0) != 0 ||
+		    !S_ISREG(st.st_mode))
+			return 0;  /* removed: the build says where */
+		stamp_of(&now, &st);
+		if (same_stamp(&f->stamp, &now))
+			continue;
+		/* Touched, copied back, or stamped too recently to trust:
+		 * the bytes decide, and the entry carries the new stamp. */
+		if (!figure_rel(path, sizeof(path), src->path, f->src) ||
+		    hash_file(hex, &now, path, FOLIO_MAX_IMAGE_BYTES,
+			&ignored) < 0 || strcmp(hex, f->sha256) != 0)
+			return 0;
+		f->stamp = now;
+	}
+	return 1;
+}
+
+int folio_run_up_to_date(const run *r, folio_doc_result *e,
 	const char *sha, size_t i)
 {
 	return e->has_meta && strcmp(e->sha256, sha) == 0 &&
@@ -104,7 +212,8 @@ int folio_run_up_to_date(const run *r, const folio_doc_result *e,
 		output_current(r->pdf_dir_fd, e->code, ".pdf", e->pdf_bytes,
 			e->pdf_mtime_ns) &&
 		output_current(r->epub_dir_fd, e->code, ".epub",
-			e->epub_bytes, e->epub_mtime_ns);
+			e->epub_bytes, e->epub_mtime_ns) &&
+		folio_run_figures_current(r, e, i);
 }
 
 /* The cached document e, up to date, becomes d (its strings move). */
@@ -122,6 +231,11 @@ static void take_cached(folio_doc_result *d, folio_doc_result *e)
 	e->meta_json = NULL;
 	d->import = e->import;
 	memset(&e->import, 0, sizeof(e->import));
+	d->figures = e->figures;
+	d->n_figures = e->n_figures;
+	d->figures_set = e->figures_set;
+	e->figures = NULL;
+	e->n_figures = 0;
 	d->has_meta = 1;
 	d->pages = e->pages;
 	d->pdf_bytes = e->pdf_bytes;
@@ -129,6 +243,26 @@ static void take_cached(folio_doc_result *d, folio_doc_result *e)
 	d->pdf_mtime_ns = e->pdf_mtime_ns;
 	d->epub_mtime_ns = e->epub_mtime_ns;
 	d->status = FOLIO_DOC_SKIPPED;
+}
+
+/* The stamps of the figures' files of a document just built from bytes
+ * read at read_ns (real time): kept for files last changed well before
+ * that, so their bytes are the ones the outputs show; a file changed
+ * since gets none and is read again by the next run. */
+static void figures_stamp(const run *r, size_t i, folio_doc_result *d,
+	long long read_ns)
+{
+	char rel[PATH_MAX_LEN];
+	struct stat st;
+	size_t k;
+
+	for (k = 0; k < d->n_figures; k++)
+		if (figure_rel(rel, sizeof(rel), r->m->sources[i].rel,
+			d->figures[k].src) &&
+		    fstatat(r->src_dir_fd, rel, &st, 0) == 0 &&
+		    (long long)st.st_ctim.tv_sec * 1000000000LL +
+		    st.st_ctim.tv_nsec + STAMP_SETTLE_NS <= read_ns)
+			stamp_of(&d->figures[k].stamp, &st);
 }
 
 /* read -> layout -> PDF -> EPUB for document i. */
@@ -146,6 +280,7 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	folio_doc *doc = NULL;
 	folio_import_report irep;
 	folio_source_options sopts = {NULL, &irep};
+	struct timespec read_at;
 	long long t;
 	int rc, rc2;
 
@@ -153,6 +288,7 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 	memset(&lay, 0, sizeof(lay));
 	memset(&pstats, 0, sizeof(pstats));
 	popts.stats = &pstats;
+	clock_gettime(CLOCK_REALTIME, &read_at);
 	t = folio_now_ns();
 	rc = folio_source_read(&doc, m->sources[i].path, &sopts, err);
 	d->read_ms += folio_run_ms_since(t);
@@ -212,68 +348,15 @@ static int build_doc(run *r, size_t i, folio_doc_result *d, folio_error *err)
 			"%s: output vanished after writing", d->code);
 		goto done;
 	}
+	if ((rc = folio_doc_figures_from(d, doc, err)) < 0)
+		goto done;
+	figures_stamp(r, i, d, (long long)read_at.tv_sec * 1000000000LL +
+		read_at.tv_nsec);
 	d->has_meta = 1;
 done:
 	folio_import_report_free(&irep);
 	folio_doc_free(doc);
 	return rc;
-}
-
-/* A source changed within this long of being hashed may share its time
- * stamps with the content hashed (file times tick coarsely): its stamp
- * is not kept, so the next run reads it again. */
-#define STAMP_SETTLE_NS 2000000000LL
-
-static void stamp_of(folio_source_stamp *out, const struct stat *st)
-{
-	out->set = 1;
-	out->ino = (uint64_t)st->st_ino;
-	out->size = (uint64_t)st->st_size;
-	out->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL +
-		st->st_mtim.tv_nsec;
-	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL +
-		st->st_ctim.tv_nsec;
-}
-
-static int same_stamp(const folio_source_stamp *a,
-	const folio_source_stamp *b)
-{
-	return a->set && b->set && a->ino == b->ino && a->size == b->size &&
-		a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
-}
-
-/* The source's SHA-256 (and its stamp, unless it changed too recently to
- * be told apart by time stamps). */
-static int hash_source(run *r, size_t i, folio_doc_result *d,
-	folio_error *err)
-{
-	const folio_batch_source *src = &r->m->sources[i];
-	unsigned char sha[FOLIO_SHA256_LEN];
-	struct stat st, after;
-	struct timespec now;
-	char *bytes = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (stat(src->path, &st) != 0)
-		memset(&st, 0, sizeof(st));
-	if ((rc = folio_file_read(&bytes, &len, src->path,
-		FOLIO_MAX_SOURCE_BYTES, err)) < 0)
-		return rc;
-	rc = folio_sha256(sha, bytes, len, err);
-	free(bytes);
-	if (rc < 0)
-		return rc;
-	folio_sha256_hex(d->sha256, sha);
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (stat(src->path, &after) == 0 && after.st_ino == st.st_ino &&
-	    after.st_ctim.tv_sec == st.st_ctim.tv_sec &&
-	    after.st_ctim.tv_nsec == st.st_ctim.tv_nsec &&
-	    (long long)now.tv_sec * 1000000000LL + now.tv_nsec -
-	    ((long long)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec)
-	    >= STAMP_SETTLE_NS)
-		stamp_of(&d->stamp, &st);
-	return 0;
 }
 
 static int job_run(void *ctx, size_t j, int worker)

@@ -26,6 +26,8 @@ const char *folio_plan_reason_name(folio_plan_reason r)
 	case FOLIO_PLAN_FORCED: return "--force";
 	case FOLIO_PLAN_UNREADABLE: return "source unreadable";
 	case FOLIO_PLAN_UP_TO_DATE: return "up to date";
+	case FOLIO_PLAN_FIGURE_CHANGED:
+		return "a figure's image changed or is gone";
 	}
 	return "?";
 }
@@ -107,12 +109,13 @@ static folio_plan_reason judge(run *r, const last_run *last,
 		if (it->code[0] == '\0' || same)
 			snprintf(it->code, sizeof(it->code), "%s", entry.code);
 		if (same) {
-			if (folio_run_up_to_date(r, &entry, sha, i)) {
-				folio_doc_result_clear(&entry);
-				return FOLIO_PLAN_UP_TO_DATE;
-			}
+			folio_plan_reason why = folio_run_up_to_date(r,
+				&entry, sha, i) ? FOLIO_PLAN_UP_TO_DATE :
+				!folio_run_figures_current(r, &entry, i) ?
+				FOLIO_PLAN_FIGURE_CHANGED :
+				FOLIO_PLAN_OUTPUT_MISSING;
 			folio_doc_result_clear(&entry);
-			return FOLIO_PLAN_OUTPUT_MISSING;
+			return why;
 		}
 		folio_doc_result_clear(&entry);
 	}
@@ -191,6 +194,8 @@ int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
 		r.dir)) < 0 ||
 	    (rc = open_caches_read_only(&r, err)) < 0)
 		goto done;
+	/* Figures' files are looked up from the sources' folder. */
+	r.src_dir_fd = open(m->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (folio_run_join(sub, sizeof(sub), NULL, "%s/pdf", r.dir) == 0)
 		r.pdf_dir_fd = open(sub, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (folio_run_join(sub, sizeof(sub), NULL, "%s/epub", r.dir) == 0)
@@ -234,6 +239,8 @@ int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
 	}
 	rc = 0;
 done:
+	if (r.src_dir_fd >= 0)
+		close(r.src_dir_fd);
 	if (r.pdf_dir_fd >= 0)
 		close(r.pdf_dir_fd);
 	if (r.epub_dir_fd >= 0)

@@ -9,7 +9,6 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/digest.h"
-#include "util/file.h"
 
 int folio_batch_code(char *out, const folio_doc *doc,
 	const folio_batch_manifest *m, unsigned number, folio_error *err)
@@ -100,6 +99,8 @@ int folio_records_from_sources(folio_doc_result **out,
 				(unsigned)(i + 1), err);
 		if (rc == 0)
 			rc = folio_doc_meta_fill(&d->meta, doc, m, err);
+		if (rc == 0)
+			rc = folio_doc_figures_from(d, doc, err);
 		d->has_meta = rc == 0;
 		d->status = FOLIO_DOC_BUILT;
 		folio_doc_free(doc);
@@ -162,89 +163,96 @@ static int partial_bag_info(folio_buf *out, const folio_doc_result *docs,
 
 /* ---- the images a record carries ------------------------------------- */
 
-typedef struct image_list {
-	folio_archive_file *items;
-	size_t n, cap;
-	folio_arena *a;
-} image_list;
-
-static int add_image(image_list *l, const folio_figure *f)
+static int add_figure(folio_doc_result *d, const folio_figure *f)
 {
+	folio_doc_image *to;
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].path, f->path) == 0)
+	for (i = 0; i < d->n_figures; i++)
+		if (strcmp(d->figures[i].src, f->src) == 0)
 			return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 8;
-		folio_archive_file *more = folio_arena_alloc(l->a,
-			cap * sizeof(*more));
-		if (more == NULL)
-			return FOLIO_ENOMEM;
-		if (l->n)
-			memcpy(more, l->items, l->n * sizeof(*more));
-		l->items = more;
-		l->cap = cap;
-	}
-	l->items[l->n].path = folio_arena_strdup(l->a, f->path);
-	l->items[l->n].ext = f->format == FOLIO_IMAGE_PNG ? "png" : "jpg";
-	if (l->items[l->n].path == NULL)
+	if ((to = folio_doc_figures_add(d, f->src)) == NULL)
 		return FOLIO_ENOMEM;
-	l->n++;
+	snprintf(to->format, sizeof(to->format), "%s",
+		f->format == FOLIO_IMAGE_PNG ? "png" : "jpg");
+	folio_sha256_hex(to->sha256, f->sha256);
 	return 0;
 }
 
-static int walk_figures(image_list *l, const folio_block *b)
+static int walk_figures(folio_doc_result *d, const folio_block *b)
 {
 	int rc = 0;
 
 	for (; b != NULL && rc == 0; b = b->next) {
 		if (b->kind == FOLIO_BLOCK_FIGURE && b->figure != NULL &&
-		    b->figure->path != NULL)
-			rc = add_image(l, b->figure);
+		    b->figure->src != NULL)
+			rc = add_figure(d, b->figure);
 		else if (b->children != NULL)
-			rc = walk_figures(l, b->children);
+			rc = walk_figures(d, b->children);
 	}
 	return rc;
 }
 
-/* The image files the source's figures show, each once, in reading
- * order. Only a source that can hold a figure is read again: a text
- * source cannot, nor an XML one without the word "figure" in it (the
- * archive of a large batch reads every source once for its digest
- * already; parsing them all again would double that). */
-static int source_images(folio_archive_record *r, const char *path,
-	folio_arena *a, folio_error *err)
+int folio_doc_figures_from(folio_doc_result *d, const folio_doc *doc,
+	folio_error *err)
 {
-	const char *dot = strrchr(path, '.');
-	image_list l = {NULL, 0, 0, a};
 	const folio_attachment *at;
-	folio_doc *doc = NULL;
-	char *bytes = NULL;
-	size_t len = 0;
 	int rc;
 
-	if (dot != NULL && strcmp(dot, ".txt") == 0)
-		return 0;
-	if (dot != NULL && strcmp(dot, ".xml") == 0) {
-		if ((rc = folio_file_read(&bytes, &len, path,
-			FOLIO_MAX_SOURCE_BYTES, err)) < 0)
-			return rc;
-		rc = memmem(bytes, len, "figure", 6) != NULL;
-		free(bytes);
-		if (!rc)
-			return 0;
-	}
-	if ((rc = folio_source_read(&doc, path, NULL, err)) < 0)
-		return rc;
-	rc = walk_figures(&l, doc->body);
+	folio_doc_figures_clear(d);
+	rc = walk_figures(d, doc->body);
 	for (at = doc->attachments; at != NULL && rc == 0; at = at->next)
-		rc = walk_figures(&l, at->body);
-	folio_doc_free(doc);
-	if (rc < 0)
+		rc = walk_figures(d, at->body);
+	if (rc < 0) {
+		folio_doc_figures_clear(d);
+		return folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory "
+			"or more than 9999 figures", doc->source_path);
+	}
+	d->figures_set = 1;
+	return 0;
+}
+
+/* The images of document d as the archive takes them: the files its
+ * figures show, found beside the source, with the digests its outputs
+ * were made from (the writer refuses a file that changed since). */
+static int record_images(folio_archive_record *r, const folio_doc_result *d,
+	folio_arena *a, folio_error *err)
+{
+	const char *slash = strrchr(r->source_path, '/');
+	size_t dir = slash ? (size_t)(slash - r->source_path) + 1 : 0, i;
+	folio_archive_file *files;
+
+	if (!d->figures_set)
+		return folio_error_set(err, FOLIO_EINPUT, "%s: expected the "
+			"list of its figures in the report, found none (a "
+			"report of an older folio: build the batch again)",
+			d->source);
+	if (d->n_figures == 0)
+		return 0;
+	files = folio_arena_alloc(a, d->n_figures * sizeof(*files));
+	if (files == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	r->images = l.items;
-	r->n_images = l.n;
+	for (i = 0; i < d->n_figures; i++) {
+		const folio_doc_image *f = &d->figures[i];
+		size_t n = strlen(f->src);
+		char *path = folio_arena_alloc(a, dir + n + 1);
+		unsigned char *sha = folio_arena_alloc(a, FOLIO_SHA256_LEN);
+		if (path == NULL || sha == NULL)
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		memcpy(path, r->source_path, dir);
+		memcpy(path + dir, f->src, n + 1);
+		if (unhex(sha, f->sha256) < 0)
+			return folio_error_set(err, FOLIO_EINPUT, "%s: figure "
+				"%s: expected a SHA-256, found '%s'", d->source,
+				f->src, f->sha256);
+		files[i].path = path;
+		files[i].ext = f->format;
+		files[i].src = f->src;
+		files[i].sha256 = sha;
+	}
+	r->images = files;
+	r->n_images = d->n_figures;
 	return 0;
 }
 
@@ -277,7 +285,7 @@ static int make_record(folio_archive_record *r, const folio_records_job *job,
 				"'%s'", d->source, d->sha256);
 		r->source_sha256 = sha;
 	}
-	if ((rc = source_images(r, r->source_path, a, err)) < 0)
+	if ((rc = record_images(r, d, a, err)) < 0)
 		return rc;
 	if (job->outputs_dir == NULL)
 		return 0;

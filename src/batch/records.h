@@ -36,8 +36,15 @@ int folio_batch_code(char *out, const folio_doc *doc,
 int folio_doc_meta_fill(folio_doc_meta *out, const folio_doc *doc,
 	const folio_batch_manifest *m, folio_error *err);
 
-/* Every source of m read for its metadata and 档号 (no outputs, no
- * 页数): docs[i] for source i, status built. A source that cannot be
+/* The image files doc's figures show into d->figures (replacing what
+ * was there), each once, in reading order: src as written, the format
+ * and SHA-256 of the bytes the reader took, no stamp (the batch stats
+ * the files itself). d->figures_set becomes 1. */
+int folio_doc_figures_from(folio_doc_result *d, const folio_doc *doc,
+	folio_error *err);
+
+/* Every source of m read for its metadata, 档号 and figures (no
+ * outputs, no 页数): docs[i] for source i, status built. A source that cannot be
  * read fails the whole (an archive must be complete), naming it with
  * file:line:col. Free with folio_records_free(docs, n). */
 int folio_records_from_sources(folio_doc_result **out,

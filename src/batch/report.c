@@ -29,6 +29,7 @@ void folio_doc_result_clear(folio_doc_result *d)
 	free(d->error);
 	free(d->meta_json);
 	folio_doc_import_clear(&d->import);
+	folio_doc_figures_clear(d);
 	meta_clear(&d->meta);
 	memset(d, 0, sizeof(*d));
 }
@@ -59,7 +60,8 @@ int folio_doc_result_copy(folio_doc_result *dst, const folio_doc_result *src,
 	    dup_into(&n->retention, m->retention) |
 	    dup_into(&n->category, m->category) |
 	    dup_into(&n->keywords, m->keywords) |
-	    folio_doc_import_copy(&dst->import, &src->import)) {
+	    folio_doc_import_copy(&dst->import, &src->import) |
+	    folio_doc_figures_copy(dst, src)) {
 		folio_doc_result_clear(dst);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
@@ -244,16 +246,21 @@ static int put_meta(folio_buf *b, const folio_doc_meta *m)
 		folio_buf_putc(b, '}') < 0 ? -1 : 0;
 }
 
+void folio_stamp_format(char *out, size_t n, const folio_source_stamp *st)
+{
+	snprintf(out, n, "%llu:%llu:%lld:%lld", (unsigned long long)st->ino,
+		(unsigned long long)st->size, (long long)st->mtime_ns,
+		(long long)st->ctime_ns);
+}
+
 static int put_stamp(folio_buf *b, const folio_source_stamp *st)
 {
+	char s[96];
+
 	if (!st->set)
 		return folio_buf_puts(b, ", \"source_stat\": null");
-	return put_key(b, ", ", "source_stat") < 0 ||
-		folio_buf_putc(b, '"') < 0 || put_u64(b, st->ino) < 0 ||
-		folio_buf_putc(b, ':') < 0 || put_u64(b, st->size) < 0 ||
-		folio_buf_putc(b, ':') < 0 || put_i64(b, st->mtime_ns) < 0 ||
-		folio_buf_putc(b, ':') < 0 || put_i64(b, st->ctime_ns) < 0 ||
-		folio_buf_putc(b, '"') < 0 ? -1 : 0;
+	folio_stamp_format(s, sizeof(s), st);
+	return put_str(b, ", ", "source_stat", s);
 }
 
 int folio_report_doc_json(folio_buf *b, const folio_doc_result *d,
@@ -287,6 +294,7 @@ int folio_report_doc_json(folio_buf *b, const folio_doc_result *d,
 		folio_buf_puts(b, "null")) < 0 ||
 	    folio_buf_puts(b, ", \"import\": ") < 0 ||
 	    folio_doc_import_json(b, &d->import) < 0 ||
+	    folio_doc_figures_json(b, d) < 0 ||
 	    folio_buf_putc(b, '}') < 0)
 		return folio_error_set(err, FOLIO_ENOMEM,
 			"report: out of memory or over the size limit");
@@ -647,28 +655,37 @@ static int stamp_field_i(const char **p, long long *out, char end)
 	return 0;
 }
 
-static int read_stamp(folio_json *j, folio_source_stamp *st, folio_error *err)
+int folio_stamp_parse(folio_source_stamp *st, const char *s)
 {
 	unsigned long long ino, size;
 	long long mtime, ctime;
-	char s[96];
 	const char *p = s;
-	int rc = read_fixed(j, s, sizeof(s), err);
 
 	memset(st, 0, sizeof(*st));
-	if (rc < 0 || s[0] == '\0')
-		return rc;
 	if (stamp_field_u(&p, &ino, ':') < 0 ||
 	    stamp_field_u(&p, &size, ':') < 0 ||
 	    stamp_field_i(&p, &mtime, ':') < 0 ||
 	    stamp_field_i(&p, &ctime, '\0') < 0)
-		return folio_json_fail(j, "\"inode:size:mtime_ns:ctime_ns\"",
-			err);
+		return -1;
 	st->set = 1;
 	st->ino = ino;
 	st->size = size;
 	st->mtime_ns = mtime;
 	st->ctime_ns = ctime;
+	return 0;
+}
+
+static int read_stamp(folio_json *j, folio_source_stamp *st, folio_error *err)
+{
+	char s[96];
+	int rc = read_fixed(j, s, sizeof(s), err);
+
+	memset(st, 0, sizeof(*st));
+	if (rc < 0 || s[0] == '\0')
+		return rc;
+	if (folio_stamp_parse(st, s) < 0)
+		return folio_json_fail(j, "\"inode:size:mtime_ns:ctime_ns\"",
+			err);
 	return 0;
 }
 
@@ -741,6 +758,8 @@ static int read_doc_member(folio_json *j, folio_doc_result *d,
 			read_meta(j, d, err);
 	if (strcmp(key, "import") == 0)
 		return folio_doc_import_read(j, &d->import, err);
+	if (strcmp(key, "figures") == 0)
+		return folio_doc_figures_read(j, d, err);
 	if (strcmp(key, "status") == 0 || strcmp(key, "error_kind") == 0) {
 		int status = strcmp(key, "status") == 0;
 		if ((rc = read_fixed(j, word, sizeof(word), err)) < 0)

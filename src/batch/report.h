@@ -11,10 +11,14 @@
  *    "epub"}, "error": MSG|null, "error_kind": NAME|null,
  *    "record": {"title", "issuer", "doc_number", "date", "security",
  *               "retention", "category", "keywords"}|null,
- *    "import": {...}|null (see folio_doc_import)}
+ *    "import": {...}|null (see folio_doc_import),
+ *    "figures": [{"src", "format": "png|jpg", "sha256", "stat"}, ...]}
  * "index" is 1-based in the manifest; "sha256" is the source's digest
  * and "source_stat" ("inode:size:mtime_ns:ctime_ns" or null) the file as
  * it was when hashed;
+ * "figures" lists the image files the document's <figure>s show, each
+ * once in reading order (see folio_doc_image), for documents that
+ * built or were up to date; [] when none; absent otherwise;
  * "record" is the DA/T 46 metadata the archive writes (the manifest's
  * defaults applied; keywords joined by spaces), present for documents
  * that built or were up to date. The merge step and `folio archive`
@@ -120,6 +124,19 @@ typedef struct folio_doc_import {
 	size_t n_drops;
 } folio_doc_import;
 
+/* A file besides the source that a document's outputs are made of: a
+ * figure's image. src is as the source writes it (relative to the
+ * source's folder: archive records name it so); format "png" or "jpg"
+ * as probed; sha256 of the bytes the document was built from; stamp as
+ * stat(2) saw the file then (unset when it changed too recently to be
+ * told apart by its time stamps: the next run reads it again). */
+typedef struct folio_doc_image {
+	char *src;
+	char format[4];
+	char sha256[FOLIO_REPORT_HEX];
+	folio_source_stamp stamp;
+} folio_doc_image;
+
 typedef struct folio_doc_result {
 	char *source;                  /* manifest-relative path */
 	size_t index;                  /* 0-based in the manifest */
@@ -140,6 +157,11 @@ typedef struct folio_doc_result {
 	 * document found up to date only passes it on (cache.c). */
 	char *meta_json;
 	folio_doc_import import;       /* text sources only */
+	/* The figures' files (built or skipped documents); figures_set
+	 * says the list is known (a line without "figures" leaves it 0). */
+	folio_doc_image *figures;
+	size_t n_figures;
+	int figures_set;
 } folio_doc_result;
 
 /* Fingerprints of what decides the outputs besides each source: the
@@ -217,6 +239,24 @@ int folio_doc_import_copy(folio_doc_import *dst,
 int folio_doc_import_json(folio_buf *out, const folio_doc_import *im);
 int folio_doc_import_read(folio_json *j, folio_doc_import *out,
 	folio_error *err);
+
+/* A document's figures (report_figures.c): folio_doc_figures_json
+ * appends `, "figures": [...]` (nothing when the list is not set),
+ * folio_doc_figures_read reads the value after the key. */
+int folio_doc_figures_json(folio_buf *out, const folio_doc_result *d);
+int folio_doc_figures_read(folio_json *j, folio_doc_result *d,
+	folio_error *err);
+void folio_doc_figures_clear(folio_doc_result *d);
+int folio_doc_figures_copy(folio_doc_result *dst,
+	const folio_doc_result *src);
+/* One more figure at the end of d->figures (src copied); NULL when out
+ * of memory. */
+folio_doc_image *folio_doc_figures_add(folio_doc_result *d,
+	const char *src);
+/* "inode:size:mtime_ns:ctime_ns" of a stamp into out (at least 96
+ * bytes) and back (-1 when s is not one). */
+void folio_stamp_format(char *out, size_t n, const folio_source_stamp *st);
+int folio_stamp_parse(folio_source_stamp *out, const char *s);
 
 void folio_doc_result_clear(folio_doc_result *d);
 /* Copy src's strings into dst (dst is overwritten). */

@@ -79,8 +79,14 @@ static void print_json(const char *zip, const folio_archive_listing *l)
 		for (j = 0; j < r->n_files; j++) {
 			folio_buf_puts(&b, j ? ",{" : "{");
 			json_str(&b, "name", r->files[j].name);
-			folio_buf_printf(&b, ",\"size\":%llu}",
+			folio_buf_printf(&b, ",\"size\":%llu",
 				(unsigned long long)r->files[j].size);
+			/* An image: which <figure src> of the source. */
+			if (r->files[j].src != NULL) {
+				folio_buf_putc(&b, ',');
+				json_str(&b, "src", r->files[j].src);
+			}
+			folio_buf_putc(&b, '}');
 		}
 		folio_buf_puts(&b, "]}");
 	}
@@ -105,9 +111,11 @@ static void print_text(const char *zip, const folio_archive_listing *l)
 		printf("%s  %s  %s  %s  %s\n", r->code, r->date, r->retention,
 			r->security, r->title);
 		for (j = 0; j < r->n_files; j++)
-			printf("    %12llu  %s\n",
+			printf("    %12llu  %s%s%s%s\n",
 				(unsigned long long)r->files[j].size,
-				r->files[j].name);
+				r->files[j].name, r->files[j].src ?
+				"  (the source's " : "", r->files[j].src ?
+				r->files[j].src : "", r->files[j].src ? ")" : "");
 	}
 }
 

@@ -113,6 +113,9 @@ struct folio_figure {
 	const char *caption;    /* 图题, may be NULL */
 	const char *alt;        /* text alternative, may be NULL (then the
 	                         * caption stands for it) */
+	unsigned char sha256[32]; /* SHA-256 of the bytes read and probed:
+	                         * a batch rebuilds the document when they
+	                         * change */
 };
 
 /* Numbering scheme for the body. GBT9704: levels 一、 （一） 1. （1）.

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/digest.h"
 #include "util/file.h"
+#include "util/paths.h"
 
 folio_figure *folio_doc_figure(folio_doc *doc)
 {
@@ -167,27 +169,7 @@ int folio_image_probe(folio_image_format *out_format, unsigned *out_w,
 
 int folio_figure_src_valid(const char *s)
 {
-	size_t i, n = s ? strlen(s) : 0;
-	int start = 1;
-	unsigned char c;
-
-	if (n == 0 || n > FOLIO_MAX_FIGURE_PATH)
-		return 0;
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '/') {
-			if (start)
-				return 0;       /* leading or double slash */
-			start = 1;
-			continue;
-		}
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-		    (c == '.' && !start)))
-			return 0;
-		start = 0;
-	}
-	return !start;
+	return folio_relative_path_valid(s, FOLIO_MAX_FIGURE_PATH);
 }
 
 int folio_figure_load(folio_doc *doc, folio_figure *f, unsigned line,
@@ -221,6 +203,8 @@ int folio_figure_load(folio_doc *doc, folio_figure *f, unsigned line,
 		rc = folio_image_probe(&f->format, &f->px_width,
 			&f->px_height, (const unsigned char *)data, len, path,
 			&inner);
+	if (rc == 0)
+		rc = folio_sha256(f->sha256, data, len, &inner);
 	free(data);
 	if (rc < 0)
 		return folio_error_set(err, rc, "%s:%u:%u: <figure>: %s",

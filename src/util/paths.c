@@ -60,3 +60,28 @@ int folio_data_path(char *out, size_t outsz, const char *rel,
 		"cannot find %s (set FOLIO_DATADIR to the folder holding "
 		"schemas/, styles/ and fonts/)", rel);
 }
+
+int folio_relative_path_valid(const char *s, size_t max)
+{
+	size_t i, n = s ? strlen(s) : 0;
+	int start = 1;
+	unsigned char c;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '/') {
+			if (start)
+				return 0;       /* leading or double slash */
+			start = 1;
+			continue;
+		}
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		    (c == '.' && !start)))
+			return 0;
+		start = 0;
+	}
+	return !start;
+}

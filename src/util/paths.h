@@ -1,5 +1,6 @@
 /*
- * paths.h - where folio finds its shipped data (schemas/, styles/, fonts/).
+ * paths.h - where folio finds its shipped data (schemas/, styles/, fonts/),
+ * and the one rule for a relative path a document gives (a figure's src).
  *
  * Search order: $FOLIO_DATADIR; <bindir>/../share/folio (an installed
  * tree, wherever it was moved); the source tree the binary was built in
@@ -16,5 +17,11 @@
 /* Full path of rel (e.g. "schemas/document.rng") into out. */
 int folio_data_path(char *out, size_t outsz, const char *rel,
 	folio_error *err);
+
+/* Whether s is a relative path of 1 to max bytes: '/'-separated names
+ * of ASCII letters, digits, '.', '_' and '-', none empty or starting
+ * with '.' (so no "..", no hidden file, no absolute path). A figure's
+ * src follows it in the source, the report and record.xml. */
+int folio_relative_path_valid(const char *s, size_t max);
 
 #endif

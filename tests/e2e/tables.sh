@@ -372,3 +372,146 @@ tampered() {
 	[ $rc -eq 1 ] && grep -q "$rec/$code.fig1.png" "$T/v.out"
 }
 check "verify names a tampered image" tampered
+
+# --- the batch cache keys on the figures' files ------------------------
+# The source stays the same; only the image it shows changes. A touch
+# (same bytes) rebuilds nothing, new bytes rebuild the document, its PDF
+# and the archive, and a removed image is an error at its <figure>, with
+# no output left under the document's name.
+B=$(dirname "$zip")
+cat >"$T/png.py" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return (struct.pack(">I", len(d)) + t + d +
+            struct.pack(">I", zlib.crc32(t + d) & 0xffffffff))
+w, h = 96, 40
+raw = b"".join(b"\0" + bytes([200, 40 + y, 30]) * w for y in range(h))
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" +
+    chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+doc_status() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))["documents"][0]
+print(d["status"], d.get("error") or "")' "$B/report.json"
+}
+pdf_images() {
+	rm -rf "$T/pi" && mkdir "$T/pi" &&
+	pdfimages -png "$B/pdf/$code.pdf" "$T/pi/i" && cat "$T/pi"/*.png | md5sum
+}
+images_before=$(pdf_images)
+rebuild() { "$FOLIO" build "$T/src/batch.xml" -o "$T/o" -q "$@"; }
+check "no change: the document is skipped" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' -q &&
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))[\"documents\"][0]
+sys.exit(d[\"status\"] != \"skipped\" or
+         [f[\"src\"] for f in d[\"figures\"]] != [\"chart.png\", \"photo.jpg\"])' \
+	'$B/report.json'"
+touch "$T/src/chart.png"
+check "image touched, same bytes: still skipped, archive kept" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' -q --json='$T/touch.json' &&
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(r[\"documents\"][0][\"status\"] != \"skipped\" or
+         r[\"archive\"][\"status\"] != \"skipped\")' '$T/touch.json'"
+python3 "$T/png.py" >"$T/src/chart.png"
+check "dry run names the changed image" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' --dry-run 2>&1 |
+		grep -q \"figure's image changed\""
+check "image bytes changed: the document is built again" sh -c "
+	'$FOLIO' build '$T/src/batch.xml' -o '$T/o' -q --json='$T/new.json' &&
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(r[\"documents\"][0][\"status\"] != \"built\" or
+         r[\"archive\"][\"status\"] != \"built\")' '$T/new.json'"
+images_after=$(pdf_images)
+check "the PDF shows the new image" sh -c "
+	[ '$images_before' != '$images_after' ] &&
+	pdfimages -list '$B/pdf/$code.pdf' | grep -q ' 96 *40 '"
+check "the archive holds the new image and verifies" sh -c "
+	'$FOLIO' verify '$zip' >/dev/null &&
+	unzip -p '$zip' '$rec/$code.fig1.png' | cmp -s - '$T/src/chart.png'"
+rm "$T/src/chart.png"
+missing() {
+	rebuild >"$T/miss.out" 2>&1
+	rc=$?
+	cat "$T/miss.out"
+	[ $rc -eq 1 ] && doc_status | grep -q '^failed .*tables.xml:[0-9]*:[0-9]*: <figure>: .*chart.png' &&
+	[ ! -e "$B/pdf/$code.pdf" ] && [ ! -e "$B/epub/$code.epub" ] &&
+	[ ! -e "$zip" ]
+}
+check "image removed: an error at its <figure>, no stale PDF, EPUB or archive" missing
+
+# --- record.xml links each image to its <figure src> ------------------
+# Images in subfolders (one shown twice: archived once); record.xml
+# names each one's src, `folio ls` lists all five files with it, and
+# `folio extract` restores the source with its images under the names
+# it uses, so the extracted record builds again.
+mkdir -p "$T/s2/img/a" "$T/s2/k"
+cp "$CASE/chart.png" "$T/s2/img/chart.png"
+cp "$CASE/photo.jpg" "$T/s2/img/a/photo.jpg"
+sed -e 's|src="chart.png"|src="img/chart.png"|' \
+	-e 's|src="photo.jpg"|src="img/a/photo.jpg"|' \
+	"$CASE/tables.xml" >"$T/s2/tables.xml"
+python3 - "$T/s2/tables.xml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+at = s.rindex("<figure", 0, s.index('src="img/a/photo.jpg"'))
+s = s[:at] + '<figure src="img/chart.png"/>' + s[at:]
+open(p, "w", encoding="utf-8").write(s)
+PY
+sed -e "s|$T/src/tables.xml|$T/s2/tables.xml|" "$T/src/batch.xml" \
+	>"$T/s2/batch.xml"
+check "batch with images in subfolders builds and verifies" sh -c "
+	'$FOLIO' build '$T/s2/batch.xml' -o '$T/o2' -q &&
+	'$FOLIO' verify \$(ls '$T'/o2/*/*.zip)"
+zip2=$(ls "$T"/o2/*/*.zip 2>/dev/null | head -1)
+check "record.xml names each image's <figure src>, each image once" sh -c "
+	unzip -p '$zip2' '$rec/record.xml' | python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = \"{urn:folio:record:1}\"
+r = ET.parse(sys.stdin).getroot()
+got = [(f.findtext(ns + \"计算机文件名\"), f.findtext(ns + \"源文件引用\"))
+       for f in r.iter(ns + \"计算机文件\")]
+want = [(\"$code.xml\", None), (\"$code.pdf\", None), (\"$code.epub\", None),
+        (\"$code.fig1.png\", \"img/chart.png\"),
+        (\"$code.fig2.jpg\", \"img/a/photo.jpg\")]
+sys.exit(got != want and \"%r\" % got)' &&
+	xmllint --noout --relaxng '$TOP/schemas/record.rng' \
+		\$(cd '$T' && unzip -o -q '$zip2' '$rec/record.xml' -d x2 &&
+		echo '$T/x2/$rec/record.xml')"
+check "ls lists the five files with the source's names" sh -c "
+	'$FOLIO' ls '$zip2' >'$T/ls.out' &&
+	grep -q '$code.fig2.jpg  (the source.s img/a/photo.jpg)' '$T/ls.out' &&
+	'$FOLIO' ls --json '$zip2' | python3 -c '
+import json, sys
+f = json.load(sys.stdin)[\"records\"][0][\"files\"]
+sys.exit([x.get(\"src\") for x in f] !=
+         [None, None, None, \"img/chart.png\", \"img/a/photo.jpg\"])'"
+extracted() {
+	d="$T/ex/$code"
+	"$FOLIO" extract "$zip2" -o "$T/ex" || return 1
+	ls -R "$T/ex"
+	cmp "$d/img/chart.png" "$CASE/chart.png" &&
+	cmp "$d/img/a/photo.jpg" "$CASE/photo.jpg" &&
+	[ ! -e "$d/$code.fig1.png" ] && cmp "$d/$code.xml" "$T/s2/tables.xml" &&
+	"$FOLIO" pdf "$d/$code.xml" -o "$T/ex.pdf" &&
+	[ "$(pdfimages -list "$T/ex.pdf" | tail -n +3 | wc -l)" -ge 2 ]
+}
+check "extract restores the source with its images under its names; it builds" extracted
+check "extract again without --force refuses, leaving what is there" sh -c "
+	! '$FOLIO' extract '$zip2' -o '$T/ex' 2>/dev/null &&
+	cmp '$T/ex/$code/img/chart.png' '$CASE/chart.png'"
+merged() {
+	for s in 1/2 2/2; do
+		"$FOLIO" build "$T/s2/batch.xml" -o "$T/o3" -q --shard=$s || return 1
+	done
+	"$FOLIO" build "$T/s2/batch.xml" -o "$T/o3" -q --merge --no-site || return 1
+	z=$(ls "$T"/o3/*/*.zip) && "$FOLIO" verify "$z" >/dev/null &&
+	unzip -p "$z" "$rec/$code.fig2.jpg" | cmp -s - "$CASE/photo.jpg" &&
+	unzip -p "$z" "$rec/record.xml" |
+		grep -q '<源文件引用>img/a/photo.jpg</源文件引用>'
+}
+check "shards merged: the images and their links from the shards' reports" merged

@@ -282,6 +282,80 @@ static int on_doc(void *ctx, const folio_doc_result *d, folio_json *j)
 }
 
 /* The report file: the head, the documents streamed in, read back. */
+/* A document's figures: written after "import" (absent when the list
+ * is not known), read back with their stamps, copied; a figure whose src
+ * climbs out of the source's folder, or a bad format, does not read. */
+static void figures_round_trip(void **state)
+{
+	folio_doc_result d[4], back, copy;
+	folio_doc_image *f;
+	folio_error err = {0};
+	folio_buf b = {0};
+	folio_json *j = NULL;
+	const char *bad[] = {"../x.png", "/etc/x.png", "a//b.png", ".x.png"};
+	size_t i;
+
+	(void)state;
+	fill(d);
+	assert_int_equal(folio_report_doc_json(&b, &d[0], &err), 0);
+	assert_null(strstr(b.data, "figures"));
+	d[0].figures_set = 1;
+	assert_non_null(f = folio_doc_figures_add(&d[0], "images/chart-1.png"));
+	strcpy(f->format, "png");
+	strcpy(f->sha256, HEX_A);
+	f->stamp.set = 1;
+	f->stamp.ino = 7;
+	f->stamp.size = 99;
+	f->stamp.mtime_ns = 5;
+	f->stamp.ctime_ns = 6;
+	assert_non_null(f = folio_doc_figures_add(&d[0], "photo.jpg"));
+	strcpy(f->format, "jpg");
+	strcpy(f->sha256, HEX_A);
+	folio_buf_reset(&b);
+	assert_int_equal(folio_report_doc_json(&b, &d[0], &err), 0);
+	assert_non_null(strstr(b.data, "\"import\": null, \"figures\": "
+		"[{\"src\": \"images/chart-1.png\", \"format\": \"png\", "
+		"\"sha256\": \"" HEX_A "\", \"stat\": \"7:99:5:6\"}, "
+		"{\"src\": \"photo.jpg\", \"format\": \"jpg\", \"sha256\": "
+		"\"" HEX_A "\", \"stat\": null}]}"));
+	assert_int_equal(folio_json_open_memory(&j, b.data, b.len, "t", &err),
+		0);
+	assert_int_equal(folio_report_doc_read(j, &back, 1, &err), 0);
+	folio_json_free(j);
+	assert_int_equal(back.figures_set, 1);
+	assert_int_equal(back.n_figures, 2);
+	assert_string_equal(back.figures[0].src, "images/chart-1.png");
+	assert_string_equal(back.figures[1].format, "jpg");
+	assert_int_equal(back.figures[0].stamp.set, 1);
+	assert_true(back.figures[0].stamp.ctime_ns == 6);
+	assert_int_equal(back.figures[1].stamp.set, 0);
+	assert_int_equal(folio_doc_result_copy(&copy, &back, &err), 0);
+	assert_int_equal(copy.n_figures, 2);
+	assert_string_equal(copy.figures[1].src, "photo.jpg");
+	folio_doc_result_clear(&copy);
+	folio_doc_result_clear(&back);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]) + 1; i++) {
+		folio_buf_reset(&b);
+		if (i < sizeof(bad) / sizeof(bad[0]))
+			assert_true(folio_buf_printf(&b, "{\"source\": \"a\", "
+				"\"index\": 1, \"figures\": [{\"src\": \"%s\", "
+				"\"format\": \"png\", \"sha256\": \"" HEX_A
+				"\", \"stat\": null}]}", bad[i]) == 0);
+		else
+			assert_true(folio_buf_puts(&b, "{\"source\": \"a\", "
+				"\"index\": 1, \"figures\": [{\"src\": \"a.gif\","
+				" \"format\": \"gif\", \"sha256\": \"" HEX_A
+				"\", \"stat\": null}]}") == 0);
+		assert_int_equal(folio_json_open_memory(&j, b.data, b.len, "t",
+			&err), 0);
+		assert_int_equal(folio_report_doc_read(j, &back, 1, &err),
+			FOLIO_EINPUT);
+		folio_json_free(j);
+	}
+	folio_buf_free(&b);
+	clear(d);
+}
+
 static void report_file_round_trip(void **state)
 {
 	char dir[] = "/tmp/folio-report-test-XXXXXX", path[64];
@@ -416,6 +490,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(totals_add_up),
 		cmocka_unit_test(document_objects_escape_and_read_back),
+		cmocka_unit_test(figures_round_trip),
 		cmocka_unit_test(report_file_round_trip),
 		cmocka_unit_test(empty_batch_and_size_limit),
 	};
