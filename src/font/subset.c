@@ -519,10 +519,14 @@ static int by_gid(const void *a, const void *b)
 }
 
 /* The flattened charstrings of glyphs gids[miss[k]], k < n_miss, from
- * one hb-subset of those glyphs, appended to local at off/len[miss[k]]. */
+ * one hb-subset of those glyphs, appended to local at off/len[miss[k]].
+ * The subsetter is given the code points drawn by those glyphs (cp_at,
+ * parallel to gids; .notdef it keeps anyway): given glyph ids, its plan
+ * walks the whole cmap for their code points, 7 M instructions a call
+ * for a CJK face. */
 static int flatten(folio_buf *local, size_t *off, size_t *len,
-	const folio_face *face, const unsigned *gids, const size_t *miss,
-	size_t n_miss, folio_error *err)
+	const folio_face *face, const unsigned *gids, const uint32_t *cp_at,
+	const size_t *miss, size_t n_miss, folio_error *err)
 {
 	hb_subset_input_t *input;
 	hb_subset_plan_t *plan = NULL;
@@ -538,12 +542,14 @@ static int flatten(folio_buf *local, size_t *off, size_t *len,
 	if (input == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	for (k = 0; k < n_miss; k++)
-		hb_set_add(hb_subset_input_glyph_set(input), gids[miss[k]]);
+		if (gids[miss[k]] != 0)
+			hb_set_add(hb_subset_input_unicode_set(input),
+				cp_at[miss[k]]);
 	drop_other_tables(hb_subset_input_set(input,
 		HB_SUBSET_SETS_DROP_TABLE_TAG), face, SUBSET_CFF_TABLE);
 	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING |
 		HB_SUBSET_FLAGS_DESUBROUTINIZE);
-	if (!hb_set_allocation_successful(hb_subset_input_glyph_set(input))) {
+	if (!hb_set_allocation_successful(hb_subset_input_unicode_set(input))) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -619,6 +625,7 @@ static int make_cff_program(folio_font_program *out, const folio_face *face,
 	folio_cff_source *src;
 	folio_buf local = {0};
 	unsigned *gids = NULL, *glyph = NULL;
+	uint32_t *cp_at = NULL;
 	const unsigned char **cs = NULL;
 	size_t *off = NULL, *len = NULL, *miss = NULL, n_gids = 0, n_miss = 0;
 	size_t i;
@@ -639,12 +646,13 @@ static int make_cff_program(folio_font_program *out, const folio_face *face,
 	off = malloc((n + 1) * sizeof(*off));
 	len = malloc((n + 1) * sizeof(*len));
 	miss = malloc((n + 1) * sizeof(*miss));
+	cp_at = calloc(n + 1, sizeof(*cp_at));
 	cs = malloc((n + 1) * sizeof(*cs));
 	out->cids = calloc(n ? n : 1, sizeof(*out->cids));
 	out->widths = calloc(n ? n : 1, sizeof(*out->widths));
 	local.limit = UINT32_MAX;
 	if (gids == NULL || glyph == NULL || off == NULL || len == NULL ||
-	    miss == NULL || cs == NULL || out->cids == NULL ||
+	    miss == NULL || cp_at == NULL || cs == NULL || out->cids == NULL ||
 	    out->widths == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
@@ -668,6 +676,12 @@ static int make_cff_program(folio_font_program *out, const folio_face *face,
 				gids[w++] = gids[i];
 		n_gids = w;
 	}
+	for (i = 0; i < n; i++) {
+		unsigned *at = bsearch(&glyph[i], gids, n_gids, sizeof(*gids),
+			by_gid);
+		if (at != NULL)
+			cp_at[at - gids] = cps[i];
+	}
 	pthread_mutex_lock(&c->lock);
 	for (i = 0; i < n_gids && rc == 0; i++) {
 		unsigned g = gids[i];
@@ -686,8 +700,8 @@ static int make_cff_program(folio_font_program *out, const folio_face *face,
 	if (rc < 0)
 		goto done;
 	if (n_miss > 0) {
-		if ((rc = flatten(&local, off, len, face, gids, miss, n_miss,
-			err)) < 0)
+		if ((rc = flatten(&local, off, len, face, gids, cp_at, miss,
+			n_miss, err)) < 0)
 			goto done;
 		pthread_mutex_lock(&c->lock);
 		keep_charstrings(c, &local, off, len, gids, miss, n_miss);
@@ -717,6 +731,7 @@ done:
 	free(off);
 	free(len);
 	free(miss);
+	free(cp_at);
 	free(cs);
 	folio_buf_free(&local);
 	if (rc < 0)
