@@ -1,11 +1,12 @@
 /*
- * cff.h - just enough of a CFF table (Adobe TN 5176) to embed it in a
- * PDF: whether it is CID-keyed and, if so, the CID of every glyph (src/font
- * only).
+ * cff.h - just enough of CFF tables (Adobe TN 5176) to embed them in a
+ * PDF (src/font only): whether a table is CID-keyed and the CID of every
+ * glyph; and CID-keyed subsets written from a face's table and glyph
+ * charstrings flattened by hb-subset.
  *
- * The table comes from hb-subset, but it is parsed as untrusted bytes all
- * the same: every offset and count is checked against the table's length,
- * and a table that does not parse is an error, never a guess.
+ * Tables are parsed as untrusted bytes all the same: every offset and
+ * count is checked against the table's length, and a table that does not
+ * parse is an error, never a guess.
  */
 #ifndef FOLIO_FONT_CFF_H
 #define FOLIO_FONT_CFF_H
@@ -24,7 +25,7 @@ int folio_cff_read_cids(uint16_t **out, size_t *n_glyphs, int *cid_keyed,
 	const unsigned char *cff, size_t len);
 
 /* A CID-keyed CFF table read once for building subsets from flattened
- * charstrings (cff_build.c). folio_cff_source_new keeps what it needs
+ * charstrings. folio_cff_source_new keeps what it needs
  * (not the table) and returns -1 for a table it does not take: malformed, name-keyed (no
  * ROS), synthetic, ROS strings that are standard strings, more than 256
  * Font DICTs, or out of memory. */

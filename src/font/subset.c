@@ -218,6 +218,21 @@ static void descriptor_metrics(folio_font_program *p, const folio_face *f)
 	hb_blob_destroy(b);
 }
 
+/* The widths of cps[0..n) and the descriptor's values. */
+static void program_metrics(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n)
+{
+	size_t i;
+
+	/* A character the face lacks draws .notdef one em wide, as layout
+	 * placed it (missing-glyph mode "box"). */
+	for (i = 0; i < n; i++)
+		out->widths[i] = folio_face_has_glyph(face, cps[i]) ?
+			(int)lround(folio_face_advance(face, cps[i]) * 1000.0) :
+			1000;
+	descriptor_metrics(out, face);
+}
+
 /* The new glyph id of cp in the plan's subset, 0 (.notdef) if the face
  * lacks it. */
 static hb_codepoint_t new_glyph(const hb_subset_plan_t *plan, uint32_t cp)
@@ -248,7 +263,7 @@ struct subset_cache {
 	pthread_mutex_t lock;
 	cached_program entries[CACHE_MAX_ENTRIES];
 	size_t n;
-	/* CFF faces (cff_build.c): 0 not looked at yet, 1 src ready, -1
+	/* CFF faces (cff.c): 0 not looked at yet, 1 src ready, -1
 	 * not taken (name-keyed ...: hb-subset makes the whole subset). */
 	int cff_state;
 	folio_cff_source *src;
@@ -446,13 +461,8 @@ static int make_pdf_program(folio_font_program *out, const folio_face *face,
 			out->cids[i] = g < n_glyphs ? cid_of[g] : 0;
 		else
 			out->cids[i] = (uint16_t)g;
-		/* A character the face lacks draws .notdef one em wide,
-		 * as layout placed it (missing-glyph mode "box"). */
-		out->widths[i] = folio_face_has_glyph(face, cps[i]) ?
-			(int)lround(folio_face_advance(face, cps[i]) * 1000.0) :
-			1000;
 	}
-	descriptor_metrics(out, face);
+	program_metrics(out, face, cps, n);
 done:
 	free(cid_of);
 	hb_blob_destroy(blob);
@@ -716,15 +726,9 @@ static int make_cff_program(folio_font_program *out, const folio_face *face,
 		goto done;
 	}
 	out->n = n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		out->cids[i] = (uint16_t)folio_cff_source_cid(src, glyph[i]);
-		/* A character the face lacks draws .notdef one em wide,
-		 * as layout placed it (missing-glyph mode "box"). */
-		out->widths[i] = folio_face_has_glyph(face, cps[i]) ?
-			(int)lround(folio_face_advance(face, cps[i]) * 1000.0) :
-			1000;
-	}
-	descriptor_metrics(out, face);
+	program_metrics(out, face, cps, n);
 done:
 	free(gids);
 	free(glyph);
