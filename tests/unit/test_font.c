@@ -577,6 +577,20 @@ static void cff_subsets_from_cached_glyphs(void **state)
 	unsigned rlen = 0;
 
 	(void)state;
+	/* First of all a set the face draws nothing of: .notdef alone. */
+	{
+		uint32_t pua = 0xE000;
+		assert_int_equal(folio_face_pdf_program(&p1, face, &pua, 1,
+			&err), 0);
+		assert_int_equal(p1.cids[0], 0);
+		assert_int_equal(folio_cff_read_cids(&cid_of, &ng, &keyed,
+			(const unsigned char *)p1.program.data,
+			p1.program.len), 0);
+		assert_int_equal(ng, 1);
+		free(cid_of);
+		cid_of = NULL;
+		folio_font_program_free(&p1);
+	}
 	assert_int_equal(folio_face_pdf_program(&p1, face, seed_cps, N_SEED,
 		&err), 0);
 	for (i = 0; i < N_SEED; i++)
