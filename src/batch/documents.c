@@ -43,9 +43,11 @@ static void finished_free(finished *f)
 }
 
 /* Built documents whose files wait for one syncfs together: at most this
- * many, for at most this long (a run killed meanwhile builds them again;
- * their temporary files are swept). 16 documents are 2-4 % of the 400
- * fsyncs of a 200-document batch. */
+ * many, and at most an eighth of the run's documents (a small run or
+ * shard keeps what it finished, one by one, when killed), for at most
+ * this long (a run killed meanwhile builds them again; their temporary
+ * files are swept). 16 documents are 2-4 % of the 400 fsyncs of a
+ * 200-document batch. */
 #define COMMIT_GROUP_DOCS 16
 #define COMMIT_GROUP_NS 500000000LL
 
@@ -502,7 +504,7 @@ static void job_done(void *ctx, size_t j, int worker, int rc)
 	if (r->n_pending == 0)
 		r->pending_t0 = now;
 	r->pending[r->n_pending++] = f;
-	if (r->n_pending == COMMIT_GROUP_DOCS ||
+	if (r->n_pending >= r->group_docs ||
 	    now - r->pending_t0 >= COMMIT_GROUP_NS)
 		commit_pending(r);
 }
@@ -536,6 +538,8 @@ int folio_run_documents(run *r, folio_error *err)
 	r->working = calloc((size_t)workers, sizeof(*r->working));
 	r->parked = calloc(r->n_jobs ? r->n_jobs : 1, sizeof(*r->parked));
 	r->pending = calloc(COMMIT_GROUP_DOCS, sizeof(*r->pending));
+	r->group_docs = r->n_jobs / 8 < 1 ? 1 : r->n_jobs / 8 >
+		COMMIT_GROUP_DOCS ? COMMIT_GROUP_DOCS : r->n_jobs / 8;
 	if (r->working == NULL || r->parked == NULL || r->pending == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0 ||
