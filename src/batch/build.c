@@ -892,6 +892,7 @@ done:
 		fclose(r.documents);
 	free(r.working);
 	free(r.parked);
+	free(r.pending);
 	free(r.owned);
 	folio_buf_free(&r.line);
 	folio_batch_manifest_free(m);

@@ -45,6 +45,10 @@ typedef struct run {
 	size_t n_jobs;                 /* documents in the slice */
 	struct finished **working;     /* per worker, run -> done */
 	struct finished **parked;      /* per job: done, waiting its turn */
+	struct finished **pending;     /* built, waiting for a group commit */
+	size_t n_pending;
+	size_t group_docs;             /* documents per group commit */
+	long long pending_t0;          /* when the first of them was done */
 	size_t next_out;               /* first job not streamed out */
 	folio_buf line;                /* one document's JSON (merge) */
 	/* Per manifest source: 1 + index in folio_retentions of the 档号

@@ -121,7 +121,10 @@ int folio_face_subset(folio_buf *out, const folio_face *face,
  * folio_font_program_free (zeroed struct: no-op).
  * Thread-safe on a shared face; each face keeps the programs of up to
  * 64 sets of at most 16 code points (page numbers recur in nearly every
- * document) and gives copies of them again.
+ * document) and gives copies of them again. A CID-keyed CFF program is
+ * assembled from charstrings flattened once per face and process (at
+ * most 64 MiB of them over all faces; past that they are flattened per
+ * call): the same cps give the same bytes whatever was cached.
  * Errors: as folio_face_subset, and FOLIO_ELIB for a CFF table the
  * subsetter produced that cannot be read back. */
 typedef struct folio_font_program {

@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +218,21 @@ static void descriptor_metrics(folio_font_program *p, const folio_face *f)
 	hb_blob_destroy(b);
 }
 
+/* The widths of cps[0..n) and the descriptor's values. */
+static void program_metrics(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n)
+{
+	size_t i;
+
+	/* A character the face lacks draws .notdef one em wide, as layout
+	 * placed it (missing-glyph mode "box"). */
+	for (i = 0; i < n; i++)
+		out->widths[i] = folio_face_has_glyph(face, cps[i]) ?
+			(int)lround(folio_face_advance(face, cps[i]) * 1000.0) :
+			1000;
+	descriptor_metrics(out, face);
+}
+
 /* The new glyph id of cp in the plan's subset, 0 (.notdef) if the face
  * lacks it. */
 static hb_codepoint_t new_glyph(const hb_subset_plan_t *plan, uint32_t cp)
@@ -236,10 +252,24 @@ typedef struct cached_program {
 	folio_font_program prog;
 } cached_program;
 
+/* Flattened charstrings kept per CID-keyed CFF face, for the life of
+ * the process (a batch worker pool shares them): at most this many bytes
+ * over all faces. Past it glyphs are still flattened, per document, and
+ * only not kept; the subset's bytes are the same either way. */
+#define GLYPH_CACHE_MAX_BYTES ((size_t)64 * 1024 * 1024)
+static atomic_size_t glyph_cache_bytes;
+
 struct subset_cache {
 	pthread_mutex_t lock;
 	cached_program entries[CACHE_MAX_ENTRIES];
 	size_t n;
+	/* CFF faces (cff.c): 0 not looked at yet, 1 src ready, -1
+	 * not taken (name-keyed ...: hb-subset makes the whole subset). */
+	int cff_state;
+	folio_cff_source *src;
+	uint32_t *cs_off;      /* per glyph id: offset in cs */
+	uint32_t *cs_len;      /* per glyph id: 0 until flattened */
+	folio_buf cs;
 };
 
 struct subset_cache *folio_subset_cache_new(void)
@@ -261,6 +291,12 @@ void folio_subset_cache_free(struct subset_cache *c)
 		return;
 	for (i = 0; i < c->n; i++)
 		folio_font_program_free(&c->entries[i].prog);
+	if (c->cs.cap)
+		atomic_fetch_sub(&glyph_cache_bytes, c->cs.cap);
+	folio_cff_source_free(c->src);
+	free(c->cs_off);
+	free(c->cs_len);
+	folio_buf_free(&c->cs);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -334,6 +370,8 @@ static void cache_keep(const folio_face *face, const uint32_t *cps,
 
 static int make_pdf_program(folio_font_program *out, const folio_face *face,
 	const uint32_t *cps, size_t n, folio_error *err);
+static int make_cff_program(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n, folio_error *err);
 
 int folio_face_pdf_program(folio_font_program *out, const folio_face *face,
 	const uint32_t *cps, size_t n, folio_error *err)
@@ -350,7 +388,10 @@ int folio_face_pdf_program(folio_font_program *out, const folio_face *face,
 		return 0;
 	if (rc < 0)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	rc = make_pdf_program(out, face, cps, n, err);
+	rc = face->outlines == FOLIO_OUTLINES_CFF ?
+		make_cff_program(out, face, cps, n, err) : 1;
+	if (rc == 1)
+		rc = make_pdf_program(out, face, cps, n, err);
 	if (rc == 0)
 		cache_keep(face, cps, n, out);
 	return rc;
@@ -420,13 +461,8 @@ static int make_pdf_program(folio_font_program *out, const folio_face *face,
 			out->cids[i] = g < n_glyphs ? cid_of[g] : 0;
 		else
 			out->cids[i] = (uint16_t)g;
-		/* A character the face lacks draws .notdef one em wide,
-		 * as layout placed it (missing-glyph mode "box"). */
-		out->widths[i] = folio_face_has_glyph(face, cps[i]) ?
-			(int)lround(folio_face_advance(face, cps[i]) * 1000.0) :
-			1000;
 	}
-	descriptor_metrics(out, face);
+	program_metrics(out, face, cps, n);
 done:
 	free(cid_of);
 	hb_blob_destroy(blob);
@@ -446,4 +482,263 @@ void folio_font_program_free(folio_font_program *p)
 	free(p->cids);
 	free(p->widths);
 	memset(p, 0, sizeof(*p));
+}
+
+/* ---- CID-keyed CFF subsets from flattened charstrings ------------ */
+
+/* The face's CFF source, read on first use; NULL when not taken. Called
+ * with the cache locked. */
+static folio_cff_source *cff_source(const folio_face *face)
+{
+	struct subset_cache *c = face->subsets;
+	hb_blob_t *b;
+	const char *data;
+	unsigned len = 0;
+	size_t n;
+
+	if (c->cff_state != 0)
+		return c->cff_state > 0 ? c->src : NULL;
+	c->cff_state = -1;
+	b = hb_face_reference_table(face->hb, HB_TAG('C', 'F', 'F', ' '));
+	data = hb_blob_get_data(b, &len);
+	if (data != NULL && len > 0 && folio_cff_source_new(&c->src,
+		(const unsigned char *)data, len) == 0) {
+		n = folio_cff_source_glyphs(c->src);
+		c->cs_off = calloc(n, sizeof(*c->cs_off));
+		c->cs_len = calloc(n, sizeof(*c->cs_len));
+		c->cs.limit = UINT32_MAX;
+		if (c->cs_off != NULL && c->cs_len != NULL) {
+			c->cff_state = 1;
+		} else {
+			free(c->cs_off);
+			free(c->cs_len);
+			c->cs_off = c->cs_len = NULL;
+			folio_cff_source_free(c->src);
+			c->src = NULL;
+		}
+	}
+	hb_blob_destroy(b);
+	return c->cff_state > 0 ? c->src : NULL;
+}
+
+static int by_gid(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The flattened charstrings of glyphs gids[miss[k]], k < n_miss, from
+ * one hb-subset of those glyphs, appended to local at off/len[miss[k]].
+ * The subsetter is given the code points drawn by those glyphs (cp_at,
+ * parallel to gids; .notdef it keeps anyway): given glyph ids, its plan
+ * walks the whole cmap for their code points, 7 M instructions a call
+ * for a CJK face. */
+static int flatten(folio_buf *local, size_t *off, size_t *len,
+	const folio_face *face, const unsigned *gids, const uint32_t *cp_at,
+	const size_t *miss, size_t n_miss, folio_error *err)
+{
+	hb_subset_input_t *input;
+	hb_subset_plan_t *plan = NULL;
+	hb_face_t *sub = NULL;
+	hb_blob_t *blob = NULL;
+	const hb_map_t *old_to_new;
+	const char *data;
+	unsigned blen = 0;
+	size_t k;
+	int rc = 0;
+
+	input = hb_subset_input_create_or_fail();
+	if (input == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (k = 0; k < n_miss; k++)
+		if (gids[miss[k]] != 0)
+			hb_set_add(hb_subset_input_unicode_set(input),
+				cp_at[miss[k]]);
+	drop_other_tables(hb_subset_input_set(input,
+		HB_SUBSET_SETS_DROP_TABLE_TAG), face, SUBSET_CFF_TABLE);
+	hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING |
+		HB_SUBSET_FLAGS_DESUBROUTINIZE);
+	if (!hb_set_allocation_successful(hb_subset_input_unicode_set(input))) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	plan = hb_subset_plan_create_or_fail(face->hb, input);
+	sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+	if (sub == NULL) {
+		rc = folio_error_set(err, FOLIO_ELIB,
+			"%s: HarfBuzz could not subset the font", face->path);
+		goto done;
+	}
+	blob = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+	data = hb_blob_get_data(blob, &blen);
+	old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+	for (k = 0; k < n_miss && rc == 0; k++) {
+		const unsigned char *cs;
+		size_t cs_len;
+		hb_codepoint_t g = hb_map_get(old_to_new, gids[miss[k]]);
+
+		if (g == HB_MAP_VALUE_INVALID || data == NULL ||
+		    folio_cff_charstring(&cs, &cs_len,
+			(const unsigned char *)data, blen, g) < 0) {
+			rc = folio_error_set(err, FOLIO_ELIB, "%s: glyph %u "
+				"is missing from HarfBuzz's subset", face->path,
+				gids[miss[k]]);
+			break;
+		}
+		off[miss[k]] = local->len;
+		len[miss[k]] = cs_len;
+		if (folio_buf_append(local, cs, cs_len) < 0)
+			rc = folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+	}
+done:
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	hb_subset_plan_destroy(plan);
+	hb_subset_input_destroy(input);
+	return rc;
+}
+
+/* Keep the charstrings just flattened while the cap allows (called with
+ * the cache locked). */
+static void keep_charstrings(struct subset_cache *c, const folio_buf *local,
+	const size_t *off, const size_t *len, const unsigned *gids,
+	const size_t *miss, size_t n_miss)
+{
+	size_t k;
+
+	for (k = 0; k < n_miss; k++) {
+		unsigned g = gids[miss[k]];
+		size_t cap0 = c->cs.cap, l = len[miss[k]];
+
+		if (c->cs_len[g] != 0)
+			continue;   /* another worker kept it meanwhile */
+		if (c->cs.len + l > c->cs.cap && atomic_load(&glyph_cache_bytes)
+			+ 2 * (c->cs.len + l) > GLYPH_CACHE_MAX_BYTES)
+			return;
+		if (folio_buf_append(&c->cs, local->data + off[miss[k]], l) < 0)
+			return;
+		atomic_fetch_add(&glyph_cache_bytes, c->cs.cap - cap0);
+		c->cs_off[g] = (uint32_t)(c->cs.len - l);
+		c->cs_len[g] = (uint32_t)l;
+	}
+}
+
+/* 1 when the face is not a CID-keyed CFF this writer takes (the caller
+ * goes through hb-subset for the whole subset), else as
+ * folio_face_pdf_program. */
+static int make_cff_program(folio_font_program *out, const folio_face *face,
+	const uint32_t *cps, size_t n, folio_error *err)
+{
+	struct subset_cache *c = face->subsets;
+	folio_cff_source *src;
+	folio_buf local = {0};
+	unsigned *gids = NULL, *glyph = NULL;
+	uint32_t *cp_at = NULL;
+	const unsigned char **cs = NULL;
+	size_t *off = NULL, *len = NULL, *miss = NULL, n_gids = 0, n_miss = 0;
+	size_t i;
+	int rc = 0;
+
+	if (c == NULL)
+		return 1;
+	pthread_mutex_lock(&c->lock);
+	src = cff_source(face);
+	pthread_mutex_unlock(&c->lock);
+	if (src == NULL)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	out->outlines = face->outlines;
+	out->cid_keyed = 1;
+	gids = malloc((n + 1) * sizeof(*gids));
+	glyph = malloc((n ? n : 1) * sizeof(*glyph));
+	off = malloc((n + 1) * sizeof(*off));
+	len = malloc((n + 1) * sizeof(*len));
+	miss = malloc((n + 1) * sizeof(*miss));
+	cp_at = calloc(n + 1, sizeof(*cp_at));
+	cs = malloc((n + 1) * sizeof(*cs));
+	out->cids = calloc(n ? n : 1, sizeof(*out->cids));
+	out->widths = calloc(n ? n : 1, sizeof(*out->widths));
+	local.limit = UINT32_MAX;
+	if (gids == NULL || glyph == NULL || off == NULL || len == NULL ||
+	    miss == NULL || cp_at == NULL || cs == NULL || out->cids == NULL ||
+	    out->widths == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* The glyphs: .notdef, then each code point's, ascending. */
+	gids[n_gids++] = 0;
+	for (i = 0; i < n; i++) {
+		hb_codepoint_t g = 0;
+		if (!hb_font_get_nominal_glyph(face->font, cps[i], &g) ||
+		    g >= folio_cff_source_glyphs(src))
+			g = 0;
+		glyph[i] = g;
+		if (g != 0)
+			gids[n_gids++] = g;
+	}
+	qsort(gids, n_gids, sizeof(*gids), by_gid);
+	{
+		size_t w = 1;
+		for (i = 1; i < n_gids; i++)
+			if (gids[i] != gids[w - 1])
+				gids[w++] = gids[i];
+		n_gids = w;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned *at = bsearch(&glyph[i], gids, n_gids, sizeof(*gids),
+			by_gid);
+		if (at != NULL)
+			cp_at[at - gids] = cps[i];
+	}
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < n_gids && rc == 0; i++) {
+		unsigned g = gids[i];
+		if (c->cs_len[g] == 0) {
+			miss[n_miss++] = i;
+			continue;
+		}
+		off[i] = local.len;
+		len[i] = c->cs_len[g];
+		if (folio_buf_append(&local, c->cs.data + c->cs_off[g],
+			len[i]) < 0)
+			rc = folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (rc < 0)
+		goto done;
+	if (n_miss > 0) {
+		if ((rc = flatten(&local, off, len, face, gids, cp_at, miss,
+			n_miss, err)) < 0)
+			goto done;
+		pthread_mutex_lock(&c->lock);
+		keep_charstrings(c, &local, off, len, gids, miss, n_miss);
+		pthread_mutex_unlock(&c->lock);
+	}
+	for (i = 0; i < n_gids; i++)
+		cs[i] = (const unsigned char *)local.data + off[i];
+	if (folio_cff_build(&out->program, src, gids, cs, len, n_gids) < 0) {
+		rc = folio_error_set(err, FOLIO_ELIMIT, "%s: CFF subset of %zu "
+			"glyphs does not fit the output buffer", face->path,
+			n_gids);
+		goto done;
+	}
+	out->n = n;
+	for (i = 0; i < n; i++)
+		out->cids[i] = (uint16_t)folio_cff_source_cid(src, glyph[i]);
+	program_metrics(out, face, cps, n);
+done:
+	free(gids);
+	free(glyph);
+	free(off);
+	free(len);
+	free(miss);
+	free(cp_at);
+	free(cs);
+	folio_buf_free(&local);
+	if (rc < 0)
+		folio_font_program_free(out);
+	return rc;
 }

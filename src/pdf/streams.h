@@ -16,8 +16,11 @@
 #include <hpdf.h>
 
 /* Write data[0..len), deflated at level, as the data of stream
- * dictionary d (empty, with no write_fn of its own). HPDF_OK, or
- * HPDF_FAILD_TO_ALLOC_MEM / HPDF_ZLIB_ERROR. */
+ * dictionary d (empty, with no write_fn of its own). The bytes are kept
+ * outside libharu's memory streams, behind a reader stream that
+ * replaces d's and is freed with the document; nothing may be written
+ * to d's stream afterwards. HPDF_OK, or HPDF_FAILD_TO_ALLOC_MEM /
+ * HPDF_ZLIB_ERROR / HPDF_INVALID_OBJECT. */
 HPDF_STATUS folio_pdf_put_deflated(HPDF_Dict d, const void *data, size_t len,
 	int level);
 

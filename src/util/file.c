@@ -188,15 +188,113 @@ int folio_outfile_reserve(folio_outfile *f, const char *path,
 	return 0;
 }
 
+/* The group this thread's commits go to (folio_commit_group_use). */
+static _Thread_local folio_commit_group *thread_group;
+
+void folio_commit_group_use(folio_commit_group *g)
+{
+	thread_group = g;
+}
+
+/* Hand f's closed temporary file to g (f is emptied). */
+static int group_add(folio_commit_group *g, folio_outfile *f,
+	folio_error *err)
+{
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 4;
+		folio_commit_entry *v = realloc(g->v, cap * sizeof(*v));
+		if (v == NULL) {
+			folio_outfile_abort(f);
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		}
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->n].temp_path = f->temp_path;
+	g->v[g->n].final_path = f->final_path;
+	g->n++;
+	f->temp_path = f->final_path = NULL;
+	return 0;
+}
+
+const char *folio_commit_group_temp(const folio_commit_group *g,
+	const char *final_path)
+{
+	size_t i;
+
+	for (i = 0; g != NULL && i < g->n; i++)
+		if (strcmp(g->v[i].final_path, final_path) == 0)
+			return g->v[i].temp_path;
+	return NULL;
+}
+
+int folio_file_syncfs(int fd, const char *what, folio_error *err)
+{
+	if (syncfs(fd) != 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot sync the "
+			"file system: %s", what, strerror(errno));
+	return 0;
+}
+
+int folio_commit_group_publish(folio_commit_group *g, int sync_fd,
+	folio_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	if (sync_fd >= 0 && g->n > 0)
+		rc = folio_file_syncfs(sync_fd, g->v[0].final_path, err);
+	for (i = 0; i < g->n; i++) {
+		folio_commit_entry *e = &g->v[i];
+		if (rc == 0 && rename(e->temp_path, e->final_path) != 0)
+			rc = folio_error_set(err, FOLIO_EIO,
+				"%s: rename failed: %s", e->final_path,
+				strerror(errno));
+		else if (rc < 0)
+			(void)unlink(e->temp_path);
+		free(e->temp_path);
+		free(e->final_path);
+	}
+	g->n = 0;
+	return rc;
+}
+
+void folio_commit_group_abort(folio_commit_group *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->n; i++) {
+		(void)unlink(g->v[i].temp_path);
+		free(g->v[i].temp_path);
+		free(g->v[i].final_path);
+	}
+	g->n = 0;
+}
+
+void folio_commit_group_free(folio_commit_group *g)
+{
+	if (g == NULL)
+		return;
+	folio_commit_group_abort(g);
+	free(g->v);
+	memset(g, 0, sizeof(*g));
+}
+
 int folio_outfile_commit(folio_outfile *f, folio_error *err)
 {
+	folio_commit_group *g = thread_group;
 	int rc = 0;
 
 	if (f->temp_path == NULL)
 		return folio_error_set(err, FOLIO_EUSAGE,
 			"output file was not opened");
 	if (f->fp != NULL) {
-		if (fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0)
+		/* In a group the sync comes later, once for all. */
+		if (fflush(f->fp) != 0 ||
+		    (g == NULL && fsync(fileno(f->fp)) != 0))
 			rc = folio_error_set(err, FOLIO_EIO,
 				"%s: write failed: %s", f->final_path,
 				strerror(errno));
@@ -205,7 +303,7 @@ int folio_outfile_commit(folio_outfile *f, folio_error *err)
 				"%s: close failed: %s", f->final_path,
 				strerror(errno));
 		f->fp = NULL;
-	} else {
+	} else if (g == NULL) {
 		/* Written by a library through its own handle: sync it. */
 		int fd = open(f->temp_path, O_RDONLY);
 		if (fd >= 0) {
@@ -213,6 +311,8 @@ int folio_outfile_commit(folio_outfile *f, folio_error *err)
 			close(fd);
 		}
 	}
+	if (rc == 0 && g != NULL)
+		return group_add(g, f, err);
 	if (rc == 0 && rename(f->temp_path, f->final_path) != 0)
 		rc = folio_error_set(err, FOLIO_EIO, "%s: rename failed: %s",
 			f->final_path, strerror(errno));

@@ -53,6 +53,33 @@ intact() {
 	return 0
 }
 
+# journaled DIR: every whole line of the cache and its journal names a
+# PDF and an EPUB on disk with the size recorded. Outputs are committed
+# in groups (one syncfs, the renames, then the journal lines): a line
+# must never get ahead of its files.
+journaled() {
+	python3 - "$1/$ID" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+bad = 0
+for name in (".cache", ".cache.journal"):
+    p = os.path.join(d, name)
+    if not os.path.exists(p):
+        continue
+    for line in open(p, "rb").read().split(b"\n")[1:-1]:
+        e = json.loads(line)
+        if e.get("status") not in ("built", "skipped"):
+            continue
+        for kind, ext in (("pdf", ".pdf"), ("epub", ".epub")):
+            f = os.path.join(d, kind, e["code"] + ext)
+            if not os.path.exists(f) or \
+                    os.path.getsize(f) != e[kind + "_bytes"]:
+                print("journal line without its file:", f)
+                bad = 1
+sys.exit(bad)
+PY
+}
+
 # killed_at SECONDS: start a build, SIGKILL it after SECONDS.
 killed_at() {
 	"$FOLIO" build "$B" -o "$T/k" -q >/dev/null 2>&1 &
@@ -68,6 +95,8 @@ for s in 0.2 0.5 1.0; do
 	n=$(ls "$T/k/$ID/pdf" 2>/dev/null | grep -c '\.pdf$')
 	check "SIGKILL after ${t}s ($n PDFs on disk): nothing incomplete" \
 		intact "$T/k"
+	check "SIGKILL after ${t}s: every journal line's files on disk" \
+		journaled "$T/k"
 done
 
 # During the archive step: documents are current, the ZIP is missing,

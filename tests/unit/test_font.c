@@ -16,6 +16,7 @@
 
 #include <hb.h>
 #include <hb-ot.h>
+#include <hb-subset.h>
 #include <hpdf.h>
 
 #include "font/cff.h"
@@ -504,6 +505,216 @@ static void cff_reader_refuses_bad_tables(void **state)
 		-1);
 }
 
+/* A fontset of one file (FandolFang unless told). */
+static folio_fontset *one_face_set(const char *path, const folio_face **face)
+{
+	folio_fontset *fs = NULL;
+	const folio_face *chain[CHAIN_MAX];
+	const char *fam[] = { "t" };
+	folio_error err = {0};
+	char map[64];
+	size_t nc;
+	FILE *fp;
+
+	snprintf(map, sizeof(map), "/tmp/folio-test-one.%d.xml", (int)getpid());
+	fp = fopen(map, "w");
+	assert_non_null(fp);
+	fprintf(fp, "<fonts xmlns=\"urn:folio:fonts:1\"><family name=\"t\">"
+		"<file>%s</file></family></fonts>\n", path);
+	fclose(fp);
+	assert_int_equal(folio_fontset_load(&fs, map, &err), 0);
+	unlink(map);
+	assert_int_equal(folio_fontset_chain(chain, CHAIN_MAX, &nc, fs, fam, 1,
+		&err), 0);
+	*face = chain[0];
+	return fs;
+}
+
+#define FANG_FILE "/usr/local/share/fonts/folio/FandolFang-Regular.otf"
+
+/* hb-subset's own CFF table for cps (no hints, subroutines inlined):
+ * the charstrings folio's assembled subsets must carry unchanged. */
+static hb_blob_t *hb_cff_subset(const char *path, const uint32_t *cps,
+	size_t n)
+{
+	hb_blob_t *file = hb_blob_create_from_file(path), *cff;
+	hb_face_t *face = hb_face_create(file, 0), *sub;
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		hb_set_add(hb_subset_input_unicode_set(in), cps[i]);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
+		HB_SUBSET_FLAGS_DESUBROUTINIZE);
+	sub = hb_subset_or_fail(face, in);
+	assert_non_null(sub);
+	cff = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+	hb_face_destroy(sub);
+	hb_subset_input_destroy(in);
+	hb_face_destroy(face);
+	hb_blob_destroy(file);
+	return cff;
+}
+
+/* CID-keyed CFF subsets are assembled from charstrings flattened once
+ * per face: the table reads back with the CIDs the program says, holds
+ * hb-subset's charstrings glyph for glyph, and the same set gives the
+ * same bytes before and after other sets filled the cache. */
+static void cff_subsets_from_cached_glyphs(void **state)
+{
+	static const uint32_t more[] = { 0x6587, 0x4EF6, 0x529E, 0x516C,
+		0x5BA4, 0x7B2C, 0x4E00, 0x6761 };
+	const folio_face *face, *face2;
+	folio_fontset *fs = one_face_set(FANG_FILE, &face), *fs2;
+	folio_font_program p1, p2, p3;
+	folio_error err = {0};
+	uint32_t all[N_SEED + 8];
+	uint16_t *cid_of = NULL;
+	size_t ng = 0, i, g, n_all = 0;
+	int keyed = 0;
+	hb_blob_t *ref;
+	const char *rd;
+	unsigned rlen = 0;
+
+	(void)state;
+	/* First of all a set the face draws nothing of: .notdef alone. */
+	{
+		uint32_t pua = 0xE000;
+		assert_int_equal(folio_face_pdf_program(&p1, face, &pua, 1,
+			&err), 0);
+		assert_int_equal(p1.cids[0], 0);
+		assert_int_equal(folio_cff_read_cids(&cid_of, &ng, &keyed,
+			(const unsigned char *)p1.program.data,
+			p1.program.len), 0);
+		assert_int_equal(ng, 1);
+		free(cid_of);
+		cid_of = NULL;
+		folio_font_program_free(&p1);
+	}
+	assert_int_equal(folio_face_pdf_program(&p1, face, seed_cps, N_SEED,
+		&err), 0);
+	for (i = 0; i < N_SEED; i++)
+		all[n_all++] = seed_cps[i];
+	for (i = 0; i < 8; i++)
+		all[n_all++] = more[i];
+	assert_int_equal(folio_face_pdf_program(&p2, face, all, n_all, &err),
+		0);
+	folio_font_program_free(&p2);
+	/* Again, now from the cache. */
+	assert_int_equal(folio_face_pdf_program(&p2, face, seed_cps, N_SEED,
+		&err), 0);
+	assert_int_equal(p2.program.len, p1.program.len);
+	assert_memory_equal(p2.program.data, p1.program.data,
+		p1.program.len);
+	/* A fresh face that saw the bigger set first. */
+	fs2 = one_face_set(FANG_FILE, &face2);
+	assert_int_equal(folio_face_pdf_program(&p3, face2, all, n_all, &err),
+		0);
+	folio_font_program_free(&p3);
+	assert_int_equal(folio_face_pdf_program(&p3, face2, seed_cps, N_SEED,
+		&err), 0);
+	assert_int_equal(p3.program.len, p1.program.len);
+	assert_memory_equal(p3.program.data, p1.program.data,
+		p1.program.len);
+
+	/* Read back: CID-keyed, one glyph per distinct character and
+	 * .notdef, each program CID present. */
+	assert_int_equal(folio_cff_read_cids(&cid_of, &ng, &keyed,
+		(const unsigned char *)p1.program.data, p1.program.len), 0);
+	assert_true(keyed);
+	ref = hb_cff_subset(FANG_FILE, seed_cps, N_SEED);
+	rd = hb_blob_get_data(ref, &rlen);
+	{
+		uint16_t *ref_cid = NULL;
+		size_t rng = 0;
+		int rk = 0;
+		assert_int_equal(folio_cff_read_cids(&ref_cid, &rng, &rk,
+			(const unsigned char *)rd, rlen), 0);
+		assert_int_equal(ng, rng);
+		for (g = 0; g < ng; g++) {
+			const unsigned char *a, *b;
+			size_t al, bl;
+			assert_int_equal(cid_of[g], ref_cid[g]);
+			assert_int_equal(folio_cff_charstring(&a, &al,
+				(const unsigned char *)p1.program.data,
+				p1.program.len, (unsigned)g), 0);
+			assert_int_equal(folio_cff_charstring(&b, &bl,
+				(const unsigned char *)rd, rlen, (unsigned)g),
+				0);
+			assert_int_equal(al, bl);
+			assert_memory_equal(a, b, al);
+		}
+		free(ref_cid);
+	}
+	for (i = 0; i < N_SEED; i++) {
+		int found = 0;
+		for (g = 1; g < ng; g++)
+			found |= cid_of[g] == p1.cids[i];
+		assert_true(found);
+	}
+	hb_blob_destroy(ref);
+	free(cid_of);
+	folio_font_program_free(&p1);
+	folio_font_program_free(&p2);
+	folio_font_program_free(&p3);
+	folio_fontset_free(fs);
+	folio_fontset_free(fs2);
+}
+
+/* Tables the subset builder does not take are refused, not guessed:
+ * malformed ones, and name-keyed CFF (FandolBraille: no ROS). */
+static void cff_builder_refuses_other_tables(void **state)
+{
+	static const unsigned char hdr_only[] = { 1, 0, 4, 1 };
+	static const unsigned char bad_index[] = { 1, 0, 4, 1, 0, 1, 4,
+		0, 0, 0, 1, 0xFF, 0xFF, 0xFF };
+	folio_cff_source *src = (folio_cff_source *)1;
+	hb_blob_t *file = hb_blob_create_from_file(
+		"/usr/local/share/fonts/folio/FandolBraille-Regular.otf");
+	hb_face_t *face = hb_face_create(file, 0);
+	hb_blob_t *cff = hb_face_reference_table(face,
+		HB_TAG('C', 'F', 'F', ' '));
+	unsigned len = 0;
+	const char *d = hb_blob_get_data(cff, &len);
+
+	(void)state;
+	assert_int_equal(folio_cff_source_new(&src, hdr_only,
+		sizeof(hdr_only)), -1);
+	assert_null(src);
+	assert_int_equal(folio_cff_source_new(&src, bad_index,
+		sizeof(bad_index)), -1);
+	assert_true(len > 100);
+	assert_int_equal(folio_cff_source_new(&src,
+		(const unsigned char *)d, len), -1);
+	/* Every cut of a real CID-keyed table is refused or read within
+	 * its bytes (ASan watches the sanitize build). */
+	{
+		hb_blob_t *ff = hb_blob_create_from_file(FANG_FILE);
+		hb_face_t *fface = hb_face_create(ff, 0);
+		hb_blob_t *fc = hb_face_reference_table(fface,
+			HB_TAG('C', 'F', 'F', ' '));
+		unsigned flen = 0, cut;
+		const unsigned char *fd =
+			(const unsigned char *)hb_blob_get_data(fc, &flen);
+		assert_int_equal(folio_cff_source_new(&src, fd, flen), 0);
+		assert_true(folio_cff_source_glyphs(src) > 1000);
+		folio_cff_source_free(src);
+		for (cut = 0; cut < 4096; cut += 7) {
+			unsigned char *copy = malloc(cut ? cut : 1);
+			memcpy(copy, fd, cut);
+			if (folio_cff_source_new(&src, copy, cut) == 0)
+				folio_cff_source_free(src);
+			free(copy);
+		}
+		hb_blob_destroy(fc);
+		hb_face_destroy(fface);
+		hb_blob_destroy(ff);
+	}
+	hb_blob_destroy(cff);
+	hb_face_destroy(face);
+	hb_blob_destroy(file);
+}
+
 struct subset_job {
 	const folio_face *face;
 	folio_buf out;
@@ -782,6 +993,8 @@ int main(void)
 		cmocka_unit_test(subsets_from_threads_agree),
 		cmocka_unit_test(pdf_programs_draw_with_the_right_cids),
 		cmocka_unit_test(cff_reader_refuses_bad_tables),
+		cmocka_unit_test(cff_subsets_from_cached_glyphs),
+		cmocka_unit_test(cff_builder_refuses_other_tables),
 		cmocka_unit_test(describe_lists_faces),
 		cmocka_unit_test(fstype_forbidding_embedding_is_refused),
 		cmocka_unit_test(family_without_files_fails_when_asked),
