@@ -18,6 +18,7 @@
 #include "util/paths.h"
 #include "util/xml.h"
 #include "util/zip.h"
+#include "util/zip_write.h"
 
 
 /* One file of the archive other than mimetype and META-INF/. Its bytes
@@ -595,19 +596,18 @@ static int sign(uint64_t *out_off, uint64_t *out_len, package *p,
 }
 
 /* Entries in name order after mimetype, the signature in its place
- * (after META-INF/manifest.xml). Our in-memory copies are dropped as
- * soon as libzip holds its own (folio_zip_add_mem copies), so the peak
- * holds one copy, not two. */
+ * (after META-INF/manifest.xml), each written as it is added
+ * (util/zip_write.h: libzip would hold every entry until it closes). */
 static int write_zip(package *p, const char *zip_path, uint64_t sig_off,
 	uint64_t sig_len, int64_t t, folio_error *err)
 {
-	folio_zip *z = NULL;
+	folio_zipw *z = NULL;
 	size_t i;
 	int rc, sig_done = 0;
 
-	if ((rc = folio_zip_create(&z, zip_path, t, err)) < 0)
+	if ((rc = folio_zipw_create(&z, zip_path, t, err)) < 0)
 		return rc;
-	if ((rc = folio_zip_add_mem(z, "mimetype", FOLIO_ASIC_MIMETYPE,
+	if ((rc = folio_zipw_add_mem(z, "mimetype", FOLIO_ASIC_MIMETYPE,
 		strlen(FOLIO_ASIC_MIMETYPE), FOLIO_ZIP_STORE, err)) < 0)
 		goto fail;
 	for (i = 0; i <= p->n; i++) {
@@ -615,8 +615,8 @@ static int write_zip(package *p, const char *zip_path, uint64_t sig_off,
 		folio_zip_method method;
 		if (!sig_done && (e == NULL ||
 		    strcmp(e->name, SIGNATURE_ENTRY) > 0)) {
-			if ((rc = folio_zip_add_file_part(z, SIGNATURE_ENTRY,
-				p->spool.temp_path, sig_off, sig_len,
+			if ((rc = folio_zipw_add_file(z, SIGNATURE_ENTRY,
+				p->spool.temp_path, sig_off, sig_len, NULL,
 				FOLIO_ZIP_DEFLATE, err)) < 0)
 				goto fail;
 			sig_done = 1;
@@ -627,26 +627,26 @@ static int write_zip(package *p, const char *zip_path, uint64_t sig_off,
 		method = strcmp(e->media_type, "application/pdf") == 0 ||
 			strcmp(e->media_type, "application/epub+zip") == 0 ?
 			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE;
-		/* Hashed again as libzip reads them: a file that changed
-		 * since it was hashed and signed fails the archive. */
+		/* Hashed again as they are read: a file that changed since
+		 * it was hashed and signed fails the archive. */
 		if (e->path)
-			rc = folio_zip_add_file_checked(z, e->name, e->path, 0,
+			rc = folio_zipw_add_file(z, e->name, e->path, 0,
 				e->size, e->sha256, method, err);
 		else if (e->spooled)
-			rc = folio_zip_add_file_checked(z, e->name,
+			rc = folio_zipw_add_file(z, e->name,
 				p->spool.temp_path, e->spool_off, e->len,
 				e->sha256, method, err);
 		else
-			rc = folio_zip_add_mem(z, e->name, e->data, e->len,
+			rc = folio_zipw_add_mem(z, e->name, e->data, e->len,
 				method, err);
 		if (rc < 0)
 			goto fail;
 		free(e->data);
 		e->data = NULL;
 	}
-	return folio_zip_close(z, err);
+	return folio_zipw_close(z, err);
 fail:
-	folio_zip_free(z);
+	folio_zipw_free(z);
 	return rc;
 }
 
