@@ -40,7 +40,7 @@ struct entry_sort {
 	unsigned char **groups;
 	size_t n_groups, groups_cap;
 	run *run;
-	size_t n_runs, runs_cap;
+	size_t n_runs, runs_cap, run_bytes;
 	int finished;
 };
 
@@ -60,6 +60,7 @@ int entry_sort_new(entry_sort **out, const char *zip_path, folio_error *err)
 	*out = NULL;
 	if (s == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	s->run_bytes = RUN_BYTES;
 	if ((rc = folio_outfile_open(&s->runs, zip_path, err)) < 0 ||
 	    (rc = folio_outfile_open(&s->sorted, zip_path, err)) < 0) {
 		entry_sort_free(s);
@@ -67,6 +68,12 @@ int entry_sort_new(entry_sort **out, const char *zip_path, folio_error *err)
 	}
 	*out = s;
 	return 0;
+}
+
+void entry_sort_set_run_bytes(entry_sort *s, size_t bytes)
+{
+	if (bytes > 0 && s->chunk == NULL)
+		s->run_bytes = bytes;
 }
 
 uint64_t entry_sort_count(const entry_sort *s)
@@ -138,12 +145,12 @@ int entry_sort_add(entry_sort *s, const char *key, const arch_file *files,
 	if (need > MAX_GROUP)
 		return folio_error_set(err, FOLIO_ELIMIT, "%s: %zu files too "
 			"many to archive in one record", key, n);
-	if (s->chunk_len + need > RUN_BYTES &&
+	if (s->chunk_len + need > s->run_bytes &&
 	    (rc = flush_run(s, err)) < 0)
 		return rc;
 	if (s->chunk_len + need > s->chunk_cap) {
-		size_t cap = s->chunk_len + need > RUN_BYTES ?
-			s->chunk_len + need : RUN_BYTES;
+		size_t cap = s->chunk_len + need > s->run_bytes ?
+			s->chunk_len + need : s->run_bytes;
 		unsigned char *c = realloc(s->chunk, cap);
 		if (c == NULL)
 			return folio_error_set(err, FOLIO_ENOMEM,

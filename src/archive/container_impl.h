@@ -40,6 +40,9 @@ typedef struct entry_sort entry_sort;
 /* Temporary files are siblings of zip_path. */
 int entry_sort_new(entry_sort **out, const char *zip_path,
 	folio_error *err);
+/* Runs of at most this many bytes (default about a megabyte; tests
+ * lower it to merge many runs). Before the first entry_sort_add. */
+void entry_sort_set_run_bytes(entry_sort *s, size_t bytes);
 /* One record's files, every name starting with key (its folder, ending
  * in '/'); copied. */
 int entry_sort_add(entry_sort *s, const char *key, const arch_file *files,
