@@ -306,7 +306,8 @@ static int has_high_byte(const char *s)
 static int add_entry(folio_zipw *w, const char *name, source *s,
 	folio_zip_method method, folio_error *err)
 {
-	unsigned char h[CENTRAL_LEN + 24], digest[FOLIO_SHA256_LEN];
+	/* A central record, its ZIP64 field with three values. */
+	unsigned char h[CENTRAL_LEN + 4 + 24], digest[FOLIO_SHA256_LEN];
 	size_t nlen = strlen(name), x = 0;
 	uint64_t at = out_pos(w), comp = 0;
 	uint32_t crc = 0;
