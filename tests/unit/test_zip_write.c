@@ -103,10 +103,10 @@ static void test_same_bytes_as_libzip(void **state)
 		FOLIO_ZIP_AUTO, &err), 0);
 	assert_int_equal(folio_zip_add_mem(z, "a/text.txt", text, big,
 		FOLIO_ZIP_DEFLATE, &err), 0);
-	assert_int_equal(folio_zip_add_file_checked(z, "a/whole.xml", path, 0,
-		big, sha_all, FOLIO_ZIP_DEFLATE, &err), 0);
-	assert_int_equal(folio_zip_add_file_checked(z, "a/part.pdf", path,
-		1000, 70000, sha_part, FOLIO_ZIP_STORE, &err), 0);
+	assert_int_equal(folio_zip_add_mem(z, "a/whole.xml", text, big,
+		FOLIO_ZIP_DEFLATE, &err), 0);
+	assert_int_equal(folio_zip_add_mem(z, "a/part.pdf", text + 1000,
+		70000, FOLIO_ZIP_STORE, &err), 0);
 	assert_int_equal(folio_zip_add_mem(z, "a/empty-deflated", "", 0,
 		FOLIO_ZIP_DEFLATE, &err), 0);
 	assert_int_equal(folio_zip_add_mem(z, "a/empty-stored", "", 0,
