@@ -30,10 +30,13 @@
  * BagIt manifest and the signature (archive/signature.h, written as a
  * stream); the bytes are hashed again as they are copied into the ZIP
  * and the two results must agree: a file changing while being archived
- * is an error. Memory: the signature and the catalogue are streamed to
- * temporary files, never held as trees; what stays is about 150 bytes
- * per entry here and libzip's own record of each entry until the ZIP
- * is closed. Entries are sorted bytewise after
+ * is an error. Memory: the signature, the catalogue, the BagIt
+ * manifest and manifest.xml are streamed to temporary files, never held;
+ * what each file needs later (name, where its bytes are, size, digest)
+ * goes to disk with its record and is sorted there (container_impl.h),
+ * and the ZIP is written entry by entry (util/zip_write.h): memory does
+ * not grow with the number of records given (the records themselves
+ * are the caller's). Entries are sorted bytewise after
  * mimetype; all entries carry the DOS time of `time` in UTC, so with a
  * fixed time and an RSA key the archive is byte-identical run to run.
  *

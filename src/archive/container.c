@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "archive/asic.h"
+#include "archive/container_impl.h"
 #include "archive/crypto.h"
 #include "archive/record.h"
 #include "archive/signature.h"
@@ -17,32 +19,43 @@
 #include "util/file.h"
 #include "util/paths.h"
 #include "util/xml.h"
+#include "util/xml_writer.h"
 #include "util/zip.h"
+#include "util/zip_write.h"
 
 
-/* One file of the archive other than mimetype and META-INF/. Its bytes
- * are in a file streamed at zip close: the source's own (path), or, for
- * what we generate, a stretch of the spool file (spooled); in memory
- * (data) only when they are empty or no spool could be made. */
-typedef struct entry {
-	char *name;
-	const char *media_type;
-	const char *path;       /* streamed from here (borrowed), or NULL */
-	char *data;             /* in memory, or NULL */
-	size_t len;
-	uint64_t spool_off;
-	int spooled;
-	uint64_t size;
-	unsigned char sha256[FOLIO_SHA256_LEN];
-} entry;
+/* The files outside the records' folders: the catalogue, the schemas,
+ * the BagIt files and META-INF/manifest.xml (a handful, held). */
+#define FIXED_MAX 16
+#define FIXED_NAME_MAX 64
+/* data/records/<档号>/<档号>.fig9999.jpeg, and room. */
+#define RECORD_NAME_MAX (16 + FOLIO_ARCHIVE_CODE_MAX + \
+	FOLIO_RECORD_FILE_NAME_MAX)
 
-/* Generated entries (record.xml, catalogue, BagIt files) go to one
- * temporary spool file beside the archive as soon as they are hashed:
- * at 70,000 records, holding them in memory until the zip is written
- * costs over 100 MB. */
+typedef struct fixed_file {
+	arch_file f;
+	char name[FIXED_NAME_MAX];
+} fixed_file;
+
+/* One file of the record being added. */
+typedef struct record_entry {
+	arch_file f;
+	char name[RECORD_NAME_MAX];
+} record_entry;
+
+/* The archive being made. Every file is hashed when it is added;
+ * what the later passes need of it (name, where its bytes are, size,
+ * digest) goes to disk with its record (container_impl.h), so memory
+ * does not grow with the number of records. What folio generates
+ * (record.xml, the BagIt files, manifest.xml, the signature) is written
+ * to one spool file beside the archive and read from there. */
 typedef struct package {
-	entry *entries;
-	size_t n, cap;
+	entry_sort *sort;
+	fixed_file fixed[FIXED_MAX];
+	size_t n_fixed;
+	record_entry *cur;      /* the record being added */
+	size_t n_cur, cap_cur;
+	uint64_t payload_bytes, payload_count;
 	folio_outfile spool;
 	uint64_t spool_len;
 	/* The catalogue, written as the records come (its own temporary
@@ -96,95 +109,217 @@ int folio_archive_code(char *out, const char *fonds_code, const char *year,
 	return 0;
 }
 
-static entry *add_entry(package *p, const char *name)
-{
-	entry *e;
-
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 256;
-		e = realloc(p->entries, cap * sizeof(*e));
-		if (e == NULL)
-			return NULL;
-		p->entries = e;
-		p->cap = cap;
-	}
-	e = &p->entries[p->n];
-	memset(e, 0, sizeof(*e));
-	e->name = strdup(name);
-	if (e->name == NULL)
-		return NULL;
-	e->media_type = folio_media_type(name);
-	p->n++;
-	return e;
-}
-
-/* Take ownership of buf's bytes as a new in-memory entry. */
-static int add_mem(package *p, const char *name, folio_buf *buf,
-	entry **out)
-{
-	entry *e = add_entry(p, name);
-	int rc;
-
-	if (e == NULL)
-		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
-	e->data = buf->data ? buf->data : strdup("");
-	e->len = buf->len;
-	e->size = buf->len;
-	buf->data = NULL;
-	buf->len = buf->cap = 0;
-	if (e->data == NULL)
-		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
-	if ((rc = folio_sha256(e->sha256, e->data, e->len, p->err)) < 0)
-		return rc;
-	if (p->spool.fp != NULL && e->len > 0) {
-		if (fwrite(e->data, 1, e->len, p->spool.fp) != e->len)
-			return folio_error_set(p->err, FOLIO_EIO,
-				"%s: cannot write: %m", p->spool.temp_path);
-		e->spool_off = p->spool_len;
-		e->spooled = 1;
-		p->spool_len += e->len;
-		free(e->data);
-		e->data = NULL;
-	}
-	if (out)
-		*out = e;
-	return 0;
-}
-
-/* Everything spooled so far readable by others (libzip). */
+/* Everything spooled so far readable through the spool's path. */
 static int spool_flush(package *p)
 {
-	if (p->spool.fp != NULL && fflush(p->spool.fp) != 0)
+	if (fflush(p->spool.fp) != 0)
 		return folio_error_set(p->err, FOLIO_EIO, "%s: cannot write: "
 			"%m", p->spool.temp_path);
 	return 0;
 }
 
-static int add_file(package *p, const char *name, const char *path,
-	entry **out)
+/* The SHA-256 of spool bytes [off, off + len), written by others
+ * (libxml2, fprintf) and read back. */
+static int hash_spool(unsigned char out[FOLIO_SHA256_LEN], package *p,
+	uint64_t off, uint64_t len)
 {
-	entry *e = add_entry(p, name);
+	folio_sha256_ctx *sha = NULL;
+	unsigned char buf[65536];
+	uint64_t done = 0;
+	int rc;
+
+	if ((rc = spool_flush(p)) < 0 ||
+	    (rc = folio_sha256_begin(&sha, p->err)) < 0)
+		return rc;
+	while (done < len) {
+		size_t want = len - done < sizeof(buf) ?
+			(size_t)(len - done) : sizeof(buf);
+		ssize_t got = pread(fileno(p->spool.fp), buf, want,
+			(off_t)(off + done));
+		if (got <= 0) {
+			rc = folio_error_set(p->err, FOLIO_EIO, "%s: cannot "
+				"read back: %s", p->spool.temp_path,
+				got < 0 ? strerror(errno) : "cut short");
+			goto done;
+		}
+		if ((rc = folio_sha256_update(sha, buf, (size_t)got, p->err))
+			< 0)
+			goto done;
+		done += (uint64_t)got;
+	}
+	rc = folio_sha256_end(out, sha, p->err);
+	sha = NULL;
+done:
+	folio_sha256_free(sha);
+	return rc;
+}
+
+static fixed_file *add_fixed(package *p, const char *name)
+{
+	fixed_file *x;
+
+	if (p->n_fixed == FIXED_MAX || strlen(name) >= FIXED_NAME_MAX)
+		return NULL;
+	x = &p->fixed[p->n_fixed++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	x->f.name = x->name;
+	return x;
+}
+
+/* A generated file outside the records: spool bytes [off, off + len),
+ * hashed from there. */
+static int add_fixed_spooled(package *p, const char *name, uint64_t off,
+	uint64_t len)
+{
+	fixed_file *x = add_fixed(p, name);
+
+	if (x == NULL)
+		return folio_error_set(p->err, FOLIO_ELIMIT, "%s: one file too "
+			"many outside the records", name);
+	x->f.path = p->spool.temp_path;
+	x->f.off = off;
+	x->f.size = len;
+	if (strncmp(name, "data/", 5) == 0) {
+		p->payload_bytes += len;
+		p->payload_count++;
+	}
+	return hash_spool(x->f.sha256, p, off, len);
+}
+
+/* buf's bytes to the spool, as such a file; buf is freed. */
+static int add_fixed_buf(package *p, const char *name, folio_buf *buf)
+{
+	uint64_t off = p->spool_len;
+	size_t len = buf->len;
+	int rc = 0;
+
+	if (len > 0 && fwrite(buf->data, 1, len, p->spool.fp) != len)
+		rc = folio_error_set(p->err, FOLIO_EIO, "%s: cannot write: %m",
+			p->spool.temp_path);
+	folio_buf_free(buf);
+	if (rc < 0)
+		return rc;
+	p->spool_len += len;
+	return add_fixed_spooled(p, name, off, len);
+}
+
+static int fixed_by_name(const void *a, const void *b)
+{
+	return strcmp(((const fixed_file *)a)->name,
+		((const fixed_file *)b)->name);
+}
+
+static void sort_fixed(package *p)
+{
+	size_t i;
+
+	qsort(p->fixed, p->n_fixed, sizeof(*p->fixed), fixed_by_name);
+	for (i = 0; i < p->n_fixed; i++)
+		p->fixed[i].f.name = p->fixed[i].name;
+}
+
+/* A new file of the record being added. */
+static record_entry *add_cur(package *p, const char *code,
+	const char *file_name)
+{
+	record_entry *e;
+	int n;
+
+	if (p->n_cur == p->cap_cur) {
+		size_t cap = p->cap_cur ? 2 * p->cap_cur : 8;
+		e = realloc(p->cur, cap * sizeof(*e));
+		if (e == NULL)
+			return NULL;
+		p->cur = e;
+		p->cap_cur = cap;
+	}
+	e = &p->cur[p->n_cur];
+	memset(e, 0, sizeof(*e));
+	n = snprintf(e->name, sizeof(e->name), "data/records/%s/%s", code,
+		file_name);
+	if (n < 0 || (size_t)n >= sizeof(e->name))
+		return NULL;
+	e->f.name = e->name;
+	p->n_cur++;
+	return e;
+}
+
+static int add_file(package *p, const char *code, const char *file_name,
+	const char *path, record_entry **out)
+{
+	record_entry *e = add_cur(p, code, file_name);
 	int rc;
 
 	if (e == NULL)
-		return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
-	e->path = path;
-	if ((rc = folio_sha256_file(e->sha256, &e->size, path, p->err)) < 0)
+		return folio_error_set(p->err, FOLIO_ENOMEM, "%s: %s: out of "
+			"memory or name too long", code, file_name);
+	e->f.path = path;
+	if ((rc = folio_sha256_file(e->f.sha256, &e->f.size, path, p->err))
+		< 0)
 		return rc;
 	if (out)
 		*out = e;
 	return 0;
 }
 
-static void package_free(package *p)
+/* The record's generated record.xml, hashed and spooled; buf freed. */
+static int add_record_xml(package *p, const char *code, folio_buf *buf)
 {
+	record_entry *e = add_cur(p, code, "record.xml");
+	int rc = 0;
+
+	if (e == NULL)
+		rc = folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	else if ((rc = folio_sha256(e->f.sha256, buf->data ? buf->data : "",
+		buf->len, p->err)) == 0 && buf->len > 0 &&
+	    fwrite(buf->data, 1, buf->len, p->spool.fp) != buf->len)
+		rc = folio_error_set(p->err, FOLIO_EIO, "%s: cannot write: %m",
+			p->spool.temp_path);
+	if (rc == 0) {
+		e->f.path = p->spool.temp_path;
+		e->f.off = p->spool_len;
+		e->f.size = buf->len;
+		p->spool_len += buf->len;
+	}
+	folio_buf_free(buf);
+	return rc;
+}
+
+/* The record's files, hashed, go to disk as one group. */
+static int record_done(package *p, const char *code)
+{
+	char key[RECORD_NAME_MAX];
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		free(p->entries[i].name);
-		free(p->entries[i].data);
+	snprintf(key, sizeof(key), "data/records/%s/", code);
+	for (i = 0; i < p->n_cur; i++) {
+		p->payload_bytes += p->cur[i].f.size;
+		p->payload_count++;
 	}
-	free(p->entries);
+	{
+		arch_file *files = malloc((p->n_cur ? p->n_cur : 1) *
+			sizeof(*files));
+		int rc;
+		if (files == NULL)
+			return folio_error_set(p->err, FOLIO_ENOMEM,
+				"out of memory");
+		/* (p->cur may have moved since the names were set.) */
+		for (i = 0; i < p->n_cur; i++) {
+			files[i] = p->cur[i].f;
+			files[i].name = p->cur[i].name;
+		}
+		rc = entry_sort_add(p->sort, key, files, p->n_cur, p->err);
+		free(files);
+		p->n_cur = 0;
+		return rc;
+	}
+}
+
+static void package_free(package *p)
+{
+	entry_sort_free(p->sort);
+	free(p->cur);
 	folio_catalogue_free(p->cat);
 	folio_outfile_abort(&p->cat_file);
 	folio_outfile_abort(&p->spool);
@@ -226,25 +361,22 @@ static int copy_record(folio_record *r, const folio_archive_record *in,
 
 /* Add one file of the record folder, noting it in the record. */
 static int record_file(package *p, folio_record *r, const char *file_name,
-	const char *path, entry **out)
+	const char *path, record_entry **out)
 {
-	char name[FOLIO_ZIP_MAX_NAME];
 	folio_record_file *f;
-	entry *e = NULL;
+	record_entry *e = NULL;
 	int rc;
 
 	if (r->n_files >= FOLIO_RECORD_MAX_FILES)
 		return folio_error_set(p->err, FOLIO_ELIMIT,
 			"%s: too many files", r->code);
-	snprintf(name, sizeof(name), "data/records/%s/%s", r->code,
-		file_name);
-	if ((rc = add_file(p, name, path, &e)) < 0)
+	if ((rc = add_file(p, r->code, file_name, path, &e)) < 0)
 		return rc;
 	f = &r->files[r->n_files++];
 	snprintf(f->name, sizeof(f->name), "%s", file_name);
-	f->media_type = e->media_type;
-	f->size = e->size;
-	memcpy(f->sha256, e->sha256, FOLIO_SHA256_LEN);
+	f->media_type = folio_media_type(e->name);
+	f->size = e->f.size;
+	memcpy(f->sha256, e->f.sha256, FOLIO_SHA256_LEN);
 	if (out)
 		*out = e;
 	return 0;
@@ -255,9 +387,8 @@ static int record_file(package *p, folio_record *r, const char *file_name,
 static int record_images(package *p, folio_record *r,
 	const folio_archive_record *in)
 {
-	char name[FOLIO_ZIP_MAX_NAME];
 	folio_record_file *files;
-	entry *e;
+	record_entry *e;
 	size_t i;
 	int n, rc;
 
@@ -284,19 +415,17 @@ static int record_images(package *p, folio_record *r,
 			return folio_error_set(p->err, FOLIO_ELIMIT, "record "
 				"%s: 档号 too long to name its images",
 				r->code);
-		snprintf(name, sizeof(name), "data/records/%s/%s", r->code,
-			f->name);
-		if ((rc = add_file(p, name, im->path, &e)) < 0)
+		if ((rc = add_file(p, r->code, f->name, im->path, &e)) < 0)
 			return rc;
 		if (im->sha256 != NULL &&
-		    memcmp(im->sha256, e->sha256, FOLIO_SHA256_LEN) != 0)
+		    memcmp(im->sha256, e->f.sha256, FOLIO_SHA256_LEN) != 0)
 			return folio_error_set(p->err, FOLIO_EINPUT, "%s: record "
 				"%s: the image changed since its outputs were "
 				"made; build it again", im->path, r->code);
 		f->src = im->src;
-		f->media_type = e->media_type;
-		f->size = e->size;
-		memcpy(f->sha256, e->sha256, FOLIO_SHA256_LEN);
+		f->media_type = folio_media_type(e->name);
+		f->size = e->f.size;
+		memcpy(f->sha256, e->f.sha256, FOLIO_SHA256_LEN);
 		r->n_images++;
 	}
 	return 0;
@@ -338,7 +467,7 @@ static int add_record(package *p, folio_record *r,
 	char want[2 * FOLIO_SHA256_LEN + 1];
 	const char *dot = strrchr(in->source_path, '.');
 	const char *outputs[2];
-	entry *e = NULL;
+	record_entry *e = NULL;
 	size_t k;
 	int rc;
 
@@ -351,8 +480,8 @@ static int add_record(package *p, folio_record *r,
 	if ((rc = record_file(p, r, file_name, in->source_path, &e)) < 0)
 		return rc;
 	if (in->source_sha256 != NULL &&
-	    memcmp(in->source_sha256, e->sha256, FOLIO_SHA256_LEN) != 0) {
-		folio_sha256_hex(have, e->sha256);
+	    memcmp(in->source_sha256, e->f.sha256, FOLIO_SHA256_LEN) != 0) {
+		folio_sha256_hex(have, e->f.sha256);
 		folio_sha256_hex(want, in->source_sha256);
 		return folio_error_set(p->err, FOLIO_EINPUT, "%s: record %s: "
 			"the source changed since its outputs were made "
@@ -390,10 +519,12 @@ static int add_record(package *p, folio_record *r,
 	free(r->images);
 	r->images = NULL;
 	r->n_images = 0;
-	if (rc < 0 || (rc = add_mem(p, name, &xml, NULL)) < 0) {
+	if (rc < 0 || (rc = add_record_xml(p, r->code, &xml)) < 0) {
 		folio_buf_free(&xml);
 		return rc;
 	}
+	if ((rc = record_done(p, r->code)) < 0)
+		return rc;
 	return folio_catalogue_add(p->cat, r);
 }
 
@@ -427,7 +558,7 @@ static int add_catalogue(package *p)
 	folio_xml_limits limits = {0, 0};
 	readback b = {NULL, NULL, 0, p->cat_file.temp_path};
 	uint64_t len = 0;
-	entry *e;
+	fixed_file *x;
 	int rc;
 
 	if ((rc = folio_catalogue_end(&len, p->cat)) < 0)
@@ -452,14 +583,16 @@ static int add_catalogue(package *p)
 			(unsigned long long)b.size, (unsigned long long)len);
 		goto done;
 	}
-	e = add_entry(p, "data/catalogue.xml");
-	if (e == NULL) {
-		rc = folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
+	if ((x = add_fixed(p, "data/catalogue.xml")) == NULL) {
+		rc = folio_error_set(p->err, FOLIO_ELIMIT, "data/catalogue.xml:"
+			" one file too many outside the records");
 		goto done;
 	}
-	e->path = p->cat_file.temp_path;
-	e->size = len;
-	rc = folio_sha256_end(e->sha256, b.sha, p->err);
+	x->f.path = p->cat_file.temp_path;
+	x->f.size = len;
+	p->payload_bytes += len;
+	p->payload_count++;
+	rc = folio_sha256_end(x->f.sha256, b.sha, p->err);
 	b.sha = NULL;
 done:
 	folio_sha256_free(b.sha);
@@ -483,52 +616,117 @@ static int add_schema(package *p, const char *schema)
 		return rc;
 	b.data = data;
 	b.len = b.cap = len;
-	rc = add_mem(p, name, &b, NULL);
-	free(b.data);
+	return add_fixed_buf(p, name, &b);
+}
+
+/* Every file of the archive so far in name order: the records' files
+ * from the sorted spool (container_impl.h) merged with the fixed ones. */
+typedef struct pass {
+	package *p;
+	entry_walk *w;
+	const arch_file *rec;   /* the walk's next file, NULL at its end */
+	int advance;            /* rec was handed out: read the next first */
+	size_t at;              /* next fixed file */
+} pass;
+
+static int pass_begin(pass *ps, package *p)
+{
+	int rc;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->p = p;
+	sort_fixed(p);
+	if ((rc = entry_walk_open(&ps->w, p->sort, p->err)) < 0)
+		return rc;
+	return entry_walk_next(ps->w, &ps->rec, p->err);
+}
+
+/* *out the next file, NULL at the end. */
+static int pass_next(pass *ps, const arch_file **out)
+{
+	const arch_file *f;
+	int rc;
+
+	*out = NULL;
+	if (ps->advance) {
+		ps->advance = 0;
+		if ((rc = entry_walk_next(ps->w, &ps->rec, ps->p->err)) < 0)
+			return rc;
+	}
+	f = ps->at < ps->p->n_fixed ? &ps->p->fixed[ps->at].f : NULL;
+	if (ps->rec != NULL && (f == NULL ||
+	    strcmp(ps->rec->name, f->name) < 0)) {
+		*out = ps->rec;
+		ps->advance = 1;
+	} else if (f != NULL) {
+		*out = f;
+		ps->at++;
+	}
+	return 0;
+}
+
+static void pass_end(pass *ps)
+{
+	entry_walk_free(ps->w);
+	ps->w = NULL;
+}
+
+/* Files of the archive so far (the signature and mimetype aside). */
+static uint64_t file_count(const package *p)
+{
+	return entry_sort_count(p->sort) + p->n_fixed;
+}
+
+/* manifest-sha256.txt: one line per payload file, written to the
+ * spool as the pass goes. */
+static int bag_manifest(package *p)
+{
+	char hex[2 * FOLIO_SHA256_LEN + 1];
+	uint64_t off = p->spool_len, len = 0;
+	const arch_file *f;
+	pass ps;
+	int rc, n;
+
+	if ((rc = pass_begin(&ps, p)) < 0)
+		goto done;
+	while ((rc = pass_next(&ps, &f)) == 0 && f != NULL) {
+		folio_sha256_hex(hex, f->sha256);
+		if ((n = fprintf(p->spool.fp, "%s  %s\n", hex, f->name)) < 0) {
+			rc = folio_error_set(p->err, FOLIO_EIO, "%s: cannot "
+				"write: %m", p->spool.temp_path);
+			goto done;
+		}
+		len += (uint64_t)n;
+	}
+	if (rc < 0)
+		goto done;
+	p->spool_len += len;
+	rc = add_fixed_spooled(p, "manifest-sha256.txt", off, len);
+done:
+	pass_end(&ps);
 	return rc;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
-}
-
-static int add_text(package *p, const char *name, folio_buf *b)
-{
-	int rc = add_mem(p, name, b, NULL);
-	folio_buf_free(b);
-	return rc;
-}
-
-/* BagIt tag files over the payload (data/) entries present so far. */
+/* BagIt tag files over the payload (data/) files present so far. */
 static int add_bag(package *p, const folio_archive_batch *m, int64_t t,
 	const char *extra,
 	folio_archive_stats *st)
 {
 	folio_buf b = {0};
 	char hex[2 * FOLIO_SHA256_LEN + 1], date[16];
-	uint64_t bytes = 0, count = 0;
+	uint64_t bytes = p->payload_bytes, count = p->payload_count;
 	time_t tt = (time_t)t;
 	struct tm tm;
 	size_t i;
 	int rc;
 
-	qsort(p->entries, p->n, sizeof(*p->entries), by_name);
-	for (i = 0; i < p->n; i++) {
-		folio_sha256_hex(hex, p->entries[i].sha256);
-		if (folio_buf_printf(&b, "%s  %s\n", hex, p->entries[i].name)
-			< 0)
-			goto nomem;
-		bytes += p->entries[i].size;
-		count++;
-	}
 	st->payload_bytes = bytes;
-	if ((rc = add_text(p, "manifest-sha256.txt", &b)) < 0)
+	if ((rc = bag_manifest(p)) < 0)
 		return rc;
 	if (folio_buf_puts(&b, "BagIt-Version: 1.0\n"
 		"Tag-File-Character-Encoding: UTF-8\n") < 0)
 		goto nomem;
-	if ((rc = add_text(p, "bagit.txt", &b)) < 0)
+	if ((rc = add_fixed_buf(p, "bagit.txt", &b)) < 0)
 		return rc;
 	gmtime_r(&tt, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
@@ -546,113 +744,183 @@ static int add_bag(package *p, const folio_archive_batch *m, int64_t t,
 		FOLIO_VERSION) < 0 ||
 	    (extra != NULL && folio_buf_puts(&b, extra) < 0))
 		goto nomem;
-	if ((rc = add_text(p, "bag-info.txt", &b)) < 0)
+	if ((rc = add_fixed_buf(p, "bag-info.txt", &b)) < 0)
 		return rc;
-	qsort(p->entries, p->n, sizeof(*p->entries), by_name);
-	for (i = 0; i < p->n; i++) {
-		if (strncmp(p->entries[i].name, "data/", 5) == 0)
+	/* The tag files are all outside data/, so all fixed. */
+	sort_fixed(p);
+	for (i = 0; i < p->n_fixed; i++) {
+		if (strncmp(p->fixed[i].name, "data/", 5) == 0)
 			continue;
-		folio_sha256_hex(hex, p->entries[i].sha256);
-		if (folio_buf_printf(&b, "%s  %s\n", hex, p->entries[i].name)
+		folio_sha256_hex(hex, p->fixed[i].f.sha256);
+		if (folio_buf_printf(&b, "%s  %s\n", hex, p->fixed[i].name)
 			< 0)
 			goto nomem;
 	}
-	if ((rc = add_text(p, "tagmanifest-sha256.txt", &b)) < 0)
-		return rc;
-	qsort(p->entries, p->n, sizeof(*p->entries), by_name);
-	return 0;
+	return add_fixed_buf(p, "tagmanifest-sha256.txt", &b);
 nomem:
 	folio_buf_free(&b);
 	return folio_error_set(p->err, FOLIO_ENOMEM, "out of memory");
 }
 
+/* META-INF/manifest.xml (ODF): the package's root, then every file
+ * so far with its media type, streamed to the spool (built in memory,
+ * the document would hold 50 MB at 400,000 files). */
+static int odf_manifest(package *p)
+{
+	uint64_t off = p->spool_len, len;
+	const arch_file *f = NULL;
+	folio_xmlw *w = NULL;
+	pass ps;
+	int rc;
+
+	memset(&ps, 0, sizeof(ps));
+	if ((rc = folio_xmlw_new_file(&w, p->spool.fp, MANIFEST_ENTRY, "  ",
+		p->err)) < 0 ||
+	    (rc = pass_begin(&ps, p)) < 0)
+		goto done;
+	folio_xmlw_start_ns(w, "manifest", "manifest", NS_ODF);
+	folio_xmlw_attr_ns(w, "manifest", "version", NULL, "1.2");
+	folio_xmlw_start_ns(w, "manifest", "file-entry", NULL);
+	folio_xmlw_attr_ns(w, "manifest", "full-path", NULL, "/");
+	folio_xmlw_attr_ns(w, "manifest", "media-type", NULL,
+		FOLIO_ASIC_MIMETYPE);
+	folio_xmlw_end(w);
+	while (folio_xmlw_status(w) == 0 &&
+	    (rc = pass_next(&ps, &f)) == 0 && f != NULL) {
+		folio_xmlw_start_ns(w, "manifest", "file-entry", NULL);
+		folio_xmlw_attr_ns(w, "manifest", "full-path", NULL, f->name);
+		folio_xmlw_attr_ns(w, "manifest", "media-type", NULL,
+			folio_media_type(f->name));
+		folio_xmlw_end(w);
+	}
+	if (rc < 0)
+		goto done;
+	folio_xmlw_end(w);
+	if ((rc = folio_xmlw_close(w)) < 0)
+		goto done;
+	len = folio_xmlw_bytes(w);
+	p->spool_len += len;
+	rc = add_fixed_spooled(p, MANIFEST_ENTRY, off, len);
+done:
+	pass_end(&ps);
+	folio_xmlw_free(w);
+	return rc;
+}
+
+/* The signature's files, one pass in order (folio_signature_write asks
+ * for them once each, i = 0, 1, ...). */
+typedef struct sig_files {
+	pass ps;
+	int rc;
+} sig_files;
+
 static const char *signed_file(void *ctx, size_t i,
 	const unsigned char **out_sha256)
 {
-	const package *p = ctx;
+	static const unsigned char none[FOLIO_SHA256_LEN];
+	sig_files *s = ctx;
+	const arch_file *f = NULL;
 
-	*out_sha256 = p->entries[i].sha256;
-	return p->entries[i].name;
+	(void)i;
+	*out_sha256 = none;
+	if (s->rc == 0 && (s->rc = pass_next(&s->ps, &f)) == 0 && f == NULL)
+		s->rc = folio_error_set(s->ps.p->err, FOLIO_EIO, "the "
+			"archive's files ended before the signature's");
+	if (s->rc < 0 || f == NULL)
+		return "";
+	*out_sha256 = f->sha256;
+	return f->name;
 }
 
 /* The signature, streamed to the end of the spool: one Reference per
- * entry, from the digests taken when each entry was added (see
+ * file, from the digests taken when each was added (see
  * archive/signature.h). */
 static int sign(uint64_t *out_off, uint64_t *out_len, package *p,
 	const folio_archive_options *opts, folio_key_kind kind,
 	const folio_cert *cert)
 {
 	folio_signature_input in;
+	sig_files s;
 	int rc;
 
+	memset(&s, 0, sizeof(s));
+	if ((rc = pass_begin(&s.ps, p)) < 0)
+		goto done;
 	in.file = signed_file;
-	in.ctx = p;
-	in.n = p->n;
+	in.ctx = &s;
+	in.n = (size_t)file_count(p);
 	in.key_path = opts->key_path;
 	in.kind = kind;
 	in.cert = cert;
 	in.time = opts->time;
 	*out_off = p->spool_len;
-	if ((rc = folio_signature_write(out_len, p->spool.fp, &in, p->err))
-		< 0)
-		return rc;
+	rc = folio_signature_write(out_len, p->spool.fp, &in, p->err);
+	if (s.rc < 0)
+		rc = s.rc;
+	if (rc < 0)
+		goto done;
 	p->spool_len += *out_len;
-	return spool_flush(p);
+	rc = spool_flush(p);
+done:
+	pass_end(&s.ps);
+	return rc;
 }
 
 /* Entries in name order after mimetype, the signature in its place
- * (after META-INF/manifest.xml). Our in-memory copies are dropped as
- * soon as libzip holds its own (folio_zip_add_mem copies), so the peak
- * holds one copy, not two. */
+ * (after META-INF/manifest.xml), each written as it is added
+ * (util/zip_write.h: libzip would hold every entry until it closes). */
 static int write_zip(package *p, const char *zip_path, uint64_t sig_off,
 	uint64_t sig_len, int64_t t, folio_error *err)
 {
-	folio_zip *z = NULL;
-	size_t i;
+	char last[FOLIO_ZIP_MAX_NAME + 1] = "";
+	const arch_file *f = NULL;
+	folio_zipw *z = NULL;
 	int rc, sig_done = 0;
+	pass ps;
 
-	if ((rc = folio_zip_create(&z, zip_path, t, err)) < 0)
-		return rc;
-	if ((rc = folio_zip_add_mem(z, "mimetype", FOLIO_ASIC_MIMETYPE,
-		strlen(FOLIO_ASIC_MIMETYPE), FOLIO_ZIP_STORE, err)) < 0)
+	memset(&ps, 0, sizeof(ps));
+	if ((rc = folio_zipw_create(&z, zip_path, t, err)) < 0 ||
+	    (rc = folio_zipw_add_mem(z, "mimetype", FOLIO_ASIC_MIMETYPE,
+		strlen(FOLIO_ASIC_MIMETYPE), FOLIO_ZIP_STORE, err)) < 0 ||
+	    (rc = pass_begin(&ps, p)) < 0)
 		goto fail;
-	for (i = 0; i <= p->n; i++) {
-		entry *e = i < p->n ? &p->entries[i] : NULL;
-		folio_zip_method method;
-		if (!sig_done && (e == NULL ||
-		    strcmp(e->name, SIGNATURE_ENTRY) > 0)) {
-			if ((rc = folio_zip_add_file_part(z, SIGNATURE_ENTRY,
-				p->spool.temp_path, sig_off, sig_len,
+	for (;;) {
+		const char *type;
+		if ((rc = pass_next(&ps, &f)) < 0)
+			goto fail;
+		if (!sig_done && (f == NULL ||
+		    strcmp(f->name, SIGNATURE_ENTRY) > 0)) {
+			if ((rc = folio_zipw_add_file(z, SIGNATURE_ENTRY,
+				p->spool.temp_path, sig_off, sig_len, NULL,
 				FOLIO_ZIP_DEFLATE, err)) < 0)
 				goto fail;
 			sig_done = 1;
 		}
-		if (e == NULL)
+		if (f == NULL)
 			break;
-		/* PDFs and EPUBs are compressed already. */
-		method = strcmp(e->media_type, "application/pdf") == 0 ||
-			strcmp(e->media_type, "application/epub+zip") == 0 ?
-			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE;
-		/* Hashed again as libzip reads them: a file that changed
-		 * since it was hashed and signed fails the archive. */
-		if (e->path)
-			rc = folio_zip_add_file_checked(z, e->name, e->path, 0,
-				e->size, e->sha256, method, err);
-		else if (e->spooled)
-			rc = folio_zip_add_file_checked(z, e->name,
-				p->spool.temp_path, e->spool_off, e->len,
-				e->sha256, method, err);
-		else
-			rc = folio_zip_add_mem(z, e->name, e->data, e->len,
-				method, err);
-		if (rc < 0)
+		/* Names strictly ascending: none twice. */
+		if (strcmp(last, f->name) >= 0) {
+			rc = folio_error_set(err, FOLIO_EUSAGE, "%s: %s twice "
+				"in the archive", zip_path, f->name);
 			goto fail;
-		free(e->data);
-		e->data = NULL;
+		}
+		snprintf(last, sizeof(last), "%s", f->name);
+		/* PDFs and EPUBs are compressed already. Every file is
+		 * hashed again as it is read: one that changed since it was
+		 * hashed and signed fails the archive. */
+		type = folio_media_type(f->name);
+		if ((rc = folio_zipw_add_file(z, f->name, f->path, f->off,
+			f->size, f->sha256,
+			strcmp(type, "application/pdf") == 0 ||
+			strcmp(type, "application/epub+zip") == 0 ?
+			FOLIO_ZIP_STORE : FOLIO_ZIP_DEFLATE, err)) < 0)
+			goto fail;
 	}
-	return folio_zip_close(z, err);
+	pass_end(&ps);
+	return folio_zipw_close(z, err);
 fail:
-	folio_zip_free(z);
+	pass_end(&ps);
+	folio_zipw_free(z);
 	return rc;
 }
 
@@ -686,8 +954,6 @@ int folio_archive_write(folio_archive_stats *out,
 	folio_record record;
 	folio_cert *cert = NULL;
 	folio_key_kind kind;
-	folio_buf odf = {0};
-	const char **names = NULL, **types = NULL;
 	uint64_t sig_off = 0, sig_len = 0;
 	package p;
 	size_t i;
@@ -713,21 +979,13 @@ int folio_archive_write(folio_archive_stats *out,
 		err)) < 0 ||
 	    (rc = folio_outfile_open(&p.spool, zip_path, err)) < 0 ||
 	    (rc = folio_outfile_open(&p.cat_file, zip_path, err)) < 0 ||
+	    (rc = entry_sort_new(&p.sort, zip_path, err)) < 0 ||
 	    (rc = folio_catalogue_begin(&p.cat, p.cat_file.fp, batch, err))
 		< 0)
 		goto done;
-	/* Every entry's place at once: doubling would hold two arrays (at
-	 * 400,000 entries, 38 MB and 50 MB) while it copies. */
-	p.cap = 16;
-	for (i = 0; i < n; i++)
-		p.cap += 2u + (in[i].pdf_path != NULL ? 1u : 0u) +
-			(in[i].epub_path != NULL ? 1u : 0u);
-	if ((p.entries = malloc(p.cap * sizeof(*p.entries))) == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* Each record is written (record.xml, its catalogue row) and
-	 * forgotten: only the entries' names and digests stay. */
+	/* Each record is written (its files hashed, record.xml, its
+	 * catalogue row) and forgotten: what the archive needs of its
+	 * files goes to disk. */
 	for (i = 0; i < n; i++) {
 		rc = add_record(&p, &record, &in[i], out);
 		folio_record_clear(&record);
@@ -735,47 +993,27 @@ int folio_archive_write(folio_archive_stats *out,
 			goto done;
 	}
 	out->records = n;
-	if ((rc = add_catalogue(&p)) < 0 ||
-	    (rc = add_schema(&p, "record")) < 0 ||
-	    (rc = add_schema(&p, "catalogue")) < 0 ||
-	    (rc = add_bag(&p, batch, opts->time, opts->bag_info_extra, out))
-		< 0)
-		goto done;
-	names = calloc(p.n, sizeof(*names));
-	types = calloc(p.n, sizeof(*types));
-	if (names == NULL || types == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < p.n; i++) {
-		names[i] = p.entries[i].name;
-		types[i] = p.entries[i].media_type;
-	}
-	odf.limit = (size_t)1024 * 1024 * 1024;
 	/* manifest.xml is signed like every other file (ASiC-E leaves it
 	 * unsigned, so an edit of it went unnoticed): it joins the
 	 * package, spooled, after the BagIt files (it is not one of the
 	 * bag's tag files) and before the signature is made. Signing it,
 	 * rather than having verify regenerate it and compare bytes,
 	 * keeps old archives verifiable whatever a later libxml2 writes. */
-	if ((rc = folio_odf_manifest_xml(&odf, names, types, p.n, err)) < 0 ||
-	    (rc = add_text(&p, MANIFEST_ENTRY, &odf)) < 0)
-		goto done;
-	free(names);
-	free(types);
-	names = types = NULL;
-	qsort(p.entries, p.n, sizeof(*p.entries), by_name);
-	if ((rc = spool_flush(&p)) < 0 ||
+	if ((rc = entry_sort_finish(p.sort, err)) < 0 ||
+	    (rc = add_catalogue(&p)) < 0 ||
+	    (rc = add_schema(&p, "record")) < 0 ||
+	    (rc = add_schema(&p, "catalogue")) < 0 ||
+	    (rc = add_bag(&p, batch, opts->time, opts->bag_info_extra, out))
+		< 0 ||
+	    (rc = odf_manifest(&p)) < 0 ||
+	    (rc = spool_flush(&p)) < 0 ||
 	    (rc = sign(&sig_off, &sig_len, &p, opts, kind, cert)) < 0 ||
 	    (rc = write_zip(&p, zip_path, sig_off, sig_len, opts->time, err))
 		< 0)
 		goto done;
-	out->entries = p.n + 2;
+	out->entries = (size_t)file_count(&p) + 2;
 done:
 	folio_record_clear(&record);
-	free(names);
-	free(types);
-	folio_buf_free(&odf);
 	folio_cert_free(cert);
 	package_free(&p);
 	return rc;

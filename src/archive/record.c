@@ -182,28 +182,3 @@ void folio_catalogue_free(folio_catalogue *c)
 	free(c);
 }
 
-int folio_odf_manifest_xml(folio_buf *out, const char *const *names,
-	const char *const *media_types, size_t n, folio_error *err)
-{
-	folio_xmlw *w;
-	size_t i;
-	int rc;
-
-	if ((rc = folio_xmlw_new_buf(&w, out, "META-INF/manifest.xml", "  ",
-		err)) < 0)
-		return rc;
-	folio_xmlw_start_ns(w, "manifest", "manifest", NS_ODF);
-	folio_xmlw_attr_ns(w, "manifest", "version", NULL, "1.2");
-	for (i = 0; i <= n && folio_xmlw_status(w) == 0; i++) {
-		folio_xmlw_start_ns(w, "manifest", "file-entry", NULL);
-		folio_xmlw_attr_ns(w, "manifest", "full-path", NULL,
-			i == 0 ? "/" : names[i - 1]);
-		folio_xmlw_attr_ns(w, "manifest", "media-type", NULL, i == 0 ?
-			FOLIO_ASIC_MIMETYPE : media_types[i - 1]);
-		folio_xmlw_end(w);
-	}
-	folio_xmlw_end(w);
-	rc = folio_xmlw_close(w);
-	folio_xmlw_free(w);
-	return rc;
-}

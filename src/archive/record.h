@@ -72,10 +72,6 @@ int folio_catalogue_add(folio_catalogue *c, const folio_record *r);
 int folio_catalogue_end(uint64_t *out_len, folio_catalogue *c);
 void folio_catalogue_free(folio_catalogue *c);
 
-/* META-INF/manifest.xml listing names[0..n) with their media types. */
-int folio_odf_manifest_xml(folio_buf *out, const char *const *names,
-	const char *const *media_types, size_t n, folio_error *err);
-
 /* Media type folio records for an entry name (by extension). */
 const char *folio_media_type(const char *name);
 

@@ -1,15 +1,11 @@
 /* zip.c - the ZIP writer: the libzip adapter (see zip.h). */
 #include "util/zip.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <unistd.h>
 #include <zip.h>
 
-#include "util/digest.h"
 #include "util/file.h"
 
 /* Unix regular file, rw-r--r--: the high 16 bits of the external
@@ -21,9 +17,6 @@ struct folio_zip {
 	folio_outfile out;
 	uint16_t dos_time, dos_date;
 	size_t count;
-	/* Why a checked source stopped libzip (its own message is only
-	 * "read error"). */
-	char why[FOLIO_ERROR_MSG_MAX];
 };
 
 static int lib_error(folio_error *err, const char *path, const char *entry,
@@ -190,162 +183,6 @@ int folio_zip_add_file(folio_zip *z, const char *name, const char *path,
 	return add_source(z, name, src, method, err);
 }
 
-int folio_zip_add_file_part(folio_zip *z, const char *name,
-	const char *path, uint64_t offset, uint64_t len,
-	folio_zip_method method, folio_error *err)
-{
-	zip_source_t *src;
-	int rc;
-
-	/* libzip takes a length of 0 to mean "to the end of the file". */
-	if (len == 0)
-		return folio_zip_add_mem(z, name, "", 0, method, err);
-	if (len > (uint64_t)INT64_MAX)
-		return folio_error_set(err, FOLIO_ELIMIT, "%s: %s: too long",
-			path, name);
-	if ((rc = check_name(z, name, err)) < 0)
-		return rc;
-	src = zip_source_file(z->za, path, offset, (zip_int64_t)len);
-	if (src == NULL)
-		return lib_error(err, path, name, zip_get_error(z->za));
-	return add_source(z, name, src, method, err);
-}
-
-/* A stretch of a file libzip reads at close, hashed as it is read: the
- * bytes that go into the archive must be those the caller signed.
- * About 100 bytes an entry, where libzip's own file source costs five
- * times that (it matters at 400,000 entries). */
-typedef struct checked_src {
-	folio_zip *z;
-	const char *name;               /* borrowed, like path and sha256 */
-	const char *path;
-	const unsigned char *sha256;
-	uint64_t off, len, done;
-	int fd;
-	folio_sha256_ctx *sha;
-	zip_error_t error;
-} checked_src;
-
-static zip_int64_t checked_fail(checked_src *c, int ze, const char *what)
-{
-	if (c->z->why[0] == '\0')
-		snprintf(c->z->why, sizeof(c->z->why), "%.300s: %.300s: %.300s",
-			c->path, c->name, what);
-	zip_error_set(&c->error, ze, 0);
-	return -1;
-}
-
-static zip_int64_t checked_read(checked_src *c, void *data, zip_uint64_t n)
-{
-	unsigned char digest[FOLIO_SHA256_LEN];
-	ssize_t got;
-
-	if (n > c->len - c->done)
-		n = c->len - c->done;
-	if (n == 0)
-		return 0;
-	got = pread(c->fd, data, (size_t)n, (off_t)(c->off + c->done));
-	if (got < 0)
-		return checked_fail(c, ZIP_ER_READ, strerror(errno));
-	if (got == 0)
-		return checked_fail(c, ZIP_ER_INCONS, "changed while being "
-			"archived (shorter than when it was hashed)");
-	if (folio_sha256_update(c->sha, data, (size_t)got, NULL) < 0)
-		return checked_fail(c, ZIP_ER_INTERNAL, "SHA-256 failed");
-	c->done += (uint64_t)got;
-	if (c->done == c->len) {
-		int rc = folio_sha256_end(digest, c->sha, NULL);
-		c->sha = NULL;
-		if (rc < 0 || memcmp(digest, c->sha256, sizeof(digest)) != 0)
-			return checked_fail(c, ZIP_ER_INCONS, "changed while "
-				"being archived (its SHA-256 differs from the "
-				"one signed)");
-	}
-	return got;
-}
-
-static zip_int64_t checked_cb(void *ud, void *data, zip_uint64_t len,
-	zip_source_cmd_t cmd)
-{
-	checked_src *c = ud;
-	folio_error e = {0};
-
-	switch (cmd) {
-	case ZIP_SOURCE_OPEN:
-		if (folio_file_open_regular(&c->fd, c->path, &e) < 0)
-			return checked_fail(c, ZIP_ER_OPEN, e.msg);
-		if (folio_sha256_begin(&c->sha, NULL) < 0)
-			return checked_fail(c, ZIP_ER_MEMORY, "out of memory");
-		c->done = 0;
-		return 0;
-	case ZIP_SOURCE_READ:
-		return checked_read(c, data, len);
-	case ZIP_SOURCE_CLOSE:
-		if (c->fd >= 0)
-			close(c->fd);
-		c->fd = -1;
-		folio_sha256_free(c->sha);
-		c->sha = NULL;
-		return 0;
-	case ZIP_SOURCE_STAT: {
-		zip_stat_t *st = data;
-		if (len < sizeof(*st))
-			return checked_fail(c, ZIP_ER_INVAL, "stat");
-		zip_stat_init(st);
-		st->size = c->len;
-		st->valid |= ZIP_STAT_SIZE;
-		return (zip_int64_t)sizeof(*st);
-	}
-	case ZIP_SOURCE_ERROR:
-		return zip_error_to_data(&c->error, data, len);
-	case ZIP_SOURCE_FREE:
-		if (c->fd >= 0)
-			close(c->fd);
-		folio_sha256_free(c->sha);
-		zip_error_fini(&c->error);
-		free(c);
-		return 0;
-	case ZIP_SOURCE_SUPPORTS:
-		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN,
-			ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
-			ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
-	default:
-		zip_error_set(&c->error, ZIP_ER_OPNOTSUPP, 0);
-		return -1;
-	}
-}
-
-int folio_zip_add_file_checked(folio_zip *z, const char *name,
-	const char *path, uint64_t offset, uint64_t len,
-	const unsigned char sha256[FOLIO_SHA256_LEN],
-	folio_zip_method method, folio_error *err)
-{
-	checked_src *c;
-	zip_source_t *src;
-	int rc;
-
-	if ((rc = check_name(z, name, err)) < 0)
-		return rc;
-	c = calloc(1, sizeof(*c));
-	if (c == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	c->z = z;
-	c->name = name;
-	c->path = path;
-	c->sha256 = sha256;
-	c->off = offset;
-	c->len = len;
-	c->fd = -1;
-	zip_error_init(&c->error);
-	src = zip_source_function(z->za, checked_cb, c);
-	if (src == NULL) {
-		zip_error_fini(&c->error);
-		free(c);
-		return lib_error(err, path, name, zip_get_error(z->za));
-	}
-	return add_source(z, name, src, method, err);
-}
-
 int folio_zip_close(folio_zip *z, folio_error *err)
 {
 	int rc = 0;
@@ -361,11 +198,8 @@ int folio_zip_close(folio_zip *z, folio_error *err)
 		return rc;
 	}
 	if (zip_close(z->za) < 0) {
-		if (z->why[0] != '\0')
-			rc = folio_error_set(err, FOLIO_EIO, "%s", z->why);
-		else
-			rc = lib_error(err, z->out.final_path, NULL,
-				zip_get_error(z->za));
+		rc = lib_error(err, z->out.final_path, NULL,
+			zip_get_error(z->za));
 		zip_discard(z->za);
 		z->za = NULL;
 		folio_zip_free(z);

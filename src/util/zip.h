@@ -1,7 +1,9 @@
 /*
- * zip.h - ZIP: a deterministic writer (libzip, zip.c) and a strict,
- * bounded reader of its own (zip_read.c, zip_layout.c, zip_stream.c;
- * zlib).
+ * zip.h - ZIP: a deterministic writer (libzip, zip.c: EPUBs) and a
+ * strict, bounded reader of its own (zip_read.c, zip_layout.c,
+ * zip_stream.c; zlib). The signed archive, whose entries run to
+ * hundreds of thousands, is written by the streaming writer of
+ * zip_write.h instead (libzip holds every entry until it closes).
  *
  * Writer. folio_zip_create reserves a temporary sibling of the final path
  * (util/file.h); entries are written in the order they are added;
@@ -97,21 +99,6 @@ int folio_zip_add_mem(folio_zip *z, const char *name, const void *data,
 /* Add an entry streamed from the file at path (read when closing). */
 int folio_zip_add_file(folio_zip *z, const char *name, const char *path,
 	folio_zip_method method, folio_error *err);
-/* Add an entry streamed from bytes [offset, offset + len) of the file
- * at path (read when closing); len may be 0. */
-int folio_zip_add_file_part(folio_zip *z, const char *name,
-	const char *path, uint64_t offset, uint64_t len,
-	folio_zip_method method, folio_error *err);
-/* Add an entry streamed from bytes [offset, offset + len) of the file
- * at path (read when closing), hashed as it is read: if its SHA-256 is
- * not sha256 (or the file is shorter), close fails with FOLIO_EIO
- * naming the file ("changed while being archived") and nothing is
- * written. name, path and sha256 are borrowed: they must stay valid
- * until close or free. */
-int folio_zip_add_file_checked(folio_zip *z, const char *name,
-	const char *path, uint64_t offset, uint64_t len,
-	const unsigned char sha256[32], folio_zip_method method,
-	folio_error *err);
 /* Write the archive and rename it into place. z is freed either way. */
 int folio_zip_close(folio_zip *z, folio_error *err);
 /* Discard an unclosed archive (removes the temporary file); NULL is ok. */

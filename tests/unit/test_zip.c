@@ -620,85 +620,6 @@ static void test_writer_zip64(void **state)
 	folio_zip_reader_free(r);
 }
 
-/* A checked entry goes in only with the bytes that were hashed: the
- * same bytes as the plain file source, a part of a file too, and a
- * file changed (or cut short) after hashing fails the whole archive,
- * named, with nothing left at the final path. */
-static void test_writer_checked(void **state)
-{
-	static const char text[] = "bytes that were signed\n";
-	unsigned char sha[FOLIO_SHA256_LEN], part[FOLIO_SHA256_LEN];
-	char path[600], zip[600], plain[600];
-	folio_zip_reader *r = NULL;
-	folio_zip *z = NULL;
-	folio_error err = {0};
-	folio_buf b = {0};
-	FILE *fp;
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/signed.txt", tmp);
-	snprintf(zip, sizeof(zip), "%s/checked.zip", tmp);
-	snprintf(plain, sizeof(plain), "%s/plain.zip", tmp);
-	fp = fopen(path, "wb");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	assert_int_equal(folio_sha256(sha, text, strlen(text), &err), 0);
-	assert_int_equal(folio_sha256(part, text + 6, 4, &err), 0);
-
-	assert_int_equal(folio_zip_create(&z, zip, 1700000000, &err), 0);
-	assert_int_equal(folio_zip_add_file_checked(z, "a.txt", path, 0,
-		strlen(text), sha, FOLIO_ZIP_DEFLATE, &err), 0);
-	assert_int_equal(folio_zip_add_file_checked(z, "b.txt", path, 6, 4,
-		part, FOLIO_ZIP_STORE, &err), 0);
-	assert_int_equal(folio_zip_close(z, &err), 0);
-	assert_int_equal(folio_zip_create(&z, plain, 1700000000, &err), 0);
-	assert_int_equal(folio_zip_add_file(z, "a.txt", path,
-		FOLIO_ZIP_DEFLATE, &err), 0);
-	assert_int_equal(folio_zip_add_file_part(z, "b.txt", path, 6, 4,
-		FOLIO_ZIP_STORE, &err), 0);
-	assert_int_equal(folio_zip_close(z, &err), 0);
-	{
-		char *x = NULL, *y = NULL;
-		size_t nx, ny;
-		assert_int_equal(folio_file_read(&x, &nx, zip, 1 << 20, &err),
-			0);
-		assert_int_equal(folio_file_read(&y, &ny, plain, 1 << 20,
-			&err), 0);
-		assert_int_equal(nx, ny);
-		assert_memory_equal(x, y, nx);
-		free(x);
-		free(y);
-	}
-	if (folio_zip_open_read(&r, zip, NULL, &err) != 0)
-		fail_msg("%s", err.msg);
-	assert_int_equal(folio_zip_read(&b, r, 1, 100, &err), 0);
-	assert_int_equal(b.len, 4);
-	assert_memory_equal(b.data, "that", 4);
-	folio_buf_free(&b);
-	folio_zip_reader_free(r);
-	remove(zip);
-
-	/* The file changed after it was hashed. */
-	sha[0] ^= 1;
-	assert_int_equal(folio_zip_create(&z, zip, 1700000000, &err), 0);
-	assert_int_equal(folio_zip_add_file_checked(z, "a.txt", path, 0,
-		strlen(text), sha, FOLIO_ZIP_DEFLATE, &err), 0);
-	assert_int_equal(folio_zip_close(z, &err), FOLIO_EIO);
-	assert_non_null(strstr(err.msg, "changed while being archived"));
-	assert_non_null(strstr(err.msg, "a.txt"));
-	assert_null(fopen(zip, "rb"));
-	/* Shorter than when it was hashed. */
-	sha[0] ^= 1;
-	folio_error_clear(&err);
-	assert_int_equal(folio_zip_create(&z, zip, 1700000000, &err), 0);
-	assert_int_equal(folio_zip_add_file_checked(z, "a.txt", path, 0,
-		strlen(text) + 10, sha, FOLIO_ZIP_DEFLATE, &err), 0);
-	assert_int_equal(folio_zip_close(z, &err), FOLIO_EIO);
-	assert_non_null(strstr(err.msg, "shorter"));
-	assert_null(fopen(zip, "rb"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,7 +628,6 @@ int main(void)
 		cmocka_unit_test(test_crc_checked),
 		cmocka_unit_test(test_zip_stream),
 		cmocka_unit_test(test_writer_zip64),
-		cmocka_unit_test(test_writer_checked),
 	};
 	char cmd[300];
 	int rc;
