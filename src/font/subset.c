@@ -113,6 +113,19 @@ static int subset_input(hb_subset_input_t **out, const folio_face *face,
 	return 0;
 }
 
+/* The subset through a plan, whose glyph maps say which glyph draws
+ * each code point (the caller destroys both, also on failure). */
+static int run_plan(hb_subset_plan_t **plan, hb_face_t **sub,
+	const folio_face *face, hb_subset_input_t *input, folio_error *err)
+{
+	*plan = hb_subset_plan_create_or_fail(face->hb, input);
+	*sub = *plan ? hb_subset_plan_execute_or_fail(*plan) : NULL;
+	if (*sub == NULL)
+		return folio_error_set(err, FOLIO_ELIB,
+			"%s: HarfBuzz could not subset the font", face->path);
+	return 0;
+}
+
 /* The subset as a face of its own (the caller destroys it). */
 static int make_subset(hb_face_t **out, const folio_face *face,
 	const uint32_t *cps, size_t n, folio_error *err)
@@ -418,13 +431,8 @@ static int make_pdf_program(folio_font_program *out, const folio_face *face,
 		goto done;
 	/* Through a plan, whose glyph maps say which glyph draws each code
 	 * point: no need to parse the subset back and look in its cmap. */
-	plan = hb_subset_plan_create_or_fail(face->hb, input);
-	sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-	if (sub == NULL) {
-		rc = folio_error_set(err, FOLIO_ELIB,
-			"%s: HarfBuzz could not subset the font", face->path);
+	if ((rc = run_plan(&plan, &sub, face, input, err)) < 0)
 		goto done;
-	}
 	out->cids = calloc(n ? n : 1, sizeof(*out->cids));
 	out->widths = calloc(n ? n : 1, sizeof(*out->widths));
 	if (out->cids == NULL || out->widths == NULL) {
@@ -563,13 +571,8 @@ static int flatten(folio_buf *local, size_t *off, size_t *len,
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
-	plan = hb_subset_plan_create_or_fail(face->hb, input);
-	sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-	if (sub == NULL) {
-		rc = folio_error_set(err, FOLIO_ELIB,
-			"%s: HarfBuzz could not subset the font", face->path);
+	if ((rc = run_plan(&plan, &sub, face, input, err)) < 0)
 		goto done;
-	}
 	blob = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
 	data = hb_blob_get_data(blob, &blen);
 	old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
