@@ -10,8 +10,7 @@
 # make test runs the release pass only here (TEST_VARIANTS=release):
 # the sanitizer pass builds the same code with other flags and calls no
 # program, package or file the release pass does not, so it cannot find
-# a missing install step; it would double the time and push CI (make
-# test on the CI machine, then this) past its 20 minutes. Everything
+# a missing install step, and would double the time. Everything
 # else runs as a user would run it: every unit test, every end-to-end
 # script, every fuzz replay, with the package installs of `make deps`.
 #
