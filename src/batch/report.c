@@ -545,22 +545,6 @@ static int read_bool(folio_json *j, int *out, folio_error *err)
 	return 0;
 }
 
-/* The next token: a key (1, its name in folio_json_text) or the end of
- * the object (0). */
-static int next_key(folio_json *j, folio_error *err)
-{
-	folio_json_kind k;
-	int rc = folio_json_next(j, &k, err);
-
-	if (rc < 0)
-		return rc;
-	if (k == FOLIO_JSON_OBJECT_END)
-		return 0;
-	if (k != FOLIO_JSON_KEY)
-		return folio_json_fail(j, "a member name or '}'", err);
-	return 1;
-}
-
 static int skip_value(folio_json *j, folio_error *err)
 {
 	folio_json_kind k;
@@ -575,7 +559,7 @@ static int read_ms(folio_json *j, folio_doc_result *d, folio_error *err)
 
 	if ((rc = folio_json_expect(j, FOLIO_JSON_OBJECT, err)) < 0)
 		return rc;
-	while ((rc = next_key(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		const char *key = folio_json_text(j, NULL);
 		double *v = strcmp(key, "read") == 0 ? &d->read_ms :
 			strcmp(key, "layout") == 0 ? &d->layout_ms :
@@ -601,7 +585,7 @@ static int read_meta(folio_json *j, folio_doc_result *d, folio_error *err)
 	if (k != FOLIO_JSON_OBJECT)
 		return folio_json_fail(j, "a record object or null", err);
 	d->has_meta = 1;
-	while ((rc = next_key(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		const char *key = folio_json_text(j, NULL);
 		char **v = strcmp(key, "title") == 0 ? &m->title :
 			strcmp(key, "issuer") == 0 ? &m->issuer :
@@ -806,7 +790,7 @@ static int doc_members(folio_json *j, folio_doc_result *d, int keep_record,
 	int seen_index = 0, rc;
 
 	memset(d, 0, sizeof(*d));
-	while ((rc = next_key(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		seen_index |= strcmp(folio_json_text(j, NULL), "index") == 0;
 		if ((rc = read_doc_member(j, d, folio_json_text(j, NULL),
 			keep_record, err)) < 0)
@@ -868,7 +852,7 @@ static int read_inputs(folio_json *j, folio_build_inputs *in,
 	if ((rc = folio_json_expect(j, FOLIO_JSON_OBJECT, err)) < 0)
 		return rc;
 	in->epoch = -1;
-	while ((rc = next_key(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		const char *key = folio_json_text(j, NULL);
 		char *hex = strcmp(key, "manifest") == 0 ? in->manifest :
 			strcmp(key, "style") == 0 ? in->style :
@@ -902,7 +886,7 @@ static int read_totals(folio_json *j, folio_report_head *h, folio_error *err)
 
 	if ((rc = folio_json_expect(j, FOLIO_JSON_OBJECT, err)) < 0)
 		return rc;
-	while ((rc = next_key(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		if (strcmp(folio_json_text(j, NULL), "documents") != 0) {
 			if ((rc = skip_value(j, err)) < 0)
 				return rc;
@@ -957,7 +941,7 @@ int folio_report_read(folio_report_head *h, const char *path,
 		return rc;
 	if ((rc = folio_json_expect(j, FOLIO_JSON_OBJECT, err)) < 0)
 		goto done;
-	while ((rc = next_key(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		const char *key = folio_json_text(j, NULL);
 		if (strcmp(key, "batch") == 0) {
 			rc = read_fixed(j, h->batch, sizeof(h->batch), err);

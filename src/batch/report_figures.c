@@ -119,15 +119,9 @@ static int read_figure(folio_json *j, folio_doc_result *d, folio_error *err)
 	int rc;
 
 	memset(&stamp, 0, sizeof(stamp));
-	for (;;) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		char *to = NULL;
 		size_t room = 0;
-		if ((rc = folio_json_next(j, &k, err)) < 0)
-			return rc;
-		if (k == FOLIO_JSON_OBJECT_END)
-			break;
-		if (k != FOLIO_JSON_KEY)
-			return folio_json_fail(j, "a member name or '}'", err);
 		if (strcmp(folio_json_text(j, NULL), "src") == 0)
 			to = src, room = sizeof(src);
 		else if (strcmp(folio_json_text(j, NULL), "format") == 0)
@@ -150,6 +144,8 @@ static int read_figure(folio_json *j, folio_doc_result *d, folio_error *err)
 			return folio_json_fail(j, "a shorter string", err);
 		memcpy(to, folio_json_text(j, NULL), len + 1);
 	}
+	if (rc < 0)
+		return rc;
 	/* src names a file beside the source: the rules of <figure src>. */
 	if (!folio_figure_src_valid(src) ||
 	    (strcmp(format, "png") != 0 && strcmp(format, "jpg") != 0) ||

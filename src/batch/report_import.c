@@ -195,28 +195,12 @@ static int string(folio_json *j, char **out, folio_error *err)
 	return *out ? 0 : folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 }
 
-/* The members of an object whose '{' was read: 1 and the key in
- * folio_json_text, or 0 at its '}'. */
-static int member(folio_json *j, folio_error *err)
-{
-	folio_json_kind k;
-	int rc = folio_json_next(j, &k, err);
-
-	if (rc < 0)
-		return rc;
-	if (k == FOLIO_JSON_OBJECT_END)
-		return 0;
-	if (k != FOLIO_JSON_KEY)
-		return folio_json_fail(j, "a member name or '}'", err);
-	return 1;
-}
-
 static int read_drop(folio_json *j, folio_import_drop *d, folio_error *err)
 {
 	unsigned long long v;
 	int rc;
 
-	while ((rc = member(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		const char *key = folio_json_text(j, NULL);
 		if (strcmp(key, "text") == 0) {
 			rc = string(j, &d->text, err);
@@ -271,7 +255,7 @@ int folio_doc_import_read(folio_json *j, folio_doc_import *im,
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	im->set = 1;
-	while ((rc = member(j, err)) > 0) {
+	while ((rc = folio_json_next_key(j, err)) > 0) {
 		const char *key = folio_json_text(j, NULL);
 		size_t *to = strcmp(key, "lines") == 0 ? &im->lines :
 			strcmp(key, "dropped") == 0 ? &im->dropped :

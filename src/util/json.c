@@ -727,3 +727,17 @@ int folio_json_expect(folio_json *j, folio_json_kind want, folio_error *err)
 		return folio_json_fail(j, folio_json_kind_name(want), err);
 	return 0;
 }
+
+int folio_json_next_key(folio_json *j, folio_error *err)
+{
+	folio_json_kind k;
+	int rc = folio_json_next(j, &k, err);
+
+	if (rc < 0)
+		return rc;
+	if (k == FOLIO_JSON_OBJECT_END)
+		return 0;
+	if (k != FOLIO_JSON_KEY)
+		return folio_json_fail(j, "a member name or '}'", err);
+	return 1;
+}

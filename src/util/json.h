@@ -78,6 +78,9 @@ int folio_json_raw_value(folio_json *j, const char **out, size_t *len,
 	folio_json_kind *first, folio_error *err);
 /* Next token must be `want`; else FOLIO_EINPUT naming both. */
 int folio_json_expect(folio_json *j, folio_json_kind want, folio_error *err);
+/* Inside an object whose '{' was read: 1 with the next member's name in
+ * folio_json_text, 0 at its '}', or a located error for anything else. */
+int folio_json_next_key(folio_json *j, folio_error *err);
 /* FOLIO_EINPUT "name:line:col: expected <what>, found <the last token>"
  * at the last token: for readers that check values, not syntax. */
 int folio_json_fail(const folio_json *j, const char *what, folio_error *err);

@@ -38,6 +38,38 @@ static int tokens(char *out, size_t n, const char *s, folio_error *err)
 	return rc;
 }
 
+/* folio_json_next_key: each member's name, 0 at '}', a located error
+ * for what cannot start a member. */
+static void walks_members(void **state)
+{
+	folio_json *j = NULL;
+	folio_json_kind k;
+	folio_error err = {0};
+	const char *s = "{\"a\": 1, \"b\": [2]}";
+
+	(void)state;
+	assert_int_equal(folio_json_open_memory(&j, s, strlen(s), "t.json",
+		&err), 0);
+	assert_int_equal(folio_json_expect(j, FOLIO_JSON_OBJECT, &err), 0);
+	assert_int_equal(folio_json_next_key(j, &err), 1);
+	assert_string_equal(folio_json_text(j, NULL), "a");
+	assert_int_equal(folio_json_next(j, &k, &err), 0);
+	assert_int_equal(folio_json_skip(j, k, &err), 0);
+	assert_int_equal(folio_json_next_key(j, &err), 1);
+	assert_string_equal(folio_json_text(j, NULL), "b");
+	assert_int_equal(folio_json_next(j, &k, &err), 0);
+	assert_int_equal(folio_json_skip(j, k, &err), 0);
+	assert_int_equal(folio_json_next_key(j, &err), 0);
+	folio_json_free(j);
+
+	s = "[1]";
+	assert_int_equal(folio_json_open_memory(&j, s, strlen(s), "t.json",
+		&err), 0);
+	assert_true(folio_json_next_key(j, &err) < 0);
+	assert_non_null(strstr(err.msg, "t.json:1:1: expected a member name"));
+	folio_json_free(j);
+}
+
 static void reads_every_kind(void **state)
 {
 	char out[512];
@@ -178,6 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_every_kind),
+		cmocka_unit_test(walks_members),
 		cmocka_unit_test(decodes_escapes),
 		cmocka_unit_test(refuses_with_position),
 		cmocka_unit_test(limits_depth_and_size),
