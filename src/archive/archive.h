@@ -35,8 +35,8 @@
  * what each file needs later (name, where its bytes are, size, digest)
  * goes to disk with its record and is sorted there (container_impl.h),
  * and the ZIP is written entry by entry (util/zip_write.h): memory does
- * not grow with the number of records given (the records themselves
- * are the caller's). Entries are sorted bytewise after
+ * not grow with the number of records given, which are taken one at
+ * a time (folio_archive_begin/_add/_end). Entries are sorted bytewise after
  * mimetype; all entries carry the DOS time of `time` in UTC, so with a
  * fixed time and an RSA key the archive is byte-identical run to run.
  *
@@ -155,11 +155,39 @@ typedef struct folio_archive_stats {
 	uint64_t payload_bytes;
 } folio_archive_stats;
 
-/* Archive records[0..n) (in 件号 order, codes unique) with the batch's
- * metadata, sign it and write it to zip_path atomically. A file that
- * cannot be read, a named PDF or EPUB that is missing and a source whose
+/* Writing an archive one record at a time, so that whoever has the
+ * records (a batch's report on disk, its sources) never holds them all:
+ *
+ *   folio_archive_begin   checks the signer (before any work) and opens
+ *                         the temporary files beside zip_path
+ *   folio_archive_add     one record, in 件号 order (codes unique): its
+ *                         files hashed, record.xml and its catalogue row
+ *                         written; the record is not kept (strings are
+ *                         borrowed for the call)
+ *   folio_archive_end     the catalogue, the bag, manifest.xml, the
+ *                         signature, then the ZIP to zip_path
+ *                         atomically; frees the writer whatever happens
+ *   folio_archive_abort   gives up: temporary files removed, nothing at
+ *                         zip_path; frees the writer
+ *
+ * batch and opts are borrowed until _end or _abort. A file that cannot
+ * be read, a named PDF or EPUB that is missing and a source whose
  * digest is not source_sha256 fail the archive (it must be complete and
- * say what was built); messages name the record and the file. */
+ * say what was built); messages name the record and the file. After a
+ * failed _add the writer refuses everything but _abort. */
+typedef struct folio_archive_writer folio_archive_writer;
+
+int folio_archive_begin(folio_archive_writer **out,
+	const folio_archive_batch *batch, const char *zip_path,
+	const folio_archive_options *opts, folio_error *err);
+int folio_archive_add(folio_archive_writer *w,
+	const folio_archive_record *record, folio_error *err);
+int folio_archive_end(folio_archive_stats *out, folio_archive_writer *w,
+	folio_error *err);
+void folio_archive_abort(folio_archive_writer *w);
+
+/* The same for records[0..n) held by the caller, all checked before
+ * any work. */
 int folio_archive_write(folio_archive_stats *out,
 	const folio_archive_batch *batch, const folio_archive_record *records,
 	size_t n, const char *zip_path, const folio_archive_options *opts,

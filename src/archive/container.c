@@ -946,75 +946,162 @@ static int signing_time_in_validity(const folio_cert *cert,
 	return 0;
 }
 
-int folio_archive_write(folio_archive_stats *out,
-	const folio_archive_batch *batch, const folio_archive_record *in,
-	size_t n, const char *zip_path, const folio_archive_options *opts,
-	folio_error *err)
-{
-	folio_record record;
-	folio_cert *cert = NULL;
-	folio_key_kind kind;
-	uint64_t sig_off = 0, sig_len = 0;
+/* The archive being written, between folio_archive_begin and _end. */
+struct folio_archive_writer {
 	package p;
-	size_t i;
+	folio_cert *cert;
+	folio_key_kind kind;
+	const folio_archive_batch *batch;
+	const folio_archive_options *opts;
+	char *zip_path;
+	unsigned last_number;      /* 件号 of the record added last */
+	folio_archive_stats st;
+	int rc;                    /* the first failure: the rest refused */
+};
+
+void folio_archive_abort(folio_archive_writer *w)
+{
+	if (w == NULL)
+		return;
+	folio_cert_free(w->cert);
+	package_free(&w->p);
+	free(w->zip_path);
+	free(w);
+}
+
+int folio_archive_begin(folio_archive_writer **out,
+	const folio_archive_batch *batch, const char *zip_path,
+	const folio_archive_options *opts, folio_error *err)
+{
+	folio_archive_writer *w = calloc(1, sizeof(*w));
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	memset(&p, 0, sizeof(p));
-	memset(&record, 0, sizeof(record));
-	p.err = err;
-	p.batch = batch;
-	if (n == 0 || n > FOLIO_ARCHIVE_MAX_RECORDS)
-		return folio_error_set(err, n ? FOLIO_ELIMIT : FOLIO_EUSAGE,
-			"expected 1 to %u records to archive, found %zu",
-			FOLIO_ARCHIVE_MAX_RECORDS, n);
-	for (i = 0; i < n; i++)
-		if ((rc = check_record(&in[i], i ? in[i - 1].number : 0,
-			err)) < 0)
-			return rc;
+	*out = NULL;
+	if (w == NULL || (w->zip_path = strdup(zip_path)) == NULL) {
+		free(w);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	w->batch = batch;
+	w->opts = opts;
+	w->p.batch = batch;
+	w->p.err = err;
 	/* Check the signer before hours of work. */
-	if ((rc = folio_cert_load(&cert, opts->cert_path, err)) < 0 ||
-	    (rc = folio_key_check(&kind, opts->key_path, cert, err)) < 0 ||
-	    (rc = signing_time_in_validity(cert, opts->cert_path, opts->time,
+	if ((rc = folio_cert_load(&w->cert, opts->cert_path, err)) < 0 ||
+	    (rc = folio_key_check(&w->kind, opts->key_path, w->cert,
 		err)) < 0 ||
-	    (rc = folio_outfile_open(&p.spool, zip_path, err)) < 0 ||
-	    (rc = folio_outfile_open(&p.cat_file, zip_path, err)) < 0 ||
-	    (rc = entry_sort_new(&p.sort, zip_path, err)) < 0 ||
-	    (rc = folio_catalogue_begin(&p.cat, p.cat_file.fp, batch, err))
-		< 0)
-		goto done;
+	    (rc = signing_time_in_validity(w->cert, opts->cert_path,
+		opts->time, err)) < 0 ||
+	    (rc = folio_outfile_open(&w->p.spool, zip_path, err)) < 0 ||
+	    (rc = folio_outfile_open(&w->p.cat_file, zip_path, err)) < 0 ||
+	    (rc = entry_sort_new(&w->p.sort, zip_path, err)) < 0 ||
+	    (rc = folio_catalogue_begin(&w->p.cat, w->p.cat_file.fp, batch,
+		err)) < 0) {
+		folio_archive_abort(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+int folio_archive_add(folio_archive_writer *w,
+	const folio_archive_record *in, folio_error *err)
+{
+	folio_record record;
+	int rc;
+
+	if (w->rc < 0)
+		return folio_error_set(err, FOLIO_EUSAGE, "the archive "
+			"already failed: nothing more can be added");
+	w->p.err = err;
+	if (w->st.records >= FOLIO_ARCHIVE_MAX_RECORDS)
+		rc = folio_error_set(err, FOLIO_ELIMIT, "expected at most %u "
+			"records to archive, found more",
+			FOLIO_ARCHIVE_MAX_RECORDS);
+	else
+		rc = check_record(in, w->last_number, err);
 	/* Each record is written (its files hashed, record.xml, its
 	 * catalogue row) and forgotten: what the archive needs of its
 	 * files goes to disk. */
-	for (i = 0; i < n; i++) {
-		rc = add_record(&p, &record, &in[i], out);
-		folio_record_clear(&record);
-		if (rc < 0)
-			goto done;
-	}
-	out->records = n;
+	memset(&record, 0, sizeof(record));
+	if (rc == 0)
+		rc = add_record(&w->p, &record, in, &w->st);
+	folio_record_clear(&record);
+	if (rc < 0)
+		return w->rc = rc;
+	w->last_number = in->number;
+	w->st.records++;
+	return 0;
+}
+
+int folio_archive_end(folio_archive_stats *out, folio_archive_writer *w,
+	folio_error *err)
+{
+	package *p = &w->p;
+	uint64_t sig_off = 0, sig_len = 0;
+	int rc = w->rc;
+
+	memset(out, 0, sizeof(*out));
+	p->err = err;
+	if (rc < 0)
+		rc = folio_error_set(err, FOLIO_EUSAGE, "the archive failed "
+			"while records were added: not written");
+	else if (w->st.records == 0)
+		rc = folio_error_set(err, FOLIO_EUSAGE, "expected 1 to %u "
+			"records to archive, found none",
+			FOLIO_ARCHIVE_MAX_RECORDS);
+	if (rc < 0)
+		goto done;
 	/* manifest.xml is signed like every other file (ASiC-E leaves it
 	 * unsigned, so an edit of it went unnoticed): it joins the
 	 * package, spooled, after the BagIt files (it is not one of the
 	 * bag's tag files) and before the signature is made. Signing it,
 	 * rather than having verify regenerate it and compare bytes,
 	 * keeps old archives verifiable whatever a later libxml2 writes. */
-	if ((rc = entry_sort_finish(p.sort, err)) < 0 ||
-	    (rc = add_catalogue(&p)) < 0 ||
-	    (rc = add_schema(&p, "record")) < 0 ||
-	    (rc = add_schema(&p, "catalogue")) < 0 ||
-	    (rc = add_bag(&p, batch, opts->time, opts->bag_info_extra, out))
+	if ((rc = entry_sort_finish(p->sort, err)) < 0 ||
+	    (rc = add_catalogue(p)) < 0 ||
+	    (rc = add_schema(p, "record")) < 0 ||
+	    (rc = add_schema(p, "catalogue")) < 0 ||
+	    (rc = add_bag(p, w->batch, w->opts->time,
+		w->opts->bag_info_extra, &w->st)) < 0 ||
+	    (rc = odf_manifest(p)) < 0 ||
+	    (rc = spool_flush(p)) < 0 ||
+	    (rc = sign(&sig_off, &sig_len, p, w->opts, w->kind, w->cert))
 		< 0 ||
-	    (rc = odf_manifest(&p)) < 0 ||
-	    (rc = spool_flush(&p)) < 0 ||
-	    (rc = sign(&sig_off, &sig_len, &p, opts, kind, cert)) < 0 ||
-	    (rc = write_zip(&p, zip_path, sig_off, sig_len, opts->time, err))
-		< 0)
+	    (rc = write_zip(p, w->zip_path, sig_off, sig_len, w->opts->time,
+		err)) < 0)
 		goto done;
-	out->entries = (size_t)file_count(&p) + 2;
+	w->st.entries = (size_t)file_count(p) + 2;
+	*out = w->st;
 done:
-	folio_record_clear(&record);
-	folio_cert_free(cert);
-	package_free(&p);
+	folio_archive_abort(w);
 	return rc;
+}
+
+int folio_archive_write(folio_archive_stats *out,
+	const folio_archive_batch *batch, const folio_archive_record *in,
+	size_t n, const char *zip_path, const folio_archive_options *opts,
+	folio_error *err)
+{
+	folio_archive_writer *w = NULL;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0 || n > FOLIO_ARCHIVE_MAX_RECORDS)
+		return folio_error_set(err, n ? FOLIO_ELIMIT : FOLIO_EUSAGE,
+			"expected 1 to %u records to archive, found %zu",
+			FOLIO_ARCHIVE_MAX_RECORDS, n);
+	/* A record the caller got wrong is refused before any work. */
+	for (i = 0; i < n; i++)
+		if ((rc = check_record(&in[i], i ? in[i - 1].number : 0,
+			err)) < 0)
+			return rc;
+	if ((rc = folio_archive_begin(&w, batch, zip_path, opts, err)) < 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = folio_archive_add(w, &in[i], err)) < 0) {
+			folio_archive_abort(w);
+			return rc;
+		}
+	return folio_archive_end(out, w, err);
 }

@@ -554,7 +554,7 @@ static void archive_fail(folio_batch_report *rep, const folio_error *e,
 	rep->archive_error = strdup(e->msg[0] ? e->msg : folio_error_name(rc));
 }
 
-int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
+int folio_run_archive(run *r, folio_error *err)
 {
 	const folio_build_options *o = r->opts;
 	folio_batch_report *rep = r->rep;
@@ -562,14 +562,13 @@ int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
 	const char *cert = o->cert_path ? o->cert_path : r->m->signer_cert;
 	char zip[PATH_MAX_LEN], state[PATH_MAX_LEN];
 	char digest[FOLIO_REPORT_HEX], was[FOLIO_REPORT_HEX];
-	folio_doc_result *loaded = NULL;
 	folio_records_job job;
+	folio_doc_list docs;
 	folio_archive_stats stats;
 	folio_error aerr = {0};
 	uint64_t size;
 	int64_t mtime;
 	long long t = folio_now_ns();
-	size_t i;
 	int rc;
 
 	if ((rc = folio_run_join(zip, sizeof(zip), err, "%s/%s.zip", r->dir,
@@ -608,19 +607,12 @@ int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err)
 	job.allow_partial = o->allow_partial;
 	if (rc == 0)
 		rc = folio_archive_now(&job.time, &aerr);
-	if (rc == 0 && docs == NULL) {
-		rc = folio_run_load_documents(&loaded, r, &aerr);
-		docs = loaded;
-	}
 	/* What the ZIP on disk is made of is about to change: forget it
 	 * first, so a failure cannot leave a stale digest beside it. */
 	(void)unlink(state);
+	folio_doc_list_of_lines(&docs, r->table);
 	if (rc == 0)
-		rc = folio_records_archive(&stats, &job, docs, &aerr);
-	if (loaded != NULL)
-		for (i = 0; i < r->m->n_sources; i++)
-			folio_doc_result_clear(&loaded[i]);
-	free(loaded);
+		rc = folio_records_archive(&stats, &job, &docs, &aerr);
 	rep->archive_ms = folio_run_ms_since(t);
 	if (rc < 0) {
 		archive_fail(rep, &aerr, rc);
@@ -757,7 +749,7 @@ static int documents_run(run *r, folio_error *err)
 		if (r->shard.count == 0) {
 			/* The site goes up even when the archive failed; the
 			 * archive's error is the one reported. */
-			rc = folio_run_archive(r, NULL, err);
+			rc = folio_run_archive(r, err);
 			site_rc = folio_run_site(r, NULL, rc < 0 ? NULL : err);
 			if (rc == 0)
 				rc = site_rc;
@@ -888,6 +880,7 @@ done:
 	folio_cache_writer_free(r.journal);
 	folio_cache_free(r.old);
 	folio_sha256_free(r.digest);
+	folio_doc_lines_free(r.table);
 	if (r.documents != NULL)
 		fclose(r.documents);
 	free(r.working);

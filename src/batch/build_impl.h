@@ -11,6 +11,7 @@
 
 #include "batch/build.h"
 #include "batch/cache.h"
+#include "batch/doclines.h"
 #include "batch/manifest.h"
 #include "epub/epub.h"
 #include "pdf/pdf.h"
@@ -42,6 +43,10 @@ typedef struct run {
 	folio_cache *old;              /* read-only while workers run */
 	folio_cache_writer *journal;   /* under the pool's done lock */
 	FILE *documents;               /* the report's "documents" array */
+	uint64_t documents_len;        /* bytes written to it */
+	/* Where each document's line is (in documents, or in the merge's
+	 * spool): the archive and site steps read them from there. */
+	struct folio_doc_lines *table;
 	size_t n_jobs;                 /* documents in the slice */
 	struct finished **working;     /* per worker, run -> done */
 	struct finished **parked;      /* per job: done, waiting its turn */
@@ -77,9 +82,8 @@ void folio_run_sweep(const run *r);
 /* build.c: one document's line of the archive digest. */
 int folio_run_digest_doc(run *r, const folio_doc_result *d,
 	folio_error *err);
-/* build.c: the archive step from docs (one per manifest source), or,
- * when docs is NULL, from the run's documents stream. */
-int folio_run_archive(run *r, folio_doc_result *docs, folio_error *err);
+/* build.c: the archive step from the run's documents (r->table). */
+int folio_run_archive(run *r, folio_error *err);
 /* build.c: the documents the run streamed out, one result per manifest
  * source (folio_doc_result_clear each, then free). */
 int folio_run_load_documents(folio_doc_result **out, run *r,

@@ -467,10 +467,20 @@ static void stream_out(run *r, const folio_doc_result *d, const char *json,
 	if (rc == 0 && len == 0)
 		rc = folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory "
 			"writing its report line", d->source);
-	if (rc == 0 && (fputs(first ? "[\n    " : ",\n    ", r->documents) <
-		0 || fwrite(json, 1, len, r->documents) != len))
-		rc = folio_error_set(err, FOLIO_EIO, "%s: cannot write the "
-			"report's documents", r->dir);
+	if (rc == 0) {
+		/* The later steps find the line where it is (doclines.h);
+		 * the spool started empty, so its length is the offset. */
+		const char *sep = first ? "[\n    " : ",\n    ";
+		if (fputs(sep, r->documents) < 0 ||
+		    fwrite(json, 1, len, r->documents) != len)
+			rc = folio_error_set(err, FOLIO_EIO, "%s: cannot write "
+				"the report's documents", r->dir);
+		else
+			rc = folio_doc_lines_set(r->table, d->index,
+				r->documents_len + strlen(sep), len, d->status,
+				err);
+		r->documents_len += strlen(sep) + len;
+	}
 	if (rc < 0 && r->stream_rc == 0)
 		r->stream_rc = rc;
 }
@@ -626,6 +636,8 @@ int folio_run_documents(run *r, folio_error *err)
 	if (r->working == NULL || r->parked == NULL || r->pending == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0 ||
+	    (rc = folio_doc_lines_new(&r->table, r->m->n_sources,
+		r->documents, err)) < 0 ||
 	    (rc = open_dir_at(&r->src_dir_fd, r->m->dir, NULL, err)) < 0 ||
 	    (rc = open_dir_at(&r->pdf_dir_fd, r->dir, "pdf", err)) < 0 ||
 	    (rc = open_dir_at(&r->epub_dir_fd, r->dir, "epub", err)) < 0)

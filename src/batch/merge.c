@@ -20,7 +20,8 @@ typedef struct collect {
 	const folio_batch_manifest *m;
 	const folio_shard *slice;    /* count 0: every document */
 	const char *path;
-	folio_doc_result *docs;      /* one per manifest source */
+	folio_doc_lines *table;      /* one line per manifest source */
+	folio_buf line;
 	size_t next;                 /* position in the slice */
 	folio_error *err;
 } collect;
@@ -45,18 +46,22 @@ static int collect_doc(void *ctx, const folio_doc_result *d, folio_json *j)
 			"the manifest changed since; build again", c->path,
 			want + 1, c->m->sources[want].rel, d->source);
 	c->next++;
-	return folio_doc_result_copy(&c->docs[want], d, c->err);
+	/* Kept on disk, not in memory (doclines.h). */
+	return folio_doc_lines_append(c->table, d, &c->line, c->err);
 }
 
-/* Read one report into docs, checking that it is what `want` names. */
+/* Read one report into the table, checking that it is what `slice`
+ * names. */
 static int read_report(folio_report_head *h, const run *r, const char *path,
-	const folio_shard *slice, folio_doc_result *docs, folio_error *err)
+	const folio_shard *slice, folio_doc_lines *table, folio_error *err)
 {
-	collect c = {r->m, slice, path, docs, 0, err};
+	collect c = {r->m, slice, path, table, {0}, 0, err};
 	size_t size = folio_shard_size(slice, r->m->n_sources);
 	int rc;
 
-	if ((rc = folio_report_read(h, path, collect_doc, &c, err)) < 0)
+	rc = folio_report_read(h, path, collect_doc, &c, err);
+	folio_buf_free(&c.line);
+	if (rc < 0)
 		return rc;
 	if (h->shard_index != slice->index || h->shard_count != slice->count)
 		return folio_error_set(err, FOLIO_EINPUT, "%s: expected the "
@@ -109,39 +114,43 @@ static int same_inputs(const folio_build_inputs *have,
 /* Each output is the file its run recorded (size and time): anything
  * else was changed since, and the archive would not hold what the
  * report says. */
-static int outputs_unchanged(const run *r, const folio_doc_result *docs,
+static int outputs_unchanged(const run *r,
 	const char *(*who)(const run *, size_t, char *, size_t),
 	folio_error *err)
 {
 	static const char *const kinds[] = {"pdf", "epub"};
 	char path[PATH_MAX_LEN + 128], by[64];
 	size_t i, k;
+	int rc = 0;
 
-	for (i = 0; i < r->m->n_sources; i++) {
-		const folio_doc_result *d = &docs[i];
-		if (d->status != FOLIO_DOC_BUILT &&
-		    d->status != FOLIO_DOC_SKIPPED)
+	for (i = 0; i < r->m->n_sources && rc == 0; i++) {
+		folio_doc_status st = folio_doc_lines_status(r->table, i);
+		folio_doc_result d;
+		if (st != FOLIO_DOC_BUILT && st != FOLIO_DOC_SKIPPED)
 			continue;
-		for (k = 0; k < 2; k++) {
-			uint64_t size, want = k ? d->epub_bytes : d->pdf_bytes;
-			int64_t t, want_t = k ? d->epub_mtime_ns :
-				d->pdf_mtime_ns;
+		if ((rc = folio_doc_lines_get(r->table, i, &d, err)) < 0)
+			break;
+		for (k = 0; k < 2 && rc == 0; k++) {
+			uint64_t size, want = k ? d.epub_bytes : d.pdf_bytes;
+			int64_t t, want_t = k ? d.epub_mtime_ns :
+				d.pdf_mtime_ns;
 			snprintf(path, sizeof(path), "%s/%s/%s.%s", r->dir,
-				kinds[k], d->code, kinds[k]);
+				kinds[k], d.code, kinds[k]);
 			if (folio_cache_stat(&t, &size, path) == 0 &&
 			    size == want && t == want_t)
 				continue;
-			return folio_error_set(err, FOLIO_EINPUT, "%s: "
+			rc = folio_error_set(err, FOLIO_EINPUT, "%s: "
 				"record %s: expected its %s at %s as %s built "
 				"it (%llu bytes), found it %s; run that again",
-				d->source, d->code, kinds[k], path,
+				d.source, d.code, kinds[k], path,
 				who(r, i, by, sizeof(by)),
 				(unsigned long long)want,
 				access(path, F_OK) == 0 ? "changed" :
 				"missing");
 		}
+		folio_doc_result_clear(&d);
 	}
-	return 0;
+	return rc;
 }
 
 static const char *shard_of(const run *r, size_t i, char *out, size_t n)
@@ -213,19 +222,18 @@ static int all_finished(const run *r, unsigned n, folio_error *err)
 		missing, n, list, missing > MAX_NAMED ? ", ..." : "");
 }
 
-/* The merged report's documents, as the shards reported them. */
-static int write_documents(run *r, const folio_doc_result *docs,
-	folio_error *err)
+/* The merged report's documents, as the shards reported them, in
+ * manifest order. */
+static int write_documents(run *r, folio_error *err)
 {
 	size_t i;
 	int rc;
 
 	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0)
 		return rc;
-	r->line.limit = FOLIO_CACHE_MAX_LINE;
 	for (i = 0; i < r->m->n_sources; i++) {
-		folio_buf_reset(&r->line);
-		if ((rc = folio_report_doc_json(&r->line, &docs[i], err)) < 0)
+		if ((rc = folio_doc_lines_line(r->table, i, &r->line,
+			err)) < 0)
 			return rc;
 		if (fputs(i ? ",\n    " : "[\n    ", r->documents) < 0 ||
 		    fwrite(r->line.data, 1, r->line.len, r->documents) !=
@@ -241,45 +249,46 @@ io:
 }
 
 /* Totals, the outputs each document owns and the archive digest, from
- * the documents as reported. */
-static int account(run *r, const folio_doc_result *docs, folio_error *err)
+ * the documents as reported, in manifest order. */
+static int account(run *r, folio_error *err)
 {
 	size_t i;
-	int rc;
+	int rc = 0;
 
 	if (r->opts->no_archive == 0 &&
 	    (rc = folio_sha256_begin(&r->digest, err)) < 0)
 		return rc;
 	r->rep->n = r->m->n_sources;
-	for (i = 0; i < r->m->n_sources; i++) {
-		const folio_doc_result *d = &docs[i];
+	for (i = 0; i < r->m->n_sources && rc == 0; i++) {
+		folio_doc_result d;
 		size_t k;
-		if ((rc = folio_report_count(r->rep, d, err)) < 0 ||
-		    (r->digest != NULL &&
-		     (rc = folio_run_digest_doc(r, d, err)) < 0))
-			return rc;
-		if (d->status != FOLIO_DOC_BUILT &&
-		    d->status != FOLIO_DOC_SKIPPED)
-			continue;
-		for (k = 0; folio_retentions[k] != NULL; k++)
-			if (d->meta.retention != NULL &&
-			    strcmp(d->meta.retention, folio_retentions[k]) == 0)
-				r->owned[i] = (unsigned char)(k + 1);
+		if ((rc = folio_doc_lines_get(r->table, i, &d, err)) < 0)
+			break;
+		if ((rc = folio_report_count(r->rep, &d, err)) == 0 &&
+		    r->digest != NULL)
+			rc = folio_run_digest_doc(r, &d, err);
+		if (rc == 0 && (d.status == FOLIO_DOC_BUILT ||
+		    d.status == FOLIO_DOC_SKIPPED))
+			for (k = 0; folio_retentions[k] != NULL; k++)
+				if (d.meta.retention != NULL &&
+				    strcmp(d.meta.retention,
+					folio_retentions[k]) == 0)
+					r->owned[i] = (unsigned char)(k + 1);
+		folio_doc_result_clear(&d);
 	}
-	return 0;
+	return rc;
 }
 
 int folio_run_merge(run *r, folio_error *err)
 {
 	folio_build_options opts = *r->opts;
 	const folio_build_options *saved = r->opts;
-	folio_doc_result *docs = NULL;
 	folio_report_head h;
 	char path[PATH_MAX_LEN + 128], name[48], fonts[FOLIO_REPORT_HEX] = "";
 	folio_error ignored = {0};
+	FILE *lines = NULL;
 	unsigned n = 0, k;
-	size_t i;
-	int rc, site_rc;
+	int rc, site_rc, written;
 
 	if ((rc = shard_count(&n, r, err)) < 0 ||
 	    (rc = all_finished(r, n, err)) < 0)
@@ -287,11 +296,13 @@ int folio_run_merge(run *r, folio_error *err)
 	/* shard_of names shards by the count merged. */
 	opts.shard.count = n;
 	r->opts = &opts;
-	docs = calloc(r->m->n_sources ? r->m->n_sources : 1, sizeof(*docs));
-	if (docs == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	/* The shards' documents go to a spool as they are read, shard by
+	 * shard; every later pass takes them from there in manifest
+	 * order. */
+	if ((rc = folio_run_spool(&lines, r->dir, err)) < 0 ||
+	    (rc = folio_doc_lines_new(&r->table, r->m->n_sources, lines,
+		err)) < 0)
 		goto done;
-	}
 	for (k = 1; k <= n; k++) {
 		folio_shard slice;
 		memset(&slice, 0, sizeof(slice));
@@ -300,7 +311,8 @@ int folio_run_merge(run *r, folio_error *err)
 		folio_shard_name(name, sizeof(name), k, n);
 		snprintf(path, sizeof(path), "%s/%s.json", r->shards_dir,
 			name);
-		if ((rc = read_report(&h, r, path, &slice, docs, err)) < 0 ||
+		if ((rc = read_report(&h, r, path, &slice, r->table,
+			err)) < 0 ||
 		    (rc = same_inputs(&h.inputs, &r->inputs, k > 1 ? fonts :
 			NULL, 1, path, err)) < 0)
 			goto done;
@@ -310,20 +322,24 @@ int folio_run_merge(run *r, folio_error *err)
 	memcpy(r->inputs.fonts, fonts, sizeof(fonts));
 	r->rep->inputs = r->inputs;
 	r->rep->merged_shards = n;
-	if ((rc = outputs_unchanged(r, docs, shard_of, err)) < 0 ||
-	    (rc = account(r, docs, err)) < 0)
+	if ((rc = outputs_unchanged(r, shard_of, err)) < 0 ||
+	    (rc = account(r, err)) < 0)
 		goto done;
 	r->rep->workers = 1;
 	/* The whole tree is the merge's now: outputs no document owns go,
 	 * as after a whole-batch run. */
 	folio_run_remove_orphans(r);
-	rc = folio_run_archive(r, docs, err);
-	site_rc = folio_run_site(r, docs, rc < 0 ? NULL : err);
-	if (rc == 0)
+	/* The report's documents array first: it is what the site step
+	 * reads. */
+	written = write_documents(r, &ignored);
+	rc = folio_run_archive(r, err);
+	site_rc = written < 0 ? written :
+		folio_run_site(r, NULL, rc < 0 ? NULL : err);
+	if (rc == 0 && written == 0)
 		rc = site_rc;
 	r->rep->wall_ms = (double)(folio_now_ns() - r->t0) / 1e6;
 	/* The report is written whatever the archive did. */
-	if (write_documents(r, docs, &ignored) < 0 ||
+	if (written < 0 ||
 	    folio_report_write(r->rep, r->documents, &ignored) < 0) {
 		if (rc == 0)
 			rc = folio_error_set(err, ignored.code, "%s",
@@ -333,10 +349,10 @@ int folio_run_merge(run *r, folio_error *err)
 	}
 done:
 	r->opts = saved;
-	if (docs != NULL)
-		for (i = 0; i < r->m->n_sources; i++)
-			folio_doc_result_clear(&docs[i]);
-	free(docs);
+	folio_doc_lines_free(r->table);
+	r->table = NULL;
+	if (lines != NULL)
+		fclose(lines);
 	return rc;
 }
 
@@ -355,14 +371,14 @@ int folio_build_archive_report(folio_archive_stats *out,
 	folio_batch_manifest *m = NULL;
 	folio_build_options opts;
 	folio_batch_report rep;
-	folio_doc_result *docs = NULL;
+	folio_doc_list docs;
 	folio_records_job job;
 	folio_report_head h;
 	folio_shard whole;
 	char path[PATH_MAX_LEN], busy[PATH_MAX_LEN + 64];
 	char lock_path[PATH_MAX_LEN];
 	int lock = -1, rc;
-	size_t i;
+	FILE *lines = NULL;
 	run r;
 
 	memset(&r, 0, sizeof(r));
@@ -391,15 +407,13 @@ int folio_build_archive_report(folio_archive_stats *out,
 		rc = lock;
 		goto done;
 	}
-	docs = calloc(m->n_sources ? m->n_sources : 1, sizeof(*docs));
-	if (docs == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((rc = folio_run_inputs(&r.inputs, m, err)) < 0 ||
-	    (rc = read_report(&h, &r, path, &whole, docs, err)) < 0 ||
+	if ((rc = folio_run_spool(&lines, dir, err)) < 0 ||
+	    (rc = folio_doc_lines_new(&r.table, m->n_sources, lines,
+		err)) < 0 ||
+	    (rc = folio_run_inputs(&r.inputs, m, err)) < 0 ||
+	    (rc = read_report(&h, &r, path, &whole, r.table, err)) < 0 ||
 	    (rc = same_inputs(&h.inputs, &r.inputs, NULL, 0, path, err)) < 0 ||
-	    (rc = outputs_unchanged(&r, docs, last_run, err)) < 0)
+	    (rc = outputs_unchanged(&r, last_run, err)) < 0)
 		goto done;
 	memset(&job, 0, sizeof(job));
 	job.m = m;
@@ -409,14 +423,14 @@ int folio_build_archive_report(folio_archive_stats *out,
 	job.cert_path = cert_path;
 	if ((rc = folio_archive_now(&job.time, err)) < 0)
 		goto done;
-	rc = folio_records_archive(out, &job, docs, err);
+	folio_doc_list_of_lines(&docs, r.table);
+	rc = folio_records_archive(out, &job, &docs, err);
 done:
 	if (lock >= 0)
 		close(lock);
-	if (docs != NULL)
-		for (i = 0; i < m->n_sources; i++)
-			folio_doc_result_clear(&docs[i]);
-	free(docs);
+	folio_doc_lines_free(r.table);
+	if (lines != NULL)
+		fclose(lines);
 	folio_batch_manifest_free(m);
 	return rc;
 }

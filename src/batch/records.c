@@ -1,10 +1,12 @@
 /* records.c - documents of a batch to archive records (see records.h). */
 #include "batch/records.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch/doclines.h"
 #include "import/source.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -60,57 +62,63 @@ int folio_doc_meta_fill(folio_doc_meta *out, const folio_doc *doc,
 	return 0;
 }
 
-void folio_records_free(folio_doc_result *docs, size_t n)
-{
-	size_t i;
+/* ---- where the documents come from ------------------------------------ */
 
-	if (docs == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		folio_doc_result_clear(&docs[i]);
-	free(docs);
+static int table_get(void *ctx, size_t i, folio_doc_result *out,
+	folio_error *err)
+{
+	return folio_doc_lines_get(ctx, i, out, err);
 }
 
-int folio_records_from_sources(folio_doc_result **out,
-	const folio_batch_manifest *m, folio_error *err)
+static folio_doc_status table_status(void *ctx, size_t i)
 {
-	folio_doc_result *docs;
-	size_t i;
+	return folio_doc_lines_status(ctx, i);
+}
+
+void folio_doc_list_of_lines(folio_doc_list *out, folio_doc_lines *t)
+{
+	out->get = table_get;
+	out->status = table_status;
+	out->ctx = t;
+}
+
+/* Source i read for what its record says. */
+static int source_get(void *ctx, size_t i, folio_doc_result *d,
+	folio_error *err)
+{
+	const folio_batch_manifest *m = ctx;
+	folio_doc *doc = NULL;
 	int rc = 0;
 
-	*out = NULL;
-	docs = calloc(m->n_sources ? m->n_sources : 1, sizeof(*docs));
-	if (docs == NULL)
+	memset(d, 0, sizeof(*d));
+	d->index = i;
+	d->status = FOLIO_DOC_BUILT;
+	if ((d->source = strdup(m->sources[i].rel)) == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	for (i = 0; rc == 0 && i < m->n_sources; i++) {
-		folio_doc_result *d = &docs[i];
-		folio_doc *doc = NULL;
+	if ((rc = folio_source_read(&doc, m->sources[i].path, NULL, err)) == 0 &&
+	    (rc = folio_batch_code(d->code, doc, m, (unsigned)(i + 1),
+		err)) == 0 &&
+	    (rc = folio_doc_meta_fill(&d->meta, doc, m, err)) == 0)
+		rc = folio_doc_figures_from(d, doc, err);
+	d->has_meta = rc == 0;
+	folio_doc_free(doc);
+	return rc;
+}
 
-		d->index = i;
-		d->source = strdup(m->sources[i].rel);
-		if (d->source == NULL)
-			rc = folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		if (rc == 0)
-			rc = folio_source_read(&doc, m->sources[i].path, NULL,
-				err);
-		if (rc == 0)
-			rc = folio_batch_code(d->code, doc, m,
-				(unsigned)(i + 1), err);
-		if (rc == 0)
-			rc = folio_doc_meta_fill(&d->meta, doc, m, err);
-		if (rc == 0)
-			rc = folio_doc_figures_from(d, doc, err);
-		d->has_meta = rc == 0;
-		d->status = FOLIO_DOC_BUILT;
-		folio_doc_free(doc);
-	}
-	if (rc < 0) {
-		folio_records_free(docs, m->n_sources);
-		return rc;
-	}
-	*out = docs;
-	return 0;
+static folio_doc_status source_status(void *ctx, size_t i)
+{
+	(void)ctx;
+	(void)i;
+	return FOLIO_DOC_BUILT;
+}
+
+void folio_doc_list_of_sources(folio_doc_list *out,
+	const folio_batch_manifest *m)
+{
+	out->get = source_get;
+	out->status = source_status;
+	/* (Only read through: the callbacks take void *.) */
+	out->ctx = (void *)(uintptr_t)m;
 }
 
 static int unhex(unsigned char *out, const char *hex)
@@ -137,28 +145,34 @@ static int unhex(unsigned char *out, const char *hex)
 /* bag-info.txt lines for a partial archive: how many documents it leaves
  * out and, for each, its source and error, so the bag itself says it is
  * incomplete. One line per label: line breaks become spaces. */
-static int partial_bag_info(folio_buf *out, const folio_doc_result *docs,
-	size_t n, size_t failed)
+static int partial_bag_info(folio_buf *out, const folio_doc_list *docs,
+	size_t n, size_t failed, folio_error *err)
 {
+	folio_doc_result d;
 	size_t i;
 	char *p;
+	int rc = 0;
 
 	if (folio_buf_printf(out, "Folio-Partial: %zu of %zu documents failed "
 		"and are not in this bag\n", failed, n) < 0)
-		return FOLIO_ENOMEM;
-	for (i = 0; i < n; i++) {
-		const folio_doc_result *d = &docs[i];
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	for (i = 0; i < n && rc == 0; i++) {
 		size_t at = out->len;
-		if (d->status != FOLIO_DOC_FAILED)
+		if (docs->status(docs->ctx, i) != FOLIO_DOC_FAILED)
 			continue;
-		if (folio_buf_printf(out, "Folio-Failed: %s: %s\n", d->source,
-			d->error ? d->error : "failed") < 0)
-			return FOLIO_ENOMEM;
-		for (p = out->data + at; p < out->data + out->len - 1; p++)
+		if ((rc = docs->get(docs->ctx, i, &d, err)) < 0)
+			break;
+		if (folio_buf_printf(out, "Folio-Failed: %s: %s\n", d.source,
+			d.error ? d.error : "failed") < 0)
+			rc = folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		folio_doc_result_clear(&d);
+		for (p = out->data + at; rc == 0 && p < out->data + out->len - 1;
+			p++)
 			if (*p == '\n' || *p == '\r')
 				*p = ' ';
 	}
-	return 0;
+	return rc;
 }
 
 /* ---- the images a record carries ------------------------------------- */
@@ -306,71 +320,98 @@ static int make_record(folio_archive_record *r, const folio_records_job *job,
 	return 0;
 }
 
+/* Every document built or up to date, else the reason the archive
+ * cannot be made (or, with allow_partial, the failed ones counted). */
+static int check_statuses(size_t *out_failed, const folio_records_job *job,
+	const folio_doc_list *docs, folio_error *err)
+{
+	size_t i, n = job->m->n_sources, failed = 0, not_run = 0, built = 0;
+	size_t first_bad = SIZE_MAX;
+
+	for (i = 0; i < n; i++) {
+		folio_doc_status st = docs->status(docs->ctx, i);
+		if (st == FOLIO_DOC_BUILT || st == FOLIO_DOC_SKIPPED) {
+			built++;
+			continue;
+		}
+		if (first_bad == SIZE_MAX)
+			first_bad = i;
+		if (st == FOLIO_DOC_FAILED)
+			failed++;
+		else
+			not_run++;
+	}
+	*out_failed = failed;
+	if (not_run > 0 || (failed > 0 && !job->allow_partial)) {
+		const char *name = job->m->sources[first_bad].rel;
+		return folio_error_set(err, FOLIO_EINPUT, "expected every "
+			"document built, found %zu failed and %zu not run "
+			"(first: %s, %s)%s", failed, not_run, name,
+			folio_doc_status_name(docs->status(docs->ctx,
+			first_bad)), not_run ? "" :
+			"; --allow-partial leaves the failed ones out");
+	}
+	if (built == 0)
+		return folio_error_set(err, FOLIO_EINPUT, "no document built: "
+			"nothing to archive");
+	return 0;
+}
+
 int folio_records_archive(folio_archive_stats *out,
-	const folio_records_job *job, const folio_doc_result *docs,
+	const folio_records_job *job, const folio_doc_list *docs,
 	folio_error *err)
 {
 	const folio_batch_manifest *m = job->m;
 	folio_archive_batch batch = {m->fonds_code, m->fonds_name, m->year,
 		m->batch_id, m->description};
 	folio_archive_options opts;
-	folio_archive_record *recs = NULL;
-	folio_arena *arena = folio_arena_new(0);
+	folio_archive_writer *w = NULL;
+	folio_archive_record rec;
+	folio_arena *arena = NULL;
 	folio_buf bag = {0};
-	size_t i, k = 0, failed = 0, not_run = 0, first_bad = SIZE_MAX;
-	int rc = 0;
+	size_t i, failed = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	recs = calloc(m->n_sources ? m->n_sources : 1, sizeof(*recs));
-	if (recs == NULL || arena == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = check_statuses(&failed, job, docs, err)) < 0 ||
+	    (failed > 0 && (rc = partial_bag_info(&bag, docs, m->n_sources,
+		failed, err)) < 0))
 		goto done;
-	}
-	for (i = 0; rc == 0 && i < m->n_sources; i++) {
-		const folio_doc_result *d = &docs[i];
-		if (d->status == FOLIO_DOC_BUILT ||
-		    d->status == FOLIO_DOC_SKIPPED) {
-			rc = make_record(&recs[k++], job, d, i, arena, err);
-			continue;
-		}
-		if (first_bad == SIZE_MAX)
-			first_bad = i;
-		if (d->status == FOLIO_DOC_FAILED)
-			failed++;
-		else
-			not_run++;
-	}
-	if (rc < 0)
-		goto done;
-	if (not_run > 0 || (failed > 0 && !job->allow_partial)) {
-		const folio_doc_result *d = &docs[first_bad];
-		rc = folio_error_set(err, FOLIO_EINPUT, "expected every "
-			"document built, found %zu failed and %zu not run "
-			"(first: %s, %s)%s", failed, not_run, d->source,
-			folio_doc_status_name(d->status), not_run ? "" :
-			"; --allow-partial leaves the failed ones out");
-		goto done;
-	}
-	if (k == 0) {
-		rc = folio_error_set(err, FOLIO_EINPUT, "no document built: "
-			"nothing to archive");
-		goto done;
-	}
-	if (failed > 0 && partial_bag_info(&bag, docs, m->n_sources, failed)
-		< 0) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
 	memset(&opts, 0, sizeof(opts));
 	opts.key_path = job->key_path ? job->key_path : m->signer_key;
 	opts.cert_path = job->cert_path ? job->cert_path : m->signer_cert;
 	opts.time = job->time;
 	opts.bag_info_extra = bag.data;
-	rc = folio_archive_write(out, &batch, recs, k, job->zip_path, &opts,
-		err);
+	if ((rc = folio_archive_begin(&w, &batch, job->zip_path, &opts,
+		err)) < 0)
+		goto done;
+	/* One document read, made a record, archived and forgotten at a
+	 * time. */
+	for (i = 0; i < m->n_sources; i++) {
+		folio_doc_status st = docs->status(docs->ctx, i);
+		folio_doc_result d;
+		if (st != FOLIO_DOC_BUILT && st != FOLIO_DOC_SKIPPED)
+			continue;
+		if ((rc = docs->get(docs->ctx, i, &d, err)) < 0)
+			break;
+		/* The record's paths and digests, for this record only. */
+		if ((arena = folio_arena_new(0)) == NULL)
+			rc = folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		if (rc == 0 && (rc = make_record(&rec, job, &d, i, arena,
+			err)) == 0)
+			rc = folio_archive_add(w, &rec, err);
+		folio_doc_result_clear(&d);
+		folio_arena_free(arena);
+		arena = NULL;
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0)
+		folio_archive_abort(w);
+	else
+		rc = folio_archive_end(out, w, err);
 done:
-	free(recs);
-	folio_arena_free(arena);
 	folio_buf_free(&bag);
 	return rc;
 }

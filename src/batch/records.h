@@ -5,14 +5,17 @@
  * archive writer (archive/archive.h) knows only the records it is given.
  * This is the one place that turns the first into the second: the 档号
  * of a source, the DA/T 46 metadata kept of it (the manifest's defaults
- * applied), and, for a whole batch, the list of records with their files
- * under the output folder.
+ * applied), and, for a whole batch, the records with their files under
+ * the output folder.
  *
- * Documents come as folio_doc_result (report.h), one per manifest source
- * in manifest order, whoever made them: the document phase of a run, the
- * shards' reports read back by the merge, the report `folio archive`
- * reads, or the sources themselves (a sources-only archive). What one of
- * them says is what the archive says: nothing is laid out again.
+ * Documents come as folio_doc_result (report.h), one per manifest source,
+ * asked for one at a time in manifest order (folio_doc_list), whoever
+ * made them: the document phase of a run, the shards' reports read back
+ * by the merge, the report `folio archive` reads, or the sources
+ * themselves (a sources-only archive). What one of them says is what
+ * the archive says: nothing is laid out again. The records go to the
+ * archive writer one by one as they are made: memory does not grow
+ * with the batch.
  */
 #ifndef FOLIO_BATCH_RECORDS_H
 #define FOLIO_BATCH_RECORDS_H
@@ -43,13 +46,27 @@ int folio_doc_meta_fill(folio_doc_meta *out, const folio_doc *doc,
 int folio_doc_figures_from(folio_doc_result *d, const folio_doc *doc,
 	folio_error *err);
 
-/* Every source of m read for its metadata, 档号 and figures (no
- * outputs, no 页数): docs[i] for source i, status built. A source that cannot be
- * read fails the whole (an archive must be complete), naming it with
- * file:line:col. Free with folio_records_free(docs, n). */
-int folio_records_from_sources(folio_doc_result **out,
-	const folio_batch_manifest *m, folio_error *err);
-void folio_records_free(folio_doc_result *docs, size_t n);
+/* The documents an archive is made of, one per manifest source, asked
+ * for one at a time so that nobody holds them all: get fills document i
+ * (0-based manifest place; the caller clears it after use), status says
+ * how it went without reading it. */
+typedef struct folio_doc_list {
+	int (*get)(void *ctx, size_t i, folio_doc_result *out,
+		folio_error *err);
+	folio_doc_status (*status)(void *ctx, size_t i);
+	void *ctx;
+} folio_doc_list;
+
+/* The documents whose lines are in l (batch/doclines.h). */
+struct folio_doc_lines;
+void folio_doc_list_of_lines(folio_doc_list *out, struct folio_doc_lines *t);
+
+/* The sources of m themselves, each read for its metadata, 档号 and
+ * figures when asked for (no outputs, no 页数), status built. A source
+ * that cannot be read fails the whole (an archive must be complete),
+ * naming it with file:line:col. */
+void folio_doc_list_of_sources(folio_doc_list *out,
+	const folio_batch_manifest *m);
 
 typedef struct folio_records_job {
 	const folio_batch_manifest *m;
@@ -64,13 +81,14 @@ typedef struct folio_records_job {
 	int allow_partial;
 } folio_records_job;
 
-/* Archive docs[0..m->n_sources): the ones that built (or were up to
- * date) as records numbered by their manifest place, with their
- * source's digest checked. A document that was not run, or failed
- * without allow_partial, refuses the archive (FOLIO_EINPUT, naming how
- * many and the first). */
+/* Archive the m->n_sources documents of docs: the ones that built (or
+ * were up to date) as records numbered by their manifest place, with
+ * their source's digest checked, handed to the writer one at a time.
+ * A document that was not run, or failed without allow_partial, refuses
+ * the archive before any work (FOLIO_EINPUT, naming how many and the
+ * first). */
 int folio_records_archive(folio_archive_stats *out,
-	const folio_records_job *job, const folio_doc_result *docs,
+	const folio_records_job *job, const folio_doc_list *docs,
 	folio_error *err);
 
 #endif

@@ -55,29 +55,27 @@ static double seconds_since(const struct timespec *t0)
 		(double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* The sources alone: each read for its metadata and 档号. */
+/* The sources alone: each read for its metadata and 档号 as the
+ * archive takes it. */
 static int sources_only(folio_archive_stats *st, const char *batch,
 	const char *zip_path, const char *key, const char *cert,
 	folio_error *err)
 {
 	folio_batch_manifest *m = NULL;
-	folio_doc_result *docs = NULL;
+	folio_doc_list docs;
 	folio_records_job job;
 	int rc;
 
 	memset(&job, 0, sizeof(job));
-	if ((rc = folio_batch_manifest_read(&m, batch, err)) < 0 ||
-	    (rc = folio_archive_now(&job.time, err)) < 0 ||
-	    (rc = folio_records_from_sources(&docs, m, err)) < 0)
-		goto done;
-	job.m = m;
-	job.zip_path = zip_path;
-	job.key_path = key;
-	job.cert_path = cert;
-	rc = folio_records_archive(st, &job, docs, err);
-done:
-	if (m != NULL)
-		folio_records_free(docs, m->n_sources);
+	if ((rc = folio_batch_manifest_read(&m, batch, err)) == 0 &&
+	    (rc = folio_archive_now(&job.time, err)) == 0) {
+		folio_doc_list_of_sources(&docs, m);
+		job.m = m;
+		job.zip_path = zip_path;
+		job.key_path = key;
+		job.cert_path = cert;
+		rc = folio_records_archive(st, &job, &docs, err);
+	}
 	folio_batch_manifest_free(m);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,10 +473,40 @@ static void test_sha256_stream(void **state)
 	assert_memory_equal(one, parts, FOLIO_SHA256_LEN);
 }
 
+/* 1 when the two files hold the same bytes. */
+static int same_bytes(const char *a, const char *b)
+{
+	char *x = NULL, *y = NULL;
+	size_t nx = 0, ny = 0;
+	int same;
+
+	assert_int_equal(folio_file_read(&x, &nx, a, 1 << 26, NULL), 0);
+	assert_int_equal(folio_file_read(&y, &ny, b, 1 << 26, NULL), 0);
+	same = nx == ny && memcmp(x, y, nx) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+/* Entries of dir (without . and ..): what a failed write left. */
+static size_t count_entries(const char *dir)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dp = opendir(dir);
+
+	assert_non_null(dp);
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(dp);
+	return n;
+}
+
 static void test_write_and_verify(void **state)
 {
 	char dir[512], path[600], pdf[600], zip[600], text[4096];
-	char key[600], crt[600];
+	char key[600], crt[600], path2[600];
 	folio_archive_batch batch = {"T1", "测试全宗", "2024", "T1-2024-B1",
 		NULL};
 	folio_archive_record rec[2];
@@ -562,6 +593,48 @@ static void test_write_and_verify(void **state)
 		&err), FOLIO_EUSAGE);
 	assert_non_null(strstr(err.msg, "题名"));
 	assert_int_equal(access(text, F_OK), -1);
+
+	/* One record at a time: a record out of 件号 order fails the add,
+	 * the writer refuses anything more, and giving up leaves nothing
+	 * beside the archive (its temporary files gone). An archive of no
+	 * record is refused at the end, nothing written. */
+	{
+		folio_archive_writer *w = NULL;
+		size_t before = count_entries(tmp);
+		rec[1].title = rec[0].title;
+		rec[1].number = 4;
+		folio_error_clear(&err);
+		assert_int_equal(folio_archive_begin(&w, &batch, text, &opts,
+			&err), 0);
+		assert_true(count_entries(tmp) > before);
+		assert_int_equal(folio_archive_add(w, &rec[0], &err), 0);
+		assert_int_equal(folio_archive_add(w, &rec[1], &err),
+			FOLIO_EUSAGE);
+		assert_non_null(strstr(err.msg, "件号 above 5"));
+		rec[1].number = 6;
+		folio_error_clear(&err);
+		assert_int_equal(folio_archive_add(w, &rec[1], &err),
+			FOLIO_EUSAGE);
+		assert_non_null(strstr(err.msg, "already failed"));
+		folio_archive_abort(w);
+		assert_int_equal(count_entries(tmp), before);
+		assert_int_equal(folio_archive_begin(&w, &batch, text, &opts,
+			&err), 0);
+		folio_error_clear(&err);
+		assert_int_equal(folio_archive_end(&st, w, &err), FOLIO_EUSAGE);
+		assert_non_null(strstr(err.msg, "found none"));
+		assert_int_equal(count_entries(tmp), before);
+		/* Added one by one, the archive is the one written whole. */
+		snprintf(path2, sizeof(path2), "%s/streamed.zip", tmp);
+		assert_int_equal(folio_archive_begin(&w, &batch, path2, &opts,
+			&err), 0);
+		assert_int_equal(folio_archive_add(w, &rec[0], &err), 0);
+		if (folio_archive_end(&st, w, &err) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(st.records, 1);
+		assert_true(same_bytes(zip, path2));
+		unlink(path2);
+	}
 
 	/* Flip a byte of the stored mimetype's content: its data starts
 	 * after the 30-byte local header and the 8-byte name. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch/doclines.h"
 #include "batch/report.h"
 
 #define HEX_A "0123456789abcdef0123456789abcdef" \
@@ -485,6 +486,114 @@ static void empty_batch_and_size_limit(void **state)
 	clear(d);
 }
 
+/* The lines of a run's documents kept on disk (doclines.h): written in
+ * finishing order, read back by manifest place, as many times as asked,
+ * with their status known without a read. */
+static void document_lines_by_place(void **state)
+{
+	folio_doc_result d[4], back;
+	folio_doc_lines *t = NULL;
+	folio_buf scratch = {0}, line = {0}, json = {0};
+	folio_error err = {0};
+	FILE *spool = tmpfile();
+	size_t order[4] = {2, 0, 3, 1}, k;
+	int pass;
+	long at;
+
+	(void)state;
+	assert_non_null(spool);
+	fill(d);
+	add_import(&d[0]);
+	assert_int_equal(folio_doc_lines_new(&t, 5, spool, &err), 0);
+	/* Two appended by the table, two written by the caller at known
+	 * places between other bytes (as the run's report array is). */
+	for (k = 0; k < 4; k++) {
+		folio_doc_result *x = &d[order[k]];
+		if (k % 2 == 0) {
+			assert_int_equal(folio_doc_lines_append(t, x, &scratch,
+				&err), 0);
+			continue;
+		}
+		folio_buf_reset(&json);
+		assert_int_equal(folio_report_doc_json(&json, x, &err), 0);
+		assert_int_equal(fseek(spool, 0, SEEK_END), 0);
+		assert_true(fputs(",\n    ", spool) >= 0);
+		at = ftell(spool);
+		assert_int_equal(fwrite(json.data, 1, json.len, spool),
+			json.len);
+		assert_int_equal(folio_doc_lines_set(t, x->index,
+			(uint64_t)at, json.len, x->status, &err), 0);
+	}
+	assert_int_equal(folio_doc_lines_size(t), 5);
+	assert_int_equal(folio_doc_lines_status(t, 0), FOLIO_DOC_BUILT);
+	assert_int_equal(folio_doc_lines_status(t, 1), FOLIO_DOC_SKIPPED);
+	assert_int_equal(folio_doc_lines_status(t, 2), FOLIO_DOC_FAILED);
+	assert_int_equal(folio_doc_lines_status(t, 3), FOLIO_DOC_NOT_RUN);
+	assert_false(folio_doc_lines_has(t, 4));
+	assert_int_equal(folio_doc_lines_status(t, 4), FOLIO_DOC_NOT_RUN);
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < 4; k++) {
+			assert_int_equal(folio_doc_lines_get(t, k, &back, &err),
+				0);
+			assert_int_equal(back.index, k);
+			assert_string_equal(back.source, d[k].source);
+			assert_int_equal(back.status, d[k].status);
+			/* What the record is made of comes back decoded. */
+			if (d[k].has_meta) {
+				assert_null(back.meta_json);
+				assert_string_equal(back.meta.title,
+					d[k].meta.title);
+			}
+			/* The line is the document object as written. */
+			folio_buf_reset(&json);
+			assert_int_equal(folio_report_doc_json(&json, &d[k],
+				&err), 0);
+			assert_int_equal(folio_doc_lines_line(t, k, &line,
+				&err), 0);
+			assert_int_equal(line.len, json.len);
+			assert_memory_equal(line.data, json.data, json.len);
+			folio_doc_result_clear(&back);
+		}
+	assert_int_equal(folio_doc_lines_get(t, 0, &back, &err), 0);
+	assert_int_equal(back.import.n_drops, 2);
+	folio_doc_result_clear(&back);
+	/* A place never written is an error, not an empty document. */
+	assert_int_equal(folio_doc_lines_get(t, 4, &back, &err), FOLIO_EUSAGE);
+	/* Out of range, empty or past the cap of one line: refused. */
+	assert_int_equal(folio_doc_lines_set(t, 5, 0, 10, FOLIO_DOC_BUILT,
+		&err), FOLIO_ELIMIT);
+	assert_int_equal(folio_doc_lines_set(t, 4, 0, 0, FOLIO_DOC_BUILT,
+		&err), FOLIO_ELIMIT);
+	assert_int_equal(folio_doc_lines_set(t, 4, 0,
+		(size_t)16 * 1024 * 1024, FOLIO_DOC_BUILT, &err), FOLIO_ELIMIT);
+	/* A line that says another place (a spool mixed up) is refused. */
+	assert_int_equal(folio_doc_lines_set(t, 4, 0, 1, FOLIO_DOC_BUILT,
+		&err), 0);
+	assert_int_not_equal(folio_doc_lines_get(t, 4, &back, &err), 0);
+	{
+		/* document 3's line claimed for place 4 */
+		uint64_t off = 0;
+		folio_buf_reset(&json);
+		assert_int_equal(folio_doc_lines_line(t, 3, &json, &err), 0);
+		assert_int_equal(fseek(spool, 0, SEEK_END), 0);
+		off = (uint64_t)ftell(spool);
+		assert_int_equal(fwrite(json.data, 1, json.len, spool),
+			json.len);
+		assert_int_equal(folio_doc_lines_set(t, 4, off, json.len,
+			FOLIO_DOC_NOT_RUN, &err), 0);
+		folio_error_clear(&err);
+		assert_int_equal(folio_doc_lines_get(t, 4, &back, &err),
+			FOLIO_EINPUT);
+		assert_non_null(strstr(err.msg, "says document 4"));
+	}
+	folio_doc_lines_free(t);
+	folio_buf_free(&scratch);
+	folio_buf_free(&line);
+	folio_buf_free(&json);
+	fclose(spool);
+	clear(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +602,7 @@ int main(void)
 		cmocka_unit_test(figures_round_trip),
 		cmocka_unit_test(report_file_round_trip),
 		cmocka_unit_test(empty_batch_and_size_limit),
+		cmocka_unit_test(document_lines_by_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,164 @@
+/* doclines.c - a batch's documents by manifest place, on disk (doclines.h). */
+#include "batch/doclines.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch/cache.h"
+#include "util/json.h"
+
+/* Where one document's line is. len 0: not known. */
+typedef struct doc_slot {
+	uint64_t off;
+	uint32_t len;
+	uint8_t status;
+} doc_slot;
+
+struct folio_doc_lines {
+	FILE *spool;
+	doc_slot *slots;
+	size_t n;
+	int dirty;              /* written since the last flush */
+	folio_buf line;         /* folio_doc_lines_get's */
+};
+
+int folio_doc_lines_new(folio_doc_lines **out, size_t n, FILE *spool,
+	folio_error *err)
+{
+	folio_doc_lines *t = calloc(1, sizeof(*t));
+
+	*out = NULL;
+	if (t == NULL || (t->slots = calloc(n ? n : 1,
+		sizeof(*t->slots))) == NULL) {
+		free(t);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	t->spool = spool;
+	t->n = n;
+	*out = t;
+	return 0;
+}
+
+void folio_doc_lines_free(folio_doc_lines *t)
+{
+	if (t == NULL)
+		return;
+	free(t->slots);
+	folio_buf_free(&t->line);
+	free(t);
+}
+
+size_t folio_doc_lines_size(const folio_doc_lines *t)
+{
+	return t->n;
+}
+
+int folio_doc_lines_set(folio_doc_lines *t, size_t index, uint64_t off,
+	size_t len, folio_doc_status status, folio_error *err)
+{
+	/* Lines are capped by what a cache line may be (cache.h): the
+	 * same objects. */
+	if (index >= t->n || len == 0 || len > FOLIO_CACHE_MAX_LINE)
+		return folio_error_set(err, FOLIO_ELIMIT, "document %zu: "
+			"expected a line of 1 to %zu bytes for one of %zu "
+			"documents, found %zu bytes", index + 1,
+			FOLIO_CACHE_MAX_LINE, t->n, len);
+	t->slots[index].off = off;
+	t->slots[index].len = (uint32_t)len;
+	t->slots[index].status = (uint8_t)status;
+	t->dirty = 1;
+	return 0;
+}
+
+int folio_doc_lines_append(folio_doc_lines *t, const folio_doc_result *d,
+	folio_buf *scratch, folio_error *err)
+{
+	off_t at;
+	int rc;
+
+	folio_buf_reset(scratch);
+	scratch->limit = FOLIO_CACHE_MAX_LINE;
+	if ((rc = folio_report_doc_json(scratch, d, err)) < 0)
+		return rc;
+	/* One line each: the spool stays readable as text. */
+	if (fseeko(t->spool, 0, SEEK_END) != 0 ||
+	    (at = ftello(t->spool)) < 0 ||
+	    fwrite(scratch->data, 1, scratch->len, t->spool) != scratch->len ||
+	    fputc('\n', t->spool) == EOF)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot write the "
+			"documents' spool: %s", d->source, strerror(errno));
+	return folio_doc_lines_set(t, d->index, (uint64_t)at, scratch->len,
+		d->status, err);
+}
+
+int folio_doc_lines_has(const folio_doc_lines *t, size_t i)
+{
+	return i < t->n && t->slots[i].len != 0;
+}
+
+folio_doc_status folio_doc_lines_status(const folio_doc_lines *t, size_t i)
+{
+	return folio_doc_lines_has(t, i) ? (folio_doc_status)t->slots[i].status :
+		FOLIO_DOC_NOT_RUN;
+}
+
+int folio_doc_lines_line(folio_doc_lines *t, size_t i, folio_buf *line,
+	folio_error *err)
+{
+	const doc_slot *s;
+	ssize_t got;
+
+	if (!folio_doc_lines_has(t, i))
+		return folio_error_set(err, FOLIO_EUSAGE, "document %zu: "
+			"not in the table", i + 1);
+	s = &t->slots[i];
+	if (t->dirty) {
+		if (fflush(t->spool) != 0)
+			return folio_error_set(err, FOLIO_EIO, "cannot write "
+				"the documents' spool: %s", strerror(errno));
+		t->dirty = 0;
+	}
+	folio_buf_reset(line);
+	if (line->cap < (size_t)s->len + 1) {
+		char *p = realloc(line->data, s->len + 1);
+		if (p == NULL)
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		line->data = p;
+		line->cap = s->len + 1;
+	}
+	got = pread(fileno(t->spool), line->data, s->len, (off_t)s->off);
+	if (got != (ssize_t)s->len)
+		return folio_error_set(err, FOLIO_EIO, "document %zu: cannot "
+			"read its line back from the documents' spool: %s",
+			i + 1, got < 0 ? strerror(errno) : "cut short");
+	line->len = s->len;
+	line->data[s->len] = '\0';
+	return 0;
+}
+
+int folio_doc_lines_get(folio_doc_lines *t, size_t i, folio_doc_result *out,
+	folio_error *err)
+{
+	folio_buf *line = &t->line;
+	folio_json *j = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = folio_doc_lines_line(t, i, line, err)) < 0)
+		return rc;
+	if ((rc = folio_json_open_memory(&j, line->data, line->len,
+		"documents", err)) == 0)
+		rc = folio_report_doc_read(j, out, 0, err);
+	folio_json_free(j);
+	if (rc == 0 && out->index != i) {
+		size_t says = out->index;
+		folio_doc_result_clear(out);
+		rc = folio_error_set(err, FOLIO_EINPUT, "document %zu: its "
+			"line in the documents' spool says document %zu", i + 1,
+			says + 1);
+	}
+	return rc;
+}
