@@ -336,7 +336,7 @@ int site_write_index(site_ctx *c, folio_error *err)
 		"<option value=\"title\">按题名</option></select></div>\n"
 		"<p id=\"count\" class=\"count\" aria-live=\"polite\"></p>\n"
 		"</form>\n<ol class=\"docs\" id=\"docs\">\n");
-	memset(&it, 0, sizeof(it));
+	site_item_init(&it);
 	for (i = 0; i < c->n && w.rc == 0; i++) {
 		/* One document in memory at a time, read back from disk. */
 		if ((rc = site_item_read(&it, c, i, err)) < 0) {

@@ -505,6 +505,7 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 	int rc = 0;
 
 	memset(&f, 0, sizeof(f));
+	site_item_init(&f.it);
 	f.c = c;
 	f.err = err;
 	f.order = malloc((c->n ? c->n : 1) * sizeof(*f.order));

@@ -463,7 +463,7 @@ done:
  * line in the old cache then serves the index, feeds and new cache, and
  * its source is not read. */
 static int reuse_cached(site_ctx *c, size_t i, const folio_site_record *r,
-	const site_cache *cache, site_item *it, folio_error *err)
+	site_cache *cache, site_item *it, folio_error *err)
 {
 	char path[SITE_PATH_MAX];
 	uint64_t off, size;
@@ -493,7 +493,7 @@ static int reuse_cached(site_ctx *c, size_t i, const folio_site_record *r,
 /* The first pass over the records: each one's 档号 and keys, the state
  * digest, the pages that are current. */
 static int scan_records(site_ctx *c, const folio_site_source *src,
-	const site_cache *cache, int env_same, state_sum *state,
+	site_cache *cache, int env_same, state_sum *state,
 	folio_error *err)
 {
 	folio_site_record r;
@@ -501,7 +501,7 @@ static int scan_records(site_ctx *c, const folio_site_source *src,
 	size_t i;
 	int rc = 0;
 
-	memset(&it, 0, sizeof(it));
+	site_item_init(&it);
 	c->codes.limit = (size_t)UINT32_MAX;
 	for (i = 0; i < c->n && rc == 0; i++) {
 		site_key *k = &c->keys[i];

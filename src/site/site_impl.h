@@ -176,6 +176,20 @@ uint64_t site_hash(const char *s);
 /* YYYYMMDD of a valid YYYY-MM-DD date, 0 for anything else. */
 uint32_t site_date_key(const char *date);
 
+/* Lines are mostly read in the order they were written (batch order),
+ * so they are read through a window: one pread of SITE_WINDOW bytes
+ * serves the lines that follow. */
+#define SITE_WINDOW ((size_t)256 * 1024)
+typedef struct site_window {
+	int fd;                   /* whose bytes it holds, -1: none */
+	uint64_t off;
+	size_t len;
+	char *buf;
+} site_window;
+
+void site_window_init(site_window *w);
+void site_window_free(site_window *w);
+
 /* One document read back from its line. */
 typedef struct site_item {
 	folio_site_record rec;    /* source_path is NULL */
@@ -183,15 +197,18 @@ typedef struct site_item {
 	uint64_t page_size;       /* its page as written */
 	int64_t page_mtime_ns;
 	folio_buf line;
+	site_window win[2];       /* the spool's, the old cache's */
 } site_item;
 
-/* Append len bytes at off of fd to b (NUL-terminated after them). */
-int site_line_append(folio_buf *b, int fd, uint64_t off, uint32_t len,
-	folio_error *err);
-/* len bytes at off of fd into it->line, parsed. FOLIO_EIO when the
- * bytes are not one well-formed line. */
-int site_item_load(site_item *it, int fd, uint64_t off, uint32_t len,
-	folio_error *err);
+/* Append len bytes at off of fd to b (NUL-terminated after them),
+ * through w (may be NULL). */
+int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
+	uint32_t len, folio_error *err);
+/* len bytes at off of fd into it->line through w, parsed. FOLIO_EIO
+ * when the bytes are not one well-formed line. */
+int site_item_load(site_item *it, site_window *w, int fd, uint64_t off,
+	uint32_t len, folio_error *err);
+void site_item_init(site_item *it);
 void site_item_free(site_item *it);
 
 /* ---- site.c: the run, shared with the renderers ---- */
@@ -291,13 +308,14 @@ typedef struct site_cache {
 	size_t n_files;
 	site_cache_ent *docs;     /* sorted by hash, then offset */
 	size_t n_docs;
+	site_window win;          /* site_cache_find's reads */
 } site_cache;
 
 /* Read path (missing/unusable: empty cache); fails only on ENOMEM. */
 int site_cache_read(site_cache *out, const char *path, folio_error *err);
 /* The first line for source into *it (where it is in *off, *len):
  * 1 found, 0 not, < 0 an error reading it. */
-int site_cache_find(const site_cache *c, const char *source, site_item *it,
+int site_cache_find(site_cache *c, const char *source, site_item *it,
 	uint64_t *off, uint32_t *len, folio_error *err);
 /* Drop the index of doc lines (the file stays open for reading). */
 void site_cache_drop_index(site_cache *c);

@@ -50,9 +50,11 @@ void site_cache_free(site_cache *c)
 		free(c->files[i].path);
 	free(c->files);
 	free(c->docs);
+	site_window_free(&c->win);
 	if (c->fp != NULL)
 		fclose(c->fp);
 	memset(c, 0, sizeof(*c));
+	site_window_init(&c->win);
 }
 
 /* Undo the escaping in place; NULL for an empty field (absent). */
@@ -247,9 +249,11 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	site_window_init(&out->win);
 	out->fp = fopen(path, "rb");
 	if (out->fp == NULL)
 		return 0;   /* no cache yet: start afresh */
+	(void)setvbuf(out->fp, NULL, _IOFBF, SITE_WINDOW);
 	if (fstat(fileno(out->fp), &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size > CACHE_MAX_BYTES) {
 		site_cache_free(out);
@@ -275,7 +279,7 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 	return 0;
 }
 
-int site_cache_find(const site_cache *c, const char *source, site_item *it,
+int site_cache_find(site_cache *c, const char *source, site_item *it,
 	uint64_t *off, uint32_t *len, folio_error *err)
 {
 	uint64_t h = site_hash(source);
@@ -292,8 +296,8 @@ int site_cache_find(const site_cache *c, const char *source, site_item *it,
 	for (; lo < c->n_docs && c->docs[lo].hash == h; lo++) {
 		*off = c->docs[lo].where >> 24;
 		*len = (uint32_t)(c->docs[lo].where & 0xffffff);
-		if ((rc = site_item_load(it, fileno(c->fp), *off, *len,
-			err)) < 0)
+		if ((rc = site_item_load(it, &c->win, fileno(c->fp), *off,
+			*len, err)) < 0)
 			return rc;
 		if (strcmp(it->rec.source_rel, source) == 0)
 			return 1;
@@ -445,10 +449,13 @@ int site_cache_write(const char *path, const site_ctx *c, const char *env,
 	const char *state, folio_error *err)
 {
 	folio_buf b = {0};
+	site_window win[2];       /* the spool's, the old cache's */
 	cmp_out w;
 	size_t i;
 	int rc = 0;
 
+	site_window_init(&win[0]);
+	site_window_init(&win[1]);
 	memset(&w, 0, sizeof(w));
 	w.path = path;
 	w.err = err;
@@ -478,7 +485,8 @@ int site_cache_write(const char *path, const site_ctx *c, const char *env,
 		 * known digest, is not recorded: the next run redoes it. */
 		if (k->len == 0 || (k->flags & SITE_KEY_NO_CACHE))
 			continue;
-		if ((rc = site_line_append(&b, k->at & SITE_AT_SPOOL ?
+		int spool = (k->at & SITE_AT_SPOOL) != 0;
+		if ((rc = site_line_append(&b, &win[spool ? 0 : 1], spool ?
 			c->spool.fd : c->cache_fd, k->at & ~SITE_AT_SPOOL,
 			k->len, err)) < 0)
 			goto done;
@@ -500,6 +508,8 @@ done:
 		folio_outfile_abort(&w.out);
 	if (w.old != NULL)
 		fclose(w.old);
+	site_window_free(&win[0]);
+	site_window_free(&win[1]);
 	folio_buf_free(&b);
 	return rc;
 }

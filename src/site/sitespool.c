@@ -72,22 +72,66 @@ void site_spool_close(site_spool *s)
 
 /* ---- reading a line back ---- */
 
+void site_window_init(site_window *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+}
+
+void site_window_free(site_window *w)
+{
+	free(w->buf);
+	site_window_init(w);
+}
+
+void site_item_init(site_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	site_window_init(&it->win[0]);
+	site_window_init(&it->win[1]);
+}
+
 void site_item_free(site_item *it)
 {
 	folio_buf_free(&it->line);
-	memset(it, 0, sizeof(*it));
+	site_window_free(&it->win[0]);
+	site_window_free(&it->win[1]);
+	site_item_init(it);
 }
 
-int site_line_append(folio_buf *b, int fd, uint64_t off, uint32_t len,
+/* pread [off, off + len) into p, up to the end of the file; *got says
+ * how much there was. */
+static int read_at(size_t *got, int fd, char *p, size_t len, uint64_t off,
 	folio_error *err)
 {
-	size_t done = 0;
+	*got = 0;
+	while (*got < len) {
+		ssize_t k = pread(fd, p + *got, len - *got,
+			(off_t)(off + *got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return folio_error_set(err, FOLIO_EIO, "site: cannot "
+				"read a document record back: %s",
+				strerror(errno));
+		if (k == 0)
+			break;
+		*got += (size_t)k;
+	}
+	return 0;
+}
+
+int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
+	uint32_t len, folio_error *err)
+{
+	size_t got;
+	int rc;
 
 	if (len == 0 || len > SITE_LINE_MAX)
 		return folio_error_set(err, FOLIO_EIO, "site: a document "
 			"record of %u bytes (expected 1 to %zu)", len,
 			SITE_LINE_MAX);
-	if (b->cap - b->len < (size_t)len + 1 || b->data == NULL) {
+	if (b->data == NULL || b->cap - b->len < (size_t)len + 1) {
 		size_t cap = b->len + (size_t)len + 1;
 		char *p;
 		if (cap < 2 * b->cap)
@@ -98,29 +142,43 @@ int site_line_append(folio_buf *b, int fd, uint64_t off, uint32_t len,
 		b->data = p;
 		b->cap = cap;
 	}
-	while (done < len) {
-		ssize_t k = pread(fd, b->data + b->len + done, len - done,
-			(off_t)(off + done));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return folio_error_set(err, FOLIO_EIO, "site: cannot "
-				"read a document record back: %s", k < 0 ?
-				strerror(errno) : "the file is shorter");
-		done += (size_t)k;
+	if (w != NULL && len <= SITE_WINDOW) {
+		if (w->fd != fd || off < w->off ||
+		    off + len > w->off + w->len) {
+			if (w->buf == NULL &&
+			    (w->buf = malloc(SITE_WINDOW)) == NULL)
+				return folio_error_set(err, FOLIO_ENOMEM,
+					"out of memory");
+			w->fd = -1;
+			if ((rc = read_at(&got, fd, w->buf, SITE_WINDOW, off,
+				err)) < 0)
+				return rc;
+			w->fd = fd;
+			w->off = off;
+			w->len = got;
+		}
+		got = off + len <= w->off + w->len ? len : 0;
+		if (got == len)
+			memcpy(b->data + b->len, w->buf + (off - w->off), len);
+	} else if ((rc = read_at(&got, fd, b->data + b->len, len, off,
+		err)) < 0) {
+		return rc;
 	}
+	if (got != len)
+		return folio_error_set(err, FOLIO_EIO, "site: cannot read a "
+			"document record back: the file is shorter");
 	b->len += len;
 	b->data[b->len] = '\0';
 	return 0;
 }
 
-int site_item_load(site_item *it, int fd, uint64_t off, uint32_t len,
-	folio_error *err)
+int site_item_load(site_item *it, site_window *w, int fd, uint64_t off,
+	uint32_t len, folio_error *err)
 {
 	int rc;
 
 	folio_buf_reset(&it->line);
-	if ((rc = site_line_append(&it->line, fd, off, len, err)) < 0)
+	if ((rc = site_line_append(&it->line, w, fd, off, len, err)) < 0)
 		return rc;
 	if (it->line.data[len - 1] != '\n' ||
 	    memchr(it->line.data, '\0', len) != NULL)
@@ -138,12 +196,13 @@ int site_item_read(site_item *it, const site_ctx *c, size_t i,
 	folio_error *err)
 {
 	const site_key *k = &c->keys[i];
+	int spool = (k->at & SITE_AT_SPOOL) != 0;
 
 	if (k->len == 0)
 		return folio_error_set(err, FOLIO_EIO, "site: no record of "
 			"%s", site_code(c, i));
-	return site_item_load(it, k->at & SITE_AT_SPOOL ? c->spool.fd :
-		c->cache_fd, k->at & ~SITE_AT_SPOOL, k->len, err);
+	return site_item_load(it, &it->win[spool ? 0 : 1], spool ?
+		c->spool.fd : c->cache_fd, k->at & ~SITE_AT_SPOOL, k->len, err);
 }
 
 const char *site_code(const site_ctx *c, size_t i)

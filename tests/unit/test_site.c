@@ -426,7 +426,7 @@ static void spool_round_trips_a_document(void **state)
 
 	(void)state;
 	memset(&sd, 0, sizeof(sd));
-	memset(&it, 0, sizeof(it));
+	site_item_init(&it);
 	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000001");
 	sd.title = "题名\\t";
 	sd.issuer = "机关";
@@ -575,7 +575,7 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	memset(&sd, 0, sizeof(sd));
-	memset(&it, 0, sizeof(it));
+	site_item_init(&it);
 	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000000");
 	sd.title = "题\t名\n第二行\\反斜杠";
 	sd.issuer = "机关";
