@@ -215,9 +215,10 @@ static int scan(site_cache *c, char *line, size_t cap)
 	off = strlen(MAGIC);
 	while (fgets(line, (int)cap, c->fp) != NULL) {
 		len = strlen(line);
-		/* A cut line is a torn file; a NUL inside, a foreign one. */
-		if (len == 0 || line[len - 1] != '\n' ||
-		    (uint64_t)ftello(c->fp) != off + len)
+		/* A cut line is a torn file. A NUL inside a line ends the
+		 * string before its '\n', so it is caught here too; a line
+		 * longer than the run writes is not one of ours. */
+		if (len == 0 || line[len - 1] != '\n' || len > SITE_LINE_MAX)
 			return MALFORMED;
 		line[len - 1] = '\0';
 		if (strncmp(line, "doc\t", 4) == 0) {

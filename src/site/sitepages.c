@@ -131,7 +131,7 @@ static int page_job(void *ctx, size_t k, int worker)
 		rc = site_cache_line(&line, &o.r, &d, size, mtime, &err);
 	if (wrote)
 		flags |= SITE_KEY_WROTE;
-	if (strlen(o.r.sha256) != 64)
+	if (o.r.sha256 == NULL || strlen(o.r.sha256) != 64)
 		flags |= SITE_KEY_NO_CACHE;
 	if (rc == 0) {
 		pthread_mutex_lock(&s->lock);

@@ -639,6 +639,28 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 	assert_int_equal(cache.n_docs, 0);
 	assert_null(cache.fp);
 	site_cache_free(&cache);
+	/* So does one with a well-formed line one byte longer than any
+	 * the run writes (its summary padded). */
+	{
+		folio_buf line = {0};
+		FILE *fp = fopen(path, "wb");
+		assert_non_null(fp);
+		assert_int_equal(site_cache_line(&line, &rec, &sd, 99, 1,
+			&err), 0);
+		line.len--;   /* the '\n' */
+		while (line.len < SITE_LINE_MAX)
+			assert_int_equal(folio_buf_putc(&line, 'a'), 0);
+		assert_int_equal(folio_buf_putc(&line, '\n'), 0);
+		fputs("folio-site-cache 1\n", fp);
+		assert_int_equal(fwrite(line.data, 1, line.len, fp),
+			line.len);
+		fclose(fp);
+		folio_buf_free(&line);
+	}
+	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(cache.n_docs, 0);
+	assert_null(cache.fp);
+	site_cache_free(&cache);
 	unlink(path);
 	site_item_free(&it);
 }
