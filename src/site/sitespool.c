@@ -76,6 +76,7 @@ void site_window_init(site_window *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
+	w->last_fd = -1;
 }
 
 void site_window_free(site_window *w)
@@ -142,7 +143,9 @@ int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
 		b->data = p;
 		b->cap = cap;
 	}
-	if (w != NULL && len <= SITE_WINDOW) {
+	if (w != NULL && len <= SITE_WINDOW &&
+	    ((w->fd == fd && off >= w->off && off + len <= w->off + w->len) ||
+	     (w->last_fd == fd && w->last_end == off))) {
 		if (w->fd != fd || off < w->off ||
 		    off + len > w->off + w->len) {
 			if (w->buf == NULL &&
@@ -167,6 +170,10 @@ int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
 	if (got != len)
 		return folio_error_set(err, FOLIO_EIO, "site: cannot read a "
 			"document record back: the file is shorter");
+	if (w != NULL) {
+		w->last_fd = fd;
+		w->last_end = off + len;
+	}
 	b->len += len;
 	b->data[b->len] = '\0';
 	return 0;

@@ -456,6 +456,62 @@ static void spool_round_trips_a_document(void **state)
 	site_spool_close(&c.spool);
 }
 
+/* Lines read back in batch order, backwards and strided across the
+ * read window's edges all come back whole and right. */
+static void spool_reads_lines_in_any_order(void **state)
+{
+	enum { N = 4000 };
+	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1};
+	folio_error err = {0};
+	folio_buf line = {0};
+	char title[64];
+	site_key *keys;
+	site_item it;
+	site_ctx c;
+	site_doc sd;
+	size_t i, k;
+
+	(void)state;
+	keys = calloc(N, sizeof(*keys));
+	assert_non_null(keys);
+	memset(&c, 0, sizeof(c));
+	memset(&sd, 0, sizeof(sd));
+	site_item_init(&it);
+	c.cache_fd = -1;
+	assert_int_equal(site_spool_open(&c.spool, "/tmp", &err), 0);
+	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000001");
+	sd.issuer = "机关";
+	sd.date = "2024-01-02";
+	sd.title = title;
+	for (i = 0; i < N; i++) {
+		uint64_t at;
+		/* Lines of different lengths, so the edges fall anywhere. */
+		snprintf(title, sizeof(title), "题名%zu%.*s", i, (int)(i % 37),
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		folio_buf_reset(&line);
+		assert_int_equal(site_cache_line(&line, &rec, &sd, 1, 1, &err),
+			0);
+		assert_int_equal(site_spool_append(&c.spool, line.data,
+			line.len, &at, &err), 0);
+		keys[i].at = SITE_AT_SPOOL | at;
+		keys[i].len = (uint32_t)line.len;
+	}
+	assert_true(c.spool.end > 2 * SITE_WINDOW);
+	c.keys = keys;
+	c.n = N;
+	for (k = 0; k < 3 * N; k++) {
+		i = k < N ? k : k < 2 * N ? 2 * N - 1 - k : (k * 7919) % N;
+		assert_int_equal(site_item_read(&it, &c, i, &err), 0);
+		snprintf(title, sizeof(title), "题名%zu%.*s", i, (int)(i % 37),
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		assert_string_equal(it.doc.title, title);
+	}
+	site_item_free(&it);
+	site_spool_close(&c.spool);
+	folio_buf_free(&line);
+	free(keys);
+}
+
 static void spool_refuses_a_record_past_its_cap(void **state)
 {
 	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1};
@@ -680,6 +736,7 @@ int main(void)
 		cmocka_unit_test(download_name_in_page_is_sanitised),
 		cmocka_unit_test(cache_round_trips_text_with_tabs_and_newlines),
 		cmocka_unit_test(spool_round_trips_a_document),
+		cmocka_unit_test(spool_reads_lines_in_any_order),
 		cmocka_unit_test(spool_refuses_a_record_past_its_cap),
 		cmocka_unit_test(feed_order_is_newest_first_then_code_then_batch),
 		cmocka_unit_test(types_are_interned_once),
