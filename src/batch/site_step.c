@@ -21,34 +21,62 @@ static int site_fail(folio_batch_report *rep, const folio_error *e, int rc,
 	return folio_error_set(err, rc, "site: %s", e->msg);
 }
 
+/* The site's view of the run's documents: the ones with outputs, in
+ * batch order. n and idx are counted once; get fills record i. */
+typedef struct site_src {
+	run *r;
+	const folio_doc_result *docs;
+	size_t *idx;              /* record i -> docs[idx[i]] */
+} site_src;
+
+static int has_outputs(const folio_doc_result *d)
+{
+	return (d->status == FOLIO_DOC_BUILT ||
+		d->status == FOLIO_DOC_SKIPPED) && d->code[0] != '\0';
+}
+
+/* The one place a site record is made from a document of the run. */
+static int site_get(void *ctx, size_t i, folio_site_record *out,
+	folio_error *err)
+{
+	const site_src *s = ctx;
+	size_t k = s->idx[i];
+	const folio_doc_result *d = &s->docs[k];
+
+	(void)err;
+	out->source_path = s->r->m->sources[k].path;
+	out->source_rel = s->r->m->sources[k].rel;
+	out->sha256 = d->sha256;
+	out->code = d->code;
+	out->pages = d->pages;
+	out->pdf_bytes = d->pdf_bytes;
+	out->epub_bytes = d->epub_bytes;
+	return 0;
+}
+
 static int site_from(run *r, const folio_doc_result *docs, folio_error *err)
 {
 	const folio_build_options *o = r->opts;
 	folio_batch_report *rep = r->rep;
 	size_t n_src = r->m->n_sources, i, n = 0;
-	folio_site_record *recs;
+	folio_site_source src;
 	folio_site_options so;
 	folio_site_stats st;
 	folio_error serr = {0};
+	site_src s;
 	int rc;
 
-	recs = calloc(n_src ? n_src : 1, sizeof(*recs));
-	if (recs == NULL)
+	s.r = r;
+	s.docs = docs;
+	s.idx = malloc((n_src ? n_src : 1) * sizeof(*s.idx));
+	if (s.idx == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	for (i = 0; i < n_src; i++) {
-		const folio_doc_result *d = &docs[i];
-		if ((d->status != FOLIO_DOC_BUILT &&
-		     d->status != FOLIO_DOC_SKIPPED) || d->code[0] == '\0')
-			continue;
-		recs[n].source_path = r->m->sources[i].path;
-		recs[n].source_rel = r->m->sources[i].rel;
-		recs[n].sha256 = d->sha256;
-		recs[n].code = d->code;
-		recs[n].pages = d->pages;
-		recs[n].pdf_bytes = d->pdf_bytes;
-		recs[n].epub_bytes = d->epub_bytes;
-		n++;
-	}
+	for (i = 0; i < n_src; i++)
+		if (has_outputs(&docs[i]))
+			s.idx[n++] = i;
+	src.n = n;
+	src.get = site_get;
+	src.ctx = &s;
 	memset(&so, 0, sizeof(so));
 	memset(&st, 0, sizeof(st));
 	so.batch_dir = r->dir;
@@ -59,8 +87,8 @@ static int site_from(run *r, const folio_doc_result *docs, folio_error *err)
 	so.epoch = r->inputs.epoch;    /* SOURCE_DATE_EPOCH or -1 */
 	so.workers = o->workers;
 	so.stop = o->stop;
-	rc = folio_site_build(&st, recs, n, &so, &serr);
-	free(recs);
+	rc = folio_site_build(&st, &src, &so, &serr);
+	free(s.idx);
 	rep->site_documents = st.documents;
 	rep->site_sources_read = st.sources_read;
 	rep->site_pages_written = st.pages_written;

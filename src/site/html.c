@@ -303,6 +303,7 @@ static void index_entry(site_w *w, const site_ctx *c, const site_doc *d)
 int site_write_index(site_ctx *c, folio_error *err)
 {
 	const folio_site_options *o = c->opts;
+	site_item it;
 	size_t i;
 	site_w w;
 	int rc;
@@ -335,10 +336,18 @@ int site_write_index(site_ctx *c, folio_error *err)
 		"<option value=\"title\">按题名</option></select></div>\n"
 		"<p id=\"count\" class=\"count\" aria-live=\"polite\"></p>\n"
 		"</form>\n<ol class=\"docs\" id=\"docs\">\n");
+	site_item_init(&it);
 	for (i = 0; i < c->n && w.rc == 0; i++) {
-		index_entry(&w, c, &c->docs[i]);
+		/* One document in memory at a time, read back from disk. */
+		if ((rc = site_item_read(&it, c, i, err)) < 0) {
+			site_item_free(&it);
+			w_abort(&w);
+			return rc;
+		}
+		index_entry(&w, c, &it.doc);
 		w_drain(&w);
 	}
+	site_item_free(&it);
 	w_raw(&w, "</ol>\n</main>\n");
 	footer(&w, c, 0);
 	return site_file_commit(&w, c, "index.html");

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "epub/epub.h"
 #include "util/digest.h"
 
 #define ATOM_TYPE "application/atom+xml;profile=opds-catalog"
@@ -30,7 +31,6 @@
 #define NAV ATOM_TYPE ";kind=navigation"
 #define REL_ACQ "http://opds-spec.org/acquisition"
 #define REL_FACET "http://opds-spec.org/facet"
-#define NO_TYPE "未注明文种"
 
 /* A group of documents: a year or a 文种. */
 typedef struct group {
@@ -38,18 +38,23 @@ typedef struct group {
 	char year[8];           /* "2024" for a year */
 	char path[64];          /* page 1, below site/ */
 	char stem[64];          /* pages 2..: stem-N.xml */
-	size_t *docs;           /* indices into c->docs, feed order */
+	const uint32_t *docs;   /* documents, feed order (borrowed) */
 	size_t n;
 	int64_t updated;
 } group;
 
+/* The feeds are made from the documents' keys (sorted and grouped in
+ * memory, 4 bytes a document per order); each entry's text is read
+ * back from disk as it is written. */
 typedef struct feeds {
 	site_ctx *c;
 	folio_error *err;
-	size_t *order;          /* every document, feed order */
+	uint32_t *order;        /* every document, feed order */
+	uint32_t *by_type;      /* every document, by 文种, feed order */
 	group *years, *types;
 	size_t n_years, n_types;
 	int64_t updated;        /* newest of all */
+	site_item it;           /* the entry being written */
 } feeds;
 
 static int depth_of(const char *path)
@@ -70,15 +75,38 @@ static void page_path(char *out, size_t outsz, const char *path,
 		snprintf(out, outsz, "%s-%zu.xml", stem, page);
 }
 
-/* Newest first, then by 档号: the same order on every run. */
+/* Newest first, then by 档号: the same order on every run (batch order
+ * for equal 档号s, as a stable sort would leave them). */
 static int by_date_desc(const void *a, const void *b, void *ctx)
 {
 	const site_ctx *c = ctx;
-	const site_doc *x = &c->docs[*(const size_t *)a];
-	const site_doc *y = &c->docs[*(const size_t *)b];
-	int k = strcmp(y->date, x->date);
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const site_key *x = &c->keys[i], *y = &c->keys[j];
+	int k;
 
-	return k ? k : strcmp(x->rec->code, y->rec->code);
+	if (x->date != y->date)
+		return x->date < y->date ? 1 : -1;
+	k = strcmp(site_code(c, i), site_code(c, j));
+	return k ? k : (i > j) - (i < j);
+}
+
+void site_feed_sort(uint32_t *order, size_t n, const site_ctx *c)
+{
+	qsort_r(order, n, sizeof(*order), by_date_desc, (void *)(uintptr_t)c);
+}
+
+/* site_doc_updated from the key's date. */
+static int64_t key_updated(const site_key *k, int64_t epoch)
+{
+	char date[32];
+	int64_t t;
+
+	if (epoch >= 0)
+		return epoch;
+	snprintf(date, sizeof(date), "%04u-%02u-%02u", k->date / 10000,
+		k->date / 100 % 100, k->date % 100);
+	t = folio_epub_date_epoch(date);
+	return t < 0 ? 0 : t;
 }
 
 /* <link rel type href [title] [length]/>; length 0 leaves it out. */
@@ -223,8 +251,8 @@ static void facets(site_w *w, const feeds *f, int depth, const group *active)
  * path/stem name the pages, title + suffix the feed, up the feed above
  * (NULL for the root). */
 static int acquisition_feed(feeds *f, const char *path, const char *stem,
-	const char *title, const char *suffix, const size_t *docs, size_t n,
-	const char *up, const group *active)
+	const char *title, const char *suffix, const uint32_t *docs, size_t n,
+	int64_t updated, const char *up, const group *active)
 {
 	site_ctx *c = f->c;
 	size_t pages = n ? (n + FOLIO_SITE_FEED_PAGE - 1) /
@@ -233,7 +261,6 @@ static int acquisition_feed(feeds *f, const char *path, const char *stem,
 
 	for (p = 1; p <= pages; p++) {
 		char rel[96], other[96];
-		int64_t updated = 0;
 		site_w w;
 		size_t from = (p - 1) * FOLIO_SITE_FEED_PAGE;
 		size_t to = from + FOLIO_SITE_FEED_PAGE < n ?
@@ -241,14 +268,6 @@ static int acquisition_feed(feeds *f, const char *path, const char *stem,
 
 		page_path(rel, sizeof(rel), path, stem, p);
 		depth = depth_of(rel);
-		for (i = 0; i < n; i++) {
-			int64_t t = site_doc_updated(&c->docs[docs[i]],
-				c->opts->epoch);
-			if (t > updated)
-				updated = t;
-		}
-		if (n == 0 && c->opts->epoch >= 0)
-			updated = c->opts->epoch;
 		if ((rc = site_file_open(&w, c, rel, f->err)) < 0)
 			return rc;
 		if ((rc = feed_open(&w, c, path, title, suffix, updated,
@@ -296,7 +315,9 @@ static int acquisition_feed(feeds *f, const char *path, const char *stem,
 			"文件目录（网页）", 0);
 		facets(&w, f, depth, active);
 		for (i = from; i < to && w.rc == 0; i++) {
-			if ((rc = entry(&w, c, &c->docs[docs[i]], depth,
+			if ((rc = site_item_read(&f->it, c, docs[i],
+				f->err)) < 0 ||
+			    (rc = entry(&w, c, &f->it.doc, depth,
 				f->err)) < 0) {
 				w_abort(&w);
 				return rc;
@@ -361,83 +382,111 @@ static int navigation_feed(feeds *f, const char *path, const char *title,
 
 /* ---- grouping ---- */
 
-/* Groups in first-seen order of `order` (newest first for years). */
-static int group_by(group **out, size_t *n_out, const feeds *f, int years)
+/* Years in feed order (newest first): runs of f->order. */
+static int group_years(feeds *f)
 {
 	const site_ctx *c = f->c;
-	group *g = NULL;
-	size_t n = 0, i, k;
+	group *g;
+	size_t i, n = 0;
 
-	*out = NULL;
-	*n_out = 0;
-	g = calloc(c->n ? c->n : 1, sizeof(*g));
+	g = calloc(c->n ? c->n : 1, sizeof(*g));   /* trimmed below */
 	if (g == NULL)
 		return FOLIO_ENOMEM;
 	for (i = 0; i < c->n; i++) {
-		const site_doc *d = &c->docs[f->order[i]];
+		const site_key *k = &c->keys[f->order[i]];
 		char year[8];
-		const char *name;
 		int64_t t;
 
-		snprintf(year, sizeof(year), "%.4s", d->date);
-		name = years ? NULL : d->category ? d->category : NO_TYPE;
-		for (k = 0; k < n; k++)
-			if (strcmp(g[k].name, years ? year : name) == 0)
-				break;
-		if (k == n) {
-			if (years) {
-				snprintf(g[k].path, sizeof(g[k].path),
-					"opds/year-%s.xml", year);
-				snprintf(g[k].stem, sizeof(g[k].stem),
-					"opds/year-%s", year);
-				memcpy(g[k].year, year, sizeof(year));
-				/* g never moves: year groups are not sorted */
-				g[k].name = g[k].year;
-			} else {
-				unsigned char md[FOLIO_SHA256_LEN];
-				char hex[65];   /* 16 digits are used */
-				if (d->category == NULL) {
-					snprintf(hex, sizeof(hex), "none");
-				} else if (folio_sha256(md, name, strlen(name),
-					NULL) == 0) {
-					folio_sha256_hex(hex, md);
-				} else {
-					free(g);
-					return FOLIO_ENOMEM;
-				}
-				snprintf(g[k].path, sizeof(g[k].path),
-					"opds/type-%.16s.xml", hex);
-				snprintf(g[k].stem, sizeof(g[k].stem),
-					"opds/type-%.16s", hex);
-				g[k].name = name;
-			}
-			g[k].docs = malloc(c->n * sizeof(size_t));
-			if (g[k].docs == NULL) {
-				for (i = 0; i < n; i++)
-					free(g[i].docs);
-				free(g);
-				return FOLIO_ENOMEM;
-			}
-			n++;
+		snprintf(year, sizeof(year), "%04u", k->date / 10000);
+		if (n == 0 || strcmp(g[n - 1].year, year) != 0) {
+			group *y = &g[n++];
+			snprintf(y->path, sizeof(y->path), "opds/year-%s.xml",
+				year);
+			snprintf(y->stem, sizeof(y->stem), "opds/year-%s", year);
+			memcpy(y->year, year, sizeof(year));
+			y->docs = &f->order[i];
 		}
-		g[k].docs[g[k].n++] = f->order[i];
-		t = site_doc_updated(d, c->opts->epoch);
-		if (t > g[k].updated)
-			g[k].updated = t;
+		g[n - 1].n++;
+		t = key_updated(k, c->opts->epoch);
+		if (t > g[n - 1].updated)
+			g[n - 1].updated = t;
 	}
-	*out = g;
-	*n_out = n;
+	if (n > 0) {
+		group *t = realloc(g, n * sizeof(*g));
+		if (t != NULL)
+			g = t;
+	}
+	/* g never moves from here: names point into it. */
+	for (i = 0; i < n; i++)
+		g[i].name = g[i].year;
+	f->years = g;
+	f->n_years = n;
 	return 0;
 }
 
-
-static void groups_free(group *g, size_t n)
+/* 文种s: the documents of each in feed order (f->by_type), the group's
+ * path from its first document (no 文种: "none"). */
+static int group_types(feeds *f)
 {
-	size_t i;
+	const site_ctx *c = f->c;
+	size_t nt = c->types.n, i, n = 0;
+	size_t *count, *start, *fill;
+	group *g;
+	int rc = FOLIO_ENOMEM;
 
-	for (i = 0; i < n; i++)
-		free(g[i].docs);
+	count = calloc(nt + 1, sizeof(*count));
+	start = calloc(nt + 1, sizeof(*start));
+	fill = calloc(nt + 1, sizeof(*fill));
+	g = calloc(nt ? nt : 1, sizeof(*g));
+	f->by_type = malloc((c->n ? c->n : 1) * sizeof(*f->by_type));
+	if (count == NULL || start == NULL || fill == NULL || g == NULL || f->by_type == NULL)
+		goto done;
+	for (i = 0; i < c->n; i++)
+		count[c->keys[i].type]++;
+	for (i = 1; i <= nt; i++)
+		start[i] = start[i - 1] + count[i - 1];
+	for (i = 0; i < nt; i++)
+		if (count[i] > 0) {
+			g[n].name = c->types.names[i];
+			g[n].docs = &f->by_type[start[i]];
+			g[n].n = count[i];
+			count[i] = n++;   /* now: the group of type i */
+		}
+	for (i = 0; i < c->n; i++) {
+		const site_key *k = &c->keys[f->order[i]];
+		group *t = &g[count[k->type]];
+		int64_t u = key_updated(k, c->opts->epoch);
+
+		if (fill[k->type] == 0) {
+			unsigned char md[FOLIO_SHA256_LEN];
+			char hex[65];   /* 16 digits are used */
+			if (k->flags & SITE_KEY_NO_TYPE) {
+				snprintf(hex, sizeof(hex), "none");
+			} else if (folio_sha256(md, t->name, strlen(t->name),
+				NULL) == 0) {
+				folio_sha256_hex(hex, md);
+			} else {
+				goto done;
+			}
+			snprintf(t->path, sizeof(t->path),
+				"opds/type-%.16s.xml", hex);
+			snprintf(t->stem, sizeof(t->stem), "opds/type-%.16s",
+				hex);
+		}
+		f->by_type[start[k->type] + fill[k->type]++] = f->order[i];
+		if (u > t->updated)
+			t->updated = u;
+	}
+	f->types = g;
+	f->n_types = n;
+	g = NULL;
+	rc = 0;
+done:
 	free(g);
+	free(count);
+	free(start);
+	free(fill);
+	return rc;
 }
 
 static int by_count_then_name(const void *a, const void *b)
@@ -456,29 +505,29 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 	int rc = 0;
 
 	memset(&f, 0, sizeof(f));
+	site_item_init(&f.it);
 	f.c = c;
 	f.err = err;
 	f.order = malloc((c->n ? c->n : 1) * sizeof(*f.order));
 	if (f.order == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	for (i = 0; i < c->n; i++) {
-		int64_t t = site_doc_updated(&c->docs[i], c->opts->epoch);
-		f.order[i] = i;
+		int64_t t = key_updated(&c->keys[i], c->opts->epoch);
+		f.order[i] = (uint32_t)i;
 		if (t > f.updated)
 			f.updated = t;
 	}
 	if (c->n == 0 && c->opts->epoch >= 0)
 		f.updated = c->opts->epoch;
-	qsort_r(f.order, c->n, sizeof(*f.order), by_date_desc, c);
-	if (group_by(&f.years, &f.n_years, &f, 1) < 0 ||
-	    group_by(&f.types, &f.n_types, &f, 0) < 0) {
+	site_feed_sort(f.order, c->n, c);
+	if (group_years(&f) < 0 || group_types(&f) < 0) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
 	qsort(f.types, f.n_types, sizeof(*f.types), by_count_then_name);
 	if ((rc = acquisition_feed(&f, "opds.xml", "opds/all",
 		c->opts->fonds_name ? c->opts->fonds_name : "", " 文件目录",
-		f.order, c->n, NULL, NULL)) < 0 ||
+		f.order, c->n, f.updated, NULL, NULL)) < 0 ||
 	    (rc = navigation_feed(&f, "opds/years.xml", "按年度浏览",
 		f.years, f.n_years, "年")) < 0 ||
 	    (rc = navigation_feed(&f, "opds/types.xml", "按文种浏览",
@@ -487,16 +536,20 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 	for (i = 0; i < f.n_years; i++)
 		if ((rc = acquisition_feed(&f, f.years[i].path,
 			f.years[i].stem, f.years[i].name, "年", f.years[i].docs,
-			f.years[i].n, "opds/years.xml", &f.years[i])) < 0)
+			f.years[i].n, f.years[i].updated, "opds/years.xml",
+			&f.years[i])) < 0)
 			goto done;
 	for (i = 0; i < f.n_types; i++)
 		if ((rc = acquisition_feed(&f, f.types[i].path,
 			f.types[i].stem, f.types[i].name, "", f.types[i].docs,
-			f.types[i].n, "opds/types.xml", &f.types[i])) < 0)
+			f.types[i].n, f.types[i].updated, "opds/types.xml",
+			&f.types[i])) < 0)
 			goto done;
 done:
-	groups_free(f.years, f.n_years);
-	groups_free(f.types, f.n_types);
+	free(f.years);
+	free(f.types);
+	free(f.by_type);
 	free(f.order);
+	site_item_free(&f.it);
 	return rc;
 }

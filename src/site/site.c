@@ -10,25 +10,19 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "batch/pool.h"
-#include "import/source.h"
 #include "util/clock.h"
 #include "util/digest.h"
 #include "util/paths.h"
 
 static const char *const site_dirs[] = {"docs", "files", "opds"};
 
-static int join(char *out, size_t n, folio_error *err, const char *fmt,
-	...) __attribute__((format(printf, 4, 5)));
-static int join(char *out, size_t n, folio_error *err, const char *fmt,
+int site_join(char *out, size_t n, folio_error *err, const char *fmt,
 	...)
 {
 	va_list ap;
@@ -173,7 +167,7 @@ int site_file_open(site_w *w, site_ctx *c, const char *rel,
 	char path[SITE_PATH_MAX];
 	int rc;
 
-	if ((rc = join(path, sizeof(path), err, "%s/%s", c->dir, rel)) < 0)
+	if ((rc = site_join(path, sizeof(path), err, "%s/%s", c->dir, rel)) < 0)
 		return rc;
 	return w_open_file(w, path, rel, err);
 }
@@ -236,13 +230,13 @@ static int prepare_dirs(site_ctx *c, folio_error *err)
 	size_t k;
 	int rc;
 
-	if ((rc = join(c->dir, sizeof(c->dir), err, "%s/site",
+	if ((rc = site_join(c->dir, sizeof(c->dir), err, "%s/site",
 		c->opts->batch_dir)) < 0 ||
 	    (rc = folio_mkdirs(c->dir, err)) < 0)
 		return rc;
 	sweep_temps(c->dir);
 	for (k = 0; k < sizeof(site_dirs) / sizeof(site_dirs[0]); k++) {
-		if ((rc = join(sub, sizeof(sub), err, "%s/%s", c->dir,
+		if ((rc = site_join(sub, sizeof(sub), err, "%s/%s", c->dir,
 			site_dirs[k])) < 0 || (rc = folio_mkdirs(sub, err)) < 0)
 			return rc;
 		sweep_temps(sub);
@@ -308,234 +302,67 @@ static int env_digest(char out[65], const site_ctx *c, const assets *a,
 	return rc;
 }
 
-/* The aggregates (index, feeds) depend on env and on every record; a
- * record whose source digest is unknown makes the state unknown (""),
- * which never matches. */
-static int state_digest(char out[65], const site_ctx *c, const char *env,
+/* The aggregates (index, feeds) depend on env and on every record,
+ * fed one at a time; a record whose source digest is unknown makes the
+ * state unknown (""), which never matches. */
+typedef struct state_sum {
+	folio_sha256_ctx *sha;
+	folio_buf b;              /* lines not yet hashed */
+	int unknown;
+} state_sum;
+
+static int state_begin(state_sum *s, const char *env, folio_error *err)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((rc = folio_sha256_begin(&s->sha, err)) < 0)
+		return rc;
+	if (folio_buf_printf(&s->b, "%s\n", env) < 0)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int state_add(state_sum *s, const folio_site_record *r,
 	folio_error *err)
 {
-	folio_buf b = {0};
-	size_t i;
 	int rc;
+
+	if (s->unknown)
+		return 0;
+	if (r->sha256 == NULL || strlen(r->sha256) != 64) {
+		s->unknown = 1;
+		return 0;
+	}
+	if (folio_buf_printf(&s->b, "%s\t%s\t%zu\t%llu\t%llu\n", r->code,
+		r->sha256, r->pages, (unsigned long long)r->pdf_bytes,
+		(unsigned long long)r->epub_bytes) < 0)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if (s->b.len >= 65536) {
+		if ((rc = folio_sha256_update(s->sha, s->b.data, s->b.len,
+			err)) < 0)
+			return rc;
+		folio_buf_reset(&s->b);
+	}
+	return 0;
+}
+
+static int state_end(char out[65], state_sum *s, folio_error *err)
+{
+	unsigned char d[FOLIO_SHA256_LEN];
+	int rc = 0;
 
 	out[0] = '\0';
-	b.limit = (size_t)512 * 1024 * 1024;
-	if (folio_buf_printf(&b, "%s\n", env) < 0)
-		goto nomem;
-	for (i = 0; i < c->n; i++) {
-		const folio_site_record *r = c->docs[i].rec;
-		if (r->sha256 == NULL || strlen(r->sha256) != 64)
-			goto done;
-		if (folio_buf_printf(&b, "%s\t%s\t%zu\t%llu\t%llu\n", r->code,
-			r->sha256, r->pages, (unsigned long long)r->pdf_bytes,
-			(unsigned long long)r->epub_bytes) < 0)
-			goto nomem;
-	}
-	rc = hex_of(out, b.data, b.len, err);
-	folio_buf_free(&b);
+	if (!s->unknown && s->sha != NULL &&
+	    (rc = folio_sha256_update(s->sha, s->b.data, s->b.len,
+		err)) == 0 &&
+	    (rc = folio_sha256_end(d, s->sha, err)) == 0)
+		folio_sha256_hex(out, d);
+	else
+		folio_sha256_free(s->sha);
+	s->sha = NULL;
+	folio_buf_free(&s->b);
 	return rc;
-nomem:
-	folio_buf_free(&b);
-	return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-done:
-	folio_buf_free(&b);
-	return 0;
-}
-
-/* ---- document pages ---- */
-
-typedef struct page_run {
-	site_ctx *c;
-	size_t *todo;              /* indices into c->docs */
-	pthread_mutex_t lock;
-	int rc;                    /* first failure */
-	folio_error *err;
-} page_run;
-
-static int page_job(void *ctx, size_t k, int worker)
-{
-	page_run *s = ctx;
-	site_doc *d = &s->c->docs[s->todo[k]];
-	char path[SITE_PATH_MAX];
-	folio_error err = {0};
-	folio_buf page = {0};
-	folio_doc *doc = NULL;
-	int rc, wrote = 0;
-
-	(void)worker;
-	rc = folio_source_read(&doc, d->rec->source_path, NULL, &err);
-	if (rc == 0)
-		rc = site_doc_from_model(d, doc, &err);
-	folio_doc_free(doc);
-	if (rc == 0)
-		rc = site_render_page(&page, s->c, d, &err);
-	if (rc == 0)
-		rc = join(path, sizeof(path), &err, "%s/docs/%s.html",
-			s->c->dir, d->rec->code);
-	if (rc == 0)
-		rc = site_write_if_changed(path, page.data, page.len, &wrote,
-			&err);
-	folio_buf_free(&page);
-	if (rc == 0 && site_stat(&d->page_mtime_ns, &d->page_size,
-		path) < 0)
-		rc = folio_error_set(&err, FOLIO_EIO, "%s: page vanished "
-			"after writing", path);
-	if (rc == 0) {
-		d->page_current = 1;
-		d->page_wrote = wrote;
-		return 0;
-	}
-	d->page_size = 0;
-	pthread_mutex_lock(&s->lock);
-	if (s->rc == 0)
-		s->rc = folio_error_set(s->err, rc, "site: %s: %s",
-			d->rec->source_rel, err.msg[0] ? err.msg :
-			folio_error_name(rc));
-	pthread_mutex_unlock(&s->lock);
-	return rc;
-}
-
-/* Serialised by the pool. */
-static void page_done(void *ctx, size_t k, int worker, int rc)
-{
-	page_run *s = ctx;
-	const site_doc *d = &s->c->docs[s->todo[k]];
-
-	(void)worker;
-	(void)rc;
-	s->c->stats->sources_read += (size_t)d->read;
-	s->c->stats->pages_written += (size_t)d->page_wrote;
-}
-
-static int write_pages(site_ctx *c, folio_error *err)
-{
-	folio_pool_job job;
-	page_run s;
-	size_t i, n = 0;
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	s.c = c;
-	s.err = err;
-	s.todo = malloc((c->n ? c->n : 1) * sizeof(*s.todo));
-	if (s.todo == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	for (i = 0; i < c->n; i++)
-		if (!c->docs[i].page_current)
-			s.todo[n++] = i;
-	pthread_mutex_init(&s.lock, NULL);
-	memset(&job, 0, sizeof(job));
-	job.run = page_job;
-	job.done = page_done;
-	job.ctx = &s;
-	job.n_jobs = n;
-	job.n_workers = c->opts->workers;
-	job.stop = c->opts->stop;
-	rc = n ? folio_pool_run(&job, err) : 0;
-	pthread_mutex_destroy(&s.lock);
-	free(s.todo);
-	if (rc == FOLIO_EUSAGE && c->opts->stop && *c->opts->stop) {
-		folio_error_clear(err);
-		c->stats->stopped = 1;
-		rc = 0;
-	}
-	return rc < 0 ? rc : s.rc;
-}
-
-/* ---- files/: the outputs, linked ---- */
-
-static int copy_file(const char *from, const char *to,
-	const struct stat *st, folio_error *err)
-{
-	struct timespec times[2];
-	folio_outfile f;
-	char chunk[65536];
-	size_t n;
-	FILE *in;
-	int rc;
-
-	in = fopen(from, "rb");
-	if (in == NULL)
-		return folio_error_set(err, FOLIO_EIO, "%s: cannot open: %s",
-			from, strerror(errno));
-	if ((rc = folio_outfile_open(&f, to, err)) < 0) {
-		fclose(in);
-		return rc;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		if (fwrite(chunk, 1, n, f.fp) != n)
-			break;
-	if (ferror(in) || ferror(f.fp)) {
-		fclose(in);
-		folio_outfile_abort(&f);
-		return folio_error_set(err, FOLIO_EIO, "cannot copy %s to %s",
-			from, to);
-	}
-	fclose(in);
-	if ((rc = folio_outfile_commit(&f, err)) < 0)
-		return rc;
-	/* The copy carries the output's time: that is how the next run
-	 * knows it is current where no link can say so. */
-	times[0] = st->st_atim;
-	times[1] = st->st_mtim;
-	(void)utimensat(AT_FDCWD, to, times, 0);
-	return 0;
-}
-
-static int link_output(site_ctx *c, const char *code, const char *kind,
-	folio_error *err)
-{
-	char from[SITE_PATH_MAX], to[SITE_PATH_MAX];
-	struct stat src, dst;
-	folio_outfile tmp;
-	int rc;
-
-	if ((rc = join(from, sizeof(from), err, "%s/%s/%s.%s",
-		c->opts->batch_dir, kind, code, kind)) < 0 ||
-	    (rc = join(to, sizeof(to), err, "%s/files/%s.%s", c->dir, code,
-		kind)) < 0)
-		return rc;
-	if (stat(from, &src) != 0 || !S_ISREG(src.st_mode))
-		return folio_error_set(err, FOLIO_EIO, "site: expected the "
-			"output %s, found none", from);
-	if (lstat(to, &dst) == 0 && S_ISREG(dst.st_mode) &&
-	    ((dst.st_dev == src.st_dev && dst.st_ino == src.st_ino) ||
-	     (dst.st_size == src.st_size &&
-	      dst.st_mtim.tv_sec == src.st_mtim.tv_sec &&
-	      dst.st_mtim.tv_nsec == src.st_mtim.tv_nsec)))
-		return 0;
-	c->stats->links_made++;
-	/* A unique temporary name, then link and rename over: readers
-	 * see the old file or the new one. */
-	if ((rc = folio_outfile_reserve(&tmp, to, err)) < 0)
-		return rc;
-	(void)unlink(tmp.temp_path);
-	if (link(from, tmp.temp_path) == 0) {
-		if (rename(tmp.temp_path, to) != 0) {
-			rc = folio_error_set(err, FOLIO_EIO, "%s: rename "
-				"failed: %s", to, strerror(errno));
-			folio_outfile_abort(&tmp);
-			return rc;
-		}
-		free(tmp.temp_path);
-		free(tmp.final_path);
-		return 0;
-	}
-	folio_outfile_abort(&tmp);
-	return copy_file(from, to, &src, err);
-}
-
-static int link_outputs(site_ctx *c, folio_error *err)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < c->n; i++)
-		if ((rc = link_output(c, c->docs[i].rec->code, "epub",
-			err)) < 0 ||
-		    (rc = link_output(c, c->docs[i].rec->code, "pdf", err)) < 0)
-			return rc;
-	return 0;
 }
 
 /* ---- orphans ---- */
@@ -545,35 +372,66 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int by_code(const void *a, const void *b, void *ctx)
+{
+	const site_ctx *c = ctx;
+
+	return strcmp(site_code(c, *(const uint32_t *)a),
+		site_code(c, *(const uint32_t *)b));
+}
+
+/* Whether name (below site/) is a page or file of a document: docs/<档号>
+ * .html, files/<档号>.epub or .pdf, the 档号 looked up in codes (the
+ * documents sorted by 档号). */
+static int is_doc_file(const site_ctx *c, const uint32_t *codes,
+	const char *name)
+{
+	static const char *const kind[] = {"docs/", ".html", "files/", ".epub",
+		"files/", ".pdf"};
+	char code[SITE_PATH_MAX];
+	size_t k, lo, hi, len = strlen(name);
+
+	for (k = 0; k < 3; k++) {
+		size_t pre = strlen(kind[2 * k]), suf = strlen(kind[2 * k + 1]);
+		if (len <= pre + suf || strncmp(name, kind[2 * k], pre) != 0 ||
+		    strcmp(name + len - suf, kind[2 * k + 1]) != 0)
+			continue;
+		memcpy(code, name + pre, len - pre - suf);
+		code[len - pre - suf] = '\0';
+		for (lo = 0, hi = c->n; lo < hi; ) {
+			size_t mid = lo + (hi - lo) / 2;
+			int cmp = strcmp(site_code(c, codes[mid]), code);
+			if (cmp == 0)
+				return 1;
+			if (cmp < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return 0;
+}
+
 /* Remove from docs/, files/ and opds/ every file this run did not
  * make: pages and files of documents gone from the batch, feed pages of
  * a year or 文种 no document has any more. */
 static void remove_orphans(site_ctx *c)
 {
-	static const char *const kind[] = {"docs/", ".html", "files/", ".epub",
-		"files/", ".pdf"};
 	char **keep, path[SITE_PATH_MAX], name[SITE_PATH_MAX];
-	size_t n = 0, i, k;
+	uint32_t *codes;
+	size_t i, k;
 	struct dirent *de;
 	DIR *dp;
 
-	keep = calloc(3 * c->n + c->n_files + 1, sizeof(*keep));
-	if (keep == NULL)
-		return;   /* orphans only cost disk until the next run */
-	for (i = 0; i < c->n_files; i++)
-		if ((keep[n] = strdup(c->files[i])) == NULL)
-			goto done;
-		else
-			n++;
+	keep = malloc((c->n_files ? c->n_files : 1) * sizeof(*keep));
+	codes = malloc((c->n ? c->n : 1) * sizeof(*codes));
+	if (keep == NULL || codes == NULL)
+		goto done;   /* orphans only cost disk until the next run */
+	memcpy(keep, c->files, c->n_files * sizeof(*keep));
+	qsort(keep, c->n_files, sizeof(*keep), by_str);
 	for (i = 0; i < c->n; i++)
-		for (k = 0; k < 3; k++) {
-			snprintf(name, sizeof(name), "%s%s%s", kind[2 * k],
-				c->docs[i].rec->code, kind[2 * k + 1]);
-			if ((keep[n] = strdup(name)) == NULL)
-				goto done;
-			n++;
-		}
-	qsort(keep, n, sizeof(*keep), by_str);
+		codes[i] = (uint32_t)i;
+	qsort_r(codes, c->n, sizeof(*codes), by_code, c);
 	for (k = 0; k < sizeof(site_dirs) / sizeof(site_dirs[0]); k++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->dir,
 			site_dirs[k]) >= sizeof(path) ||
@@ -584,7 +442,8 @@ static void remove_orphans(site_ctx *c)
 			if (de->d_name[0] == '.' ||
 			    (size_t)snprintf(name, sizeof(name), "%s/%s",
 				site_dirs[k], de->d_name) >= sizeof(name) ||
-			    bsearch(&key, keep, n, sizeof(*keep), by_str))
+			    bsearch(&key, keep, c->n_files, sizeof(*keep),
+				by_str) || is_doc_file(c, codes, name))
 				continue;
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s",
 				c->dir, name) < sizeof(path))
@@ -593,46 +452,80 @@ static void remove_orphans(site_ctx *c)
 		closedir(dp);
 	}
 done:
-	for (i = 0; i < n; i++)
-		free(keep[i]);
 	free(keep);
+	free(codes);
 }
 
 /* ---- the run ---- */
 
 /* A document's page is current when nothing it is made of changed since
- * the cache was written and the page is on disk as written then; its
- * text fields are then taken from the cache (moved: the entry is not
- * used again) and its source is not read. */
-static void reuse_cached(site_ctx *c, site_doc *d, site_cache_doc *e,
-	int env_same)
+ * the cache was written and the page is on disk as written then: its
+ * line in the old cache then serves the index, feeds and new cache, and
+ * its source is not read. */
+static int reuse_cached(site_ctx *c, size_t i, const folio_site_record *r,
+	site_cache *cache, site_item *it, folio_error *err)
 {
-	const folio_site_record *r = d->rec;
 	char path[SITE_PATH_MAX];
+	uint64_t off, size;
+	uint32_t len;
 	int64_t mtime;
-	uint64_t size;
+	int rc;
 
-	if (e == NULL || !env_same || r->sha256 == NULL ||
-	    strcmp(e->sha256, r->sha256) != 0 || strcmp(e->code, r->code) ||
-	    e->pages != r->pages || e->pdf_bytes != r->pdf_bytes ||
-	    e->epub_bytes != r->epub_bytes ||
+	if (r->sha256 == NULL || strlen(r->sha256) != 64 ||
+	    r->source_rel == NULL)
+		return 0;
+	if ((rc = site_cache_find(cache, r->source_rel, it, &off, &len,
+		err)) <= 0)
+		return rc;
+	if (strcmp(it->rec.sha256, r->sha256) != 0 ||
+	    strcmp(it->rec.code, r->code) != 0 ||
+	    it->rec.pages != r->pages || it->rec.pdf_bytes != r->pdf_bytes ||
+	    it->rec.epub_bytes != r->epub_bytes ||
 	    (size_t)snprintf(path, sizeof(path), "%s/docs/%s.html", c->dir,
 		r->code) >= sizeof(path) ||
-	    site_stat(&mtime, &size, path) < 0 || size != e->page_size ||
-	    mtime != e->page_mtime_ns)
-		return;
-	memcpy(d->uuid, e->meta.uuid, sizeof(d->uuid));
-	d->title = e->meta.title;
-	d->subtitle = e->meta.subtitle;
-	d->doc_number = e->meta.doc_number;
-	d->issuer = e->meta.issuer;
-	d->date = e->meta.date;
-	d->category = e->meta.category;
-	d->summary = e->meta.summary;
-	memset(&e->meta, 0, sizeof(e->meta));
-	d->page_size = size;
-	d->page_mtime_ns = mtime;
-	d->page_current = 1;
+	    site_stat(&mtime, &size, path) < 0 || size != it->page_size ||
+	    mtime != it->page_mtime_ns)
+		return 0;
+	return site_key_set(c, &c->keys[i], &it->doc, off, len, SITE_KEY_CURRENT,
+		err);
+}
+
+/* The first pass over the records: each one's 档号 and keys, the state
+ * digest, the pages that are current. */
+static int scan_records(site_ctx *c, const folio_site_source *src,
+	site_cache *cache, int env_same, state_sum *state,
+	folio_error *err)
+{
+	folio_site_record r;
+	site_item it;
+	size_t i;
+	int rc = 0;
+
+	site_item_init(&it);
+	c->codes.limit = (size_t)UINT32_MAX;
+	for (i = 0; i < c->n && rc == 0; i++) {
+		site_key *k = &c->keys[i];
+		memset(&r, 0, sizeof(r));
+		if ((rc = src->get(src->ctx, i, &r, err)) < 0)
+			break;
+		if (r.code == NULL || r.code[0] == '\0') {
+			rc = folio_error_set(err, FOLIO_EINPUT, "site: "
+				"document %zu has no 档号", i + 1);
+			break;
+		}
+		k->code = (uint32_t)c->codes.len;
+		if (folio_buf_append(&c->codes, r.code, strlen(r.code) + 1) < 0) {
+			rc = folio_error_set(err, FOLIO_ENOMEM, "site: out of "
+				"memory for the 档号s");
+			break;
+		}
+		if ((rc = state_add(state, &r, err)) < 0)
+			break;
+		if (env_same)
+			rc = reuse_cached(c, i, &r, cache, &it, err);
+	}
+	site_item_free(&it);
+	return rc < 0 ? rc : 0;
 }
 
 /* Whether the aggregates of the last run are all on disk as written. */
@@ -702,40 +595,51 @@ static int keep_cached_files(site_ctx *c, const site_cache *cache,
 	return 0;
 }
 
-int folio_site_build(folio_site_stats *out, const folio_site_record *recs,
-	size_t n, const folio_site_options *opts, folio_error *err)
+int folio_site_build(folio_site_stats *out, const folio_site_source *src,
+	const folio_site_options *opts, folio_error *err)
 {
 	char cache_path[SITE_PATH_MAX], env[65], state[65];
 	long long t0 = folio_now_ns();
 	site_cache cache;
+	state_sum sum;
 	assets a;
 	site_ctx c;
-	size_t i;
+	size_t n = src->n;
 	int rc, env_same;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	memset(&cache, 0, sizeof(cache));
+	memset(&sum, 0, sizeof(sum));
 	memset(&a, 0, sizeof(a));
 	c.opts = opts;
 	c.stats = out;
+	c.spool.fd = -1;
+	c.cache_fd = -1;
 	state[0] = '\0';
 	if (opts->base_url != NULL && opts->base_url[0] != '\0' &&
 	    (rc = folio_site_base_url(c.base, sizeof(c.base), opts->base_url,
 		err)) < 0)
 		goto done;
 	out->qr = c.base[0] != '\0';
-	if ((rc = join(cache_path, sizeof(cache_path), err,
+	if (n > UINT32_MAX - 1) {
+		rc = folio_error_set(err, FOLIO_ELIMIT, "site: %zu documents, "
+			"over the limit of %lu", n, (unsigned long)UINT32_MAX - 1);
+		goto done;
+	}
+	if ((rc = site_join(cache_path, sizeof(cache_path), err,
 		"%s/.site-cache", opts->batch_dir)) < 0 ||
 	    (rc = prepare_dirs(&c, err)) < 0 ||
 	    (rc = read_asset(&a.css, &a.css_len, "styles/site.css",
 		err)) < 0 ||
 	    (rc = read_asset(&a.js, &a.js_len, "styles/site.js", err)) < 0 ||
 	    (rc = env_digest(env, &c, &a, err)) < 0 ||
-	    (rc = site_cache_read(&cache, cache_path, err)) < 0)
+	    (rc = site_cache_read(&cache, cache_path, err)) < 0 ||
+	    (rc = state_begin(&sum, env, err)) < 0)
 		goto done;
-	c.docs = calloc(n ? n : 1, sizeof(*c.docs));
-	if (c.docs == NULL) {
+	c.cache_fd = cache.fp != NULL ? fileno(cache.fp) : -1;
+	c.keys = calloc(n ? n : 1, sizeof(*c.keys));
+	if (c.keys == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -743,15 +647,15 @@ int folio_site_build(folio_site_stats *out, const folio_site_record *recs,
 	out->documents = n;
 	env_same = strcmp(cache.env, env) == 0 &&
 		strcmp(cache.version, FOLIO_VERSION) == 0;
-	for (i = 0; i < n; i++) {
-		c.docs[i].rec = &recs[i];
-		reuse_cached(&c, &c.docs[i],
-			site_cache_find(&cache, recs[i].source_rel), env_same);
+	rc = scan_records(&c, src, &cache, env_same, &sum, err);
+	site_cache_drop_index(&cache);
+	if (rc < 0 || (rc = state_end(state, &sum, err)) < 0) {
+		state[0] = '\0';
+		goto done;
 	}
-	if ((rc = write_pages(&c, err)) < 0 || out->stopped)
+	if ((rc = site_write_pages(&c, src, err)) < 0 || out->stopped)
 		goto save;
-	if ((rc = link_outputs(&c, err)) < 0 ||
-	    (rc = state_digest(state, &c, env, err)) < 0)
+	if ((rc = site_link_outputs(&c, err)) < 0)
 		goto save;
 	if (aggregates_current(&c, &cache, state))
 		rc = keep_cached_files(&c, &cache, err);
@@ -770,9 +674,12 @@ save:
 				ignored.msg);
 	}
 done:
-	for (i = 0; i < c.n; i++)
-		site_doc_clear(&c.docs[i]);
-	free(c.docs);
+	folio_sha256_free(sum.sha);   /* when the scan stopped early */
+	folio_buf_free(&sum.b);
+	free(c.keys);
+	folio_buf_free(&c.codes);
+	site_types_free(&c.types);
+	site_spool_close(&c.spool);
 	free_files(&c);
 	site_cache_free(&cache);
 	free(a.css);

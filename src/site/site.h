@@ -42,6 +42,12 @@
  * foreign file means "read everything"), keyed by the source's SHA-256.
  * A run where nothing changed reads no source and writes no file.
  *
+ * Memory: the run keeps a few dozen bytes per document (its 档号 and
+ * sort keys); each document's text lives on disk, in the last run's
+ * .site-cache or in a spool file beside the site (unlinked as it is
+ * made), and is read back one document at a time while the pages,
+ * feeds, index and cache are written.
+ *
  * Output: deterministic (the same records, sources, options and
  * SOURCE_DATE_EPOCH give the same bytes), every file written atomically
  * (temp + rename); pages first, then the feeds, index.html last, so a
@@ -99,8 +105,20 @@ typedef struct folio_site_stats {
 	double ms;
 } folio_site_stats;
 
-int folio_site_build(folio_site_stats *out, const folio_site_record *recs,
-	size_t n, const folio_site_options *opts, folio_error *err);
+/* The documents, asked for one at a time: get fills *out with record i
+ * (0-based, batch order; its strings stay valid until the next call)
+ * and returns 0 or a negative FOLIO_E* with err set. The site may ask
+ * for a record more than once and in any order, from any of its
+ * threads but never from two at once. */
+typedef struct folio_site_source {
+	size_t n;
+	int (*get)(void *ctx, size_t i, folio_site_record *out,
+		folio_error *err);
+	void *ctx;
+} folio_site_source;
+
+int folio_site_build(folio_site_stats *out, const folio_site_source *src,
+	const folio_site_options *opts, folio_error *err);
 
 /* Check a base URL and copy it to out with a trailing '/': http:// or
  * https://, a host of letters, digits, '.' and '-', an optional port,

@@ -1,9 +1,11 @@
 /*
  * site_impl.h - what the files of src/site/ share (private).
  *
- *   site.c       the driver: cache, which pages to write, links, orphans
+ *   site.c       the driver: cache, what is current, aggregates, orphans
+ *   sitepages.c  the document pages (worker pool) and files/ links
  *   docmeta.c    what the site shows of a document (from the model)
  *   sitecache.c  out/<batch>/.site-cache, read and written
+ *   sitespool.c  per-document keys; the spool of document lines
  *   html.c       index.html and the document pages (with the QR's SVG)
  *   opds.c       the OPDS feeds
  *   markup.c     escaping writer shared by html.c and opds.c
@@ -28,6 +30,7 @@
 #define SITE_NAME_MAX (FOLIO_SITE_TITLE_BYTES + 80)
 #define SITE_SUMMARY_CHARS 120            /* code points before "……" */
 #define SITE_MAX_ASSET ((size_t)1024 * 1024)
+#define SITE_NO_TYPE "未注明文种"               /* a document without 文种 */
 
 /* ---- markup.c: a writer with a sticky error ----
  * After the first failure every call is a no-op and w.rc holds the
@@ -80,10 +83,11 @@ typedef struct site_heading {
 	char *label;              /* generated number + text, malloc'd */
 } site_heading;
 
-/* What the site shows of one document. Strings are malloc'd; subtitle,
- * doc_number, category and summary may be NULL. The outline is only
- * known when the source was read this run (pages need it, the index and
- * feeds do not). */
+/* What the site shows of one document. From site_doc_from_model the
+ * strings are malloc'd (site_doc_clear); read back from a cache line
+ * (site_item) they point into the line. subtitle, doc_number, category
+ * and summary may be NULL. The outline is only known when the source
+ * was read this run (pages need it, the index and feeds do not). */
 typedef struct site_doc {
 	const folio_site_record *rec;
 	char uuid[SITE_UUID_MAX];  /* the EPUB's dc:identifier */
@@ -92,10 +96,6 @@ typedef struct site_doc {
 	site_heading *outline;
 	size_t n_outline;
 	int read;                 /* filled from the source this run */
-	int page_current;         /* its page needs no rewrite */
-	int page_wrote;           /* its page changed this run */
-	uint64_t page_size;       /* the page on disk after this run */
-	int64_t page_mtime_ns;
 } site_doc;
 
 int site_doc_from_model(site_doc *d, const folio_doc *doc,
@@ -120,18 +120,137 @@ void site_atom_time(char *out, size_t outsz, int64_t t);
  * else its date at 00:00:00Z, as the EPUB's dcterms:modified). */
 int64_t site_doc_updated(const site_doc *d, int64_t epoch);
 
+/* ---- sitespool.c: what the run keeps of each document ----
+ * Memory holds a site_key per document (a few dozen bytes with its
+ * 档号); everything else a page, the index, the feeds or the cache need
+ * of a document is its cache line (format below), on disk: in the last
+ * run's .site-cache when its page was current, else in the spool, an
+ * unlinked temporary file beside the site that the workers append to.
+ * Aggregates read the lines back by offset, one document at a time. */
+#define SITE_LINE_MAX ((size_t)1024 * 1024)   /* one document's line */
+#define SITE_AT_SPOOL ((uint64_t)1 << 63)     /* key.at: in the spool */
+
+enum {
+	SITE_KEY_CURRENT = 1,     /* its page is on disk, its line known */
+	SITE_KEY_WROTE = 2,       /* its page changed this run */
+	SITE_KEY_READ = 4,        /* its source was read this run */
+	SITE_KEY_NO_CACHE = 8,    /* source digest unknown: not cached */
+	SITE_KEY_NO_TYPE = 16     /* no 文种 */
+};
+
+typedef struct site_key {
+	uint64_t at;              /* its line: SITE_AT_SPOOL | offset in the
+	                           * spool, or offset in the old cache */
+	uint32_t len;             /* line bytes with the '\n'; 0: none */
+	uint32_t date;            /* YYYYMMDD, for the feeds' order */
+	uint32_t code;            /* its 档号 at site_ctx.codes.data + code */
+	uint32_t type;            /* its 文种 in site_ctx.types */
+	uint32_t flags;           /* SITE_KEY_* */
+} site_key;
+
+/* Distinct 文种 names (NULL category: "未注明文种"), interned. */
+typedef struct site_types {
+	char **names;
+	size_t n, cap;
+	uint32_t *slots;          /* hash table of index + 1, 0 empty */
+	size_t n_slots;
+} site_types;
+
+int site_types_intern(site_types *t, const char *name, uint32_t *id);
+void site_types_free(site_types *t);
+
+typedef struct site_spool {
+	int fd;                   /* -1 when closed */
+	uint64_t end;
+} site_spool;
+
+/* An unlinked temporary file in dir: nothing is left behind. */
+int site_spool_open(site_spool *s, const char *dir, folio_error *err);
+/* Append one line; *at is where it starts. Not thread-safe. */
+int site_spool_append(site_spool *s, const char *data, size_t len,
+	uint64_t *at, folio_error *err);
+void site_spool_close(site_spool *s);
+
+/* FNV-1a of s: hash tables of names. */
+uint64_t site_hash(const char *s);
+/* YYYYMMDD of a valid YYYY-MM-DD date, 0 for anything else. */
+uint32_t site_date_key(const char *date);
+
+/* Lines are mostly read in the order they were written (batch order),
+ * so they are read through a window: when a line starts where the last
+ * one ended, one pread of SITE_WINDOW bytes serves the lines that
+ * follow. A line elsewhere (the feeds' order) is read alone, so
+ * reading in any order costs at most a pread a line. */
+#define SITE_WINDOW ((size_t)256 * 1024)
+typedef struct site_window {
+	int fd;                   /* whose bytes it holds, -1: none */
+	uint64_t off;
+	size_t len;
+	char *buf;
+	int last_fd;              /* where the last line read ended */
+	uint64_t last_end;
+} site_window;
+
+void site_window_init(site_window *w);
+void site_window_free(site_window *w);
+
+/* One document read back from its line. */
+typedef struct site_item {
+	folio_site_record rec;    /* source_path is NULL */
+	site_doc doc;             /* borrowed text, doc.rec == &rec */
+	uint64_t page_size;       /* its page as written */
+	int64_t page_mtime_ns;
+	folio_buf line;
+	site_window win[2];       /* the spool's, the old cache's */
+} site_item;
+
+/* Append len bytes at off of fd to b (NUL-terminated after them),
+ * through w (may be NULL). */
+int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
+	uint32_t len, folio_error *err);
+/* len bytes at off of fd into it->line through w, parsed. FOLIO_EIO
+ * when the bytes are not one well-formed line. */
+int site_item_load(site_item *it, site_window *w, int fd, uint64_t off,
+	uint32_t len, folio_error *err);
+void site_item_init(site_item *it);
+void site_item_free(site_item *it);
+
 /* ---- site.c: the run, shared with the renderers ---- */
 typedef struct site_ctx {
 	const folio_site_options *opts;
 	char base[FOLIO_SITE_URL_MAX + 2];   /* "" or ends with '/' */
 	char dir[SITE_PATH_MAX];             /* batch_dir/site */
-	site_doc *docs;
+	site_key *keys;                      /* one per document */
 	size_t n;
+	folio_buf codes;                     /* 档号s, NUL-terminated */
+	site_types types;
+	site_spool spool;
+	int cache_fd;                        /* the last run's cache, -1 */
 	folio_site_stats *stats;
 	/* Aggregate files written (paths below dir), for the cache. */
 	char **files;
 	size_t n_files, cap_files;
 } site_ctx;
+
+/* snprintf into out; FOLIO_ELIMIT when it does not fit. */
+int site_join(char *out, size_t n, folio_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Set key k from d (its date, 文种) and where its line is. */
+int site_key_set(site_ctx *c, site_key *k, const site_doc *d, uint64_t at,
+	size_t len, uint32_t flags, folio_error *err);
+/* ---- sitepages.c ---- */
+/* Every page not current, by the worker pool (stats->stopped when
+ * opts->stop was set: the pages so far are kept). */
+int site_write_pages(site_ctx *c, const folio_site_source *src,
+	folio_error *err);
+/* files/<档号>.epub|.pdf, linked (or copied) from the outputs. */
+int site_link_outputs(site_ctx *c, folio_error *err);
+
+/* The 档号 of document i. */
+const char *site_code(const site_ctx *c, size_t i);
+/* Document i read back from its line (site_item_load). */
+int site_item_read(site_item *it, const site_ctx *c, size_t i,
+	folio_error *err);
 
 /* The href of site path `path` (e.g. "docs/X.html") from a file `depth`
  * folders below the site root: base + path when absolute and a base is
@@ -152,6 +271,9 @@ int site_write_index(site_ctx *c, folio_error *err);
 
 /* ---- opds.c ---- */
 int site_write_feeds(site_ctx *c, folio_error *err);
+/* The feeds' order of documents order[0..n): newest first, then by
+ * 档号, then batch order. */
+void site_feed_sort(uint32_t *order, size_t n, const site_ctx *c);
 
 /* ---- sitecache.c ----
  * out/<batch>/.site-cache, text, one record a line, tab-separated, text
@@ -164,42 +286,57 @@ int site_write_feeds(site_ctx *c, folio_error *err);
  *   doc <source> <sha256> <code> <pages> <pdf> <epub> <page size>
  *       <page mtime ns> <uuid> <date> <title> <subtitle> <文号> <issuer>
  *       <文种> <summary>          (absent fields empty)
- * A hint only: anything unreadable reads as an empty cache. */
-typedef struct site_cache_doc {
-	char *source;
-	char sha256[65];
-	char *code;
-	size_t pages;
-	uint64_t pdf_bytes, epub_bytes;
-	uint64_t page_size;
-	int64_t page_mtime_ns;
-	site_doc meta;            /* uuid and text fields only */
-} site_cache_doc;
-
+ * A hint only: anything unreadable reads as an empty cache. The spool
+ * holds "doc" lines of the same format.
+ *
+ * Reading keeps the file open and, per doc line, only a hash of its
+ * source and where the line is (16 bytes); site_cache_find reads the
+ * line again. */
 typedef struct site_cache_file {
 	char *path;
 	uint64_t size;
 	int64_t mtime_ns;
 } site_cache_file;
 
+typedef struct site_cache_ent {
+	uint64_t hash;            /* of the source, FNV-1a */
+	uint64_t where;           /* offset << 24 | line length */
+} site_cache_ent;
+
 typedef struct site_cache {
+	FILE *fp;                 /* the file, NULL when empty */
 	char version[32];
 	char env[65];
 	char state[65];
 	site_cache_file *files;
 	size_t n_files;
-	site_cache_doc *docs;     /* sorted by source */
+	site_cache_ent *docs;     /* sorted by hash, then offset */
 	size_t n_docs;
+	site_window win;          /* site_cache_find's reads */
 } site_cache;
 
 /* Read path (missing/unusable: empty cache); fails only on ENOMEM. */
 int site_cache_read(site_cache *out, const char *path, folio_error *err);
-/* The entry for source, or NULL; the caller may move its text out. */
-site_cache_doc *site_cache_find(site_cache *c, const char *source);
-/* Write the cache of this run atomically (not at all when the file
- * already holds exactly that). */
+/* The first line for source into *it (where it is in *off, *len):
+ * 1 found, 0 not, < 0 an error reading it. */
+int site_cache_find(site_cache *c, const char *source, site_item *it,
+	uint64_t *off, uint32_t *len, folio_error *err);
+/* Drop the index of doc lines (the file stays open for reading). */
+void site_cache_drop_index(site_cache *c);
+void site_cache_free(site_cache *c);
+/* Append r's "doc" line to b: d's text, the page as written; a digest
+ * that is not 64 hex digits is written as zeros (the caller keeps such
+ * a line out of the cache). FOLIO_ELIMIT past SITE_LINE_MAX. */
+int site_cache_line(folio_buf *b, const folio_site_record *r,
+	const site_doc *d, uint64_t page_size, int64_t page_mtime_ns,
+	folio_error *err);
+/* Parse one "doc" line (NUL-terminated, no '\n') in place: 0, or 1
+ * when it is not a well-formed line. */
+int site_item_parse(site_item *it, char *line);
+/* Write the cache of this run atomically, streaming the doc lines from
+ * the spool and the old cache in batch order; nothing is written when
+ * the file already holds exactly that. */
 int site_cache_write(const char *path, const site_ctx *c, const char *env,
 	const char *state, folio_error *err);
-void site_cache_free(site_cache *c);
 
 #endif

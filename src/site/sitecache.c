@@ -1,9 +1,19 @@
-/* sitecache.c - out/<batch>/.site-cache (format in site_impl.h). */
+/*
+ * sitecache.c - out/<batch>/.site-cache (format in site_impl.h).
+ *
+ * Reading validates every line (one bad line: the whole cache is
+ * ignored, as a torn file must be) but keeps only where each doc line
+ * is; site_cache_find reads the line again. Writing streams: the doc
+ * lines are copied from the spool or the old cache in batch order, and
+ * the new bytes are compared with the file on disk as they go, so a run
+ * that changed nothing writes nothing.
+ */
 #include "site/site_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/file.h"
 
@@ -11,11 +21,23 @@
 #define CACHE_MAX_BYTES ((size_t)512 * 1024 * 1024)
 #define DOC_FIELDS 17
 #define MALFORMED 1   /* not an error: the cache is ignored */
+#define CHUNK ((size_t)64 * 1024)
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
-static int by_source(const void *a, const void *b)
+static int by_hash(const void *a, const void *b)
 {
-	return strcmp(((const site_cache_doc *)a)->source,
-		((const site_cache_doc *)b)->source);
+	const site_cache_ent *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->where < y->where ? -1 : x->where > y->where;
+}
+
+void site_cache_drop_index(site_cache *c)
+{
+	free(c->docs);
+	c->docs = NULL;
+	c->n_docs = 0;
 }
 
 void site_cache_free(site_cache *c)
@@ -26,14 +48,13 @@ void site_cache_free(site_cache *c)
 		return;
 	for (i = 0; i < c->n_files; i++)
 		free(c->files[i].path);
-	for (i = 0; i < c->n_docs; i++) {
-		free(c->docs[i].source);
-		free(c->docs[i].code);
-		site_doc_clear(&c->docs[i].meta);
-	}
 	free(c->files);
 	free(c->docs);
+	site_window_free(&c->win);
+	if (c->fp != NULL)
+		fclose(c->fp);
 	memset(c, 0, sizeof(*c));
+	site_window_init(&c->win);
 }
 
 /* Undo the escaping in place; NULL for an empty field (absent). */
@@ -82,141 +103,171 @@ static int hex64(char out[65], const char *s)
 	return 0;
 }
 
-static char *dup_field(char *s)
+/* Split line at tabs into at most max fields; the count. */
+static size_t split(char **f, size_t max, char *line)
 {
-	s = unescape(s);
-	return s ? strdup(s) : NULL;
+	size_t nf = 0;
+	char *p;
+
+	for (p = line; nf < max; ) {
+		f[nf++] = p;
+		p = strchr(p, '\t');
+		if (p == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return p == NULL ? nf : max + 1;
 }
 
-/* One "doc" line split into f[]; 0 when it makes an entry, MALFORMED
- * (the whole cache is then ignored), FOLIO_ENOMEM. */
-static int parse_doc(site_cache_doc *d, char **f)
+int site_item_parse(site_item *it, char *line)
 {
+	char *f[DOC_FIELDS], sha[65];
 	uint64_t pages, mtime;
-	char *s;
+	site_doc *d = &it->doc;
 
+	memset(&it->rec, 0, sizeof(it->rec));
 	memset(d, 0, sizeof(*d));
-	if (hex64(d->sha256, f[1]) < 0 || number(&pages, f[3]) < 0 ||
-	    number(&d->pdf_bytes, f[4]) < 0 ||
-	    number(&d->epub_bytes, f[5]) < 0 ||
-	    number(&d->page_size, f[6]) < 0 || number(&mtime, f[7]) < 0 ||
-	    strncmp(f[8], "urn:uuid:", 9) != 0 ||
-	    strlen(f[8]) >= sizeof(d->meta.uuid) || f[0][0] == '\0' ||
-	    f[2][0] == '\0' || f[9][0] == '\0' || f[10][0] == '\0' ||
-	    f[13][0] == '\0')
+	d->rec = &it->rec;
+	if (split(f, DOC_FIELDS, line) != DOC_FIELDS ||
+	    strcmp(f[0], "doc") != 0)
 		return MALFORMED;
-	d->pages = (size_t)pages;
-	d->page_mtime_ns = (int64_t)mtime;
-	memcpy(d->meta.uuid, f[8], strlen(f[8]) + 1);
-	d->source = dup_field(f[0]);
-	d->code = dup_field(f[2]);
-	d->meta.date = dup_field(f[9]);
-	d->meta.title = dup_field(f[10]);
-	d->meta.issuer = dup_field(f[13]);
-	if (d->source == NULL || d->code == NULL || d->meta.date == NULL ||
-	    d->meta.title == NULL || d->meta.issuer == NULL)
-		goto nomem;
-	if ((s = unescape(f[11])) && !(d->meta.subtitle = strdup(s)))
-		goto nomem;
-	if ((s = unescape(f[12])) && !(d->meta.doc_number = strdup(s)))
-		goto nomem;
-	if ((s = unescape(f[14])) && !(d->meta.category = strdup(s)))
-		goto nomem;
-	if ((s = unescape(f[15])) && !(d->meta.summary = strdup(s)))
-		goto nomem;
+	if (hex64(sha, f[2]) < 0 || number(&pages, f[4]) < 0 ||
+	    number(&it->rec.pdf_bytes, f[5]) < 0 ||
+	    number(&it->rec.epub_bytes, f[6]) < 0 ||
+	    number(&it->page_size, f[7]) < 0 || number(&mtime, f[8]) < 0 ||
+	    strncmp(f[9], "urn:uuid:", 9) != 0 ||
+	    strlen(f[9]) >= sizeof(d->uuid) || f[1][0] == '\0' ||
+	    f[3][0] == '\0' || f[10][0] == '\0' || f[11][0] == '\0' ||
+	    f[14][0] == '\0')
+		return MALFORMED;
+	it->rec.sha256 = f[2];
+	it->rec.pages = (size_t)pages;
+	it->page_mtime_ns = (int64_t)mtime;
+	memcpy(d->uuid, f[9], strlen(f[9]) + 1);
+	it->rec.source_rel = unescape(f[1]);
+	it->rec.code = unescape(f[3]);
+	d->date = unescape(f[10]);
+	d->title = unescape(f[11]);
+	d->subtitle = unescape(f[12]);
+	d->doc_number = unescape(f[13]);
+	d->issuer = unescape(f[14]);
+	d->category = unescape(f[15]);
+	d->summary = unescape(f[16]);
+	/* The feeds sort and group by date: only a real one is kept. */
+	if (site_date_key(d->date) == 0)
+		return MALFORMED;
 	return 0;
-nomem:
-	free(d->source);
-	free(d->code);
-	site_doc_clear(&d->meta);
-	return FOLIO_ENOMEM;
 }
 
-static int parse(site_cache *c, char *text)
+/* One line of the header or a "file" line; MALFORMED, FOLIO_ENOMEM. */
+static int parse_head(site_cache *c, char *line, size_t *cap_files)
 {
-	size_t cap_docs = 0, cap_files = 0;
-	char *line = text, *next;
-	int rc;
+	char *f[4];
+	size_t nf = split(f, 4, line);
 
-	if (strncmp(text, MAGIC, strlen(MAGIC)) != 0)
-		return MALFORMED;
-	line += strlen(MAGIC);
-	for (; *line; line = next) {
-		char *f[DOC_FIELDS + 1];
-		size_t nf = 0;
-		char *p;
-
-		next = strchr(line, '\n');
-		if (next == NULL)
-			return MALFORMED;   /* a cut line: a torn file */
-		*next++ = '\0';
-		for (p = line; nf <= DOC_FIELDS; ) {
-			f[nf++] = p;
-			p = strchr(p, '\t');
-			if (p == NULL)
-				break;
-			*p++ = '\0';
-		}
-		if (nf == 2 && strcmp(f[0], "version") == 0 &&
-		    strlen(f[1]) < sizeof(c->version)) {
-			memcpy(c->version, f[1], strlen(f[1]) + 1);
-		} else if (nf == 2 && strcmp(f[0], "env") == 0) {
-			if (hex64(c->env, f[1]) < 0)
-				return MALFORMED;
-		} else if (nf == 2 && strcmp(f[0], "state") == 0) {
-			if (hex64(c->state, f[1]) < 0)
-				return MALFORMED;
-		} else if (nf == 4 && strcmp(f[0], "file") == 0) {
-			site_cache_file *fl;
-			uint64_t size, mtime;
-			if (number(&size, f[1]) < 0 ||
-			    number(&mtime, f[2]) < 0 || f[3][0] == '\0')
-				return MALFORMED;
-			if (c->n_files == cap_files) {
-				cap_files = cap_files ? 2 * cap_files : 64;
-				fl = realloc(c->files,
-					cap_files * sizeof(*fl));
-				if (fl == NULL)
-					return FOLIO_ENOMEM;
-				c->files = fl;
-			}
-			fl = &c->files[c->n_files];
-			fl->path = dup_field(f[3]);
-			if (fl->path == NULL)
-				return FOLIO_ENOMEM;
-			fl->size = size;
-			fl->mtime_ns = (int64_t)mtime;
-			c->n_files++;
-		} else if (nf == DOC_FIELDS && strcmp(f[0], "doc") == 0) {
-			site_cache_doc *d;
-			if (c->n_docs == cap_docs) {
-				cap_docs = cap_docs ? 2 * cap_docs : 64;
-				d = realloc(c->docs, cap_docs * sizeof(*d));
-				if (d == NULL)
-					return FOLIO_ENOMEM;
-				c->docs = d;
-			}
-			if ((rc = parse_doc(&c->docs[c->n_docs], f + 1)) != 0)
-				return rc;
-			c->n_docs++;
-		} else {
+	if (nf == 2 && strcmp(f[0], "version") == 0 &&
+	    strlen(f[1]) < sizeof(c->version)) {
+		memcpy(c->version, f[1], strlen(f[1]) + 1);
+	} else if (nf == 2 && strcmp(f[0], "env") == 0) {
+		if (hex64(c->env, f[1]) < 0)
 			return MALFORMED;
+	} else if (nf == 2 && strcmp(f[0], "state") == 0) {
+		if (hex64(c->state, f[1]) < 0)
+			return MALFORMED;
+	} else if (nf == 4 && strcmp(f[0], "file") == 0) {
+		site_cache_file *fl;
+		uint64_t size, mtime;
+		char *path;
+		if (number(&size, f[1]) < 0 || number(&mtime, f[2]) < 0 ||
+		    (path = unescape(f[3])) == NULL)
+			return MALFORMED;
+		if (c->n_files == *cap_files) {
+			size_t cap = *cap_files ? 2 * *cap_files : 64;
+			fl = realloc(c->files, cap * sizeof(*fl));
+			if (fl == NULL)
+				return FOLIO_ENOMEM;
+			c->files = fl;
+			*cap_files = cap;
 		}
+		fl = &c->files[c->n_files];
+		if ((fl->path = strdup(path)) == NULL)
+			return FOLIO_ENOMEM;
+		fl->size = size;
+		fl->mtime_ns = (int64_t)mtime;
+		c->n_files++;
+	} else {
+		return MALFORMED;
 	}
 	return 0;
 }
 
+static int scan(site_cache *c, char *line, size_t cap)
+{
+	size_t cap_docs = 0, cap_files = 0, len;
+	uint64_t off = 0;
+	site_item it;
+	int rc;
+
+	memset(&it, 0, sizeof(it));
+	if (fgets(line, (int)cap, c->fp) == NULL ||
+	    strcmp(line, MAGIC) != 0)
+		return MALFORMED;
+	off = strlen(MAGIC);
+	while (fgets(line, (int)cap, c->fp) != NULL) {
+		len = strlen(line);
+		/* A cut line is a torn file. A NUL inside a line ends the
+		 * string before its '\n', so it is caught here too; a line
+		 * longer than the run writes is not one of ours. */
+		if (len == 0 || line[len - 1] != '\n' || len > SITE_LINE_MAX)
+			return MALFORMED;
+		line[len - 1] = '\0';
+		if (strncmp(line, "doc\t", 4) == 0) {
+			site_cache_ent *e;
+			if (site_item_parse(&it, line) != 0)
+				return MALFORMED;
+			if (c->n_docs == cap_docs) {
+				cap_docs = cap_docs ? 2 * cap_docs : 256;
+				e = realloc(c->docs, cap_docs * sizeof(*e));
+				if (e == NULL)
+					return FOLIO_ENOMEM;
+				c->docs = e;
+			}
+			e = &c->docs[c->n_docs++];
+			e->hash = site_hash(it.rec.source_rel);
+			e->where = off << 24 | (uint64_t)len;
+		} else if ((rc = parse_head(c, line, &cap_files)) != 0) {
+			return rc;
+		}
+		off += len;
+	}
+	return ferror(c->fp) ? MALFORMED : 0;
+}
+
 int site_cache_read(site_cache *out, const char *path, folio_error *err)
 {
-	folio_error ignored = {0};
-	char *text = NULL;
+	struct stat st;
+	char *line;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (folio_file_read(&text, NULL, path, CACHE_MAX_BYTES, &ignored) < 0)
-		return 0;   /* no cache yet, or unusable: start afresh */
-	rc = parse(out, text);
-	free(text);
+	site_window_init(&out->win);
+	out->fp = fopen(path, "rb");
+	if (out->fp == NULL)
+		return 0;   /* no cache yet: start afresh */
+	(void)setvbuf(out->fp, NULL, _IOFBF, SITE_WINDOW);
+	if (fstat(fileno(out->fp), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > CACHE_MAX_BYTES) {
+		site_cache_free(out);
+		return 0;
+	}
+	/* A line longer than any the run writes is not one of ours. */
+	line = malloc(SITE_LINE_MAX + 2);
+	if (line == NULL) {
+		site_cache_free(out);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	rc = scan(out, line, SITE_LINE_MAX + 2);
+	free(line);
 	if (rc == FOLIO_ENOMEM) {
 		site_cache_free(out);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
@@ -225,20 +276,37 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 		site_cache_free(out);
 		return 0;
 	}
-	qsort(out->docs, out->n_docs, sizeof(*out->docs), by_source);
+	qsort(out->docs, out->n_docs, sizeof(*out->docs), by_hash);
 	return 0;
 }
 
-site_cache_doc *site_cache_find(site_cache *c, const char *source)
+int site_cache_find(site_cache *c, const char *source, site_item *it,
+	uint64_t *off, uint32_t *len, folio_error *err)
 {
-	site_cache_doc key;
+	uint64_t h = site_hash(source);
+	size_t lo = 0, hi = c->n_docs;
+	int rc;
 
-	if (c->n_docs == 0)
-		return NULL;
-	key.source = (char *)(uintptr_t)source;
-	return bsearch(&key, c->docs, c->n_docs, sizeof(*c->docs),
-		by_source);
+	while (lo < hi) {   /* the first entry with this hash */
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->docs[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->n_docs && c->docs[lo].hash == h; lo++) {
+		*off = c->docs[lo].where >> 24;
+		*len = (uint32_t)(c->docs[lo].where & 0xffffff);
+		if ((rc = site_item_load(it, &c->win, fileno(c->fp), *off,
+			*len, err)) < 0)
+			return rc;
+		if (strcmp(it->rec.source_rel, source) == 0)
+			return 1;
+	}
+	return 0;
 }
+
+/* ---- writing ---- */
 
 static int put_field(folio_buf *b, const char *s)
 {
@@ -255,18 +323,146 @@ static int put_field(folio_buf *b, const char *s)
 	return 0;
 }
 
+int site_cache_line(folio_buf *b, const folio_site_record *r,
+	const site_doc *d, uint64_t page_size, int64_t page_mtime_ns,
+	folio_error *err)
+{
+	char nums[160], sha[65];
+	size_t start = b->len;
+
+	if (r->sha256 == NULL || hex64(sha, r->sha256) < 0)
+		memcpy(sha, ZEROS, sizeof(sha));
+	snprintf(nums, sizeof(nums), "%zu\t%llu\t%llu\t%llu\t%lld",
+		r->pages, (unsigned long long)r->pdf_bytes,
+		(unsigned long long)r->epub_bytes,
+		(unsigned long long)page_size, (long long)page_mtime_ns);
+	if (folio_buf_puts(b, "doc") < 0 ||
+	    put_field(b, r->source_rel) < 0 ||
+	    folio_buf_printf(b, "\t%s", sha) < 0 ||
+	    put_field(b, r->code) < 0 ||
+	    folio_buf_printf(b, "\t%s\t%s", nums, d->uuid) < 0 ||
+	    put_field(b, d->date) < 0 ||
+	    put_field(b, d->title) < 0 ||
+	    put_field(b, d->subtitle) < 0 ||
+	    put_field(b, d->doc_number) < 0 ||
+	    put_field(b, d->issuer) < 0 ||
+	    put_field(b, d->category) < 0 ||
+	    put_field(b, d->summary) < 0 ||
+	    folio_buf_putc(b, '\n') < 0)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if (b->len - start > SITE_LINE_MAX)
+		return folio_error_set(err, FOLIO_ELIMIT, "%s: the document's "
+			"site record is %zu bytes, over the limit of %zu",
+			r->source_rel ? r->source_rel : r->code,
+			b->len - start, SITE_LINE_MAX);
+	return 0;
+}
+
+/* The new file's bytes, compared with the old file's as they come: the
+ * temporary file is only opened at the first difference (and gets the
+ * equal prefix copied from the old file). */
+typedef struct cmp_out {
+	const char *path;
+	FILE *old;                /* NULL: no file on disk */
+	uint64_t same;            /* bytes so far, equal to the old file's */
+	int differs;
+	folio_outfile out;
+	folio_error *err;
+} cmp_out;
+
+static int cmp_diverge(cmp_out *w)
+{
+	char chunk[CHUNK];
+	uint64_t left = w->same;
+	int rc;
+
+	w->differs = 1;
+	if ((rc = folio_outfile_open(&w->out, w->path, w->err)) < 0)
+		return rc;
+	if (left > 0 && (w->old == NULL || fseeko(w->old, 0, SEEK_SET) != 0))
+		goto fail;
+	while (left > 0) {
+		size_t k = left < sizeof(chunk) ? (size_t)left : sizeof(chunk);
+		if (fread(chunk, 1, k, w->old) != k ||
+		    fwrite(chunk, 1, k, w->out.fp) != k)
+			goto fail;
+		left -= k;
+	}
+	return 0;
+fail:
+	return folio_error_set(w->err, FOLIO_EIO, "%s: cannot copy the "
+		"unchanged part: %s", w->path, strerror(errno));
+}
+
+static int cmp_put(cmp_out *w, const char *data, size_t len)
+{
+	char chunk[CHUNK];
+	size_t done = 0;
+	int rc;
+
+	while (!w->differs && done < len) {
+		size_t k = len - done < sizeof(chunk) ? len - done :
+			sizeof(chunk);
+		if (w->old == NULL || fread(chunk, 1, k, w->old) != k ||
+		    memcmp(chunk, data + done, k) != 0) {
+			if ((rc = cmp_diverge(w)) < 0)
+				return rc;
+			break;
+		}
+		done += k;
+	}
+	if (!w->differs) {
+		w->same += len;
+		return 0;
+	}
+	if (fwrite(data, 1, len, w->out.fp) != len)
+		return folio_error_set(w->err, FOLIO_EIO, "%s: write failed: "
+			"%s", w->path, strerror(errno));
+	return 0;
+}
+
+static int cmp_finish(cmp_out *w)
+{
+	int rc;
+
+	if (!w->differs) {
+		if (w->old != NULL && fgetc(w->old) == EOF)
+			return 0;   /* the same bytes: left alone */
+		if ((rc = cmp_diverge(w)) < 0)
+			return rc;
+	}
+	return folio_outfile_commit(&w->out, w->err);
+}
+
+/* Hand b to w once it is big (always when flush). */
+static int cmp_drain(cmp_out *w, folio_buf *b, int flush)
+{
+	int rc = 0;
+
+	if (b->len > 0 && (flush || b->len >= CHUNK)) {
+		rc = cmp_put(w, b->data, b->len);
+		folio_buf_reset(b);
+	}
+	return rc;
+}
+
 int site_cache_write(const char *path, const site_ctx *c, const char *env,
 	const char *state, folio_error *err)
 {
 	folio_buf b = {0};
+	site_window win[2];       /* the spool's, the old cache's */
+	cmp_out w;
 	size_t i;
-	int rc = 0, wrote;
+	int rc = 0;
 
-	b.limit = CACHE_MAX_BYTES;
+	site_window_init(&win[0]);
+	site_window_init(&win[1]);
+	memset(&w, 0, sizeof(w));
+	w.path = path;
+	w.err = err;
+	w.old = fopen(path, "rb");
 	if (folio_buf_printf(&b, "%sversion\t%s\nenv\t%s\nstate\t%s\n",
-		MAGIC, FOLIO_VERSION, env, state[0] ? state :
-		"0000000000000000000000000000000000000000000000000000000000000000")
-		< 0)
+		MAGIC, FOLIO_VERSION, env, state[0] ? state : ZEROS) < 0)
 		goto nomem;
 	for (i = 0; i < c->n_files; i++) {
 		char p[SITE_PATH_MAX];
@@ -281,42 +477,40 @@ int site_cache_write(const char *path, const site_ctx *c, const char *env,
 		    put_field(&b, c->files[i]) < 0 ||
 		    folio_buf_putc(&b, '\n') < 0)
 			goto nomem;
+		if ((rc = cmp_drain(&w, &b, 0)) < 0)
+			goto done;
 	}
 	for (i = 0; i < c->n; i++) {
-		const site_doc *d = &c->docs[i];
-		const folio_site_record *r = d->rec;
-		char nums[160];
+		const site_key *k = &c->keys[i];
 		/* A page that failed to be written, or a source without a
 		 * known digest, is not recorded: the next run redoes it. */
-		if (d->title == NULL || r->sha256 == NULL ||
-		    strlen(r->sha256) != 64 || d->page_size == 0)
+		if (k->len == 0 || (k->flags & SITE_KEY_NO_CACHE))
 			continue;
-		snprintf(nums, sizeof(nums), "%zu\t%llu\t%llu\t%llu\t%lld",
-			r->pages, (unsigned long long)r->pdf_bytes,
-			(unsigned long long)r->epub_bytes,
-			(unsigned long long)d->page_size,
-			(long long)d->page_mtime_ns);
-		if (folio_buf_puts(&b, "doc") < 0 ||
-		    put_field(&b, r->source_rel) < 0 ||
-		    folio_buf_printf(&b, "\t%s", r->sha256) < 0 ||
-		    put_field(&b, r->code) < 0 ||
-		    folio_buf_printf(&b, "\t%s\t%s", nums, d->uuid) < 0 ||
-		    put_field(&b, d->date) < 0 ||
-		    put_field(&b, d->title) < 0 ||
-		    put_field(&b, d->subtitle) < 0 ||
-		    put_field(&b, d->doc_number) < 0 ||
-		    put_field(&b, d->issuer) < 0 ||
-		    put_field(&b, d->category) < 0 ||
-		    put_field(&b, d->summary) < 0 ||
-		    folio_buf_putc(&b, '\n') < 0)
-			goto nomem;
+		int spool = (k->at & SITE_AT_SPOOL) != 0;
+		if ((rc = site_line_append(&b, &win[spool ? 0 : 1], spool ?
+			c->spool.fd : c->cache_fd, k->at & ~SITE_AT_SPOOL,
+			k->len, err)) < 0)
+			goto done;
+		if (b.data[b.len - 1] != '\n') {
+			rc = folio_error_set(err, FOLIO_EIO, "site: a document "
+				"record read back is not one line");
+			goto done;
+		}
+		if ((rc = cmp_drain(&w, &b, 0)) < 0)
+			goto done;
 	}
-	/* Unchanged after a run that changed nothing: left alone. */
-	rc = site_write_if_changed(path, b.data, b.len, &wrote, err);
+	if ((rc = cmp_drain(&w, &b, 1)) == 0)
+		rc = cmp_finish(&w);
+	goto done;
+nomem:
+	rc = folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory", path);
+done:
+	if (rc < 0)
+		folio_outfile_abort(&w.out);
+	if (w.old != NULL)
+		fclose(w.old);
+	site_window_free(&win[0]);
+	site_window_free(&win[1]);
 	folio_buf_free(&b);
 	return rc;
-nomem:
-	folio_buf_free(&b);
-	return folio_error_set(err, FOLIO_ENOMEM, "%s: out of memory or "
-		"over %zu bytes", path, CACHE_MAX_BYTES);
 }

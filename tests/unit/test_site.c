@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "epub/epub.h"
@@ -386,38 +387,257 @@ static void download_name_in_page_is_sanitised(void **state)
 
 /* ---- cache ---- */
 
+/* A site_ctx over one document whose line is in a fresh spool. */
+static void spool_one(site_ctx *c, site_key *k, const folio_site_record *r,
+	const site_doc *d)
+{
+	folio_error err = {0};
+	folio_buf line = {0};
+	uint64_t at;
+
+	memset(c, 0, sizeof(*c));
+	memset(k, 0, sizeof(*k));
+	c->cache_fd = -1;
+	strcpy(c->dir, "/nonexistent");
+	assert_int_equal(site_spool_open(&c->spool, "/tmp", &err), 0);
+	assert_int_equal(site_cache_line(&line, r, d, 99, 123456789, &err),
+		0);
+	/* Something before it, so its offset is not 0. */
+	assert_int_equal(site_spool_append(&c->spool, "x\n", 2, &at, &err),
+		0);
+	assert_int_equal(site_spool_append(&c->spool, line.data, line.len,
+		&at, &err), 0);
+	assert_int_equal(at, 2);
+	k->at = SITE_AT_SPOOL | at;
+	k->len = (uint32_t)line.len;
+	c->keys = k;
+	c->n = 1;
+	folio_buf_free(&line);
+}
+
+static void spool_round_trips_a_document(void **state)
+{
+	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 2, 3, 4};
+	folio_error err = {0};
+	site_item it;
+	site_ctx c;
+	site_key k;
+	site_doc sd;
+
+	(void)state;
+	memset(&sd, 0, sizeof(sd));
+	site_item_init(&it);
+	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000001");
+	sd.title = "题名\\t";
+	sd.issuer = "机关";
+	sd.date = "2024-02-29";
+	sd.category = "通知";
+	spool_one(&c, &k, &rec, &sd);
+	assert_int_equal(site_item_read(&it, &c, 0, &err), 0);
+	assert_string_equal(it.doc.title, "题名\\t");
+	assert_string_equal(it.doc.category, "通知");
+	assert_null(it.doc.subtitle);
+	assert_null(it.doc.summary);
+	assert_string_equal(it.rec.code, "J-1");
+	assert_string_equal(it.rec.source_rel, "a.xml");
+	/* An unknown digest is spooled as zeros (and kept out of the
+	 * cache by the key's flag). */
+	assert_string_equal(it.rec.sha256, "0000000000000000000000000000000000000000000000000000000000000000");
+	assert_int_equal(it.rec.pages, 2);
+	assert_int_equal(it.rec.pdf_bytes, 3);
+	assert_int_equal(it.rec.epub_bytes, 4);
+	assert_int_equal(it.page_size, 99);
+	assert_int_equal(it.page_mtime_ns, 123456789);
+	assert_ptr_equal(it.doc.rec, &it.rec);
+	/* A record read at the wrong place is refused, not misread. */
+	k.at = SITE_AT_SPOOL | 1;
+	assert_int_equal(site_item_read(&it, &c, 0, &err), FOLIO_EIO);
+	site_item_free(&it);
+	site_spool_close(&c.spool);
+}
+
+/* Lines read back in batch order, backwards and strided across the
+ * read window's edges all come back whole and right. */
+static void spool_reads_lines_in_any_order(void **state)
+{
+	enum { N = 4000 };
+	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1};
+	folio_error err = {0};
+	folio_buf line = {0};
+	char title[64];
+	site_key *keys;
+	site_item it;
+	site_ctx c;
+	site_doc sd;
+	size_t i, k;
+
+	(void)state;
+	keys = calloc(N, sizeof(*keys));
+	assert_non_null(keys);
+	memset(&c, 0, sizeof(c));
+	memset(&sd, 0, sizeof(sd));
+	site_item_init(&it);
+	c.cache_fd = -1;
+	assert_int_equal(site_spool_open(&c.spool, "/tmp", &err), 0);
+	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000001");
+	sd.issuer = "机关";
+	sd.date = "2024-01-02";
+	sd.title = title;
+	for (i = 0; i < N; i++) {
+		uint64_t at;
+		/* Lines of different lengths, so the edges fall anywhere. */
+		snprintf(title, sizeof(title), "题名%zu%.*s", i, (int)(i % 37),
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		folio_buf_reset(&line);
+		assert_int_equal(site_cache_line(&line, &rec, &sd, 1, 1, &err),
+			0);
+		assert_int_equal(site_spool_append(&c.spool, line.data,
+			line.len, &at, &err), 0);
+		keys[i].at = SITE_AT_SPOOL | at;
+		keys[i].len = (uint32_t)line.len;
+	}
+	assert_true(c.spool.end > 2 * SITE_WINDOW);
+	c.keys = keys;
+	c.n = N;
+	for (k = 0; k < 3 * N; k++) {
+		i = k < N ? k : k < 2 * N ? 2 * N - 1 - k : (k * 7919) % N;
+		assert_int_equal(site_item_read(&it, &c, i, &err), 0);
+		snprintf(title, sizeof(title), "题名%zu%.*s", i, (int)(i % 37),
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		assert_string_equal(it.doc.title, title);
+	}
+	site_item_free(&it);
+	site_spool_close(&c.spool);
+	folio_buf_free(&line);
+	free(keys);
+}
+
+static void spool_refuses_a_record_past_its_cap(void **state)
+{
+	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1};
+	folio_error err = {0};
+	folio_buf line = {0};
+	site_spool sp;
+	site_doc sd;
+	uint64_t at = 7;
+	char *big;
+
+	(void)state;
+	big = malloc(SITE_LINE_MAX + 1);
+	assert_non_null(big);
+	memset(big, 'a', SITE_LINE_MAX);
+	big[SITE_LINE_MAX] = '\0';
+	memset(&sd, 0, sizeof(sd));
+	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000001");
+	sd.title = big;
+	sd.issuer = "机关";
+	sd.date = "2024-01-02";
+	assert_int_equal(site_cache_line(&line, &rec, &sd, 1, 1, &err),
+		FOLIO_ELIMIT);
+	assert_non_null(strstr(err.msg, "over the limit"));
+	assert_int_equal(site_spool_open(&sp, "/tmp", &err), 0);
+	assert_int_equal(site_spool_append(&sp, big, SITE_LINE_MAX + 1, &at,
+		&err), FOLIO_ELIMIT);
+	assert_int_equal(at, 7);
+	assert_int_equal(sp.end, 0);
+	site_spool_close(&sp);
+	folio_buf_free(&line);
+	free(big);
+}
+
+static void feed_order_is_newest_first_then_code_then_batch(void **state)
+{
+	static const char *const codes[] = {"B", "A", "C", "A", "Z"};
+	static const uint32_t dates[] = {20240101, 20240101, 20231231,
+		20240101, 20250101};
+	static const uint32_t want[] = {4, 1, 3, 0, 2};
+	uint32_t order[5];
+	site_key keys[5];
+	site_ctx c;
+	size_t i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(keys, 0, sizeof(keys));
+	for (i = 0; i < 5; i++) {
+		keys[i].code = (uint32_t)c.codes.len;
+		keys[i].date = dates[i];
+		assert_int_equal(folio_buf_append(&c.codes, codes[i],
+			strlen(codes[i]) + 1), 0);
+		order[i] = (uint32_t)i;
+	}
+	c.keys = keys;
+	c.n = 5;
+	site_feed_sort(order, 5, &c);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(order[i], want[i]);
+	/* The same from any starting order: ties end in batch order. */
+	for (i = 0; i < 5; i++)
+		order[i] = (uint32_t)(4 - i);
+	site_feed_sort(order, 5, &c);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(order[i], want[i]);
+	assert_int_equal(site_date_key("2024-02-29"), 20240229);
+	assert_int_equal(site_date_key("2023-02-29"), 0);
+	assert_int_equal(site_date_key("2024-1-02"), 0);
+	folio_buf_free(&c.codes);
+}
+
+static void types_are_interned_once(void **state)
+{
+	site_types t;
+	uint32_t id, a, b;
+	char name[32];
+	int i;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(site_types_intern(&t, "通知", &a), 0);
+	assert_int_equal(site_types_intern(&t, "决定", &b), 0);
+	assert_int_not_equal(a, b);
+	/* Enough names to grow the table. */
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "类%d", i);
+		assert_int_equal(site_types_intern(&t, name, &id), 0);
+		assert_int_equal(id, (uint32_t)i + 2);
+	}
+	assert_int_equal(site_types_intern(&t, "通知", &id), 0);
+	assert_int_equal(id, a);
+	assert_int_equal(site_types_intern(&t, "类150", &id), 0);
+	assert_int_equal(id, 152);
+	assert_int_equal(t.n, 202);
+	site_types_free(&t);
+}
+
 static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 {
 	folio_site_record rec = {"a\tb.xml", "a\tb.xml",
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		"J012-2024-Y-0002", 7, 11, 13};
 	char path[] = "/tmp/folio-site-cache-XXXXXX";
-	folio_site_stats st;
 	folio_error err = {0};
-	const site_cache_doc *e;
 	site_cache cache;
+	site_item it;
 	site_ctx c;
+	site_key k;
 	site_doc sd;
+	uint64_t off;
+	uint32_t len;
+	struct stat st1, st2;
 	int fd;
 
 	(void)state;
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
-	memset(&c, 0, sizeof(c));
 	memset(&sd, 0, sizeof(sd));
-	c.stats = &st;
-	strcpy(c.dir, "/nonexistent");
-	sd.rec = &rec;
+	site_item_init(&it);
 	strcpy(sd.uuid, "urn:uuid:00000000-0000-5000-8000-000000000000");
-	sd.title = strdup("题\t名\n第二行\\反斜杠");
-	sd.issuer = strdup("机关");
-	sd.date = strdup("2024-01-02");
-	sd.summary = strdup("摘要\r");
-	sd.page_size = 99;
-	sd.page_mtime_ns = 123456789;
-	c.docs = &sd;
-	c.n = 1;
+	sd.title = "题\t名\n第二行\\反斜杠";
+	sd.issuer = "机关";
+	sd.date = "2024-01-02";
+	sd.summary = "摘要\r";
+	spool_one(&c, &k, &rec, &sd);
 	assert_int_equal(site_cache_write(path, &c,
 		"1111111111111111111111111111111111111111111111111111111111111111",
 		"2222222222222222222222222222222222222222222222222222222222222222",
@@ -426,24 +646,79 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 	assert_string_equal(cache.version, FOLIO_VERSION);
 	assert_string_equal(cache.state,
 		"2222222222222222222222222222222222222222222222222222222222222222");
-	e = site_cache_find(&cache, "a\tb.xml");
-	assert_non_null(e);
-	assert_string_equal(e->meta.title, sd.title);
-	assert_string_equal(e->meta.summary, "摘要\r");
-	assert_null(e->meta.subtitle);
-	assert_string_equal(e->code, "J012-2024-Y-0002");
-	assert_int_equal(e->pages, 7);
-	assert_int_equal(e->page_size, 99);
-	assert_int_equal(e->page_mtime_ns, 123456789);
-	assert_null(site_cache_find(&cache, "other.xml"));
+	assert_int_equal(cache.n_docs, 1);
+	/* Found by its source, read back from where the index says. */
+	assert_int_equal(site_cache_find(&cache, "a\tb.xml", &it, &off, &len,
+		&err), 1);
+	assert_true(off > 0);
+	assert_int_equal(len, k.len);
+	assert_string_equal(it.doc.title, sd.title);
+	assert_string_equal(it.doc.summary, "摘要\r");
+	assert_null(it.doc.subtitle);
+	assert_string_equal(it.rec.code, "J012-2024-Y-0002");
+	assert_string_equal(it.rec.sha256, rec.sha256);
+	assert_int_equal(it.rec.pages, 7);
+	assert_int_equal(it.page_size, 99);
+	assert_int_equal(it.page_mtime_ns, 123456789);
+	assert_int_equal(site_cache_find(&cache, "other.xml", &it, &off, &len,
+		&err), 0);
+	/* The same cache again from the old file's line: not rewritten. */
+	assert_int_equal(stat(path, &st1), 0);
+	site_spool_close(&c.spool);
+	assert_int_equal(site_cache_find(&cache, "a\tb.xml", &it, &off, &len,
+		&err), 1);
+	k.at = off;
+	k.len = len;
+	c.cache_fd = fileno(cache.fp);
+	assert_int_equal(site_cache_write(path, &c,
+		"1111111111111111111111111111111111111111111111111111111111111111",
+		"2222222222222222222222222222222222222222222222222222222222222222",
+		&err), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino);
+	/* A different state: written anew (a new file renamed in). */
+	assert_int_equal(site_cache_write(path, &c,
+		"1111111111111111111111111111111111111111111111111111111111111111",
+		"3333333333333333333333333333333333333333333333333333333333333333",
+		&err), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_not_equal(st1.st_ino, st2.st_ino);
+	site_cache_free(&cache);
+	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(cache.n_docs, 1);
+	assert_string_equal(cache.state,
+		"3333333333333333333333333333333333333333333333333333333333333333");
 	site_cache_free(&cache);
 	/* A torn or foreign file reads as an empty cache. */
 	assert_int_equal(truncate(path, 100), 0);
 	assert_int_equal(site_cache_read(&cache, path, &err), 0);
 	assert_int_equal(cache.n_docs, 0);
+	assert_null(cache.fp);
+	site_cache_free(&cache);
+	/* So does one with a well-formed line one byte longer than any
+	 * the run writes (its summary padded). */
+	{
+		folio_buf line = {0};
+		FILE *fp = fopen(path, "wb");
+		assert_non_null(fp);
+		assert_int_equal(site_cache_line(&line, &rec, &sd, 99, 1,
+			&err), 0);
+		line.len--;   /* the '\n' */
+		while (line.len < SITE_LINE_MAX)
+			assert_int_equal(folio_buf_putc(&line, 'a'), 0);
+		assert_int_equal(folio_buf_putc(&line, '\n'), 0);
+		fputs("folio-site-cache 1\n", fp);
+		assert_int_equal(fwrite(line.data, 1, line.len, fp),
+			line.len);
+		fclose(fp);
+		folio_buf_free(&line);
+	}
+	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(cache.n_docs, 0);
+	assert_null(cache.fp);
 	site_cache_free(&cache);
 	unlink(path);
-	site_doc_clear(&sd);
+	site_item_free(&it);
 }
 
 int main(void)
@@ -460,6 +735,11 @@ int main(void)
 		cmocka_unit_test(page_escapes_and_carries_qr_only_with_base),
 		cmocka_unit_test(download_name_in_page_is_sanitised),
 		cmocka_unit_test(cache_round_trips_text_with_tabs_and_newlines),
+		cmocka_unit_test(spool_round_trips_a_document),
+		cmocka_unit_test(spool_reads_lines_in_any_order),
+		cmocka_unit_test(spool_refuses_a_record_past_its_cap),
+		cmocka_unit_test(feed_order_is_newest_first_then_code_then_batch),
+		cmocka_unit_test(types_are_interned_once),
 	};
 	int rc;
 
