@@ -503,49 +503,6 @@ static void archive_state_read(char out[FOLIO_REPORT_HEX], const char *path)
 	free(text);
 }
 
-typedef struct loader {
-	const folio_batch_manifest *m;
-	folio_doc_result *docs;
-} loader;
-
-static int load_one(void *ctx, const folio_doc_result *d, folio_json *j)
-{
-	loader *l = ctx;
-	folio_error *err = NULL;
-
-	(void)j;
-	if (d->index >= l->m->n_sources ||
-	    strcmp(d->source, l->m->sources[d->index].rel) != 0 ||
-	    l->docs[d->index].source != NULL)
-		return FOLIO_EINPUT;
-	return folio_doc_result_copy(&l->docs[d->index], d, err);
-}
-
-/* The documents the run streamed out, back as one result per source. */
-int folio_run_load_documents(folio_doc_result **out, run *r,
-	folio_error *err)
-{
-	loader l = {r->m, NULL};
-	folio_json *j = NULL;
-	size_t n = r->m->n_sources;
-	int rc;
-
-	*out = l.docs = calloc(n ? n : 1, sizeof(*l.docs));
-	if (l.docs == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if (fflush(r->documents) != 0 || fseeko(r->documents, 0, SEEK_SET))
-		return folio_error_set(err, FOLIO_EIO, "%s: cannot read back "
-			"the documents", r->dir);
-	if ((rc = folio_json_open_stream(&j, r->documents, "documents",
-		FOLIO_REPORT_MAX_BYTES, err)) == 0)
-		rc = folio_report_read_documents(j, load_one, &l, err);
-	folio_json_free(j);
-	if (rc < 0)
-		folio_error_set(err, rc, "%s: the documents this run wrote "
-			"do not read back", r->dir);
-	return rc;
-}
-
 static void archive_fail(folio_batch_report *rep, const folio_error *e,
 	int rc)
 {
@@ -750,7 +707,7 @@ static int documents_run(run *r, folio_error *err)
 			/* The site goes up even when the archive failed; the
 			 * archive's error is the one reported. */
 			rc = folio_run_archive(r, err);
-			site_rc = folio_run_site(r, NULL, rc < 0 ? NULL : err);
+			site_rc = folio_run_site(r, rc < 0 ? NULL : err);
 			if (rc == 0)
 				rc = site_rc;
 		}

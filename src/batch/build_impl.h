@@ -84,14 +84,10 @@ int folio_run_digest_doc(run *r, const folio_doc_result *d,
 	folio_error *err);
 /* build.c: the archive step from the run's documents (r->table). */
 int folio_run_archive(run *r, folio_error *err);
-/* build.c: the documents the run streamed out, one result per manifest
- * source (folio_doc_result_clear each, then free). */
-int folio_run_load_documents(folio_doc_result **out, run *r,
-	folio_error *err);
 /* site_step.c: the site (site/site.h) of the documents with outputs,
- * from docs or, when NULL, from the run's documents stream; nothing
- * with opts->no_site. A failure is recorded in the report and returned. */
-int folio_run_site(run *r, folio_doc_result *docs, folio_error *err);
+ * from the run's documents (r->table); nothing with opts->no_site. A
+ * failure is recorded in the report and returned. */
+int folio_run_site(run *r, folio_error *err);
 /* build.c: snprintf into a path buffer; FOLIO_ELIMIT when cut. */
 int folio_run_join(char *out, size_t n, folio_error *err, const char *fmt,
 	...) __attribute__((format(printf, 4, 5)));

@@ -288,7 +288,7 @@ int folio_run_merge(run *r, folio_error *err)
 	folio_error ignored = {0};
 	FILE *lines = NULL;
 	unsigned n = 0, k;
-	int rc, site_rc, written;
+	int rc, site_rc;
 
 	if ((rc = shard_count(&n, r, err)) < 0 ||
 	    (rc = all_finished(r, n, err)) < 0)
@@ -329,17 +329,13 @@ int folio_run_merge(run *r, folio_error *err)
 	/* The whole tree is the merge's now: outputs no document owns go,
 	 * as after a whole-batch run. */
 	folio_run_remove_orphans(r);
-	/* The report's documents array first: it is what the site step
-	 * reads. */
-	written = write_documents(r, &ignored);
 	rc = folio_run_archive(r, err);
-	site_rc = written < 0 ? written :
-		folio_run_site(r, NULL, rc < 0 ? NULL : err);
-	if (rc == 0 && written == 0)
+	site_rc = folio_run_site(r, rc < 0 ? NULL : err);
+	if (rc == 0)
 		rc = site_rc;
 	r->rep->wall_ms = (double)(folio_now_ns() - r->t0) / 1e6;
 	/* The report is written whatever the archive did. */
-	if (written < 0 ||
+	if (write_documents(r, &ignored) < 0 ||
 	    folio_report_write(r->rep, r->documents, &ignored) < 0) {
 		if (rc == 0)
 			rc = folio_error_set(err, ignored.code, "%s",

@@ -2,7 +2,7 @@
  * site_step.c - the site step of a batch run (site/site.h): after the
  * archive, from the documents the run (or the merged shards) reported,
  * every document that has outputs, its 档号, pages, sizes and source
- * digest. The site keeps its own cache (site/sitecache.c), so a run
+ * digest, each read from its line on disk when the site asks for it. The site keeps its own cache (site/sitecache.c), so a run
  * that changed nothing rewrites nothing.
  */
 #include <stdlib.h>
@@ -22,28 +22,33 @@ static int site_fail(folio_batch_report *rep, const folio_error *e, int rc,
 }
 
 /* The site's view of the run's documents: the ones with outputs, in
- * batch order. n and idx are counted once; get fills record i. */
+ * batch order, each read from its line (doclines.h) when the site asks
+ * for it. idx is counted once; get fills record i. */
 typedef struct site_src {
 	run *r;
-	const folio_doc_result *docs;
-	size_t *idx;              /* record i -> docs[idx[i]] */
+	size_t *idx;              /* record i -> manifest place */
+	folio_doc_result cur;     /* the record handed out last */
 } site_src;
 
-static int has_outputs(const folio_doc_result *d)
+static int has_outputs(folio_doc_status st)
 {
-	return (d->status == FOLIO_DOC_BUILT ||
-		d->status == FOLIO_DOC_SKIPPED) && d->code[0] != '\0';
+	/* A built or up-to-date line always carries its 档号 (the
+	 * report reader refuses one without). */
+	return st == FOLIO_DOC_BUILT || st == FOLIO_DOC_SKIPPED;
 }
 
 /* The one place a site record is made from a document of the run. */
 static int site_get(void *ctx, size_t i, folio_site_record *out,
 	folio_error *err)
 {
-	const site_src *s = ctx;
+	site_src *s = ctx;
 	size_t k = s->idx[i];
-	const folio_doc_result *d = &s->docs[k];
+	const folio_doc_result *d = &s->cur;
+	int rc;
 
-	(void)err;
+	folio_doc_result_clear(&s->cur);
+	if ((rc = folio_doc_lines_get(s->r->table, k, &s->cur, err)) < 0)
+		return rc;
 	out->source_path = s->r->m->sources[k].path;
 	out->source_rel = s->r->m->sources[k].rel;
 	out->sha256 = d->sha256;
@@ -54,7 +59,7 @@ static int site_get(void *ctx, size_t i, folio_site_record *out,
 	return 0;
 }
 
-static int site_from(run *r, const folio_doc_result *docs, folio_error *err)
+static int site_from(run *r, folio_error *err)
 {
 	const folio_build_options *o = r->opts;
 	folio_batch_report *rep = r->rep;
@@ -66,13 +71,13 @@ static int site_from(run *r, const folio_doc_result *docs, folio_error *err)
 	site_src s;
 	int rc;
 
+	memset(&s, 0, sizeof(s));
 	s.r = r;
-	s.docs = docs;
 	s.idx = malloc((n_src ? n_src : 1) * sizeof(*s.idx));
 	if (s.idx == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	for (i = 0; i < n_src; i++)
-		if (has_outputs(&docs[i]))
+		if (has_outputs(folio_doc_lines_status(r->table, i)))
 			s.idx[n++] = i;
 	src.n = n;
 	src.get = site_get;
@@ -88,6 +93,7 @@ static int site_from(run *r, const folio_doc_result *docs, folio_error *err)
 	so.workers = o->workers;
 	so.stop = o->stop;
 	rc = folio_site_build(&st, &src, &so, &serr);
+	folio_doc_result_clear(&s.cur);
 	free(s.idx);
 	rep->site_documents = st.documents;
 	rep->site_sources_read = st.sources_read;
@@ -106,13 +112,10 @@ static int site_from(run *r, const folio_doc_result *docs, folio_error *err)
 	return 0;
 }
 
-int folio_run_site(run *r, folio_doc_result *docs, folio_error *err)
+int folio_run_site(run *r, folio_error *err)
 {
 	folio_batch_report *rep = r->rep;
-	folio_doc_result *loaded = NULL;
-	folio_error lerr = {0};
 	char path[PATH_MAX_LEN];
-	size_t i;
 	int rc;
 
 	if (r->opts->no_site)
@@ -123,18 +126,5 @@ int folio_run_site(run *r, folio_doc_result *docs, folio_error *err)
 	free(rep->site_path);
 	if ((rep->site_path = strdup(path)) == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if (docs == NULL) {
-		if ((rc = folio_run_load_documents(&loaded, r, &lerr)) < 0) {
-			rc = site_fail(rep, &lerr, rc, err);
-			goto done;
-		}
-		docs = loaded;
-	}
-	rc = site_from(r, docs, err);
-done:
-	if (loaded != NULL)
-		for (i = 0; i < r->m->n_sources; i++)
-			folio_doc_result_clear(&loaded[i]);
-	free(loaded);
-	return rc;
+	return site_from(r, err);
 }
