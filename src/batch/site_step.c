@@ -56,6 +56,8 @@ static int site_get(void *ctx, size_t i, folio_site_record *out,
 	out->pages = d->pages;
 	out->pdf_bytes = d->pdf_bytes;
 	out->epub_bytes = d->epub_bytes;
+	out->pdf_mtime_ns = d->pdf_mtime_ns;
+	out->epub_mtime_ns = d->epub_mtime_ns;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "site/site_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,16 +219,30 @@ int w_commit(site_w *w, int *wrote)
 	return rc;
 }
 
+static int regular(int64_t *mtime_ns, uint64_t *size, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return -1;
+	*mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL +
+		st->st_mtim.tv_nsec;
+	*size = (uint64_t)st->st_size;
+	return 0;
+}
+
 int site_stat(int64_t *mtime_ns, uint64_t *size, const char *path)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return -1;
-	*mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL +
-		st.st_mtim.tv_nsec;
-	*size = (uint64_t)st.st_size;
-	return 0;
+	return stat(path, &st) != 0 ? -1 : regular(mtime_ns, size, &st);
+}
+
+int site_stat_at(int64_t *mtime_ns, uint64_t *size, int dirfd,
+	const char *name)
+{
+	struct stat st;
+
+	return dirfd < 0 || fstatat(dirfd, name, &st,
+		AT_SYMLINK_NOFOLLOW) != 0 ? -1 : regular(mtime_ns, size, &st);
 }
 
 int site_write_if_changed(const char *path, const char *data, size_t len,

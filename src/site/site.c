@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,10 +237,17 @@ static int prepare_dirs(site_ctx *c, folio_error *err)
 		return rc;
 	sweep_temps(c->dir);
 	for (k = 0; k < sizeof(site_dirs) / sizeof(site_dirs[0]); k++) {
+		int *fd = strcmp(site_dirs[k], "docs") == 0 ? &c->docs_fd :
+			strcmp(site_dirs[k], "files") == 0 ? &c->files_fd :
+			NULL;
 		if ((rc = site_join(sub, sizeof(sub), err, "%s/%s", c->dir,
 			site_dirs[k])) < 0 || (rc = folio_mkdirs(sub, err)) < 0)
 			return rc;
 		sweep_temps(sub);
+		if (fd != NULL && (*fd = open(sub, O_PATH | O_DIRECTORY |
+			O_CLOEXEC)) < 0)
+			return folio_error_set(err, FOLIO_EIO, "%s: cannot "
+				"open: %s", sub, strerror(errno));
 	}
 	return 0;
 }
@@ -481,17 +489,37 @@ static int reuse_cached(site_ctx *c, size_t i, const folio_site_record *r,
 	    strcmp(it->rec.code, r->code) != 0 ||
 	    it->rec.pages != r->pages || it->rec.pdf_bytes != r->pdf_bytes ||
 	    it->rec.epub_bytes != r->epub_bytes ||
-	    (size_t)snprintf(path, sizeof(path), "%s/docs/%s.html", c->dir,
-		r->code) >= sizeof(path) ||
-	    site_stat(&mtime, &size, path) < 0 || size != it->page_size ||
-	    mtime != it->page_mtime_ns)
+	    (size_t)snprintf(path, sizeof(path), "%s.html", r->code) >=
+		sizeof(path) ||
+	    site_stat_at(&mtime, &size, c->docs_fd, path) < 0 ||
+	    size != it->page_size || mtime != it->page_mtime_ns)
 		return 0;
 	return site_key_set(c, &c->keys[i], &it->doc, off, len, SITE_KEY_CURRENT,
 		err);
 }
 
+/* Both of r's files/ entries are the outputs as the run recorded them
+ * (size and time: a hard link shares them): nothing to link. */
+static int outputs_linked(const site_ctx *c, const folio_site_record *r)
+{
+	char name[SITE_PATH_MAX];
+	int64_t mtime;
+	uint64_t size;
+
+	if (r->pdf_mtime_ns == 0 || r->epub_mtime_ns == 0)
+		return 0;
+	if ((size_t)snprintf(name, sizeof(name), "%s.pdf", r->code) >=
+		sizeof(name) ||
+	    site_stat_at(&mtime, &size, c->files_fd, name) < 0 ||
+	    size != r->pdf_bytes || mtime != r->pdf_mtime_ns)
+		return 0;
+	memcpy(name + strlen(r->code) + 1, "epub", 5);
+	return site_stat_at(&mtime, &size, c->files_fd, name) == 0 &&
+		size == r->epub_bytes && mtime == r->epub_mtime_ns;
+}
+
 /* The first pass over the records: each one's 档号 and keys, the state
- * digest, the pages that are current. */
+ * digest, the pages that are current, the outputs already linked. */
 static int scan_records(site_ctx *c, const folio_site_source *src,
 	site_cache *cache, int env_same, state_sum *state,
 	folio_error *err)
@@ -523,6 +551,8 @@ static int scan_records(site_ctx *c, const folio_site_source *src,
 			break;
 		if (env_same)
 			rc = reuse_cached(c, i, &r, cache, &it, err);
+		if (rc == 0 && outputs_linked(c, &r))
+			k->flags |= SITE_KEY_LINKED;
 	}
 	site_item_free(&it);
 	return rc < 0 ? rc : 0;
@@ -616,6 +646,8 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 	c.stats = out;
 	c.spool.fd = -1;
 	c.cache_fd = -1;
+	c.docs_fd = -1;
+	c.files_fd = -1;
 	state[0] = '\0';
 	if (opts->base_url != NULL && opts->base_url[0] != '\0' &&
 	    (rc = folio_site_base_url(c.base, sizeof(c.base), opts->base_url,
@@ -674,6 +706,10 @@ save:
 				ignored.msg);
 	}
 done:
+	if (c.docs_fd >= 0)
+		close(c.docs_fd);
+	if (c.files_fd >= 0)
+		close(c.files_fd);
 	folio_sha256_free(sum.sha);   /* when the scan stopped early */
 	folio_buf_free(&sum.b);
 	free(c.keys);

@@ -81,6 +81,10 @@ typedef struct folio_site_record {
 	const char *code;         /* 档号: names the outputs */
 	size_t pages;
 	uint64_t pdf_bytes, epub_bytes;
+	/* The outputs' modification times as the run recorded them (0:
+	 * unknown): files/ entries with these times and sizes are taken
+	 * as the outputs, without a look at the outputs themselves. */
+	int64_t pdf_mtime_ns, epub_mtime_ns;
 } folio_site_record;
 
 typedef struct folio_site_options {

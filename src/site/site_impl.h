@@ -74,8 +74,12 @@ void w_abort(site_w *w);
 /* data -> path atomically, unless the file already holds exactly it. */
 int site_write_if_changed(const char *path, const char *data, size_t len,
 	int *wrote, folio_error *err);
-/* Modification time (ns) and size of a regular file; -1 otherwise. */
+/* Modification time (ns) and size of a regular file; -1 otherwise.
+ * site_stat_at: name in the folder dirfd, a symbolic link not
+ * followed (the link itself is no regular file). */
 int site_stat(int64_t *mtime_ns, uint64_t *size, const char *path);
+int site_stat_at(int64_t *mtime_ns, uint64_t *size, int dirfd,
+	const char *name);
 
 /* ---- docmeta.c ---- */
 typedef struct site_heading {
@@ -135,7 +139,8 @@ enum {
 	SITE_KEY_WROTE = 2,       /* its page changed this run */
 	SITE_KEY_READ = 4,        /* its source was read this run */
 	SITE_KEY_NO_CACHE = 8,    /* source digest unknown: not cached */
-	SITE_KEY_NO_TYPE = 16     /* no 文种 */
+	SITE_KEY_NO_TYPE = 16,    /* no 文种 */
+	SITE_KEY_LINKED = 32      /* files/ holds both outputs as recorded */
 };
 
 typedef struct site_key {
@@ -226,6 +231,9 @@ typedef struct site_ctx {
 	site_types types;
 	site_spool spool;
 	int cache_fd;                        /* the last run's cache, -1 */
+	/* dir/docs and dir/files (O_PATH), for the per-document stats:
+	 * a name looked up in its folder, not a whole path each time. */
+	int docs_fd, files_fd;
 	folio_site_stats *stats;
 	/* Aggregate files written (paths below dir), for the cache. */
 	char **files;

@@ -306,9 +306,12 @@ int site_link_outputs(site_ctx *c, folio_error *err)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
+		if (c->keys[i].flags & SITE_KEY_LINKED)
+			continue;
 		if ((rc = link_output(c, site_code(c, i), "epub", err)) < 0 ||
 		    (rc = link_output(c, site_code(c, i), "pdf", err)) < 0)
 			return rc;
+	}
 	return 0;
 }

@@ -196,6 +196,21 @@ if [ "$(json site.status "$R")" = skipped ] &&
 	"$S/opds.xml")" ]; then
 	ok "nothing changed: no source read, no file written"
 else not_ok "no-op site" "$(json site "$R")"; fi
+# The files/ entries are checked against the outputs as recorded: one
+# replaced by other bytes, one removed, one a symbolic link are all
+# made the batch's outputs again by the next run.
+P=$(ls "$S/files" | grep '\.pdf$' | head -1)
+E=$(ls "$S/files" | grep '\.epub$' | sed -n 2p)
+L=$(ls "$S/files" | grep '\.pdf$' | sed -n 3p)
+printf 'not the PDF\n' >"$S/files/$P.new" && mv "$S/files/$P.new" "$S/files/$P"
+rm -f "$S/files/$E"
+rm -f "$S/files/$L" && ln -s "../../pdf/$L" "$S/files/$L"
+"$FOLIO" build "$T/src/batch.xml" -o "$O" >/dev/null 2>&1
+if cmp -s "$S/files/$P" "$O/$ID/pdf/$P" && cmp -s "$S/files/$E" "$O/$ID/epub/$E" &&
+    [ ! -L "$S/files/$L" ] && cmp -s "$S/files/$L" "$O/$ID/pdf/$L" &&
+    [ "$(json site.sources_read "$R")" = 0 ]; then
+	ok "files/ entries altered, removed or made links are restored"
+else not_ok "files/ restored" "$(ls -l "$S/files" | head -5)"; fi
 # A site that cannot be written: exit 2, named, the rest of the batch
 # kept; the next run mends it.
 rm -f "$S/index.html" && mkdir "$S/index.html"

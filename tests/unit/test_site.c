@@ -329,7 +329,7 @@ static void meta_reuses_the_epub_identifier(void **state)
 static void page_escapes_and_carries_qr_only_with_base(void **state)
 {
 	folio_site_record rec = {"t.xml", "t.xml", "", "J012-2024-D30-0001",
-		3, 1000, 2000};
+		3, 1000, 2000, 0, 0};
 	folio_site_options o;
 	folio_site_stats st;
 	folio_error err = {0};
@@ -417,7 +417,7 @@ static void spool_one(site_ctx *c, site_key *k, const folio_site_record *r,
 
 static void spool_round_trips_a_document(void **state)
 {
-	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 2, 3, 4};
+	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 2, 3, 4, 0, 0};
 	folio_error err = {0};
 	site_item it;
 	site_ctx c;
@@ -461,7 +461,7 @@ static void spool_round_trips_a_document(void **state)
 static void spool_reads_lines_in_any_order(void **state)
 {
 	enum { N = 4000 };
-	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1};
+	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1, 0, 0};
 	folio_error err = {0};
 	folio_buf line = {0};
 	char title[64];
@@ -514,7 +514,7 @@ static void spool_reads_lines_in_any_order(void **state)
 
 static void spool_refuses_a_record_past_its_cap(void **state)
 {
-	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1};
+	folio_site_record rec = {"/x/a.xml", "a.xml", "", "J-1", 1, 1, 1, 0, 0};
 	folio_error err = {0};
 	folio_buf line = {0};
 	site_spool sp;
@@ -613,7 +613,7 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 {
 	folio_site_record rec = {"a\tb.xml", "a\tb.xml",
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-		"J012-2024-Y-0002", 7, 11, 13};
+		"J012-2024-Y-0002", 7, 11, 13, 0, 0};
 	char path[] = "/tmp/folio-site-cache-XXXXXX";
 	folio_error err = {0};
 	site_cache cache;
