@@ -95,13 +95,16 @@ static int source_get(void *ctx, size_t i, folio_doc_result *d,
 	d->status = FOLIO_DOC_BUILT;
 	if ((d->source = strdup(m->sources[i].rel)) == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if ((rc = folio_source_read(&doc, m->sources[i].path, NULL, err)) == 0 &&
+	if ((rc = folio_source_read(&doc, m->sources[i].path, NULL,
+		err)) == 0 &&
 	    (rc = folio_batch_code(d->code, doc, m, (unsigned)(i + 1),
 		err)) == 0 &&
 	    (rc = folio_doc_meta_fill(&d->meta, doc, m, err)) == 0)
 		rc = folio_doc_figures_from(d, doc, err);
 	d->has_meta = rc == 0;
 	folio_doc_free(doc);
+	if (rc < 0)
+		folio_doc_result_clear(d);
 	return rc;
 }
 

@@ -48,8 +48,8 @@ int folio_doc_figures_from(folio_doc_result *d, const folio_doc *doc,
 
 /* The documents an archive is made of, one per manifest source, asked
  * for one at a time so that nobody holds them all: get fills document i
- * (0-based manifest place; the caller clears it after use), status says
- * how it went without reading it. */
+ * (0-based manifest place; the caller clears it after use; on failure
+ * it holds nothing), status says how it went without reading it. */
 typedef struct folio_doc_list {
 	int (*get)(void *ctx, size_t i, folio_doc_result *out,
 		folio_error *err);

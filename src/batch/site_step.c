@@ -2,8 +2,9 @@
  * site_step.c - the site step of a batch run (site/site.h): after the
  * archive, from the documents the run (or the merged shards) reported,
  * every document that has outputs, its 档号, pages, sizes and source
- * digest, each read from its line on disk when the site asks for it. The site keeps its own cache (site/sitecache.c), so a run
- * that changed nothing rewrites nothing.
+ * digest, each read from its line on disk when the site asks for it.
+ * The site keeps its own cache (site/sitecache.c), so a run that
+ * changed nothing rewrites nothing.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -439,7 +439,8 @@ static int group_types(feeds *f)
 	fill = calloc(nt + 1, sizeof(*fill));
 	g = calloc(nt ? nt : 1, sizeof(*g));
 	f->by_type = malloc((c->n ? c->n : 1) * sizeof(*f->by_type));
-	if (count == NULL || start == NULL || fill == NULL || g == NULL || f->by_type == NULL)
+	if (count == NULL || start == NULL || fill == NULL || g == NULL ||
+	    f->by_type == NULL)
 		goto done;
 	for (i = 0; i < c->n; i++)
 		count[c->keys[i].type]++;
