@@ -24,7 +24,8 @@
 #include "util/xml.h"
 #include "util/zip.h"
 
-static char tmp[256];
+#define TMP_FIXTURE_NAME "archive"
+#include "tmp_fixture.h"
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
@@ -675,17 +676,10 @@ int main(void)
 		cmocka_unit_test(test_write_and_verify),
 		cmocka_unit_test(test_sha256_stream),
 	};
-	char cmd[300];
 	int rc;
 
-	snprintf(tmp, sizeof(tmp), "/tmp/folio-test-archive-XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		return 1;
 	folio_xml_init();
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 	folio_xml_cleanup();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
 	return rc;
 }

@@ -15,7 +15,8 @@
 
 #include "archive/container_impl.h"
 
-static char tmp[256];
+#define TMP_FIXTURE_NAME "entries"
+#include "tmp_fixture.h"
 
 /* Files in tmp (the sorter's temporary files are siblings of the
  * archive's path). */
@@ -175,15 +176,5 @@ int main(void)
 		cmocka_unit_test(test_group_larger_than_run),
 		cmocka_unit_test(test_same_folder_refused),
 	};
-	char cmd[300];
-	int rc;
-
-	snprintf(tmp, sizeof(tmp), "/tmp/folio-test-entries-XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		return 1;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
-	return rc;
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 }

@@ -16,7 +16,8 @@
 #include "util/file.h"
 #include "util/zip.h"
 
-static char tmp[256];
+#define TMP_FIXTURE_NAME "zip"
+#include "tmp_fixture.h"
 
 /* ---- a byte-level ZIP builder ------------------------------------- */
 
@@ -629,15 +630,5 @@ int main(void)
 		cmocka_unit_test(test_zip_stream),
 		cmocka_unit_test(test_writer_zip64),
 	};
-	char cmd[300];
-	int rc;
-
-	snprintf(tmp, sizeof(tmp), "/tmp/folio-test-zip-XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		return 1;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
-	return rc;
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 }

@@ -18,7 +18,8 @@
 #include "util/zip.h"
 #include "util/zip_write.h"
 
-static char tmp[256];
+#define TMP_FIXTURE_NAME "zipw"
+#include "tmp_fixture.h"
 
 static void write_file(const char *path, const void *data, size_t len)
 {
@@ -338,15 +339,5 @@ int main(void)
 		cmocka_unit_test(test_zip64_threshold),
 		cmocka_unit_test(test_changed_file),
 	};
-	char cmd[300];
-	int rc;
-
-	snprintf(tmp, sizeof(tmp), "/tmp/folio-test-zipw-XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		return 1;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
-	return rc;
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 }
