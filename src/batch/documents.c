@@ -471,15 +471,15 @@ static void stream_out(run *r, const folio_doc_result *d, const char *json,
 		/* The later steps find the line where it is (doclines.h);
 		 * the spool started empty, so its length is the offset. */
 		const char *sep = first ? "[\n    " : ",\n    ";
+		uint64_t at = r->documents_len + strlen(sep);
 		if (fputs(sep, r->documents) < 0 ||
 		    fwrite(json, 1, len, r->documents) != len)
 			rc = folio_error_set(err, FOLIO_EIO, "%s: cannot write "
 				"the report's documents", r->dir);
 		else
-			rc = folio_doc_lines_set(r->table, d->index,
-				r->documents_len + strlen(sep), len, d->status,
-				err);
-		r->documents_len += strlen(sep) + len;
+			rc = folio_doc_lines_set(r->table, d->index, at, len,
+				d->status, err);
+		r->documents_len = at + len;
 	}
 	if (rc < 0 && r->stream_rc == 0)
 		r->stream_rc = rc;
