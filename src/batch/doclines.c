@@ -21,6 +21,11 @@ struct folio_doc_lines {
 	doc_slot *slots;
 	size_t n;
 	int dirty;              /* written since the last flush */
+	/* Where the spool ends, while only folio_doc_lines_append has
+	 * written to it (a seek to the end flushes the stream: one write
+	 * a line). */
+	uint64_t end;
+	int end_known;
 	folio_buf line;         /* folio_doc_lines_get's */
 };
 
@@ -69,6 +74,7 @@ int folio_doc_lines_set(folio_doc_lines *t, size_t index, uint64_t off,
 	t->slots[index].len = (uint32_t)len;
 	t->slots[index].status = (uint8_t)status;
 	t->dirty = 1;
+	t->end_known = 0;
 	return 0;
 }
 
@@ -83,14 +89,22 @@ int folio_doc_lines_append(folio_doc_lines *t, const folio_doc_result *d,
 	if ((rc = folio_report_doc_json(scratch, d, err)) < 0)
 		return rc;
 	/* One line each: the spool stays readable as text. */
-	if (fseeko(t->spool, 0, SEEK_END) != 0 ||
-	    (at = ftello(t->spool)) < 0 ||
+	if (t->end_known)
+		at = (off_t)t->end;
+	else if (fseeko(t->spool, 0, SEEK_END) != 0 ||
+	    (at = ftello(t->spool)) < 0)
+		at = -1;
+	if (at < 0 ||
 	    fwrite(scratch->data, 1, scratch->len, t->spool) != scratch->len ||
 	    fputc('\n', t->spool) == EOF)
 		return folio_error_set(err, FOLIO_EIO, "%s: cannot write the "
 			"documents' spool: %s", d->source, strerror(errno));
-	return folio_doc_lines_set(t, d->index, (uint64_t)at, scratch->len,
-		d->status, err);
+	if ((rc = folio_doc_lines_set(t, d->index, (uint64_t)at, scratch->len,
+		d->status, err)) < 0)
+		return rc;
+	t->end = (uint64_t)at + scratch->len + 1;
+	t->end_known = 1;
+	return 0;
 }
 
 int folio_doc_lines_has(const folio_doc_lines *t, size_t i)
