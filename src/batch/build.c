@@ -753,7 +753,7 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 	folio_error ignored = {0};
 	folio_style *style = NULL;
 	folio_fontset *fonts = NULL;
-	int lock_fd = -1, shard_fd = -1, rc, fresh = 0, made_root = 0;
+	int lock_fd = -1, shard_fd = -1, rc, fresh = 0, made_root = 0, i;
 	run r;
 
 	memset(&r, 0, sizeof(r));
@@ -841,6 +841,9 @@ done:
 	if (r.documents != NULL)
 		fclose(r.documents);
 	free(r.working);
+	for (i = 0; r.windows != NULL && i < r.n_windows; i++)
+		folio_read_window_free(&r.windows[i]);
+	free(r.windows);
 	free(r.parked);
 	free(r.pending);
 	free(r.owned);

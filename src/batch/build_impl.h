@@ -49,6 +49,8 @@ typedef struct run {
 	struct folio_doc_lines *table;
 	size_t n_jobs;                 /* documents in the slice */
 	struct finished **working;     /* per worker, run -> done */
+	folio_read_window *windows;    /* per worker: reads of r->old */
+	int n_windows;
 	struct finished **parked;      /* per job: done, waiting its turn */
 	struct finished **pending;     /* built, waiting for a group commit */
 	size_t n_pending;

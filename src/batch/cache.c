@@ -214,20 +214,30 @@ size_t folio_cache_entries(const folio_cache *c)
 	return c ? c->n : 0;
 }
 
-/* The line of slot s, parsed. */
-static int read_slot(const folio_cache *c, const slot *s,
-	folio_doc_result *out)
+/* The line of slot s, parsed: through the window w when there is one,
+ * else read alone. */
+static int read_slot(const folio_cache *c, folio_read_window *w,
+	const slot *s, folio_doc_result *out)
 {
 	folio_error ignored = {0};
 	folio_json *j = NULL;
-	char *line = malloc(s->len);
+	const char *at = NULL;
+	char *line = NULL;
 	int ok = 0;
 
-	if (line == NULL)
+	if (w != NULL) {
+		if (folio_read_window_get(w, fileno(c->files[s->file]),
+			s->offset, s->len, &at, &ignored) < 0)
+			return 0;
+	} else if ((line = malloc(s->len)) == NULL ||
+	    pread(fileno(c->files[s->file]), line, s->len, (off_t)s->offset)
+		!= (ssize_t)s->len) {
+		free(line);
 		return 0;
-	if (pread(fileno(c->files[s->file]), line, s->len, (off_t)s->offset)
-		== (ssize_t)s->len &&
-	    folio_json_open_memory(&j, line, s->len, "cache", &ignored) == 0 &&
+	} else {
+		at = line;
+	}
+	if (folio_json_open_memory(&j, at, s->len, "cache", &ignored) == 0 &&
 	    folio_report_doc_read(j, out, 1, &ignored) == 0)
 		ok = 1;
 	folio_json_free(j);
@@ -235,8 +245,8 @@ static int read_slot(const folio_cache *c, const slot *s,
 	return ok;
 }
 
-int folio_cache_find(const folio_cache *c, const char *source, size_t k,
-	folio_doc_result *out)
+int folio_cache_find_in(const folio_cache *c, folio_read_window *w,
+	const char *source, size_t k, folio_doc_result *out)
 {
 	size_t lo = 0, hi, i;
 	uint64_t h;
@@ -253,13 +263,19 @@ int folio_cache_find(const folio_cache *c, const char *source, size_t k,
 			hi = mid;
 	}
 	for (i = lo; i < c->n && c->slots[i].hash == h; i++) {
-		if (!read_slot(c, &c->slots[i], out))
+		if (!read_slot(c, w, &c->slots[i], out))
 			continue;
 		if (strcmp(out->source, source) == 0 && k-- == 0)
 			return 1;
 		folio_doc_result_clear(out);
 	}
 	return 0;
+}
+
+int folio_cache_find(const folio_cache *c, const char *source, size_t k,
+	folio_doc_result *out)
+{
+	return folio_cache_find_in(c, NULL, source, k, out);
 }
 
 void folio_cache_free(folio_cache *c)

@@ -46,6 +46,7 @@
 
 #include "batch/report.h"
 #include "util/error.h"
+#include "util/readwin.h"
 
 #define FOLIO_CACHE_HEX 65           /* 64 hex digits and NUL */
 #define FOLIO_CACHE_MAX_FILES 256
@@ -64,6 +65,11 @@ int folio_cache_open(folio_cache **out, const char *const *paths, size_t n,
  * folio_doc_result_clear): 1 when there is one, 0 when not. */
 int folio_cache_find(const folio_cache *c, const char *source, size_t k,
 	folio_doc_result *out);
+/* folio_cache_find reading through w (util/readwin.h: entries are
+ * mostly looked up in the order they were written), which one thread
+ * at a time uses. */
+int folio_cache_find_in(const folio_cache *c, folio_read_window *w,
+	const char *source, size_t k, folio_doc_result *out);
 /* Entries indexed. */
 size_t folio_cache_entries(const folio_cache *c);
 void folio_cache_free(folio_cache *c);

@@ -407,13 +407,18 @@ static int job_run(void *ctx, size_t j, int worker)
 	f->job = j;
 	d->index = i;
 	memset(&now, 0, sizeof(now));
-	if (fstatat(r->src_dir_fd, src->rel, &st, 0) == 0)
+	if (src->stamp == 0 && fstatat(r->src_dir_fd, src->rel, &st, 0) == 0)
 		stamp_of(&now, &st);
 	for (k = 0; !current && !r->opts->force &&
-		folio_cache_find(r->old, src->rel, k, &e); k++) {
+		folio_cache_find_in(r->old, &r->windows[worker], src->rel, k,
+			&e); k++) {
 		/* The same file as when the entry was made: the same bytes,
-		 * no need to read them again. */
-		int same = same_stamp(&e.stamp, &now);
+		 * no need to read them again. The manifest's stat of it
+		 * serves when there is one. */
+		int same = src->stamp != 0 ? e.stamp.set &&
+			folio_batch_stamp_key(e.stamp.ino, e.stamp.size,
+			e.stamp.mtime_ns, e.stamp.ctime_ns) == src->stamp :
+			same_stamp(&e.stamp, &now);
 		if (!same && !hashed) {
 			rc = hash_source(r, i, d, &err);
 			hashed = 1;
@@ -629,11 +634,14 @@ int folio_run_documents(run *r, folio_error *err)
 	r->n_jobs = folio_shard_size(&r->shard, r->m->n_sources);
 	r->rep->n = r->n_jobs;
 	r->working = calloc((size_t)workers, sizeof(*r->working));
+	r->windows = calloc((size_t)workers, sizeof(*r->windows));
+	r->n_windows = r->windows != NULL ? workers : 0;
 	r->parked = calloc(r->n_jobs ? r->n_jobs : 1, sizeof(*r->parked));
 	r->pending = calloc(COMMIT_GROUP_DOCS, sizeof(*r->pending));
 	r->group_docs = r->n_jobs / 8 < 1 ? 1 : r->n_jobs / 8 >
 		COMMIT_GROUP_DOCS ? COMMIT_GROUP_DOCS : r->n_jobs / 8;
-	if (r->working == NULL || r->parked == NULL || r->pending == NULL)
+	if (r->working == NULL || r->windows == NULL || r->parked == NULL ||
+	    r->pending == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0 ||
 	    (rc = folio_doc_lines_new(&r->table, r->m->n_sources,

@@ -238,6 +238,33 @@ static int inside_folder(reader *r, const folio_xml_node *n,
 	return 0;
 }
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	/* splitmix64's finaliser over the running value and the next. */
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+uint64_t folio_batch_stamp_key(uint64_t ino, uint64_t size, int64_t mtime_ns,
+	int64_t ctime_ns)
+{
+	uint64_t h = mix(mix(mix(mix(0, ino), size), (uint64_t)mtime_ns),
+		(uint64_t)ctime_ns);
+
+	return h ? h : 1;
+}
+
+static uint64_t stat_key(const struct stat *st)
+{
+	return folio_batch_stamp_key((uint64_t)st->st_ino,
+		(uint64_t)st->st_size,
+		(int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
+		(int64_t)st->st_ctim.tv_sec * 1000000000LL +
+		st->st_ctim.tv_nsec);
+}
+
 static int push_source(reader *r, const folio_xml_node *n, const char *rel)
 {
 	folio_batch_manifest *m = r->m;
@@ -285,14 +312,17 @@ static int push_source(reader *r, const folio_xml_node *n, const char *rel)
 	 * lead out of it: one lstat, no resolving of its path (realpath
 	 * costs a readlink per component and a getcwd, per source). */
 	if (strchr(rel, '/') == NULL && lstat(s->path, &st) == 0 &&
-	    S_ISREG(st.st_mode))
+	    S_ISREG(st.st_mode)) {
+		s->stamp = stat_key(&st);
 		return 0;
+	}
 	if (stat(s->path, &st) != 0)
 		return at(r, n, FOLIO_EINPUT, "expected an existing file, "
 			"found no %s", rel);
 	if (!S_ISREG(st.st_mode))
 		return at(r, n, FOLIO_EINPUT, "expected a regular file, found "
 			"%s, which is not one", rel);
+	s->stamp = stat_key(&st);
 	return inside_folder(r, n, s);
 }
 

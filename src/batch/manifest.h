@@ -35,6 +35,7 @@
 #define FOLIO_BATCH_MANIFEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/error.h"
 
@@ -44,7 +45,17 @@ typedef struct folio_batch_source {
 	char *path;      /* joined to the manifest folder */
 	char *rel;       /* as it is relative to the manifest folder (the
 	                    tail of path) */
+	/* folio_batch_stamp_key of the file as the manifest was read (a
+	 * stat the run needs anyway: a rebuild that changes nothing
+	 * then stats each source once, not twice). */
+	uint64_t stamp;
 } folio_batch_source;
+
+/* A file's inode, size, modification and change times folded into 64
+ * bits, never 0 (8 bytes a source instead of 32): equal keys mean the
+ * same file, untouched, but for a chance of 2^-64. */
+uint64_t folio_batch_stamp_key(uint64_t ino, uint64_t size, int64_t mtime_ns,
+	int64_t ctime_ns);
 
 typedef struct folio_batch_manifest {
 	char *path;          /* the manifest file, as given */

@@ -181,6 +181,31 @@ static void several_files(void **state)
 	folio_doc_result_clear(&f);
 	assert_int_equal(folio_cache_find(c, "b.xml", 0, &f), 1);
 	folio_doc_result_clear(&f);
+	/* Through one window, lines of both files in turn: the same
+	 * entries as lookups one read each. */
+	{
+		folio_read_window win = {0};
+		static const char *const ids[] = {"first", "second", "only"};
+		int pass;
+		for (pass = 0; pass < 2; pass++) {
+			assert_int_equal(folio_cache_find_in(c, &win, "a.xml",
+				0, &f), 1);
+			assert_string_equal(f.id, ids[0]);
+			folio_doc_result_clear(&f);
+			assert_int_equal(folio_cache_find_in(c, &win, "b.xml",
+				0, &f), 1);
+			assert_string_equal(f.id, ids[2]);
+			assert_int_equal(f.pages, 2);
+			folio_doc_result_clear(&f);
+			assert_int_equal(folio_cache_find_in(c, &win, "a.xml",
+				1, &f), 1);
+			assert_string_equal(f.id, ids[1]);
+			folio_doc_result_clear(&f);
+			assert_int_equal(folio_cache_find_in(c, &win, "c.xml",
+				0, &f), 0);
+		}
+		folio_read_window_free(&win);
+	}
 	folio_cache_free(c);
 	folio_cache_free(NULL);
 }

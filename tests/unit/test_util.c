@@ -17,6 +17,7 @@
 #include "util/epoch.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/readwin.h"
 #include "util/unicode.h"
 #include "util/utf8.h"
 
@@ -159,6 +160,79 @@ static void atomic_write_leaves_no_temp(void **state)
 	rmdir(dir);
 }
 
+/* Records read through a window: the bytes asked for whatever the
+ * order, one read serving the records after it, records longer than
+ * the window, two files, and a file that ends too soon. */
+static void read_window_serves_records(void **state)
+{
+	enum { N = 20000 };
+	static uint64_t off[N + 1];
+	folio_read_window w = {0};
+	folio_error err = {0};
+	FILE *a = tmpfile(), *b = tmpfile();
+	const char *at;
+	char want[64], *big;
+	size_t i, big_len = 3 * FOLIO_READ_WINDOW + 17;
+	uint64_t first_off;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (i = 0; i < N; i++) {
+		off[i] = (uint64_t)ftell(a);
+		fprintf(a, "record %zu%s\n", i, i % 7 ? "" : " (longer)");
+	}
+	off[N] = (uint64_t)ftell(a);
+	big = malloc(big_len);
+	assert_non_null(big);
+	for (i = 0; i < big_len; i++)
+		big[i] = (char)('a' + i % 26);
+	assert_int_equal(fwrite(big, 1, big_len, b), big_len);
+	assert_int_equal(fflush(a), 0);
+	assert_int_equal(fflush(b), 0);
+
+	/* In order: the first read fills the window, the next records
+	 * come from it. */
+	assert_int_equal(folio_read_window_get(&w, fileno(a), off[0],
+		off[1] - off[0], &at, &err), 0);
+	first_off = w.off;
+	assert_true(w.len >= FOLIO_READ_WINDOW ||
+		w.len == (size_t)off[N]);
+	for (i = 0; i < N; i++) {
+		size_t len = (size_t)(off[i + 1] - off[i]);
+		snprintf(want, sizeof(want), "record %zu%s\n", i,
+			i % 7 ? "" : " (longer)");
+		assert_int_equal(folio_read_window_get(&w, fileno(a), off[i],
+			len, &at, &err), 0);
+		assert_int_equal(len, strlen(want));
+		assert_memory_equal(at, want, len);
+		if (off[i + 1] <= FOLIO_READ_WINDOW)
+			assert_true(w.off == first_off);
+	}
+	/* Backwards, and alternating with a record of another file that
+	 * is longer than the window. */
+	for (i = N; i-- > 0; i -= i > 997 ? 997 : i) {
+		size_t len = (size_t)(off[i + 1] - off[i]);
+		snprintf(want, sizeof(want), "record %zu%s\n", i,
+			i % 7 ? "" : " (longer)");
+		assert_int_equal(folio_read_window_get(&w, fileno(a), off[i],
+			len, &at, &err), 0);
+		assert_memory_equal(at, want, len);
+		assert_int_equal(folio_read_window_get(&w, fileno(b), 5,
+			big_len - 5, &at, &err), 0);
+		assert_memory_equal(at, big + 5, big_len - 5);
+	}
+	/* Past the end: an error, not a short record. */
+	assert_int_equal(folio_read_window_get(&w, fileno(a), off[N] - 3,
+		10, &at, &err), FOLIO_EIO);
+	assert_null(at);
+	assert_non_null(strstr(err.msg, "ends before"));
+	folio_read_window_free(&w);
+	free(big);
+	fclose(a);
+	fclose(b);
+}
+
 static void read_refuses_directory(void **state)
 {
 	folio_error err = {0};
@@ -254,6 +328,7 @@ int main(void)
 		cmocka_unit_test(classes),
 		cmocka_unit_test(atomic_write_leaves_no_temp),
 		cmocka_unit_test(read_refuses_directory),
+		cmocka_unit_test(read_window_serves_records),
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(first_error_message_wins),
 		cmocka_unit_test(source_date_epoch),

@@ -1,0 +1,41 @@
+/*
+ * readwin.h - reading records of a file mostly in the order they were
+ * written, a read for many records instead of one each.
+ *
+ * The caches and spools of a batch run hold one line per document and
+ * are read back document by document in about the order they were
+ * written. A pread per line is a system call per document, and on a
+ * virtual machine system calls are most of what a rebuild that changes
+ * nothing costs. A window reads FOLIO_READ_WINDOW bytes at the line
+ * asked for, so the lines after it come from memory.
+ *
+ * Zero-initialise; one thread at a time per window; free with
+ * folio_read_window_free. A window never outlives a change of the
+ * bytes it holds: callers read files that nothing writes meanwhile.
+ */
+#ifndef FOLIO_UTIL_READWIN_H
+#define FOLIO_UTIL_READWIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+#define FOLIO_READ_WINDOW ((size_t)128 * 1024)
+
+typedef struct folio_read_window {
+	char *buf;
+	size_t cap;
+	int fd;                   /* whose bytes buf holds (valid: len) */
+	uint64_t off;
+	size_t len;
+} folio_read_window;
+
+/* The len bytes at off of fd: *out points into the window, valid until
+ * its next use. FOLIO_EIO when the file cannot be read or ends before
+ * them, FOLIO_ENOMEM. */
+int folio_read_window_get(folio_read_window *w, int fd, uint64_t off,
+	size_t len, const char **out, folio_error *err);
+void folio_read_window_free(folio_read_window *w);
+
+#endif
