@@ -118,22 +118,30 @@ folio_doc_status folio_doc_lines_status(const folio_doc_lines *t, size_t i)
 		FOLIO_DOC_NOT_RUN;
 }
 
-int folio_doc_lines_line(folio_doc_lines *t, size_t i, folio_buf *line,
-	folio_error *err)
+int folio_doc_lines_sync(folio_doc_lines *t, folio_error *err)
 {
-	const doc_slot *s;
-	ssize_t got;
-
-	if (!folio_doc_lines_has(t, i))
-		return folio_error_set(err, FOLIO_EUSAGE, "document %zu: "
-			"not in the table", i + 1);
-	s = &t->slots[i];
 	if (t->dirty) {
 		if (fflush(t->spool) != 0)
 			return folio_error_set(err, FOLIO_EIO, "cannot write "
 				"the documents' spool: %s", strerror(errno));
 		t->dirty = 0;
 	}
+	return 0;
+}
+
+int folio_doc_lines_line(folio_doc_lines *t, size_t i, folio_buf *line,
+	folio_error *err)
+{
+	const doc_slot *s;
+	ssize_t got;
+	int rc;
+
+	if (!folio_doc_lines_has(t, i))
+		return folio_error_set(err, FOLIO_EUSAGE, "document %zu: "
+			"not in the table", i + 1);
+	s = &t->slots[i];
+	if ((rc = folio_doc_lines_sync(t, err)) < 0)
+		return rc;
 	folio_buf_reset(line);
 	if (line->cap < (size_t)s->len + 1) {
 		char *p = realloc(line->data, s->len + 1);
@@ -153,18 +161,15 @@ int folio_doc_lines_line(folio_doc_lines *t, size_t i, folio_buf *line,
 	return 0;
 }
 
-int folio_doc_lines_get(folio_doc_lines *t, size_t i, folio_doc_result *out,
-	folio_error *err)
+/* Document i's line, the len bytes at, parsed into out. */
+static int parse_line(size_t i, const char *at, size_t len,
+	folio_doc_result *out, folio_error *err)
 {
-	folio_buf *line = &t->line;
 	folio_json *j = NULL;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	if ((rc = folio_doc_lines_line(t, i, line, err)) < 0)
-		return rc;
-	if ((rc = folio_json_open_memory(&j, line->data, line->len,
-		"documents", err)) == 0)
+	if ((rc = folio_json_open_memory(&j, at, len, "documents",
+		err)) == 0)
 		rc = folio_report_doc_read(j, out, 0, err);
 	folio_json_free(j);
 	if (rc == 0 && out->index != i) {
@@ -175,4 +180,37 @@ int folio_doc_lines_get(folio_doc_lines *t, size_t i, folio_doc_result *out,
 			says + 1);
 	}
 	return rc;
+}
+
+int folio_doc_lines_get(folio_doc_lines *t, size_t i, folio_doc_result *out,
+	folio_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = folio_doc_lines_line(t, i, &t->line, err)) < 0)
+		return rc;
+	return parse_line(i, t->line.data, t->line.len, out, err);
+}
+
+int folio_doc_lines_read(const folio_doc_lines *t, size_t i,
+	folio_read_window *w, folio_doc_result *out, folio_error *err)
+{
+	folio_error why = {0};
+	const char *at;
+	const doc_slot *s;
+
+	memset(out, 0, sizeof(*out));
+	if (!folio_doc_lines_has(t, i))
+		return folio_error_set(err, FOLIO_EUSAGE, "document %zu: "
+			"not in the table", i + 1);
+	if (t->dirty)
+		return folio_error_set(err, FOLIO_EUSAGE, "document %zu: "
+			"read before the spool was synced", i + 1);
+	s = &t->slots[i];
+	if (folio_read_window_get(w, fileno(t->spool), s->off, s->len, &at,
+		&why) < 0)
+		return folio_error_set(err, why.code, "document %zu: %s in "
+			"the documents' spool", i + 1, why.msg);
+	return parse_line(i, at, s->len, out, err);
 }

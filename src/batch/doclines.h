@@ -30,6 +30,7 @@
 #include "batch/report.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/readwin.h"
 
 typedef struct folio_doc_lines folio_doc_lines;
 
@@ -59,5 +60,13 @@ int folio_doc_lines_line(folio_doc_lines *t, size_t i, folio_buf *line,
  * as JSON. One caller at a time (one read buffer). */
 int folio_doc_lines_get(folio_doc_lines *t, size_t i, folio_doc_result *out,
 	folio_error *err);
+/* What was written to the spool, flushed. After it, and until the next
+ * set or append, folio_doc_lines_read may run on several threads. */
+int folio_doc_lines_sync(folio_doc_lines *t, folio_error *err);
+/* folio_doc_lines_get through the caller's window (util/readwin.h):
+ * lines read about in the order they were written cost a read for many
+ * of them. */
+int folio_doc_lines_read(const folio_doc_lines *t, size_t i,
+	folio_read_window *w, folio_doc_result *out, folio_error *err);
 
 #endif

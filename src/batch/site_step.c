@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "batch/build_impl.h"
+#include "batch/pool.h"
 #include "site/site.h"
 #include "util/clock.h"
 
@@ -24,11 +25,14 @@ static int site_fail(folio_batch_report *rep, const folio_error *e, int rc,
 
 /* The site's view of the run's documents: the ones with outputs, in
  * batch order, each read from its line (doclines.h) when the site asks
- * for it. idx is counted once; get fills record i. */
+ * for it. idx is counted once; get fills record i; each of the site's
+ * threads has its own read buffer and record. */
 typedef struct site_src {
 	run *r;
 	size_t *idx;              /* record i -> manifest place */
-	folio_doc_result cur;     /* the record handed out last */
+	folio_read_window *win;   /* per worker: reads of the lines */
+	folio_doc_result *cur;    /* per worker: the record handed out last */
+	int workers;
 } site_src;
 
 static int has_outputs(folio_doc_status st)
@@ -39,16 +43,21 @@ static int has_outputs(folio_doc_status st)
 }
 
 /* The one place a site record is made from a document of the run. */
-static int site_get(void *ctx, size_t i, folio_site_record *out,
+static int site_get(void *ctx, int worker, size_t i, folio_site_record *out,
 	folio_error *err)
 {
 	site_src *s = ctx;
 	size_t k = s->idx[i];
-	const folio_doc_result *d = &s->cur;
+	folio_doc_result *d;
 	int rc;
 
-	folio_doc_result_clear(&s->cur);
-	if ((rc = folio_doc_lines_get(s->r->table, k, &s->cur, err)) < 0)
+	if (worker < 0 || worker >= s->workers)
+		return folio_error_set(err, FOLIO_EUSAGE, "site: worker %d "
+			"of %d", worker, s->workers);
+	d = &s->cur[worker];
+	folio_doc_result_clear(d);
+	if ((rc = folio_doc_lines_read(s->r->table, k, &s->win[worker], d,
+		err)) < 0)
 		return rc;
 	out->source_path = s->r->m->sources[k].path;
 	out->source_rel = s->r->m->sources[k].rel;
@@ -60,6 +69,21 @@ static int site_get(void *ctx, size_t i, folio_site_record *out,
 	out->pdf_mtime_ns = d->pdf_mtime_ns;
 	out->epub_mtime_ns = d->epub_mtime_ns;
 	return 0;
+}
+
+static void site_src_free(site_src *s)
+{
+	int w;
+
+	for (w = 0; w < s->workers; w++) {
+		if (s->cur != NULL)
+			folio_doc_result_clear(&s->cur[w]);
+		if (s->win != NULL)
+			folio_read_window_free(&s->win[w]);
+	}
+	free(s->cur);
+	free(s->win);
+	free(s->idx);
 }
 
 static int site_from(run *r, folio_error *err)
@@ -76,13 +100,25 @@ static int site_from(run *r, folio_error *err)
 
 	memset(&s, 0, sizeof(s));
 	s.r = r;
+	s.workers = o->workers > 0 ? o->workers : folio_pool_default_workers();
 	s.idx = malloc((n_src ? n_src : 1) * sizeof(*s.idx));
-	if (s.idx == NULL)
+	s.win = calloc((size_t)s.workers, sizeof(*s.win));
+	s.cur = calloc((size_t)s.workers, sizeof(*s.cur));
+	if (s.idx == NULL || s.win == NULL || s.cur == NULL) {
+		site_src_free(&s);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	/* The site's threads read the lines at once: none may be left
+	 * in the stream's buffer. */
+	if ((rc = folio_doc_lines_sync(r->table, err)) < 0) {
+		site_src_free(&s);
+		return rc;
+	}
 	for (i = 0; i < n_src; i++)
 		if (has_outputs(folio_doc_lines_status(r->table, i)))
 			s.idx[n++] = i;
 	src.n = n;
+	src.workers = s.workers;
 	src.get = site_get;
 	src.ctx = &s;
 	memset(&so, 0, sizeof(so));
@@ -93,11 +129,10 @@ static int site_from(run *r, folio_error *err)
 	so.batch_id = r->m->batch_id;
 	so.description = r->m->description;
 	so.epoch = r->inputs.epoch;    /* SOURCE_DATE_EPOCH or -1 */
-	so.workers = o->workers;
+	so.workers = s.workers;
 	so.stop = o->stop;
 	rc = folio_site_build(&st, &src, &so, &serr);
-	folio_doc_result_clear(&s.cur);
-	free(s.idx);
+	site_src_free(&s);
 	rep->site_documents = st.documents;
 	rep->site_sources_read = st.sources_read;
 	rep->site_pages_written = st.pages_written;

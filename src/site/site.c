@@ -310,69 +310,6 @@ static int env_digest(char out[65], const site_ctx *c, const assets *a,
 	return rc;
 }
 
-/* The aggregates (index, feeds) depend on env and on every record,
- * fed one at a time; a record whose source digest is unknown makes the
- * state unknown (""), which never matches. */
-typedef struct state_sum {
-	folio_sha256_ctx *sha;
-	folio_buf b;              /* lines not yet hashed */
-	int unknown;
-} state_sum;
-
-static int state_begin(state_sum *s, const char *env, folio_error *err)
-{
-	int rc;
-
-	memset(s, 0, sizeof(*s));
-	if ((rc = folio_sha256_begin(&s->sha, err)) < 0)
-		return rc;
-	if (folio_buf_printf(&s->b, "%s\n", env) < 0)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	return 0;
-}
-
-static int state_add(state_sum *s, const folio_site_record *r,
-	folio_error *err)
-{
-	int rc;
-
-	if (s->unknown)
-		return 0;
-	if (r->sha256 == NULL || strlen(r->sha256) != 64) {
-		s->unknown = 1;
-		return 0;
-	}
-	if (folio_buf_printf(&s->b, "%s\t%s\t%zu\t%llu\t%llu\n", r->code,
-		r->sha256, r->pages, (unsigned long long)r->pdf_bytes,
-		(unsigned long long)r->epub_bytes) < 0)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if (s->b.len >= 65536) {
-		if ((rc = folio_sha256_update(s->sha, s->b.data, s->b.len,
-			err)) < 0)
-			return rc;
-		folio_buf_reset(&s->b);
-	}
-	return 0;
-}
-
-static int state_end(char out[65], state_sum *s, folio_error *err)
-{
-	unsigned char d[FOLIO_SHA256_LEN];
-	int rc = 0;
-
-	out[0] = '\0';
-	if (!s->unknown && s->sha != NULL &&
-	    (rc = folio_sha256_update(s->sha, s->b.data, s->b.len,
-		err)) == 0 &&
-	    (rc = folio_sha256_end(d, s->sha, err)) == 0)
-		folio_sha256_hex(out, d);
-	else
-		folio_sha256_free(s->sha);
-	s->sha = NULL;
-	folio_buf_free(&s->b);
-	return rc;
-}
-
 /* ---- orphans ---- */
 
 static int by_str(const void *a, const void *b)
@@ -466,98 +403,6 @@ done:
 
 /* ---- the run ---- */
 
-/* A document's page is current when nothing it is made of changed since
- * the cache was written and the page is on disk as written then: its
- * line in the old cache then serves the index, feeds and new cache, and
- * its source is not read. */
-static int reuse_cached(site_ctx *c, size_t i, const folio_site_record *r,
-	site_cache *cache, site_item *it, folio_error *err)
-{
-	char path[SITE_PATH_MAX];
-	uint64_t off, size;
-	uint32_t len;
-	int64_t mtime;
-	int rc;
-
-	if (r->sha256 == NULL || strlen(r->sha256) != 64 ||
-	    r->source_rel == NULL)
-		return 0;
-	if ((rc = site_cache_find(cache, r->source_rel, it, &off, &len,
-		err)) <= 0)
-		return rc;
-	if (strcmp(it->rec.sha256, r->sha256) != 0 ||
-	    strcmp(it->rec.code, r->code) != 0 ||
-	    it->rec.pages != r->pages || it->rec.pdf_bytes != r->pdf_bytes ||
-	    it->rec.epub_bytes != r->epub_bytes ||
-	    (size_t)snprintf(path, sizeof(path), "%s.html", r->code) >=
-		sizeof(path) ||
-	    site_stat_at(&mtime, &size, c->docs_fd, path) < 0 ||
-	    size != it->page_size || mtime != it->page_mtime_ns)
-		return 0;
-	return site_key_set(c, &c->keys[i], &it->doc, off, len, SITE_KEY_CURRENT,
-		err);
-}
-
-/* Both of r's files/ entries are the outputs as the run recorded them
- * (size and time: a hard link shares them): nothing to link. */
-static int outputs_linked(const site_ctx *c, const folio_site_record *r)
-{
-	char name[SITE_PATH_MAX];
-	int64_t mtime;
-	uint64_t size;
-
-	if (r->pdf_mtime_ns == 0 || r->epub_mtime_ns == 0)
-		return 0;
-	if ((size_t)snprintf(name, sizeof(name), "%s.pdf", r->code) >=
-		sizeof(name) ||
-	    site_stat_at(&mtime, &size, c->files_fd, name) < 0 ||
-	    size != r->pdf_bytes || mtime != r->pdf_mtime_ns)
-		return 0;
-	memcpy(name + strlen(r->code) + 1, "epub", 5);
-	return site_stat_at(&mtime, &size, c->files_fd, name) == 0 &&
-		size == r->epub_bytes && mtime == r->epub_mtime_ns;
-}
-
-/* The first pass over the records: each one's 档号 and keys, the state
- * digest, the pages that are current, the outputs already linked. */
-static int scan_records(site_ctx *c, const folio_site_source *src,
-	site_cache *cache, int env_same, state_sum *state,
-	folio_error *err)
-{
-	folio_site_record r;
-	site_item it;
-	size_t i;
-	int rc = 0;
-
-	site_item_init(&it);
-	c->codes.limit = (size_t)UINT32_MAX;
-	for (i = 0; i < c->n && rc == 0; i++) {
-		site_key *k = &c->keys[i];
-		memset(&r, 0, sizeof(r));
-		if ((rc = src->get(src->ctx, i, &r, err)) < 0)
-			break;
-		if (r.code == NULL || r.code[0] == '\0') {
-			rc = folio_error_set(err, FOLIO_EINPUT, "site: "
-				"document %zu has no 档号", i + 1);
-			break;
-		}
-		k->code = (uint32_t)c->codes.len;
-		if (folio_buf_append(&c->codes, r.code, strlen(r.code) + 1) < 0) {
-			rc = folio_error_set(err, FOLIO_ENOMEM, "site: out of "
-				"memory for the 档号s");
-			break;
-		}
-		if ((rc = state_add(state, &r, err)) < 0)
-			break;
-		if (env_same)
-			rc = reuse_cached(c, i, &r, cache, &it, err);
-		if (rc == 0 && outputs_linked(c, &r))
-			k->flags |= SITE_KEY_LINKED;
-	}
-	site_item_free(&it);
-	return rc < 0 ? rc : 0;
-}
-
 /* Whether the aggregates of the last run are all on disk as written. */
 static int aggregates_current(const site_ctx *c, const site_cache *cache,
 	const char *state)
@@ -631,7 +476,6 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 	char cache_path[SITE_PATH_MAX], env[65], state[65];
 	long long t0 = folio_now_ns();
 	site_cache cache;
-	state_sum sum;
 	assets a;
 	site_ctx c;
 	size_t n = src->n;
@@ -640,7 +484,6 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	memset(&cache, 0, sizeof(cache));
-	memset(&sum, 0, sizeof(sum));
 	memset(&a, 0, sizeof(a));
 	c.opts = opts;
 	c.stats = out;
@@ -666,8 +509,7 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 		err)) < 0 ||
 	    (rc = read_asset(&a.js, &a.js_len, "styles/site.js", err)) < 0 ||
 	    (rc = env_digest(env, &c, &a, err)) < 0 ||
-	    (rc = site_cache_read(&cache, cache_path, err)) < 0 ||
-	    (rc = state_begin(&sum, env, err)) < 0)
+	    (rc = site_cache_read(&cache, cache_path, err)) < 0)
 		goto done;
 	c.cache_fd = cache.fp != NULL ? fileno(cache.fp) : -1;
 	c.keys = calloc(n ? n : 1, sizeof(*c.keys));
@@ -679,9 +521,9 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 	out->documents = n;
 	env_same = strcmp(cache.env, env) == 0 &&
 		strcmp(cache.version, FOLIO_VERSION) == 0;
-	rc = scan_records(&c, src, &cache, env_same, &sum, err);
+	rc = site_scan(&c, src, &cache, env_same, env, state, err);
 	site_cache_drop_index(&cache);
-	if (rc < 0 || (rc = state_end(state, &sum, err)) < 0) {
+	if (rc < 0) {
 		state[0] = '\0';
 		goto done;
 	}
@@ -710,8 +552,6 @@ done:
 		close(c.docs_fd);
 	if (c.files_fd >= 0)
 		close(c.files_fd);
-	folio_sha256_free(sum.sha);   /* when the scan stopped early */
-	folio_buf_free(&sum.b);
 	free(c.keys);
 	folio_buf_free(&c.codes);
 	site_types_free(&c.types);

@@ -110,13 +110,16 @@ typedef struct folio_site_stats {
 } folio_site_stats;
 
 /* The documents, asked for one at a time: get fills *out with record i
- * (0-based, batch order; its strings stay valid until the next call)
- * and returns 0 or a negative FOLIO_E* with err set. The site may ask
- * for a record more than once and in any order, from any of its
- * threads but never from two at once. */
+ * (0-based, batch order) for the site's thread number worker (0 to
+ * workers - 1); the strings stay valid until that thread's next call.
+ * Calls with different worker numbers may run at the same time, so the
+ * site checks the records of a rebuild on all its threads. The site
+ * asks for a record more than once and in any order. get returns 0 or
+ * a negative FOLIO_E* with err set. */
 typedef struct folio_site_source {
 	size_t n;
-	int (*get)(void *ctx, size_t i, folio_site_record *out,
+	int workers;              /* worker numbers get serves; <= 0: 1 */
+	int (*get)(void *ctx, int worker, size_t i, folio_site_record *out,
 		folio_error *err);
 	void *ctx;
 } folio_site_source;

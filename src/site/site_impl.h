@@ -2,6 +2,7 @@
  * site_impl.h - what the files of src/site/ share (private).
  *
  *   site.c       the driver: cache, what is current, aggregates, orphans
+ *   sitescan.c   the first pass (worker pool): what is current
  *   sitepages.c  the document pages (worker pool) and files/ links
  *   docmeta.c    what the site shows of a document (from the model)
  *   sitecache.c  out/<batch>/.site-cache, read and written
@@ -243,9 +244,10 @@ typedef struct site_ctx {
 /* snprintf into out; FOLIO_ELIMIT when it does not fit. */
 int site_join(char *out, size_t n, folio_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Set key k from d (its date, 文种) and where its line is. */
-int site_key_set(site_ctx *c, site_key *k, const site_doc *d, uint64_t at,
-	size_t len, uint32_t flags, folio_error *err);
+/* Set key k from d (its date, its 文种 numbered in types) and where its
+ * line is. */
+int site_key_set(site_types *types, site_key *k, const site_doc *d,
+	uint64_t at, size_t len, uint32_t flags, folio_error *err);
 /* ---- sitepages.c ---- */
 /* Every page not current, by the worker pool (stats->stopped when
  * opts->stop was set: the pages so far are kept). */
@@ -320,13 +322,13 @@ typedef struct site_cache {
 	size_t n_files;
 	site_cache_ent *docs;     /* sorted by hash, then offset */
 	size_t n_docs;
-	site_window win;          /* site_cache_find's reads */
 } site_cache;
 
 /* Read path (missing/unusable: empty cache); fails only on ENOMEM. */
 int site_cache_read(site_cache *out, const char *path, folio_error *err);
-/* The first line for source into *it (where it is in *off, *len):
- * 1 found, 0 not, < 0 an error reading it. */
+/* The first line for source into *it (where it is in *off, *len; read
+ * through it's window of the old cache, so threads with an item each
+ * may look up at once): 1 found, 0 not, < 0 an error reading it. */
 int site_cache_find(site_cache *c, const char *source, site_item *it,
 	uint64_t *off, uint32_t *len, folio_error *err);
 /* Drop the index of doc lines (the file stays open for reading). */
@@ -346,5 +348,15 @@ int site_item_parse(site_item *it, char *line);
  * the file already holds exactly that. */
 int site_cache_write(const char *path, const site_ctx *c, const char *env,
 	const char *state, folio_error *err);
+
+/* ---- sitescan.c ---- */
+/* Threads the site runs on: opts->workers, no more than src serves. */
+int site_workers(const site_ctx *c, const folio_site_source *src);
+/* The first pass, on the worker pool: every key's 档号, the pages that
+ * are current (from cache, when env_same), the files/ entries already
+ * linked; state: the digest of env and every record, "" when a record's
+ * source digest is unknown or on failure. */
+int site_scan(site_ctx *c, const folio_site_source *src, site_cache *cache,
+	int env_same, const char *env, char state[65], folio_error *err);
 
 #endif

@@ -50,11 +50,9 @@ void site_cache_free(site_cache *c)
 		free(c->files[i].path);
 	free(c->files);
 	free(c->docs);
-	site_window_free(&c->win);
 	if (c->fp != NULL)
 		fclose(c->fp);
 	memset(c, 0, sizeof(*c));
-	site_window_init(&c->win);
 }
 
 /* Undo the escaping in place; NULL for an empty field (absent). */
@@ -250,7 +248,6 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	site_window_init(&out->win);
 	out->fp = fopen(path, "rb");
 	if (out->fp == NULL)
 		return 0;   /* no cache yet: start afresh */
@@ -297,7 +294,7 @@ int site_cache_find(site_cache *c, const char *source, site_item *it,
 	for (; lo < c->n_docs && c->docs[lo].hash == h; lo++) {
 		*off = c->docs[lo].where >> 24;
 		*len = (uint32_t)(c->docs[lo].where & 0xffffff);
-		if ((rc = site_item_load(it, &c->win, fileno(c->fp), *off,
+		if ((rc = site_item_load(it, &it->win[1], fileno(c->fp), *off,
 			*len, err)) < 0)
 			return rc;
 		if (strcmp(it->rec.source_rel, source) == 0)

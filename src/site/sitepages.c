@@ -2,10 +2,11 @@
  * sitepages.c - the documents' pages, written by the worker pool, and
  * files/, the outputs linked into the site.
  *
- * A worker asks for its record (under the run's lock: the source is not
- * thread-safe), reads the source, renders and writes the page, and
- * appends the document's line to the spool; its key then says where the
- * line is. Nothing of the document stays in memory after its job.
+ * A worker asks for its record (the source serves each worker on its
+ * own), reads the source, renders and writes the page, and appends the
+ * document's line to the spool under the run's lock; its key then says
+ * where the line is. Nothing of the document stays in memory after its
+ * job.
  */
 #include "site/site_impl.h"
 
@@ -26,53 +27,26 @@ typedef struct page_run {
 	site_ctx *c;
 	const folio_site_source *src;
 	uint32_t *todo;            /* documents whose page is not current */
-	pthread_mutex_t lock;      /* src->get, the spool, the keys */
+	pthread_mutex_t lock;      /* the spool, the keys, the 文种s */
 	int rc;                    /* first failure */
 	folio_error *err;
 } page_run;
 
-typedef struct owned_rec {
-	folio_site_record r;
-	char *path, *rel, *sha;
-} owned_rec;
-
-/* Record i, copied out under the lock (get's strings do not last). */
-static int take_record(owned_rec *o, page_run *s, size_t i,
-	folio_error *err)
+/* Record i for this worker: its strings last until the worker asks for
+ * its next record, so through the job. */
+static int take_record(folio_site_record *r, page_run *s, int worker,
+	size_t i, folio_error *err)
 {
-	folio_site_record r;
 	int rc;
 
-	memset(o, 0, sizeof(*o));
-	pthread_mutex_lock(&s->lock);
-	rc = s->src->get(s->src->ctx, i, &r, err);
-	if (rc == 0) {
-		o->path = strdup(r.source_path ? r.source_path : "");
-		o->rel = strdup(r.source_rel ? r.source_rel : "");
-		o->sha = strdup(r.sha256 ? r.sha256 : "");
-	}
-	pthread_mutex_unlock(&s->lock);
-	if (rc < 0)
-		return rc;
-	if (o->path == NULL || o->rel == NULL || o->sha == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	o->r = r;
-	o->r.source_path = o->path;
-	o->r.source_rel = o->rel;
-	o->r.sha256 = o->sha;
-	o->r.code = site_code(s->c, i);   /* the same 档号, kept */
-	return 0;
-}
-
-static void owned_free(owned_rec *o)
-{
-	free(o->path);
-	free(o->rel);
-	free(o->sha);
+	memset(r, 0, sizeof(*r));
+	if ((rc = s->src->get(s->src->ctx, worker, i, r, err)) == 0)
+		r->code = site_code(s->c, i);   /* the same 档号, kept */
+	return rc;
 }
 
 /* Keep what the feeds need of a document and where its line is. */
-int site_key_set(site_ctx *c, site_key *k, const site_doc *d,
+int site_key_set(site_types *types, site_key *k, const site_doc *d,
 	uint64_t at, size_t len, uint32_t flags, folio_error *err)
 {
 	uint32_t date = site_date_key(d->date);
@@ -80,7 +54,7 @@ int site_key_set(site_ctx *c, site_key *k, const site_doc *d,
 	if (date == 0)
 		return folio_error_set(err, FOLIO_EINPUT, "expected a date "
 			"YYYY-MM-DD, found '%s'", d->date ? d->date : "");
-	if (site_types_intern(&c->types, d->category ? d->category :
+	if (site_types_intern(types, d->category ? d->category :
 		SITE_NO_TYPE, &k->type) < 0)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	k->at = at;
@@ -100,26 +74,25 @@ static int page_job(void *ctx, size_t k, int worker)
 	folio_buf page = {0}, line = {0};
 	folio_doc *doc = NULL;
 	site_doc d;
-	owned_rec o;
+	folio_site_record o;
 	int64_t mtime = 0;
 	uint64_t size = 0, at = 0;
 	uint32_t flags = SITE_KEY_CURRENT | SITE_KEY_READ;
 	int rc, wrote = 0;
 
-	(void)worker;
 	memset(&d, 0, sizeof(d));
-	rc = take_record(&o, s, i, &err);
+	rc = take_record(&o, s, worker, i, &err);
 	if (rc == 0)
-		rc = folio_source_read(&doc, o.r.source_path, NULL, &err);
+		rc = folio_source_read(&doc, o.source_path, NULL, &err);
 	if (rc == 0)
 		rc = site_doc_from_model(&d, doc, &err);
 	folio_doc_free(doc);
-	d.rec = &o.r;
+	d.rec = &o;
 	if (rc == 0)
 		rc = site_render_page(&page, c, &d, &err);
 	if (rc == 0)
 		rc = site_join(path, sizeof(path), &err, "%s/docs/%s.html",
-			c->dir, o.r.code);
+			c->dir, o.code);
 	if (rc == 0)
 		rc = site_write_if_changed(path, page.data, page.len, &wrote,
 			&err);
@@ -128,17 +101,18 @@ static int page_job(void *ctx, size_t k, int worker)
 		rc = folio_error_set(&err, FOLIO_EIO, "%s: page vanished "
 			"after writing", path);
 	if (rc == 0)
-		rc = site_cache_line(&line, &o.r, &d, size, mtime, &err);
+		rc = site_cache_line(&line, &o, &d, size, mtime, &err);
 	if (wrote)
 		flags |= SITE_KEY_WROTE;
-	if (o.r.sha256 == NULL || strlen(o.r.sha256) != 64)
+	if (o.sha256 == NULL || strlen(o.sha256) != 64)
 		flags |= SITE_KEY_NO_CACHE;
 	if (rc == 0) {
 		pthread_mutex_lock(&s->lock);
 		rc = site_spool_append(&c->spool, line.data, line.len, &at,
 			&err);
 		if (rc == 0)
-			rc = site_key_set(c, &c->keys[i], &d, SITE_AT_SPOOL | at,
+			rc = site_key_set(&c->types, &c->keys[i], &d,
+				SITE_AT_SPOOL | at,
 				line.len, flags, &err);
 		pthread_mutex_unlock(&s->lock);
 	}
@@ -149,11 +123,10 @@ static int page_job(void *ctx, size_t k, int worker)
 		c->keys[i].len = 0;   /* no line: not cached, redone */
 		if (s->rc == 0)
 			s->rc = folio_error_set(s->err, rc, "site: %s: %s",
-				o.rel ? o.rel : site_code(c, i),
+				o.source_rel ? o.source_rel : site_code(c, i),
 				err.msg[0] ? err.msg : folio_error_name(rc));
 		pthread_mutex_unlock(&s->lock);
 	}
-	owned_free(&o);
 	return rc;
 }
 
@@ -205,7 +178,7 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 	job.done = page_done;
 	job.ctx = &s;
 	job.n_jobs = n;
-	job.n_workers = c->opts->workers;
+	job.n_workers = site_workers(c, src);
 	job.stop = c->opts->stop;
 	rc = folio_pool_run(&job, err);
 	pthread_mutex_destroy(&s.lock);

@@ -557,6 +557,29 @@ static void document_lines_by_place(void **state)
 	assert_int_equal(folio_doc_lines_get(t, 0, &back, &err), 0);
 	assert_int_equal(back.import.n_drops, 2);
 	folio_doc_result_clear(&back);
+	/* Through a reader's own window (as the site's threads read):
+	 * refused while lines wait in the stream, the same documents
+	 * once synced. */
+	{
+		folio_read_window w = {0};
+		assert_int_equal(folio_doc_lines_append(t, &d[3], &scratch,
+			&err), 0);
+		assert_int_equal(folio_doc_lines_read(t, 3, &w, &back, &err),
+			FOLIO_EUSAGE);
+		assert_non_null(strstr(err.msg, "synced"));
+		assert_int_equal(folio_doc_lines_sync(t, &err), 0);
+		for (k = 4; k-- > 0; ) {
+			assert_int_equal(folio_doc_lines_read(t, k, &w, &back,
+				&err), 0);
+			assert_int_equal(back.index, k);
+			assert_string_equal(back.source, d[k].source);
+			assert_int_equal(back.status, d[k].status);
+			folio_doc_result_clear(&back);
+		}
+		assert_int_equal(folio_doc_lines_read(t, 4, &w, &back, &err),
+			FOLIO_EUSAGE);
+		folio_read_window_free(&w);
+	}
 	/* A place never written is an error, not an empty document. */
 	assert_int_equal(folio_doc_lines_get(t, 4, &back, &err), FOLIO_EUSAGE);
 	/* Out of range, empty or past the cap of one line: refused. */

@@ -17,6 +17,7 @@
 
 #include "epub/epub.h"
 #include "model/xml_read.h"
+#include "util/digest.h"
 #include "util/qr.h"
 #include "site/site.h"
 #include "site/site_impl.h"
@@ -609,6 +610,126 @@ static void types_are_interned_once(void **state)
 	site_types_free(&t);
 }
 
+/* ---- the first pass on the workers ---- */
+
+#define SCAN_DOCS 1500              /* three chunks of the pass */
+#define SCAN_SHA "0123456789abcdef0123456789abcdef" \
+	"0123456789abcdef0123456789abcdef"
+
+typedef struct fake_src {
+	int workers;
+	size_t no_code[2];              /* records without a 档号 (+1) */
+	size_t no_sha;                  /* a record without a digest (+1) */
+	char code[8][32];               /* per worker */
+} fake_src;
+
+static int fake_get(void *ctx, int worker, size_t i,
+	folio_site_record *out, folio_error *err)
+{
+	fake_src *f = ctx;
+
+	(void)err;
+	assert_true(worker >= 0 && worker < f->workers);
+	memset(out, 0, sizeof(*out));
+	snprintf(f->code[worker], sizeof(f->code[worker]),
+		"J012-2024-D30-%04zu", i + 1);
+	out->source_path = out->source_rel = "a.xml";
+	out->code = i + 1 == f->no_code[0] || i + 1 == f->no_code[1] ? "" :
+		f->code[worker];
+	out->sha256 = i + 1 == f->no_sha ? "" : SCAN_SHA;
+	out->pages = i % 5 + 1;
+	out->pdf_bytes = 1000 + i;
+	out->epub_bytes = 2000 + i;
+	return 0;
+}
+
+/* site_scan over SCAN_DOCS records with n workers: rc, state, codes. */
+static int scan_with(int workers, fake_src *f, char state[65],
+	folio_error *err)
+{
+	folio_site_source src = {SCAN_DOCS, 0, fake_get, NULL};
+	folio_site_options o;
+	folio_site_stats st;
+	site_cache cache;
+	site_ctx c;
+	size_t i;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&st, 0, sizeof(st));
+	memset(&cache, 0, sizeof(cache));
+	memset(&c, 0, sizeof(c));
+	o.workers = workers;
+	f->workers = workers;
+	src.workers = workers;
+	src.ctx = f;
+	c.opts = &o;
+	c.stats = &st;
+	c.docs_fd = c.files_fd = c.cache_fd = -1;
+	c.n = SCAN_DOCS;
+	c.keys = calloc(SCAN_DOCS, sizeof(*c.keys));
+	assert_non_null(c.keys);
+	rc = site_scan(&c, &src, &cache, 0, "ENV", state, err);
+	if (rc == 0)
+		for (i = 0; i < SCAN_DOCS; i++) {
+			char want[32];
+			snprintf(want, sizeof(want), "J012-2024-D30-%04zu",
+				i + 1);
+			assert_string_equal(site_code(&c, i), want);
+			/* No page or files/ entry to find: none current. */
+			assert_int_equal(c.keys[i].flags, 0);
+		}
+	free(c.keys);
+	folio_buf_free(&c.codes);
+	site_types_free(&c.types);
+	return rc;
+}
+
+/* The pass runs in chunks on the workers and merges them in batch
+ * order: every 档号 where it belongs, the state digest of env and every
+ * record in order whatever the number of workers, the first bad record
+ * in batch order named, a record without a digest making the state
+ * unknown. */
+static void first_pass_is_the_same_on_any_number_of_workers(void **state)
+{
+	folio_buf text = {0};
+	unsigned char md[FOLIO_SHA256_LEN];
+	char want[65], got[65];
+	folio_error err = {0};
+	fake_src f;
+	size_t i;
+	int workers;
+
+	(void)state;
+	assert_int_equal(folio_buf_printf(&text, "ENV\n"), 0);
+	for (i = 0; i < SCAN_DOCS; i++)
+		assert_int_equal(folio_buf_printf(&text,
+			"J012-2024-D30-%04zu\t%s\t%zu\t%zu\t%zu\n", i + 1,
+			SCAN_SHA, i % 5 + 1, 1000 + i, 2000 + i), 0);
+	assert_int_equal(folio_sha256(md, text.data, text.len, &err), 0);
+	folio_sha256_hex(want, md);
+	folio_buf_free(&text);
+	for (workers = 1; workers <= 4; workers++) {
+		memset(&f, 0, sizeof(f));
+		assert_int_equal(scan_with(workers, &f, got, &err), 0);
+		assert_string_equal(got, want);
+
+		memset(&f, 0, sizeof(f));
+		f.no_sha = 1201;
+		assert_int_equal(scan_with(workers, &f, got, &err), 0);
+		assert_string_equal(got, "");
+
+		memset(&f, 0, sizeof(f));
+		f.no_code[0] = 1300;
+		f.no_code[1] = 700;
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(scan_with(workers, &f, got, &err),
+			FOLIO_EINPUT);
+		assert_non_null(strstr(err.msg, "document 700 has no"));
+		assert_string_equal(got, "");
+	}
+}
+
 static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 {
 	folio_site_record rec = {"a\tb.xml", "a\tb.xml",
@@ -740,6 +861,7 @@ int main(void)
 		cmocka_unit_test(spool_refuses_a_record_past_its_cap),
 		cmocka_unit_test(feed_order_is_newest_first_then_code_then_batch),
 		cmocka_unit_test(types_are_interned_once),
+		cmocka_unit_test(first_pass_is_the_same_on_any_number_of_workers),
 	};
 	int rc;
 
