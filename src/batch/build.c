@@ -275,9 +275,9 @@ static int safe_batch_id(const char *id)
 }
 
 int folio_run_manifest_read(folio_batch_manifest **out, const char *path,
-	folio_error *err)
+	int workers, folio_error *err)
 {
-	int rc = folio_batch_manifest_read(out, path, err);
+	int rc = folio_batch_manifest_read_on(out, path, workers, err);
 
 	if (rc == 0 && !safe_batch_id((*out)->batch_id)) {
 		rc = folio_error_set(err, FOLIO_EINPUT, "%s: batch-id: "
@@ -769,7 +769,8 @@ int folio_build_run(folio_batch_report *out, const char *manifest_path,
 			"go to different runs");
 		goto done;
 	}
-	if ((rc = folio_run_manifest_read(&m, manifest_path, err)) < 0)
+	if ((rc = folio_run_manifest_read(&m, manifest_path, opts->workers,
+		err)) < 0)
 		goto done;
 	r.m = m;
 	out->batch_id = strdup(m->batch_id);

@@ -113,7 +113,7 @@ int folio_run_spool(FILE **out, const char *dir, folio_error *err);
 /* build.c: the manifest, with a batch id that names one folder ("",
  * ".", ".." and "/" do not). */
 int folio_run_manifest_read(folio_batch_manifest **out, const char *path,
-	folio_error *err);
+	int workers, folio_error *err);
 /* build.c: the signing key and certificate (the manifest's or
  * --key/--cert) readable, a matching pair, and the certificate valid
  * at the signing time, when this run signs; a message with a hint to

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch/pool.h"
 #include "site/site.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -19,6 +20,10 @@
 
 #define BATCH_NS "urn:folio:batch:1"
 #define MAX_EXCLUDES 1024
+/* Sources whose files are looked at together, by the workers: a stat
+ * is most of what reading a manifest of 100,000 sources costs. */
+#define CHECK_BATCH 4096
+#define CHECK_SLICE 256
 
 typedef struct reader {
 	folio_batch_manifest *m;
@@ -29,6 +34,13 @@ typedef struct reader {
 	size_t *seen;
 	size_t seen_cap;
 	char *real_dir;         /* the manifest's folder, symlinks resolved */
+	int workers;            /* threads for the files' stats */
+	/* Sources [checked, n_sources) are listed but their files not yet
+	 * looked at: each one's element, and its stat key when the file is
+	 * a plain one named straight in the folder (0: look again). */
+	size_t checked;
+	const folio_xml_node *nodes[CHECK_BATCH];
+	uint64_t plain[CHECK_BATCH];
 } reader;
 
 static uint64_t hash_of(const char *s)
@@ -265,11 +277,73 @@ static uint64_t stat_key(const struct stat *st)
 		st->st_ctim.tv_nsec);
 }
 
+/* A worker's share of the batch: the plain files' stats. A regular
+ * file named straight in the folder, not a link, cannot lead out of it:
+ * one lstat, no resolving of its path (realpath costs a readlink per
+ * component and a getcwd, per source). */
+static int plain_job(void *ctx, size_t j, int worker)
+{
+	reader *r = ctx;
+	size_t k = j * CHECK_SLICE, end = k + CHECK_SLICE,
+		n = r->m->n_sources - r->checked;
+	struct stat st;
+
+	(void)worker;
+	for (; k < n && k < end; k++) {
+		const folio_batch_source *s = &r->m->sources[r->checked + k];
+		r->plain[k] = strchr(s->rel, '/') == NULL &&
+			lstat(s->path, &st) == 0 && S_ISREG(st.st_mode) ?
+			stat_key(&st) : 0;
+	}
+	return 0;
+}
+
+/* Look at the files of the sources listed since the last check, the
+ * plain ones on the workers, the rest in order here; the first source
+ * in manifest order that is missing, not a file or leads out of the
+ * folder is the error. Every error of the list's reading checks first,
+ * so that the message is the one of the earliest fault. */
+static int check_files(reader *r)
+{
+	folio_batch_manifest *m = r->m;
+	size_t n = m->n_sources - r->checked, k;
+	folio_error perr = {0};
+	folio_pool_job job;
+	struct stat st;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	memset(&job, 0, sizeof(job));
+	job.run = plain_job;
+	job.ctx = r;
+	job.n_jobs = (n + CHECK_SLICE - 1) / CHECK_SLICE;
+	job.n_workers = r->workers;
+	if (folio_pool_run(&job, &perr) < 0)   /* no thread: one at a time */
+		for (k = 0; k < job.n_jobs; k++)
+			(void)plain_job(r, k, 0);
+	for (k = 0; k < n && rc == 0; k++) {
+		folio_batch_source *s = &m->sources[r->checked + k];
+		const folio_xml_node *node = r->nodes[k];
+		if ((s->stamp = r->plain[k]) != 0)
+			continue;
+		if (stat(s->path, &st) != 0)
+			rc = at(r, node, FOLIO_EINPUT, "expected an existing "
+				"file, found no %s", s->rel);
+		else if (!S_ISREG(st.st_mode))
+			rc = at(r, node, FOLIO_EINPUT, "expected a regular "
+				"file, found %s, which is not one", s->rel);
+		else if ((rc = inside_folder(r, node, s)) == 0)
+			s->stamp = stat_key(&st);
+	}
+	r->checked = m->n_sources;
+	return rc;
+}
+
 static int push_source(reader *r, const folio_xml_node *n, const char *rel)
 {
 	folio_batch_manifest *m = r->m;
 	folio_batch_source *s;
-	struct stat st;
 	size_t *slot;
 
 	if (seen_grow(r) < 0)
@@ -277,9 +351,11 @@ static int push_source(reader *r, const folio_xml_node *n, const char *rel)
 	slot = seen_slot(r, rel);
 	if (*slot != 0)
 		return 0;  /* first match wins */
-	if (m->n_sources >= FOLIO_BATCH_MAX_SOURCES)
-		return at(r, n, FOLIO_ELIMIT, "expected at most %u sources, "
-			"found more", FOLIO_BATCH_MAX_SOURCES);
+	if (m->n_sources >= FOLIO_BATCH_MAX_SOURCES) {
+		int rc = check_files(r);
+		return rc < 0 ? rc : at(r, n, FOLIO_ELIMIT, "expected at "
+			"most %u sources, found more", FOLIO_BATCH_MAX_SOURCES);
+	}
 	if (m->n_sources == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 64;
 		s = realloc(m->sources, cap * sizeof(*s));
@@ -306,24 +382,10 @@ static int push_source(reader *r, const folio_xml_node *n, const char *rel)
 		s->path = p;
 		s->rel = p + dl;
 	}
+	r->nodes[m->n_sources - r->checked] = n;
 	m->n_sources++;
 	*slot = m->n_sources;
-	/* A regular file named straight in the folder, not a link, cannot
-	 * lead out of it: one lstat, no resolving of its path (realpath
-	 * costs a readlink per component and a getcwd, per source). */
-	if (strchr(rel, '/') == NULL && lstat(s->path, &st) == 0 &&
-	    S_ISREG(st.st_mode)) {
-		s->stamp = stat_key(&st);
-		return 0;
-	}
-	if (stat(s->path, &st) != 0)
-		return at(r, n, FOLIO_EINPUT, "expected an existing file, "
-			"found no %s", rel);
-	if (!S_ISREG(st.st_mode))
-		return at(r, n, FOLIO_EINPUT, "expected a regular file, found "
-			"%s, which is not one", rel);
-	s->stamp = stat_key(&st);
-	return inside_folder(r, n, s);
+	return m->n_sources - r->checked == CHECK_BATCH ? check_files(r) : 0;
 }
 
 /* glob(3) runs relative to the manifest folder: prefix the folder, then
@@ -343,6 +405,8 @@ static int expand(reader *r, const folio_xml_node *n, const char *pattern)
 	/* glob sorts its matches (no GLOB_NOSORT), in the C locale order
 	 * that we fix with LC_COLLATE unset: bytewise. */
 	grc = glob(full, GLOB_ERR, NULL, &g);
+	if (grc != 0 && (rc = check_files(r)) < 0)
+		goto done;
 	if (grc == GLOB_NOMATCH) {
 		rc = at(r, n, FOLIO_EINPUT, "expected files matching %s, "
 			"found none", pattern);
@@ -380,13 +444,16 @@ static int read_sources(reader *r, const folio_xml_node *sources)
 			return folio_error_set(r->err, FOLIO_ENOMEM,
 				"out of memory");
 		if (!path_inside(t)) {
-			rc = at(r, c, FOLIO_EINPUT, "expected a path inside "
-				"the manifest's folder, found %s", t);
+			if ((rc = check_files(r)) == 0)
+				rc = at(r, c, FOLIO_EINPUT, "expected a path "
+					"inside the manifest's folder, found "
+					"%s", t);
 		} else if (folio_xml_is(c, BATCH_NS, "exclude")) {
 			if (n_ex == MAX_EXCLUDES) {
-				rc = at(r, c, FOLIO_ELIMIT, "expected at most "
-					"%d excludes, found more",
-					MAX_EXCLUDES);
+				if ((rc = check_files(r)) == 0)
+					rc = at(r, c, FOLIO_ELIMIT, "expected "
+						"at most %d excludes, found "
+						"more", MAX_EXCLUDES);
 			} else {
 				texts[n_ex] = t;
 				excludes[n_ex++] = t;
@@ -399,6 +466,8 @@ static int read_sources(reader *r, const folio_xml_node *sources)
 		}
 		free(t);
 	}
+	if (rc == 0)
+		rc = check_files(r);
 	/* Excludes apply to the whole list, wherever they appear. */
 	for (i = kept = 0; rc == 0 && i < r->m->n_sources; i++) {
 		folio_batch_source s = r->m->sources[i];
@@ -439,6 +508,12 @@ static int read_publish(reader *r, const folio_xml_node *publish)
 int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	folio_error *err)
 {
+	return folio_batch_manifest_read_on(out, path, 0, err);
+}
+
+int folio_batch_manifest_read_on(folio_batch_manifest **out,
+	const char *path, int workers, folio_error *err)
+{
 	folio_batch_manifest *m;
 	void *doc = NULL;
 	const folio_xml_node *root, *n;
@@ -462,6 +537,7 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	}
 	r.m = m;
 	r.err = err;
+	r.workers = workers;
 	if ((rc = folio_xml_parse_file(&doc, path, NULL, err)) < 0)
 		goto done;
 	if ((rc = folio_xml_validate(doc, "batch", path, err)) < 0)

@@ -81,6 +81,10 @@ typedef struct folio_batch_manifest {
 
 int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 	folio_error *err);
+/* The same, the sources' files looked at by workers threads (<= 0: as
+ * many as the machine has cores). */
+int folio_batch_manifest_read_on(folio_batch_manifest **out,
+	const char *path, int workers, folio_error *err);
 void folio_batch_manifest_free(folio_batch_manifest *m);
 
 #endif

@@ -169,7 +169,8 @@ int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
 		goto done;
 	}
 	/* The checks of a real run, in its order. */
-	if ((rc = folio_run_manifest_read(&m, manifest_path, err)) < 0)
+	if ((rc = folio_run_manifest_read(&m, manifest_path, opts->workers,
+		err)) < 0)
 		goto done;
 	r.m = m;
 	if ((rc = folio_run_inputs(&r.inputs, m, err)) < 0 ||

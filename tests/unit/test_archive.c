@@ -451,6 +451,91 @@ static void test_manifest(void **state)
 	assert_int_equal(folio_batch_manifest_read(&m, path, &err),
 		FOLIO_EINPUT);
 	assert_non_null(strstr(err.msg, "batch.xml:9:"));
+	folio_error_clear(&err);
+
+	/* The files are looked at in batches on the workers; the first
+	 * fault in manifest order is still the one named: a missing file
+	 * before a glob that matches nothing, close by and far into a
+	 * long list. */
+	{
+		static const char *const after[] = {"none-*.xml", NULL};
+		char *big;
+		size_t i, n = 0;
+		int k, workers;
+		for (k = 0; k < 2; k++) {
+			if (after[k] == NULL) {
+				big = malloc(6000 * 40 + 2048);
+				assert_non_null(big);
+				n = (size_t)sprintf(big, "%s  <sources>\n", head);
+				for (i = 0; i < 6000; i++) {
+					char name[32];
+					snprintf(name, sizeof(name),
+						"many/%04zu.xml", i);
+					if (i == 0) {
+						snprintf(path, sizeof(path),
+							"%s/many", dir);
+						mkdir(path, 0755);
+					}
+					if (i != 4500)
+						write_text(dir, name, "x");
+					n += (size_t)sprintf(big + n, "    "
+						"<source>%s</source>\n", name);
+				}
+				n += (size_t)sprintf(big + n, "    <source>"
+					"none-*.xml</source>\n  </sources>\n"
+					"</batch>\n");
+				write_text(dir, "batch.xml", big);
+				free(big);
+			} else {
+				snprintf(text, sizeof(text), "%s  <sources>\n"
+					"    <source>a.xml</source>\n"
+					"    <source>gone.xml</source>\n"
+					"    <source>%s</source>\n"
+					"  </sources>\n</batch>\n", head,
+					after[k]);
+				write_text(dir, "batch.xml", text);
+			}
+			snprintf(path, sizeof(path), "%s/batch.xml", dir);
+			for (workers = 1; workers <= 3; workers += 2) {
+				assert_int_equal(folio_batch_manifest_read_on(&m,
+					path, workers, &err), FOLIO_EINPUT);
+				assert_non_null(strstr(err.msg, after[k] ?
+					"batch.xml:10:5: expected an existing "
+					"file, found no gone.xml" :
+					"batch.xml:4509:5: expected an existing "
+					"file, found no many/4500.xml"));
+				folio_error_clear(&err);
+			}
+		}
+		/* Each source keeps the key of its file's stat, the same
+		 * on any number of workers. */
+		write_text(dir, "many/4500.xml", "x");
+		snprintf(text, sizeof(text), "%s  <sources>\n"
+			"    <source>many/*.xml</source>\n"
+			"    <source>a.xml</source>\n"
+			"  </sources>\n</batch>\n", head);
+		write_text(dir, "batch.xml", text);
+		for (workers = 1; workers <= 3; workers += 2) {
+			assert_int_equal(folio_batch_manifest_read_on(&m, path,
+				workers, &err), 0);
+			assert_int_equal(m->n_sources, 6001);
+			for (i = 0; i < m->n_sources; i++) {
+				struct stat st;
+				assert_int_equal(stat(m->sources[i].path, &st),
+					0);
+				assert_true(m->sources[i].stamp ==
+					folio_batch_stamp_key(
+					(uint64_t)st.st_ino,
+					(uint64_t)st.st_size,
+					(int64_t)st.st_mtim.tv_sec *
+					1000000000LL + st.st_mtim.tv_nsec,
+					(int64_t)st.st_ctim.tv_sec *
+					1000000000LL + st.st_ctim.tv_nsec));
+			}
+			folio_batch_manifest_free(m);
+			m = NULL;
+		}
+	}
 }
 
 static void test_sha256_stream(void **state)
