@@ -68,6 +68,7 @@ typedef struct run {
 	folio_error journal_err;
 	long long t0;
 	folio_progress progress;
+	int cache_refreshed;           /* a skipped document's entry changed */
 } run;
 
 /* documents.c: the document phase over the run's slice; fills rep's

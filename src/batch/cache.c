@@ -376,6 +376,26 @@ int folio_cache_writer_commit(folio_cache_writer *w, folio_error *err)
 	return 0;
 }
 
+int folio_cache_writer_discard(folio_cache_writer *w, folio_error *err)
+{
+	int bad = fclose(w->fp) != 0;
+
+	w->fp = NULL;
+	if (bad || unlink(w->journal) != 0)
+		return folio_error_set(err, FOLIO_EIO, "%s: cannot remove: %s",
+			w->journal, strerror(errno));
+	return 0;
+}
+
+int folio_cache_is_only(const folio_cache *c, const char *path, size_t n)
+{
+	struct stat a, b;
+
+	return c != NULL && c->n_files == 1 && c->n == n &&
+		fstat(fileno(c->files[0]), &a) == 0 && stat(path, &b) == 0 &&
+		a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 void folio_cache_writer_free(folio_cache_writer *w)
 {
 	if (w == NULL)

@@ -91,6 +91,14 @@ int folio_cache_writer_add_json(folio_cache_writer *w, const char *json,
 	size_t len, folio_error *err);
 /* fsync the journal and rename it over path. */
 int folio_cache_writer_commit(folio_cache_writer *w, folio_error *err);
+/* Remove the journal instead: path stays as it is (for a run whose
+ * every document was up to date with an entry of path, which holds
+ * nothing else; see folio_cache_is_only). No fsync, no rename of a
+ * file as big as the batch's cache. */
+int folio_cache_writer_discard(folio_cache_writer *w, folio_error *err);
+/* 1 when c indexes the one file at path and it has n entries, so that
+ * n documents each up to date with one of them leave nothing else. */
+int folio_cache_is_only(const folio_cache *c, const char *path, size_t n);
 /* Close; without a commit the journal stays for folio_cache_recover. */
 void folio_cache_writer_free(folio_cache_writer *w);
 

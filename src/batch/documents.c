@@ -30,6 +30,9 @@ typedef struct finished {
 	/* Its PDF and EPUB, written and closed under temporary names until
 	 * the group they belong to is synced (group commit, file.h). */
 	folio_commit_group files;
+	/* Up to date, but its cache entry gains a stamp (a source or an
+	 * image touched, its bytes the same): the cache is written. */
+	int refreshed;
 } finished;
 
 static void finished_free(finished *f)
@@ -230,6 +233,20 @@ int folio_run_up_to_date(const run *r, folio_doc_result *e,
 		folio_run_figures_current(r, e, i);
 }
 
+/* The stamps of e's figures, folded: whether a check refreshed one. */
+static uint64_t figure_stamps(const folio_doc_result *e)
+{
+	uint64_t h = 0;
+	size_t k;
+
+	for (k = 0; k < e->n_figures; k++) {
+		const folio_source_stamp *t = &e->figures[k].stamp;
+		h = h * 31 + folio_batch_stamp_key(t->ino, t->size,
+			t->mtime_ns, t->ctime_ns) + (uint64_t)t->set;
+	}
+	return h;
+}
+
 /* The cached document e, up to date, becomes d (its strings move). */
 static void take_cached(folio_doc_result *d, folio_doc_result *e)
 {
@@ -423,10 +440,13 @@ static int job_run(void *ctx, size_t j, int worker)
 			rc = hash_source(r, i, d, &err);
 			hashed = 1;
 		}
+		uint64_t stamps = figure_stamps(&e);
 		current = rc == 0 && folio_run_up_to_date(r, &e, same ?
 			e.sha256 : d->sha256, i);
-		if (current)
+		if (current) {
+			f->refreshed = hashed || figure_stamps(&e) != stamps;
 			take_cached(d, &e);
+		}
 		folio_doc_result_clear(&e);
 		if (rc < 0)
 			break;
@@ -592,6 +612,7 @@ static void job_done(void *ctx, size_t j, int worker, int rc)
 		r->progress.failed++;
 	if (d->status == FOLIO_DOC_SKIPPED)
 		r->progress.skipped++;
+	r->cache_refreshed |= f->refreshed;
 	r->progress.elapsed = (double)(now - r->t0) / 1e9;
 	if (r->opts->progress != NULL)
 		r->opts->progress(r->opts->progress_ctx, &r->progress, d);

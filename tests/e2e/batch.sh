@@ -185,6 +185,38 @@ else
 fi
 check "archive byte-identical after a no-op run" cmp "$Z" "$T/zip.1"
 
+# A run that changed nothing keeps its cache file as it was (no fsync
+# and rename of a file as big as the batch); one that only learnt a
+# new stamp (a source touched, its bytes the same) writes it.
+C="$T/o/$ID/.cache"
+stamp_of() {  # the cache's source_stat of $1
+	python3 -c 'import json, sys
+for line in open(sys.argv[1], encoding="utf-8").readlines()[1:]:
+    d = json.loads(line)
+    if d["source"] == sys.argv[2]: print(d.get("source_stat"))' "$C" "$1"
+}
+before=$(ls -li --time-style=+%s.%N "$C")
+"$FOLIO" build "$T/b/batch.xml" -o "$T/o" -j 2 --quiet >/dev/null 2>&1
+src3=$(ls "$T/b" | grep '^doc-' | sed -n 3p)
+old_stamp=$(stamp_of "$src3")
+if [ "$before" = "$(ls -li --time-style=+%s.%N "$C")" ] &&
+    [ ! -e "$C.journal" ] && [ "$(report totals.skipped "$R")" = "$N" ]; then
+	ok "a no-op keeps the cache file as it was"
+else not_ok "no-op cache kept" "$before / $(ls -li "$C"*)"; fi
+# Touched, then left alone for longer than folio's 2 s settling time,
+# so that the new stamp can be trusted.
+touch "$T/b/$src3"
+sleep 3
+"$FOLIO" build "$T/b/batch.xml" -o "$T/o" -j 2 --quiet >/dev/null 2>&1
+new_stamp=$(stamp_of "$src3")
+after=$(ls -li --time-style=+%s.%N "$C")
+"$FOLIO" build "$T/b/batch.xml" -o "$T/o" -j 2 --quiet >/dev/null 2>&1
+if [ "$(report totals.built "$R")" = 0 ] && [ -n "$new_stamp" ] &&
+    [ "$new_stamp" != "$old_stamp" ] &&
+    [ "$after" = "$(ls -li --time-style=+%s.%N "$C")" ]; then
+	ok "a touched source: nothing built, its new stamp cached, then kept"
+else not_ok "touched source stamp" "$old_stamp -> $new_stamp"; fi
+
 # Change the text of one source (the 5th): exactly it and the archive.
 src5=$(ls "$T/b" | grep '^doc-' | sed -n 5p)
 sed -i '0,/<p>/s/<p>/<p>修改后的段落。/' "$T/b/$src5"
