@@ -553,6 +553,7 @@ done:
 	if (c.files_fd >= 0)
 		close(c.files_fd);
 	free(c.keys);
+	free(c.links);
 	folio_buf_free(&c.codes);
 	site_types_free(&c.types);
 	site_spool_close(&c.spool);

@@ -141,7 +141,10 @@ enum {
 	SITE_KEY_READ = 4,        /* its source was read this run */
 	SITE_KEY_NO_CACHE = 8,    /* source digest unknown: not cached */
 	SITE_KEY_NO_TYPE = 16,    /* no 文种 */
-	SITE_KEY_LINKED = 32      /* files/ holds both outputs as recorded */
+	SITE_KEY_LINKED = 32,     /* files/ holds both outputs as recorded */
+	/* ... as hard links of them, so that files/ changes only where
+	 * the folder changes (a copy can be written in place) */
+	SITE_KEY_HARD = 64
 };
 
 typedef struct site_key {
@@ -221,6 +224,20 @@ int site_item_load(site_item *it, site_window *w, int fd, uint64_t off,
 void site_item_init(site_item *it);
 void site_item_free(site_item *it);
 
+/* The first pass checks the documents in chunks of this many
+ * (sitescan.c); what files/ holds is recorded per chunk. */
+#define SITE_SCAN_CHUNK 512
+/* A chunk's link digest: the first bytes of a SHA-256 of its records'
+ * 档号s and outputs (size and time). */
+#define SITE_LINKS_LEN 16
+
+/* A folder's identity and times: has it changed since? */
+typedef struct site_dir_stamp {
+	int set;
+	uint64_t dev, ino;
+	int64_t mtime_ns, ctime_ns;
+} site_dir_stamp;
+
 /* ---- site.c: the run, shared with the renderers ---- */
 typedef struct site_ctx {
 	const folio_site_options *opts;
@@ -236,6 +253,9 @@ typedef struct site_ctx {
 	 * a name looked up in its folder, not a whole path each time. */
 	int docs_fd, files_fd;
 	folio_site_stats *stats;
+	/* Per chunk of SITE_SCAN_CHUNK documents: its link digest. */
+	unsigned char (*links)[SITE_LINKS_LEN];
+	size_t n_links;
 	/* Aggregate files written (paths below dir), for the cache. */
 	char **files;
 	size_t n_files, cap_files;
@@ -293,6 +313,9 @@ void site_feed_sort(uint32_t *order, size_t n, const site_ctx *c);
  *   env <hex sha256 of everything site-wide>
  *   state <hex sha256 of env and every record>
  *   file <size> <mtime ns> <path below site/>
+ *   files <dev> <inode> <mtime ns> <ctime ns>   (files/, when settled)
+ *   links <chunk> <32 hex digits>  (a chunk whose files/ entries were
+ *                                   all hard links of its outputs)
  *   doc <source> <sha256> <code> <pages> <pdf> <epub> <page size>
  *       <page mtime ns> <uuid> <date> <title> <subtitle> <文号> <issuer>
  *       <文种> <summary>          (absent fields empty)
@@ -313,6 +336,11 @@ typedef struct site_cache_ent {
 	uint64_t where;           /* offset << 24 | line length */
 } site_cache_ent;
 
+typedef struct site_cache_links {
+	size_t chunk;
+	unsigned char digest[SITE_LINKS_LEN];
+} site_cache_links;
+
 typedef struct site_cache {
 	FILE *fp;                 /* the file, NULL when empty */
 	char version[32];
@@ -322,6 +350,12 @@ typedef struct site_cache {
 	size_t n_files;
 	site_cache_ent *docs;     /* sorted by hash, then offset */
 	size_t n_docs;
+	/* files/ as the last run left it, when it had settled then, and
+	 * the link digests of the chunks whose every document was a hard
+	 * link there (sorted by chunk). */
+	site_dir_stamp files_dir;
+	site_cache_links *links;
+	size_t n_links;
 } site_cache;
 
 /* Read path (missing/unusable: empty cache); fails only on ENOMEM. */
@@ -346,6 +380,10 @@ int site_item_parse(site_item *it, char *line);
 /* Write the cache of this run atomically, streaming the doc lines from
  * the spool and the old cache in batch order; nothing is written when
  * the file already holds exactly that. */
+/* The link digest the last run recorded for chunk k, NULL if none. */
+const unsigned char *site_cache_links_of(const site_cache *c, size_t k);
+/* The stamp of the folder open at fd (also O_PATH); unset on failure. */
+void site_dir_stamp_of(site_dir_stamp *out, int fd);
 int site_cache_write(const char *path, const site_ctx *c, const char *env,
 	const char *state, folio_error *err);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "util/file.h"
 
@@ -22,6 +23,9 @@
 #define DOC_FIELDS 17
 #define MALFORMED 1   /* not an error: the cache is ignored */
 #define CHUNK ((size_t)64 * 1024)
+/* How long a folder must have been left alone before its times say
+ * that nothing changed in it since (put_links). */
+#define SITE_SETTLE_NS 2000000000LL
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
 static int by_hash(const void *a, const void *b)
@@ -50,6 +54,7 @@ void site_cache_free(site_cache *c)
 		free(c->files[i].path);
 	free(c->files);
 	free(c->docs);
+	free(c->links);
 	if (c->fp != NULL)
 		fclose(c->fp);
 	memset(c, 0, sizeof(*c));
@@ -85,6 +90,12 @@ static int number(uint64_t *out, const char *s)
 	errno = 0;
 	*out = strtoull(s, &end, 10);
 	return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+static int hexval(char ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' :
+		ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
 static int hex64(char out[65], const char *s)
@@ -160,8 +171,8 @@ int site_item_parse(site_item *it, char *line)
 /* One line of the header or a "file" line; MALFORMED, FOLIO_ENOMEM. */
 static int parse_head(site_cache *c, char *line, size_t *cap_files)
 {
-	char *f[4];
-	size_t nf = split(f, 4, line);
+	char *f[5];
+	size_t nf = split(f, 5, line);
 
 	if (nf == 2 && strcmp(f[0], "version") == 0 &&
 	    strlen(f[1]) < sizeof(c->version)) {
@@ -172,6 +183,40 @@ static int parse_head(site_cache *c, char *line, size_t *cap_files)
 	} else if (nf == 2 && strcmp(f[0], "state") == 0) {
 		if (hex64(c->state, f[1]) < 0)
 			return MALFORMED;
+	} else if (nf == 5 && strcmp(f[0], "files") == 0) {
+		uint64_t v[4];
+		size_t k;
+		for (k = 0; k < 4; k++)
+			if (number(&v[k], f[k + 1]) < 0)
+				return MALFORMED;
+		c->files_dir.set = 1;
+		c->files_dir.dev = v[0];
+		c->files_dir.ino = v[1];
+		c->files_dir.mtime_ns = (int64_t)v[2];
+		c->files_dir.ctime_ns = (int64_t)v[3];
+	} else if (nf == 3 && strcmp(f[0], "links") == 0) {
+		site_cache_links *l;
+		uint64_t k;
+		size_t i;
+		if (number(&k, f[1]) < 0 || strlen(f[2]) != 2 * SITE_LINKS_LEN ||
+		    (c->n_links > 0 && c->links[c->n_links - 1].chunk >= k))
+			return MALFORMED;   /* written in chunk order */
+		if ((c->n_links & (c->n_links - 1)) == 0) {
+			l = realloc(c->links, (c->n_links ? 2 * c->n_links :
+				1) * sizeof(*l));
+			if (l == NULL)
+				return FOLIO_ENOMEM;
+			c->links = l;
+		}
+		l = &c->links[c->n_links];
+		l->chunk = (size_t)k;
+		for (i = 0; i < SITE_LINKS_LEN; i++) {
+			int hi = hexval(f[2][2 * i]), lo = hexval(f[2][2 * i + 1]);
+			if (hi < 0 || lo < 0)
+				return MALFORMED;
+			l->digest[i] = (unsigned char)(hi << 4 | lo);
+		}
+		c->n_links++;
 	} else if (nf == 4 && strcmp(f[0], "file") == 0) {
 		site_cache_file *fl;
 		uint64_t size, mtime;
@@ -443,6 +488,80 @@ static int cmp_drain(cmp_out *w, folio_buf *b, int flush)
 	return rc;
 }
 
+const unsigned char *site_cache_links_of(const site_cache *c, size_t k)
+{
+	size_t lo = 0, hi = c->n_links;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->links[mid].chunk == k)
+			return c->links[mid].digest;
+		if (c->links[mid].chunk < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void site_dir_stamp_of(site_dir_stamp *out, int fd)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	out->set = 1;
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL +
+		st.st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL +
+		st.st_ctim.tv_nsec;
+}
+
+/* files/ as this run leaves it, and the link digests of the chunks
+ * whose documents are all hard links there. The folder's stamp is
+ * recorded only once it has settled: a change made in the same tick of
+ * the file system's clock as the run's last one would leave its times
+ * as they were, so a stamp taken that close is no proof of anything
+ * (the next run then looks at every entry, and records it). */
+static int put_links(folio_buf *b, const site_ctx *c)
+{
+	site_dir_stamp d;
+	struct timespec now;
+	size_t k, i;
+
+	site_dir_stamp_of(&d, c->files_fd);
+	if (!d.set || clock_gettime(CLOCK_REALTIME, &now) != 0 ||
+	    (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec <
+	    (d.ctime_ns > d.mtime_ns ? d.ctime_ns : d.mtime_ns) +
+	    SITE_SETTLE_NS)
+		return 0;
+	if (folio_buf_printf(b, "files\t%llu\t%llu\t%lld\t%lld\n",
+		(unsigned long long)d.dev, (unsigned long long)d.ino,
+		(long long)d.mtime_ns, (long long)d.ctime_ns) < 0)
+		return FOLIO_ENOMEM;
+	for (k = 0; k < c->n_links; k++) {
+		size_t end = (k + 1) * SITE_SCAN_CHUNK;
+		for (i = k * SITE_SCAN_CHUNK; i < c->n && i < end; i++)
+			if ((c->keys[i].flags & (SITE_KEY_LINKED |
+				SITE_KEY_HARD)) != (SITE_KEY_LINKED |
+				SITE_KEY_HARD))
+				break;
+		if (i < c->n && i < end)
+			continue;
+		if (folio_buf_printf(b, "links\t%zu\t", k) < 0)
+			return FOLIO_ENOMEM;
+		for (i = 0; i < SITE_LINKS_LEN; i++)
+			if (folio_buf_printf(b, "%02x", c->links[k][i]) < 0)
+				return FOLIO_ENOMEM;
+		if (folio_buf_putc(b, '\n') < 0)
+			return FOLIO_ENOMEM;
+	}
+	return 0;
+}
+
 int site_cache_write(const char *path, const site_ctx *c, const char *env,
 	const char *state, folio_error *err)
 {
@@ -477,6 +596,8 @@ int site_cache_write(const char *path, const site_ctx *c, const char *env,
 		if ((rc = cmp_drain(&w, &b, 0)) < 0)
 			goto done;
 	}
+	if (put_links(&b, c) < 0)
+		goto nomem;
 	for (i = 0; i < c->n; i++) {
 		const site_key *k = &c->keys[i];
 		/* A page that failed to be written, or a source without a

@@ -231,6 +231,9 @@ static int copy_file(const char *from, const char *to,
 	return 0;
 }
 
+/* files/<code>.<kind> made the output: 1 when it is a hard link of
+ * it, 0 a copy (or an entry of the output's size and time), or an
+ * error. */
 static int link_output(site_ctx *c, const char *code, const char *kind,
 	folio_error *err)
 {
@@ -248,10 +251,12 @@ static int link_output(site_ctx *c, const char *code, const char *kind,
 		return folio_error_set(err, FOLIO_EIO, "site: expected the "
 			"output %s, found none", from);
 	if (lstat(to, &dst) == 0 && S_ISREG(dst.st_mode) &&
-	    ((dst.st_dev == src.st_dev && dst.st_ino == src.st_ino) ||
-	     (dst.st_size == src.st_size &&
-	      dst.st_mtim.tv_sec == src.st_mtim.tv_sec &&
-	      dst.st_mtim.tv_nsec == src.st_mtim.tv_nsec)))
+	    dst.st_dev == src.st_dev && dst.st_ino == src.st_ino)
+		return 1;
+	if (lstat(to, &dst) == 0 && S_ISREG(dst.st_mode) &&
+	    dst.st_size == src.st_size &&
+	    dst.st_mtim.tv_sec == src.st_mtim.tv_sec &&
+	    dst.st_mtim.tv_nsec == src.st_mtim.tv_nsec)
 		return 0;
 	c->stats->links_made++;
 	/* A unique temporary name, then link and rename over: readers
@@ -268,7 +273,7 @@ static int link_output(site_ctx *c, const char *code, const char *kind,
 		}
 		free(tmp.temp_path);
 		free(tmp.final_path);
-		return 0;
+		return 1;
 	}
 	folio_outfile_abort(&tmp);
 	return copy_file(from, to, &src, err);
@@ -277,14 +282,17 @@ static int link_output(site_ctx *c, const char *code, const char *kind,
 int site_link_outputs(site_ctx *c, folio_error *err)
 {
 	size_t i;
-	int rc;
 
 	for (i = 0; i < c->n; i++) {
+		int epub, pdf;
 		if (c->keys[i].flags & SITE_KEY_LINKED)
 			continue;
-		if ((rc = link_output(c, site_code(c, i), "epub", err)) < 0 ||
-		    (rc = link_output(c, site_code(c, i), "pdf", err)) < 0)
-			return rc;
+		if ((epub = link_output(c, site_code(c, i), "epub", err)) < 0)
+			return epub;
+		if ((pdf = link_output(c, site_code(c, i), "pdf", err)) < 0)
+			return pdf;
+		c->keys[i].flags |= SITE_KEY_LINKED |
+			(epub && pdf ? SITE_KEY_HARD : 0);
 	}
 	return 0;
 }

@@ -11,22 +11,36 @@
  * documents in chunks. The chunks are merged in batch order, so the
  * state digest, the first error reported and everything else come out
  * as one thread would make them, whatever the number of workers.
+ *
+ * The files/ entries need no look at all when nothing can have changed
+ * them: files/ has the stamp (inode and times) the last run recorded
+ * once the folder had settled, and the chunk's link digest (its 档号s
+ * and the outputs' sizes and times) is the one recorded then, when
+ * every entry of the chunk was a hard link of its output. Entries are
+ * only added, removed or replaced through the folder, which changes
+ * its times; writing into a hard link changes the output, so its
+ * record and the digest. A copy (a file system without links) can be
+ * written in place, so a chunk with one is never recorded.
  */
 #include "site/site_impl.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "batch/pool.h"
 #include "util/digest.h"
 
 /* Documents a job checks: enough that taking a job costs little next
  * to it, few enough that the workers share the end of the run. */
-#define SCAN_CHUNK 512
+#define SCAN_CHUNK SITE_SCAN_CHUNK
 
 typedef struct scan_chunk {
 	folio_buf codes;          /* the chunk's 档号s, NUL-terminated */
 	folio_buf state;          /* its lines of the state digest */
+	folio_buf links;          /* its lines of the link digest */
+	int unlinkable;           /* a record without its outputs' times */
 	/* Its 文种s: its keys hold these numbers until the merge. */
 	site_types types;
 	int unknown;              /* a record without a source digest */
@@ -40,6 +54,9 @@ typedef struct scan_run {
 	const folio_site_source *src;
 	site_cache *cache;
 	int env_same;
+	/* files/ is as the last run left it: a chunk whose records are
+	 * the ones it recorded as hard-linked needs no look inside. */
+	int files_same;
 	site_item *items;         /* one per worker */
 	scan_chunk *chunks;
 	size_t n_chunks;
@@ -92,24 +109,53 @@ static int reuse_cached(scan_run *s, scan_chunk *ch, site_item *it,
 		SITE_KEY_CURRENT, &ch->err);
 }
 
+static uint32_t entry_linked(int dirfd, const char *name, uint64_t size,
+	int64_t mtime_ns)
+{
+	struct stat st;
+
+	if (dirfd < 0 || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size ||
+	    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec !=
+	    mtime_ns)
+		return 0;
+	return st.st_nlink > 1 ? SITE_KEY_LINKED | SITE_KEY_HARD :
+		SITE_KEY_LINKED;
+}
+
 /* Both of r's files/ entries are the outputs as the run recorded them
- * (size and time: a hard link shares them): nothing to link. */
-static int outputs_linked(const site_ctx *c, const folio_site_record *r)
+ * (size and time: a hard link shares them): SITE_KEY_LINKED, with
+ * SITE_KEY_HARD when both are links (a copy has one name), else 0. */
+static uint32_t outputs_linked(const site_ctx *c, const folio_site_record *r)
 {
 	char name[SITE_PATH_MAX];
-	int64_t mtime;
-	uint64_t size;
+	uint32_t pdf;
 
 	if (r->pdf_mtime_ns == 0 || r->epub_mtime_ns == 0)
 		return 0;
 	if ((size_t)snprintf(name, sizeof(name), "%s.pdf", r->code) >=
 		sizeof(name) ||
-	    site_stat_at(&mtime, &size, c->files_fd, name) < 0 ||
-	    size != r->pdf_bytes || mtime != r->pdf_mtime_ns)
+	    (pdf = entry_linked(c->files_fd, name, r->pdf_bytes,
+		r->pdf_mtime_ns)) == 0)
 		return 0;
 	memcpy(name + strlen(r->code) + 1, "epub", 5);
-	return site_stat_at(&mtime, &size, c->files_fd, name) == 0 &&
-		size == r->epub_bytes && mtime == r->epub_mtime_ns;
+	return pdf & entry_linked(c->files_fd, name, r->epub_bytes,
+		r->epub_mtime_ns);
+}
+
+/* The record's line of the link digest: what its files/ entries must
+ * be (its 档号 names them; the outputs' sizes and times). */
+static int links_line(scan_chunk *ch, const folio_site_record *r)
+{
+	if (r->pdf_mtime_ns == 0 || r->epub_mtime_ns == 0)
+		ch->unlinkable = 1;
+	if (folio_buf_printf(&ch->links, "%s\t%llu\t%lld\t%llu\t%lld\n",
+		r->code, (unsigned long long)r->pdf_bytes,
+		(long long)r->pdf_mtime_ns, (unsigned long long)r->epub_bytes,
+		(long long)r->epub_mtime_ns) < 0)
+		return folio_error_set(&ch->err, FOLIO_ENOMEM,
+			"out of memory");
+	return 0;
 }
 
 /* The record's line of the state digest. A record whose source digest
@@ -130,7 +176,8 @@ static int state_line(scan_chunk *ch, const folio_site_record *r)
 	return 0;
 }
 
-static int scan_one(scan_run *s, scan_chunk *ch, int worker, size_t i)
+static int scan_one(scan_run *s, scan_chunk *ch, int worker, size_t i,
+	int look)
 {
 	site_key *k = &s->c->keys[i];
 	folio_site_record r;
@@ -146,13 +193,52 @@ static int scan_one(scan_run *s, scan_chunk *ch, int worker, size_t i)
 	if (folio_buf_append(&ch->codes, r.code, strlen(r.code) + 1) < 0)
 		return folio_error_set(&ch->err, FOLIO_ENOMEM, "site: out of "
 			"memory for the 档号s");
-	if ((rc = state_line(ch, &r)) < 0)
+	if ((rc = state_line(ch, &r)) < 0 || (rc = links_line(ch, &r)) < 0)
 		return rc;
 	if (s->env_same &&
 	    (rc = reuse_cached(s, ch, &s->items[worker], i, &r)) < 0)
 		return rc;
-	if (outputs_linked(s->c, &r))
-		k->flags |= SITE_KEY_LINKED;
+	if (look)
+		k->flags |= outputs_linked(s->c, &r);
+	return 0;
+}
+
+/* The chunk's files/ entries, once its records are read: as the last
+ * run recorded them when its link digest is the same and files/ has
+ * not changed since; else each one looked at. */
+static int chunk_links(scan_run *s, scan_chunk *ch, size_t j, int worker,
+	int looked)
+{
+	site_ctx *c = s->c;
+	unsigned char md[FOLIO_SHA256_LEN];
+	const unsigned char *was = site_cache_links_of(s->cache, j);
+	folio_site_record r;
+	size_t i = j * SCAN_CHUNK, end = i + SCAN_CHUNK;
+	int rc;
+
+	if (end > c->n)
+		end = c->n;
+	memset(c->links[j], 0, SITE_LINKS_LEN);   /* none */
+	if (!ch->unlinkable) {
+		if ((rc = folio_sha256(md, ch->links.data, ch->links.len,
+			&ch->err)) < 0)
+			return rc;
+		memcpy(c->links[j], md, SITE_LINKS_LEN);
+	}
+	if (looked)
+		return 0;
+	if (!ch->unlinkable && was != NULL &&
+	    memcmp(was, c->links[j], SITE_LINKS_LEN) == 0) {
+		for (; i < end; i++)
+			c->keys[i].flags |= SITE_KEY_LINKED | SITE_KEY_HARD;
+		return 0;
+	}
+	for (; i < end; i++) {
+		if ((rc = s->src->get(s->src->ctx, worker, i, &r,
+			&ch->err)) < 0)
+			return rc;
+		c->keys[i].flags |= outputs_linked(c, &r);
+	}
 	return 0;
 }
 
@@ -161,12 +247,17 @@ static int scan_job(void *ctx, size_t j, int worker)
 	scan_run *s = ctx;
 	scan_chunk *ch = &s->chunks[j];
 	size_t i = j * SCAN_CHUNK, end = i + SCAN_CHUNK;
-	int rc = 0;
+	/* Look at each files/ entry as the records come, unless the last
+	 * run's record of the chunk may spare it. */
+	int look = !s->files_same ||
+		site_cache_links_of(s->cache, j) == NULL, rc = 0;
 
 	if (end > s->c->n)
 		end = s->c->n;
 	for (; i < end && rc == 0; i++)
-		rc = scan_one(s, ch, worker, i);
+		rc = scan_one(s, ch, worker, i, look);
+	if (rc == 0)
+		rc = chunk_links(s, ch, j, worker, look);
 	ch->rc = rc;
 	return rc;
 }
@@ -175,6 +266,7 @@ static void chunk_free(scan_chunk *ch)
 {
 	folio_buf_free(&ch->codes);
 	folio_buf_free(&ch->state);
+	folio_buf_free(&ch->links);
 	site_types_free(&ch->types);
 }
 
@@ -264,12 +356,23 @@ int site_scan(site_ctx *c, const folio_site_source *src, site_cache *cache,
 	c->codes.limit = (size_t)UINT32_MAX;
 	s.chunks = calloc(s.n_chunks ? s.n_chunks : 1, sizeof(*s.chunks));
 	s.items = calloc((size_t)n_workers, sizeof(*s.items));
-	if (s.chunks == NULL || s.items == NULL) {
+	free(c->links);
+	c->links = calloc(s.n_chunks ? s.n_chunks : 1, sizeof(*c->links));
+	c->n_links = c->links != NULL ? s.n_chunks : 0;
+	if (s.chunks == NULL || s.items == NULL || c->links == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (w = 0; w < n_workers; w++)
 		site_item_init(&s.items[w]);
+	{
+		site_dir_stamp now;
+		const site_dir_stamp *was = &cache->files_dir;
+		site_dir_stamp_of(&now, c->files_fd);
+		s.files_same = was->set && now.set && now.dev == was->dev &&
+			now.ino == was->ino && now.mtime_ns == was->mtime_ns &&
+			now.ctime_ns == was->ctime_ns;
+	}
 	if ((rc = folio_sha256_begin(&s.sha, err)) < 0 ||
 	    (rc = folio_sha256_update(s.sha, env, strlen(env), err)) < 0 ||
 	    (rc = folio_sha256_update(s.sha, "\n", 1, err)) < 0)

@@ -680,6 +680,7 @@ static int scan_with(int workers, fake_src *f, char state[65],
 			assert_int_equal(c.keys[i].flags, 0);
 		}
 	free(c.keys);
+	free(c.links);
 	folio_buf_free(&c.codes);
 	site_types_free(&c.types);
 	return rc;
