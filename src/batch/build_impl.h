@@ -48,7 +48,8 @@ typedef struct run {
 	 * spool): the archive and site steps read them from there. */
 	struct folio_doc_lines *table;
 	size_t n_jobs;                 /* documents in the slice */
-	struct finished **working;     /* per worker, run -> done */
+	/* run -> done: per worker, FOLIO_POOL_MAX_BATCH slots (pool.h) */
+	struct finished **working;
 	folio_read_window *windows;    /* per worker: reads of r->old */
 	int n_windows;
 	struct finished **parked;      /* per job: done, waiting its turn */

@@ -404,6 +404,14 @@ done:
 	return rc;
 }
 
+/* Where job j leaves its document for job_done (pool.h: a worker runs
+ * up to FOLIO_POOL_MAX_BATCH jobs before their done calls). */
+static size_t slot_of(int worker, size_t j)
+{
+	return (size_t)worker * FOLIO_POOL_MAX_BATCH +
+		j % FOLIO_POOL_MAX_BATCH;
+}
+
 static int job_run(void *ctx, size_t j, int worker)
 {
 	run *r = ctx;
@@ -418,7 +426,7 @@ static int job_run(void *ctx, size_t j, int worker)
 	long long t = folio_now_ns();
 	int rc = 0, current = 0, hashed = 0;
 
-	r->working[worker] = f;
+	r->working[slot_of(worker, j)] = f;
 	if (f == NULL || (d->source = strdup(src->rel)) == NULL)
 		return FOLIO_ENOMEM;
 	f->job = j;
@@ -588,12 +596,12 @@ static void commit_pending(run *r)
 static void job_done(void *ctx, size_t j, int worker, int rc)
 {
 	run *r = ctx;
-	finished *f = r->working[worker];
+	finished *f = r->working[slot_of(worker, j)];
 	folio_doc_result *d;
 	long long now;
 
 	(void)rc;
-	r->working[worker] = NULL;
+	r->working[slot_of(worker, j)] = NULL;
 	if (f == NULL || f->d.source == NULL) {
 		/* Out of memory before the document had a name: the run
 		 * cannot account for it. */
@@ -654,7 +662,8 @@ int folio_run_documents(run *r, folio_error *err)
 
 	r->n_jobs = folio_shard_size(&r->shard, r->m->n_sources);
 	r->rep->n = r->n_jobs;
-	r->working = calloc((size_t)workers, sizeof(*r->working));
+	r->working = calloc((size_t)workers * FOLIO_POOL_MAX_BATCH,
+		sizeof(*r->working));
 	r->windows = calloc((size_t)workers, sizeof(*r->windows));
 	r->n_windows = r->windows != NULL ? workers : 0;
 	r->parked = calloc(r->n_jobs ? r->n_jobs : 1, sizeof(*r->parked));

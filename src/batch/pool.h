@@ -8,6 +8,12 @@
  * `done` callback, which the pool serialises (it holds a mutex while
  * calling it), so progress and reports need no locking of their own.
  *
+ * Jobs of a few microseconds are claimed several at a time (the pool
+ * measures them): a worker runs up to FOLIO_POOL_MAX_BATCH consecutive
+ * jobs, then calls `done` for each, in order, before its next claim.
+ * What a job leaves for its `done` therefore lives in a per-worker slot
+ * i % FOLIO_POOL_MAX_BATCH, never in one slot per worker.
+ *
  * `stop` (may be NULL) is polled between jobs; when it reads non-zero no
  * new job starts (used for SIGINT).
  */
@@ -19,11 +25,14 @@
 
 #include "util/error.h"
 
+#define FOLIO_POOL_MAX_BATCH 32
+
 typedef struct folio_pool_job {
 	/* Run job i on worker `worker` (0-based); return 0 or FOLIO_E*. */
 	int (*run)(void *ctx, size_t i, int worker);
 	/* Called after job i, serialised, with run's result, on the thread
-	 * that ran it (so what run left for `worker` is there to take). */
+	 * that ran it (so what run left for `worker` in slot
+	 * i % FOLIO_POOL_MAX_BATCH is there to take). */
 	void (*done)(void *ctx, size_t i, int worker, int rc);
 	void *ctx;
 	size_t n_jobs;
