@@ -256,6 +256,7 @@ typedef struct site_ctx {
 	/* Per chunk of SITE_SCAN_CHUNK documents: its link digest. */
 	unsigned char (*links)[SITE_LINKS_LEN];
 	size_t n_links;
+	int64_t scan_at_ns;       /* real time the first pass began */
 	/* Aggregate files written (paths below dir), for the cache. */
 	char **files;
 	size_t n_files, cap_files;

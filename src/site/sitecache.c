@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "util/file.h"
 
@@ -521,20 +520,19 @@ void site_dir_stamp_of(site_dir_stamp *out, int fd)
 }
 
 /* files/ as this run leaves it, and the link digests of the chunks
- * whose documents are all hard links there. The folder's stamp is
- * recorded only once it has settled: a change made in the same tick of
- * the file system's clock as the run's last one would leave its times
- * as they were, so a stamp taken that close is no proof of anything
- * (the next run then looks at every entry, and records it). */
+ * whose documents are all hard links there. Recorded only when the
+ * folder last changed well before the first pass began: then nothing
+ * changed it while the pass looked at its entries or since (a change
+ * in the same tick of the file system's clock as an earlier one could
+ * leave the times as they were, hence the margin). A run that links
+ * entries itself is no such run; the next one records the folder. */
 static int put_links(folio_buf *b, const site_ctx *c)
 {
 	site_dir_stamp d;
-	struct timespec now;
 	size_t k, i;
 
 	site_dir_stamp_of(&d, c->files_fd);
-	if (!d.set || clock_gettime(CLOCK_REALTIME, &now) != 0 ||
-	    (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec <
+	if (!d.set || c->scan_at_ns == 0 || c->scan_at_ns <
 	    (d.ctime_ns > d.mtime_ns ? d.ctime_ns : d.mtime_ns) +
 	    SITE_SETTLE_NS)
 		return 0;

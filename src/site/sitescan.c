@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "batch/pool.h"
 #include "util/digest.h"
@@ -368,6 +369,9 @@ int site_scan(site_ctx *c, const folio_site_source *src, site_cache *cache,
 	{
 		site_dir_stamp now;
 		const site_dir_stamp *was = &cache->files_dir;
+		struct timespec ts;
+		c->scan_at_ns = clock_gettime(CLOCK_REALTIME, &ts) == 0 ?
+			(int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec : 0;
 		site_dir_stamp_of(&now, c->files_fd);
 		s.files_same = was->set && now.set && now.dev == was->dev &&
 			now.ino == was->ino && now.mtime_ns == was->mtime_ns &&
