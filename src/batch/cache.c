@@ -205,6 +205,15 @@ int folio_cache_open(folio_cache **out, const char *const *paths, size_t n,
 	}
 	if (c->n > 1)
 		qsort(c->slots, c->n, sizeof(*c->slots), by_hash);
+	/* The index lives as long as the run: not a slot more than it
+	 * holds (growing by doubling leaves up to half of it unused). */
+	if (c->n > 0 && c->n < c->cap) {
+		slot *fit = realloc(c->slots, c->n * sizeof(*c->slots));
+		if (fit != NULL) {
+			c->slots = fit;
+			c->cap = c->n;
+		}
+	}
 	*out = c;
 	return 0;
 }

@@ -480,6 +480,16 @@ static int read_sources(reader *r, const folio_xml_node *sources)
 	}
 	if (rc == 0)
 		r->m->n_sources = kept;
+	/* The list lives as long as the run: not a slot more than it
+	 * holds. */
+	if (rc == 0 && kept > 0 && kept < r->cap) {
+		folio_batch_source *fit = realloc(r->m->sources,
+			kept * sizeof(*fit));
+		if (fit != NULL) {
+			r->m->sources = fit;
+			r->cap = kept;
+		}
+	}
 	if (rc == 0 && kept == 0)
 		rc = at(r, sources, FOLIO_EINPUT, "expected at least one "
 			"source file, found none after excludes");

@@ -318,6 +318,12 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 		return 0;
 	}
 	qsort(out->docs, out->n_docs, sizeof(*out->docs), by_hash);
+	if (out->n_docs > 0) {   /* kept through the first pass: fit it */
+		site_cache_ent *fit = realloc(out->docs,
+			out->n_docs * sizeof(*out->docs));
+		if (fit != NULL)
+			out->docs = fit;
+	}
 	return 0;
 }
 
