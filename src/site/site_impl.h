@@ -24,6 +24,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/readwin.h"
 
 #define SITE_PATH_MAX 4096
 #define SITE_HREF_MAX (FOLIO_SITE_URL_MAX + 256)
@@ -192,10 +193,7 @@ uint32_t site_date_key(const char *date);
  * reading in any order costs at most a pread a line. */
 #define SITE_WINDOW ((size_t)256 * 1024)
 typedef struct site_window {
-	int fd;                   /* whose bytes it holds, -1: none */
-	uint64_t off;
-	size_t len;
-	char *buf;
+	folio_read_window rw;     /* util/readwin.h, SITE_WINDOW a read */
 	int last_fd;              /* where the last line read ended */
 	uint64_t last_end;
 } site_window;

@@ -75,13 +75,13 @@ void site_spool_close(site_spool *s)
 void site_window_init(site_window *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->fd = -1;
+	w->rw.size = SITE_WINDOW;
 	w->last_fd = -1;
 }
 
 void site_window_free(site_window *w)
 {
-	free(w->buf);
+	folio_read_window_free(&w->rw);
 	site_window_init(w);
 }
 
@@ -144,25 +144,16 @@ int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
 		b->cap = cap;
 	}
 	if (w != NULL && len <= SITE_WINDOW &&
-	    ((w->fd == fd && off >= w->off && off + len <= w->off + w->len) ||
+	    (folio_read_window_has(&w->rw, fd, off, len) ||
 	     (w->last_fd == fd && w->last_end == off))) {
-		if (w->fd != fd || off < w->off ||
-		    off + len > w->off + w->len) {
-			if (w->buf == NULL &&
-			    (w->buf = malloc(SITE_WINDOW)) == NULL)
-				return folio_error_set(err, FOLIO_ENOMEM,
-					"out of memory");
-			w->fd = -1;
-			if ((rc = read_at(&got, fd, w->buf, SITE_WINDOW, off,
-				err)) < 0)
-				return rc;
-			w->fd = fd;
-			w->off = off;
-			w->len = got;
-		}
-		got = off + len <= w->off + w->len ? len : 0;
-		if (got == len)
-			memcpy(b->data + b->len, w->buf + (off - w->off), len);
+		folio_error why = {0};
+		const char *at;
+		if ((rc = folio_read_window_get(&w->rw, fd, off, len, &at,
+			&why)) < 0)
+			return folio_error_set(err, rc, "site: cannot read a "
+				"document record back: %s", why.msg);
+		memcpy(b->data + b->len, at, len);
+		got = len;
 	} else if ((rc = read_at(&got, fd, b->data + b->len, len, off,
 		err)) < 0) {
 		return rc;

@@ -6,15 +6,22 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+int folio_read_window_has(const folio_read_window *w, int fd, uint64_t off,
+	size_t len)
+{
+	return w->len > 0 && w->fd == fd && off >= w->off &&
+		off - w->off <= w->len && len <= w->len - (off - w->off);
+}
+
 int folio_read_window_get(folio_read_window *w, int fd, uint64_t off,
 	size_t len, const char **out, folio_error *err)
 {
-	size_t want = len > FOLIO_READ_WINDOW ? len : FOLIO_READ_WINDOW;
+	size_t size = w->size ? w->size : FOLIO_READ_WINDOW;
+	size_t want = len > size ? len : size;
 	size_t got = 0;
 
 	*out = NULL;
-	if (w->len > 0 && w->fd == fd && off >= w->off &&
-	    off - w->off <= w->len && len <= w->len - (off - w->off)) {
+	if (folio_read_window_has(w, fd, off, len)) {
 		*out = w->buf + (off - w->off);
 		return 0;
 	}
@@ -53,6 +60,9 @@ int folio_read_window_get(folio_read_window *w, int fd, uint64_t off,
 
 void folio_read_window_free(folio_read_window *w)
 {
+	size_t size = w->size;
+
 	free(w->buf);
 	memset(w, 0, sizeof(*w));
+	w->size = size;
 }

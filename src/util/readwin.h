@@ -21,7 +21,7 @@
 
 #include "util/error.h"
 
-#define FOLIO_READ_WINDOW ((size_t)128 * 1024)
+#define FOLIO_READ_WINDOW ((size_t)128 * 1024)   /* the default size */
 
 typedef struct folio_read_window {
 	char *buf;
@@ -29,8 +29,12 @@ typedef struct folio_read_window {
 	int fd;                   /* whose bytes buf holds (valid: len) */
 	uint64_t off;
 	size_t len;
+	size_t size;              /* bytes a read fetches; 0: the default */
 } folio_read_window;
 
+/* 1 when the len bytes at off of fd are in the window already. */
+int folio_read_window_has(const folio_read_window *w, int fd, uint64_t off,
+	size_t len);
 /* The len bytes at off of fd: *out points into the window, valid until
  * its next use. FOLIO_EIO when the file cannot be read or ends before
  * them, FOLIO_ENOMEM. */
