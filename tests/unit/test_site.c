@@ -731,6 +731,71 @@ static void first_pass_is_the_same_on_any_number_of_workers(void **state)
 	}
 }
 
+/* The recorded files/ stamp and link digests read back; a cache whose
+ * such lines are damaged (out of order, short, not hex, a field too
+ * many or too few, not a number) is ignored whole, as any torn cache. */
+static void cache_reads_files_stamp_and_links(void **state)
+{
+	static const char *const bad[] = {
+		"links\t3\t00112233445566778899aabbccddeeff\n"
+		"links\t3\t00112233445566778899aabbccddeeff\n",
+		"links\t0\t00112233445566778899aabbccddee\n",
+		"links\t0\t00112233445566778899aabbccddeefg\n",
+		"links\t0\t00112233445566778899AABBCCDDEEFF\n",
+		"links\tx\t00112233445566778899aabbccddeeff\n",
+		"files\t1\t2\t3\n",
+		"files\t1\t2\t3\t4\t5\n",
+		"files\t1\t2\t-3\t4\n",
+	};
+	char path[] = "/tmp/folio-site-cache-XXXXXX";
+	folio_error err = {0};
+	site_cache cache;
+	const unsigned char *d;
+	FILE *fp;
+	size_t i;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("folio-site-cache 1\nversion\t" FOLIO_VERSION "\n"
+		"files\t65024\t77\t1700000000000000001\t1700000000000000002\n"
+		"links\t0\t00112233445566778899aabbccddeeff\n"
+		"links\t2\tffeeddccbbaa99887766554433221100\n", fp);
+	fclose(fp);
+	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_true(cache.files_dir.set);
+	assert_true(cache.files_dir.dev == 65024 && cache.files_dir.ino == 77);
+	assert_true(cache.files_dir.mtime_ns == 1700000000000000001LL);
+	assert_true(cache.files_dir.ctime_ns == 1700000000000000002LL);
+	assert_int_equal(cache.n_links, 2);
+	assert_non_null(d = site_cache_links_of(&cache, 0));
+	assert_int_equal(d[0], 0x00);
+	assert_int_equal(d[15], 0xff);
+	assert_null(site_cache_links_of(&cache, 1));
+	assert_non_null(d = site_cache_links_of(&cache, 2));
+	assert_int_equal(d[0], 0xff);
+	assert_null(site_cache_links_of(&cache, 3));
+	site_cache_free(&cache);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		fputs("folio-site-cache 1\nversion\t" FOLIO_VERSION "\n"
+			"links\t1\t00112233445566778899aabbccddeeff\n", fp);
+		fputs(bad[i], fp);
+		fclose(fp);
+		assert_int_equal(site_cache_read(&cache, path, &err), 0);
+		assert_false(cache.files_dir.set);
+		assert_int_equal(cache.n_links, 0);
+		assert_string_equal(cache.version, "");
+		site_cache_free(&cache);
+	}
+	unlink(path);
+}
+
 static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 {
 	folio_site_record rec = {"a\tb.xml", "a\tb.xml",
@@ -863,6 +928,7 @@ int main(void)
 		cmocka_unit_test(feed_order_is_newest_first_then_code_then_batch),
 		cmocka_unit_test(types_are_interned_once),
 		cmocka_unit_test(first_pass_is_the_same_on_any_number_of_workers),
+		cmocka_unit_test(cache_reads_files_stamp_and_links),
 	};
 	int rc;
 
