@@ -317,7 +317,8 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 		site_cache_free(out);
 		return 0;
 	}
-	qsort(out->docs, out->n_docs, sizeof(*out->docs), by_hash);
+	if (out->n_docs > 1)   /* qsort takes no NULL, even for none */
+		qsort(out->docs, out->n_docs, sizeof(*out->docs), by_hash);
 	if (out->n_docs > 0) {   /* kept through the first pass: fit it */
 		site_cache_ent *fit = realloc(out->docs,
 			out->n_docs * sizeof(*out->docs));
