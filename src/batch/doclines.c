@@ -26,7 +26,7 @@ struct folio_doc_lines {
 	 * a line). */
 	uint64_t end;
 	int end_known;
-	folio_buf line;         /* folio_doc_lines_get's */
+	folio_read_window win;  /* folio_doc_lines_get's */
 };
 
 int folio_doc_lines_new(folio_doc_lines **out, size_t n, FILE *spool,
@@ -51,7 +51,7 @@ void folio_doc_lines_free(folio_doc_lines *t)
 	if (t == NULL)
 		return;
 	free(t->slots);
-	folio_buf_free(&t->line);
+	folio_read_window_free(&t->win);
 	free(t);
 }
 
@@ -188,9 +188,9 @@ int folio_doc_lines_get(folio_doc_lines *t, size_t i, folio_doc_result *out,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = folio_doc_lines_line(t, i, &t->line, err)) < 0)
+	if ((rc = folio_doc_lines_sync(t, err)) < 0)
 		return rc;
-	return parse_line(i, t->line.data, t->line.len, out, err);
+	return folio_doc_lines_read(t, i, &t->win, out, err);
 }
 
 int folio_doc_lines_read(const folio_doc_lines *t, size_t i,

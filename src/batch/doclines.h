@@ -57,7 +57,8 @@ int folio_doc_lines_line(folio_doc_lines *t, size_t i, folio_buf *line,
 	folio_error *err);
 /* Document i parsed into out (overwritten: clear it after use with
  * folio_doc_result_clear). The record is decoded (out->meta), not kept
- * as JSON. One caller at a time (one read buffer). */
+ * as JSON. One caller at a time (the table's read window, so lines
+ * asked for in the order they were written cost a read for many). */
 int folio_doc_lines_get(folio_doc_lines *t, size_t i, folio_doc_result *out,
 	folio_error *err);
 /* What was written to the spool, flushed. After it, and until the next
