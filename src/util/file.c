@@ -385,3 +385,51 @@ int folio_mkdirs(const char *path, folio_error *err)
 	free(p);
 	return rc;
 }
+
+int folio_pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+	char *p = buf;
+
+	while (n > 0) {
+		ssize_t k;
+		if (off > (uint64_t)INT64_MAX - n) {
+			errno = EOVERFLOW;
+			return -1;
+		}
+		if ((k = pread(fd, p, n, (off_t)off)) < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = 0;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+		off += (uint64_t)k;
+	}
+	return 0;
+}
+
+int folio_pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t k;
+		if (off > (uint64_t)INT64_MAX - n) {
+			errno = EOVERFLOW;
+			return -1;
+		}
+		if ((k = pwrite(fd, p, n, (off_t)off)) < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = 0;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+		off += (uint64_t)k;
+	}
+	return 0;
+}

@@ -11,6 +11,7 @@
 #define FOLIO_UTIL_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/error.h"
@@ -91,6 +92,11 @@ void folio_commit_group_abort(folio_commit_group *g);
 void folio_commit_group_free(folio_commit_group *g);
 /* syncfs(2) of the file system of fd, as a folio error (FOLIO_EIO). */
 int folio_file_syncfs(int fd, const char *what, folio_error *err);
+
+/* All n bytes at off, through interruptions and short transfers: 0, or
+ * -1 with errno set (0 when the file ended first or took no bytes). */
+int folio_pread_all(int fd, void *buf, size_t n, uint64_t off);
+int folio_pwrite_all(int fd, const void *buf, size_t n, uint64_t off);
 
 /* Whole buffer to path, atomically. */
 int folio_file_write_atomic(const char *path, const void *data, size_t len,

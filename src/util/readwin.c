@@ -58,11 +58,44 @@ int folio_read_window_get(folio_read_window *w, int fd, uint64_t off,
 	return 0;
 }
 
+int folio_read_window_line(folio_read_window *w, int fd, uint64_t off,
+	size_t max, const char **out, size_t *len, folio_error *err)
+{
+	folio_error why = {0};
+	int pass;
+
+	*out = NULL;
+	*len = 0;
+	for (pass = 0; pass < 2; pass++) {
+		const char *at, *nl;
+		size_t have;
+		int rc;
+		/* First what the window holds; then a read that starts at
+		 * off, for a line the window's end cut. */
+		if (pass == 0 && !folio_read_window_has(w, fd, off, 1))
+			continue;
+		if (pass == 1)
+			w->len = 0;
+		if ((rc = folio_read_window_get(w, fd, off, 1, &at, &why)) < 0)
+			return rc == FOLIO_ENOMEM ? folio_error_set(err, rc,
+				"%s", why.msg) : 0;
+		have = (size_t)(w->off + w->len - off);
+		if ((nl = memchr(at, '\n', have < max ? have : max)) != NULL) {
+			*out = at;
+			*len = (size_t)(nl - at) + 1;
+			return 1;
+		}
+		if (have >= max)
+			return 0;
+	}
+	return 0;
+}
+
 void folio_read_window_free(folio_read_window *w)
 {
 	size_t size = w->size;
 
 	free(w->buf);
 	memset(w, 0, sizeof(*w));
-	w->size = size;
+	w->size = size;   /* and next_fd 0: no guess */
 }

@@ -30,6 +30,11 @@ typedef struct folio_read_window {
 	uint64_t off;
 	size_t len;
 	size_t size;              /* bytes a read fetches; 0: the default */
+	/* Where the caller's last record ended, for callers that read
+	 * records in sequence and guess that the next one starts there:
+	 * next_fd is that file's descriptor + 1 (0: nothing read yet). */
+	int next_fd;
+	uint64_t next_off;
 } folio_read_window;
 
 /* 1 when the len bytes at off of fd are in the window already. */
@@ -40,6 +45,13 @@ int folio_read_window_has(const folio_read_window *w, int fd, uint64_t off,
  * them, FOLIO_ENOMEM. */
 int folio_read_window_get(folio_read_window *w, int fd, uint64_t off,
 	size_t len, const char **out, folio_error *err);
+/* The line at off of fd, its '\n' included, when one of at most max
+ * bytes is there: 1 (*out, *len point into the window), 0 when the file
+ * ends first, cannot be read or the line is longer (or longer than a
+ * read fetches): a guess, whose caller reads the ordinary way then.
+ * FOLIO_ENOMEM. */
+int folio_read_window_line(folio_read_window *w, int fd, uint64_t off,
+	size_t max, const char **out, size_t *len, folio_error *err);
 void folio_read_window_free(folio_read_window *w);
 
 #endif

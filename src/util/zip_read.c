@@ -18,22 +18,7 @@
 
 int zip_pread_all(int fd, void *buf, size_t n, uint64_t off)
 {
-	char *p = buf;
-
-	while (n > 0) {
-		ssize_t got;
-		if (off > (uint64_t)INT64_MAX)
-			return -1;
-		got = pread(fd, p, n, (off_t)off);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return -1;
-		p += got;
-		n -= (size_t)got;
-		off += (uint64_t)got;
-	}
-	return 0;
+	return folio_pread_all(fd, buf, n, off);
 }
 
 void folio_zip_printable(char *out, size_t outsz, const char *name,

@@ -17,6 +17,7 @@
 #include "util/epoch.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/keyindex.h"
 #include "util/readwin.h"
 #include "util/unicode.h"
 #include "util/utf8.h"
@@ -233,6 +234,129 @@ static void read_window_serves_records(void **state)
 	fclose(b);
 }
 
+/* A key index gives the records of a key, in order, the same whether it
+ * stayed in memory or was spilled in many runs and merged: keys at both
+ * ends of the range, a key whose records span several blocks, keys
+ * absent between and beyond, and no file left in the folder. */
+static int rec_cmp(const void *pa, const void *pb)
+{
+	const folio_key_rec *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+static void key_index_matches(const folio_keyindex *x,
+	const folio_key_rec *want, size_t n)
+{
+	folio_error err = {0};
+	folio_keyindex_iter it;
+	folio_key_rec got;
+	size_t i = 0;
+
+	assert_int_equal(folio_keyindex_count(x), n);
+	while (i < n) {
+		size_t j = i;
+		folio_keyindex_seek(&it, x, want[i].key);
+		while (j < n && want[j].key == want[i].key) {
+			assert_int_equal(folio_keyindex_next(&it, &got, &err),
+				1);
+			assert_memory_equal(&got, &want[j], sizeof(got));
+			j++;
+		}
+		assert_int_equal(folio_keyindex_next(&it, &got, &err), 0);
+		/* A key just above this one that no record has. */
+		if (want[i].key + 1 != (j < n ? want[j].key : 0)) {
+			folio_keyindex_seek(&it, x, want[i].key + 1);
+			assert_int_equal(folio_keyindex_next(&it, &got, &err),
+				0);
+		}
+		i = j;
+	}
+}
+
+static void key_index_spills_and_merges(void **state)
+{
+	enum { N = 5000, SAME = 300 };
+	char dir[] = "/tmp/folio-test-XXXXXX", beside[64];
+	folio_key_rec *recs = calloc(N, sizeof(*recs));
+	folio_error err = {0};
+	folio_keyindex *mem, *disk;
+	folio_keyindex_iter it;
+	folio_key_rec got;
+	uint64_t r = 88172645463325252ULL;
+	size_t i;
+
+	(void)state;
+	assert_non_null(recs);
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < N; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		recs[i].key = i < SAME ? 42 : r % 3000;   /* many repeat */
+		recs[i].a = r >> 20;
+		recs[i].b = i;
+	}
+	recs[N - 1].key = UINT64_MAX;
+	recs[N - 2].key = 0;
+	snprintf(beside, sizeof(beside), "%s/x", dir);
+	assert_int_equal(folio_keyindex_new(&mem, beside, 0, &err), 0);
+	/* 100 records a run: 50 runs merged. */
+	assert_int_equal(folio_keyindex_new(&disk, beside,
+		100 * sizeof(folio_key_rec), &err), 0);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(folio_keyindex_add(mem, &recs[i], &err), 0);
+		assert_int_equal(folio_keyindex_add(disk, &recs[i], &err), 0);
+	}
+	assert_int_equal(folio_keyindex_finish(mem, &err), 0);
+	assert_int_equal(folio_keyindex_finish(disk, &err), 0);
+	assert_false(folio_keyindex_spilled(mem));
+	assert_true(folio_keyindex_spilled(disk));
+	assert_int_equal(count_entries(dir), 0);
+	assert_int_equal(folio_keyindex_add(disk, &recs[0], &err),
+		FOLIO_EUSAGE);
+	qsort(recs, N, sizeof(*recs), rec_cmp);
+	key_index_matches(mem, recs, N);
+	key_index_matches(disk, recs, N);
+	/* Which keys one record holds alone, known without a read. */
+	for (i = 0; i < N; i++) {
+		int alone = (i == 0 || recs[i - 1].key != recs[i].key) &&
+			(i + 1 == N || recs[i + 1].key != recs[i].key);
+		assert_int_equal(folio_keyindex_single(mem, recs[i].key),
+			alone);
+		assert_int_equal(folio_keyindex_single(disk, recs[i].key),
+			alone);
+	}
+	assert_false(folio_keyindex_single(disk, 42));
+	/* Below every key, and an empty index. */
+	folio_keyindex_seek(&it, disk, 0);
+	assert_int_equal(folio_keyindex_next(&it, &got, &err), 1);
+	assert_int_equal(got.key, 0);
+	folio_keyindex_free(mem);
+	assert_int_equal(folio_keyindex_new(&mem, beside, 0, &err), 0);
+	assert_int_equal(folio_keyindex_finish(mem, &err), 0);
+	folio_keyindex_seek(&it, mem, 42);
+	assert_int_equal(folio_keyindex_next(&it, &got, &err), 0);
+	folio_keyindex_free(mem);
+	/* More shared keys than it keeps: it no longer says any is
+	 * alone. */
+	assert_int_equal(folio_keyindex_new(&mem, beside, 0, &err), 0);
+	for (i = 0; i < 2 * (FOLIO_KEYINDEX_SHARED + 1); i++) {
+		folio_key_rec k = {i / 2, i, 0};
+		assert_int_equal(folio_keyindex_add(mem, &k, &err), 0);
+	}
+	assert_int_equal(folio_keyindex_finish(mem, &err), 0);
+	assert_false(folio_keyindex_single(mem, 3 * FOLIO_KEYINDEX_SHARED));
+	folio_keyindex_free(mem);
+	folio_keyindex_free(disk);
+	free(recs);
+	rmdir(dir);
+}
+
 static void read_refuses_directory(void **state)
 {
 	folio_error err = {0};
@@ -329,6 +453,7 @@ int main(void)
 		cmocka_unit_test(atomic_write_leaves_no_temp),
 		cmocka_unit_test(read_refuses_directory),
 		cmocka_unit_test(read_window_serves_records),
+		cmocka_unit_test(key_index_spills_and_merges),
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(first_error_message_wins),
 		cmocka_unit_test(source_date_epoch),
