@@ -11,14 +11,19 @@
 #include "util/clock.h"
 #include "util/file.h"
 #include "util/json.h"
+#include "util/keyindex.h"
 
 #define FORMAT 2
 /* Every document line starts so (report.c writes "source" first). */
 #define LINE_START "{\"source\": \""
 
-/* One indexed line. */
+/* One indexed line: a folio_key_rec of the hash of its source (as
+ * escaped in the line), file << 48 | offset, and its length. Ordered so,
+ * a source's lines come in file order, then in order of place. */
+#define OFFSET_BITS 48
+#define OFFSET_MAX ((UINT64_C(1) << OFFSET_BITS) - 1)
+
 typedef struct slot {
-	uint64_t hash;       /* of the source as escaped in the line */
 	uint64_t offset;
 	uint32_t len;
 	uint16_t file;
@@ -27,8 +32,8 @@ typedef struct slot {
 struct folio_cache {
 	FILE *files[FOLIO_CACHE_MAX_FILES];
 	size_t n_files;
-	slot *slots;
-	size_t n, cap;
+	folio_keyindex *index;
+	size_t n;
 };
 
 struct folio_cache_writer {
@@ -121,21 +126,6 @@ done:
 	return ok;
 }
 
-static int push_slot(folio_cache *c, const slot *s, folio_error *err)
-{
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 1024;
-		slot *p = realloc(c->slots, cap * sizeof(*p));
-		if (p == NULL)
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		c->slots = p;
-		c->cap = cap;
-	}
-	c->slots[c->n++] = *s;
-	return 0;
-}
-
 static int index_file(folio_cache *c, const char *path, const char *env,
 	folio_error *err)
 {
@@ -145,7 +135,6 @@ static int index_file(folio_cache *c, const char *path, const char *env,
 	const char *src;
 	ssize_t len;
 	uint64_t off;
-	slot s;
 	int rc = 0;
 
 	if (fp == NULL)
@@ -160,13 +149,14 @@ static int index_file(folio_cache *c, const char *path, const char *env,
 	while (rc == 0 && (len = getline(&line, &cap, fp)) > 0) {
 		/* A line cut short by a kill has no newline: not an entry. */
 		if (line[len - 1] == '\n' &&
-		    (size_t)len <= FOLIO_CACHE_MAX_LINE &&
+		    (size_t)len <= FOLIO_CACHE_MAX_LINE && off <= OFFSET_MAX &&
 		    line_source(line, (size_t)len, &src, &slen)) {
-			s.hash = hash_bytes(src, slen);
-			s.offset = off;
-			s.len = (uint32_t)len;
-			s.file = (uint16_t)c->n_files;
-			rc = push_slot(c, &s, err);
+			folio_key_rec r;
+			r.key = hash_bytes(src, slen);
+			r.a = (uint64_t)c->n_files << OFFSET_BITS | off;
+			r.b = (uint64_t)len;
+			if ((rc = folio_keyindex_add(c->index, &r, err)) == 0)
+				c->n++;
 		}
 		off += (uint64_t)len;
 	}
@@ -175,47 +165,36 @@ static int index_file(folio_cache *c, const char *path, const char *env,
 	return rc;
 }
 
-static int by_hash(const void *a, const void *b)
+int folio_cache_open_budget(folio_cache **out, const char *const *paths,
+	size_t n, const char *env, size_t budget, folio_error *err)
 {
-	const slot *x = a, *y = b;
+	folio_cache *c = calloc(1, sizeof(*c));
+	size_t i;
+	int rc;
 
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
-	return x->offset < y->offset ? -1 : x->offset > y->offset;
+	*out = NULL;
+	if (c == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	/* Spilled, the index goes where the run writes its cache. */
+	rc = folio_keyindex_new(&c->index, n > 0 ? paths[0] : "./.cache",
+		budget, err);
+	for (i = 0; rc == 0 && i < n && c->n_files < FOLIO_CACHE_MAX_FILES;
+		i++)
+		rc = index_file(c, paths[i], env, err);
+	if (rc == 0)
+		rc = folio_keyindex_finish(c->index, err);
+	if (rc < 0) {
+		folio_cache_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
 }
 
 int folio_cache_open(folio_cache **out, const char *const *paths, size_t n,
 	const char *env, folio_error *err)
 {
-	folio_cache *c = calloc(1, sizeof(*c));
-	size_t i;
-	int rc = 0;
-
-	*out = NULL;
-	if (c == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	for (i = 0; rc == 0 && i < n && c->n_files < FOLIO_CACHE_MAX_FILES;
-		i++)
-		rc = index_file(c, paths[i], env, err);
-	if (rc < 0) {
-		folio_cache_free(c);
-		return rc;
-	}
-	if (c->n > 1)
-		qsort(c->slots, c->n, sizeof(*c->slots), by_hash);
-	/* The index lives as long as the run: not a slot more than it
-	 * holds (growing by doubling leaves up to half of it unused). */
-	if (c->n > 0 && c->n < c->cap) {
-		slot *fit = realloc(c->slots, c->n * sizeof(*c->slots));
-		if (fit != NULL) {
-			c->slots = fit;
-			c->cap = c->n;
-		}
-	}
-	*out = c;
-	return 0;
+	return folio_cache_open_budget(out, paths, n, env, 0, err);
 }
 
 size_t folio_cache_entries(const folio_cache *c)
@@ -254,25 +233,66 @@ static int read_slot(const folio_cache *c, folio_read_window *w,
 	return ok;
 }
 
+/* The line after the last one w read, when it is the only entry for
+ * hash h: a rebuild looks sources up in about the order the last run
+ * wrote them, and so finds each without a read of the index. 1 with
+ * *s set, 0 when that is not known. */
+static int guess_next(const folio_cache *c, folio_read_window *w,
+	uint64_t h, slot *s)
+{
+	folio_error ignored = {0};
+	const char *line, *src;
+	size_t len, slen, f;
+
+	if (w->next_fd == 0 || !folio_keyindex_single(c->index, h))
+		return 0;
+	for (f = 0; f < c->n_files; f++)
+		if (fileno(c->files[f]) == w->next_fd - 1)
+			break;
+	if (f == c->n_files || w->next_off > OFFSET_MAX ||
+	    folio_read_window_line(w, w->next_fd - 1, w->next_off,
+		FOLIO_CACHE_MAX_LINE, &line, &len, &ignored) != 1 ||
+	    !line_source(line, len, &src, &slen) ||
+	    hash_bytes(src, slen) != h)
+		return 0;
+	s->file = (uint16_t)f;
+	s->offset = w->next_off;
+	s->len = (uint32_t)len;
+	return 1;
+}
+
 int folio_cache_find_in(const folio_cache *c, folio_read_window *w,
 	const char *source, size_t k, folio_doc_result *out)
 {
-	size_t lo = 0, hi, i;
+	folio_error ignored = {0};
+	folio_keyindex_iter it;
+	folio_key_rec r;
 	uint64_t h;
+	slot s;
 
 	memset(out, 0, sizeof(*out));
 	if (c == NULL || c->n == 0 || escaped_hash(&h, source) < 0)
 		return 0;
-	hi = c->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->slots[mid].hash < h)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (w != NULL && guess_next(c, w, h, &s)) {
+		/* The one line of this hash: it is the entry, or none is. */
+		w->next_off = s.offset + s.len;
+		if (k == 0 && read_slot(c, w, &s, out) &&
+		    strcmp(out->source, source) == 0)
+			return 1;
+		folio_doc_result_clear(out);
+		return 0;
 	}
-	for (i = lo; i < c->n && c->slots[i].hash == h; i++) {
-		if (!read_slot(c, w, &c->slots[i], out))
+	/* An index that cannot be read back is no entry: a rebuild. */
+	folio_keyindex_seek(&it, c->index, h);
+	while (folio_keyindex_next(&it, &r, &ignored) == 1) {
+		s.file = (uint16_t)(r.a >> OFFSET_BITS);
+		s.offset = r.a & OFFSET_MAX;
+		s.len = (uint32_t)r.b;
+		if (w != NULL) {
+			w->next_fd = fileno(c->files[s.file]) + 1;
+			w->next_off = s.offset + s.len;
+		}
+		if (!read_slot(c, w, &s, out))
 			continue;
 		if (strcmp(out->source, source) == 0 && k-- == 0)
 			return 1;
@@ -295,7 +315,7 @@ void folio_cache_free(folio_cache *c)
 		return;
 	for (i = 0; i < c->n_files; i++)
 		fclose(c->files[i]);
-	free(c->slots);
+	folio_keyindex_free(c->index);
 	free(c);
 }
 

@@ -15,9 +15,10 @@
  * changed, removed or, through a changed source, added is rebuilt). The entry also carries what the archive needs (pages, the
  * record's metadata), so a skipped document is never read again.
  *
- * Memory does not grow with the batch's text: opening indexes each line
- * by a 64-bit hash of its source (24 bytes an entry) and a lookup reads
- * the one line back with pread; several files can be indexed at once
+ * Memory does not grow with the batch: opening indexes each line by a
+ * 64-bit hash of its source in a util/keyindex.h index (in memory up to
+ * a megabyte, past it sorted on disk beside the first cache file), and
+ * a lookup reads the one line back; several files can be indexed at once
  * (a shard looks in every shard's cache and the whole-batch one, so
  * changing the shard count or going back to one machine rebuilds
  * nothing).
@@ -57,10 +58,15 @@ typedef struct folio_cache folio_cache;
 
 /* Index the cache files paths[0..n), earlier ones first when a source
  * has entries in several. Files that are missing or unreadable, not a
- * folio cache, or of another env are skipped. Fails only for
- * FOLIO_ENOMEM. */
+ * folio cache, or of another env are skipped. Fails for FOLIO_ENOMEM,
+ * or FOLIO_EIO when an index past its budget cannot be written in the
+ * first file's folder. */
 int folio_cache_open(folio_cache **out, const char *const *paths, size_t n,
 	const char *env, folio_error *err);
+/* The same with the index's memory budget in bytes (0: the default;
+ * tests make it small to see lookups on disk). */
+int folio_cache_open_budget(folio_cache **out, const char *const *paths,
+	size_t n, const char *env, size_t budget, folio_error *err);
 /* The k-th entry (k = 0, 1, ...) for source into *out (release it with
  * folio_doc_result_clear): 1 when there is one, 0 when not. */
 int folio_cache_find(const folio_cache *c, const char *source, size_t k,

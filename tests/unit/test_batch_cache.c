@@ -209,6 +209,119 @@ static void several_files(void **state)
 	folio_cache_free(NULL);
 }
 
+/* Descriptors of this process open on an unlinked index file. */
+static int open_index_files(void)
+{
+	char cmd[] = "ls -l /proc/$PPID/fd 2>/dev/null | grep -c "
+		"'keyindex.tmp.*(deleted)'";
+	FILE *p = popen(cmd, "r");
+	int n = -1;
+
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%d", &n), 1);
+	pclose(p);
+	return n;
+}
+
+/* A cache too large for its index's memory budget: the index is
+ * spilled beside the first file, sorted in runs and merged, and every
+ * source is found, the k-th of two files in file order, through a
+ * window and without one, as from an index in memory. */
+static void index_on_disk(void **state)
+{
+	enum { N = 700 };
+	folio_cache_writer *w = NULL;
+	folio_cache *c[2];
+	folio_doc_result d, f;
+	folio_error err = {0};
+	char p1[128], p2[128], src[32], id[32];
+	const char *paths[2];
+	folio_read_window win = {0};
+	size_t i, k;
+
+	(void)state;
+	snprintf(p1, sizeof(p1), "%s/big1.cache", dir);
+	snprintf(p2, sizeof(p2), "%s/big2.cache", dir);
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(folio_cache_writer_open(&w, k ? p2 : p1,
+			HEX_B, &err), 0);
+		for (i = 0; i < N; i++) {
+			if (k == 1 && i % 7 != 0)
+				continue;   /* the second file: every 7th */
+			snprintf(src, sizeof(src), "doc-%05zu.xml", i);
+			snprintf(id, sizeof(id), "id-%zu-%zu", k, i);
+			doc(&d, src, HEX_B, "J012-2024-Y-0001", id, 1 + k);
+			assert_int_equal(folio_cache_writer_add(w, &d, &err),
+				0);
+		}
+		assert_int_equal(folio_cache_writer_commit(w, &err), 0);
+		folio_cache_writer_free(w);
+	}
+	paths[0] = p1;
+	paths[1] = p2;
+	assert_int_equal(folio_cache_open_budget(&c[0], paths, 2, HEX_B,
+		1, &err), 0);   /* the least: a block of records a run */
+	assert_int_equal(open_index_files(), 1);
+	assert_int_equal(folio_cache_open(&c[1], paths, 2, HEX_B, &err), 0);
+	assert_int_equal(open_index_files(), 1);   /* within the budget */
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(folio_cache_entries(c[k]), N + (N + 6) / 7);
+		for (i = 0; i < N; i += (i % 50 == 0) ? 1 : 13) {
+			snprintf(src, sizeof(src), "doc-%05zu.xml", i);
+			snprintf(id, sizeof(id), "id-0-%zu", i);
+			assert_int_equal(folio_cache_find_in(c[k], i % 2 ?
+				&win : NULL, src, 0, &f), 1);
+			assert_string_equal(f.id, id);
+			folio_doc_result_clear(&f);
+			snprintf(id, sizeof(id), "id-1-%zu", i);
+			assert_int_equal(folio_cache_find_in(c[k], &win, src,
+				1, &f), i % 7 == 0);
+			if (i % 7 == 0)
+				assert_string_equal(f.id, id);
+			folio_doc_result_clear(&f);
+		}
+		assert_int_equal(folio_cache_find(c[k], "doc-99999.xml", 0,
+			&f), 0);
+		/* The line after one read is not taken for a source that
+		 * has an entry in an earlier file too: doc-00007's first is
+		 * the first file's, though the second's follows
+		 * doc-00000's there. */
+		assert_int_equal(folio_cache_find_in(c[k], &win,
+			"doc-00000.xml", 1, &f), 1);
+		assert_string_equal(f.id, "id-1-0");
+		folio_doc_result_clear(&f);
+		assert_int_equal(folio_cache_find_in(c[k], &win,
+			"doc-00007.xml", 0, &f), 1);
+		assert_string_equal(f.id, "id-0-7");
+		folio_doc_result_clear(&f);
+		/* ... and is, through the window, for one that has not. */
+		assert_int_equal(folio_cache_find_in(c[k], &win,
+			"doc-00100.xml", 0, &f), 1);
+		folio_doc_result_clear(&f);
+		assert_int_equal(folio_cache_find_in(c[k], &win,
+			"doc-00101.xml", 0, &f), 1);
+		assert_string_equal(f.id, "id-0-101");
+		folio_doc_result_clear(&f);
+		assert_int_equal(folio_cache_find_in(c[k], &win,
+			"doc-00103.xml", 0, &f), 1);
+		assert_string_equal(f.id, "id-0-103");
+		folio_doc_result_clear(&f);
+	}
+	/* Nothing left in the folder but the two caches. */
+	{
+		char cmd[256];
+		snprintf(cmd, sizeof(cmd), "test $(ls -A '%s' | grep -c "
+			"keyindex) = 0", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+	folio_read_window_free(&win);
+	folio_cache_free(c[0]);
+	folio_cache_free(c[1]);
+	assert_int_equal(open_index_files(), 0);
+	unlink(p1);
+	unlink(p2);
+}
+
 /* A run killed with its journal open: the journal's lines win, the old
  * cache's other lines stay, a line cut short is dropped. */
 static void journal_of_a_killed_run(void **state)
@@ -370,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(several_files),
+		cmocka_unit_test(index_on_disk),
 		cmocka_unit_test(journal_of_a_killed_run),
 		cmocka_unit_test(journal_of_a_run_killed_at_once),
 		cmocka_unit_test(unusable_files_give_nothing),
