@@ -509,7 +509,7 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 		err)) < 0 ||
 	    (rc = read_asset(&a.js, &a.js_len, "styles/site.js", err)) < 0 ||
 	    (rc = env_digest(env, &c, &a, err)) < 0 ||
-	    (rc = site_cache_read(&cache, cache_path, err)) < 0)
+	    (rc = site_cache_read(&cache, cache_path, 0, err)) < 0)
 		goto done;
 	c.cache_fd = cache.fp != NULL ? fileno(cache.fp) : -1;
 	c.keys = calloc(n ? n : 1, sizeof(*c.keys));

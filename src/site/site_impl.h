@@ -24,6 +24,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/keyindex.h"
 #include "util/readwin.h"
 
 #define SITE_PATH_MAX 4096
@@ -321,19 +322,15 @@ void site_feed_sort(uint32_t *order, size_t n, const site_ctx *c);
  * A hint only: anything unreadable reads as an empty cache. The spool
  * holds "doc" lines of the same format.
  *
- * Reading keeps the file open and, per doc line, only a hash of its
- * source and where the line is (16 bytes); site_cache_find reads the
- * line again. */
+ * Reading keeps the file open and, per doc line, a hash of its source
+ * and where the line is, in a util/keyindex.h index (a megabyte in
+ * memory at most, past it on disk beside the cache); site_cache_find
+ * reads the line again. */
 typedef struct site_cache_file {
 	char *path;
 	uint64_t size;
 	int64_t mtime_ns;
 } site_cache_file;
-
-typedef struct site_cache_ent {
-	uint64_t hash;            /* of the source, FNV-1a */
-	uint64_t where;           /* offset << 24 | line length */
-} site_cache_ent;
 
 typedef struct site_cache_links {
 	size_t chunk;
@@ -347,7 +344,9 @@ typedef struct site_cache {
 	char state[65];
 	site_cache_file *files;
 	size_t n_files;
-	site_cache_ent *docs;     /* sorted by hash, then offset */
+	/* Per doc line: the FNV-1a of its source, its offset, its
+	 * length (NULL when the cache is empty or dropped). */
+	folio_keyindex *docs;
 	size_t n_docs;
 	/* files/ as the last run left it, when it had settled then, and
 	 * the link digests of the chunks whose every document was a hard
@@ -357,8 +356,11 @@ typedef struct site_cache {
 	size_t n_links;
 } site_cache;
 
-/* Read path (missing/unusable: empty cache); fails only on ENOMEM. */
-int site_cache_read(site_cache *out, const char *path, folio_error *err);
+/* Read path (missing/unusable: empty cache); fails on ENOMEM, or EIO
+ * when its index outgrows budget bytes (0: the default) and cannot be
+ * written beside it. */
+int site_cache_read(site_cache *out, const char *path, size_t budget,
+	folio_error *err);
 /* The first line for source into *it (where it is in *off, *len; read
  * through it's window of the old cache, so threads with an item each
  * may look up at once): 1 found, 0 not, < 0 an error reading it. */

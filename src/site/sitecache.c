@@ -27,18 +27,9 @@
 #define SITE_SETTLE_NS 2000000000LL
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
-static int by_hash(const void *a, const void *b)
-{
-	const site_cache_ent *x = a, *y = b;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return x->where < y->where ? -1 : x->where > y->where;
-}
-
 void site_cache_drop_index(site_cache *c)
 {
-	free(c->docs);
+	folio_keyindex_free(c->docs);
 	c->docs = NULL;
 	c->n_docs = 0;
 }
@@ -52,7 +43,7 @@ void site_cache_free(site_cache *c)
 	for (i = 0; i < c->n_files; i++)
 		free(c->files[i].path);
 	free(c->files);
-	free(c->docs);
+	folio_keyindex_free(c->docs);
 	free(c->links);
 	if (c->fp != NULL)
 		fclose(c->fp);
@@ -243,9 +234,9 @@ static int parse_head(site_cache *c, char *line, size_t *cap_files)
 	return 0;
 }
 
-static int scan(site_cache *c, char *line, size_t cap)
+static int scan(site_cache *c, char *line, size_t cap, folio_error *err)
 {
-	size_t cap_docs = 0, cap_files = 0, len;
+	size_t cap_files = 0, len;
 	uint64_t off = 0;
 	site_item it;
 	int rc;
@@ -264,28 +255,26 @@ static int scan(site_cache *c, char *line, size_t cap)
 			return MALFORMED;
 		line[len - 1] = '\0';
 		if (strncmp(line, "doc\t", 4) == 0) {
-			site_cache_ent *e;
+			folio_key_rec e;
 			if (site_item_parse(&it, line) != 0)
 				return MALFORMED;
-			if (c->n_docs == cap_docs) {
-				cap_docs = cap_docs ? 2 * cap_docs : 256;
-				e = realloc(c->docs, cap_docs * sizeof(*e));
-				if (e == NULL)
-					return FOLIO_ENOMEM;
-				c->docs = e;
-			}
-			e = &c->docs[c->n_docs++];
-			e->hash = site_hash(it.rec.source_rel);
-			e->where = off << 24 | (uint64_t)len;
+			e.key = site_hash(it.rec.source_rel);
+			e.a = off;
+			e.b = len;
+			if ((rc = folio_keyindex_add(c->docs, &e, err)) < 0)
+				return rc;
+			c->n_docs++;
 		} else if ((rc = parse_head(c, line, &cap_files)) != 0) {
-			return rc;
+			return rc == FOLIO_ENOMEM ? folio_error_set(err,
+				FOLIO_ENOMEM, "out of memory") : rc;
 		}
 		off += len;
 	}
 	return ferror(c->fp) ? MALFORMED : 0;
 }
 
-int site_cache_read(site_cache *out, const char *path, folio_error *err)
+int site_cache_read(site_cache *out, const char *path, size_t budget,
+	folio_error *err)
 {
 	struct stat st;
 	char *line;
@@ -307,51 +296,63 @@ int site_cache_read(site_cache *out, const char *path, folio_error *err)
 		site_cache_free(out);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
-	rc = scan(out, line, SITE_LINE_MAX + 2);
+	rc = folio_keyindex_new(&out->docs, path, budget, err);
+	if (rc == 0)
+		rc = scan(out, line, SITE_LINE_MAX + 2, err);
 	free(line);
-	if (rc == FOLIO_ENOMEM) {
-		site_cache_free(out);
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	}
+	if (rc == 0)
+		rc = folio_keyindex_finish(out->docs, err);
 	if (rc == MALFORMED) {
 		site_cache_free(out);
 		return 0;
 	}
-	if (out->n_docs > 1)   /* qsort takes no NULL, even for none */
-		qsort(out->docs, out->n_docs, sizeof(*out->docs), by_hash);
-	if (out->n_docs > 0) {   /* kept through the first pass: fit it */
-		site_cache_ent *fit = realloc(out->docs,
-			out->n_docs * sizeof(*out->docs));
-		if (fit != NULL)
-			out->docs = fit;
-	}
-	return 0;
+	if (rc < 0)
+		site_cache_free(out);
+	return rc;
 }
 
 int site_cache_find(site_cache *c, const char *source, site_item *it,
 	uint64_t *off, uint32_t *len, folio_error *err)
 {
+	site_window *w = &it->win[1];
 	uint64_t h = site_hash(source);
-	size_t lo = 0, hi = c->n_docs;
+	folio_keyindex_iter at;
+	folio_key_rec e;
 	int rc;
 
-	while (lo < hi) {   /* the first entry with this hash */
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->docs[mid].hash < h)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (c->docs == NULL)
+		return 0;
+	/* The first pass reads the old cache in the order it was written
+	 * (batch order): the line after the last one read is, as a rule,
+	 * the one asked for, and when no other line has its hash, it is
+	 * the answer without a read of the index. */
+	if (w->last_fd == fileno(c->fp) && folio_keyindex_single(c->docs, h)) {
+		folio_error ignored = {0};
+		const char *line;
+		size_t n;
+		uint64_t where = w->last_end;
+		if ((rc = folio_read_window_line(&w->rw, w->last_fd, where,
+			SITE_LINE_MAX, &line, &n, err)) < 0)
+			return rc;
+		if (rc == 1 && n > 4 && memcmp(line, "doc\t", 4) == 0 &&
+		    site_item_load(it, w, fileno(c->fp), where, (uint32_t)n,
+			&ignored) == 0 && site_hash(it->rec.source_rel) == h) {
+			*off = where;
+			*len = (uint32_t)n;
+			return strcmp(it->rec.source_rel, source) == 0;
+		}
 	}
-	for (; lo < c->n_docs && c->docs[lo].hash == h; lo++) {
-		*off = c->docs[lo].where >> 24;
-		*len = (uint32_t)(c->docs[lo].where & 0xffffff);
+	folio_keyindex_seek(&at, c->docs, h);
+	while ((rc = folio_keyindex_next(&at, &e, err)) == 1) {
+		*off = e.a;
+		*len = (uint32_t)e.b;
 		if ((rc = site_item_load(it, &it->win[1], fileno(c->fp), *off,
 			*len, err)) < 0)
 			return rc;
 		if (strcmp(it->rec.source_rel, source) == 0)
 			return 1;
 	}
-	return 0;
+	return rc;
 }
 
 /* ---- writing ---- */

@@ -766,7 +766,7 @@ static void cache_reads_files_stamp_and_links(void **state)
 		"links\t0\t00112233445566778899aabbccddeeff\n"
 		"links\t2\tffeeddccbbaa99887766554433221100\n", fp);
 	fclose(fp);
-	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(site_cache_read(&cache, path, 0, &err), 0);
 	assert_true(cache.files_dir.set);
 	assert_true(cache.files_dir.dev == 65024 && cache.files_dir.ino == 77);
 	assert_true(cache.files_dir.mtime_ns == 1700000000000000001LL);
@@ -787,7 +787,7 @@ static void cache_reads_files_stamp_and_links(void **state)
 			"links\t1\t00112233445566778899aabbccddeeff\n", fp);
 		fputs(bad[i], fp);
 		fclose(fp);
-		assert_int_equal(site_cache_read(&cache, path, &err), 0);
+		assert_int_equal(site_cache_read(&cache, path, 0, &err), 0);
 		assert_false(cache.files_dir.set);
 		assert_int_equal(cache.n_links, 0);
 		assert_string_equal(cache.version, "");
@@ -829,7 +829,7 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 		"1111111111111111111111111111111111111111111111111111111111111111",
 		"2222222222222222222222222222222222222222222222222222222222222222",
 		&err), 0);
-	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(site_cache_read(&cache, path, 0, &err), 0);
 	assert_string_equal(cache.version, FOLIO_VERSION);
 	assert_string_equal(cache.state,
 		"2222222222222222222222222222222222222222222222222222222222222222");
@@ -871,14 +871,59 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 	assert_int_equal(stat(path, &st2), 0);
 	assert_int_not_equal(st1.st_ino, st2.st_ino);
 	site_cache_free(&cache);
-	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(site_cache_read(&cache, path, 0, &err), 0);
 	assert_int_equal(cache.n_docs, 1);
 	assert_string_equal(cache.state,
 		"3333333333333333333333333333333333333333333333333333333333333333");
 	site_cache_free(&cache);
+	/* Past its memory budget (here the least, 64 entries), the index
+	 * of doc lines goes to disk: 300 more lines, each found again. */
+	{
+		FILE *fp = fopen(path, "rb");
+		char src[32], line[4096], *tail = NULL;
+		size_t i;
+		assert_non_null(fp);
+		while (tail == NULL && fgets(line, sizeof(line), fp) != NULL)
+			if (strncmp(line, "doc\t", 4) == 0)
+				tail = strchr(line + 4, '\t');
+		fclose(fp);
+		assert_non_null(tail);   /* the fields after the source */
+		fp = fopen(path, "ab");
+		assert_non_null(fp);
+		uint64_t off10 = 0;
+		for (i = 0; i < 300; i++)
+			fprintf(fp, "doc\tx-%03zu.xml%s", i, tail);
+		fprintf(fp, "doc\tx-010.xml%s", tail);   /* twice */
+		fclose(fp);
+		assert_int_equal(site_cache_read(&cache, path, 1, &err), 0);
+		assert_int_equal(cache.n_docs, 302);
+		assert_true(folio_keyindex_spilled(cache.docs));
+		/* In order (the next line, as a rule) and every 7th. */
+		for (i = 0; i < 300 + 43; i += i < 300 ? 1 : 7) {
+			snprintf(src, sizeof(src), "x-%03zu.xml", i % 300);
+			assert_int_equal(site_cache_find(&cache, src, &it, &off,
+				&len, &err), 1);
+			assert_string_equal(it.rec.source_rel, src);
+			assert_string_equal(it.doc.title, sd.title);
+			if (i == 10)
+				off10 = off;
+		}
+		/* The line after x-299 is x-010's second: the first is the
+		 * answer, where the index has it. */
+		assert_int_equal(site_cache_find(&cache, "x-299.xml", &it,
+			&off, &len, &err), 1);
+		assert_int_equal(site_cache_find(&cache, "x-010.xml", &it,
+			&off, &len, &err), 1);
+		assert_int_equal(off, off10);
+		assert_int_equal(site_cache_find(&cache, "a\tb.xml", &it, &off,
+			&len, &err), 1);
+		assert_int_equal(site_cache_find(&cache, "x-300.xml", &it,
+			&off, &len, &err), 0);
+		site_cache_free(&cache);
+	}
 	/* A torn or foreign file reads as an empty cache. */
 	assert_int_equal(truncate(path, 100), 0);
-	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(site_cache_read(&cache, path, 0, &err), 0);
 	assert_int_equal(cache.n_docs, 0);
 	assert_null(cache.fp);
 	site_cache_free(&cache);
@@ -900,7 +945,7 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 		fclose(fp);
 		folio_buf_free(&line);
 	}
-	assert_int_equal(site_cache_read(&cache, path, &err), 0);
+	assert_int_equal(site_cache_read(&cache, path, 0, &err), 0);
 	assert_int_equal(cache.n_docs, 0);
 	assert_null(cache.fp);
 	site_cache_free(&cache);
