@@ -52,7 +52,11 @@ typedef struct run {
 	struct finished **working;
 	folio_read_window *windows;    /* per worker: reads of r->old */
 	int n_windows;
-	struct finished **parked;      /* per job: done, waiting its turn */
+	/* Done, waiting for their turn: job j at j % cap_parked, for
+	 * next_out <= j < next_out + cap_parked (a ring as long as the
+	 * furthest job done ahead of its turn, not one slot a job). */
+	struct finished **parked;
+	size_t cap_parked;
 	struct finished **pending;     /* built, waiting for a group commit */
 	size_t n_pending;
 	size_t group_docs;             /* documents per group commit */

@@ -518,11 +518,43 @@ static void stream_out(run *r, const folio_doc_result *d, const char *json,
 		r->stream_rc = rc;
 }
 
+/* The ring's slot of job j, NULL when j is past its end. */
+static finished **parked_slot(const run *r, size_t j)
+{
+	if (j < r->next_out || j - r->next_out >= r->cap_parked)
+		return NULL;
+	return &r->parked[j % r->cap_parked];
+}
+
+/* Park f until its turn, the ring grown to reach it. */
+static int park(run *r, finished *f)
+{
+	size_t ahead = f->job - r->next_out, cap = r->cap_parked, j;
+	finished **ring;
+
+	if (ahead >= cap) {
+		while (cap <= ahead)
+			cap = cap ? 2 * cap : 64;
+		if ((ring = calloc(cap, sizeof(*ring))) == NULL)
+			return FOLIO_ENOMEM;
+		for (j = r->next_out; j < r->next_out + r->cap_parked; j++)
+			ring[j % cap] = r->parked[j % r->cap_parked];
+		free(r->parked);
+		r->parked = ring;
+		r->cap_parked = cap;
+	}
+	*parked_slot(r, f->job) = f;
+	return 0;
+}
+
 static void flush_ready(run *r)
 {
-	while (r->next_out < r->n_jobs && r->parked[r->next_out] != NULL) {
-		finished *f = r->parked[r->next_out];
-		r->parked[r->next_out] = NULL;
+	finished **slot;
+
+	while (r->next_out < r->n_jobs &&
+	    (slot = parked_slot(r, r->next_out)) != NULL && *slot != NULL) {
+		finished *f = *slot;
+		*slot = NULL;
 		stream_out(r, &f->d, f->json.data, f->json.len,
 			r->next_out == 0);
 		finished_free(f);
@@ -541,7 +573,13 @@ static void settle(run *r, finished *f)
 	    d->status == FOLIO_DOC_SKIPPED) && f->json.len > 0)
 		r->journal_rc = folio_cache_writer_add_json(r->journal,
 			f->json.data, f->json.len, &r->journal_err);
-	r->parked[f->job] = f;
+	if (park(r, f) < 0) {
+		if (r->stream_rc == 0)
+			r->stream_rc = folio_error_set(&r->stream_err,
+				FOLIO_ENOMEM, "%s: out of memory", d->source);
+		finished_free(f);
+		return;
+	}
 	flush_ready(r);
 }
 
@@ -658,6 +696,7 @@ int folio_run_documents(run *r, folio_error *err)
 	folio_pool_job job;
 	int workers = r->opts->workers > 0 ? r->opts->workers :
 		folio_pool_default_workers();
+	size_t i;
 	int rc;
 
 	r->n_jobs = folio_shard_size(&r->shard, r->m->n_sources);
@@ -666,12 +705,10 @@ int folio_run_documents(run *r, folio_error *err)
 		sizeof(*r->working));
 	r->windows = calloc((size_t)workers, sizeof(*r->windows));
 	r->n_windows = r->windows != NULL ? workers : 0;
-	r->parked = calloc(r->n_jobs ? r->n_jobs : 1, sizeof(*r->parked));
 	r->pending = calloc(COMMIT_GROUP_DOCS, sizeof(*r->pending));
 	r->group_docs = r->n_jobs / 8 < 1 ? 1 : r->n_jobs / 8 >
 		COMMIT_GROUP_DOCS ? COMMIT_GROUP_DOCS : r->n_jobs / 8;
-	if (r->working == NULL || r->windows == NULL || r->parked == NULL ||
-	    r->pending == NULL)
+	if (r->working == NULL || r->windows == NULL || r->pending == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0 ||
 	    (rc = folio_doc_lines_new(&r->table, r->m->n_sources,
@@ -716,9 +753,11 @@ int folio_run_documents(run *r, folio_error *err)
 	if (rc == 0 && r->stream_rc < 0)
 		rc = folio_error_set(err, r->stream_rc, "%s",
 			r->stream_err.msg);
-	/* Left only when the pool itself failed. */
-	for (; r->next_out < r->n_jobs; r->next_out++)
-		finished_free(r->parked[r->next_out]);
+	/* Left only when the pool failed or was stopped. */
+	for (i = 0; i < r->cap_parked; i++) {
+		finished_free(r->parked[i]);
+		r->parked[i] = NULL;
+	}
 	return rc;
 }
 
