@@ -25,11 +25,14 @@ static int site_fail(folio_batch_report *rep, const folio_error *e, int rc,
 
 /* The site's view of the run's documents: the ones with outputs, in
  * batch order, each read from its line (doclines.h) when the site asks
- * for it. idx is counted once; get fills record i; each of the site's
- * threads has its own read buffer and record. */
+ * for it. The places without outputs are counted once (record i is at
+ * place i plus the gaps before it: memory grows with the failures, not
+ * with the batch); get fills record i; each of the site's threads has
+ * its own read buffer and record. */
 typedef struct site_src {
 	run *r;
-	size_t *idx;              /* record i -> manifest place */
+	size_t *gaps;             /* manifest places without outputs */
+	size_t n_gaps, cap_gaps;
 	folio_read_window *win;   /* per worker: reads of the lines */
 	folio_doc_result *cur;    /* per worker: the record handed out last */
 	int workers;
@@ -42,12 +45,28 @@ static int has_outputs(folio_doc_status st)
 	return st == FOLIO_DOC_BUILT || st == FOLIO_DOC_SKIPPED;
 }
 
+/* The manifest place of record i: i + j for the first gap j that lies
+ * beyond it (gaps[j] - j grows with j, so a binary search finds it). */
+static size_t place_of(const site_src *s, size_t i)
+{
+	size_t lo = 0, hi = s->n_gaps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->gaps[mid] - mid > i)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return i + lo;
+}
+
 /* The one place a site record is made from a document of the run. */
 static int site_get(void *ctx, int worker, size_t i, folio_site_record *out,
 	folio_error *err)
 {
 	site_src *s = ctx;
-	size_t k = s->idx[i];
+	size_t k = place_of(s, i);
 	folio_doc_result *d;
 	int rc;
 
@@ -83,7 +102,7 @@ static void site_src_free(site_src *s)
 	}
 	free(s->cur);
 	free(s->win);
-	free(s->idx);
+	free(s->gaps);
 }
 
 static int site_from(run *r, folio_error *err)
@@ -101,10 +120,9 @@ static int site_from(run *r, folio_error *err)
 	memset(&s, 0, sizeof(s));
 	s.r = r;
 	s.workers = o->workers > 0 ? o->workers : folio_pool_default_workers();
-	s.idx = malloc((n_src ? n_src : 1) * sizeof(*s.idx));
 	s.win = calloc((size_t)s.workers, sizeof(*s.win));
 	s.cur = calloc((size_t)s.workers, sizeof(*s.cur));
-	if (s.idx == NULL || s.win == NULL || s.cur == NULL) {
+	if (s.win == NULL || s.cur == NULL) {
 		site_src_free(&s);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
@@ -114,9 +132,24 @@ static int site_from(run *r, folio_error *err)
 		site_src_free(&s);
 		return rc;
 	}
-	for (i = 0; i < n_src; i++)
-		if (has_outputs(folio_doc_lines_status(r->table, i)))
-			s.idx[n++] = i;
+	for (i = 0; i < n_src; i++) {
+		size_t *p;
+		if (has_outputs(folio_doc_lines_status(r->table, i))) {
+			n++;
+			continue;
+		}
+		if (s.n_gaps == s.cap_gaps) {
+			s.cap_gaps = s.cap_gaps ? 2 * s.cap_gaps : 64;
+			if ((p = realloc(s.gaps, s.cap_gaps * sizeof(*p)))
+				== NULL) {
+				site_src_free(&s);
+				return folio_error_set(err, FOLIO_ENOMEM,
+					"out of memory");
+			}
+			s.gaps = p;
+		}
+		s.gaps[s.n_gaps++] = i;
+	}
 	src.n = n;
 	src.workers = s.workers;
 	src.get = site_get;
