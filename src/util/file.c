@@ -433,3 +433,30 @@ int folio_pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
 	}
 	return 0;
 }
+
+int folio_file_temp_beside(int *out_fd, const char *beside, const char *tag,
+	folio_error *err)
+{
+	const char *slash = strrchr(beside, '/');
+	size_t dir = slash == NULL ? 0 : (size_t)(slash - beside);
+	size_t n = dir + strlen(tag) + sizeof("./..tmp.XXXXXX");
+	char *path = malloc(n);
+
+	*out_fd = -1;
+	if (path == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if (slash == NULL)
+		snprintf(path, n, "./.%s.tmp.XXXXXX", tag);
+	else
+		snprintf(path, n, "%.*s/.%s.tmp.XXXXXX", (int)dir, beside,
+			tag);
+	if ((*out_fd = mkstemp(path)) < 0) {
+		int rc = folio_error_set(err, FOLIO_EIO, "%s: cannot create "
+			"a temporary file: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	(void)unlink(path);
+	free(path);
+	return 0;
+}

@@ -93,6 +93,13 @@ void folio_commit_group_free(folio_commit_group *g);
 /* syncfs(2) of the file system of fd, as a folio error (FOLIO_EIO). */
 int folio_file_syncfs(int fd, const char *what, folio_error *err);
 
+/* A file opened for reading and writing in the folder of the file
+ * beside (which need not exist), named .<tag>.tmp.XXXXXX and unlinked
+ * at once: a run killed meanwhile leaves nothing, and the space comes
+ * back when the descriptor closes. */
+int folio_file_temp_beside(int *out_fd, const char *beside, const char *tag,
+	folio_error *err);
+
 /* All n bytes at off, through interruptions and short transfers: 0, or
  * -1 with errno set (0 when the file ended first or took no bytes). */
 int folio_pread_all(int fd, void *buf, size_t n, uint64_t off);

@@ -21,7 +21,7 @@ typedef struct run {
 } run;
 
 struct folio_keyindex {
-	char *dir;
+	char *beside;             /* spill files go to its folder */
 	size_t budget;             /* records held before a run is written */
 	folio_key_rec *mem;        /* the run being filled; the whole index
 	                            * when it never spilled */
@@ -56,46 +56,16 @@ static int rec_less(const folio_key_rec *a, const folio_key_rec *b)
 	return by_rec(a, b) < 0;
 }
 
-/* An unlinked file in x->dir: a killed run leaves nothing behind. */
 static int temp_file(folio_keyindex *x, int *fd, folio_error *err)
 {
-	size_t n = strlen(x->dir) + sizeof("/.keyindex.tmp.XXXXXX");
-	char *path = malloc(n);
-
-	if (path == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	snprintf(path, n, "%s/.keyindex.tmp.XXXXXX", x->dir);
-	*fd = mkstemp(path);
-	if (*fd < 0) {
-		int rc = folio_error_set(err, FOLIO_EIO, "%s: cannot create "
-			"a temporary index file: %s", x->dir, strerror(errno));
-		free(path);
-		return rc;
-	}
-	(void)unlink(path);
-	free(path);
-	return 0;
+	return folio_file_temp_beside(fd, x->beside, "keyindex", err);
 }
 
 static int write_error(const folio_keyindex *x, folio_error *err)
 {
-	return folio_error_set(err, FOLIO_EIO, "%s: cannot write a temporary "
-		"index file: %s", x->dir, errno ? strerror(errno) : "no space");
-}
-
-/* The folder of path ("." for a bare name). */
-static char *folder_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n = slash == NULL ? 1 : slash == path ? 1 :
-		(size_t)(slash - path);
-	char *d = malloc(n + 1);
-
-	if (d == NULL)
-		return NULL;
-	memcpy(d, slash == NULL ? "." : slash == path ? "/" : path, n);
-	d[n] = '\0';
-	return d;
+	return folio_error_set(err, FOLIO_EIO, "cannot write a temporary "
+		"index file beside %s: %s", x->beside,
+		errno ? strerror(errno) : "no space");
 }
 
 int folio_keyindex_new(folio_keyindex **out, const char *beside,
@@ -104,7 +74,7 @@ int folio_keyindex_new(folio_keyindex **out, const char *beside,
 	folio_keyindex *x = calloc(1, sizeof(*x));
 
 	*out = NULL;
-	if (x == NULL || (x->dir = folder_of(beside)) == NULL) {
+	if (x == NULL || (x->beside = strdup(beside)) == NULL) {
 		free(x);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
@@ -308,8 +278,8 @@ static int merge(folio_keyindex *x, folio_error *err)
 	}
 	goto done;
 read_failed:
-	rc = folio_error_set(err, FOLIO_EIO, "%s: cannot read back a "
-		"temporary index file: %s", x->dir,
+	rc = folio_error_set(err, FOLIO_EIO, "cannot read back a "
+		"temporary index file beside %s: %s", x->beside,
 		errno ? strerror(errno) : "it ends too soon");
 done:
 	if (cur != NULL)
@@ -403,7 +373,7 @@ void folio_keyindex_free(folio_keyindex *x)
 	free(x->mem);
 	free(x->first);
 	free(x->shared);
-	free(x->dir);
+	free(x->beside);
 	free(x);
 }
 
@@ -465,8 +435,9 @@ int folio_keyindex_next(folio_keyindex_iter *it, folio_key_rec *out,
 				if (folio_pread_all(x->fd, it->buf, (size_t)n * REC,
 					start * REC) < 0)
 					return folio_error_set(err, FOLIO_EIO,
-						"%s: cannot read back a "
-						"temporary index file", x->dir);
+						"cannot read back a temporary "
+						"index file beside %s",
+						x->beside);
 				it->block = b;
 			}
 			r = &it->buf[it->pos % FOLIO_KEYINDEX_BLOCK];

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "util/file.h"
 #include "util/keyindex.h"
 #include "util/readwin.h"
+#include "util/recarray.h"
 #include "util/unicode.h"
 #include "util/utf8.h"
 
@@ -357,6 +359,90 @@ static void key_index_spills_and_merges(void **state)
 	rmdir(dir);
 }
 
+/* Records in pages of a file: zero until written, what was put read
+ * back after its page was written out and read in again, from several
+ * threads at once, the same as in memory; none past the end. */
+typedef struct rec16 {
+	uint64_t a;
+	uint32_t b;
+	uint32_t c;
+} rec16;
+
+enum { REC_N = 50000 };
+
+static void *read_recs(void *arg)
+{
+	folio_recarray *a = arg;
+	folio_error err = {0};
+	uint64_t i, bad = 0;
+	rec16 r;
+
+	for (i = 0; i < REC_N; i++)
+		if (folio_recarray_get(a, i, &r, &err) != 0 ||
+		    r.a != (i % 3 ? i * 7 : 0) || r.b != (uint32_t)i)
+			bad++;
+	return (void *)(uintptr_t)bad;
+}
+
+static void record_array_pages(void **state)
+{
+	char dir[] = "/tmp/folio-test-XXXXXX", beside[64];
+	folio_recarray *arr[2];
+	folio_error err = {0};
+	rec16 r;
+	uint64_t i;
+	int k;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(beside, sizeof(beside), "%s/x", dir);
+	assert_int_equal(folio_recarray_new(&arr[0], beside, sizeof(rec16),
+		REC_N, 1, &err), 0);   /* two pages of 4,096 records */
+	assert_int_equal(folio_recarray_new(&arr[1], beside, sizeof(rec16),
+		REC_N, (size_t)REC_N * sizeof(rec16), &err), 0);
+	assert_true(folio_recarray_on_disk(arr[0]));
+	assert_false(folio_recarray_on_disk(arr[1]));
+	assert_int_equal(count_entries(dir), 0);
+	for (k = 0; k < 2; k++) {
+		pthread_t t[3];
+		void *bad;
+		int j;
+		assert_int_equal(folio_recarray_get(arr[k], REC_N - 1, &r,
+			&err), 0);
+		assert_int_equal(r.a, 0);
+		/* b in place order, then a out of order (every page). */
+		for (i = 0; i < REC_N; i++) {
+			memset(&r, 0, sizeof(r));
+			r.b = (uint32_t)i;
+			assert_int_equal(folio_recarray_put(arr[k], i, &r, &err),
+				0);
+		}
+		for (i = 0; i < REC_N; i++) {
+			uint64_t at = (i * 7919) % REC_N;
+			if (at % 3 == 0)
+				continue;
+			assert_int_equal(folio_recarray_get(arr[k], at, &r,
+				&err), 0);
+			r.a = at * 7;
+			assert_int_equal(folio_recarray_put(arr[k], at, &r,
+				&err), 0);
+		}
+		for (j = 0; j < 3; j++)
+			assert_int_equal(pthread_create(&t[j], NULL, read_recs,
+				arr[k]), 0);
+		for (j = 0; j < 3; j++) {
+			assert_int_equal(pthread_join(t[j], &bad), 0);
+			assert_int_equal((uintptr_t)bad, 0);
+		}
+		assert_int_equal(folio_recarray_get(arr[k], REC_N, &r, &err),
+			FOLIO_EUSAGE);
+		assert_int_equal(folio_recarray_count(arr[k]), REC_N);
+	}
+	folio_recarray_free(arr[0]);
+	folio_recarray_free(arr[1]);
+	rmdir(dir);
+}
+
 static void read_refuses_directory(void **state)
 {
 	folio_error err = {0};
@@ -454,6 +540,7 @@ int main(void)
 		cmocka_unit_test(read_refuses_directory),
 		cmocka_unit_test(read_window_serves_records),
 		cmocka_unit_test(key_index_spills_and_merges),
+		cmocka_unit_test(record_array_pages),
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(first_error_message_wins),
 		cmocka_unit_test(source_date_epoch),
