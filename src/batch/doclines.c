@@ -8,17 +8,23 @@
 
 #include "batch/cache.h"
 #include "util/json.h"
+#include "util/recarray.h"
 
-/* Where one document's line is. len 0: not known. */
+/* Where one document's line is: offset and length, 12 bytes in a
+ * util/recarray.h array (in memory up to its budget, past it on disk),
+ * read only for a line. Its status, which the later steps walk the
+ * batch by, stays in memory: a byte a document. */
+#define SLOT_BYTES 12
+
 typedef struct doc_slot {
 	uint64_t off;
 	uint32_t len;
-	uint8_t status;
 } doc_slot;
 
 struct folio_doc_lines {
 	FILE *spool;
-	doc_slot *slots;
+	folio_recarray *slots;
+	unsigned char *state;   /* per document: 0 unknown, else status + 1 */
 	size_t n;
 	int dirty;              /* written since the last flush */
 	/* Where the spool ends, while only folio_doc_lines_append has
@@ -30,27 +36,40 @@ struct folio_doc_lines {
 };
 
 int folio_doc_lines_new(folio_doc_lines **out, size_t n, FILE *spool,
-	folio_error *err)
+	const char *dir, folio_error *err)
 {
 	folio_doc_lines *t = calloc(1, sizeof(*t));
+	size_t len = strlen(dir) + sizeof("/.doclines");
+	char *beside = malloc(len);
+	int rc;
 
 	*out = NULL;
-	if (t == NULL || (t->slots = calloc(n ? n : 1,
-		sizeof(*t->slots))) == NULL) {
-		free(t);
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if (t == NULL || beside == NULL ||
+	    (t->state = calloc(n ? n : 1, 1)) == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto fail;
 	}
+	snprintf(beside, len, "%s/.doclines", dir);
+	if ((rc = folio_recarray_new(&t->slots, beside, SLOT_BYTES, n, 0,
+		err)) < 0)
+		goto fail;
+	free(beside);
 	t->spool = spool;
 	t->n = n;
 	*out = t;
 	return 0;
+fail:
+	free(beside);
+	folio_doc_lines_free(t);
+	return rc;
 }
 
 void folio_doc_lines_free(folio_doc_lines *t)
 {
 	if (t == NULL)
 		return;
-	free(t->slots);
+	folio_recarray_free(t->slots);
+	free(t->state);
 	folio_read_window_free(&t->win);
 	free(t);
 }
@@ -58,6 +77,11 @@ void folio_doc_lines_free(folio_doc_lines *t)
 size_t folio_doc_lines_size(const folio_doc_lines *t)
 {
 	return t->n;
+}
+
+int folio_doc_lines_on_disk(const folio_doc_lines *t)
+{
+	return folio_recarray_on_disk(t->slots);
 }
 
 int folio_doc_lines_set(folio_doc_lines *t, size_t index, uint64_t off,
@@ -70,9 +94,16 @@ int folio_doc_lines_set(folio_doc_lines *t, size_t index, uint64_t off,
 			"expected a line of 1 to %zu bytes for one of %zu "
 			"documents, found %zu bytes", index + 1,
 			FOLIO_CACHE_MAX_LINE, t->n, len);
-	t->slots[index].off = off;
-	t->slots[index].len = (uint32_t)len;
-	t->slots[index].status = (uint8_t)status;
+	{
+		unsigned char rec[SLOT_BYTES];
+		uint32_t l = (uint32_t)len;
+		int rc;
+		memcpy(rec, &off, 8);
+		memcpy(rec + 8, &l, 4);
+		if ((rc = folio_recarray_put(t->slots, index, rec, err)) < 0)
+			return rc;
+	}
+	t->state[index] = (unsigned char)(status + 1);
 	t->dirty = 1;
 	t->end_known = 0;
 	return 0;
@@ -109,13 +140,27 @@ int folio_doc_lines_append(folio_doc_lines *t, const folio_doc_result *d,
 
 int folio_doc_lines_has(const folio_doc_lines *t, size_t i)
 {
-	return i < t->n && t->slots[i].len != 0;
+	return i < t->n && t->state[i] != 0;
 }
 
 folio_doc_status folio_doc_lines_status(const folio_doc_lines *t, size_t i)
 {
-	return folio_doc_lines_has(t, i) ? (folio_doc_status)t->slots[i].status :
+	return folio_doc_lines_has(t, i) ? (folio_doc_status)(t->state[i] - 1) :
 		FOLIO_DOC_NOT_RUN;
+}
+
+/* Where document i's line is (it has one). */
+static int slot_of(const folio_doc_lines *t, size_t i, doc_slot *s,
+	folio_error *err)
+{
+	unsigned char rec[SLOT_BYTES];
+	int rc;
+
+	if ((rc = folio_recarray_get(t->slots, i, rec, err)) < 0)
+		return rc;
+	memcpy(&s->off, rec, 8);
+	memcpy(&s->len, rec + 8, 4);
+	return 0;
 }
 
 int folio_doc_lines_sync(folio_doc_lines *t, folio_error *err)
@@ -132,15 +177,15 @@ int folio_doc_lines_sync(folio_doc_lines *t, folio_error *err)
 int folio_doc_lines_line(folio_doc_lines *t, size_t i, folio_buf *line,
 	folio_error *err)
 {
-	const doc_slot *s;
+	doc_slot slot, *s = &slot;
 	ssize_t got;
 	int rc;
 
 	if (!folio_doc_lines_has(t, i))
 		return folio_error_set(err, FOLIO_EUSAGE, "document %zu: "
 			"not in the table", i + 1);
-	s = &t->slots[i];
-	if ((rc = folio_doc_lines_sync(t, err)) < 0)
+	if ((rc = slot_of(t, i, s, err)) < 0 ||
+	    (rc = folio_doc_lines_sync(t, err)) < 0)
 		return rc;
 	folio_buf_reset(line);
 	if (line->cap < (size_t)s->len + 1) {
@@ -198,7 +243,8 @@ int folio_doc_lines_read(const folio_doc_lines *t, size_t i,
 {
 	folio_error why = {0};
 	const char *at;
-	const doc_slot *s;
+	doc_slot slot, *s = &slot;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!folio_doc_lines_has(t, i))
@@ -207,7 +253,8 @@ int folio_doc_lines_read(const folio_doc_lines *t, size_t i,
 	if (t->dirty)
 		return folio_error_set(err, FOLIO_EUSAGE, "document %zu: "
 			"read before the spool was synced", i + 1);
-	s = &t->slots[i];
+	if ((rc = slot_of(t, i, s, err)) < 0)
+		return rc;
 	if (folio_read_window_get(w, fileno(t->spool), s->off, s->len, &at,
 		&why) < 0)
 		return folio_error_set(err, why.code, "document %zu: %s in "

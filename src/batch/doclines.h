@@ -7,9 +7,10 @@
  * report. Held in memory a document is about a kilobyte (its metadata,
  * figures, import summary); at a million documents that is a gigabyte.
  * Instead each document's line of JSON (report.h's document
- * object) where it already is, in a spool file, and only where it is:
- * 16 bytes a document. A document is parsed again each time a step asks
- * for it.
+ * object) where it already is, in a spool file, and only where it is
+ * (12 bytes a document, past half a megabyte kept in a temporary file
+ * beside the run's outputs: util/recarray.h) and its status (a byte).
+ * A document is parsed again each time a step asks for it.
  *
  * The spool is the caller's (a file opened for reading and writing,
  * usually folio_run_spool's); lines are either written there by the
@@ -34,11 +35,14 @@
 
 typedef struct folio_doc_lines folio_doc_lines;
 
-/* Lines of n documents (none known yet) in spool (borrowed). */
+/* Lines of n documents (none known yet) in spool (borrowed); where
+ * they are is kept, past its budget, in a temporary file in dir. */
 int folio_doc_lines_new(folio_doc_lines **out, size_t n, FILE *spool,
-	folio_error *err);
+	const char *dir, folio_error *err);
 void folio_doc_lines_free(folio_doc_lines *t);
 size_t folio_doc_lines_size(const folio_doc_lines *t);
+/* 1 when where the lines are is kept on disk (a test's question). */
+int folio_doc_lines_on_disk(const folio_doc_lines *t);
 
 /* Document `index`'s line is the len bytes the spool holds at off. */
 int folio_doc_lines_set(folio_doc_lines *t, size_t index, uint64_t off,

@@ -712,7 +712,7 @@ int folio_run_documents(run *r, folio_error *err)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	if ((rc = folio_run_spool(&r->documents, r->dir, err)) < 0 ||
 	    (rc = folio_doc_lines_new(&r->table, r->m->n_sources,
-		r->documents, err)) < 0 ||
+		r->documents, r->dir, err)) < 0 ||
 	    (rc = open_dir_at(&r->src_dir_fd, r->m->dir, NULL, err)) < 0 ||
 	    (rc = open_dir_at(&r->pdf_dir_fd, r->dir, "pdf", err)) < 0 ||
 	    (rc = open_dir_at(&r->epub_dir_fd, r->dir, "epub", err)) < 0)

@@ -301,7 +301,7 @@ int folio_run_merge(run *r, folio_error *err)
 	 * order. */
 	if ((rc = folio_run_spool(&lines, r->dir, err)) < 0 ||
 	    (rc = folio_doc_lines_new(&r->table, r->m->n_sources, lines,
-		err)) < 0)
+		r->dir, err)) < 0)
 		goto done;
 	for (k = 1; k <= n; k++) {
 		folio_shard slice;
@@ -404,7 +404,7 @@ int folio_build_archive_report(folio_archive_stats *out,
 		goto done;
 	}
 	if ((rc = folio_run_spool(&lines, dir, err)) < 0 ||
-	    (rc = folio_doc_lines_new(&r.table, m->n_sources, lines,
+	    (rc = folio_doc_lines_new(&r.table, m->n_sources, lines, dir,
 		err)) < 0 ||
 	    (rc = folio_run_inputs(&r.inputs, m, err)) < 0 ||
 	    (rc = read_report(&h, &r, path, &whole, r.table, err)) < 0 ||

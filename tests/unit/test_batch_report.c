@@ -486,6 +486,68 @@ static void empty_batch_and_size_limit(void **state)
 	clear(d);
 }
 
+/* A batch whose places outgrow the table's memory budget: where each
+ * line is goes to a temporary file (util/recarray.h), and 300 lines
+ * written at places scattered over 50,000 come back from any place,
+ * through a window and alone, the others unknown. */
+static void document_lines_of_a_large_batch(void **state)
+{
+	enum { N = 50000, W = 300 };
+	char dir[] = "/tmp/folio-lines-XXXXXX", src[32];
+	folio_doc_result d[4], back;
+	folio_doc_lines *t = NULL;
+	folio_buf scratch = {0};
+	folio_read_window w = {0};
+	folio_error err = {0};
+	FILE *spool = tmpfile();
+	char *keep;
+	size_t k, known = 0;
+
+	(void)state;
+	assert_non_null(spool);
+	assert_non_null(mkdtemp(dir));
+	fill(d);
+	keep = d[0].source;
+	assert_int_equal(folio_doc_lines_new(&t, N, spool, dir, &err), 0);
+	assert_true(folio_doc_lines_on_disk(t));
+	for (k = 0; k < W; k++) {
+		d[0].index = (k * 7919) % N;
+		d[0].status = k % 3 ? FOLIO_DOC_BUILT : FOLIO_DOC_FAILED;
+		snprintf(src, sizeof(src), "s-%zu.xml", d[0].index);
+		d[0].source = src;
+		assert_int_equal(folio_doc_lines_append(t, &d[0], &scratch,
+			&err), 0);
+	}
+	d[0].source = keep;
+	assert_int_equal(folio_doc_lines_sync(t, &err), 0);
+	for (k = 0; k < N; k++) {
+		size_t which = 0;
+		if (!folio_doc_lines_has(t, k))
+			continue;
+		known++;
+		/* the write that put place k */
+		while ((which * 7919) % N != k)
+			which++;
+		assert_int_equal(folio_doc_lines_status(t, k), which % 3 ?
+			FOLIO_DOC_BUILT : FOLIO_DOC_FAILED);
+		assert_int_equal(k % 2 ? folio_doc_lines_get(t, k, &back,
+			&err) : folio_doc_lines_read(t, k, &w, &back, &err), 0);
+		assert_int_equal(back.index, k);
+		snprintf(src, sizeof(src), "s-%zu.xml", k);
+		assert_string_equal(back.source, src);
+		folio_doc_result_clear(&back);
+	}
+	assert_int_equal(known, W);
+	assert_int_equal(folio_doc_lines_get(t, 1, &back, &err),
+		FOLIO_EUSAGE);
+	folio_read_window_free(&w);
+	folio_buf_free(&scratch);
+	folio_doc_lines_free(t);
+	fclose(spool);
+	clear(d);
+	assert_int_equal(rmdir(dir), 0);   /* nothing left in it */
+}
+
 /* The lines of a run's documents kept on disk (doclines.h): written in
  * finishing order, read back by manifest place, as many times as asked,
  * with their status known without a read. */
@@ -504,7 +566,7 @@ static void document_lines_by_place(void **state)
 	assert_non_null(spool);
 	fill(d);
 	add_import(&d[0]);
-	assert_int_equal(folio_doc_lines_new(&t, 5, spool, &err), 0);
+	assert_int_equal(folio_doc_lines_new(&t, 5, spool, "/tmp", &err), 0);
 	/* Two appended by the table, two written by the caller at known
 	 * places between other bytes (as the run's report array is). */
 	for (k = 0; k < 4; k++) {
@@ -626,6 +688,7 @@ int main(void)
 		cmocka_unit_test(report_file_round_trip),
 		cmocka_unit_test(empty_batch_and_size_limit),
 		cmocka_unit_test(document_lines_by_place),
+		cmocka_unit_test(document_lines_of_a_large_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
