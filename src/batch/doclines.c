@@ -50,7 +50,7 @@ int folio_doc_lines_new(folio_doc_lines **out, size_t n, FILE *spool,
 		goto fail;
 	}
 	snprintf(beside, len, "%s/.doclines", dir);
-	if ((rc = folio_recarray_new(&t->slots, beside, SLOT_BYTES, n, 0,
+	if ((rc = folio_recarray_new(&t->slots, beside, SLOT_BYTES, n, 0, 0,
 		err)) < 0)
 		goto fail;
 	free(beside);

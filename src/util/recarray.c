@@ -12,35 +12,40 @@
 
 #define NO_PAGE UINT64_MAX
 
-typedef struct page {
+typedef struct rpage {
 	uint64_t no;               /* which page of the file, NO_PAGE none */
 	int dirty;
-	unsigned char *bytes;      /* FOLIO_RECARRAY_PAGE */
-} page;
+	unsigned char *bytes;      /* a->page */
+} rpage;
 
 struct folio_recarray {
 	size_t size;               /* bytes a record */
 	uint64_t n;
+	size_t page;               /* bytes a page */
 	size_t per_page;           /* records a page (none cross one) */
 	unsigned char *mem;        /* all records, when they fit */
 	int fd;                    /* else the file, and its pages here */
 	char *beside;
-	page *pages;
+	rpage *pages;
 	size_t n_pages;
 	pthread_mutex_t lock;
 };
 
 int folio_recarray_new(folio_recarray **out, const char *beside,
-	size_t size, uint64_t n, size_t budget, folio_error *err)
+	size_t size, uint64_t n, size_t budget, size_t page, folio_error *err)
 {
 	folio_recarray *a;
 	size_t i;
 	int rc;
 
 	*out = NULL;
-	if (size == 0 || size > FOLIO_RECARRAY_PAGE)
+	if (page == 0)
+		page = FOLIO_RECARRAY_PAGE;
+	if (page < FOLIO_RECARRAY_MIN_PAGE)
+		page = FOLIO_RECARRAY_MIN_PAGE;
+	if (size == 0 || size > page)
 		return folio_error_set(err, FOLIO_EUSAGE, "records of %zu "
-			"bytes (expected 1 to %zu)", size, FOLIO_RECARRAY_PAGE);
+			"bytes (expected 1 to %zu)", size, page);
 	if (n > (uint64_t)INT64_MAX / size)
 		return folio_error_set(err, FOLIO_ELIMIT, "%llu records of "
 			"%zu bytes", (unsigned long long)n, size);
@@ -48,7 +53,8 @@ int folio_recarray_new(folio_recarray **out, const char *beside,
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	a->size = size;
 	a->n = n;
-	a->per_page = FOLIO_RECARRAY_PAGE / size;
+	a->page = page;
+	a->per_page = page / size;
 	a->fd = -1;
 	if (pthread_mutex_init(&a->lock, NULL) != 0) {
 		free(a);
@@ -65,7 +71,7 @@ int folio_recarray_new(folio_recarray **out, const char *beside,
 		*out = a;
 		return 0;
 	}
-	a->n_pages = budget / FOLIO_RECARRAY_PAGE;
+	a->n_pages = budget / page;
 	if (a->n_pages < 2)
 		a->n_pages = 2;
 	if ((a->beside = strdup(beside)) == NULL ||
@@ -81,7 +87,7 @@ int folio_recarray_new(folio_recarray **out, const char *beside,
 		return rc;
 	}
 	if (ftruncate(a->fd, (off_t)(((n + a->per_page - 1) / a->per_page) *
-		FOLIO_RECARRAY_PAGE)) != 0) {
+		page)) != 0) {
 		rc = folio_error_set(err, FOLIO_EIO, "cannot size a temporary "
 			"file beside %s: %s", beside, strerror(errno));
 		folio_recarray_free(a);
@@ -106,24 +112,24 @@ static int page_of(folio_recarray *a, uint64_t i, unsigned char **out,
 	int write, folio_error *err)
 {
 	uint64_t no = i / a->per_page;
-	page *p = &a->pages[no % a->n_pages];
+	rpage *p = &a->pages[no % a->n_pages];
 
 	if (p->no != no) {
 		if (p->bytes == NULL &&
-		    (p->bytes = malloc(FOLIO_RECARRAY_PAGE)) == NULL)
+		    (p->bytes = malloc(a->page)) == NULL)
 			return folio_error_set(err, FOLIO_ENOMEM,
 				"out of memory");
 		errno = 0;
-		if (p->dirty && folio_pwrite_all(a->fd, p->bytes,
-			FOLIO_RECARRAY_PAGE, p->no * FOLIO_RECARRAY_PAGE) < 0)
+		if (p->dirty && folio_pwrite_all(a->fd, p->bytes, a->page,
+			p->no * a->page) < 0)
 			return folio_error_set(err, FOLIO_EIO, "cannot write "
 				"a temporary file beside %s: %s", a->beside,
 				errno ? strerror(errno) : "no space");
 		p->no = NO_PAGE;
 		p->dirty = 0;
 		errno = 0;
-		if (folio_pread_all(a->fd, p->bytes, FOLIO_RECARRAY_PAGE,
-			no * FOLIO_RECARRAY_PAGE) < 0)
+		if (folio_pread_all(a->fd, p->bytes, a->page, no * a->page)
+			< 0)
 			return folio_error_set(err, FOLIO_EIO, "cannot read "
 				"back a temporary file beside %s: %s",
 				a->beside, errno ? strerror(errno) :

@@ -22,15 +22,19 @@
 #include "util/error.h"
 
 #define FOLIO_RECARRAY_PAGE ((size_t)64 * 1024)       /* bytes a read */
+#define FOLIO_RECARRAY_MIN_PAGE ((size_t)4096)
 #define FOLIO_RECARRAY_BUDGET ((size_t)512 * 1024)    /* bytes in memory */
 
 typedef struct folio_recarray folio_recarray;
 
-/* n records of size bytes (1 to FOLIO_RECARRAY_PAGE), all zero, in
- * memory when they fit budget bytes (0: the default), else in a file
- * made in the folder of the file beside. */
+/* n records of size bytes (1 to the page), all zero, in memory when
+ * they fit budget bytes (0: the default), else in a file made in the
+ * folder of the file beside, read page bytes at a time (0: the default;
+ * at least FOLIO_RECARRAY_MIN_PAGE; a small page suits records asked
+ * for out of order). */
 int folio_recarray_new(folio_recarray **out, const char *beside,
-	size_t size, uint64_t n, size_t budget, folio_error *err);
+	size_t size, uint64_t n, size_t budget, size_t page,
+	folio_error *err);
 uint64_t folio_recarray_count(const folio_recarray *a);
 /* 1 when the records are on disk (a test's question). */
 int folio_recarray_on_disk(const folio_recarray *a);

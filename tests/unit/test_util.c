@@ -387,7 +387,7 @@ static void *read_recs(void *arg)
 static void record_array_pages(void **state)
 {
 	char dir[] = "/tmp/folio-test-XXXXXX", beside[64];
-	folio_recarray *arr[2];
+	folio_recarray *arr[3];
 	folio_error err = {0};
 	rec16 r;
 	uint64_t i;
@@ -397,13 +397,16 @@ static void record_array_pages(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(beside, sizeof(beside), "%s/x", dir);
 	assert_int_equal(folio_recarray_new(&arr[0], beside, sizeof(rec16),
-		REC_N, 1, &err), 0);   /* two pages of 4,096 records */
+		REC_N, 1, 0, &err), 0);   /* two pages of 4,096 records */
 	assert_int_equal(folio_recarray_new(&arr[1], beside, sizeof(rec16),
-		REC_N, (size_t)REC_N * sizeof(rec16), &err), 0);
+		REC_N, (size_t)REC_N * sizeof(rec16), 0, &err), 0);
+	assert_int_equal(folio_recarray_new(&arr[2], beside, sizeof(rec16),
+		REC_N, 1, 1, &err), 0);   /* two pages of 256 records */
 	assert_true(folio_recarray_on_disk(arr[0]));
 	assert_false(folio_recarray_on_disk(arr[1]));
+	assert_true(folio_recarray_on_disk(arr[2]));
 	assert_int_equal(count_entries(dir), 0);
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
 		pthread_t t[3];
 		void *bad;
 		int j;
@@ -438,8 +441,8 @@ static void record_array_pages(void **state)
 			FOLIO_EUSAGE);
 		assert_int_equal(folio_recarray_count(arr[k]), REC_N);
 	}
-	folio_recarray_free(arr[0]);
-	folio_recarray_free(arr[1]);
+	for (k = 0; k < 3; k++)
+		folio_recarray_free(arr[k]);
 	rmdir(dir);
 }
 
