@@ -43,12 +43,17 @@ typedef struct group {
 	int64_t updated;
 } group;
 
-/* The feeds are made from the documents' keys (sorted and grouped in
- * memory, 4 bytes a document per order); each entry's text is read
+/* The feeds are made from what they need of the documents' keys (date
+ * and 文种, taken from the keys once and sorted and grouped in memory:
+ * 16 bytes a document with the two orders); each entry's text is read
  * back from disk as it is written. */
+#define TYPE_NONE UINT32_C(0x80000000)   /* in type_of: no 文种 given */
+
 typedef struct feeds {
 	site_ctx *c;
 	folio_error *err;
+	uint32_t *date;         /* per document: YYYYMMDD */
+	uint32_t *type_of;      /* per document: 文种 number | TYPE_NONE */
 	uint32_t *order;        /* every document, feed order */
 	uint32_t *by_type;      /* every document, by 文种, feed order */
 	group *years, *types;
@@ -77,34 +82,41 @@ static void page_path(char *out, size_t outsz, const char *path,
 
 /* Newest first, then by 档号: the same order on every run (batch order
  * for equal 档号s, as a stable sort would leave them). */
+typedef struct sort_ctx {
+	const site_ctx *c;
+	const uint32_t *date;
+} sort_ctx;
+
 static int by_date_desc(const void *a, const void *b, void *ctx)
 {
-	const site_ctx *c = ctx;
+	const sort_ctx *s = ctx;
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	const site_key *x = &c->keys[i], *y = &c->keys[j];
 	int k;
 
-	if (x->date != y->date)
-		return x->date < y->date ? 1 : -1;
-	k = strcmp(site_code(c, i), site_code(c, j));
+	if (s->date[i] != s->date[j])
+		return s->date[i] < s->date[j] ? 1 : -1;
+	k = strcmp(site_code(s->c, i), site_code(s->c, j));
 	return k ? k : (i > j) - (i < j);
 }
 
-void site_feed_sort(uint32_t *order, size_t n, const site_ctx *c)
+void site_feed_sort(uint32_t *order, size_t n, const uint32_t *date,
+	const site_ctx *c)
 {
-	qsort_r(order, n, sizeof(*order), by_date_desc, (void *)(uintptr_t)c);
+	sort_ctx s = {c, date};
+
+	qsort_r(order, n, sizeof(*order), by_date_desc, &s);
 }
 
-/* site_doc_updated from the key's date. */
-static int64_t key_updated(const site_key *k, int64_t epoch)
+/* site_doc_updated from a key's date. */
+static int64_t key_updated(uint32_t key_date, int64_t epoch)
 {
 	char date[32];
 	int64_t t;
 
 	if (epoch >= 0)
 		return epoch;
-	snprintf(date, sizeof(date), "%04u-%02u-%02u", k->date / 10000,
-		k->date / 100 % 100, k->date % 100);
+	snprintf(date, sizeof(date), "%04u-%02u-%02u", key_date / 10000,
+		key_date / 100 % 100, key_date % 100);
 	t = folio_epub_date_epoch(date);
 	return t < 0 ? 0 : t;
 }
@@ -385,9 +397,9 @@ static int navigation_feed(feeds *f, const char *path, const char *title,
 /* Years in feed order (newest first): runs of f->order. The runs are
  * counted first: a group is ~170 bytes, one per document would be 17 MB
  * at 100,000 documents for the few years a batch spans. */
-static uint32_t key_year(const site_ctx *c, size_t i)
+static uint32_t key_year(const feeds *f, size_t i)
 {
-	return c->keys[i].date / 10000;
+	return f->date[i] / 10000;
 }
 
 static int group_years(feeds *f)
@@ -397,21 +409,20 @@ static int group_years(feeds *f)
 	size_t i, n = 0, runs = 0;
 
 	for (i = 0; i < c->n; i++)
-		if (i == 0 || key_year(c, f->order[i]) !=
-		    key_year(c, f->order[i - 1]))
+		if (i == 0 || key_year(f, f->order[i]) !=
+		    key_year(f, f->order[i - 1]))
 			runs++;
 	g = calloc(runs ? runs : 1, sizeof(*g));
 	if (g == NULL)
 		return FOLIO_ENOMEM;
 	for (i = 0; i < c->n; i++) {
-		const site_key *k = &c->keys[f->order[i]];
 		int64_t t;
 
-		if (i == 0 || key_year(c, f->order[i]) !=
-		    key_year(c, f->order[i - 1])) {
+		if (i == 0 || key_year(f, f->order[i]) !=
+		    key_year(f, f->order[i - 1])) {
 			group *y = &g[n++];
 			snprintf(y->year, sizeof(y->year), "%04u",
-				key_year(c, f->order[i]));
+				key_year(f, f->order[i]));
 			snprintf(y->path, sizeof(y->path), "opds/year-%s.xml",
 				y->year);
 			snprintf(y->stem, sizeof(y->stem), "opds/year-%s",
@@ -419,7 +430,7 @@ static int group_years(feeds *f)
 			y->docs = &f->order[i];
 		}
 		g[n - 1].n++;
-		t = key_updated(k, c->opts->epoch);
+		t = key_updated(f->date[f->order[i]], c->opts->epoch);
 		if (t > g[n - 1].updated)
 			g[n - 1].updated = t;
 	}
@@ -450,7 +461,7 @@ static int group_types(feeds *f)
 	    f->by_type == NULL)
 		goto done;
 	for (i = 0; i < c->n; i++)
-		count[c->keys[i].type]++;
+		count[f->type_of[i] & ~TYPE_NONE]++;
 	for (i = 1; i <= nt; i++)
 		start[i] = start[i - 1] + count[i - 1];
 	for (i = 0; i < nt; i++)
@@ -461,14 +472,14 @@ static int group_types(feeds *f)
 			count[i] = n++;   /* now: the group of type i */
 		}
 	for (i = 0; i < c->n; i++) {
-		const site_key *k = &c->keys[f->order[i]];
-		group *t = &g[count[k->type]];
-		int64_t u = key_updated(k, c->opts->epoch);
+		uint32_t at = f->order[i], type = f->type_of[at] & ~TYPE_NONE;
+		group *t = &g[count[type]];
+		int64_t u = key_updated(f->date[at], c->opts->epoch);
 
-		if (fill[k->type] == 0) {
+		if (fill[type] == 0) {
 			unsigned char md[FOLIO_SHA256_LEN];
 			char hex[65];   /* 16 digits are used */
-			if (k->flags & SITE_KEY_NO_TYPE) {
+			if (f->type_of[at] & TYPE_NONE) {
 				snprintf(hex, sizeof(hex), "none");
 			} else if (folio_sha256(md, t->name, strlen(t->name),
 				NULL) == 0) {
@@ -481,7 +492,7 @@ static int group_types(feeds *f)
 			snprintf(t->stem, sizeof(t->stem), "opds/type-%.16s",
 				hex);
 		}
-		f->by_type[start[k->type] + fill[k->type]++] = f->order[i];
+		f->by_type[start[type] + fill[type]++] = at;
 		if (u > t->updated)
 			t->updated = u;
 	}
@@ -517,17 +528,28 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 	f.c = c;
 	f.err = err;
 	f.order = malloc((c->n ? c->n : 1) * sizeof(*f.order));
-	if (f.order == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	f.date = malloc((c->n ? c->n : 1) * sizeof(*f.date));
+	f.type_of = malloc((c->n ? c->n : 1) * sizeof(*f.type_of));
+	if (f.order == NULL || f.date == NULL || f.type_of == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
 	for (i = 0; i < c->n; i++) {
-		int64_t t = key_updated(&c->keys[i], c->opts->epoch);
+		site_key k;
+		int64_t t;
+		if ((rc = site_key_get(c, i, &k, err)) < 0)
+			goto done;
+		f.date[i] = k.date;
+		f.type_of[i] = k.type | (k.flags & SITE_KEY_NO_TYPE ?
+			TYPE_NONE : 0);
+		t = key_updated(k.date, c->opts->epoch);
 		f.order[i] = (uint32_t)i;
 		if (t > f.updated)
 			f.updated = t;
 	}
 	if (c->n == 0 && c->opts->epoch >= 0)
 		f.updated = c->opts->epoch;
-	site_feed_sort(f.order, c->n, c);
+	site_feed_sort(f.order, c->n, f.date, c);
 	if (group_years(&f) < 0 || group_types(&f) < 0) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
@@ -558,6 +580,8 @@ done:
 	free(f.types);
 	free(f.by_type);
 	free(f.order);
+	free(f.date);
+	free(f.type_of);
 	site_item_free(&f.it);
 	return rc;
 }

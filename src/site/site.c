@@ -512,8 +512,12 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 	    (rc = site_cache_read(&cache, cache_path, 0, err)) < 0)
 		goto done;
 	c.cache_fd = cache.fp != NULL ? fileno(cache.fp) : -1;
-	c.keys = calloc(n ? n : 1, sizeof(*c.keys));
-	if (c.keys == NULL) {
+	/* Keys are read in batch order but for the feeds: small pages. */
+	if ((rc = folio_recarray_new(&c.keys, cache_path, sizeof(site_key),
+		n, 0, FOLIO_RECARRAY_MIN_PAGE, err)) < 0)
+		goto done;
+	c.code_at = calloc(n ? n : 1, sizeof(*c.code_at));
+	if (c.code_at == NULL) {
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -552,7 +556,8 @@ done:
 		close(c.docs_fd);
 	if (c.files_fd >= 0)
 		close(c.files_fd);
-	free(c.keys);
+	folio_recarray_free(c.keys);
+	free(c.code_at);
 	free(c.links);
 	folio_buf_free(&c.codes);
 	site_types_free(&c.types);

@@ -26,6 +26,7 @@
 #include "util/file.h"
 #include "util/keyindex.h"
 #include "util/readwin.h"
+#include "util/recarray.h"
 
 #define SITE_PATH_MAX 4096
 #define SITE_HREF_MAX (FOLIO_SITE_URL_MAX + 256)
@@ -154,7 +155,6 @@ typedef struct site_key {
 	                           * spool, or offset in the old cache */
 	uint32_t len;             /* line bytes with the '\n'; 0: none */
 	uint32_t date;            /* YYYYMMDD, for the feeds' order */
-	uint32_t code;            /* its 档号 at site_ctx.codes.data + code */
 	uint32_t type;            /* its 文种 in site_ctx.types */
 	uint32_t flags;           /* SITE_KEY_* */
 } site_key;
@@ -242,9 +242,12 @@ typedef struct site_ctx {
 	const folio_site_options *opts;
 	char base[FOLIO_SITE_URL_MAX + 2];   /* "" or ends with '/' */
 	char dir[SITE_PATH_MAX];             /* batch_dir/site */
-	site_key *keys;                      /* one per document */
+	/* One site_key per document: util/recarray.h, so past half a
+	 * megabyte on disk (keys_get/keys_put, sitespool.c). */
+	folio_recarray *keys;
 	size_t n;
 	folio_buf codes;                     /* 档号s, NUL-terminated */
+	uint32_t *code_at;                   /* document i's at codes + */
 	site_types types;
 	site_spool spool;
 	int cache_fd;                        /* the last run's cache, -1 */
@@ -268,6 +271,14 @@ int site_join(char *out, size_t n, folio_error *err, const char *fmt, ...)
  * line is. */
 int site_key_set(site_types *types, site_key *k, const site_doc *d,
 	uint64_t at, size_t len, uint32_t flags, folio_error *err);
+/* Document i's key, read and written whole (any thread; the array
+ * locks its pages). FOLIO_EIO when its file cannot be read back. */
+int site_key_get(const site_ctx *c, size_t i, site_key *k, folio_error *err);
+int site_key_put(const site_ctx *c, size_t i, const site_key *k,
+	folio_error *err);
+/* flags |= more on document i's key. */
+int site_key_flag(const site_ctx *c, size_t i, uint32_t more,
+	folio_error *err);
 /* ---- sitepages.c ---- */
 /* Every page not current, by the worker pool (stats->stopped when
  * opts->stop was set: the pages so far are kept). */
@@ -301,9 +312,10 @@ int site_write_index(site_ctx *c, folio_error *err);
 
 /* ---- opds.c ---- */
 int site_write_feeds(site_ctx *c, folio_error *err);
-/* The feeds' order of documents order[0..n): newest first, then by
- * 档号, then batch order. */
-void site_feed_sort(uint32_t *order, size_t n, const site_ctx *c);
+/* The feeds' order of documents order[0..n): newest first (date: each
+ * document's YYYYMMDD), then by 档号, then batch order. */
+void site_feed_sort(uint32_t *order, size_t n, const uint32_t *date,
+	const site_ctx *c);
 
 /* ---- sitecache.c ----
  * out/<batch>/.site-cache, text, one record a line, tab-separated, text

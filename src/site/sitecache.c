@@ -536,6 +536,7 @@ void site_dir_stamp_of(site_dir_stamp *out, int fd)
  * entries itself is no such run; the next one records the folder. */
 static int put_links(folio_buf *b, const site_ctx *c)
 {
+	folio_error ignored = {0};
 	site_dir_stamp d;
 	size_t k, i;
 
@@ -550,11 +551,12 @@ static int put_links(folio_buf *b, const site_ctx *c)
 		return FOLIO_ENOMEM;
 	for (k = 0; k < c->n_links; k++) {
 		size_t end = (k + 1) * SITE_SCAN_CHUNK;
+		site_key key;
 		for (i = k * SITE_SCAN_CHUNK; i < c->n && i < end; i++)
-			if ((c->keys[i].flags & (SITE_KEY_LINKED |
-				SITE_KEY_HARD)) != (SITE_KEY_LINKED |
-				SITE_KEY_HARD))
-				break;
+			if (site_key_get(c, i, &key, &ignored) < 0 ||
+			    (key.flags & (SITE_KEY_LINKED | SITE_KEY_HARD)) !=
+				(SITE_KEY_LINKED | SITE_KEY_HARD))
+				break;   /* (unreadable: not recorded) */
 		if (i < c->n && i < end)
 			continue;
 		if (folio_buf_printf(b, "links\t%zu\t", k) < 0)
@@ -605,7 +607,9 @@ int site_cache_write(const char *path, const site_ctx *c, const char *env,
 	if (put_links(&b, c) < 0)
 		goto nomem;
 	for (i = 0; i < c->n; i++) {
-		const site_key *k = &c->keys[i];
+		site_key key, *k = &key;
+		if ((rc = site_key_get(c, i, k, err)) < 0)
+			goto done;
 		/* A page that failed to be written, or a source without a
 		 * known digest, is not recorded: the next run redoes it. */
 		if (k->len == 0 || (k->flags & SITE_KEY_NO_CACHE))

@@ -78,6 +78,7 @@ static int page_job(void *ctx, size_t k, int worker)
 	int64_t mtime = 0;
 	uint64_t size = 0, at = 0;
 	uint32_t flags = SITE_KEY_CURRENT | SITE_KEY_READ;
+	site_key key;
 	int rc, wrote = 0;
 
 	memset(&d, 0, sizeof(d));
@@ -111,16 +112,26 @@ static int page_job(void *ctx, size_t k, int worker)
 		rc = site_spool_append(&c->spool, line.data, line.len, &at,
 			&err);
 		if (rc == 0)
-			rc = site_key_set(&c->types, &c->keys[i], &d,
+			rc = site_key_get(c, i, &key, &err);
+		if (rc == 0)
+			rc = site_key_set(&c->types, &key, &d,
 				SITE_AT_SPOOL | at,
 				line.len, flags, &err);
+		if (rc == 0)
+			rc = site_key_put(c, i, &key, &err);
 		pthread_mutex_unlock(&s->lock);
 	}
 	folio_buf_free(&line);
 	site_doc_clear(&d);
 	if (rc < 0) {
+		folio_error ignored = {0};
 		pthread_mutex_lock(&s->lock);
-		c->keys[i].len = 0;   /* no line: not cached, redone */
+		/* No line: not cached, redone. (Should even this fail, the
+		 * run fails with the first error below.) */
+		if (site_key_get(c, i, &key, &ignored) == 0) {
+			key.len = 0;
+			(void)site_key_put(c, i, &key, &ignored);
+		}
 		if (s->rc == 0)
 			s->rc = folio_error_set(s->err, rc, "site: %s: %s",
 				o.source_rel ? o.source_rel : site_code(c, i),
@@ -134,16 +145,19 @@ static int page_job(void *ctx, size_t k, int worker)
 static void page_done(void *ctx, size_t k, int worker, int rc)
 {
 	page_run *s = ctx;
-	uint32_t flags;
+	folio_error ignored = {0};
+	site_key key;
 
 	(void)worker;
 	if (rc < 0)
 		return;
 	pthread_mutex_lock(&s->lock);
-	flags = s->c->keys[s->todo[k]].flags;
+	rc = site_key_get(s->c, s->todo[k], &key, &ignored);
 	pthread_mutex_unlock(&s->lock);
-	s->c->stats->sources_read += (flags & SITE_KEY_READ) != 0;
-	s->c->stats->pages_written += (flags & SITE_KEY_WROTE) != 0;
+	if (rc < 0)
+		return;   /* only counts: the job itself said how it went */
+	s->c->stats->sources_read += (key.flags & SITE_KEY_READ) != 0;
+	s->c->stats->pages_written += (key.flags & SITE_KEY_WROTE) != 0;
 }
 
 int site_write_pages(site_ctx *c, const folio_site_source *src,
@@ -151,6 +165,7 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 {
 	folio_pool_job job;
 	page_run s;
+	site_key key;
 	size_t i, n = 0;
 	int rc;
 
@@ -158,16 +173,24 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 	s.c = c;
 	s.src = src;
 	s.err = err;
-	for (i = 0; i < c->n; i++)
-		n += !(c->keys[i].flags & SITE_KEY_CURRENT);
+	for (i = 0; i < c->n; i++) {
+		if ((rc = site_key_get(c, i, &key, err)) < 0)
+			return rc;
+		n += !(key.flags & SITE_KEY_CURRENT);
+	}
 	if (n == 0)
 		return 0;
 	s.todo = malloc(n * sizeof(*s.todo));
 	if (s.todo == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	for (i = 0, n = 0; i < c->n; i++)
-		if (!(c->keys[i].flags & SITE_KEY_CURRENT))
+	for (i = 0, n = 0; i < c->n; i++) {
+		if ((rc = site_key_get(c, i, &key, err)) < 0) {
+			free(s.todo);
+			return rc;
+		}
+		if (!(key.flags & SITE_KEY_CURRENT))
 			s.todo[n++] = (uint32_t)i;
+	}
 	if ((rc = site_spool_open(&c->spool, c->dir, err)) < 0) {
 		free(s.todo);
 		return rc;
@@ -284,15 +307,19 @@ int site_link_outputs(site_ctx *c, folio_error *err)
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
-		int epub, pdf;
-		if (c->keys[i].flags & SITE_KEY_LINKED)
+		site_key key;
+		int epub, pdf, rc;
+		if ((rc = site_key_get(c, i, &key, err)) < 0)
+			return rc;
+		if (key.flags & SITE_KEY_LINKED)
 			continue;
 		if ((epub = link_output(c, site_code(c, i), "epub", err)) < 0)
 			return epub;
 		if ((pdf = link_output(c, site_code(c, i), "pdf", err)) < 0)
 			return pdf;
-		c->keys[i].flags |= SITE_KEY_LINKED |
-			(epub && pdf ? SITE_KEY_HARD : 0);
+		key.flags |= SITE_KEY_LINKED | (epub && pdf ? SITE_KEY_HARD : 0);
+		if ((rc = site_key_put(c, i, &key, err)) < 0)
+			return rc;
 	}
 	return 0;
 }

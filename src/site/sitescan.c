@@ -83,7 +83,7 @@ int site_workers(const site_ctx *c, const folio_site_source *src)
  * line in the old cache then serves the index, feeds and new cache, and
  * its source is not read. */
 static int reuse_cached(scan_run *s, scan_chunk *ch, site_item *it,
-	size_t i, const folio_site_record *r)
+	site_key *k, const folio_site_record *r)
 {
 	char path[SITE_PATH_MAX];
 	uint64_t off, size;
@@ -106,7 +106,7 @@ static int reuse_cached(scan_run *s, scan_chunk *ch, site_item *it,
 	    site_stat_at(&mtime, &size, s->c->docs_fd, path) < 0 ||
 	    size != it->page_size || mtime != it->page_mtime_ns)
 		return 0;
-	return site_key_set(&ch->types, &s->c->keys[i], &it->doc, off, len,
+	return site_key_set(&ch->types, k, &it->doc, off, len,
 		SITE_KEY_CURRENT, &ch->err);
 }
 
@@ -180,28 +180,29 @@ static int state_line(scan_chunk *ch, const folio_site_record *r)
 static int scan_one(scan_run *s, scan_chunk *ch, int worker, size_t i,
 	int look)
 {
-	site_key *k = &s->c->keys[i];
+	site_key key, *k = &key;
 	folio_site_record r;
 	int rc;
 
+	memset(&key, 0, sizeof(key));   /* a key is made here, once */
 	memset(&r, 0, sizeof(r));
 	if ((rc = s->src->get(s->src->ctx, worker, i, &r, &ch->err)) < 0)
 		return rc;
 	if (r.code == NULL || r.code[0] == '\0')
 		return folio_error_set(&ch->err, FOLIO_EINPUT, "site: "
 			"document %zu has no 档号", i + 1);
-	k->code = (uint32_t)ch->codes.len;
+	s->c->code_at[i] = (uint32_t)ch->codes.len;
 	if (folio_buf_append(&ch->codes, r.code, strlen(r.code) + 1) < 0)
 		return folio_error_set(&ch->err, FOLIO_ENOMEM, "site: out of "
 			"memory for the 档号s");
 	if ((rc = state_line(ch, &r)) < 0 || (rc = links_line(ch, &r)) < 0)
 		return rc;
 	if (s->env_same &&
-	    (rc = reuse_cached(s, ch, &s->items[worker], i, &r)) < 0)
+	    (rc = reuse_cached(s, ch, &s->items[worker], k, &r)) < 0)
 		return rc;
 	if (look)
 		k->flags |= outputs_linked(s->c, &r);
-	return 0;
+	return site_key_put(s->c, i, k, &ch->err);
 }
 
 /* The chunk's files/ entries, once its records are read: as the last
@@ -231,14 +232,18 @@ static int chunk_links(scan_run *s, scan_chunk *ch, size_t j, int worker,
 	if (!ch->unlinkable && was != NULL &&
 	    memcmp(was, c->links[j], SITE_LINKS_LEN) == 0) {
 		for (; i < end; i++)
-			c->keys[i].flags |= SITE_KEY_LINKED | SITE_KEY_HARD;
+			if ((rc = site_key_flag(c, i, SITE_KEY_LINKED |
+				SITE_KEY_HARD, &ch->err)) < 0)
+				return rc;
 		return 0;
 	}
 	for (; i < end; i++) {
 		if ((rc = s->src->get(s->src->ctx, worker, i, &r,
 			&ch->err)) < 0)
 			return rc;
-		c->keys[i].flags |= outputs_linked(c, &r);
+		if ((rc = site_key_flag(c, i, outputs_linked(c, &r),
+			&ch->err)) < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -307,9 +312,15 @@ static int merge_chunk(scan_run *s, size_t j)
 			goto done;
 		}
 	for (i = first; i < end; i++) {
-		c->keys[i].code += (uint32_t)base;
-		if (c->keys[i].flags & SITE_KEY_CURRENT)
-			c->keys[i].type = ids[c->keys[i].type];
+		site_key k;
+		c->code_at[i] += (uint32_t)base;
+		if ((rc = site_key_get(c, i, &k, s->err)) < 0)
+			goto done;
+		if (!(k.flags & SITE_KEY_CURRENT))
+			continue;
+		k.type = ids[k.type];
+		if ((rc = site_key_put(c, i, &k, s->err)) < 0)
+			goto done;
 	}
 	s->unknown |= ch->unknown;
 	if (!s->unknown)

@@ -193,9 +193,12 @@ int site_item_load(site_item *it, site_window *w, int fd, uint64_t off,
 int site_item_read(site_item *it, const site_ctx *c, size_t i,
 	folio_error *err)
 {
-	const site_key *k = &c->keys[i];
-	int spool = (k->at & SITE_AT_SPOOL) != 0;
+	site_key key, *k = &key;
+	int spool, rc;
 
+	if ((rc = site_key_get(c, i, k, err)) < 0)
+		return rc;
+	spool = (k->at & SITE_AT_SPOOL) != 0;
 	if (k->len == 0)
 		return folio_error_set(err, FOLIO_EIO, "site: no record of "
 			"%s", site_code(c, i));
@@ -205,10 +208,33 @@ int site_item_read(site_item *it, const site_ctx *c, size_t i,
 
 const char *site_code(const site_ctx *c, size_t i)
 {
-	return c->codes.data + c->keys[i].code;
+	return c->codes.data + c->code_at[i];
 }
 
 /* ---- keys ---- */
+
+int site_key_get(const site_ctx *c, size_t i, site_key *k, folio_error *err)
+{
+	return folio_recarray_get(c->keys, i, k, err);
+}
+
+int site_key_put(const site_ctx *c, size_t i, const site_key *k,
+	folio_error *err)
+{
+	return folio_recarray_put(c->keys, i, k, err);
+}
+
+int site_key_flag(const site_ctx *c, size_t i, uint32_t more,
+	folio_error *err)
+{
+	site_key k;
+	int rc;
+
+	if ((rc = site_key_get(c, i, &k, err)) < 0)
+		return rc;
+	k.flags |= more;
+	return site_key_put(c, i, &k, err);
+}
 
 uint32_t site_date_key(const char *date)
 {

@@ -389,6 +389,34 @@ static void download_name_in_page_is_sanitised(void **state)
 /* ---- cache ---- */
 
 /* A site_ctx over one document whose line is in a fresh spool. */
+/* c's keys: a fresh array of n (budget 1: on disk, pages of 4 KiB). */
+static void keys_new(site_ctx *c, size_t n, size_t budget)
+{
+	folio_error err = {0};
+
+	folio_recarray_free(c->keys);
+	assert_int_equal(folio_recarray_new(&c->keys, "/tmp/k", sizeof(site_key),
+		n, budget, FOLIO_RECARRAY_MIN_PAGE, &err), 0);
+	free(c->code_at);
+	c->code_at = calloc(n ? n : 1, sizeof(*c->code_at));
+	assert_non_null(c->code_at);
+}
+
+static void key_put(site_ctx *c, size_t i, const site_key *k)
+{
+	folio_error err = {0};
+
+	assert_int_equal(site_key_put(c, i, k, &err), 0);
+}
+
+static void keys_free(site_ctx *c)
+{
+	folio_recarray_free(c->keys);
+	c->keys = NULL;
+	free(c->code_at);
+	c->code_at = NULL;
+}
+
 static void spool_one(site_ctx *c, site_key *k, const folio_site_record *r,
 	const site_doc *d)
 {
@@ -411,7 +439,8 @@ static void spool_one(site_ctx *c, site_key *k, const folio_site_record *r,
 	assert_int_equal(at, 2);
 	k->at = SITE_AT_SPOOL | at;
 	k->len = (uint32_t)line.len;
-	c->keys = k;
+	keys_new(c, 1, 0);
+	key_put(c, 0, k);
 	c->n = 1;
 	folio_buf_free(&line);
 }
@@ -452,9 +481,11 @@ static void spool_round_trips_a_document(void **state)
 	assert_ptr_equal(it.doc.rec, &it.rec);
 	/* A record read at the wrong place is refused, not misread. */
 	k.at = SITE_AT_SPOOL | 1;
+	key_put(&c, 0, &k);
 	assert_int_equal(site_item_read(&it, &c, 0, &err), FOLIO_EIO);
 	site_item_free(&it);
 	site_spool_close(&c.spool);
+	keys_free(&c);
 }
 
 /* Lines read back in batch order, backwards and strided across the
@@ -476,6 +507,7 @@ static void spool_reads_lines_in_any_order(void **state)
 	keys = calloc(N, sizeof(*keys));
 	assert_non_null(keys);
 	memset(&c, 0, sizeof(c));
+	keys_new(&c, N, 1);   /* on disk, read in every order */
 	memset(&sd, 0, sizeof(sd));
 	site_item_init(&it);
 	c.cache_fd = -1;
@@ -498,7 +530,9 @@ static void spool_reads_lines_in_any_order(void **state)
 		keys[i].len = (uint32_t)line.len;
 	}
 	assert_true(c.spool.end > 2 * SITE_WINDOW);
-	c.keys = keys;
+	for (i = 0; i < N; i++)
+		key_put(&c, i, &keys[i]);
+	assert_true(folio_recarray_on_disk(c.keys));
 	c.n = N;
 	for (k = 0; k < 3 * N; k++) {
 		i = k < N ? k : k < 2 * N ? 2 * N - 1 - k : (k * 7919) % N;
@@ -511,6 +545,7 @@ static void spool_reads_lines_in_any_order(void **state)
 	site_spool_close(&c.spool);
 	folio_buf_free(&line);
 	free(keys);
+	keys_free(&c);
 }
 
 static void spool_refuses_a_record_past_its_cap(void **state)
@@ -552,30 +587,27 @@ static void feed_order_is_newest_first_then_code_then_batch(void **state)
 	static const uint32_t dates[] = {20240101, 20240101, 20231231,
 		20240101, 20250101};
 	static const uint32_t want[] = {4, 1, 3, 0, 2};
-	uint32_t order[5];
-	site_key keys[5];
+	uint32_t order[5], code_at[5];
 	site_ctx c;
 	size_t i;
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
-	memset(keys, 0, sizeof(keys));
 	for (i = 0; i < 5; i++) {
-		keys[i].code = (uint32_t)c.codes.len;
-		keys[i].date = dates[i];
+		code_at[i] = (uint32_t)c.codes.len;
 		assert_int_equal(folio_buf_append(&c.codes, codes[i],
 			strlen(codes[i]) + 1), 0);
 		order[i] = (uint32_t)i;
 	}
-	c.keys = keys;
+	c.code_at = code_at;
 	c.n = 5;
-	site_feed_sort(order, 5, &c);
+	site_feed_sort(order, 5, dates, &c);
 	for (i = 0; i < 5; i++)
 		assert_int_equal(order[i], want[i]);
 	/* The same from any starting order: ties end in batch order. */
 	for (i = 0; i < 5; i++)
 		order[i] = (uint32_t)(4 - i);
-	site_feed_sort(order, 5, &c);
+	site_feed_sort(order, 5, dates, &c);
 	for (i = 0; i < 5; i++)
 		assert_int_equal(order[i], want[i]);
 	assert_int_equal(site_date_key("2024-02-29"), 20240229);
@@ -667,19 +699,20 @@ static int scan_with(int workers, fake_src *f, char state[65],
 	c.stats = &st;
 	c.docs_fd = c.files_fd = c.cache_fd = -1;
 	c.n = SCAN_DOCS;
-	c.keys = calloc(SCAN_DOCS, sizeof(*c.keys));
-	assert_non_null(c.keys);
+	keys_new(&c, SCAN_DOCS, 1);   /* on disk: the workers share it */
 	rc = site_scan(&c, &src, &cache, 0, "ENV", state, err);
 	if (rc == 0)
 		for (i = 0; i < SCAN_DOCS; i++) {
 			char want[32];
+			site_key k;
 			snprintf(want, sizeof(want), "J012-2024-D30-%04zu",
 				i + 1);
 			assert_string_equal(site_code(&c, i), want);
 			/* No page or files/ entry to find: none current. */
-			assert_int_equal(c.keys[i].flags, 0);
+			assert_int_equal(site_key_get(&c, i, &k, err), 0);
+			assert_int_equal(k.flags, 0);
 		}
-	free(c.keys);
+	keys_free(&c);
 	free(c.links);
 	folio_buf_free(&c.codes);
 	site_types_free(&c.types);
@@ -856,6 +889,7 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 		&err), 1);
 	k.at = off;
 	k.len = len;
+	key_put(&c, 0, &k);
 	c.cache_fd = fileno(cache.fp);
 	assert_int_equal(site_cache_write(path, &c,
 		"1111111111111111111111111111111111111111111111111111111111111111",
@@ -951,6 +985,7 @@ static void cache_round_trips_text_with_tabs_and_newlines(void **state)
 	site_cache_free(&cache);
 	unlink(path);
 	site_item_free(&it);
+	keys_free(&c);
 }
 
 int main(void)
