@@ -717,6 +717,9 @@ static int documents_run(run *r, folio_error *err)
 			r->journal_err.msg);
 	if (rc == 0 && !r->rep->stopped) {
 		folio_run_remove_orphans(r);
+		/* From here the documents' lines name the sources: the
+		 * list's paths (about 40 bytes a document) go. */
+		folio_batch_manifest_drop_sources(r->m);
 		if (r->shard.count == 0) {
 			/* The site goes up even when the archive failed; the
 			 * archive's error is the one reported. */

@@ -22,7 +22,7 @@
 
 typedef struct run {
 	const folio_build_options *opts;
-	const folio_batch_manifest *m;
+	folio_batch_manifest *m;       /* its list goes after the documents */
 	folio_batch_report *rep;
 	folio_shard shard;             /* count 0: the whole batch */
 	char dir[PATH_MAX_LEN];        /* out_root/<batch> */

@@ -593,6 +593,23 @@ done:
 	return rc;
 }
 
+int folio_batch_source_join(char *out, size_t outsz,
+	const folio_batch_manifest *m, const char *rel)
+{
+	int k = strcmp(m->dir, ".") == 0 ? snprintf(out, outsz, "%s", rel) :
+		snprintf(out, outsz, "%s/%s", m->dir, rel);
+
+	return k >= 0 && (size_t)k < outsz ? 0 : FOLIO_ELIMIT;
+}
+
+void folio_batch_manifest_drop_sources(folio_batch_manifest *m)
+{
+	folio_arena_free(m->names);
+	m->names = NULL;
+	free(m->sources);
+	m->sources = NULL;
+}
+
 void folio_batch_manifest_free(folio_batch_manifest *m)
 {
 	if (m == NULL)

@@ -72,6 +72,8 @@ typedef struct folio_batch_manifest {
 	char *signer_key;
 	char *signer_cert;
 	char *base_url;      /* <publish><base-url>, checked; may be NULL */
+	/* NULL once dropped (folio_batch_manifest_drop_sources); n_sources
+	 * stays. */
 	folio_batch_source *sources;
 	size_t n_sources;
 	/* Where the sources' paths live, one block for all: a batch of
@@ -86,5 +88,15 @@ int folio_batch_manifest_read(folio_batch_manifest **out, const char *path,
 int folio_batch_manifest_read_on(folio_batch_manifest **out,
 	const char *path, int workers, folio_error *err);
 void folio_batch_manifest_free(folio_batch_manifest *m);
+
+/* A source's path from its name relative to the manifest's folder, as
+ * the list has it: 0, or FOLIO_ELIMIT when it does not fit outsz. */
+int folio_batch_source_join(char *out, size_t outsz,
+	const folio_batch_manifest *m, const char *rel);
+/* Free the list of sources (its paths: about 40 bytes a source) once a
+ * run no longer needs it: after the document phase, the documents'
+ * lines name their sources, and folio_batch_source_join makes the path
+ * again. n_sources stays; sources becomes NULL. */
+void folio_batch_manifest_drop_sources(folio_batch_manifest *m);
 
 #endif

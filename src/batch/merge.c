@@ -329,6 +329,7 @@ int folio_run_merge(run *r, folio_error *err)
 	/* The whole tree is the merge's now: outputs no document owns go,
 	 * as after a whole-batch run. */
 	folio_run_remove_orphans(r);
+	folio_batch_manifest_drop_sources(r->m);   /* the lines name them */
 	rc = folio_run_archive(r, err);
 	site_rc = folio_run_site(r, rc < 0 ? NULL : err);
 	if (rc == 0)

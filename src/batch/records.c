@@ -293,7 +293,23 @@ static int make_record(folio_archive_record *r, const folio_records_job *job,
 	r->category = mt->category;
 	r->keywords = mt->keywords;
 	r->pages = (unsigned)d->pages;
-	r->source_path = job->m->sources[i].path;
+	if (job->m->sources != NULL) {
+		r->source_path = job->m->sources[i].path;
+	} else {
+		/* The list was dropped after the documents (manifest.h):
+		 * the path again from the name the line gives. */
+		size_t n = strlen(job->m->dir) + strlen(d->source ?
+			d->source : "") + 2;
+		char *path = folio_arena_alloc(a, n);
+		if (path == NULL)
+			return folio_error_set(err, FOLIO_ENOMEM,
+				"out of memory");
+		if (d->source == NULL ||
+		    folio_batch_source_join(path, n, job->m, d->source) < 0)
+			return folio_error_set(err, FOLIO_EINPUT, "document "
+				"%zu: its line names no source", i + 1);
+		r->source_path = path;
+	}
 	if (d->sha256[0]) {
 		unsigned char *sha = folio_arena_alloc(a, FOLIO_SHA256_LEN);
 		if (sha == NULL || unhex(sha, d->sha256) < 0)
@@ -346,13 +362,29 @@ static int check_statuses(size_t *out_failed, const folio_records_job *job,
 	}
 	*out_failed = failed;
 	if (not_run > 0 || (failed > 0 && !job->allow_partial)) {
-		const char *name = job->m->sources[first_bad].rel;
-		return folio_error_set(err, FOLIO_EINPUT, "expected every "
+		/* Named by the list, or once it is dropped by its line. */
+		folio_doc_result d;
+		folio_error ignored = {0};
+		char name[4096];
+		int rc;
+		memset(&d, 0, sizeof(d));
+		if (job->m->sources != NULL)
+			snprintf(name, sizeof(name), "%s",
+				job->m->sources[first_bad].rel);
+		else if (docs->get(docs->ctx, first_bad, &d, &ignored) == 0 &&
+		    d.source != NULL)
+			snprintf(name, sizeof(name), "%s", d.source);
+		else
+			snprintf(name, sizeof(name), "document %zu",
+				first_bad + 1);
+		folio_doc_result_clear(&d);
+		rc = folio_error_set(err, FOLIO_EINPUT, "expected every "
 			"document built, found %zu failed and %zu not run "
 			"(first: %s, %s)%s", failed, not_run, name,
 			folio_doc_status_name(docs->status(docs->ctx,
 			first_bad)), not_run ? "" :
 			"; --allow-partial leaves the failed ones out");
+		return rc;
 	}
 	if (built == 0)
 		return folio_error_set(err, FOLIO_EINPUT, "no document built: "

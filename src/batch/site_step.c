@@ -35,6 +35,7 @@ typedef struct site_src {
 	size_t n_gaps, cap_gaps;
 	folio_read_window *win;   /* per worker: reads of the lines */
 	folio_doc_result *cur;    /* per worker: the record handed out last */
+	char (*path)[PATH_MAX_LEN];   /* per worker: its source's path */
 	int workers;
 } site_src;
 
@@ -78,8 +79,14 @@ static int site_get(void *ctx, int worker, size_t i, folio_site_record *out,
 	if ((rc = folio_doc_lines_read(s->r->table, k, &s->win[worker], d,
 		err)) < 0)
 		return rc;
-	out->source_path = s->r->m->sources[k].path;
-	out->source_rel = s->r->m->sources[k].rel;
+	/* The line names the source; the manifest's list is gone by now
+	 * (folio_batch_manifest_drop_sources). */
+	if (d->source == NULL || folio_batch_source_join(s->path[worker],
+		sizeof(s->path[worker]), s->r->m, d->source) < 0)
+		return folio_error_set(err, FOLIO_ELIMIT, "site: document "
+			"%zu: its source's path is too long", k + 1);
+	out->source_path = s->path[worker];
+	out->source_rel = d->source;
 	out->sha256 = d->sha256;
 	out->code = d->code;
 	out->pages = d->pages;
@@ -102,6 +109,7 @@ static void site_src_free(site_src *s)
 	}
 	free(s->cur);
 	free(s->win);
+	free(s->path);
 	free(s->gaps);
 }
 
@@ -122,7 +130,8 @@ static int site_from(run *r, folio_error *err)
 	s.workers = o->workers > 0 ? o->workers : folio_pool_default_workers();
 	s.win = calloc((size_t)s.workers, sizeof(*s.win));
 	s.cur = calloc((size_t)s.workers, sizeof(*s.cur));
-	if (s.win == NULL || s.cur == NULL) {
+	s.path = calloc((size_t)s.workers, sizeof(*s.path));
+	if (s.win == NULL || s.cur == NULL || s.path == NULL) {
 		site_src_free(&s);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
