@@ -554,6 +554,10 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* Sorted and grouped: the feeds are written from the orders. */
+	free(f.date);
+	free(f.type_of);
+	f.date = f.type_of = NULL;
 	qsort(f.types, f.n_types, sizeof(*f.types), by_count_then_name);
 	if ((rc = acquisition_feed(&f, "opds.xml", "opds/all",
 		c->opts->fonds_name ? c->opts->fonds_name : "", " 文件目录",
