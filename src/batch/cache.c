@@ -228,6 +228,8 @@ static int read_slot(const folio_cache *c, folio_read_window *w,
 	if (folio_json_open_memory(&j, at, s->len, "cache", &ignored) == 0 &&
 	    folio_report_doc_read(j, out, 1, &ignored) == 0)
 		ok = 1;
+	else   /* a line that stops parsing halfway leaves some members */
+		folio_doc_result_clear(out);
 	folio_json_free(j);
 	free(line);
 	return ok;

@@ -708,6 +708,7 @@ static int read_meta_raw(folio_json *j, folio_doc_result *d,
 		return rc;
 	if (k != FOLIO_JSON_OBJECT)
 		return folio_json_fail(j, "a record object or null", err);
+	free(d->meta_json);   /* a line may say "record" twice: the last */
 	if ((d->meta_json = malloc(len + 1)) == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	memcpy(d->meta_json, raw, len);
