@@ -116,6 +116,8 @@ int folio_run_lock(const char *path, int exclusive, const char *busy,
 /* build.c: an anonymous temporary file in dir. */
 int folio_run_spool(FILE **out, const char *dir, folio_error *err);
 
+/* build.c: freed memory back to the system between steps. */
+void folio_run_trim(void);
 /* build.c: the manifest, with a batch id that names one folder ("",
  * ".", ".." and "/" do not). */
 int folio_run_manifest_read(folio_batch_manifest **out, const char *path,

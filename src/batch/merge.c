@@ -330,7 +330,9 @@ int folio_run_merge(run *r, folio_error *err)
 	 * as after a whole-batch run. */
 	folio_run_remove_orphans(r);
 	folio_batch_manifest_drop_sources(r->m);   /* the lines name them */
+	folio_run_trim();
 	rc = folio_run_archive(r, err);
+	folio_run_trim();
 	site_rc = folio_run_site(r, rc < 0 ? NULL : err);
 	if (rc == 0)
 		rc = site_rc;
