@@ -37,6 +37,7 @@ struct folio_keyindex {
 	uint64_t *shared;
 	size_t n_shared;
 	int too_many;
+	int in_memory;             /* no spill file could be made */
 	int finished;
 };
 
@@ -127,12 +128,20 @@ int folio_keyindex_add(folio_keyindex *x, const folio_key_rec *r,
 	if (x->n >= MAX_RECORDS)
 		return folio_error_set(err, FOLIO_ELIMIT, "an index of more "
 			"than 2^53 records");
-	if (x->n_mem == x->budget && (rc = spill(x, err)) < 0)
-		return rc;
+	if (x->n_mem == x->budget && !x->in_memory &&
+	    (rc = spill(x, err)) < 0) {
+		if (rc != FOLIO_EIO || x->runs_fd >= 0)
+			return rc;
+		/* No file can be made beside it (a folder the caller may
+		 * only read, as `folio check` may): the index stays in
+		 * memory, as large as it is. */
+		folio_error_clear(err);
+		x->in_memory = 1;
+	}
 	if (x->n_mem == x->cap_mem) {
 		size_t cap = x->cap_mem ? 2 * x->cap_mem : 256;
 		folio_key_rec *p;
-		if (cap > x->budget)
+		if (cap > x->budget && !x->in_memory)
 			cap = x->budget;
 		if ((p = realloc(x->mem, cap * REC)) == NULL)
 			return folio_error_set(err, FOLIO_ENOMEM,

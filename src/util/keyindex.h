@@ -11,7 +11,9 @@
  * finishing merges the runs into one sorted file, of which memory keeps
  * only the first key of every block of FOLIO_KEYINDEX_BLOCK records. A
  * lookup is then a binary search of those keys and one pread of a
- * block. An index that stays within its budget is never written.
+ * block. An index that stays within its budget is never written; one
+ * whose folder takes no file (`folio check` of a tree it may only
+ * read) stays in memory whole.
  *
  * Use: new, add (one thread), finish, then seek/next from any number of
  * threads, each with its own iterator. Records are ordered by key, then

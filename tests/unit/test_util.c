@@ -344,6 +344,16 @@ static void key_index_spills_and_merges(void **state)
 	folio_keyindex_seek(&it, mem, 42);
 	assert_int_equal(folio_keyindex_next(&it, &got, &err), 0);
 	folio_keyindex_free(mem);
+	/* Where no file can be made, past its budget it stays in
+	 * memory, whole and right. */
+	assert_int_equal(folio_keyindex_new(&mem, "/nonexistent/x",
+		100 * sizeof(folio_key_rec), &err), 0);
+	for (i = 0; i < N; i++)
+		assert_int_equal(folio_keyindex_add(mem, &recs[i], &err), 0);
+	assert_int_equal(folio_keyindex_finish(mem, &err), 0);
+	assert_false(folio_keyindex_spilled(mem));
+	key_index_matches(mem, recs, N);
+	folio_keyindex_free(mem);
 	/* More shared keys than it keeps: it no longer says any is
 	 * alone. */
 	assert_int_equal(folio_keyindex_new(&mem, beside, 0, &err), 0);
