@@ -108,7 +108,8 @@ static int spill(folio_keyindex *x, folio_error *err)
 	}
 	qsort(x->mem, x->n_mem, REC, by_rec);
 	errno = 0;
-	if (folio_pwrite_all(x->runs_fd, x->mem, x->n_mem * REC, start * REC) < 0)
+	if (folio_pwrite_all(x->runs_fd, x->mem, x->n_mem * REC,
+		start * REC) < 0)
 		return write_error(x, err);
 	x->runs[x->n_runs].start = start;
 	x->runs[x->n_runs].n = x->n_mem;
@@ -190,7 +191,8 @@ static int cursor_fill(cursor *c, int fd, size_t per)
 	c->len = n;
 	if (n == 0)
 		return 0;
-	if (folio_pread_all(fd, c->buf, n * REC, (c->r->start + c->done) * REC) < 0)
+	if (folio_pread_all(fd, c->buf, n * REC,
+		(c->r->start + c->done) * REC) < 0)
 		return -1;
 	c->done += n;
 	return 0;
@@ -201,7 +203,8 @@ static void sift_down(cursor **h, size_t n, size_t i)
 	for (;;) {
 		size_t l = 2 * i + 1, m = i;
 		cursor *t;
-		if (l < n && rec_less(&h[l]->buf[h[l]->at], &h[m]->buf[h[m]->at]))
+		if (l < n && rec_less(&h[l]->buf[h[l]->at],
+			&h[m]->buf[h[m]->at]))
 			m = l;
 		if (l + 1 < n && rec_less(&h[l + 1]->buf[h[l + 1]->at],
 			&h[m]->buf[h[m]->at]))
@@ -263,8 +266,8 @@ static int merge(folio_keyindex *x, folio_error *err)
 		if (out_len == FOLIO_KEYINDEX_BLOCK) {
 			x->first[written / FOLIO_KEYINDEX_BLOCK] = out[0].key;
 			errno = 0;
-			if (folio_pwrite_all(x->fd, out, out_len * REC, written * REC)
-				< 0) {
+			if (folio_pwrite_all(x->fd, out, out_len * REC,
+				written * REC) < 0) {
 				rc = write_error(x, err);
 				goto done;
 			}
@@ -280,7 +283,8 @@ static int merge(folio_keyindex *x, folio_error *err)
 	if (out_len > 0) {
 		x->first[written / FOLIO_KEYINDEX_BLOCK] = out[0].key;
 		errno = 0;
-		if (folio_pwrite_all(x->fd, out, out_len * REC, written * REC) < 0) {
+		if (folio_pwrite_all(x->fd, out, out_len * REC,
+			written * REC) < 0) {
 			rc = write_error(x, err);
 			goto done;
 		}
@@ -312,7 +316,8 @@ int folio_keyindex_finish(folio_keyindex *x, folio_error *err)
 		if (x->n_mem > 1)
 			qsort(x->mem, x->n_mem, REC, by_rec);
 		for (i = 1; i < x->n_mem; i++)
-			if (note_key(x, x->mem[i].key, x->mem[i - 1].key, i) < 0)
+			if (note_key(x, x->mem[i].key, x->mem[i - 1].key,
+				i) < 0)
 				return folio_error_set(err, FOLIO_ENOMEM,
 					"out of memory");
 		if (x->n_mem > 0 && x->n_mem < x->cap_mem) {
@@ -425,32 +430,42 @@ void folio_keyindex_seek(folio_keyindex_iter *it, const folio_keyindex *x,
 	it->pos = (lo > 0 ? lo - 1 : 0) * FOLIO_KEYINDEX_BLOCK;
 }
 
+/* The record at it->pos, its block read into it->buf when on disk. */
+static int record_at(folio_keyindex_iter *it, const folio_key_rec **out,
+	folio_error *err)
+{
+	const folio_keyindex *x = it->x;
+	uint64_t b = it->pos / FOLIO_KEYINDEX_BLOCK, start, n;
+
+	if (x->fd < 0) {
+		*out = &x->mem[it->pos];
+		return 0;
+	}
+	if (b != it->block) {
+		start = b * FOLIO_KEYINDEX_BLOCK;
+		n = x->n - start < FOLIO_KEYINDEX_BLOCK ? x->n - start :
+			FOLIO_KEYINDEX_BLOCK;
+		if (folio_pread_all(x->fd, it->buf, (size_t)n * REC,
+			start * REC) < 0)
+			return folio_error_set(err, FOLIO_EIO, "cannot read "
+				"back a temporary index file beside %s",
+				x->beside);
+		it->block = b;
+	}
+	*out = &it->buf[it->pos % FOLIO_KEYINDEX_BLOCK];
+	return 0;
+}
+
 int folio_keyindex_next(folio_keyindex_iter *it, folio_key_rec *out,
 	folio_error *err)
 {
 	const folio_keyindex *x = it->x;
+	const folio_key_rec *r = NULL;
+	int rc;
 
 	while (x != NULL && it->pos < x->n) {
-		const folio_key_rec *r;
-		if (x->fd < 0) {
-			r = &x->mem[it->pos];
-		} else {
-			uint64_t b = it->pos / FOLIO_KEYINDEX_BLOCK;
-			if (b != it->block) {
-				uint64_t start = b * FOLIO_KEYINDEX_BLOCK;
-				uint64_t n = x->n - start;
-				if (n > FOLIO_KEYINDEX_BLOCK)
-					n = FOLIO_KEYINDEX_BLOCK;
-				if (folio_pread_all(x->fd, it->buf, (size_t)n * REC,
-					start * REC) < 0)
-					return folio_error_set(err, FOLIO_EIO,
-						"cannot read back a temporary "
-						"index file beside %s",
-						x->beside);
-				it->block = b;
-			}
-			r = &it->buf[it->pos % FOLIO_KEYINDEX_BLOCK];
-		}
+		if ((rc = record_at(it, &r, err)) < 0)
+			return rc;
 		it->pos++;
 		if (r->key < it->key)
 			continue;

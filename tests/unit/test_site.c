@@ -395,8 +395,8 @@ static void keys_new(site_ctx *c, size_t n, size_t budget)
 	folio_error err = {0};
 
 	folio_recarray_free(c->keys);
-	assert_int_equal(folio_recarray_new(&c->keys, "/tmp/k", sizeof(site_key),
-		n, budget, FOLIO_RECARRAY_MIN_PAGE, &err), 0);
+	assert_int_equal(folio_recarray_new(&c->keys, "/tmp/k",
+		sizeof(site_key), n, budget, FOLIO_RECARRAY_MIN_PAGE, &err), 0);
 	free(c->code_at);
 	c->code_at = calloc(n ? n : 1, sizeof(*c->code_at));
 	assert_non_null(c->code_at);
