@@ -386,17 +386,18 @@ int folio_mkdirs(const char *path, folio_error *err)
 	return rc;
 }
 
-int folio_pread_all(int fd, void *buf, size_t n, uint64_t off)
+/* pread or pwrite until all n bytes moved (folio_pread_all). */
+static int transfer_all(int fd, char *p, size_t n, uint64_t off, int write)
 {
-	char *p = buf;
-
 	while (n > 0) {
 		ssize_t k;
 		if (off > (uint64_t)INT64_MAX - n) {
 			errno = EOVERFLOW;
 			return -1;
 		}
-		if ((k = pread(fd, p, n, (off_t)off)) < 0 && errno == EINTR)
+		k = write ? pwrite(fd, p, n, (off_t)off) :
+			pread(fd, p, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
 			if (k == 0)
@@ -410,28 +411,15 @@ int folio_pread_all(int fd, void *buf, size_t n, uint64_t off)
 	return 0;
 }
 
+int folio_pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+	return transfer_all(fd, buf, n, off, 0);
+}
+
 int folio_pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
 {
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t k;
-		if (off > (uint64_t)INT64_MAX - n) {
-			errno = EOVERFLOW;
-			return -1;
-		}
-		if ((k = pwrite(fd, p, n, (off_t)off)) < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			if (k == 0)
-				errno = 0;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-		off += (uint64_t)k;
-	}
-	return 0;
+	/* (written from, never to: the cast only shares the loop) */
+	return transfer_all(fd, (char *)(uintptr_t)buf, n, off, 1);
 }
 
 int folio_file_temp_beside(int *out_fd, const char *beside, const char *tag,

@@ -218,6 +218,18 @@ static void sift_down(cursor **h, size_t n, size_t i)
 	}
 }
 
+/* Block out[0..n), the one after `written` records, to x->fd; its
+ * first key kept. */
+static int put_block(folio_keyindex *x, const folio_key_rec *out, size_t n,
+	uint64_t written, folio_error *err)
+{
+	x->first[written / FOLIO_KEYINDEX_BLOCK] = out[0].key;
+	errno = 0;
+	if (folio_pwrite_all(x->fd, out, n * REC, written * REC) < 0)
+		return write_error(x, err);
+	return 0;
+}
+
 /* Merge the runs into x->fd, a block at a time, keeping each block's
  * first key. Memory: the budget, shared by the runs' read buffers. */
 static int merge(folio_keyindex *x, folio_error *err)
@@ -264,13 +276,8 @@ static int merge(folio_keyindex *x, folio_error *err)
 		prev = c->buf[c->at].key;
 		out[out_len++] = c->buf[c->at++];
 		if (out_len == FOLIO_KEYINDEX_BLOCK) {
-			x->first[written / FOLIO_KEYINDEX_BLOCK] = out[0].key;
-			errno = 0;
-			if (folio_pwrite_all(x->fd, out, out_len * REC,
-				written * REC) < 0) {
-				rc = write_error(x, err);
+			if ((rc = put_block(x, out, out_len, written, err)) < 0)
 				goto done;
-			}
 			written += out_len;
 			out_len = 0;
 		}
@@ -280,15 +287,8 @@ static int merge(folio_keyindex *x, folio_error *err)
 			heap[0] = heap[--n_heap];
 		sift_down(heap, n_heap, 0);
 	}
-	if (out_len > 0) {
-		x->first[written / FOLIO_KEYINDEX_BLOCK] = out[0].key;
-		errno = 0;
-		if (folio_pwrite_all(x->fd, out, out_len * REC,
-			written * REC) < 0) {
-			rc = write_error(x, err);
-			goto done;
-		}
-	}
+	if (out_len > 0)
+		rc = put_block(x, out, out_len, written, err);
 	goto done;
 read_failed:
 	rc = folio_error_set(err, FOLIO_EIO, "cannot read back a "
