@@ -194,9 +194,9 @@ uint32_t site_date_key(const char *date);
  * reading in any order costs at most a pread a line. */
 #define SITE_WINDOW ((size_t)256 * 1024)
 typedef struct site_window {
-	folio_read_window rw;     /* util/readwin.h, SITE_WINDOW a read */
-	int last_fd;              /* where the last line read ended */
-	uint64_t last_end;
+	/* util/readwin.h, SITE_WINDOW a read; where the last line read
+	 * ended is its next_fd/next_off. */
+	folio_read_window rw;
 } site_window;
 
 void site_window_init(site_window *w);

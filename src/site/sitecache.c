@@ -326,12 +326,13 @@ int site_cache_find(site_cache *c, const char *source, site_item *it,
 	 * (batch order): the line after the last one read is, as a rule,
 	 * the one asked for, and when no other line has its hash, it is
 	 * the answer without a read of the index. */
-	if (w->last_fd == fileno(c->fp) && folio_keyindex_single(c->docs, h)) {
+	if (w->rw.next_fd == fileno(c->fp) + 1 &&
+	    folio_keyindex_single(c->docs, h)) {
 		folio_error ignored = {0};
 		const char *line;
 		size_t n;
-		uint64_t where = w->last_end;
-		if ((rc = folio_read_window_line(&w->rw, w->last_fd, where,
+		uint64_t where = w->rw.next_off;
+		if ((rc = folio_read_window_line(&w->rw, fileno(c->fp), where,
 			SITE_LINE_MAX, &line, &n, err)) < 0)
 			return rc;
 		if (rc == 1 && n > 4 && memcmp(line, "doc\t", 4) == 0 &&

@@ -76,7 +76,6 @@ void site_window_init(site_window *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->rw.size = SITE_WINDOW;
-	w->last_fd = -1;
 }
 
 void site_window_free(site_window *w)
@@ -145,7 +144,7 @@ int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
 	}
 	if (w != NULL && len <= SITE_WINDOW &&
 	    (folio_read_window_has(&w->rw, fd, off, len) ||
-	     (w->last_fd == fd && w->last_end == off))) {
+	     (w->rw.next_fd == fd + 1 && w->rw.next_off == off))) {
 		folio_error why = {0};
 		const char *at;
 		if ((rc = folio_read_window_get(&w->rw, fd, off, len, &at,
@@ -162,8 +161,8 @@ int site_line_append(folio_buf *b, site_window *w, int fd, uint64_t off,
 		return folio_error_set(err, FOLIO_EIO, "site: cannot read a "
 			"document record back: the file is shorter");
 	if (w != NULL) {
-		w->last_fd = fd;
-		w->last_end = off + len;
+		w->rw.next_fd = fd + 1;
+		w->rw.next_off = off + len;
 	}
 	b->len += len;
 	b->data[b->len] = '\0';
