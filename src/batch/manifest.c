@@ -374,11 +374,8 @@ static int push_source(reader *r, const folio_xml_node *n, const char *rel)
 		if (p == NULL)
 			return folio_error_set(r->err, FOLIO_ENOMEM,
 				"out of memory");
-		if (dl) {
-			memcpy(p, m->dir, dl - 1);
-			p[dl - 1] = '/';
-		}
-		memcpy(p + dl, rel, rl + 1);
+		/* The one rule for a source's path (it fits: sized so). */
+		(void)folio_batch_source_join(p, dl + rl + 1, m, rel);
 		s->path = p;
 		s->rel = p + dl;
 	}
