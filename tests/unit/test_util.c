@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <glob.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/keyindex.h"
+#include "util/pathexpand.h"
 #include "util/readwin.h"
 #include "util/recarray.h"
 #include "util/unicode.h"
@@ -456,6 +458,144 @@ static void record_array_pages(void **state)
 	rmdir(dir);
 }
 
+/* What folio_path_expand hands its callback, one string. */
+typedef struct expanded {
+	folio_buf all;
+	size_t n;
+	size_t stop_at;         /* fail the n-th call (0: never) */
+} expanded;
+
+static int take_match(void *ctx, const char *rel, folio_error *err)
+{
+	expanded *x = ctx;
+
+	if (++x->n == x->stop_at)
+		return folio_error_set(err, FOLIO_EINPUT, "stop at %s", rel);
+	assert_int_equal(folio_buf_puts(&x->all, rel), 0);
+	assert_int_equal(folio_buf_putc(&x->all, '\n'), 0);
+	return 0;
+}
+
+static void touch_below(const char *dir, const char *rel)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_non_null(fp = fopen(path, "w"));
+	fclose(fp);
+}
+
+/* The matches glob(3) finds, relative to dir, one a line. */
+static void glob_below(folio_buf *out, const char *dir, const char *pattern)
+{
+	char full[512];
+	glob_t g;
+	size_t i, skip = strlen(dir) + 1;
+
+	snprintf(full, sizeof(full), "%s/%s", dir, pattern);
+	memset(&g, 0, sizeof(g));
+	if (glob(full, 0, NULL, &g) == 0)
+		for (i = 0; i < g.gl_pathc; i++) {
+			assert_int_equal(folio_buf_puts(out,
+				g.gl_pathv[i] + skip), 0);
+			assert_int_equal(folio_buf_putc(out, '\n'), 0);
+		}
+	globfree(&g);
+}
+
+/* The manifest's patterns are walked by util/pathexpand, not glob(3):
+ * the same matches in the same order, on a tree with the cases that
+ * tell them apart ("b-c" sorts before "b/" as whole paths but after
+ * "b" as names; hidden names; a file where a folder is asked for; a
+ * dangling link; enough names to spill the sort). */
+static void path_expand_matches_glob(void **state)
+{
+	static const char *const dirs[] = {"a", "b", "b-c", "b/d", ".h",
+		"many"};
+	static const char *const files[] = {"a/x1.xml", "a/x2.xml",
+		"a/.x3.xml", "b/x.xml", "b-c/x.xml", "b/d/x.xml", ".h/x.xml",
+		"top.xml", "x", "b/[x].xml"};
+	static const char *const patterns[] = {"*.xml", "*/x*.xml",
+		"*/*/x.xml", "b*/x.xml", "a/x?.xml", "a/.x*", "*/[x].xml",
+		"b/\\[x].xml", "x/*.xml", "top.xml", "a/x1.xml", "none*",
+		"many/*.xml", "[ab]*/x.xml", "b/d/x.xml", "gone/*.xml",
+		"link.xml", "*"};
+	char dir[] = "/tmp/folio-test-XXXXXX", path[512];
+	folio_error err = {0};
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		touch_below(dir, files[i]);
+	for (i = 0; i < 20000; i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "many/%zu.xml", i * 7919 % 20011);
+		touch_below(dir, rel);
+	}
+	snprintf(path, sizeof(path), "%s/link.xml", dir);
+	assert_int_equal(symlink("nowhere.xml", path), 0);
+	snprintf(path, sizeof(path), "%s/spill", dir);
+	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+		expanded x = {{0}, 0, 0};
+		folio_buf want = {0};
+		long n;
+		if (strchr(patterns[i], '\\'))
+			continue;   /* the manifest refuses a backslash */
+		n = folio_path_expand(dir, patterns[i], path, take_match, &x,
+			&err);
+		glob_below(&want, dir, patterns[i]);
+		assert_true(n >= 0);
+		assert_int_equal((size_t)n, x.n);
+		assert_string_equal(x.all.data ? x.all.data : "",
+			want.data ? want.data : "");
+		folio_buf_free(&x.all);
+		folio_buf_free(&want);
+	}
+	/* The callback's error stops the walk and is what comes back. */
+	{
+		expanded x = {{0}, 0, 2};
+		assert_int_equal(folio_path_expand(dir, "a/*", path,
+			take_match, &x, &err), FOLIO_EINPUT);
+		assert_non_null(strstr(err.msg, "stop at a/x2.xml"));
+		folio_buf_free(&x.all);
+		folio_error_clear(&err);
+	}
+	/* A folder that cannot be read is an error, not "no match". */
+	if (geteuid() != 0) {
+		expanded x = {{0}, 0, 0};
+		snprintf(path, sizeof(path), "%s/b", dir);
+		assert_int_equal(chmod(path, 0), 0);
+		assert_int_equal(folio_path_expand(dir, "b/*.xml", path,
+			take_match, &x, &err), FOLIO_EIO);
+		assert_int_equal(chmod(path, 0755), 0);
+		folio_error_clear(&err);
+		folio_buf_free(&x.all);
+	}
+	/* Too many parts, and an empty one. */
+	{
+		expanded x = {{0}, 0, 0};
+		char deep[3 * FOLIO_PATHEXPAND_DEPTH + 8] = "";
+		for (i = 0; i <= FOLIO_PATHEXPAND_DEPTH; i++)
+			strcat(deep, "a/");
+		strcat(deep, "x");
+		assert_int_equal(folio_path_expand(dir, deep, path,
+			take_match, &x, &err), FOLIO_ELIMIT);
+		folio_error_clear(&err);
+		assert_int_equal(folio_path_expand(dir, "a//x1.xml", path,
+			take_match, &x, &err), FOLIO_EUSAGE);
+		folio_error_clear(&err);
+		assert_int_equal(x.n, 0);
+	}
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
 static void read_refuses_directory(void **state)
 {
 	folio_error err = {0};
@@ -551,6 +691,7 @@ int main(void)
 		cmocka_unit_test(classes),
 		cmocka_unit_test(atomic_write_leaves_no_temp),
 		cmocka_unit_test(read_refuses_directory),
+		cmocka_unit_test(path_expand_matches_glob),
 		cmocka_unit_test(read_window_serves_records),
 		cmocka_unit_test(key_index_spills_and_merges),
 		cmocka_unit_test(record_array_pages),
