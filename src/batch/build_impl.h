@@ -135,13 +135,14 @@ int folio_run_shared_load(run *r, struct folio_style **style,
  * sha up to date (its outputs in place, as recorded, and its figures'
  * files unchanged: folio_run_figures_current). */
 int folio_run_up_to_date(const run *r, folio_doc_result *e,
-	const char *sha, size_t i);
+	const char *sha, size_t i, const folio_batch_source *src);
 
 /* documents.c: every figure file entry e lists is as it was: the same
  * stat stamp (no read), or the same bytes (read and hashed; e then
  * carries the new stamp). 0 when one changed, is gone, or e does not
  * list its figures. */
-int folio_run_figures_current(const run *r, folio_doc_result *e, size_t i);
+int folio_run_figures_current(const run *r, folio_doc_result *e,
+	const folio_batch_source *src);
 
 /* merge.c: the merge step (build.h). */
 int folio_run_merge(run *r, folio_error *err);

@@ -170,10 +170,10 @@ static int hash_file(char hex[FOLIO_REPORT_HEX], folio_source_stamp *stamp,
 }
 
 /* The source's SHA-256 and stamp. */
-static int hash_source(run *r, size_t i, folio_doc_result *d,
+static int hash_source(const folio_batch_source *src, folio_doc_result *d,
 	folio_error *err)
 {
-	return hash_file(d->sha256, &d->stamp, r->m->sources[i].path,
+	return hash_file(d->sha256, &d->stamp, src->path,
 		FOLIO_MAX_SOURCE_BYTES, err);
 }
 
@@ -188,9 +188,9 @@ static int figure_rel(char *out, size_t n, const char *rel, const char *src)
 	return k > 0 && (size_t)k < n;
 }
 
-int folio_run_figures_current(const run *r, folio_doc_result *e, size_t i)
+int folio_run_figures_current(const run *r, folio_doc_result *e,
+	const folio_batch_source *src)
 {
-	const folio_batch_source *src = &r->m->sources[i];
 	char rel[PATH_MAX_LEN], path[PATH_MAX_LEN];
 	folio_source_stamp now;
 	struct stat st;
@@ -222,7 +222,7 @@ int folio_run_figures_current(const run *r, folio_doc_result *e, size_t i)
 }
 
 int folio_run_up_to_date(const run *r, folio_doc_result *e,
-	const char *sha, size_t i)
+	const char *sha, size_t i, const folio_batch_source *src)
 {
 	return e->has_meta && strcmp(e->sha256, sha) == 0 &&
 		retention_slot(r, e->code, (unsigned)(i + 1)) != 0 &&
@@ -230,7 +230,7 @@ int folio_run_up_to_date(const run *r, folio_doc_result *e,
 			e->pdf_mtime_ns) &&
 		output_current(r->epub_dir_fd, e->code, ".epub",
 			e->epub_bytes, e->epub_mtime_ns) &&
-		folio_run_figures_current(r, e, i);
+		folio_run_figures_current(r, e, src);
 }
 
 /* The stamps of e's figures, folded: whether a check refreshed one. */
@@ -280,16 +280,15 @@ static void take_cached(folio_doc_result *d, folio_doc_result *e)
  * read at read_ns (real time): kept for files last changed well before
  * that, so their bytes are the ones the outputs show; a file changed
  * since gets none and is read again by the next run. */
-static void figures_stamp(const run *r, size_t i, folio_doc_result *d,
-	long long read_ns)
+static void figures_stamp(const run *r, const folio_batch_source *src,
+	folio_doc_result *d, long long read_ns)
 {
 	char rel[PATH_MAX_LEN];
 	struct stat st;
 	size_t k;
 
 	for (k = 0; k < d->n_figures; k++)
-		if (figure_rel(rel, sizeof(rel), r->m->sources[i].rel,
-			d->figures[k].src) &&
+		if (figure_rel(rel, sizeof(rel), src->rel, d->figures[k].src) &&
 		    fstatat(r->src_dir_fd, rel, &st, 0) == 0 &&
 		    (long long)st.st_ctim.tv_sec * 1000000000LL +
 		    st.st_ctim.tv_nsec + STAMP_SETTLE_NS <= read_ns)
@@ -308,8 +307,8 @@ static int written_stat(int64_t *mtime_ns, uint64_t *bytes,
 
 /* read -> layout -> PDF -> EPUB for document i; the outputs go into
  * files (the caller routes this thread's commits there). */
-static int build_doc(run *r, size_t i, folio_doc_result *d,
-	const folio_commit_group *files, folio_error *err)
+static int build_doc(run *r, size_t i, const folio_batch_source *src,
+	folio_doc_result *d, const folio_commit_group *files, folio_error *err)
 {
 	const folio_batch_manifest *m = r->m;
 	folio_layout_options lopts = {FOLIO_MISSING_GLYPH_ERROR};
@@ -333,7 +332,7 @@ static int build_doc(run *r, size_t i, folio_doc_result *d,
 	popts.stats = &pstats;
 	clock_gettime(CLOCK_REALTIME, &read_at);
 	t = folio_now_ns();
-	rc = folio_source_read(&doc, m->sources[i].path, &sopts, err);
+	rc = folio_source_read(&doc, src->path, &sopts, err);
 	d->read_ms += folio_run_ms_since(t);
 	/* A page of text went through the importer: what it dropped goes
 	 * into the report with the document, built or not. */
@@ -395,7 +394,7 @@ static int build_doc(run *r, size_t i, folio_doc_result *d,
 	}
 	if ((rc = folio_doc_figures_from(d, doc, err)) < 0)
 		goto done;
-	figures_stamp(r, i, d, (long long)read_at.tv_sec * 1000000000LL +
+	figures_stamp(r, src, d, (long long)read_at.tv_sec * 1000000000LL +
 		read_at.tv_nsec);
 	d->has_meta = 1;
 done:
@@ -416,7 +415,7 @@ static int job_run(void *ctx, size_t j, int worker)
 {
 	run *r = ctx;
 	size_t i = folio_shard_at(&r->shard, j);
-	const folio_batch_source *src = &r->m->sources[i];
+	folio_batch_source source, *src = &source;
 	finished *f = calloc(1, sizeof(*f));
 	folio_doc_result *d = f ? &f->d : NULL, e;
 	folio_error err = {0};     /* one per job, so one per worker */
@@ -427,14 +426,24 @@ static int job_run(void *ctx, size_t j, int worker)
 	int rc = 0, current = 0, hashed = 0;
 
 	r->working[slot_of(worker, j)] = f;
-	if (f == NULL || (d->source = strdup(src->rel)) == NULL)
+	if (f == NULL)
+		return FOLIO_ENOMEM;
+	if ((rc = folio_batch_source_get(r->m, i, src, &err)) < 0) {
+		/* The list's file could not be read: the document fails,
+		 * named by its place since its name is what was lost. */
+		snprintf(src->path, sizeof(src->path), "(source %zu)", i + 1);
+		src->rel = src->path;
+		src->stamp = 0;
+	}
+	if ((d->source = strdup(src->rel)) == NULL)
 		return FOLIO_ENOMEM;
 	f->job = j;
 	d->index = i;
 	memset(&now, 0, sizeof(now));
-	if (src->stamp == 0 && fstatat(r->src_dir_fd, src->rel, &st, 0) == 0)
+	if (rc == 0 && src->stamp == 0 &&
+	    fstatat(r->src_dir_fd, src->rel, &st, 0) == 0)
 		stamp_of(&now, &st);
-	for (k = 0; !current && !r->opts->force &&
+	for (k = 0; rc == 0 && !current && !r->opts->force &&
 		folio_cache_find_in(r->old, &r->windows[worker], src->rel, k,
 			&e); k++) {
 		/* The same file as when the entry was made: the same bytes,
@@ -445,12 +454,12 @@ static int job_run(void *ctx, size_t j, int worker)
 			e.stamp.mtime_ns, e.stamp.ctime_ns) == src->stamp :
 			same_stamp(&e.stamp, &now);
 		if (!same && !hashed) {
-			rc = hash_source(r, i, d, &err);
+			rc = hash_source(src, d, &err);
 			hashed = 1;
 		}
 		uint64_t stamps = figure_stamps(&e);
 		current = rc == 0 && folio_run_up_to_date(r, &e, same ?
-			e.sha256 : d->sha256, i);
+			e.sha256 : d->sha256, i, src);
 		if (current) {
 			f->refreshed = hashed || figure_stamps(&e) != stamps;
 			take_cached(d, &e);
@@ -460,11 +469,11 @@ static int job_run(void *ctx, size_t j, int worker)
 			break;
 	}
 	if (rc == 0 && !current && !hashed)
-		rc = hash_source(r, i, d, &err);
+		rc = hash_source(src, d, &err);
 	d->read_ms = folio_run_ms_since(t);
 	if (rc == 0 && !current) {
 		folio_commit_group_use(&f->files);
-		rc = build_doc(r, i, d, &f->files, &err);
+		rc = build_doc(r, i, src, d, &f->files, &err);
 		folio_commit_group_use(NULL);
 	}
 	if (rc < 0) {
@@ -646,8 +655,8 @@ static void job_done(void *ctx, size_t j, int worker, int rc)
 		finished_free(f);
 		if (r->stream_rc == 0)
 			r->stream_rc = folio_error_set(&r->stream_err,
-				FOLIO_ENOMEM, "%s: out of memory",
-				r->m->sources[folio_shard_at(&r->shard, j)].rel);
+				FOLIO_ENOMEM, "source %zu of the manifest: out "
+				"of memory", folio_shard_at(&r->shard, j) + 1);
 		return;
 	}
 	d = &f->d;
@@ -737,10 +746,15 @@ int folio_run_documents(run *r, folio_error *err)
 	}
 	/* Documents never started (stopped) are listed as not run. */
 	for (; rc == 0 && r->next_out < r->n_jobs; r->next_out++) {
+		folio_batch_source src;
 		folio_doc_result d;
 		memset(&d, 0, sizeof(d));
 		d.index = folio_shard_at(&r->shard, r->next_out);
-		d.source = r->m->sources[d.index].rel;
+		if ((rc = folio_batch_source_get(r->m, d.index, &src,
+			err)) < 0)
+			break;
+		/* rel as the char * a result holds (only read here). */
+		d.source = src.path + (src.rel - src.path);
 		folio_buf_reset(&r->line);
 		(void)folio_report_doc_json(&r->line, &d, &r->stream_err);
 		stream_out(r, &d, r->line.data, r->line.len,

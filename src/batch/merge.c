@@ -30,6 +30,8 @@ static int collect_doc(void *ctx, const folio_doc_result *d, folio_json *j)
 {
 	collect *c = ctx;
 	size_t want = folio_shard_at(c->slice, c->next);
+	folio_batch_source src;
+	int rc;
 
 	(void)j;
 	if (want >= c->m->n_sources)
@@ -40,11 +42,13 @@ static int collect_doc(void *ctx, const folio_doc_result *d, folio_json *j)
 		return folio_error_set(c->err, FOLIO_EINPUT, "%s: expected "
 			"document %zu next, found document %zu", c->path,
 			want + 1, d->index + 1);
-	if (strcmp(d->source, c->m->sources[want].rel) != 0)
+	if ((rc = folio_batch_source_get(c->m, want, &src, c->err)) < 0)
+		return rc;
+	if (strcmp(d->source, src.rel) != 0)
 		return folio_error_set(c->err, FOLIO_EINPUT, "%s: document "
 			"%zu: expected source %s (the manifest's), found %s: "
 			"the manifest changed since; build again", c->path,
-			want + 1, c->m->sources[want].rel, d->source);
+			want + 1, src.rel, d->source);
 	c->next++;
 	/* Kept on disk, not in memory (doclines.h). */
 	return folio_doc_lines_append(c->table, d, &c->line, c->err);

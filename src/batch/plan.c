@@ -42,10 +42,13 @@ typedef struct last_run {
 static int note_last(void *ctx, const folio_doc_result *d, folio_json *j)
 {
 	last_run *l = ctx;
+	folio_batch_source src;
+	folio_error ignored = {0};
 
 	(void)j;
 	if (d->index < l->m->n_sources &&
-	    strcmp(d->source, l->m->sources[d->index].rel) == 0) {
+	    folio_batch_source_get(l->m, d->index, &src, &ignored) == 0 &&
+	    strcmp(d->source, src.rel) == 0) {
 		memcpy(l->sha[d->index], d->sha256, FOLIO_REPORT_HEX);
 		l->status[d->index] = (unsigned char)(1 + d->status);
 	}
@@ -91,9 +94,9 @@ static int open_caches_read_only(run *r, folio_error *err)
 
 static folio_plan_reason judge(run *r, const last_run *last,
 	const folio_report_head *head, int have_head, size_t i,
-	folio_plan_item *it, char sha[FOLIO_REPORT_HEX], folio_error *e)
+	const folio_batch_source *src, folio_plan_item *it,
+	char sha[FOLIO_REPORT_HEX], folio_error *e)
 {
-	const folio_batch_source *src = &r->m->sources[i];
 	folio_doc_result entry;
 	size_t k;
 	int seen = 0;
@@ -110,8 +113,8 @@ static folio_plan_reason judge(run *r, const last_run *last,
 			snprintf(it->code, sizeof(it->code), "%s", entry.code);
 		if (same) {
 			folio_plan_reason why = folio_run_up_to_date(r,
-				&entry, sha, i) ? FOLIO_PLAN_UP_TO_DATE :
-				!folio_run_figures_current(r, &entry, i) ?
+				&entry, sha, i, src) ? FOLIO_PLAN_UP_TO_DATE :
+				!folio_run_figures_current(r, &entry, src) ?
 				FOLIO_PLAN_FIGURE_CHANGED :
 				FOLIO_PLAN_OUTPUT_MISSING;
 			folio_doc_result_clear(&entry);
@@ -221,14 +224,17 @@ int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
 	for (j = 0; j < n; j++) {
 		size_t i = folio_shard_at(&r.shard, j);
 		char sha[FOLIO_REPORT_HEX] = "";
+		folio_batch_source src;
 		folio_error e = {0};
 		folio_plan_item it;
 
 		memset(&it, 0, sizeof(it));
+		if ((rc = folio_batch_source_get(m, i, &src, err)) < 0)
+			goto done;
 		it.index = i;
-		it.source = m->sources[i].rel;
-		it.reason = judge(&r, &last, &head, have_head, i, &it, sha,
-			&e);
+		it.source = src.rel;
+		it.reason = judge(&r, &last, &head, have_head, i, &src, &it,
+			sha, &e);
 		it.detail = it.reason == FOLIO_PLAN_UNREADABLE ? e.msg : NULL;
 		out->n++;
 		if (it.reason == FOLIO_PLAN_UP_TO_DATE)

@@ -87,16 +87,18 @@ static int source_get(void *ctx, size_t i, folio_doc_result *d,
 	folio_error *err)
 {
 	const folio_batch_manifest *m = ctx;
+	folio_batch_source src;
 	folio_doc *doc = NULL;
 	int rc = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->index = i;
 	d->status = FOLIO_DOC_BUILT;
-	if ((d->source = strdup(m->sources[i].rel)) == NULL)
+	if ((rc = folio_batch_source_get(m, i, &src, err)) < 0)
+		return rc;
+	if ((d->source = strdup(src.rel)) == NULL)
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	if ((rc = folio_source_read(&doc, m->sources[i].path, NULL,
-		err)) == 0 &&
+	if ((rc = folio_source_read(&doc, src.path, NULL, err)) == 0 &&
 	    (rc = folio_batch_code(d->code, doc, m, (unsigned)(i + 1),
 		err)) == 0 &&
 	    (rc = folio_doc_meta_fill(&d->meta, doc, m, err)) == 0)
@@ -293,11 +295,9 @@ static int make_record(folio_archive_record *r, const folio_records_job *job,
 	r->category = mt->category;
 	r->keywords = mt->keywords;
 	r->pages = (unsigned)d->pages;
-	if (job->m->sources != NULL) {
-		r->source_path = job->m->sources[i].path;
-	} else {
-		/* The list was dropped after the documents (manifest.h):
-		 * the path again from the name the line gives. */
+	{
+		/* The path from the name the line gives: the manifest's
+		 * list may be dropped by now (manifest.h). */
 		size_t n = strlen(job->m->dir) + strlen(d->source ?
 			d->source : "") + 2;
 		char *path = folio_arena_alloc(a, n);
@@ -364,13 +364,14 @@ static int check_statuses(size_t *out_failed, const folio_records_job *job,
 	if (not_run > 0 || (failed > 0 && !job->allow_partial)) {
 		/* Named by the list, or once it is dropped by its line. */
 		folio_doc_result d;
+		folio_batch_source src;
 		folio_error ignored = {0};
 		char name[4096];
 		int rc;
 		memset(&d, 0, sizeof(d));
-		if (job->m->sources != NULL)
-			snprintf(name, sizeof(name), "%s",
-				job->m->sources[first_bad].rel);
+		if (folio_batch_source_get(job->m, first_bad, &src,
+			&ignored) == 0)
+			snprintf(name, sizeof(name), "%s", src.rel);
 		else if (docs->get(docs->ctx, first_bad, &d, &ignored) == 0 &&
 		    d.source != NULL)
 			snprintf(name, sizeof(name), "%s", d.source);

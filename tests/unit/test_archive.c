@@ -21,6 +21,7 @@
 #include "batch/manifest.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/varlist.h"
 #include "util/xml.h"
 #include "util/zip.h"
 
@@ -376,6 +377,19 @@ static void test_signature_stream(void **state)
 	}
 }
 
+/* Source i of m is rel, its path joined to the manifest's folder. */
+static void assert_source(const folio_batch_manifest *m, size_t i,
+	const char *rel)
+{
+	folio_batch_source src;
+	folio_error err = {0};
+
+	assert_int_equal(folio_batch_source_get(m, i, &src, &err), 0);
+	assert_string_equal(src.rel, rel);
+	assert_true(src.rel > src.path && src.rel[-1] == '/');
+	assert_memory_equal(src.path, m->dir, strlen(m->dir));
+}
+
 static void test_manifest(void **state)
 {
 	char dir[512], path[600];
@@ -422,9 +436,9 @@ static void test_manifest(void **state)
 	/* Order: as listed, glob matches sorted, first match wins,
 	 * excludes removed. */
 	assert_int_equal(m->n_sources, 3);
-	assert_string_equal(m->sources[0].rel, "c.txt");
-	assert_string_equal(m->sources[1].rel, "a.xml");
-	assert_string_equal(m->sources[2].rel, "b.xml");
+	assert_source(m, 0, "c.txt");
+	assert_source(m, 1, "a.xml");
+	assert_source(m, 2, "b.xml");
 	assert_non_null(strstr(m->signer_key, "/m/k/signer.key"));
 	assert_string_equal(m->signer_cert, "/abs/signer.crt");
 	assert_non_null(strstr(m->style_pdf, "/m/st/s.xml"));
@@ -459,6 +473,7 @@ static void test_manifest(void **state)
 	 * long list. */
 	{
 		static const char *const after[] = {"none-*.xml", NULL};
+		folio_batch_source src;
 		char *big;
 		size_t i, n = 0;
 		int k, workers;
@@ -521,9 +536,10 @@ static void test_manifest(void **state)
 			assert_int_equal(m->n_sources, 6001);
 			for (i = 0; i < m->n_sources; i++) {
 				struct stat st;
-				assert_int_equal(stat(m->sources[i].path, &st),
-					0);
-				assert_true(m->sources[i].stamp ==
+				assert_int_equal(folio_batch_source_get(m, i,
+					&src, &err), 0);
+				assert_int_equal(stat(src.path, &st), 0);
+				assert_true(src.stamp ==
 					folio_batch_stamp_key(
 					(uint64_t)st.st_ino,
 					(uint64_t)st.st_size,
@@ -536,6 +552,96 @@ static void test_manifest(void **state)
 			m = NULL;
 		}
 	}
+}
+
+/* A list past its budget lives in a file in $TMPDIR: the same sources
+ * in the same order, files matched by several <source>s kept at their
+ * first place, excludes out, every path and stamp right. */
+static void test_manifest_list_on_disk(void **state)
+{
+	enum { N = 12000 };
+	char dir[512], path[600], name[64], *text, old_tmp[600];
+	const char *tmpdir = getenv("TMPDIR");
+	folio_batch_manifest *m = NULL;
+	folio_batch_source src;
+	folio_error err = {0};
+	size_t i, k = 0;
+
+	(void)state;
+	snprintf(old_tmp, sizeof(old_tmp), "%s", tmpdir ? tmpdir : "");
+	snprintf(dir, sizeof(dir), "%s/big", tmp);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/d", dir);
+	mkdir(path, 0755);
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "d/%05zu.xml", i);
+		write_text(dir, name, "x");
+	}
+	write_text(dir, "first.xml", "x");
+	text = malloc(4096);
+	assert_non_null(text);
+	snprintf(text, 4096, "<?xml version=\"1.0\"?>\n"
+		"<batch xmlns=\"urn:folio:batch:1\">\n"
+		"  <fonds><code>J012</code><name>N</name></fonds>\n"
+		"  <year>2024</year><batch-id>B1</batch-id>\n"
+		"  <defaults><retention>永久</retention>"
+		"<security>公开</security></defaults>\n"
+		"  <signer><key>k</key><certificate>c</certificate></signer>\n"
+		"  <sources>\n"
+		"    <source>d/0050?.xml</source>\n"
+		"    <source>first.xml</source>\n"
+		"    <source>d/*.xml</source>\n"
+		"    <source>first.xml</source>\n"
+		"    <exclude>d/*7.xml</exclude>\n"
+		"  </sources>\n</batch>\n");
+	write_text(dir, "batch.xml", text);
+	free(text);
+	/* Its file goes to $TMPDIR: here, a folder of the test's. */
+	snprintf(path, sizeof(path), "%s/spill", dir);
+	mkdir(path, 0755);
+	setenv("TMPDIR", path, 1);
+	snprintf(path, sizeof(path), "%s/batch.xml", dir);
+	if (folio_batch_manifest_read(&m, path, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_true(folio_varlist_on_disk(m->sources));
+	/* 0050?: 10 files but 0050 7; first.xml; then the rest but those
+	 * ending in 7 (a tenth), the 9 already listed skipped. */
+	assert_int_equal(m->n_sources, 9 + 1 + (N - N / 10 - 9));
+	for (i = 0; i < 10; i++) {
+		if (i == 7)
+			continue;
+		snprintf(name, sizeof(name), "d/0050%zu.xml", i);
+		assert_source(m, k++, name);
+	}
+	assert_source(m, k++, "first.xml");
+	for (i = 0; i < N; i++) {
+		struct stat st;
+		if (i % 10 == 7 || (i >= 500 && i < 510))
+			continue;
+		snprintf(name, sizeof(name), "d/%05zu.xml", i);
+		assert_int_equal(folio_batch_source_get(m, k++, &src, &err),
+			0);
+		assert_string_equal(src.rel, name);
+		assert_int_equal(stat(src.path, &st), 0);
+		assert_true(src.stamp == folio_batch_stamp_key(
+			(uint64_t)st.st_ino, (uint64_t)st.st_size,
+			(int64_t)st.st_mtim.tv_sec * 1000000000LL +
+			st.st_mtim.tv_nsec, (int64_t)st.st_ctim.tv_sec *
+			1000000000LL + st.st_ctim.tv_nsec));
+	}
+	assert_int_equal(k, m->n_sources);
+	assert_int_equal(folio_batch_source_get(m, k, &src, &err),
+		FOLIO_EUSAGE);
+	folio_error_clear(&err);
+	folio_batch_manifest_drop_sources(m);
+	assert_int_equal(folio_batch_source_get(m, 0, &src, &err),
+		FOLIO_EUSAGE);
+	folio_error_clear(&err);
+	folio_batch_manifest_free(m);
+	if (old_tmp[0])
+		setenv("TMPDIR", old_tmp, 1);
+	else
+		unsetenv("TMPDIR");
 }
 
 static void test_sha256_stream(void **state)
@@ -758,6 +864,7 @@ int main(void)
 		cmocka_unit_test(test_keygen),
 		cmocka_unit_test(test_signature_stream),
 		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_manifest_list_on_disk),
 		cmocka_unit_test(test_write_and_verify),
 		cmocka_unit_test(test_sha256_stream),
 	};
