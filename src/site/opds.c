@@ -25,6 +25,7 @@
 
 #include "epub/epub.h"
 #include "util/digest.h"
+#include "util/extsort.h"
 
 #define ATOM_TYPE "application/atom+xml;profile=opds-catalog"
 #define ACQ ATOM_TYPE ";kind=acquisition"
@@ -38,26 +39,27 @@ typedef struct group {
 	char year[8];           /* "2024" for a year */
 	char path[64];          /* page 1, below site/ */
 	char stem[64];          /* pages 2..: stem-N.xml */
-	const uint32_t *docs;   /* documents, feed order (borrowed) */
+	folio_recarray *docs;   /* [first, first + n): its documents, */
+	size_t first;           /* feed order (borrowed) */
 	size_t n;
 	int64_t updated;
 } group;
 
 /* The feeds are made from what they need of the documents' keys (date
- * and 文种, taken from the keys once and sorted and grouped in memory:
- * 16 bytes a document with the two orders); each entry's text is read
- * back from disk as it is written. */
-#define TYPE_NONE UINT32_C(0x80000000)   /* in type_of: no 文种 given */
-
+ * and 文种) and their 档号s: sorted on disk past a budget (a record a
+ * document, util/extsort.h), then read once in feed order to fill the
+ * two orders (4 bytes a document each, util/recarray.h) and group the
+ * years and 文种s; each entry's text is read back from disk as it is
+ * written. */
 typedef struct feeds {
 	site_ctx *c;
 	folio_error *err;
-	uint32_t *date;         /* per document: YYYYMMDD */
-	uint32_t *type_of;      /* per document: 文种 number | TYPE_NONE */
-	uint32_t *order;        /* every document, feed order */
-	uint32_t *by_type;      /* every document, by 文种, feed order */
+	folio_recarray *order;    /* every document, feed order */
+	folio_recarray *by_type;  /* every document, by 文种, feed order */
+	size_t *type_count;       /* documents of each 文种 */
 	group *years, *types;
-	size_t n_years, n_types;
+	size_t n_years, n_types, cap_years;
+	uint32_t last_year;       /* of the last document placed */
 	int64_t updated;        /* newest of all */
 	site_item it;           /* the entry being written */
 } feeds;
@@ -80,31 +82,36 @@ static void page_path(char *out, size_t outsz, const char *path,
 		snprintf(out, outsz, "%s-%zu.xml", stem, page);
 }
 
-/* Newest first, then by 档号: the same order on every run (batch order
- * for equal 档号s, as a stable sort would leave them). */
-typedef struct sort_ctx {
-	const site_ctx *c;
-	const uint32_t *date;
-} sort_ctx;
+/* A document's place in the feeds, as bytes that sort in feed order:
+ * newest first (the date's complement, big-endian), then by 档号, then
+ * in batch order for equal 档号s, as a stable sort would leave them;
+ * its 文种 follows (not a key: the places differ before it). */
+#define TYPE_NONE UINT32_C(0x80000000)   /* in a type: no 文种 given */
 
-static int by_date_desc(const void *a, const void *b, void *ctx)
+static void put_be32(unsigned char *p, uint32_t v)
 {
-	const sort_ctx *s = ctx;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	int k;
-
-	if (s->date[i] != s->date[j])
-		return s->date[i] < s->date[j] ? 1 : -1;
-	k = strcmp(site_code(s->c, i), site_code(s->c, j));
-	return k ? k : (i > j) - (i < j);
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
 }
 
-void site_feed_sort(uint32_t *order, size_t n, const uint32_t *date,
-	const site_ctx *c)
+static uint32_t get_be32(const unsigned char *p)
 {
-	sort_ctx s = {c, date};
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		(uint32_t)p[2] << 8 | p[3];
+}
 
-	qsort_r(order, n, sizeof(*order), by_date_desc, &s);
+size_t site_feed_key(unsigned char *out, uint32_t date, const char *code,
+	uint32_t i, uint32_t type)
+{
+	size_t len = strlen(code);
+
+	put_be32(out, UINT32_MAX - date);
+	memcpy(out + 4, code, len + 1);
+	put_be32(out + 5 + len, i);
+	put_be32(out + 9 + len, type);
+	return 13 + len;
 }
 
 /* site_doc_updated from a key's date. */
@@ -263,8 +270,9 @@ static void facets(site_w *w, const feeds *f, int depth, const group *active)
  * path/stem name the pages, title + suffix the feed, up the feed above
  * (NULL for the root). */
 static int acquisition_feed(feeds *f, const char *path, const char *stem,
-	const char *title, const char *suffix, const uint32_t *docs, size_t n,
-	int64_t updated, const char *up, const group *active)
+	const char *title, const char *suffix, folio_recarray *docs,
+	size_t first, size_t n, int64_t updated, const char *up,
+	const group *active)
 {
 	site_ctx *c = f->c;
 	size_t pages = n ? (n + FOLIO_SITE_FEED_PAGE - 1) /
@@ -327,8 +335,10 @@ static int acquisition_feed(feeds *f, const char *path, const char *stem,
 			"文件目录（网页）", 0);
 		facets(&w, f, depth, active);
 		for (i = from; i < to && w.rc == 0; i++) {
-			if ((rc = site_item_read(&f->it, c, docs[i],
+			uint32_t doc;
+			if ((rc = folio_recarray_get(docs, first + i, &doc,
 				f->err)) < 0 ||
+			    (rc = site_item_read(&f->it, c, doc, f->err)) < 0 ||
 			    (rc = entry(&w, c, &f->it.doc, depth,
 				f->err)) < 0) {
 				w_abort(&w);
@@ -394,117 +404,175 @@ static int navigation_feed(feeds *f, const char *path, const char *title,
 
 /* ---- grouping ---- */
 
-/* Years in feed order (newest first): runs of f->order. The runs are
- * counted first: a group is ~170 bytes, one per document would be 17 MB
- * at 100,000 documents for the few years a batch spans. */
-static uint32_t key_year(const feeds *f, size_t i)
+/* Document i, of date date, next in feed order: a new year opens
+ * a group (the years come newest first, each once). */
+static int add_to_year(feeds *f, size_t place, uint32_t date, int64_t t)
 {
-	return f->date[i] / 10000;
-}
+	group *y;
 
-static int group_years(feeds *f)
-{
-	const site_ctx *c = f->c;
-	group *g;
-	size_t i, n = 0, runs = 0;
-
-	for (i = 0; i < c->n; i++)
-		if (i == 0 || key_year(f, f->order[i]) !=
-		    key_year(f, f->order[i - 1]))
-			runs++;
-	g = calloc(runs ? runs : 1, sizeof(*g));
-	if (g == NULL)
-		return FOLIO_ENOMEM;
-	for (i = 0; i < c->n; i++) {
-		int64_t t;
-
-		if (i == 0 || key_year(f, f->order[i]) !=
-		    key_year(f, f->order[i - 1])) {
-			group *y = &g[n++];
-			snprintf(y->year, sizeof(y->year), "%04u",
-				key_year(f, f->order[i]));
-			snprintf(y->path, sizeof(y->path), "opds/year-%s.xml",
-				y->year);
-			snprintf(y->stem, sizeof(y->stem), "opds/year-%s",
-				y->year);
-			y->docs = &f->order[i];
+	if (f->n_years == 0 || f->last_year != date / 10000) {
+		if (f->n_years == f->cap_years) {
+			size_t cap = f->cap_years ? 2 * f->cap_years : 8;
+			group *g = realloc(f->years, cap * sizeof(*g));
+			if (g == NULL)
+				return FOLIO_ENOMEM;
+			f->years = g;
+			f->cap_years = cap;
 		}
-		g[n - 1].n++;
-		t = key_updated(f->date[f->order[i]], c->opts->epoch);
-		if (t > g[n - 1].updated)
-			g[n - 1].updated = t;
+		y = &f->years[f->n_years++];
+		memset(y, 0, sizeof(*y));
+		snprintf(y->year, sizeof(y->year), "%04u", date / 10000);
+		snprintf(y->path, sizeof(y->path), "opds/year-%s.xml", y->year);
+		snprintf(y->stem, sizeof(y->stem), "opds/year-%s", y->year);
+		y->docs = f->order;
+		y->first = place;
+		f->last_year = date / 10000;
 	}
-	/* g never moves from here: names point into it. */
-	for (i = 0; i < n; i++)
-		g[i].name = g[i].year;
-	f->years = g;
-	f->n_years = n;
+	y = &f->years[f->n_years - 1];
+	y->n++;
+	if (t > y->updated)
+		y->updated = t;
 	return 0;
 }
 
-/* 文种s: the documents of each in feed order (f->by_type), the group's
- * path from its first document (no 文种: "none"). */
-static int group_types(feeds *f)
+/* The 文种 groups, empty, each with its place in by_type (the counts
+ * of pass one), in 文种 number order; type_count[t] becomes the group
+ * of 文种 t. */
+static int open_types(feeds *f)
 {
 	const site_ctx *c = f->c;
-	size_t nt = c->types.n, i, n = 0;
-	size_t *count, *start, *fill;
-	group *g;
-	int rc = FOLIO_ENOMEM;
+	size_t nt = c->types.n, t, start = 0;
 
-	count = calloc(nt + 1, sizeof(*count));
-	start = calloc(nt + 1, sizeof(*start));
-	fill = calloc(nt + 1, sizeof(*fill));
-	g = calloc(nt ? nt : 1, sizeof(*g));
-	f->by_type = malloc((c->n ? c->n : 1) * sizeof(*f->by_type));
-	if (count == NULL || start == NULL || fill == NULL || g == NULL ||
-	    f->by_type == NULL)
-		goto done;
-	for (i = 0; i < c->n; i++)
-		count[f->type_of[i] & ~TYPE_NONE]++;
-	for (i = 1; i <= nt; i++)
-		start[i] = start[i - 1] + count[i - 1];
-	for (i = 0; i < nt; i++)
-		if (count[i] > 0) {
-			g[n].name = c->types.names[i];
-			g[n].docs = &f->by_type[start[i]];
-			g[n].n = count[i];
-			count[i] = n++;   /* now: the group of type i */
-		}
-	for (i = 0; i < c->n; i++) {
-		uint32_t at = f->order[i], type = f->type_of[at] & ~TYPE_NONE;
-		group *t = &g[count[type]];
-		int64_t u = key_updated(f->date[at], c->opts->epoch);
-
-		if (fill[type] == 0) {
-			unsigned char md[FOLIO_SHA256_LEN];
-			char hex[65];   /* 16 digits are used */
-			if (f->type_of[at] & TYPE_NONE) {
-				snprintf(hex, sizeof(hex), "none");
-			} else if (folio_sha256(md, t->name, strlen(t->name),
-				NULL) == 0) {
-				folio_sha256_hex(hex, md);
-			} else {
-				goto done;
-			}
-			snprintf(t->path, sizeof(t->path),
-				"opds/type-%.16s.xml", hex);
-			snprintf(t->stem, sizeof(t->stem), "opds/type-%.16s",
-				hex);
-		}
-		f->by_type[start[type] + fill[type]++] = at;
-		if (u > t->updated)
-			t->updated = u;
+	if ((f->types = calloc(nt ? nt : 1, sizeof(*f->types))) == NULL)
+		return FOLIO_ENOMEM;
+	for (t = 0; t < nt; t++) {
+		group *g = &f->types[f->n_types];
+		if (f->type_count[t] == 0)
+			continue;
+		g->name = c->types.names[t];
+		g->docs = f->by_type;
+		g->first = start;
+		start += f->type_count[t];
+		f->type_count[t] = f->n_types++;
 	}
-	f->types = g;
-	f->n_types = n;
-	g = NULL;
-	rc = 0;
+	return 0;
+}
+
+/* Document i next in feed order into its 文种's group; the group's
+ * path from its first document (no 文种: "none"). */
+static int add_to_type(feeds *f, uint32_t i, uint32_t type, int64_t t)
+{
+	group *g = &f->types[f->type_count[type & ~TYPE_NONE]];
+	int rc;
+
+	if (g->n == 0) {
+		unsigned char md[FOLIO_SHA256_LEN];
+		char hex[65];   /* 16 digits are used */
+		if (type & TYPE_NONE)
+			snprintf(hex, sizeof(hex), "none");
+		else if (folio_sha256(md, g->name, strlen(g->name), NULL) == 0)
+			folio_sha256_hex(hex, md);
+		else
+			return FOLIO_ENOMEM;
+		snprintf(g->path, sizeof(g->path), "opds/type-%.16s.xml", hex);
+		snprintf(g->stem, sizeof(g->stem), "opds/type-%.16s", hex);
+	}
+	if ((rc = folio_recarray_put(f->by_type, g->first + g->n++, &i,
+		f->err)) < 0)
+		return rc;
+	if (t > g->updated)
+		g->updated = t;
+	return 0;
+}
+
+/* Pass one: every document's feed key into sort, the 文种s counted,
+ * the newest date kept. */
+static int gather(feeds *f, folio_extsort *sort)
+{
+	site_ctx *c = f->c;
+	unsigned char rec[13 + SITE_CODE_MAX];
+	char code[SITE_CODE_MAX];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->n; i++) {
+		site_key k;
+		int64_t t;
+		if ((rc = site_key_get(c, i, &k, f->err)) < 0 ||
+		    (rc = site_code(c, i, code, f->err)) < 0 ||
+		    (rc = folio_extsort_add(sort, rec, site_feed_key(rec, k.date,
+			code, (uint32_t)i, k.type | (k.flags &
+			SITE_KEY_NO_TYPE ? TYPE_NONE : 0)), f->err)) < 0)
+			return rc;
+		if (k.type >= c->types.n)
+			return folio_error_set(f->err, FOLIO_EIO, "site: "
+				"document %zu: 文种 %u of %zu", i + 1,
+				(unsigned)k.type, c->types.n);
+		f->type_count[k.type]++;
+		t = key_updated(k.date, c->opts->epoch);
+		if (t > f->updated)
+			f->updated = t;
+	}
+	return 0;
+}
+
+/* Pass two: the documents in feed order into the orders and groups. */
+static int place(feeds *f, folio_extsort *sort)
+{
+	const void *rec;
+	size_t len, p;
+	int rc;
+
+	if ((rc = open_types(f)) < 0)
+		return folio_error_set(f->err, rc, "out of memory");
+	for (p = 0; (rc = folio_extsort_next(sort, &rec, &len, f->err)) == 1;
+		p++) {
+		const unsigned char *r = rec;
+		uint32_t date = UINT32_MAX - get_be32(r);
+		uint32_t i = get_be32(r + len - 8);
+		uint32_t type = get_be32(r + len - 4);
+		int64_t t = key_updated(date, f->c->opts->epoch);
+		if ((rc = folio_recarray_put(f->order, p, &i, f->err)) < 0 ||
+		    (rc = add_to_type(f, i, type, t)) < 0)
+			return rc;
+		if (add_to_year(f, p, date, t) < 0)
+			return folio_error_set(f->err, FOLIO_ENOMEM,
+				"out of memory");
+	}
+	return rc;
+}
+
+/* Both orders and the groups. */
+static int sort_feeds(feeds *f)
+{
+	site_ctx *c = f->c;
+	char beside[SITE_PATH_MAX];
+	folio_extsort *sort = NULL;
+	size_t n = c->n;
+	int rc;
+
+	if ((rc = site_join(beside, sizeof(beside), f->err, "%s/.site-cache",
+		c->opts->batch_dir)) < 0 ||
+	    (rc = folio_recarray_new(&f->order, beside, sizeof(uint32_t), n,
+		0, 0, f->err)) < 0 ||
+	    (rc = folio_recarray_new(&f->by_type, beside, sizeof(uint32_t), n,
+		0, 0, f->err)) < 0 ||
+	    (rc = folio_extsort_new(&sort, beside, 0, f->err)) < 0)
+		goto done;
+	f->type_count = calloc(c->types.n + 1, sizeof(*f->type_count));
+	if (f->type_count == NULL) {
+		rc = folio_error_set(f->err, FOLIO_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = gather(f, sort)) < 0 ||
+	    (rc = folio_extsort_finish(sort, f->err)) < 0 ||
+	    (rc = place(f, sort)) < 0)
+		goto done;
+	/* g never moves from here: names point into it. */
+	for (n = 0; n < f->n_years; n++)
+		f->years[n].name = f->years[n].year;
 done:
-	free(g);
-	free(count);
-	free(start);
-	free(fill);
+	folio_extsort_free(sort);
 	return rc;
 }
 
@@ -527,41 +595,14 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 	site_item_init(&f.it);
 	f.c = c;
 	f.err = err;
-	f.order = malloc((c->n ? c->n : 1) * sizeof(*f.order));
-	f.date = malloc((c->n ? c->n : 1) * sizeof(*f.date));
-	f.type_of = malloc((c->n ? c->n : 1) * sizeof(*f.type_of));
-	if (f.order == NULL || f.date == NULL || f.type_of == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < c->n; i++) {
-		site_key k;
-		int64_t t;
-		if ((rc = site_key_get(c, i, &k, err)) < 0)
-			goto done;
-		f.date[i] = k.date;
-		f.type_of[i] = k.type | (k.flags & SITE_KEY_NO_TYPE ?
-			TYPE_NONE : 0);
-		t = key_updated(k.date, c->opts->epoch);
-		f.order[i] = (uint32_t)i;
-		if (t > f.updated)
-			f.updated = t;
-	}
 	if (c->n == 0 && c->opts->epoch >= 0)
 		f.updated = c->opts->epoch;
-	site_feed_sort(f.order, c->n, f.date, c);
-	if (group_years(&f) < 0 || group_types(&f) < 0) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = sort_feeds(&f)) < 0)
 		goto done;
-	}
-	/* Sorted and grouped: the feeds are written from the orders. */
-	free(f.date);
-	free(f.type_of);
-	f.date = f.type_of = NULL;
 	qsort(f.types, f.n_types, sizeof(*f.types), by_count_then_name);
 	if ((rc = acquisition_feed(&f, "opds.xml", "opds/all",
 		c->opts->fonds_name ? c->opts->fonds_name : "", " 文件目录",
-		f.order, c->n, f.updated, NULL, NULL)) < 0 ||
+		f.order, 0, c->n, f.updated, NULL, NULL)) < 0 ||
 	    (rc = navigation_feed(&f, "opds/years.xml", "按年度浏览",
 		f.years, f.n_years, "年")) < 0 ||
 	    (rc = navigation_feed(&f, "opds/types.xml", "按文种浏览",
@@ -570,22 +611,21 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 	for (i = 0; i < f.n_years; i++)
 		if ((rc = acquisition_feed(&f, f.years[i].path,
 			f.years[i].stem, f.years[i].name, "年", f.years[i].docs,
-			f.years[i].n, f.years[i].updated, "opds/years.xml",
-			&f.years[i])) < 0)
+			f.years[i].first, f.years[i].n, f.years[i].updated,
+			"opds/years.xml", &f.years[i])) < 0)
 			goto done;
 	for (i = 0; i < f.n_types; i++)
 		if ((rc = acquisition_feed(&f, f.types[i].path,
 			f.types[i].stem, f.types[i].name, "", f.types[i].docs,
-			f.types[i].n, f.types[i].updated, "opds/types.xml",
-			&f.types[i])) < 0)
+			f.types[i].first, f.types[i].n, f.types[i].updated,
+			"opds/types.xml", &f.types[i])) < 0)
 			goto done;
 done:
 	free(f.years);
 	free(f.types);
-	free(f.by_type);
-	free(f.order);
-	free(f.date);
-	free(f.type_of);
+	free(f.type_count);
+	folio_recarray_free(f.order);
+	folio_recarray_free(f.by_type);
 	site_item_free(&f.it);
 	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include "util/clock.h"
 #include "util/digest.h"
+#include "util/extsort.h"
 #include "util/paths.h"
 
 static const char *const site_dirs[] = {"docs", "files", "opds"};
@@ -317,88 +318,136 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int by_code(const void *a, const void *b, void *ctx)
-{
-	const site_ctx *c = ctx;
-
-	return strcmp(site_code(c, *(const uint32_t *)a),
-		site_code(c, *(const uint32_t *)b));
-}
-
-/* Whether name (below site/) is a page or file of a document: docs/<档号>
- * .html, files/<档号>.epub or .pdf, the 档号 looked up in codes (the
- * documents sorted by 档号). */
-static int is_doc_file(const site_ctx *c, const uint32_t *codes,
-	const char *name)
+/* The 档号 in a document's page or file name (below site/): docs/<档号>
+ * .html, files/<档号>.epub or .pdf; its length, or 0 for any other
+ * name. */
+static size_t doc_file_code(const char *name, const char **code)
 {
 	static const char *const kind[] = {"docs/", ".html", "files/", ".epub",
 		"files/", ".pdf"};
-	char code[SITE_PATH_MAX];
-	size_t k, lo, hi, len = strlen(name);
+	size_t k, len = strlen(name);
 
 	for (k = 0; k < 3; k++) {
 		size_t pre = strlen(kind[2 * k]), suf = strlen(kind[2 * k + 1]);
 		if (len <= pre + suf || strncmp(name, kind[2 * k], pre) != 0 ||
 		    strcmp(name + len - suf, kind[2 * k + 1]) != 0)
 			continue;
-		memcpy(code, name + pre, len - pre - suf);
-		code[len - pre - suf] = '\0';
-		for (lo = 0, hi = c->n; lo < hi; ) {
-			size_t mid = lo + (hi - lo) / 2;
-			int cmp = strcmp(site_code(c, codes[mid]), code);
-			if (cmp == 0)
-				return 1;
-			if (cmp < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		*code = name + pre;
+		return len - pre - suf;
 	}
 	return 0;
 }
 
-/* Remove from docs/, files/ and opds/ every file this run did not
- * make: pages and files of documents gone from the batch, feed pages of
- * a year or 文种 no document has any more. */
-static void remove_orphans(site_ctx *c)
+/* Bytewise, then the shorter first: the order of util/extsort.h. */
+static int code_cmp(const void *a, size_t alen, const void *b, size_t blen)
 {
-	char **keep, path[SITE_PATH_MAX], name[SITE_PATH_MAX];
-	uint32_t *codes;
-	size_t i, k;
-	struct dirent *de;
-	DIR *dp;
+	int k = memcmp(a, b, alen < blen ? alen : blen);
 
-	keep = malloc((c->n_files ? c->n_files : 1) * sizeof(*keep));
-	codes = malloc((c->n ? c->n : 1) * sizeof(*codes));
-	if (keep == NULL || codes == NULL)
-		goto done;   /* orphans only cost disk until the next run */
-	memcpy(keep, c->files, c->n_files * sizeof(*keep));
-	qsort(keep, c->n_files, sizeof(*keep), by_str);
-	for (i = 0; i < c->n; i++)
-		codes[i] = (uint32_t)i;
-	qsort_r(codes, c->n, sizeof(*codes), by_code, c);
-	for (k = 0; k < sizeof(site_dirs) / sizeof(site_dirs[0]); k++) {
+	return k ? k : (alen > blen) - (alen < blen);
+}
+
+static void unlink_below(const site_ctx *c, const char *name)
+{
+	char path[SITE_PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->dir, name) <
+	    sizeof(path))
+		(void)unlink(path);
+}
+
+/* The names of docs/, files/ and opds/ that are not aggregates this run
+ * wrote (keep, sorted): those of no document's kind go now; the others
+ * into names, by 档号 (档号, a 0, the name). */
+static int list_names(const site_ctx *c, char **keep, folio_extsort *names,
+	folio_error *err)
+{
+	char path[SITE_PATH_MAX], name[SITE_PATH_MAX + 1];
+	struct dirent *de;
+	const char *code;
+	size_t k, len;
+	DIR *dp;
+	int rc = 0;
+
+	for (k = 0; rc == 0 && k < sizeof(site_dirs) / sizeof(site_dirs[0]);
+		k++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->dir,
 			site_dirs[k]) >= sizeof(path) ||
 		    (dp = opendir(path)) == NULL)
 			continue;
-		while ((de = readdir(dp)) != NULL) {
+		while (rc == 0 && (de = readdir(dp)) != NULL) {
 			const char *key = name;
+			char rec[2 * SITE_PATH_MAX];
 			if (de->d_name[0] == '.' ||
 			    (size_t)snprintf(name, sizeof(name), "%s/%s",
 				site_dirs[k], de->d_name) >= sizeof(name) ||
 			    bsearch(&key, keep, c->n_files, sizeof(*keep),
-				by_str) || is_doc_file(c, codes, name))
+				by_str))
 				continue;
-			if ((size_t)snprintf(path, sizeof(path), "%s/%s",
-				c->dir, name) < sizeof(path))
-				(void)unlink(path);
+			if ((len = doc_file_code(name, &code)) == 0 ||
+			    len >= SITE_CODE_MAX) {
+				unlink_below(c, name);
+				continue;
+			}
+			memcpy(rec, code, len);
+			rec[len] = '\0';
+			memcpy(rec + len + 1, name, strlen(name));
+			rc = folio_extsort_add(names, rec, len + 1 +
+				strlen(name), err);
 		}
 		closedir(dp);
 	}
+	return rc;
+}
+
+/* Remove from docs/, files/ and opds/ every file this run did not
+ * make: pages and files of documents gone from the batch, feed pages of
+ * a year or 文种 no document has any more. The documents' 档号s and the
+ * folders' names are both sorted (on disk past a budget) and walked
+ * side by side: memory does not grow with the batch. */
+static void remove_orphans(site_ctx *c)
+{
+	char **keep, beside[SITE_PATH_MAX], code[SITE_CODE_MAX];
+	folio_extsort *codes = NULL, *names = NULL;
+	folio_error err = {0};
+	const void *have = NULL, *rec;
+	size_t i, have_len = 0, len;
+	int more = 1, rc;
+
+	keep = malloc((c->n_files ? c->n_files : 1) * sizeof(*keep));
+	if (keep == NULL ||
+	    site_join(beside, sizeof(beside), &err, "%s/.site-cache",
+		c->opts->batch_dir) < 0 ||
+	    folio_extsort_new(&codes, beside, 0, &err) < 0 ||
+	    folio_extsort_new(&names, beside, 0, &err) < 0)
+		goto done;   /* orphans only cost disk until the next run */
+	memcpy(keep, c->files, c->n_files * sizeof(*keep));
+	qsort(keep, c->n_files, sizeof(*keep), by_str);
+	for (i = 0; i < c->n; i++)
+		if (site_code(c, i, code, &err) < 0 ||
+		    folio_extsort_add(codes, code, strlen(code), &err) < 0)
+			goto done;
+	if (list_names(c, keep, names, &err) < 0 ||
+	    folio_extsort_finish(codes, &err) < 0 ||
+	    folio_extsort_finish(names, &err) < 0)
+		goto done;
+	while ((rc = folio_extsort_next(names, &rec, &len, &err)) == 1) {
+		const char *r = rec;
+		size_t clen = strlen(r);      /* the 档号 ends at its 0 */
+		char name[SITE_PATH_MAX + 1];
+		while (more && (have == NULL ||
+		    code_cmp(have, have_len, r, clen) < 0))
+			more = folio_extsort_next(codes, &have, &have_len,
+				&err) == 1;
+		if (more && code_cmp(have, have_len, r, clen) == 0)
+			continue;
+		memcpy(name, r + clen + 1, len - clen - 1);
+		name[len - clen - 1] = '\0';
+		unlink_below(c, name);
+	}
 done:
+	folio_extsort_free(codes);
+	folio_extsort_free(names);
 	free(keep);
-	free(codes);
 }
 
 /* ---- the run ---- */
@@ -516,11 +565,8 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 	if ((rc = folio_recarray_new(&c.keys, cache_path, sizeof(site_key),
 		n, 0, FOLIO_RECARRAY_MIN_PAGE, err)) < 0)
 		goto done;
-	c.code_at = calloc(n ? n : 1, sizeof(*c.code_at));
-	if (c.code_at == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_varlist_new(&c.codes, cache_path, 0, err)) < 0)
 		goto done;
-	}
 	c.n = n;
 	out->documents = n;
 	env_same = strcmp(cache.env, env) == 0 &&
@@ -557,9 +603,8 @@ done:
 	if (c.files_fd >= 0)
 		close(c.files_fd);
 	folio_recarray_free(c.keys);
-	free(c.code_at);
 	free(c.links);
-	folio_buf_free(&c.codes);
+	folio_varlist_free(c.codes);
 	site_types_free(&c.types);
 	site_spool_close(&c.spool);
 	free_files(&c);

@@ -27,8 +27,11 @@
 #include "util/keyindex.h"
 #include "util/readwin.h"
 #include "util/recarray.h"
+#include "util/varlist.h"
 
 #define SITE_PATH_MAX 4096
+/* Bytes of a 档号 with its 0 (the archive's are at most 64). */
+#define SITE_CODE_MAX 256
 #define SITE_HREF_MAX (FOLIO_SITE_URL_MAX + 256)
 #define SITE_UUID_MAX 48                  /* "urn:uuid:" + 36 + NUL */
 #define SITE_NAME_MAX (FOLIO_SITE_TITLE_BYTES + 80)
@@ -246,8 +249,9 @@ typedef struct site_ctx {
 	 * megabyte on disk (keys_get/keys_put, sitespool.c). */
 	folio_recarray *keys;
 	size_t n;
-	folio_buf codes;                     /* 档号s, NUL-terminated */
-	uint32_t *code_at;                   /* document i's at codes + */
+	/* The 档号s in batch order (site_code): util/varlist.h, so past
+	 * its budget on disk. */
+	folio_varlist *codes;
 	site_types types;
 	site_spool spool;
 	int cache_fd;                        /* the last run's cache, -1 */
@@ -287,8 +291,16 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 /* files/<档号>.epub|.pdf, linked (or copied) from the outputs. */
 int site_link_outputs(site_ctx *c, folio_error *err);
 
-/* The 档号 of document i. */
-const char *site_code(const site_ctx *c, size_t i);
+/* opds.c: document i's key in the feeds (date YYYYMMDD, 档号 code, 文种
+ * number type) into out (13 + strlen(code) bytes, its length returned):
+ * keys in bytewise order, the shorter first, are in feed order, newest
+ * first, then by 档号, then i; i and type are the last 8 bytes,
+ * big-endian. */
+size_t site_feed_key(unsigned char *out, uint32_t date, const char *code,
+	uint32_t i, uint32_t type);
+/* The 档号 of document i into out (SITE_CODE_MAX bytes). */
+int site_code(const site_ctx *c, size_t i, char out[SITE_CODE_MAX],
+	folio_error *err);
 /* Document i read back from its line (site_item_load). */
 int site_item_read(site_item *it, const site_ctx *c, size_t i,
 	folio_error *err);
@@ -312,10 +324,6 @@ int site_write_index(site_ctx *c, folio_error *err);
 
 /* ---- opds.c ---- */
 int site_write_feeds(site_ctx *c, folio_error *err);
-/* The feeds' order of documents order[0..n): newest first (date: each
- * document's YYYYMMDD), then by 档号, then batch order. */
-void site_feed_sort(uint32_t *order, size_t n, const uint32_t *date,
-	const site_ctx *c);
 
 /* ---- sitecache.c ----
  * out/<batch>/.site-cache, text, one record a line, tab-separated, text

@@ -26,7 +26,10 @@
 typedef struct page_run {
 	site_ctx *c;
 	const folio_site_source *src;
-	uint32_t *todo;            /* documents whose page is not current */
+	/* The documents whose page is not current, in order: 4 bytes
+	 * each in a util/recarray, on disk past its budget. */
+	folio_recarray *todo;
+	char (*code)[SITE_CODE_MAX];   /* each worker's record's 档号 */
 	pthread_mutex_t lock;      /* the spool, the keys, the 文种s */
 	int rc;                    /* first failure */
 	folio_error *err;
@@ -40,8 +43,9 @@ static int take_record(folio_site_record *r, page_run *s, int worker,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = s->src->get(s->src->ctx, worker, i, r, err)) == 0)
-		r->code = site_code(s->c, i);   /* the same 档号, kept */
+	if ((rc = s->src->get(s->src->ctx, worker, i, r, err)) == 0 &&
+	    (rc = site_code(s->c, i, s->code[worker], err)) == 0)
+		r->code = s->code[worker];   /* the same 档号, kept */
 	return rc;
 }
 
@@ -67,7 +71,6 @@ int site_key_set(site_types *types, site_key *k, const site_doc *d,
 static int page_job(void *ctx, size_t k, int worker)
 {
 	page_run *s = ctx;
-	size_t i = s->todo[k];
 	site_ctx *c = s->c;
 	char path[SITE_PATH_MAX];
 	folio_error err = {0};
@@ -77,11 +80,19 @@ static int page_job(void *ctx, size_t k, int worker)
 	folio_site_record o;
 	int64_t mtime = 0;
 	uint64_t size = 0, at = 0;
-	uint32_t flags = SITE_KEY_CURRENT | SITE_KEY_READ;
+	uint32_t flags = SITE_KEY_CURRENT | SITE_KEY_READ, i;
 	site_key key;
 	int rc, wrote = 0;
 
 	memset(&d, 0, sizeof(d));
+	if ((rc = folio_recarray_get(s->todo, k, &i, &err)) < 0) {
+		pthread_mutex_lock(&s->lock);
+		if (s->rc == 0)
+			s->rc = folio_error_set(s->err, rc, "site: %s",
+				err.msg);
+		pthread_mutex_unlock(&s->lock);
+		return rc;
+	}
 	rc = take_record(&o, s, worker, i, &err);
 	if (rc == 0)
 		rc = folio_source_read(&doc, o.source_path, NULL, &err);
@@ -134,8 +145,9 @@ static int page_job(void *ctx, size_t k, int worker)
 		}
 		if (s->rc == 0)
 			s->rc = folio_error_set(s->err, rc, "site: %s: %s",
-				o.source_rel ? o.source_rel : site_code(c, i),
-				err.msg[0] ? err.msg : folio_error_name(rc));
+				o.source_rel ? o.source_rel : o.code ? o.code :
+				"?", err.msg[0] ? err.msg :
+				folio_error_name(rc));
 		pthread_mutex_unlock(&s->lock);
 	}
 	return rc;
@@ -151,8 +163,12 @@ static void page_done(void *ctx, size_t k, int worker, int rc)
 	(void)worker;
 	if (rc < 0)
 		return;
+	uint32_t i;
+
 	pthread_mutex_lock(&s->lock);
-	rc = site_key_get(s->c, s->todo[k], &key, &ignored);
+	rc = folio_recarray_get(s->todo, k, &i, &ignored);
+	if (rc == 0)
+		rc = site_key_get(s->c, i, &key, &ignored);
 	pthread_mutex_unlock(&s->lock);
 	if (rc < 0)
 		return;   /* only counts: the job itself said how it went */
@@ -164,6 +180,7 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 	folio_error *err)
 {
 	folio_pool_job job;
+	char beside[SITE_PATH_MAX];
 	page_run s;
 	site_key key;
 	size_t i, n = 0;
@@ -180,21 +197,25 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 	}
 	if (n == 0)
 		return 0;
-	s.todo = malloc(n * sizeof(*s.todo));
-	if (s.todo == NULL)
-		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-	for (i = 0, n = 0; i < c->n; i++) {
-		if ((rc = site_key_get(c, i, &key, err)) < 0) {
-			free(s.todo);
-			return rc;
-		}
-		if (!(key.flags & SITE_KEY_CURRENT))
-			s.todo[n++] = (uint32_t)i;
-	}
-	if ((rc = site_spool_open(&c->spool, c->dir, err)) < 0) {
-		free(s.todo);
+	if ((rc = site_join(beside, sizeof(beside), err, "%s/.site-cache",
+		c->opts->batch_dir)) < 0 ||
+	    (rc = folio_recarray_new(&s.todo, beside, sizeof(uint32_t), n, 0,
+		0, err)) < 0)
 		return rc;
+	s.code = calloc((size_t)site_workers(c, src), sizeof(*s.code));
+	if (s.code == NULL) {
+		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+		goto done;
 	}
+	for (i = 0, n = 0; i < c->n; i++) {
+		uint32_t at = (uint32_t)i;
+		if ((rc = site_key_get(c, i, &key, err)) < 0 ||
+		    (!(key.flags & SITE_KEY_CURRENT) &&
+		     (rc = folio_recarray_put(s.todo, n++, &at, err)) < 0))
+			goto done;
+	}
+	if ((rc = site_spool_open(&c->spool, c->dir, err)) < 0)
+		goto done;
 	pthread_mutex_init(&s.lock, NULL);
 	memset(&job, 0, sizeof(job));
 	job.run = page_job;
@@ -205,13 +226,17 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 	job.stop = c->opts->stop;
 	rc = folio_pool_run(&job, err);
 	pthread_mutex_destroy(&s.lock);
-	free(s.todo);
 	if (rc == FOLIO_EUSAGE && c->opts->stop && *c->opts->stop) {
 		folio_error_clear(err);
 		c->stats->stopped = 1;
 		rc = 0;
 	}
-	return rc < 0 ? rc : s.rc;
+	if (rc == 0)
+		rc = s.rc;
+done:
+	folio_recarray_free(s.todo);
+	free(s.code);
+	return rc;
 }
 
 /* ---- files/: the outputs, linked ---- */
@@ -307,15 +332,18 @@ int site_link_outputs(site_ctx *c, folio_error *err)
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
+		char code[SITE_CODE_MAX];
 		site_key key;
 		int epub, pdf, rc;
 		if ((rc = site_key_get(c, i, &key, err)) < 0)
 			return rc;
 		if (key.flags & SITE_KEY_LINKED)
 			continue;
-		if ((epub = link_output(c, site_code(c, i), "epub", err)) < 0)
+		if ((rc = site_code(c, i, code, err)) < 0)
+			return rc;
+		if ((epub = link_output(c, code, "epub", err)) < 0)
 			return epub;
-		if ((pdf = link_output(c, site_code(c, i), "pdf", err)) < 0)
+		if ((pdf = link_output(c, code, "pdf", err)) < 0)
 			return pdf;
 		key.flags |= SITE_KEY_LINKED | (epub && pdf ? SITE_KEY_HARD : 0);
 		if ((rc = site_key_put(c, i, &key, err)) < 0)

@@ -191,7 +191,10 @@ static int scan_one(scan_run *s, scan_chunk *ch, int worker, size_t i,
 	if (r.code == NULL || r.code[0] == '\0')
 		return folio_error_set(&ch->err, FOLIO_EINPUT, "site: "
 			"document %zu has no 档号", i + 1);
-	s->c->code_at[i] = (uint32_t)ch->codes.len;
+	if (strlen(r.code) >= SITE_CODE_MAX)
+		return folio_error_set(&ch->err, FOLIO_ELIMIT, "site: "
+			"document %zu: a 档号 of more than %d bytes", i + 1,
+			SITE_CODE_MAX - 1);
 	if (folio_buf_append(&ch->codes, r.code, strlen(r.code) + 1) < 0)
 		return folio_error_set(&ch->err, FOLIO_ENOMEM, "site: out of "
 			"memory for the 档号s");
@@ -276,13 +279,13 @@ static void chunk_free(scan_chunk *ch)
 	site_types_free(&ch->types);
 }
 
-/* Chunk j into the run: its 档号s into c->codes, its 文种s into
- * c->types, its lines into the digest. */
+/* Chunk j into the run (chunks come in order): its 档号s onto
+ * c->codes, its 文种s into c->types, its lines into the digest. */
 static int merge_chunk(scan_run *s, size_t j)
 {
 	site_ctx *c = s->c;
 	scan_chunk *ch = &s->chunks[j];
-	size_t i, first = j * SCAN_CHUNK, end = first + SCAN_CHUNK, base;
+	size_t i, first = j * SCAN_CHUNK, end = first + SCAN_CHUNK, at;
 	uint32_t *ids = NULL, t;
 	int rc = 0;
 
@@ -293,12 +296,11 @@ static int merge_chunk(scan_run *s, size_t j)
 		rc = ch->rc;
 		goto done;
 	}
-	base = c->codes.len;
-	if (folio_buf_append(&c->codes, ch->codes.data, ch->codes.len) < 0) {
-		rc = folio_error_set(s->err, FOLIO_ENOMEM, "site: out of "
-			"memory for the 档号s");
-		goto done;
-	}
+	for (at = 0; at < ch->codes.len; at += strlen(ch->codes.data + at) +
+		1)
+		if ((rc = folio_varlist_add(c->codes, ch->codes.data + at,
+			strlen(ch->codes.data + at), s->err)) < 0)
+			goto done;
 	if (ch->types.n > 0 &&
 	    (ids = malloc(ch->types.n * sizeof(*ids))) == NULL) {
 		rc = folio_error_set(s->err, FOLIO_ENOMEM, "out of memory");
@@ -313,7 +315,6 @@ static int merge_chunk(scan_run *s, size_t j)
 		}
 	for (i = first; i < end; i++) {
 		site_key k;
-		c->code_at[i] += (uint32_t)base;
 		if ((rc = site_key_get(c, i, &k, s->err)) < 0)
 			goto done;
 		if (!(k.flags & SITE_KEY_CURRENT))
@@ -365,7 +366,6 @@ int site_scan(site_ctx *c, const folio_site_source *src, site_cache *cache,
 	s.env_same = env_same;
 	s.err = err;
 	s.n_chunks = (c->n + SCAN_CHUNK - 1) / SCAN_CHUNK;
-	c->codes.limit = (size_t)UINT32_MAX;
 	s.chunks = calloc(s.n_chunks ? s.n_chunks : 1, sizeof(*s.chunks));
 	s.items = calloc((size_t)n_workers, sizeof(*s.items));
 	free(c->links);

@@ -198,16 +198,25 @@ int site_item_read(site_item *it, const site_ctx *c, size_t i,
 	if ((rc = site_key_get(c, i, k, err)) < 0)
 		return rc;
 	spool = (k->at & SITE_AT_SPOOL) != 0;
-	if (k->len == 0)
+	if (k->len == 0) {
+		char code[SITE_CODE_MAX];
 		return folio_error_set(err, FOLIO_EIO, "site: no record of "
-			"%s", site_code(c, i));
+			"%s", site_code(c, i, code, err) == 0 ? code : "?");
+	}
 	return site_item_load(it, &it->win[spool ? 0 : 1], spool ?
 		c->spool.fd : c->cache_fd, k->at & ~SITE_AT_SPOOL, k->len, err);
 }
 
-const char *site_code(const site_ctx *c, size_t i)
+int site_code(const site_ctx *c, size_t i, char out[SITE_CODE_MAX],
+	folio_error *err)
 {
-	return c->codes.data + c->code_at[i];
+	size_t len;
+	int rc = folio_varlist_get(c->codes, i, out, SITE_CODE_MAX - 1, &len,
+		err);
+
+	if (rc == 0)
+		out[len] = '\0';
+	return rc;
 }
 
 /* ---- keys ---- */

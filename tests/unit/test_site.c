@@ -397,9 +397,9 @@ static void keys_new(site_ctx *c, size_t n, size_t budget)
 	folio_recarray_free(c->keys);
 	assert_int_equal(folio_recarray_new(&c->keys, "/tmp/k",
 		sizeof(site_key), n, budget, FOLIO_RECARRAY_MIN_PAGE, &err), 0);
-	free(c->code_at);
-	c->code_at = calloc(n ? n : 1, sizeof(*c->code_at));
-	assert_non_null(c->code_at);
+	folio_varlist_free(c->codes);
+	assert_int_equal(folio_varlist_new(&c->codes, "/tmp/k", budget,
+		&err), 0);
 }
 
 static void key_put(site_ctx *c, size_t i, const site_key *k)
@@ -413,8 +413,8 @@ static void keys_free(site_ctx *c)
 {
 	folio_recarray_free(c->keys);
 	c->keys = NULL;
-	free(c->code_at);
-	c->code_at = NULL;
+	folio_varlist_free(c->codes);
+	c->codes = NULL;
 }
 
 static void spool_one(site_ctx *c, site_key *k, const folio_site_record *r,
@@ -581,39 +581,53 @@ static void spool_refuses_a_record_past_its_cap(void **state)
 	free(big);
 }
 
+/* Feed keys in the order util/extsort gives them: bytewise, then the
+ * shorter first. */
+typedef struct feed_rec {
+	unsigned char b[64];
+	size_t len;
+} feed_rec;
+
+static int by_feed_bytes(const void *x, const void *y)
+{
+	const feed_rec *a = x, *b = y;
+	int k = memcmp(a->b, b->b, a->len < b->len ? a->len : b->len);
+
+	return k ? k : (a->len > b->len) - (a->len < b->len);
+}
+
 static void feed_order_is_newest_first_then_code_then_batch(void **state)
 {
-	static const char *const codes[] = {"B", "A", "C", "A", "Z"};
+	/* "A" and "AB": a 档号 that begins another sorts first. */
+	static const char *const codes[] = {"B", "A", "C", "A", "Z", "AB",
+		"A"};
 	static const uint32_t dates[] = {20240101, 20240101, 20231231,
-		20240101, 20250101};
-	static const uint32_t want[] = {4, 1, 3, 0, 2};
-	uint32_t order[5], code_at[5];
-	site_ctx c;
-	size_t i;
+		20240101, 20250101, 20240101, 20240101};
+	static const uint32_t want[] = {4, 1, 3, 6, 5, 0, 2};
+	feed_rec r[7];
+	size_t i, k;
 
 	(void)state;
-	memset(&c, 0, sizeof(c));
-	for (i = 0; i < 5; i++) {
-		code_at[i] = (uint32_t)c.codes.len;
-		assert_int_equal(folio_buf_append(&c.codes, codes[i],
-			strlen(codes[i]) + 1), 0);
-		order[i] = (uint32_t)i;
+	/* From any order of making the keys: ties end in batch order. */
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 7; i++) {
+			size_t at = k ? 6 - i : i;
+			r[i].len = site_feed_key(r[i].b, dates[at], codes[at],
+				(uint32_t)at, (uint32_t)(7 - at));
+		}
+		qsort(r, 7, sizeof(r[0]), by_feed_bytes);
+		for (i = 0; i < 7; i++) {
+			const unsigned char *p = r[i].b + r[i].len - 8;
+			uint32_t at = (uint32_t)p[0] << 24 | (uint32_t)p[1] <<
+				16 | (uint32_t)p[2] << 8 | p[3];
+			assert_int_equal(at, want[i]);
+			/* The 文种 rides along, after the place. */
+			assert_int_equal(p[7], 7 - at);
+		}
 	}
-	c.code_at = code_at;
-	c.n = 5;
-	site_feed_sort(order, 5, dates, &c);
-	for (i = 0; i < 5; i++)
-		assert_int_equal(order[i], want[i]);
-	/* The same from any starting order: ties end in batch order. */
-	for (i = 0; i < 5; i++)
-		order[i] = (uint32_t)(4 - i);
-	site_feed_sort(order, 5, dates, &c);
-	for (i = 0; i < 5; i++)
-		assert_int_equal(order[i], want[i]);
 	assert_int_equal(site_date_key("2024-02-29"), 20240229);
 	assert_int_equal(site_date_key("2023-02-29"), 0);
 	assert_int_equal(site_date_key("2024-1-02"), 0);
-	folio_buf_free(&c.codes);
 }
 
 static void types_are_interned_once(void **state)
@@ -703,18 +717,21 @@ static int scan_with(int workers, fake_src *f, char state[65],
 	rc = site_scan(&c, &src, &cache, 0, "ENV", state, err);
 	if (rc == 0)
 		for (i = 0; i < SCAN_DOCS; i++) {
-			char want[32];
+			char want[32], code[SITE_CODE_MAX];
 			site_key k;
 			snprintf(want, sizeof(want), "J012-2024-D30-%04zu",
 				i + 1);
-			assert_string_equal(site_code(&c, i), want);
+			assert_int_equal(site_code(&c, i, code, err), 0);
+			assert_string_equal(code, want);
 			/* No page or files/ entry to find: none current. */
 			assert_int_equal(site_key_get(&c, i, &k, err), 0);
 			assert_int_equal(k.flags, 0);
 		}
+	assert_int_equal(folio_varlist_count(c.codes),
+		rc == 0 ? SCAN_DOCS : folio_varlist_count(c.codes));
+	assert_true(rc < 0 || folio_varlist_on_disk(c.codes));
 	keys_free(&c);
 	free(c.links);
-	folio_buf_free(&c.codes);
 	site_types_free(&c.types);
 	return rc;
 }
