@@ -40,7 +40,7 @@ typedef struct group {
 	char path[64];          /* page 1, below site/ */
 	char stem[64];          /* pages 2..: stem-N.xml */
 	folio_recarray *docs;   /* [first, first + n): its documents, */
-	size_t first;           /* feed order (borrowed) */
+	uint64_t first;         /* feed order (borrowed) */
 	size_t n;
 	int64_t updated;
 } group;
@@ -48,9 +48,13 @@ typedef struct group {
 /* The feeds are made from what they need of the documents' keys (date
  * and 文种) and their 档号s: sorted on disk past a budget (a record a
  * document, util/extsort.h), then read once in feed order to fill the
- * two orders (4 bytes a document each, util/recarray.h) and group the
- * years and 文种s; each entry's text is read back from disk as it is
- * written. */
+ * order and group the years; sorted again by 文种 (and place in the
+ * order) for the order by 文种. Each order is 4 bytes a document in a
+ * util/recarray written and read in runs (two pages in memory); each
+ * entry's text is read back from disk as it is written. */
+#define FEED_ORDER_BUDGET (2 * FOLIO_RECARRAY_PAGE)
+#define FEED_SORT_BUDGET ((size_t)256 * 1024)
+
 typedef struct feeds {
 	site_ctx *c;
 	folio_error *err;
@@ -270,10 +274,11 @@ static void facets(site_w *w, const feeds *f, int depth, const group *active)
  * path/stem name the pages, title + suffix the feed, up the feed above
  * (NULL for the root). */
 static int acquisition_feed(feeds *f, const char *path, const char *stem,
-	const char *title, const char *suffix, folio_recarray *docs,
-	size_t first, size_t n, int64_t updated, const char *up,
-	const group *active)
+	const char *title, const char *suffix, const group *docs,
+	int64_t updated, const char *up, const group *active)
 {
+	size_t n = docs->n;
+
 	site_ctx *c = f->c;
 	size_t pages = n ? (n + FOLIO_SITE_FEED_PAGE - 1) /
 		FOLIO_SITE_FEED_PAGE : 1, p, i;
@@ -336,8 +341,8 @@ static int acquisition_feed(feeds *f, const char *path, const char *stem,
 		facets(&w, f, depth, active);
 		for (i = from; i < to && w.rc == 0; i++) {
 			uint32_t doc;
-			if ((rc = folio_recarray_get(docs, first + i, &doc,
-				f->err)) < 0 ||
+			if ((rc = folio_recarray_get(docs->docs, docs->first +
+				i, &doc, f->err)) < 0 ||
 			    (rc = site_item_read(&f->it, c, doc, f->err)) < 0 ||
 			    (rc = entry(&w, c, &f->it.doc, depth,
 				f->err)) < 0) {
@@ -435,13 +440,14 @@ static int add_to_year(feeds *f, size_t place, uint32_t date, int64_t t)
 	return 0;
 }
 
-/* The 文种 groups, empty, each with its place in by_type (the counts
- * of pass one), in 文种 number order; type_count[t] becomes the group
- * of 文种 t. */
+/* The 文种 groups, empty, in 文种 number order (those of some
+ * document), each where its documents start in by_type;
+ * type_count[t] becomes the group of 文种 t. */
 static int open_types(feeds *f)
 {
 	const site_ctx *c = f->c;
-	size_t nt = c->types.n, t, start = 0;
+	size_t nt = c->types.n, t;
+	uint64_t start = 0;
 
 	if ((f->types = calloc(nt ? nt : 1, sizeof(*f->types))) == NULL)
 		return FOLIO_ENOMEM;
@@ -458,14 +464,14 @@ static int open_types(feeds *f)
 	return 0;
 }
 
-/* Document i next in feed order into its 文种's group; the group's
- * path from its first document (no 文种: "none"). */
-static int add_to_type(feeds *f, uint32_t i, uint32_t type, int64_t t)
+/* A document of 文种 type (| TYPE_NONE when it gave none) next in feed
+ * order, counted in its 文种's group: the first names the group's path
+ * (its 文种's hash; no 文种: "none"). */
+static int add_to_type(feeds *f, uint32_t type, int64_t t)
 {
 	group *g = &f->types[f->type_count[type & ~TYPE_NONE]];
-	int rc;
 
-	if (g->n == 0) {
+	if (g->n++ == 0) {
 		unsigned char md[FOLIO_SHA256_LEN];
 		char hex[65];   /* 16 digits are used */
 		if (type & TYPE_NONE)
@@ -477,9 +483,6 @@ static int add_to_type(feeds *f, uint32_t i, uint32_t type, int64_t t)
 		snprintf(g->path, sizeof(g->path), "opds/type-%.16s.xml", hex);
 		snprintf(g->stem, sizeof(g->stem), "opds/type-%.16s", hex);
 	}
-	if ((rc = folio_recarray_put(f->by_type, g->first + g->n++, &i,
-		f->err)) < 0)
-		return rc;
 	if (t > g->updated)
 		g->updated = t;
 	return 0;
@@ -516,9 +519,11 @@ static int gather(feeds *f, folio_extsort *sort)
 	return 0;
 }
 
-/* Pass two: the documents in feed order into the orders and groups. */
-static int place(feeds *f, folio_extsort *sort)
+/* Pass two: the documents in feed order into the order, the groups,
+ * and by (文种, place, document) into sort_types. */
+static int place(feeds *f, folio_extsort *sort, folio_extsort *sort_types)
 {
+	unsigned char key[12];
 	const void *rec;
 	size_t len, p;
 	int rc;
@@ -529,15 +534,37 @@ static int place(feeds *f, folio_extsort *sort)
 		p++) {
 		const unsigned char *r = rec;
 		uint32_t date = UINT32_MAX - get_be32(r);
-		uint32_t i = get_be32(r + len - 8);
 		uint32_t type = get_be32(r + len - 4);
 		int64_t t = key_updated(date, f->c->opts->epoch);
+		uint32_t i = get_be32(r + len - 8);
+		put_be32(key, type & ~TYPE_NONE);
+		put_be32(key + 4, (uint32_t)p);
+		put_be32(key + 8, i);
 		if ((rc = folio_recarray_put(f->order, p, &i, f->err)) < 0 ||
-		    (rc = add_to_type(f, i, type, t)) < 0)
+		    (rc = folio_extsort_add(sort_types, key, 12, f->err)) < 0)
 			return rc;
-		if (add_to_year(f, p, date, t) < 0)
+		if (add_to_type(f, type, t) < 0 ||
+		    add_to_year(f, p, date, t) < 0)
 			return folio_error_set(f->err, FOLIO_ENOMEM,
 				"out of memory");
+	}
+	return rc;
+}
+
+/* Pass three: the order by 文种, each 文种's documents in feed order
+ * (sort_types: 文种, place in the order, document). */
+static int place_types(feeds *f, folio_extsort *sort_types)
+{
+	const void *rec;
+	size_t len;
+	uint64_t k;
+	int rc;
+
+	for (k = 0; (rc = folio_extsort_next(sort_types, &rec, &len,
+		f->err)) == 1; k++) {
+		uint32_t doc = get_be32((const unsigned char *)rec + 8);
+		if ((rc = folio_recarray_put(f->by_type, k, &doc, f->err)) < 0)
+			return rc;
 	}
 	return rc;
 }
@@ -547,17 +574,20 @@ static int sort_feeds(feeds *f)
 {
 	site_ctx *c = f->c;
 	char beside[SITE_PATH_MAX];
-	folio_extsort *sort = NULL;
+	folio_extsort *sort = NULL, *sort_types = NULL;
 	size_t n = c->n;
 	int rc;
 
 	if ((rc = site_join(beside, sizeof(beside), f->err, "%s/.site-cache",
 		c->opts->batch_dir)) < 0 ||
 	    (rc = folio_recarray_new(&f->order, beside, sizeof(uint32_t), n,
-		0, 0, f->err)) < 0 ||
+		FEED_ORDER_BUDGET, 0, f->err)) < 0 ||
 	    (rc = folio_recarray_new(&f->by_type, beside, sizeof(uint32_t), n,
-		0, 0, f->err)) < 0 ||
-	    (rc = folio_extsort_new(&sort, beside, 0, f->err)) < 0)
+		FEED_ORDER_BUDGET, 0, f->err)) < 0 ||
+	    (rc = folio_extsort_new(&sort, beside, FEED_SORT_BUDGET,
+		f->err)) < 0 ||
+	    (rc = folio_extsort_new(&sort_types, beside, FEED_SORT_BUDGET,
+		f->err)) < 0)
 		goto done;
 	f->type_count = calloc(c->types.n + 1, sizeof(*f->type_count));
 	if (f->type_count == NULL) {
@@ -566,13 +596,19 @@ static int sort_feeds(feeds *f)
 	}
 	if ((rc = gather(f, sort)) < 0 ||
 	    (rc = folio_extsort_finish(sort, f->err)) < 0 ||
-	    (rc = place(f, sort)) < 0)
+	    (rc = place(f, sort, sort_types)) < 0)
+		goto done;
+	folio_extsort_free(sort);
+	sort = NULL;
+	if ((rc = folio_extsort_finish(sort_types, f->err)) < 0 ||
+	    (rc = place_types(f, sort_types)) < 0)
 		goto done;
 	/* g never moves from here: names point into it. */
 	for (n = 0; n < f->n_years; n++)
 		f->years[n].name = f->years[n].year;
 done:
 	folio_extsort_free(sort);
+	folio_extsort_free(sort_types);
 	return rc;
 }
 
@@ -587,6 +623,7 @@ static int by_count_then_name(const void *a, const void *b)
 
 int site_write_feeds(site_ctx *c, folio_error *err)
 {
+	group all;
 	feeds f;
 	size_t i;
 	int rc = 0;
@@ -599,10 +636,13 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 		f.updated = c->opts->epoch;
 	if ((rc = sort_feeds(&f)) < 0)
 		goto done;
+	memset(&all, 0, sizeof(all));
+	all.docs = f.order;
+	all.n = c->n;
 	qsort(f.types, f.n_types, sizeof(*f.types), by_count_then_name);
 	if ((rc = acquisition_feed(&f, "opds.xml", "opds/all",
 		c->opts->fonds_name ? c->opts->fonds_name : "", " 文件目录",
-		f.order, 0, c->n, f.updated, NULL, NULL)) < 0 ||
+		&all, f.updated, NULL, NULL)) < 0 ||
 	    (rc = navigation_feed(&f, "opds/years.xml", "按年度浏览",
 		f.years, f.n_years, "年")) < 0 ||
 	    (rc = navigation_feed(&f, "opds/types.xml", "按文种浏览",
@@ -610,14 +650,14 @@ int site_write_feeds(site_ctx *c, folio_error *err)
 		goto done;
 	for (i = 0; i < f.n_years; i++)
 		if ((rc = acquisition_feed(&f, f.years[i].path,
-			f.years[i].stem, f.years[i].name, "年", f.years[i].docs,
-			f.years[i].first, f.years[i].n, f.years[i].updated,
+			f.years[i].stem, f.years[i].name, "年", &f.years[i],
+			f.years[i].updated,
 			"opds/years.xml", &f.years[i])) < 0)
 			goto done;
 	for (i = 0; i < f.n_types; i++)
 		if ((rc = acquisition_feed(&f, f.types[i].path,
-			f.types[i].stem, f.types[i].name, "", f.types[i].docs,
-			f.types[i].first, f.types[i].n, f.types[i].updated,
+			f.types[i].stem, f.types[i].name, "", &f.types[i],
+			f.types[i].updated,
 			"opds/types.xml", &f.types[i])) < 0)
 			goto done;
 done:

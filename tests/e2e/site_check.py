@@ -358,6 +358,8 @@ def main():
           % resolved, not problems, problems[:10])
 
     # ---- navigation by year and by 文种 ----
+    root_pos = {x.get("dcterms_identifier"): k
+                for k, (_, x) in enumerate(entries)}
     for nav, what in (("opds/years.xml", "year"), ("opds/types.xml",
                                                    "文种")):
         problems, seen = [], []
@@ -380,6 +382,19 @@ def main():
             problems += p
             ids = [x.get("dcterms_identifier") for _, x in got]
             seen += ids
+            # Each feed keeps the root feed's order (newest first, then
+            # 档号), and a 文种's feed holds documents of that 文种 only.
+            pos = [root_pos.get(i, -1) for i in ids]
+            if pos != sorted(pos):
+                problems.append("%s: not in the root feed's order" % target)
+            if what == "文种":
+                name = e.get("title", "")
+                for _, x in got:
+                    terms = [t.get("term") for t in x.get("tags", [])]
+                    if terms != ([] if name == "未注明文种" else [name]):
+                        problems.append("%s (文种 %s) in the feed of %s"
+                                        % (x.get("dcterms_identifier"),
+                                           terms, name))
             if what == "year":
                 year = e.get("title", "")[:4]
                 for ident in ids:
