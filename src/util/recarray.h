@@ -23,7 +23,7 @@
 
 #define FOLIO_RECARRAY_PAGE ((size_t)64 * 1024)       /* bytes a read */
 #define FOLIO_RECARRAY_MIN_PAGE ((size_t)4096)
-#define FOLIO_RECARRAY_BUDGET ((size_t)512 * 1024)    /* bytes in memory */
+#define FOLIO_RECARRAY_BUDGET ((size_t)128 * 1024)    /* bytes in memory */
 
 typedef struct folio_recarray folio_recarray;
 
