@@ -1,6 +1,7 @@
 /* fuzz_manifest.c - a batch manifest, read in a folder holding a few
- * sources (so plain names and globs expand), with a symbolic link out
- * of the folder and one that stays inside. */
+ * sources (so plain names and patterns expand, one and two folders
+ * down), with a symbolic link out of the folder and one that stays
+ * inside; every source of a list read is then fetched back. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -39,6 +40,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	put("a.xml", "<x/>");
 	put("b.xml", "<x/>");
 	put("sub/c.txt", "x");
+	put("sub/d.xml", "<x/>");
+	snprintf(path, sizeof(path), "%s/sub/deeper", dir);
+	mkdir(path, 0755);
+	put("sub/deeper/e.xml", "<x/>");
 	snprintf(path, sizeof(path), "%s/out.xml", dir);
 	if (symlink("/etc/hostname", path) != 0 ||
 	    (snprintf(path, sizeof(path), "%s/in.xml", dir),
@@ -57,7 +62,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fp == NULL || fwrite(data, 1, size, fp) != size)
 		abort();
 	fclose(fp);
-	folio_batch_manifest_read(&m, manifest, &err);
+	if (folio_batch_manifest_read(&m, manifest, &err) == 0) {
+		folio_batch_source src;
+		size_t i;
+		/* Every source comes back, a path that names a file. */
+		for (i = 0; i < m->n_sources; i++)
+			if (folio_batch_source_get(m, i, &src, &err) < 0 ||
+			    access(src.path, F_OK) != 0)
+				abort();
+	}
 	folio_batch_manifest_free(m);
 	return 0;
 }
