@@ -6,16 +6,16 @@
  * for the BagIt manifest, META-INF/manifest.xml, the signature's
  * References and the ZIP, each time in name order. Held in memory that
  * is about 150 bytes a file (name, path, digest, size): 60 MB at
- * 400,000 files. Instead each record's files go, as one group, to a
- * temporary file beside the archive; groups are sorted by their folder
- * (data/records/<档号>/) in runs of about a megabyte, the runs merged
- * into one sorted file, and each pass reads that file from the start.
- * Memory: one run being filled plus one group per run while merging,
- * about a megabyte whatever the number of records.
+ * 400,000 files. Instead each file is a record of util/extsort (by
+ * name; sorted in memory up to its budget, past it in runs beside the
+ * archive, merged), and the sorted records go to a util/varlist that
+ * each pass reads from its start. Memory: the sort's budget, then the
+ * list's, whatever the number of records.
  *
  * Errors: FOLIO_EIO on the temporary files, FOLIO_ENOMEM, FOLIO_ELIMIT
- * for a group past the limits below, FOLIO_EUSAGE when two records have
- * the same folder (the same 档号).
+ * for a file whose name and path pass 16 KB together (or whose name is
+ * not in its record's folder), FOLIO_EUSAGE when two records have the
+ * same folder (the same 档号).
  */
 #ifndef FOLIO_ARCHIVE_CONTAINER_IMPL_H
 #define FOLIO_ARCHIVE_CONTAINER_IMPL_H
@@ -40,8 +40,8 @@ typedef struct entry_sort entry_sort;
 /* Temporary files are siblings of zip_path. */
 int entry_sort_new(entry_sort **out, const char *zip_path,
 	folio_error *err);
-/* Runs of at most this many bytes (default about a megabyte; tests
- * lower it to merge many runs). Before the first entry_sort_add. */
+/* The sort's budget in bytes (default util/extsort's; tests lower it
+ * to merge many runs). Before the first entry_sort_add. */
 void entry_sort_set_run_bytes(entry_sort *s, size_t bytes);
 /* One record's files, every name starting with key (its folder, ending
  * in '/'); copied. */
