@@ -12,6 +12,7 @@
 #include "font/font.h"
 #include "import/import.h"
 #include "style/style_read.h"
+#include "util/recarray.h"
 
 const char *folio_plan_reason_name(folio_plan_reason r)
 {
@@ -32,11 +33,18 @@ const char *folio_plan_reason_name(folio_plan_reason r)
 	return "?";
 }
 
-/* What the last run's report says of each source, by manifest index. */
+/* What the last run's report says of each source, by manifest index:
+ * a util/recarray of last_doc (on disk past its budget, in memory where
+ * the batch's folder takes no file). */
+typedef struct last_doc {
+	char sha[FOLIO_REPORT_HEX];
+	unsigned char status;           /* 1 + folio_doc_status, 0 none */
+} last_doc;
+
 typedef struct last_run {
 	const folio_batch_manifest *m;
-	char (*sha)[FOLIO_REPORT_HEX];
-	unsigned char *status;          /* 1 + folio_doc_status, 0 none */
+	folio_recarray *docs;
+	int failed;                     /* a record could not be kept */
 } last_run;
 
 static int note_last(void *ctx, const folio_doc_result *d, folio_json *j)
@@ -49,8 +57,11 @@ static int note_last(void *ctx, const folio_doc_result *d, folio_json *j)
 	if (d->index < l->m->n_sources &&
 	    folio_batch_source_get(l->m, d->index, &src, &ignored) == 0 &&
 	    strcmp(d->source, src.rel) == 0) {
-		memcpy(l->sha[d->index], d->sha256, FOLIO_REPORT_HEX);
-		l->status[d->index] = (unsigned char)(1 + d->status);
+		last_doc ld;
+		memcpy(ld.sha, d->sha256, FOLIO_REPORT_HEX);
+		ld.status = (unsigned char)(1 + d->status);
+		if (folio_recarray_put(l->docs, d->index, &ld, &ignored) < 0)
+			l->failed = 1;   /* then no last run is known */
 	}
 	return 0;
 }
@@ -98,6 +109,8 @@ static folio_plan_reason judge(run *r, const last_run *last,
 	char sha[FOLIO_REPORT_HEX], folio_error *e)
 {
 	folio_doc_result entry;
+	folio_error ignored = {0};
+	last_doc ld;
 	size_t k;
 	int seen = 0;
 
@@ -126,14 +139,16 @@ static folio_plan_reason judge(run *r, const last_run *last,
 		return FOLIO_PLAN_SOURCE_CHANGED;
 	/* No entry made with today's style, fonts and settings: the last
 	 * report tells which of them moved. */
-	if (!have_head || last->status[i] == 0)
+	if (!have_head ||
+	    folio_recarray_get(last->docs, i, &ld, &ignored) < 0 ||
+	    ld.status == 0)
 		return FOLIO_PLAN_NEW;
-	if (last->status[i] == 1 + FOLIO_DOC_FAILED)
+	if (ld.status == 1 + FOLIO_DOC_FAILED)
 		return FOLIO_PLAN_FAILED_BEFORE;
 	if (strcmp(head->inputs.style, r->inputs.style) != 0 ||
 	    strcmp(head->inputs.css, r->inputs.css) != 0)
 		return FOLIO_PLAN_STYLE_CHANGED;
-	if (last->sha[i][0] && strcmp(last->sha[i], sha) != 0)
+	if (ld.sha[0] && strcmp(ld.sha, sha) != 0)
 		return FOLIO_PLAN_SOURCE_CHANGED;
 	if (strcmp(head->inputs.fonts, r->inputs.fonts) != 0 ||
 	    head->inputs.epoch != r->inputs.epoch)
@@ -151,7 +166,7 @@ int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
 	folio_report_head head;
 	folio_style *style = NULL;
 	folio_fontset *fonts = NULL;
-	last_run last = {NULL, NULL, NULL};
+	last_run last = {NULL, NULL, 0};
 	char report[PATH_MAX_LEN], sub[PATH_MAX_LEN], name[48];
 	folio_error ignored = {0};
 	int rc, have_head = 0;
@@ -206,17 +221,14 @@ int folio_build_plan(folio_plan_summary *out, const char *manifest_path,
 		r.epub_dir_fd = open(sub, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	last.m = m;
-	last.sha = calloc(m->n_sources ? m->n_sources : 1, sizeof(*last.sha));
-	last.status = calloc(m->n_sources ? m->n_sources : 1, 1);
-	if (last.sha == NULL || last.status == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_recarray_new(&last.docs, report, sizeof(last_doc),
+		m->n_sources, 0, 0, err)) < 0)
 		goto done;
-	}
 	/* A report that is missing or not ours only means "no last run". */
 	memset(&head, 0, sizeof(head));
 	have_head = access(report, F_OK) == 0 &&
 		folio_report_read(&head, report, note_last, &last,
-			&ignored) == 0;
+			&ignored) == 0 && !last.failed;
 
 	snprintf(out->batch_id, sizeof(out->batch_id), "%s", m->batch_id);
 	snprintf(out->out_dir, sizeof(out->out_dir), "%s", r.dir);
@@ -253,8 +265,7 @@ done:
 	if (r.epub_dir_fd >= 0)
 		close(r.epub_dir_fd);
 	folio_cache_free(r.old);
-	free(last.sha);
-	free(last.status);
+	folio_recarray_free(last.docs);
 	folio_fontset_free(fonts);
 	folio_style_free(style);
 	folio_report_free(&rep);

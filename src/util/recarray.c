@@ -31,6 +31,18 @@ struct folio_recarray {
 	pthread_mutex_t lock;
 };
 
+/* All n records in memory, zeroed. */
+static int in_memory(folio_recarray **out, folio_recarray *a,
+	folio_error *err)
+{
+	if ((a->mem = calloc(a->n ? (size_t)a->n : 1, a->size)) == NULL) {
+		folio_recarray_free(a);
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	}
+	*out = a;
+	return 0;
+}
+
 int folio_recarray_new(folio_recarray **out, const char *beside,
 	size_t size, uint64_t n, size_t budget, size_t page, folio_error *err)
 {
@@ -62,15 +74,8 @@ int folio_recarray_new(folio_recarray **out, const char *beside,
 	}
 	if (budget == 0)
 		budget = FOLIO_RECARRAY_BUDGET;
-	if (n * size <= budget) {
-		if ((a->mem = calloc(n ? (size_t)n : 1, size)) == NULL) {
-			folio_recarray_free(a);
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		}
-		*out = a;
-		return 0;
-	}
+	if (n * size <= budget)
+		return in_memory(out, a, err);
 	a->n_pages = budget / page;
 	if (a->n_pages < 2)
 		a->n_pages = 2;
@@ -83,8 +88,17 @@ int folio_recarray_new(folio_recarray **out, const char *beside,
 		a->pages[i].no = NO_PAGE;
 	/* A file of n zeroed records: ftruncate leaves it sparse. */
 	if ((rc = folio_file_temp_beside(&a->fd, beside, "records", err)) < 0) {
-		folio_recarray_free(a);
-		return rc;
+		if (rc != FOLIO_EIO) {
+			folio_recarray_free(a);
+			return rc;
+		}
+		/* No file can be made beside it (a tree the caller may only
+		 * read): the records stay in memory, all of them. */
+		folio_error_clear(err);
+		free(a->pages);
+		a->pages = NULL;
+		a->n_pages = 0;
+		return in_memory(out, a, err);
 	}
 	if (ftruncate(a->fd, (off_t)(((n + a->per_page - 1) / a->per_page) *
 		page)) != 0) {

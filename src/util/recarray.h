@@ -31,7 +31,8 @@ typedef struct folio_recarray folio_recarray;
  * they fit budget bytes (0: the default), else in a file made in the
  * folder of the file beside, read page bytes at a time (0: the default;
  * at least FOLIO_RECARRAY_MIN_PAGE; a small page suits records asked
- * for out of order). */
+ * for out of order). Where no file can be made there (a tree the caller
+ * may only read) they stay in memory, all of them. */
 int folio_recarray_new(folio_recarray **out, const char *beside,
 	size_t size, uint64_t n, size_t budget, size_t page,
 	folio_error *err);

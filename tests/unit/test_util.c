@@ -458,6 +458,30 @@ static void record_array_pages(void **state)
 	rmdir(dir);
 }
 
+/* Past its budget beside a folder that takes no file (`folio build
+ * --dry-run` of a batch never built): the records stay in memory,
+ * every one of them, rather than the run failing. */
+static void record_array_without_a_folder(void **state)
+{
+	folio_recarray *a = NULL;
+	folio_error err = {0};
+	uint64_t i, r;
+
+	(void)state;
+	assert_int_equal(folio_recarray_new(&a, "/nonexistent/folio/x",
+		sizeof(r), 10000, 4096, 0, &err), 0);
+	assert_false(folio_recarray_on_disk(a));
+	for (i = 0; i < 10000; i++) {
+		r = i * 31 + 7;
+		assert_int_equal(folio_recarray_put(a, i, &r, &err), 0);
+	}
+	for (i = 10000; i-- > 0;) {
+		assert_int_equal(folio_recarray_get(a, i, &r, &err), 0);
+		assert_int_equal(r, i * 31 + 7);
+	}
+	folio_recarray_free(a);
+}
+
 /* What folio_path_expand hands its callback, one string. */
 typedef struct expanded {
 	folio_buf all;
@@ -695,6 +719,7 @@ int main(void)
 		cmocka_unit_test(read_window_serves_records),
 		cmocka_unit_test(key_index_spills_and_merges),
 		cmocka_unit_test(record_array_pages),
+		cmocka_unit_test(record_array_without_a_folder),
 		cmocka_unit_test(nfc_composes),
 		cmocka_unit_test(first_error_message_wins),
 		cmocka_unit_test(source_date_epoch),
