@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bytes.h"
 #include "util/extsort.h"
 #include "util/varlist.h"
 
@@ -53,14 +54,6 @@ uint64_t entry_sort_count(const entry_sort *s)
 	return s->count;
 }
 
-static void put_be32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
 int entry_sort_add(entry_sort *s, const char *key, const arch_file *files,
 	size_t n, folio_error *err)
 {
@@ -84,7 +77,7 @@ int entry_sort_add(entry_sort *s, const char *key, const arch_file *files,
 				"a name outside the record's folder: %s", key,
 				nl + pl, sizeof(rec) - FILE_FIXED, f->name);
 		memcpy(rec, f->name, nl);
-		put_be32(p, s->groups);
+		folio_put_be32(p, s->groups);
 		memcpy(p + 4, &kl, 2);
 		memcpy(p + 6, &f->off, 8);
 		memcpy(p + 14, &f->size, 8);

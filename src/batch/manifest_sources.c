@@ -10,6 +10,7 @@
 
 #include "batch/manifest_impl.h"
 #include "batch/pool.h"
+#include "util/bytes.h"
 #include "util/extsort.h"
 #include "util/pathexpand.h"
 #include "util/varlist.h"
@@ -279,24 +280,6 @@ static const folio_xml_node *nth_child(const folio_xml_node *sources,
 	return c ? c : sources;
 }
 
-static void be64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char)v;
-}
-
-static uint64_t from_be64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* The places of sources whose file an earlier place already lists, in
  * order, as big-endian numbers in *out: the list sorted by path then
  * place, every place after the first of its path. */
@@ -320,7 +303,7 @@ static int find_duplicates(reader *r, folio_varlist *list,
 		len -= REC_HEAD;
 		memmove(rec, rec + REC_HEAD, len);
 		rec[len] = '\0';
-		be64(rec + len + 1, i);
+		folio_put_be64(rec + len + 1, i);
 		if ((rc = folio_extsort_add(by_path, rec, len + 9, r->err)) < 0)
 			goto done;
 	}
@@ -364,12 +347,12 @@ static int rebuild(reader *r, const char *const *excludes, size_t n_ex,
 		r->err)) < 0)
 		goto done;
 	if (drops && (rc = folio_extsort_next(drops, &p, &len, r->err)) == 1)
-		next_drop = from_be64(p);
+		next_drop = folio_get_be64(p);
 	for (i = 0; rc >= 0 && i < n; i++) {
 		uint32_t elem;
 		if (i == next_drop) {
 			rc = folio_extsort_next(drops, &p, &len, r->err);
-			next_drop = rc == 1 ? from_be64(p) : UINT64_MAX;
+			next_drop = rc == 1 ? folio_get_be64(p) : UINT64_MAX;
 			continue;
 		}
 		if ((rc = folio_varlist_get(old, i, rec, REC_MAX, &len,

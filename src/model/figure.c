@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bytes.h"
 #include "util/digest.h"
 #include "util/file.h"
 #include "util/paths.h"
@@ -16,12 +17,6 @@ folio_figure *folio_doc_figure(folio_doc *doc)
 	if (f != NULL)
 		memset(f, 0, sizeof(*f));
 	return f;
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
 }
 
 static int bad(folio_error *err, const char *what, const char *found)
@@ -40,11 +35,11 @@ static int probe_png(unsigned *w, unsigned *h, const unsigned char *d,
 		0xAE, 0x42, 0x60, 0x82};
 	unsigned depth, type;
 
-	if (n < 8 + 25 + 12 || be32(d + 8) != 13 ||
+	if (n < 8 + 25 + 12 || folio_get_be32(d + 8) != 13 ||
 	    memcmp(d + 12, "IHDR", 4) != 0)
 		return bad(err, what, "a PNG file without its IHDR header");
-	*w = be32(d + 16);
-	*h = be32(d + 20);
+	*w = folio_get_be32(d + 16);
+	*h = folio_get_be32(d + 20);
 	depth = d[24];
 	type = d[25];
 	if (!((type == 0 && (depth == 1 || depth == 2 || depth == 4 ||

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "epub/epub.h"
+#include "util/bytes.h"
 #include "util/digest.h"
 #include "util/extsort.h"
 
@@ -92,29 +93,15 @@ static void page_path(char *out, size_t outsz, const char *path,
  * its 文种 follows (not a key: the places differ before it). */
 #define TYPE_NONE UINT32_C(0x80000000)   /* in a type: no 文种 given */
 
-static void put_be32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-static uint32_t get_be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
 size_t site_feed_key(unsigned char *out, uint32_t date, const char *code,
 	uint32_t i, uint32_t type)
 {
 	size_t len = strlen(code);
 
-	put_be32(out, UINT32_MAX - date);
+	folio_put_be32(out, UINT32_MAX - date);
 	memcpy(out + 4, code, len + 1);
-	put_be32(out + 5 + len, i);
-	put_be32(out + 9 + len, type);
+	folio_put_be32(out + 5 + len, i);
+	folio_put_be32(out + 9 + len, type);
 	return 13 + len;
 }
 
@@ -533,13 +520,13 @@ static int place(feeds *f, folio_extsort *sort, folio_extsort *sort_types)
 	for (p = 0; (rc = folio_extsort_next(sort, &rec, &len, f->err)) == 1;
 		p++) {
 		const unsigned char *r = rec;
-		uint32_t date = UINT32_MAX - get_be32(r);
-		uint32_t type = get_be32(r + len - 4);
+		uint32_t date = UINT32_MAX - folio_get_be32(r);
+		uint32_t type = folio_get_be32(r + len - 4);
 		int64_t t = key_updated(date, f->c->opts->epoch);
-		uint32_t i = get_be32(r + len - 8);
-		put_be32(key, type & ~TYPE_NONE);
-		put_be32(key + 4, (uint32_t)p);
-		put_be32(key + 8, i);
+		uint32_t i = folio_get_be32(r + len - 8);
+		folio_put_be32(key, type & ~TYPE_NONE);
+		folio_put_be32(key + 4, (uint32_t)p);
+		folio_put_be32(key + 8, i);
 		if ((rc = folio_recarray_put(f->order, p, &i, f->err)) < 0 ||
 		    (rc = folio_extsort_add(sort_types, key, 12, f->err)) < 0)
 			return rc;
@@ -562,7 +549,7 @@ static int place_types(feeds *f, folio_extsort *sort_types)
 
 	for (k = 0; (rc = folio_extsort_next(sort_types, &rec, &len,
 		f->err)) == 1; k++) {
-		uint32_t doc = get_be32((const unsigned char *)rec + 8);
+		uint32_t doc = folio_get_be32((const unsigned char *)rec + 8);
 		if ((rc = folio_recarray_put(f->by_type, k, &doc, f->err)) < 0)
 			return rc;
 	}
