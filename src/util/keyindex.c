@@ -1,5 +1,6 @@
-/* keyindex.c - a key index of bounded memory, spilled to disk in sorted
- * runs and merged (see keyindex.h). */
+/* keyindex.c - a key index of bounded memory: past its budget the
+ * records go through util/extsort, and the sorted ones to a file read a
+ * block at a time (see keyindex.h). */
 #include "util/keyindex.h"
 
 #include <errno.h>
@@ -8,28 +9,28 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/bytes.h"
+#include "util/extsort.h"
 #include "util/file.h"
 
 #define REC sizeof(folio_key_rec)
-/* The merge reads each run this many records at a time (at least). */
-#define MERGE_MIN 256
+/* A record as extsort holds it: key, a, b big-endian, so that bytewise
+ * order is the index's order. */
+#define KEY_BYTES 24
 /* Blocks past this would not fit an off_t of records: 2^58 bytes. */
 #define MAX_RECORDS (UINT64_C(1) << 53)
 
-typedef struct run {
-	uint64_t start, n;         /* records in the runs file */
-} run;
-
 struct folio_keyindex {
 	char *beside;             /* spill files go to its folder */
-	size_t budget;             /* records held before a run is written */
-	folio_key_rec *mem;        /* the run being filled; the whole index
-	                            * when it never spilled */
+	/* Records held before they go to sort: half the budget, the sort
+	 * the other half, so that while the first are copied into the
+	 * sort the two together stay within it. */
+	size_t budget;
+	folio_key_rec *mem;        /* the records, while within the budget;
+	                            * the whole index when it never spilled */
 	size_t n_mem, cap_mem;
-	int runs_fd;               /* spilled runs, one after the other */
-	run *runs;
-	size_t n_runs, cap_runs;
-	int fd;                    /* the merged records, -1 in memory */
+	folio_extsort *sort;       /* past the budget: every record */
+	int fd;                    /* the sorted records, -1 in memory */
 	uint64_t *first;           /* first key of each block of fd */
 	uint64_t n, n_blocks;
 	/* Keys held by more than one record, ascending; too_many when
@@ -52,14 +53,18 @@ static int by_rec(const void *pa, const void *pb)
 	return a->b < b->b ? -1 : a->b > b->b;
 }
 
-static int rec_less(const folio_key_rec *a, const folio_key_rec *b)
+static void encode(unsigned char p[KEY_BYTES], const folio_key_rec *r)
 {
-	return by_rec(a, b) < 0;
+	folio_put_be64(p, r->key);
+	folio_put_be64(p + 8, r->a);
+	folio_put_be64(p + 16, r->b);
 }
 
-static int temp_file(folio_keyindex *x, int *fd, folio_error *err)
+static void decode(folio_key_rec *r, const unsigned char *p)
 {
-	return folio_file_temp_beside(fd, x->beside, "keyindex", err);
+	r->key = folio_get_be64(p);
+	r->a = folio_get_be64(p + 8);
+	r->b = folio_get_be64(p + 16);
 }
 
 static int write_error(const folio_keyindex *x, folio_error *err)
@@ -79,42 +84,42 @@ int folio_keyindex_new(folio_keyindex **out, const char *beside,
 		free(x);
 		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
 	}
-	x->budget = (budget ? budget : FOLIO_KEYINDEX_BUDGET) / REC;
+	x->budget = (budget ? budget : FOLIO_KEYINDEX_BUDGET) / 2 / REC;
 	if (x->budget < FOLIO_KEYINDEX_BLOCK)
 		x->budget = FOLIO_KEYINDEX_BLOCK;
-	x->runs_fd = -1;
 	x->fd = -1;
 	*out = x;
 	return 0;
 }
 
-/* Sort the records held and append them to the runs file. */
-static int spill(folio_keyindex *x, folio_error *err)
+static int sort_add(folio_keyindex *x, const folio_key_rec *r,
+	folio_error *err)
 {
-	uint64_t start = x->n_runs ? x->runs[x->n_runs - 1].start +
-		x->runs[x->n_runs - 1].n : 0;
+	unsigned char p[KEY_BYTES];
+
+	encode(p, r);
+	return folio_extsort_add(x->sort, p, sizeof(p), err);
+}
+
+/* Past the budget: the file the sorted records will go to, made now
+ * (FOLIO_EIO: none can be made there), and the records so far into a
+ * sort of the same budget. */
+static int to_sort(folio_keyindex *x, folio_error *err)
+{
+	size_t i;
 	int rc;
 
-	if (x->runs_fd < 0 && (rc = temp_file(x, &x->runs_fd, err)) < 0)
+	if ((rc = folio_file_temp_beside(&x->fd, x->beside, "keyindex",
+		err)) < 0 ||
+	    (rc = folio_extsort_new(&x->sort, x->beside, x->budget * REC,
+		err)) < 0)
 		return rc;
-	if (x->n_runs == x->cap_runs) {
-		size_t cap = x->cap_runs ? 2 * x->cap_runs : 16;
-		run *p = realloc(x->runs, cap * sizeof(*p));
-		if (p == NULL)
-			return folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-		x->runs = p;
-		x->cap_runs = cap;
-	}
-	qsort(x->mem, x->n_mem, REC, by_rec);
-	errno = 0;
-	if (folio_pwrite_all(x->runs_fd, x->mem, x->n_mem * REC,
-		start * REC) < 0)
-		return write_error(x, err);
-	x->runs[x->n_runs].start = start;
-	x->runs[x->n_runs].n = x->n_mem;
-	x->n_runs++;
-	x->n_mem = 0;
+	for (i = 0; i < x->n_mem; i++)
+		if ((rc = sort_add(x, &x->mem[i], err)) < 0)
+			return rc;
+	free(x->mem);
+	x->mem = NULL;
+	x->n_mem = x->cap_mem = 0;
 	return 0;
 }
 
@@ -129,15 +134,21 @@ int folio_keyindex_add(folio_keyindex *x, const folio_key_rec *r,
 	if (x->n >= MAX_RECORDS)
 		return folio_error_set(err, FOLIO_ELIMIT, "an index of more "
 			"than 2^53 records");
-	if (x->n_mem == x->budget && !x->in_memory &&
-	    (rc = spill(x, err)) < 0) {
-		if (rc != FOLIO_EIO || x->runs_fd >= 0)
+	if (x->sort == NULL && x->n_mem == x->budget && !x->in_memory &&
+	    (rc = to_sort(x, err)) < 0) {
+		if (rc != FOLIO_EIO || x->fd >= 0)
 			return rc;
 		/* No file can be made beside it (a folder the caller may
 		 * only read, as `folio check` may): the index stays in
 		 * memory, as large as it is. */
 		folio_error_clear(err);
 		x->in_memory = 1;
+	}
+	if (x->sort != NULL) {
+		if ((rc = sort_add(x, r, err)) < 0)
+			return rc;
+		x->n++;
+		return 0;
 	}
 	if (x->n_mem == x->cap_mem) {
 		size_t cap = x->cap_mem ? 2 * x->cap_mem : 256;
@@ -173,51 +184,6 @@ static int note_key(folio_keyindex *x, uint64_t key, uint64_t prev,
 	return 0;
 }
 
-/* ---- merging the runs ---- */
-
-typedef struct cursor {
-	const run *r;
-	uint64_t done;             /* records of the run consumed */
-	folio_key_rec *buf;
-	size_t len, at;
-} cursor;
-
-static int cursor_fill(cursor *c, int fd, size_t per)
-{
-	uint64_t left = c->r->n - c->done;
-	size_t n = left < per ? (size_t)left : per;
-
-	c->at = 0;
-	c->len = n;
-	if (n == 0)
-		return 0;
-	if (folio_pread_all(fd, c->buf, n * REC,
-		(c->r->start + c->done) * REC) < 0)
-		return -1;
-	c->done += n;
-	return 0;
-}
-
-static void sift_down(cursor **h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		cursor *t;
-		if (l < n && rec_less(&h[l]->buf[h[l]->at],
-			&h[m]->buf[h[m]->at]))
-			m = l;
-		if (l + 1 < n && rec_less(&h[l + 1]->buf[h[l + 1]->at],
-			&h[m]->buf[h[m]->at]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
 /* Block out[0..n), the one after `written` records, to x->fd; its
  * first key kept. */
 static int put_block(folio_keyindex *x, const folio_key_rec *out, size_t n,
@@ -230,76 +196,39 @@ static int put_block(folio_keyindex *x, const folio_key_rec *out, size_t n,
 	return 0;
 }
 
-/* Merge the runs into x->fd, a block at a time, keeping each block's
- * first key. Memory: the budget, shared by the runs' read buffers. */
-static int merge(folio_keyindex *x, folio_error *err)
+/* The sorted records into x->fd, a block at a time, keeping each
+ * block's first key. */
+static int write_sorted(folio_keyindex *x, folio_error *err)
 {
-	size_t per = x->budget / x->n_runs, i, n_heap = 0, out_len = 0;
-	cursor *cur = calloc(x->n_runs, sizeof(*cur));
-	cursor **heap = calloc(x->n_runs, sizeof(*heap));
 	folio_key_rec out[FOLIO_KEYINDEX_BLOCK];
 	uint64_t written = 0, prev = 0;
-	int rc = 0;
+	size_t out_len = 0, len;
+	const void *p;
+	int rc;
 
-	if (per < MERGE_MIN)
-		per = MERGE_MIN;
 	x->n_blocks = (x->n + FOLIO_KEYINDEX_BLOCK - 1) / FOLIO_KEYINDEX_BLOCK;
-	x->first = malloc((size_t)x->n_blocks * sizeof(*x->first));
-	if (cur == NULL || heap == NULL || x->first == NULL) {
-		rc = folio_error_set(err, FOLIO_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((rc = temp_file(x, &x->fd, err)) < 0)
-		goto done;
-	for (i = 0; i < x->n_runs; i++) {
-		cur[i].r = &x->runs[i];
-		if ((cur[i].buf = malloc(per * REC)) == NULL) {
-			rc = folio_error_set(err, FOLIO_ENOMEM,
+	x->first = malloc((size_t)(x->n_blocks ? x->n_blocks : 1) *
+		sizeof(*x->first));
+	if (x->first == NULL)
+		return folio_error_set(err, FOLIO_ENOMEM, "out of memory");
+	if ((rc = folio_extsort_finish(x->sort, err)) < 0)
+		return rc;
+	while ((rc = folio_extsort_next(x->sort, &p, &len, err)) == 1) {
+		folio_key_rec *r = &out[out_len];
+		decode(r, p);
+		if (note_key(x, r->key, prev, written + out_len) < 0)
+			return folio_error_set(err, FOLIO_ENOMEM,
 				"out of memory");
-			goto done;
-		}
-		if (cursor_fill(&cur[i], x->runs_fd, per) < 0)
-			goto read_failed;
-		if (cur[i].len > 0)
-			heap[n_heap++] = &cur[i];
-	}
-	for (i = n_heap; i-- > 0;)
-		sift_down(heap, n_heap, i);
-	while (n_heap > 0) {
-		cursor *c = heap[0];
-		if (note_key(x, c->buf[c->at].key, prev, written + out_len)
-			< 0) {
-			rc = folio_error_set(err, FOLIO_ENOMEM,
-				"out of memory");
-			goto done;
-		}
-		prev = c->buf[c->at].key;
-		out[out_len++] = c->buf[c->at++];
-		if (out_len == FOLIO_KEYINDEX_BLOCK) {
+		prev = r->key;
+		if (++out_len == FOLIO_KEYINDEX_BLOCK) {
 			if ((rc = put_block(x, out, out_len, written, err)) < 0)
-				goto done;
+				return rc;
 			written += out_len;
 			out_len = 0;
 		}
-		if (c->at == c->len && cursor_fill(c, x->runs_fd, per) < 0)
-			goto read_failed;
-		if (c->len == 0)
-			heap[0] = heap[--n_heap];
-		sift_down(heap, n_heap, 0);
 	}
-	if (out_len > 0)
+	if (rc == 0 && out_len > 0)
 		rc = put_block(x, out, out_len, written, err);
-	goto done;
-read_failed:
-	rc = folio_error_set(err, FOLIO_EIO, "cannot read back a "
-		"temporary index file beside %s: %s", x->beside,
-		errno ? strerror(errno) : "it ends too soon");
-done:
-	if (cur != NULL)
-		for (i = 0; i < x->n_runs; i++)
-			free(cur[i].buf);
-	free(cur);
-	free(heap);
 	return rc;
 }
 
@@ -310,7 +239,7 @@ int folio_keyindex_finish(folio_keyindex *x, folio_error *err)
 	if (x->finished)
 		return 0;
 	x->finished = 1;
-	if (x->runs_fd < 0) {
+	if (x->sort == NULL) {
 		/* Within the budget: sorted in memory, fitted to its size. */
 		size_t i;
 		if (x->n_mem > 1)
@@ -328,17 +257,9 @@ int folio_keyindex_finish(folio_keyindex *x, folio_error *err)
 		x->cap_mem = x->n_mem;
 		return 0;
 	}
-	if (x->n_mem > 0 && (rc = spill(x, err)) < 0)
-		return rc;
-	free(x->mem);
-	x->mem = NULL;
-	x->cap_mem = 0;
-	rc = merge(x, err);
-	close(x->runs_fd);
-	x->runs_fd = -1;
-	free(x->runs);
-	x->runs = NULL;
-	x->n_runs = x->cap_runs = 0;
+	rc = write_sorted(x, err);
+	folio_extsort_free(x->sort);
+	x->sort = NULL;
 	if (rc < 0) {
 		x->n = 0;   /* nothing can be looked up */
 		x->too_many = 1;
@@ -379,11 +300,9 @@ void folio_keyindex_free(folio_keyindex *x)
 {
 	if (x == NULL)
 		return;
-	if (x->runs_fd >= 0)
-		close(x->runs_fd);
+	folio_extsort_free(x->sort);
 	if (x->fd >= 0)
 		close(x->fd);
-	free(x->runs);
 	free(x->mem);
 	free(x->first);
 	free(x->shared);

@@ -6,12 +6,13 @@
  * source: one record per document. Held in memory, such an index grows
  * by 24 bytes a document (2.4 MB at 100,000, 24 MB at a million), and a
  * run's peak memory should not depend on the size of its batch. So
- * records are gathered in memory up to a budget; past it, each full
- * run is sorted and written to an unlinked temporary file, and
- * finishing merges the runs into one sorted file, of which memory keeps
- * only the first key of every block of FOLIO_KEYINDEX_BLOCK records. A
- * lookup is then a binary search of those keys and one pread of a
- * block. An index that stays within its budget is never written; one
+ * records are gathered in memory up to half a budget; past it they go
+ * through util/extsort (the other half its budget: runs sorted and
+ * written to an unlinked temporary file, merged), and finishing writes
+ * them in order to one file, of which memory keeps only the first key
+ * of every block of FOLIO_KEYINDEX_BLOCK records. A lookup is then a
+ * binary search of those keys and one pread of a block. An index that
+ * stays within half its budget is never written; one
  * whose folder takes no file (`folio check` of a tree it may only
  * read) stays in memory whole.
  *
