@@ -560,14 +560,12 @@ static int place_types(feeds *f, folio_extsort *sort_types)
 static int sort_feeds(feeds *f)
 {
 	site_ctx *c = f->c;
-	char beside[SITE_PATH_MAX];
+	const char *beside = c->cache_path;
 	folio_extsort *sort = NULL, *sort_types = NULL;
 	size_t n = c->n;
 	int rc;
 
-	if ((rc = site_join(beside, sizeof(beside), f->err, "%s/.site-cache",
-		c->opts->batch_dir)) < 0 ||
-	    (rc = folio_recarray_new(&f->order, beside, sizeof(uint32_t), n,
+	if ((rc = folio_recarray_new(&f->order, beside, sizeof(uint32_t), n,
 		FEED_ORDER_BUDGET, 0, f->err)) < 0 ||
 	    (rc = folio_recarray_new(&f->by_type, beside, sizeof(uint32_t), n,
 		FEED_ORDER_BUDGET, 0, f->err)) < 0 ||

@@ -406,7 +406,7 @@ static int list_names(const site_ctx *c, char **keep, folio_extsort *names,
  * side by side: memory does not grow with the batch. */
 static void remove_orphans(site_ctx *c)
 {
-	char **keep, beside[SITE_PATH_MAX], code[SITE_CODE_MAX];
+	char **keep, code[SITE_CODE_MAX];
 	folio_extsort *codes = NULL, *names = NULL;
 	folio_error err = {0};
 	const void *have = NULL, *rec;
@@ -415,10 +415,8 @@ static void remove_orphans(site_ctx *c)
 
 	keep = malloc((c->n_files ? c->n_files : 1) * sizeof(*keep));
 	if (keep == NULL ||
-	    site_join(beside, sizeof(beside), &err, "%s/.site-cache",
-		c->opts->batch_dir) < 0 ||
-	    folio_extsort_new(&codes, beside, 0, &err) < 0 ||
-	    folio_extsort_new(&names, beside, 0, &err) < 0)
+	    folio_extsort_new(&codes, c->cache_path, 0, &err) < 0 ||
+	    folio_extsort_new(&names, c->cache_path, 0, &err) < 0)
 		goto done;   /* orphans only cost disk until the next run */
 	memcpy(keep, c->files, c->n_files * sizeof(*keep));
 	qsort(keep, c->n_files, sizeof(*keep), by_str);
@@ -522,7 +520,7 @@ static int keep_cached_files(site_ctx *c, const site_cache *cache,
 int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 	const folio_site_options *opts, folio_error *err)
 {
-	char cache_path[SITE_PATH_MAX], env[65], state[65];
+	char env[65], state[65];
 	long long t0 = folio_now_ns();
 	site_cache cache;
 	assets a;
@@ -551,21 +549,21 @@ int folio_site_build(folio_site_stats *out, const folio_site_source *src,
 			"over the limit of %lu", n, (unsigned long)UINT32_MAX - 1);
 		goto done;
 	}
-	if ((rc = site_join(cache_path, sizeof(cache_path), err,
+	if ((rc = site_join(c.cache_path, sizeof(c.cache_path), err,
 		"%s/.site-cache", opts->batch_dir)) < 0 ||
 	    (rc = prepare_dirs(&c, err)) < 0 ||
 	    (rc = read_asset(&a.css, &a.css_len, "styles/site.css",
 		err)) < 0 ||
 	    (rc = read_asset(&a.js, &a.js_len, "styles/site.js", err)) < 0 ||
 	    (rc = env_digest(env, &c, &a, err)) < 0 ||
-	    (rc = site_cache_read(&cache, cache_path, 0, err)) < 0)
+	    (rc = site_cache_read(&cache, c.cache_path, 0, err)) < 0)
 		goto done;
 	c.cache_fd = cache.fp != NULL ? fileno(cache.fp) : -1;
 	/* Keys are read in batch order but for the feeds: small pages. */
-	if ((rc = folio_recarray_new(&c.keys, cache_path, sizeof(site_key),
+	if ((rc = folio_recarray_new(&c.keys, c.cache_path, sizeof(site_key),
 		n, 0, FOLIO_RECARRAY_MIN_PAGE, err)) < 0)
 		goto done;
-	if ((rc = folio_varlist_new(&c.codes, cache_path, 0, err)) < 0)
+	if ((rc = folio_varlist_new(&c.codes, c.cache_path, 0, err)) < 0)
 		goto done;
 	c.n = n;
 	out->documents = n;
@@ -592,7 +590,7 @@ save:
 	 * run resumes from them. */
 	{
 		folio_error ignored = {0};
-		if (site_cache_write(cache_path, &c, env, rc == 0 &&
+		if (site_cache_write(c.cache_path, &c, env, rc == 0 &&
 			!out->stopped ? state : "", &ignored) < 0 && rc == 0)
 			rc = folio_error_set(err, ignored.code, "%s",
 				ignored.msg);

@@ -245,6 +245,9 @@ typedef struct site_ctx {
 	const folio_site_options *opts;
 	char base[FOLIO_SITE_URL_MAX + 2];   /* "" or ends with '/' */
 	char dir[SITE_PATH_MAX];             /* batch_dir/site */
+	/* batch_dir/.site-cache; the lists and sorts of the run spill
+	 * beside it. */
+	char cache_path[SITE_PATH_MAX];
 	/* One site_key per document: util/recarray.h, so past half a
 	 * megabyte on disk (keys_get/keys_put, sitespool.c). */
 	folio_recarray *keys;

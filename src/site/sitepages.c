@@ -180,7 +180,6 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 	folio_error *err)
 {
 	folio_pool_job job;
-	char beside[SITE_PATH_MAX];
 	page_run s;
 	site_key key;
 	size_t i, n = 0;
@@ -197,10 +196,8 @@ int site_write_pages(site_ctx *c, const folio_site_source *src,
 	}
 	if (n == 0)
 		return 0;
-	if ((rc = site_join(beside, sizeof(beside), err, "%s/.site-cache",
-		c->opts->batch_dir)) < 0 ||
-	    (rc = folio_recarray_new(&s.todo, beside, sizeof(uint32_t), n, 0,
-		0, err)) < 0)
+	if ((rc = folio_recarray_new(&s.todo, c->cache_path,
+		sizeof(uint32_t), n, 0, 0, err)) < 0)
 		return rc;
 	s.code = calloc((size_t)site_workers(c, src), sizeof(*s.code));
 	if (s.code == NULL) {
