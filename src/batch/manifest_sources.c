@@ -59,11 +59,6 @@ static int path_inside(const char *rel)
 	return 1;
 }
 
-static int is_pattern(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 /* The path rules keep the names inside the folder; a symbolic link
  * (the file or a folder on its way) could still lead anywhere, and the
  * archive would carry that file under the source's name. */
@@ -439,7 +434,7 @@ int folio_manifest_read_sources(reader *r, const folio_xml_node *sources)
 				excludes[n_ex++] = t;
 				t = NULL;
 			}
-		} else if (is_pattern(t)) {
+		} else if (folio_path_is_pattern(t)) {
 			rc = expand(r, c, elem, t, limit);
 		} else {
 			rc = push_source(r, c, elem, t, limit);

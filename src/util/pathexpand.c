@@ -24,9 +24,9 @@ typedef struct walk {
 	folio_error *err;
 } walk;
 
-static int magic(const char *part)
+int folio_path_is_pattern(const char *s)
 {
-	return strpbrk(part, "*?[") != NULL;
+	return strpbrk(s, "*?[") != NULL;
 }
 
 /* rel[0, len) + "/" + name, or FOLIO_ELIMIT. */
@@ -62,7 +62,7 @@ static long step(walk *w, size_t k, size_t len, int exists)
 		return folio_extsort_add(w->sort, w->rel, len, w->err);
 	}
 	part = w->part[k];
-	if (!magic(part))
+	if (!folio_path_is_pattern(part))
 		return (rc = append(w, len, part, &next)) < 0 ? rc :
 			step(w, k + 1, next, 0);
 	w->rel[len] = '\0';

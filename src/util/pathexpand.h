@@ -28,6 +28,9 @@
 #define FOLIO_PATHEXPAND_MAX 4096       /* bytes of a relative match */
 #define FOLIO_PATHEXPAND_DEPTH 64       /* parts of a pattern */
 
+/* 1 when s (a pattern or one part of it) has a * ? or [ to match. */
+int folio_path_is_pattern(const char *s);
+
 /* Called once a match, in order, with the path relative to dir; a
  * negative return stops the walk and is returned. */
 typedef int (*folio_pathexpand_fn)(void *ctx, const char *rel,
